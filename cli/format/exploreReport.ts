@@ -1,0 +1,99 @@
+import { describeConfig } from '../../runtime/config.ts';
+import type { ExploreReport, Finding } from '../../scenarios/explore.ts';
+import type { RunResult } from '../../scenarios/runScenario.ts';
+import { PROPERTY_NAMES, type Violation } from '../../properties/index.ts';
+import { faultsInRun, formatStory, isStoryEvent } from './story.ts';
+import { formatVirtualTime } from './time.ts';
+
+/** The command that replays a token, as a user types it. */
+export const replayCommand = (token: string): string => `npm run sim -- replay ${token}`;
+
+/** One violation per property, the first of each, in property order. */
+export function firstViolationPerProperty(result: RunResult): Violation[] {
+  return PROPERTY_NAMES.flatMap((name) => result.violations.find((violation) => violation.property === name) ?? []);
+}
+
+/** Story size of a run: scheduler steps, events a person reads, injected faults. */
+export function storySize(result: RunResult): { steps: number; storyEvents: number; faults: string[] } {
+  return { steps: result.steps, storyEvents: result.events.filter(isStoryEvent).length, faults: faultsInRun(result.events) };
+}
+
+/** The `--json` object of `explore`. */
+export function exploreReportJson(report: ExploreReport): Record<string, unknown> {
+  const { request, finding } = report;
+  return {
+    scenario: request.spec.scenario,
+    config: { ...request.spec.config },
+    faults: [...request.spec.faults],
+    seed: request.seed,
+    runsRequested: request.maxRuns,
+    runsExecuted: report.runsExecuted,
+    properties: [...request.properties],
+    violations: finding
+      ? firstViolationPerProperty(finding.shrunk).map((violation) => ({
+          property: violation.property,
+          message: violation.message,
+          runIndex: finding.runIndex,
+          runSeed: finding.runSeed,
+          step: violation.step,
+          atMs: violation.atMs,
+          replay: finding.replayToken,
+          traceHash: finding.shrunk.traceHash,
+        }))
+      : [],
+    finding: finding ? findingJson(finding) : null,
+  };
+}
+
+function findingJson(finding: Finding): Record<string, unknown> {
+  return {
+    property: finding.property,
+    runIndex: finding.runIndex,
+    runSeed: finding.runSeed,
+    original: { choices: finding.original.choices.length, ...storySize(finding.original), violated: violatedNames(finding.original), traceHash: finding.original.traceHash },
+    shrunk: { choices: finding.script.length, ...storySize(finding.shrunk), violated: violatedNames(finding.shrunk), traceHash: finding.shrunk.traceHash },
+    shrinkAttempts: finding.shrinkAttempts,
+    replay: finding.replayToken,
+  };
+}
+
+function violatedNames(result: RunResult): string[] {
+  return firstViolationPerProperty(result).map((violation) => violation.property);
+}
+
+/** The human report of `explore`. */
+export function exploreReportText(report: ExploreReport): string[] {
+  const { request, finding } = report;
+  const lines = [
+    `${request.spec.scenario} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
+    `seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === PROPERTY_NAMES.length ? 'all properties' : request.properties.join(', ')}`,
+    '',
+  ];
+  if (!finding) {
+    lines.push(`No violation in ${report.runsExecuted} runs.`);
+    return lines;
+  }
+  const before = storySize(finding.original);
+  const after = storySize(finding.shrunk);
+  lines.push(
+    `Found ${finding.property} in run #${finding.runIndex} (run ${report.runsExecuted} of at most ${request.maxRuns}; run seed ${finding.runSeed}).`,
+    `  that run violated: ${violatedNames(finding.original).join(', ')}`,
+    '',
+    `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
+      `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events.`,
+    `  faults in the shrunk story: ${after.faults.join(', ') || 'none'}`,
+    '',
+    'Story:',
+    ...formatStory(finding.shrunk.events, finding.shrunk.violations).map((line) => `  ${line}`),
+    '',
+    'Violations in this story:',
+    ...firstViolationPerProperty(finding.shrunk).map(
+      (violation) => `  ${violation.property.padEnd(16)} ${violation.message} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`,
+    ),
+    '',
+    'Replay it exactly:',
+    `  ${replayCommand(finding.replayToken)}`,
+    `trace hash ${finding.shrunk.traceHash}`,
+  );
+  return lines;
+}

@@ -1,0 +1,94 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
+import { ConfigError, resolveConfig, type SwitchName } from '../runtime/config.ts';
+import { DEFAULT_SCENARIO, getScenario, ScenarioError, type RunSpec } from '../scenarios/index.ts';
+import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
+import { UsageError } from './UsageError.ts';
+
+/** Runs `explore` tries by default before it declares a configuration clean. */
+export const DEFAULT_RUNS = 500;
+export const DEFAULT_SEED = 1;
+/** Upper bound on `--runs`, so a typo cannot start a run that never ends. */
+const MAX_RUNS = 10_000_000;
+
+/** Options every run-family command shares. */
+export const SPEC_OPTIONS = {
+  scenario: { type: 'string' },
+  config: { type: 'string' },
+  wiring: { type: 'string' },
+  offset: { type: 'string' },
+  idempotency: { type: 'string' },
+  faults: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Parses argv strictly; unknown options and stray arguments become one-line usage errors. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: readonly string[],
+  options: O,
+  allowPositionals: boolean,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals });
+    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+  } catch (error) {
+    // parseArgs explains over several lines; keep one: the first sentence, or the hint for a value starting with "-".
+    const lines = error instanceof Error ? error.message.split('\n') : [String(error)];
+    const first = lines[0]!.replace(/\. To specify a positional argument.*$/, '');
+    const dashHint = lines.find((line) => line.startsWith('To specify an option argument starting with a dash'));
+    throw new UsageError(`${command}: ${first}${dashHint ? ` ${dashHint.replace(/^To specify/, 'to pass')}` : ''} (see --help)`);
+  }
+}
+
+/** Builds the run spec from `--scenario --config --wiring --offset --idempotency --faults`. */
+export function specFromOptions(values: Record<string, unknown>): RunSpec {
+  try {
+    const scenario = stringOption(values['scenario']) ?? DEFAULT_SCENARIO;
+    getScenario(scenario);
+    const overrides: Partial<Record<SwitchName, string>> = {};
+    for (const name of ['wiring', 'offset', 'idempotency'] as const) {
+      const value = stringOption(values[name]);
+      if (value !== undefined) overrides[name] = value;
+    }
+    const config = resolveConfig(stringOption(values['config']) ?? 'v0.4', overrides);
+    const faultsText = stringOption(values['faults']);
+    const faults = faultsText === undefined ? [...DEFAULT_FAULT_KINDS] : parseFaultList(faultsText);
+    return { scenario, config, faults };
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function parseRuns(text: unknown): number {
+  if (text === undefined) return DEFAULT_RUNS;
+  const runs = Number(text);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || runs < 1 || runs > MAX_RUNS) {
+    throw new UsageError(`--runs must be a whole number from 1 to ${MAX_RUNS}, not "${String(text)}"`);
+  }
+  return runs;
+}
+
+export function parseSeed(text: unknown): number {
+  if (text === undefined) return DEFAULT_SEED;
+  const seed = typeof text === 'string' && /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(seed) || seed > 0xffffffff) {
+    throw new UsageError(`--seed must be a whole number from 0 to 4294967295 (decimal or 0x hex), not "${String(text)}"`);
+  }
+  return seed;
+}
+
+export function parseProperties(values: unknown): PropertyName[] {
+  if (values === undefined) return [...PROPERTY_NAMES];
+  const names = (Array.isArray(values) ? values : [values]).flatMap((value) => String(value).split(','));
+  for (const name of names) {
+    if (!(PROPERTY_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown property "${name}" (known: ${PROPERTY_NAMES.join(', ')})`);
+    }
+  }
+  return PROPERTY_NAMES.filter((name) => names.includes(name));
+}
+
+function stringOption(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,61 @@
+import { offsetAtOrBefore } from '../world/durable-streams/offsets.ts';
+import type { RunHistory } from './RunHistory.ts';
+import type { Violation } from './Violation.ts';
+
+interface ReaderProgress {
+  /** Wake offsets in read order, with whether their claim settled. */
+  readonly reads: Array<{ offset: string; settled: boolean }>;
+}
+
+/**
+ * A wake at or before the offset an earlier runner had already processed is re-presented to a later runner.
+ * "Processed" is the longest prefix of an earlier runner's wake reads whose claims all settled (dispatched or
+ * skipped), computed here from the trace, independently of what the runtime reported.
+ */
+export function wakeReplay(history: RunHistory): Violation[] {
+  const readers = new Map<string, ReaderProgress>();
+  const readerOrder: string[] = [];
+  const violations: Violation[] = [];
+  const flagged = new Set<string>();
+  history.events.forEach((event, eventIndex) => {
+    if (event.kind !== 'wake-read' && event.kind !== 'claim-settled') return;
+    const offset = String(event.detail['offset']);
+    let progress = readers.get(event.actor);
+    if (!progress) {
+      progress = { reads: [] };
+      readers.set(event.actor, progress);
+      readerOrder.push(event.actor);
+    }
+    if (event.kind === 'claim-settled') {
+      const read = progress.reads.find((entry) => entry.offset === offset && !entry.settled);
+      if (read) read.settled = true;
+      return;
+    }
+    progress.reads.push({ offset, settled: false });
+    if (flagged.has(event.actor)) return;
+    const processedBefore = processedMark(readerOrder.filter((actor) => actor !== event.actor).map((actor) => readers.get(actor)!));
+    if (processedBefore !== undefined && offsetAtOrBefore(offset, processedBefore)) {
+      flagged.add(event.actor);
+      violations.push({
+        property: 'wake-replay',
+        message: `${event.actor} re-read the wake at ${offset}, already processed by an earlier runner (up to ${processedBefore})`,
+        step: event.step,
+        atMs: event.atMs,
+        eventIndex,
+      });
+    }
+  });
+  return violations;
+}
+
+/** The highest offset any earlier reader had processed, or undefined when none had. */
+function processedMark(earlier: readonly ReaderProgress[]): string | undefined {
+  let mark: string | undefined;
+  for (const reader of earlier) {
+    for (const read of reader.reads) {
+      if (!read.settled) break;
+      if (mark === undefined || !offsetAtOrBefore(read.offset, mark)) mark = read.offset;
+    }
+  }
+  return mark;
+}

@@ -1,0 +1,20 @@
+/** Timing constants of the runtime under test, in virtual milliseconds, as the upstream runtime uses them. */
+export const RUNTIME_TIMING = {
+  /** Heartbeats go out this often, and also when the offset changes. */
+  heartbeatIntervalMs: 30_000,
+  /** At most one heartbeat per this many milliseconds. */
+  heartbeatMinGapMs: 2_000,
+  /** Consecutive heartbeat failures after which the runner resets its stream. */
+  heartbeatFailuresBeforeReset: 2,
+  reconnectInitialBackoffMs: 1_000,
+  reconnectMaxBackoffMs: 30_000,
+  /** `stop()` waits this long for aborted claims to settle. */
+  stopClaimWaitMs: 1_000,
+  /** `stop()` waits this long for in-flight wakes to finish before the process exits anyway. */
+  stopDrainMs: 10_000,
+  /** `wiring=retry`: backoff between attempts with a fresh DB. */
+  wiringRetryInitialBackoffMs: 100,
+  wiringRetryMaxBackoffMs: 2_000,
+  /** Registration retries while the agents server is unavailable. */
+  registerRetryBackoffMs: 1_000,
+} as const;

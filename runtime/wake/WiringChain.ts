@@ -1,0 +1,119 @@
+import type { WiringMode } from '../config.ts';
+import { AbortedError, describeError } from '../errors.ts';
+import type { RuntimeEnvironment } from '../ports.ts';
+import type { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
+import { StateDb } from '../shared-state/StateDb.ts';
+import { RUNTIME_TIMING } from '../timing.ts';
+import { sharedStreamPath } from './HandlerContext.ts';
+
+/**
+ * The per-wake promise chain that wires shared-state handles created by `observe`, with the `wiring` switch
+ * deciding what a failed preload does:
+ * - `swallow` (0.4.x): the chain step ends in `.catch(failBackgroundWake)`, so `observe` resolves unwired;
+ * - `reject` (fix a): `observe` awaits the step before its catch, so it rejects;
+ * - `retry` (fix b): each attempt uses a fresh DB, with bounded backoff, until wired; `observe` resolves only wired;
+ * - `empty`: the error is treated as an empty stream and the handle is wired to an empty DB.
+ */
+export class WiringChain {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly unwired: SharedStateHandle[] = [];
+  private firstError: unknown;
+  private hasError = false;
+
+  constructor(
+    private readonly env: RuntimeEnvironment,
+    private readonly mode: WiringMode,
+    private readonly entity: string,
+    private readonly aborted: () => boolean,
+  ) {}
+
+  /** The first wiring error of the wake (`liveProcessError` upstream), if any. */
+  get error(): { readonly value: unknown } | undefined {
+    return this.hasError ? { value: this.firstError } : undefined;
+  }
+
+  /** Queues a handle for wiring; handles are wired in the order they were added. */
+  add(handle: SharedStateHandle): void {
+    this.unwired.push(handle);
+  }
+
+  /** Appends a "wire pending shared states" step and waits for it as `observe` does in the chosen mode. */
+  async wirePendingAndWait(): Promise<void> {
+    const step = this.tail.then(() => this.wirePending());
+    this.tail = step.catch((error: unknown) => this.failBackgroundWake(error));
+    // `reject` must see the error; `retry` only fails when a stop abandons it, and then it must not resolve either.
+    await (this.mode === 'reject' || this.mode === 'retry' ? step : this.tail);
+  }
+
+  /** Waits for every queued step (step 4 of processWake); never rejects. */
+  settled(): Promise<void> {
+    return this.tail;
+  }
+
+  /**
+   * Wires a handle restored from the manifest directly, before the handler runs. Its error is not caught here: a
+   * failure fails the wake (fail-closed) in every mode; `retry` and `empty` still apply inside {@link wire}.
+   */
+  async wireRestored(handle: SharedStateHandle): Promise<void> {
+    await this.wire(handle);
+    this.env.emit('handle-wired', { entity: this.entity, sharedId: handle.id, restored: true });
+  }
+
+  private async wirePending(): Promise<void> {
+    // The first rejection aborts the walk; the failed handle stays first in line for the next pass.
+    while (this.unwired.length > 0) {
+      const handle = this.unwired[0]!;
+      await this.wire(handle);
+      this.unwired.shift();
+      this.env.emit('handle-wired', { entity: this.entity, sharedId: handle.id, restored: false });
+    }
+  }
+
+  /**
+   * createSharedStateDb + preload + wireDb. The `retry` and `empty` fixes wrap the preload here, so they cover
+   * restored and first-observed handles alike; `swallow` and `reject` let the error through (they differ only in how
+   * the chain treats it).
+   */
+  private async wire(handle: SharedStateHandle): Promise<void> {
+    const path = sharedStreamPath(handle.id);
+    if (this.mode === 'swallow' || this.mode === 'reject') {
+      const db = new StateDb(this.env.streams, path);
+      await db.preload();
+      handle.wireDb(db);
+      return;
+    }
+    if (this.mode === 'empty') {
+      const db = new StateDb(this.env.streams, path);
+      try {
+        await db.preload();
+        handle.wireDb(db);
+      } catch (error) {
+        this.env.emit('preload-failed', { entity: this.entity, sharedId: handle.id, error: describeError(error), treatedAs: 'empty' });
+        handle.wireDb(new StateDb(this.env.streams, path));
+      }
+      return;
+    }
+    let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
+    for (let attempt = 1; ; attempt += 1) {
+      // A fresh DB per attempt: preload() again on a DB whose preload failed never settles.
+      const db = new StateDb(this.env.streams, path);
+      try {
+        await db.preload();
+        handle.wireDb(db);
+        return;
+      } catch (error) {
+        this.env.emit('preload-failed', { entity: this.entity, sharedId: handle.id, error: describeError(error), attempt, retryInMs: backoffMs });
+      }
+      await this.env.sleep(backoffMs, `wiring retry ${handle.id}`);
+      if (this.aborted()) throw new AbortedError(`wiring of ${handle.id} abandoned by stop`);
+      backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.wiringRetryMaxBackoffMs);
+    }
+  }
+
+  private failBackgroundWake(error: unknown): void {
+    this.env.emit('wiring-failed', { entity: this.entity, error: describeError(error), code: 'SHARED_STATE_WIRING_FAILED' });
+    if (this.hasError) return;
+    this.hasError = true;
+    this.firstError = error;
+  }
+}

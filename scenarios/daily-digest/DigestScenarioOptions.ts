@@ -1,0 +1,41 @@
+import type { EntityHandler } from '../../runtime/wake/HandlerContext.ts';
+
+/** Sizes and timings of the daily-digest scenario, in virtual milliseconds. */
+export interface DigestScenarioOptions {
+  /**
+   * One "day". Five virtual minutes stand for a day: nothing on the wake path depends on the length of a day except
+   * through heartbeats (30 s), leases (30 s) and backoffs (at most 30 s), which a five-minute day still exceeds many
+   * times over, and a short day keeps runs fast.
+   */
+  readonly dayMs: number;
+  /** When the first occurrence falls due; the first host is up well before. */
+  readonly firstDueAtMs: number;
+  /** Occurrences (days) in one run, at most; the count is a choice from 1. */
+  readonly maxOccurrences: number;
+  /** Other messages to the entity per occurrence, at most: traffic that wakes it besides the cron tick. */
+  readonly maxMessagesPerOccurrence: number;
+  /** Fault-free time at the end for every retry, backoff and lease to play out before liveness is judged. */
+  readonly quietPeriodMs: number;
+  /** Work open this long at the end of the run is a hang. */
+  readonly hangAfterMs: number;
+  readonly maxSteps: number;
+  readonly leaseTtlMs: number;
+  readonly longPollTimeoutMs: number;
+  /**
+   * Plants a defect in the entity for tests of the oracles themselves (a handler that hangs, say). Never set by the
+   * command line.
+   */
+  readonly plantInHandler?: (handler: EntityHandler) => EntityHandler;
+}
+
+export const DEFAULT_DIGEST_OPTIONS: DigestScenarioOptions = {
+  dayMs: 300_000,
+  firstDueAtMs: 60_000,
+  maxOccurrences: 3,
+  maxMessagesPerOccurrence: 2,
+  quietPeriodMs: 180_000,
+  hangAfterMs: 90_000,
+  maxSteps: 100_000,
+  leaseTtlMs: 30_000,
+  longPollTimeoutMs: 20_000,
+};

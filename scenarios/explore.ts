@@ -1,0 +1,90 @@
+import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
+import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
+import { sweep } from '../sim/explore/sweep.ts';
+import { shrinkChoices } from '../sim/shrink/shrinkChoices.ts';
+import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
+import type { RunSpec } from './index.ts';
+import { replayTokenFor } from './replayTokens.ts';
+import { runScenario, type RunResult } from './runScenario.ts';
+
+/** What to explore. */
+export interface ExploreRequest {
+  readonly spec: RunSpec;
+  readonly maxRuns: number;
+  readonly seed: number;
+  /** Properties that count as a finding (all by default). */
+  readonly properties: readonly PropertyName[];
+  /** Candidate runs the shrinker may try. */
+  readonly maxShrinkAttempts: number;
+  readonly onRun?: (runIndex: number, result: RunResult) => void;
+}
+
+/** A shrunk failing run and how it was found. */
+export interface Finding {
+  readonly runIndex: number;
+  readonly runSeed: number;
+  /** The property the shrinker preserved: the first of the run's counted violations in property order. */
+  readonly property: PropertyName;
+  readonly original: RunResult;
+  readonly shrunk: RunResult;
+  /** The shrunk choice script the token carries (trailing ordinary answers dropped). */
+  readonly script: readonly number[];
+  readonly shrinkAttempts: number;
+  readonly replayToken: string;
+}
+
+export interface ExploreReport {
+  readonly request: ExploreRequest;
+  readonly runsExecuted: number;
+  readonly finding: Finding | undefined;
+}
+
+/** Default number of candidate runs the shrinker may try. */
+export const DEFAULT_MAX_SHRINK_ATTEMPTS = 600;
+
+/** Properties violated by a run, restricted to the counted ones, in {@link PROPERTY_NAMES} order. */
+export function countedViolations(result: RunResult, counted: readonly PropertyName[]): PropertyName[] {
+  const violated = new Set(result.violations.map((violation) => violation.property));
+  return PROPERTY_NAMES.filter((name) => violated.has(name) && counted.includes(name));
+}
+
+/**
+ * Sweeps seeded runs until one violates a counted property, then shrinks its choices while that property still
+ * fails, and returns the shrunk run with the token that replays it.
+ */
+export async function explore(request: ExploreRequest): Promise<ExploreReport> {
+  const run = (choices: ChoiceSource): Promise<RunResult> => runScenario(request.spec, choices);
+  const outcome = await sweep({
+    maxRuns: request.maxRuns,
+    seed: request.seed,
+    run,
+    isFinding: (result) => countedViolations(result, request.properties).length > 0,
+    ...(request.onRun ? { onRun: request.onRun } : {}),
+  });
+  if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, finding: undefined };
+  const original = outcome.finding.result;
+  const property = countedViolations(original, request.properties)[0]!;
+  const shrink = await shrinkChoices(
+    original.choices,
+    async (script) => {
+      const result = await run(new RecordedChoiceSource(script));
+      return result.violations.some((violation) => violation.property === property) ? result.choices : undefined;
+    },
+    { maxAttempts: request.maxShrinkAttempts },
+  );
+  const shrunk = await run(new RecordedChoiceSource(shrink.script));
+  return {
+    request,
+    runsExecuted: outcome.runsExecuted,
+    finding: {
+      runIndex: outcome.finding.runIndex,
+      runSeed: outcome.finding.runSeed,
+      property,
+      original,
+      shrunk,
+      script: shrink.script,
+      shrinkAttempts: shrink.attempts,
+      replayToken: replayTokenFor(request.spec, shrink.script, property),
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
+import { decodeReplayToken, encodeReplayToken, ReplayTokenError } from '../sim/replay/replayToken.ts';
+import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
+import { ConfigError, resolveConfig } from '../runtime/config.ts';
+import { FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
+import { getScenario, ScenarioError, type RunSpec } from './index.ts';
+import { runScenario, type RunResult } from './runScenario.ts';
+
+/** A decoded token: what to run, the answers to feed, and the property the run was shrunk to violate. */
+export interface ReplayRequest {
+  readonly spec: RunSpec;
+  readonly choices: readonly number[];
+  readonly property: PropertyName | undefined;
+}
+
+/** The token that replays `choices` under `spec`. */
+export function replayTokenFor(spec: RunSpec, choices: readonly number[], property?: PropertyName): string {
+  return encodeReplayToken({
+    spec: { scenario: spec.scenario, config: { ...spec.config }, faults: [...spec.faults], ...(property ? { property } : {}) },
+    choices,
+  });
+}
+
+/** Decodes and validates a token; every problem is a {@link ReplayTokenError} with a one-line message. */
+export function readReplayToken(token: string): ReplayRequest {
+  const { spec, choices } = decodeReplayToken(token);
+  const raw = spec as { scenario?: unknown; config?: Record<string, unknown>; faults?: unknown; property?: unknown };
+  try {
+    if (typeof raw.scenario !== 'string' || typeof raw.config !== 'object' || raw.config === null || !Array.isArray(raw.faults)) {
+      throw new ReplayTokenError('malformed replay token: incomplete run description');
+    }
+    getScenario(raw.scenario);
+    const overrides = Object.fromEntries(Object.entries(raw.config).map(([name, value]) => [name, String(value)]));
+    const config = resolveConfig('v0.4', overrides);
+    const faults = parseFaultList(raw.faults.map(String).join(',') || 'none');
+    const property = raw.property === undefined ? undefined : String(raw.property);
+    if (property !== undefined && !(PROPERTY_NAMES as readonly string[]).includes(property)) {
+      throw new ReplayTokenError(`malformed replay token: unknown property "${property}"`);
+    }
+    return { spec: { scenario: raw.scenario, config, faults }, choices, property: property as PropertyName | undefined };
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError) {
+      throw new ReplayTokenError(`replay token describes a run this build cannot set up: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** Re-runs a decoded token exactly. */
+export function replay(request: ReplayRequest): Promise<RunResult> {
+  return runScenario(request.spec, new RecordedChoiceSource(request.choices));
+}

@@ -1,0 +1,81 @@
+import type { ChoiceSource } from '../choice/ChoiceSource.ts';
+import type { Task, TaskHandle } from './Task.ts';
+
+/**
+ * Pending tasks over virtual time. Each step advances the clock to the earliest due task and lets the choice source
+ * pick among every task due at that instant, so simultaneous events interleave in every order the search asks for.
+ * Reordering across instants comes from delays the world draws from the same choice source.
+ */
+export class Scheduler {
+  private pending: Task[] = [];
+  private nextTaskId = 0;
+  private currentMs = 0;
+  private stepsTaken = 0;
+
+  constructor(private readonly choices: ChoiceSource) {}
+
+  /** Virtual time in milliseconds since the start of the run. */
+  get nowMs(): number {
+    return this.currentMs;
+  }
+
+  get steps(): number {
+    return this.stepsTaken;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** A snapshot of pending tasks in due order, for hang reports. */
+  pendingTasks(): readonly Task[] {
+    return [...this.pending].sort(compareTasks);
+  }
+
+  schedule(delayMs: number, actor: string, label: string, run: () => void): TaskHandle {
+    if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new Error(`invalid task delay ${delayMs} for ${label}`);
+    const task: Task = { id: this.nextTaskId++, dueAtMs: this.currentMs + delayMs, actor, label, run };
+    this.pending.push(task);
+    return { id: task.id };
+  }
+
+  /** Cancels a task that has not run yet; a no-op for a task that ran or was cancelled. */
+  cancel(handle: TaskHandle): void {
+    const index = this.pending.findIndex((task) => task.id === handle.id);
+    if (index >= 0) this.pending.splice(index, 1);
+  }
+
+  /** Drops every pending task of one actor (a process that died takes its timers and I/O with it). */
+  cancelActor(actor: string): void {
+    this.pending = this.pending.filter((task) => task.actor !== actor);
+  }
+
+  /** Earliest due time among pending tasks, or undefined when nothing is pending. */
+  nextDueAtMs(): number | undefined {
+    let earliest: number | undefined;
+    for (const task of this.pending) if (earliest === undefined || task.dueAtMs < earliest) earliest = task.dueAtMs;
+    return earliest;
+  }
+
+  /**
+   * Runs one task: advances virtual time to the earliest due instant and runs the chosen task among those due
+   * then, after telling `beforeRun` (so a trace shows the step before what the step caused). Returns the task, or
+   * undefined when nothing is pending. The caller drains microtasks afterwards.
+   */
+  step(beforeRun?: (task: Task) => void): Task | undefined {
+    const dueAtMs = this.nextDueAtMs();
+    if (dueAtMs === undefined) return undefined;
+    const enabled = this.pending.filter((task) => task.dueAtMs === dueAtMs).sort(compareTasks);
+    const picked = enabled[this.choices.choose(enabled.length, 'pick task')]!;
+    this.pending.splice(this.pending.indexOf(picked), 1);
+    this.currentMs = dueAtMs;
+    this.stepsTaken += 1;
+    beforeRun?.(picked);
+    picked.run();
+    return picked;
+  }
+}
+
+function compareTasks(a: Task, b: Task): number {
+  return a.dueAtMs - b.dueAtMs || a.id - b.id;
+}

@@ -1,0 +1,9 @@
+/**
+ * Resolves once the microtask queue is empty. A macrotask hop is the only guarantee: Node runs every queued
+ * microtask and `nextTick` before it reaches the check phase. About 3 µs on Node 20; counted `await` ticks would be
+ * cheaper but leave long promise chains unfinished, which makes the order of native promise jobs depend on chain
+ * length instead of on the recorded choices.
+ */
+export function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -1,0 +1,27 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { choiceSequence } from '../../sim/choice/choiceSequenceArbitrary.ts';
+import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
+import { runScenario } from '../../scenarios/runScenario.ts';
+import { BOTH_FIXES, digestSpec, V04 } from './helpers.ts';
+
+const violatedBy = async (config: typeof V04, choices: readonly number[]): Promise<string[]> =>
+  (await runScenario(digestSpec(config), new RecordedChoiceSource(choices))).violations.map((violation) => violation.property);
+
+describe('the choice sequence as a fast-check arbitrary', () => {
+  // The way a user writes a property suite: fast-check generates the story, and shrinks it when the property fails.
+  test.prop([choiceSequence()], { numRuns: 150, seed: 7 })('wiring=retry offset=durable never violates anything', async (choices) => {
+    expect(await violatedBy(BOTH_FIXES, choices)).toEqual([]);
+  });
+
+  test('fast-check finds the v0.4 duplicate and shrinks it to a story that still duplicates', async () => {
+    const result = await fc.check(
+      fc.asyncProperty(choiceSequence(), async (choices) => !(await violatedBy(V04, choices)).includes('duplicate-action')),
+      { seed: 11, numRuns: 300 },
+    );
+    expect(result.failed).toBe(true);
+    const [shrunk] = result.counterexample!;
+    expect(result.numShrinks).toBeGreaterThan(0);
+    expect(await violatedBy(V04, shrunk)).toContain('duplicate-action');
+  });
+});

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function sim(...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('command line: bad input', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['unknown switch value', ['explore', '--wiring', 'sometimes'], /unknown value "sometimes" for --wiring \(allowed: swallow, reject, retry, empty\)/],
+    ['unknown preset', ['explore', '--config', 'v9'], /unknown config "v9"/],
+    ['unknown option', ['explore', '--speed', 'fast'], /Unknown option '--speed'/],
+    ['unknown scenario', ['explore', '--scenario', 'weekly'], /unknown scenario "weekly"/],
+    ['unknown fault', ['explore', '--faults', 'redeploy,meteor'], /unknown fault "meteor"/],
+    ['unknown property', ['explore', '--property', 'fast'], /unknown property "fast"/],
+    ['bad run count', ['explore', '--runs', 'many'], /--runs must be a whole number/],
+    ['bad seed', ['explore', '--seed', '12x'], /--seed must be a whole number/],
+    ['negative seed', ['explore', '--seed', '-4'], /Option '--seed' argument is ambiguous\. to pass an option argument starting with a dash use '--seed=-XYZ'/],
+    ['negative seed, explicit', ['explore', '--seed=-4'], /--seed must be a whole number/],
+    ['garbled token', ['replay', 'ws1.bm90IGEgdG9rZW4.0000'], /malformed replay token/],
+    ['token of another format version', ['replay', 'ws7.e30.00000000'], /format version 7 is not supported/],
+    ['missing token', ['replay'], /expected exactly one token/],
+    ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+  ];
+  it.each(cases)('%s: one line on stderr, exit 2', async (_name, args, message) => {
+    const result = await sim(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe('command line: explore and replay', () => {
+  it('explore --json finds the v0.4 duplicate (exit 1); replay reproduces it with the same hash (exit 1)', async () => {
+    const explored = await sim('explore', '--config', 'v0.4', '--runs', '50', '--property', 'duplicate-action', '--json');
+    expect(explored.code).toBe(1);
+    const report = JSON.parse(explored.stdout) as {
+      scenario: string;
+      config: Record<string, string>;
+      seed: number;
+      runsExecuted: number;
+      violations: Array<{ property: string; runIndex: number; replay: string; traceHash: string }>;
+    };
+    expect(report.scenario).toBe('daily-digest');
+    expect(report.config).toEqual({ wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' });
+    expect(report.seed).toBe(1);
+    expect(report.runsExecuted).toBeGreaterThan(0);
+    const duplicate = report.violations.find((violation) => violation.property === 'duplicate-action')!;
+    expect(duplicate.runIndex).toBe(report.runsExecuted - 1);
+
+    const replayed = await sim('replay', duplicate.replay, '--json');
+    expect(replayed.code).toBe(1);
+    const replay = JSON.parse(replayed.stdout) as { traceHash: string; reproduced: boolean };
+    expect(replay.reproduced).toBe(true);
+    expect(replay.traceHash).toBe(duplicate.traceHash);
+  });
+
+  it('explore exits 0 when nothing is found', async () => {
+    const result = await sim('explore', '--wiring', 'retry', '--offset', 'durable', '--runs', '20', '--json');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { violations: unknown[] }).violations).toEqual([]);
+  });
+
+  it('prints help with exit 0', async () => {
+    const result = await sim('explore', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--idempotency I');
+  });
+});

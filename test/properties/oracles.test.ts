@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../sim/trace/Trace.ts';
+import { judge, ORACLES, type RunHistory } from '../../properties/index.ts';
+
+let step = 0;
+const event = (actor: string, kind: string, detail: TraceEvent['detail']): TraceEvent => ({ step: ++step, atMs: step * 10, actor, kind, detail });
+
+const history = (events: TraceEvent[], extra: Partial<RunHistory> = {}): RunHistory => ({
+  events,
+  endedBy: 'horizon',
+  endMs: 1_000_000,
+  steps: 100,
+  expectedActions: [],
+  pendingWork: [],
+  pendingTasks: [],
+  hangAfterMs: 90_000,
+  ...extra,
+});
+
+const posted = (occurrence: number, from = 'host#1') => event('chat', 'action-performed', { entity: 'e', occurrence, from });
+const read = (actor: string, offset: string) => event(actor, 'wake-read', { offset });
+const settled = (actor: string, offset: string) => event(actor, 'claim-settled', { offset, outcome: 'dispatched' });
+const O1 = '0000000000000000_0000000000000100';
+const O2 = '0000000000000000_0000000000000200';
+const O3 = '0000000000000000_0000000000000300';
+
+describe('duplicate-action', () => {
+  it('flags the second performance of an occurrence, at that event', () => {
+    const events = [posted(0), posted(1), posted(0, 'host#2')];
+    const violations = ORACLES['duplicate-action'](history(events));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.eventIndex).toBe(2);
+    expect(violations[0]!.message).toContain('host#2');
+  });
+  it('is quiet when each occurrence is performed once', () => {
+    expect(ORACLES['duplicate-action'](history([posted(0), posted(1)]))).toEqual([]);
+  });
+});
+
+describe('missed-action', () => {
+  const expectedActions = [0, 1].map((occurrence) => ({ entity: 'e', occurrence, dueAtMs: occurrence * 100 }));
+  it('flags every due occurrence never performed', () => {
+    const violations = ORACLES['missed-action'](history([posted(0)], { expectedActions }));
+    expect(violations.map((violation) => violation.message)).toEqual([expect.stringContaining('occurrence 1')]);
+  });
+  it('is quiet when all were performed', () => {
+    expect(ORACLES['missed-action'](history([posted(1), posted(0)], { expectedActions }))).toEqual([]);
+  });
+});
+
+describe('unwired-resolve', () => {
+  it('flags observe results the entity saw unwired, and only those', () => {
+    const events = [
+      event('host#1', 'observe-resolved', { sharedId: 's', wakeId: 'w1', wired: true }),
+      event('host#1', 'observe-resolved', { sharedId: 's', wakeId: 'w2', wired: false }),
+    ];
+    const violations = ORACLES['unwired-resolve'](history(events));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.eventIndex).toBe(1);
+  });
+});
+
+describe('wake-replay', () => {
+  it('flags a later runner re-reading a wake an earlier one had processed', () => {
+    const events = [read('host#1', O1), settled('host#1', O1), read('host#1', O2), settled('host#1', O2), read('host#2', O1)];
+    const violations = ORACLES['wake-replay'](history(events));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.eventIndex).toBe(4);
+  });
+  it('does not count wakes whose claim never settled as processed', () => {
+    const events = [read('host#1', O1), settled('host#1', O1), read('host#1', O2), read('host#2', O2), read('host#2', O3)];
+    expect(ORACLES['wake-replay'](history(events))).toEqual([]);
+  });
+  it('is quiet when the new runner resumes after the processed mark', () => {
+    const events = [read('host#1', O1), settled('host#1', O1), read('host#2', O2)];
+    expect(ORACLES['wake-replay'](history(events))).toEqual([]);
+  });
+});
+
+describe('hang', () => {
+  const stuck = { actor: 'host#1', kind: 'wake', label: 'processWake w1', sinceMs: 100 };
+  it('flags work open longer than the threshold, listing it', () => {
+    const violations = ORACLES.hang(history([], { pendingWork: [stuck] }));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.message).toContain('processWake w1');
+  });
+  it('flags an exhausted step budget even with nothing listed', () => {
+    expect(ORACLES.hang(history([], { endedBy: 'step-budget', pendingTasks: ['x: timer at 5 ms'] }))[0]!.message).toContain('step budget');
+  });
+  it('ignores recent work at the horizon', () => {
+    expect(ORACLES.hang(history([], { pendingWork: [{ ...stuck, sinceMs: 990_000 }] }))).toEqual([]);
+  });
+});
+
+describe('judge', () => {
+  it('reports in property order', () => {
+    const events = [event('host#1', 'observe-resolved', { sharedId: 's', wakeId: 'w', wired: false }), posted(0), posted(0)];
+    expect(judge(history(events)).map((violation) => violation.property)).toEqual(['duplicate-action', 'unwired-resolve']);
+  });
+});

@@ -1,0 +1,34 @@
+import { chooseInRange, type ChoiceSource } from '../../sim/choice/ChoiceSource.ts';
+import type { FaultKind } from './FaultKind.ts';
+import type { FaultOptions } from './FaultOptions.ts';
+
+/** A fault that happens at a moment rather than at a fault point. */
+export interface TimedFault {
+  readonly kind: 'redeploy' | 'crash' | 'server-restart';
+  readonly atMs: number;
+}
+
+/**
+ * Draws the run's timed faults up front: for each enabled kind a count (0 first, so shrinking removes faults) and a
+ * time inside the fault window for each. Drawing up front keeps these choices at the head of the story, where the
+ * shrinker finds them.
+ */
+export function drawTimedFaults(
+  choices: ChoiceSource,
+  enabled: ReadonlySet<FaultKind>,
+  options: FaultOptions,
+  faultWindowMs: number,
+): TimedFault[] {
+  const plan: TimedFault[] = [];
+  const draw = (kind: TimedFault['kind'], max: number): void => {
+    if (!enabled.has(kind)) return;
+    const count = choices.choose(max + 1, `${kind} count`);
+    for (let index = 0; index < count; index += 1) {
+      plan.push({ kind, atMs: chooseInRange(choices, 0, faultWindowMs, `${kind} time`) });
+    }
+  };
+  draw('redeploy', options.maxRedeploys);
+  draw('crash', options.maxCrashes);
+  draw('server-restart', options.maxServerRestarts);
+  return plan.sort((a, b) => a.atMs - b.atMs);
+}
