@@ -1,4 +1,4 @@
-import { offsetAtOrBefore } from '../../world/durable-streams/offsets.ts';
+import { offsetAtOrBefore, TAIL_OFFSET } from '../../world/durable-streams/offsets.ts';
 
 /**
  * The low-water mark of a wake stream reader: the highest offset at or below which every item read has had its
@@ -19,7 +19,8 @@ export class SettledOffsetTracker {
 
   /** Moves the mark to a concrete position (after a read at `now` revealed the tail) when nothing is pending. */
   resetTo(offset: string): void {
-    if (this.unsettled.length === 0 && offsetAtOrBefore(this.mark, offset)) this.mark = offset;
+    // `now` is a position, not an offset: any concrete tail lies at or after it.
+    if (this.unsettled.length === 0 && (this.mark === TAIL_OFFSET || offsetAtOrBefore(this.mark, offset))) this.mark = offset;
   }
 
   /** Records an item read at `offset`; items that need no claim settle at once. */

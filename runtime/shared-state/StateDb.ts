@@ -30,11 +30,12 @@ interface StateEvent {
  *   `'control' in event.headers`: a foreign item without headers makes the guard itself throw the TypeError.
  * - A missing stream rejects with the client's 404.
  * - The consumer is marked started before its first read, so a second `preload()` on a DB whose first one failed
- *   never settles (the trap for a naive retry).
+ *   never settles (the trap for a naive retry); after a successful one it resolves at once.
  */
 export class StateDb {
   private readonly rows = new Map<string, TraceValue>();
   private started = false;
+  private loaded = false;
 
   readonly collection: SharedCollection = {
     has: (key) => this.rows.has(key),
@@ -48,10 +49,12 @@ export class StateDb {
   ) {}
 
   async preload(): Promise<void> {
+    if (this.loaded) return;
     if (this.started) return new Promise<void>(() => {});
     this.started = true;
     const result = await this.streams.read(this.path, BEGINNING_OFFSET);
     this.applyBatch(result.items);
+    this.loaded = true;
   }
 
   /** Appends an insert to the shared stream, then applies it locally. */

@@ -6,6 +6,11 @@ import { choiceSequence } from '../choice/choiceSequenceArbitrary.ts';
  */
 export type ShrinkProbe = (script: readonly number[]) => Promise<readonly number[] | undefined>;
 
+/** How many answers at the head of a story pass 1 works on: where scenarios draw counts and their items. */
+const STRUCTURE_PREFIX_LENGTH = 24;
+/** Pass 1 lowers only answers this small: counts. Larger ones (times, delays) are left to passes 2 and 3. */
+const MAX_COUNT_VALUE = 8;
+
 export interface ShrinkOptions {
   /** Candidate runs to try at most. */
   readonly maxAttempts: number;
@@ -19,9 +24,11 @@ export interface ShrinkOutcome {
 }
 
 /**
- * Shrinks a failing choice script in two passes: first blocks of answers are set to 0 (the ordinary option) with
- * halving block sizes, then fast-check's own array shrinker (drop chunks, move values toward 0) runs, accepting the
- * first candidate that still fails and starting over from it, until no candidate fails or the budget is spent. Accepted scripts are replaced by the answers the run actually consumed, so
+ * Shrinks a failing choice script in three passes, each accepting a candidate only when it still fails and is
+ * smaller (shorter, or equal length and lexicographically smaller), until the attempt budget is spent:
+ * 1. at the head of the story, lower each answer by one and drop the answers that followed it (a count and its items);
+ * 2. set blocks of answers to 0 (the ordinary option), halving block sizes as in ddmin;
+ * 3. fast-check's own array shrinker (drop chunks, move single values toward 0) until no candidate fails. Accepted scripts are replaced by the answers the run actually consumed, so
  * the result is exactly what a replay will feed.
  */
 export async function shrinkChoices(initial: readonly number[], probe: ShrinkProbe, options: ShrinkOptions): Promise<ShrinkOutcome> {
@@ -29,37 +36,50 @@ export async function shrinkChoices(initial: readonly number[], probe: ShrinkPro
   let current = trimTrailingZeros(initial);
   let attempts = 0;
   let improvements = 0;
-  // Pass 1, delta debugging on values: set whole blocks of answers to 0 (the ordinary option) without removing them,
+  // Pass 1, the head of the story, where scenarios draw their structure (how many days, messages, faults; then
+  // their times): lower a count and drop the answers that belonged to the removed item, which follow it.
+  const accept = async (candidate: number[]): Promise<boolean> => {
+    attempts += 1;
+    const consumed = await probe(candidate);
+    if (consumed === undefined) return false;
+    const next = trimTrailingZeros(consumed);
+    if (!isSmaller(next, current)) return false;
+    current = next;
+    improvements += 1;
+    return true;
+  };
+  for (let index = 0; index < Math.min(current.length, STRUCTURE_PREFIX_LENGTH) && attempts < options.maxAttempts; index += 1) {
+    let lowered = true;
+    while (lowered && current[index]! > 0 && current[index]! <= MAX_COUNT_VALUE && attempts < options.maxAttempts) {
+      lowered = false;
+      for (const dropped of [1, 0, 2]) {
+        const candidate = [...current.slice(0, index), current[index]! - 1, ...current.slice(index + 1 + dropped)];
+        if (await accept(candidate)) {
+          lowered = true;
+          break;
+        }
+      }
+    }
+  }
+  // Pass 2, delta debugging on values: set whole blocks of answers to 0 (the ordinary option) without removing them,
   // so the answers around a block keep their places. Halving block sizes, as in ddmin; cheap and aligned.
   for (let blockSize = highestPowerOfTwoAtMost(current.length); blockSize >= 1; blockSize = Math.floor(blockSize / 2)) {
     for (let start = 0; start < current.length && attempts < options.maxAttempts; start += blockSize) {
       const block = current.slice(start, start + blockSize);
       if (block.every((value) => value === 0)) continue;
-      const candidate = [...current.slice(0, start), ...block.map(() => 0), ...current.slice(start + blockSize)];
-      attempts += 1;
-      const consumed = await probe(candidate);
-      if (consumed === undefined) continue;
-      const next = trimTrailingZeros(consumed);
-      if (!isSmaller(next, current)) continue;
-      current = next;
-      improvements += 1;
+      await accept([...current.slice(0, start), ...block.map(() => 0), ...current.slice(start + blockSize)]);
     }
   }
-  // Pass 2, fast-check's array shrinker: drops elements and moves single values toward 0.
+  // Pass 3, fast-check's array shrinker: drops elements and moves single values toward 0.
   let improved = true;
   while (improved && attempts < options.maxAttempts) {
     improved = false;
     for (const candidate of arbitrary.shrink([...current], undefined)) {
       if (attempts >= options.maxAttempts) break;
-      attempts += 1;
-      const consumed = await probe(candidate.value);
-      if (consumed === undefined) continue;
-      const next = trimTrailingZeros(consumed);
-      if (!isSmaller(next, current)) continue;
-      current = next;
-      improvements += 1;
-      improved = true;
-      break;
+      if (await accept(candidate.value)) {
+        improved = true;
+        break;
+      }
     }
   }
   return { script: current, attempts, improvements };

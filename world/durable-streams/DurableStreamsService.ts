@@ -89,14 +89,16 @@ export class DurableStreamsService implements ServiceEndpoint {
     const afterOffset = immediate.nextOffset;
     return new Promise((resolve) => {
       let settled = false;
+      const stream = this.stream(path);
       const finish = (): void => {
         if (settled) return;
         settled = true;
         this.sim.scheduler.cancel(timer);
+        stream.waiters = stream.waiters.filter((waiter) => waiter !== finish);
         resolve(this.read(path, afterOffset));
       };
       const timer = this.sim.scheduler.schedule(timeoutMs, this.name, `long-poll timeout ${path}`, finish);
-      this.stream(path).waiters.push(finish);
+      stream.waiters.push(finish);
     });
   }
 
