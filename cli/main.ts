@@ -1,4 +1,5 @@
 import { exploreCommand, EXPLORE_HELP } from './commands/exploreCommand.ts';
+import { modelsCommand, MODELS_HELP } from './commands/modelsCommand.ts';
 import { replayCommand, REPLAY_HELP } from './commands/replayCommand.ts';
 import { startCommand, START_HELP } from './commands/startCommand.ts';
 import { EXIT, UsageError } from './UsageError.ts';
@@ -13,6 +14,7 @@ Commands:
   explore    search a configuration for violations, shrink the first one, print its story and replay token
   replay     re-run a token exactly and print its timeline
   start      the main job: v0.4 and the fixed configuration side by side (what \`npm start\` runs)
+  models     the executable models: check (model checking), coverage, docs
   help       this text; \`<command> --help\` for a command's options
 
 Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input.`;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => 
   explore: exploreCommand,
   replay: replayCommand,
   start: startCommand,
+  models: modelsCommand,
 };
 
 /** Runs the command line; returns the exit status. Usage errors print one line on stderr and give 2. */
@@ -46,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-export const HELP_TEXTS = { main: MAIN_HELP, explore: EXPLORE_HELP, replay: REPLAY_HELP, start: START_HELP };
+export const HELP_TEXTS = { main: MAIN_HELP, explore: EXPLORE_HELP, replay: REPLAY_HELP, start: START_HELP, models: MODELS_HELP };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.exitCode = await main(process.argv.slice(2));

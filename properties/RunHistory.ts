@@ -1,3 +1,4 @@
+import type { RuntimeConfig } from '../runtime/config.ts';
 import type { LoopEnd } from '../sim/run/runLoop.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 
@@ -18,6 +19,8 @@ export interface PendingWork {
 
 /** Everything the oracles judge a run by. */
 export interface RunHistory {
+  /** The switches the runtime ran with: the models are parameterised by them. */
+  readonly config: RuntimeConfig;
   readonly events: readonly TraceEvent[];
   readonly endedBy: LoopEnd;
   readonly endMs: number;

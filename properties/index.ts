@@ -1,6 +1,7 @@
 import { duplicateAction } from './duplicateAction.ts';
 import { hang } from './hang.ts';
 import { missedAction } from './missedAction.ts';
+import { modelConformance } from './modelConformance.ts';
 import type { RunHistory } from './RunHistory.ts';
 import { unwiredResolve } from './unwiredResolve.ts';
 import type { PropertyName, Violation } from './Violation.ts';
@@ -9,8 +10,8 @@ import { wakeReplay } from './wakeReplay.ts';
 export { PROPERTY_NAMES, type PropertyName, type Violation } from './Violation.ts';
 export type { ExpectedAction, PendingWork, RunHistory } from './RunHistory.ts';
 
-/** Every oracle by property name. */
-export const ORACLES: Readonly<Record<PropertyName, (history: RunHistory) => Violation[]>> = {
+/** The oracles over a run's history, by property name (model conformance is judged separately, after them). */
+export const ORACLES: Readonly<Record<Exclude<PropertyName, 'model-conformance'>, (history: RunHistory) => Violation[]>> = {
   'duplicate-action': duplicateAction,
   'missed-action': missedAction,
   'unwired-resolve': unwiredResolve,
@@ -18,7 +19,11 @@ export const ORACLES: Readonly<Record<PropertyName, (history: RunHistory) => Vio
   hang,
 };
 
-/** Runs every oracle; violations come out in the order of {@link PROPERTY_NAMES}, each oracle's in trace order. */
+/**
+ * Runs every oracle, then checks the run against the models (which must also agree with the oracles). Violations come
+ * out in the order of {@link PROPERTY_NAMES}, each oracle's in trace order.
+ */
 export function judge(history: RunHistory): Violation[] {
-  return Object.values(ORACLES).flatMap((oracle) => oracle(history));
+  const violations = Object.values(ORACLES).flatMap((oracle) => oracle(history));
+  return [...violations, ...modelConformance(history, new Set(violations.map((violation) => violation.property)))];
 }

@@ -32,6 +32,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, scenario
   const setup = scenario.setUp(sim, spec);
   const endedBy = await runLoop(scheduler, setup.budget, (task) => trace.record(task.actor, 'step', { task: task.label }));
   const violations = judge({
+    config: spec.config,
     events: trace.events,
     endedBy,
     endMs: scheduler.nowMs,

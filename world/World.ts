@@ -35,7 +35,7 @@ export class World {
   readonly agentsServer: AgentsServer;
   readonly chat: ChatService;
   readonly network: Network;
-  /** Shared streams each process has read successfully: its warm connections. */
+  /** Shared streams each process has read at least once: its warm connections. */
   private readonly warmReads = new Map<string, Set<string>>();
   /** Whether a fault point may fire: false in the quiet period at the end of a run. */
   faultsActive = true;
@@ -87,11 +87,15 @@ export class World {
   /**
    * A catch-up read, with the transient failures of a cold shared-stream read: the stream answers 404 as if not yet
    * created, or a non-state item (a wake event of a subscription being registered) lands in the batch before
-   * up-to-date. Whether either happens is a choice, likelier on a connection that is still cold.
+   * up-to-date. Whether either happens is a choice, likelier on the process's first read of that stream (cold).
    */
   private serveRead(process: SimProcess, path: string, offset: string): ReadResult {
     if (!path.startsWith(SHARED_STREAM_PREFIX)) return this.streams.read(path, offset);
-    const warm = this.warmReads.get(process.name)?.has(path) ?? false;
+    // The first read of a stream by a process is the cold one; whatever its outcome, the connection is warm after it.
+    const readers = this.warmReads.get(process.name) ?? new Set<string>();
+    const warm = readers.has(path);
+    readers.add(path);
+    this.warmReads.set(process.name, readers);
     const { preloadFailureColdPercent, preloadFailureWarmPercent } = this.options.faultOptions;
     const percent = warm ? preloadFailureWarmPercent : preloadFailureColdPercent;
     if (this.faultFires('preload-not-found', percent, 'preload 404')) {
@@ -104,9 +108,6 @@ export class World {
       const foreign = { type: 'wake', subscription_id: 'sub:registering', stream: path, generation: 1, ts: this.sim.scheduler.nowMs };
       return { ...result, items: [{ offset: result.items[0]?.offset ?? result.nextOffset, value: foreign }, ...result.items] };
     }
-    const readers = this.warmReads.get(process.name) ?? new Set<string>();
-    readers.add(path);
-    this.warmReads.set(process.name, readers);
     return result;
   }
 

@@ -54,18 +54,15 @@ export class WiringChain {
    * Wires a handle restored from the manifest directly, before the handler runs. Its error is not caught here: a
    * failure fails the wake (fail-closed) in every mode; `retry` and `empty` still apply inside {@link wire}.
    */
-  async wireRestored(handle: SharedStateHandle): Promise<void> {
-    await this.wire(handle);
-    this.env.emit('handle-wired', { entity: this.entity, sharedId: handle.id, restored: true });
+  wireRestored(handle: SharedStateHandle): Promise<void> {
+    return this.wire(handle);
   }
 
   private async wirePending(): Promise<void> {
     // The first rejection aborts the walk; the failed handle stays first in line for the next pass.
     while (this.unwired.length > 0) {
-      const handle = this.unwired[0]!;
-      await this.wire(handle);
+      await this.wire(this.unwired[0]!);
       this.unwired.shift();
-      this.env.emit('handle-wired', { entity: this.entity, sharedId: handle.id, restored: false });
     }
   }
 
@@ -76,23 +73,7 @@ export class WiringChain {
    */
   private async wire(handle: SharedStateHandle): Promise<void> {
     const path = sharedStreamPath(handle.id);
-    if (this.mode === 'swallow' || this.mode === 'reject') {
-      const db = new StateDb(this.env.streams, path);
-      await db.preload();
-      handle.wireDb(db);
-      return;
-    }
-    if (this.mode === 'empty') {
-      const db = new StateDb(this.env.streams, path);
-      try {
-        await db.preload();
-        handle.wireDb(db);
-      } catch (error) {
-        this.env.emit('preload-failed', { entity: this.entity, sharedId: handle.id, error: describeError(error), treatedAs: 'empty' });
-        handle.wireDb(new StateDb(this.env.streams, path));
-      }
-      return;
-    }
+    const where = { entity: this.entity, sharedId: handle.id, restored: handle.restored };
     let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
     for (let attempt = 1; ; attempt += 1) {
       // A fresh DB per attempt: preload() again on a DB whose preload failed never settles.
@@ -100,9 +81,17 @@ export class WiringChain {
       try {
         await db.preload();
         handle.wireDb(db);
+        this.env.emit('handle-wired', { ...where, empty: false });
         return;
       } catch (error) {
-        this.env.emit('preload-failed', { entity: this.entity, sharedId: handle.id, error: describeError(error), attempt, retryInMs: backoffMs });
+        const handling = this.mode === 'retry' ? 'retry' : this.mode === 'empty' ? 'treat-as-empty' : 'propagate';
+        this.env.emit('preload-failed', { ...where, attempt, error: describeError(error), handling });
+        if (this.mode === 'swallow' || this.mode === 'reject') throw error;
+        if (this.mode === 'empty') {
+          handle.wireDb(new StateDb(this.env.streams, path));
+          this.env.emit('handle-wired', { ...where, empty: true });
+          return;
+        }
       }
       await this.env.sleep(backoffMs, `wiring retry ${handle.id}`);
       if (this.aborted()) throw new AbortedError(`wiring of ${handle.id} abandoned by stop`);

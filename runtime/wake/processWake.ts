@@ -48,6 +48,7 @@ export async function processWake(
       nowMs: () => env.nowMs(),
       observe: async (source: DbSource) => {
         let handle = handles.get(source.id);
+        env.emit('observe-called', { entity, sharedId: source.id, created: !handle });
         if (!handle) {
           handle = new SharedStateHandle(source.id, source.mode, false);
           handles.set(source.id, handle);

@@ -64,5 +64,6 @@ export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo):
     if (verdict !== 'not-posted') return;
     await io.post(occurrence);
     await handle.insert({ key, value: { occurrence, dueAtMs: occurrenceDueAtMs(schedule, occurrence) } });
+    io.probe('recorded', { entity, occurrence });
   };
 }

@@ -6,6 +6,7 @@ let step = 0;
 const event = (actor: string, kind: string, detail: TraceEvent['detail']): TraceEvent => ({ step: ++step, atMs: step * 10, actor, kind, detail });
 
 const history = (events: TraceEvent[], extra: Partial<RunHistory> = {}): RunHistory => ({
+  config: { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' },
   events,
   endedBy: 'horizon',
   endMs: 1_000_000,
@@ -93,8 +94,9 @@ describe('hang', () => {
 });
 
 describe('judge', () => {
-  it('reports in property order', () => {
+  it('reports in property order, model conformance last', () => {
     const events = [event('host#1', 'observe-resolved', { sharedId: 's', wakeId: 'w', wired: false }), posted(0), posted(0)];
-    expect(judge(history(events)).map((violation) => violation.property)).toEqual(['duplicate-action', 'unwired-resolve']);
+    // A history made of bare oracle events is not a run the model accepts: conformance flags it.
+    expect(judge(history(events)).map((violation) => violation.property)).toEqual(['duplicate-action', 'unwired-resolve', 'model-conformance']);
   });
 });

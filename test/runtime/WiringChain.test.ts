@@ -74,7 +74,7 @@ describe('WiringChain after one failed preload', () => {
     expect(handle.isWired).toBe(true);
     expect(handle.__electricCollection?.toArray()).toEqual([]);
     expect(streams.reads).toHaveLength(1);
-    expect(events[0]).toMatchObject({ kind: 'preload-failed', detail: { treatedAs: 'empty' } });
+    expect(events[0]).toMatchObject({ kind: 'preload-failed', detail: { handling: 'treat-as-empty', restored: false } });
   });
 });
 

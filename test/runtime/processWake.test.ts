@@ -61,7 +61,7 @@ describe('processWake', () => {
     expect(seen?.isWired).toBe(false);
     expect(seen?.__electricCollection).toBeUndefined();
     expect(agents.commits).toHaveLength(1); // semantics §1 step 4: commit, then throw liveProcessError
-    expect(kinds()).toEqual(['wake-start', 'wiring-failed', 'manifest-committed', 'wake-failed', 'wake-acked']);
+    expect(kinds()).toEqual(['wake-start', 'observe-called', 'preload-failed', 'wiring-failed', 'manifest-committed', 'wake-failed', 'wake-acked']);
   });
 
   it('reject: observe rejects, the handler does not get past it, no rows are committed', async () => {

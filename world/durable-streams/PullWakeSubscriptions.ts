@@ -103,6 +103,7 @@ export class PullWakeSubscriptions {
       this.wakeIfPending(subscription);
     });
     subscription.lease = { token, generation, expiry };
+    this.sim.trace.record('durable-streams', 'lease-granted', { subscription: subscriptionId, generation });
     return {
       wake_id: `${subscriptionId}/${generation}`,
       subscription_id: subscriptionId,
@@ -128,6 +129,7 @@ export class PullWakeSubscriptions {
     this.sim.scheduler.cancel(lease.expiry);
     subscription.lease = undefined;
     subscription.doneGeneration = generation;
+    this.sim.trace.record('durable-streams', 'lease-released', { subscription: subscriptionId, generation });
     this.wakeIfPending(subscription);
   }
 
@@ -161,7 +163,8 @@ export class PullWakeSubscriptions {
       generation: subscription.generation,
       ts: this.sim.scheduler.nowMs,
     };
-    this.streams.append(subscription.wakeStream, { ...event });
+    const offset = this.streams.append(subscription.wakeStream, { ...event });
+    this.sim.trace.record('durable-streams', 'wake-appended', { subscription: subscription.id, generation: event.generation, offset });
   }
 
   private streamStates(subscription: Subscription): ClaimedStream[] {

@@ -12,11 +12,11 @@ export interface FaultOptions {
   readonly serverDowntimeMinMs: number;
   readonly serverDowntimeMaxMs: number;
   /**
-   * Chance that a read of a shared-state stream fails transiently when the reading process has not yet read that
-   * stream successfully (a cold connection: the window the bug report describes after a redeploy).
+   * Chance that a read of a shared-state stream fails transiently on the reading process's first read of that stream
+   * (a cold connection: the window the bug report describes after a redeploy).
    */
   readonly preloadFailureColdPercent: number;
-  /** The same chance once the process has read that stream successfully. */
+  /** The same chance on every later read of that stream by that process. */
   readonly preloadFailureWarmPercent: number;
   readonly heartbeatFailurePercent: number;
   readonly network: NetworkOptions;

@@ -1,0 +1,32 @@
+import { parseCommandArgs } from '../options.ts';
+import { EXIT, UsageError } from '../UsageError.ts';
+import { modelsDocsCommand } from './modelsDocsCommand.ts';
+
+export const MODELS_HELP = `Usage: npm run sim -- models <check|coverage|docs> [options]
+
+The executable models (models/): XState machines of the runner lifecycle, the wiring chain, the wake stream and the
+digest entity, composed into the model every simulated run is checked against.
+
+Subcommands:
+  check      model checking: for every combination of the wiring, offset and idempotency switches, whether each
+             violation is reachable in the model, the shortest path to it, and whether the runtime reproduces it
+  coverage   which model states and transitions a batch of simulated runs exercised
+  docs       write docs/models/<machine>.md (Mermaid statechart and legend); --check fails when they are stale
+
+Run \`npm run sim -- models <subcommand> --help\` for options.`;
+
+type Subcommand = (args: readonly string[], out: (line: string) => void) => Promise<number>;
+
+/** `models <subcommand>`. */
+export async function modelsCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+  const [subcommand, ...rest] = args;
+  const subcommands: Record<string, Subcommand> = { docs: modelsDocsCommand };
+  if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
+    parseCommandArgs('models', [], {}, false);
+    out(MODELS_HELP);
+    return EXIT.clean;
+  }
+  const run = subcommands[subcommand];
+  if (!run) throw new UsageError(`models: unknown subcommand "${subcommand}" (known: ${Object.keys(subcommands).join(', ')}; see --help)`);
+  return run(rest, out);
+}

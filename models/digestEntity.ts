@@ -1,0 +1,179 @@
+import { assign, setup } from 'xstate';
+import type { IdempotencyCheck } from '../runtime/config.ts';
+import type { ModelEvent } from './modelEvents.ts';
+
+/** The events the digest entity model follows. */
+export type DigestEntityEvent = Extract<
+  ModelEvent,
+  {
+    type:
+      | 'OCCURRENCE_DUE'
+      | 'WAKE_START'
+      | 'HANDLE_WIRED'
+      | 'OBSERVE_RESOLVED'
+      | 'CHECK'
+      | 'ACTION'
+      | 'RECORDED'
+      | 'MANIFEST_COMMITTED'
+      | 'WAKE_FAILED'
+      | 'WAKE_ACKED'
+      | 'WAKE_ACK_FAILED'
+      | 'WAKE_ABANDONED'
+      | 'LEASE_RELEASED'
+      | 'PROCESS_EXIT';
+  }
+>;
+
+/** What the model knows about the wake in progress. */
+export interface WakeView {
+  readonly process: string;
+  readonly wakeId: string;
+  /** How `observe` resolved: undefined before it did. */
+  readonly wired: boolean | undefined;
+  /** The handle was wired to an empty DB after a preload error (`wiring=empty`). */
+  readonly empty: boolean;
+  readonly posted: number | undefined;
+}
+
+export interface DigestEntityContext {
+  readonly idempotency: IdempotencyCheck;
+  readonly due: readonly number[];
+  /** Times each occurrence was posted. */
+  readonly posts: Readonly<Record<number, number>>;
+  /** Occurrences whose row the shared DB holds. */
+  readonly recorded: readonly number[];
+  /** Whether the manifest lists the shared DB (then later wakes restore the handle). */
+  readonly manifest: boolean;
+  /**
+   * The occurrence a check found not posted and whose post has not reached the chat yet. Kept across the end of a
+   * wake: a post already on the wire arrives even when its process died.
+   */
+  readonly postIntent: number | undefined;
+  readonly wake: WakeView | undefined;
+}
+
+const newestDue = (context: DigestEntityContext): number | undefined => (context.due.length > 0 ? Math.max(...context.due) : undefined);
+
+/** The verdict the entity's idempotency check must reach, given what the handle shows. */
+export function expectedVerdict(context: DigestEntityContext, occurrence: number): 'posted' | 'not-posted' | 'unknown' | 'throws' {
+  const wake = context.wake;
+  if (!wake || wake.wired === undefined) return 'throws';
+  if (!wake.wired) {
+    if (context.idempotency === 'raw-collection') return 'not-posted';
+    if (context.idempotency === 'wired-gate') return 'unknown';
+    return 'throws';
+  }
+  // An empty-wired handle shows no rows from before the wake.
+  const visible = wake.empty ? [] : context.recorded;
+  return visible.includes(occurrence) ? 'posted' : 'not-posted';
+}
+
+type Guarded = { context: DigestEntityContext; event: DigestEntityEvent };
+/** Events with a wake id must name the wake in progress; the others must come from its process. */
+const inThisWake = ({ context, event }: Guarded): boolean =>
+  'wakeId' in event ? context.wake?.wakeId === event.wakeId : 'process' in event && context.wake?.process === event.process;
+
+/**
+ * The catch-up digest entity: occurrences fall due; on any wake the entity checks whether the newest due occurrence
+ * was posted (by the `idempotency` switch), posts it if not, then records it in the shared DB. The `safety` region
+ * holds the invariant that no occurrence is posted twice.
+ */
+export const digestEntityMachine = setup({
+  types: { context: {} as DigestEntityContext, events: {} as DigestEntityEvent, input: {} as { idempotency: IdempotencyCheck } },
+  guards: {
+    inThisWake,
+    wakeOfDeadProcess: ({ context, event }) => event.type === 'PROCESS_EXIT' && context.wake?.process === event.process,
+    checksNewestWithExpectedVerdict: ({ context, event }) => {
+      if (event.type !== 'CHECK' || !inThisWake({ context, event })) return false;
+      const newest = newestDue(context);
+      // The cron tick of the same instant may be traced just after a check that already counted it as due.
+      const plausible = newest === undefined ? event.occurrence === 0 : event.occurrence === newest || event.occurrence === newest + 1;
+      return plausible && expectedVerdict(context, event.occurrence) === event.verdict;
+    },
+    postsWhatItChecked: ({ context, event }) => event.type === 'ACTION' && context.postIntent === event.occurrence,
+    postsWhatItCheckedAgain: ({ context, event }) =>
+      event.type === 'ACTION' && context.postIntent === event.occurrence && (context.posts[event.occurrence] ?? 0) >= 1,
+    recordsWhatItPosted: ({ context, event }) =>
+      event.type === 'RECORDED' && inThisWake({ context, event }) && context.wake?.posted === event.occurrence && context.wake.wired !== false,
+  },
+  actions: {
+    accept: () => {},
+    markDue: assign({ due: ({ context, event }) => (event.type === 'OCCURRENCE_DUE' ? [...context.due, event.occurrence] : context.due) }),
+    beginWake: assign({
+      wake: ({ event }) =>
+        event.type === 'WAKE_START' ? { process: event.process, wakeId: event.wakeId, wired: undefined, empty: false, posted: undefined } : undefined,
+    }),
+    endWake: assign({ wake: () => undefined }),
+    noteWiring: assign({ wake: ({ context, event }) => (context.wake && event.type === 'HANDLE_WIRED' ? { ...context.wake, empty: event.empty } : context.wake) }),
+    noteResolve: assign({ wake: ({ context, event }) => (context.wake && event.type === 'OBSERVE_RESOLVED' ? { ...context.wake, wired: event.wired } : context.wake) }),
+    noteCheck: assign({
+      postIntent: ({ context, event }) => (event.type === 'CHECK' && event.verdict === 'not-posted' ? event.occurrence : context.postIntent),
+    }),
+    notePost: assign({
+      postIntent: () => undefined,
+      posts: ({ context, event }) => (event.type === 'ACTION' ? { ...context.posts, [event.occurrence]: (context.posts[event.occurrence] ?? 0) + 1 } : context.posts),
+      wake: ({ context, event }) => (context.wake && event.type === 'ACTION' ? { ...context.wake, posted: event.occurrence } : context.wake),
+    }),
+    noteRecord: assign({ recorded: ({ context, event }) => (event.type === 'RECORDED' ? [...context.recorded, event.occurrence] : context.recorded) }),
+    noteManifest: assign({ manifest: () => true }),
+  },
+}).createMachine({
+  id: 'digestEntity',
+  description: 'The catch-up daily-digest entity.',
+  context: ({ input }) => ({ idempotency: input.idempotency, due: [], posts: {}, recorded: [], manifest: false, postIntent: undefined, wake: undefined }),
+  type: 'parallel',
+  on: {
+    OCCURRENCE_DUE: { actions: 'markDue' },
+    PROCESS_EXIT: { actions: 'accept' },
+    // The ack answer of a wake the server already released can arrive after the next wake started.
+    WAKE_ACKED: { actions: 'accept' },
+    WAKE_ACK_FAILED: { actions: 'accept' },
+  },
+  states: {
+    activity: {
+      initial: 'idle',
+      states: {
+        idle: {
+          description: 'No wake in progress (the last one was released, abandoned, or died with its process).',
+          on: { WAKE_START: { target: 'handling', actions: 'beginWake' } },
+        },
+        handling: {
+          description: 'One wake at a time: observe, check the newest due occurrence, post it if not posted, record it.',
+          on: {
+            HANDLE_WIRED: { guard: 'inThisWake', actions: 'noteWiring' },
+            OBSERVE_RESOLVED: { guard: 'inThisWake', actions: 'noteResolve' },
+            CHECK: { guard: 'checksNewestWithExpectedVerdict', actions: 'noteCheck' },
+            RECORDED: { guard: 'recordsWhatItPosted', actions: 'noteRecord' },
+            MANIFEST_COMMITTED: { guard: 'inThisWake', actions: 'noteManifest' },
+            WAKE_FAILED: { guard: 'inThisWake', actions: 'accept' },
+            // The server released the lease on the wake's ack: its work is over, whenever the answer arrives.
+            LEASE_RELEASED: { target: 'idle', actions: 'endWake' },
+            WAKE_ACKED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
+            WAKE_ACK_FAILED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
+            WAKE_ABANDONED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
+            PROCESS_EXIT: { guard: 'wakeOfDeadProcess', target: 'idle', actions: 'endWake' },
+          },
+        },
+      },
+    },
+    safety: {
+      initial: 'noDuplicate',
+      states: {
+        noDuplicate: {
+          description: 'Every occurrence posted at most once so far.',
+          on: {
+            ACTION: [
+              { guard: 'postsWhatItCheckedAgain', target: 'duplicate', actions: 'notePost' },
+              { guard: 'postsWhatItChecked', actions: 'notePost' },
+            ],
+          },
+        },
+        duplicate: {
+          tags: ['violation', 'duplicate-action'],
+          description: 'An occurrence was posted a second time.',
+          on: { ACTION: { guard: 'postsWhatItChecked', actions: 'notePost' } },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,110 @@
+import type { TraceEvent } from '../sim/trace/Trace.ts';
+
+/** Runner lifecycle states as the runtime reports them. */
+export type ReportedRunnerState = 'connecting' | 'streaming' | 'reconnecting' | 'stopping' | 'stopped';
+
+/**
+ * The abstract events the models consume: what the runtime, the world and the workload did, stripped of detail the
+ * semantics does not depend on. `process` names the host process an event happened in.
+ */
+export type ModelEvent =
+  // workload and world
+  | { readonly type: 'OCCURRENCE_DUE'; readonly occurrence: number }
+  | { readonly type: 'MESSAGE' }
+  | { readonly type: 'WAKE_APPENDED'; readonly offset: string }
+  | { readonly type: 'LEASE_GRANTED' }
+  | { readonly type: 'LEASE_RELEASED' }
+  | { readonly type: 'LEASE_EXPIRED' }
+  | { readonly type: 'PROCESS_START'; readonly process: string }
+  | { readonly type: 'PROCESS_EXIT'; readonly process: string; readonly reason: 'graceful' | 'crash' }
+  // runner
+  | { readonly type: 'RUNNER_START'; readonly process: string; readonly start: 'beginning' | 'tail' | 'registered'; readonly registered: boolean }
+  | { readonly type: 'RUNNER_STATE'; readonly process: string; readonly state: ReportedRunnerState }
+  | { readonly type: 'WAKE_READ'; readonly process: string; readonly offset: string }
+  | { readonly type: 'CLAIM_SETTLED'; readonly process: string; readonly offset: string; readonly dispatched: boolean }
+  // processWake and the wiring chain
+  | { readonly type: 'WAKE_START'; readonly process: string; readonly wakeId: string }
+  | { readonly type: 'OBSERVE'; readonly process: string; readonly created: boolean }
+  | { readonly type: 'PRELOAD_FAILED'; readonly process: string; readonly restored: boolean }
+  | { readonly type: 'HANDLE_WIRED'; readonly process: string; readonly restored: boolean; readonly empty: boolean }
+  | { readonly type: 'WIRING_FAILED'; readonly process: string }
+  | { readonly type: 'OBSERVE_RESOLVED'; readonly process: string; readonly wired: boolean }
+  | { readonly type: 'MANIFEST_COMMITTED'; readonly process: string }
+  | { readonly type: 'WAKE_FAILED'; readonly process: string; readonly wakeId: string }
+  | { readonly type: 'WAKE_ACKED'; readonly process: string; readonly wakeId: string }
+  | { readonly type: 'WAKE_ACK_FAILED'; readonly process: string; readonly wakeId: string }
+  | { readonly type: 'WAKE_ABANDONED'; readonly process: string; readonly wakeId: string }
+  // the digest entity
+  | { readonly type: 'CHECK'; readonly process: string; readonly occurrence: number; readonly verdict: 'posted' | 'not-posted' | 'unknown' }
+  | { readonly type: 'ACTION'; readonly occurrence: number }
+  | { readonly type: 'RECORDED'; readonly process: string; readonly occurrence: number };
+
+export type ModelEventType = ModelEvent['type'];
+
+/**
+ * Maps a trace event to the abstract event the models consume, or undefined for events the models do not follow
+ * (scheduler steps, heartbeats, faults themselves: the models see a fault only through what it causes).
+ */
+export function toModelEvent(event: TraceEvent): ModelEvent | undefined {
+  const detail = event.detail;
+  const process = event.actor;
+  switch (event.kind) {
+    case 'cron-tick':
+      return { type: 'OCCURRENCE_DUE', occurrence: Number(detail['tick']) };
+    case 'message':
+      return { type: 'MESSAGE' };
+    case 'wake-appended':
+      return { type: 'WAKE_APPENDED', offset: String(detail['offset']) };
+    case 'lease-granted':
+      return { type: 'LEASE_GRANTED' };
+    case 'lease-released':
+      return { type: 'LEASE_RELEASED' };
+    case 'lease-expired':
+      return { type: 'LEASE_EXPIRED' };
+    case 'process-start':
+      return { type: 'PROCESS_START', process };
+    case 'process-exit':
+      return { type: 'PROCESS_EXIT', process, reason: detail['reason'] === 'crash' ? 'crash' : 'graceful' };
+    case 'runner-start': {
+      const startOffset = String(detail['startOffset']);
+      const start = startOffset === '-1' ? 'beginning' : startOffset === 'now' ? 'tail' : 'registered';
+      return { type: 'RUNNER_START', process, start, registered: detail['registeredOffset'] !== null };
+    }
+    case 'runner-state':
+      return { type: 'RUNNER_STATE', process, state: detail['state'] as ReportedRunnerState };
+    case 'wake-read':
+      return { type: 'WAKE_READ', process, offset: String(detail['offset']) };
+    case 'claim-settled':
+      return { type: 'CLAIM_SETTLED', process, offset: String(detail['offset']), dispatched: detail['outcome'] === 'dispatched' };
+    case 'wake-start':
+      return { type: 'WAKE_START', process, wakeId: String(detail['wakeId']) };
+    case 'observe-called':
+      return { type: 'OBSERVE', process, created: detail['created'] === true };
+    case 'preload-failed':
+      return { type: 'PRELOAD_FAILED', process, restored: detail['restored'] === true };
+    case 'handle-wired':
+      return { type: 'HANDLE_WIRED', process, restored: detail['restored'] === true, empty: detail['empty'] === true };
+    case 'wiring-failed':
+      return { type: 'WIRING_FAILED', process };
+    case 'observe-resolved':
+      return { type: 'OBSERVE_RESOLVED', process, wired: detail['wired'] === true };
+    case 'manifest-committed':
+      return { type: 'MANIFEST_COMMITTED', process };
+    case 'wake-failed':
+      return { type: 'WAKE_FAILED', process, wakeId: String(detail['wakeId']) };
+    case 'wake-acked':
+      return { type: 'WAKE_ACKED', process, wakeId: String(detail['wakeId']) };
+    case 'ack-failed':
+      return { type: 'WAKE_ACK_FAILED', process, wakeId: String(detail['wakeId']) };
+    case 'wake-abandoned':
+      return { type: 'WAKE_ABANDONED', process, wakeId: String(detail['wakeId']) };
+    case 'idempotency-check':
+      return { type: 'CHECK', process, occurrence: Number(detail['occurrence']), verdict: detail['verdict'] as 'posted' | 'not-posted' | 'unknown' };
+    case 'action-performed':
+      return { type: 'ACTION', occurrence: Number(detail['occurrence']) };
+    case 'recorded':
+      return { type: 'RECORDED', process, occurrence: Number(detail['occurrence']) };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,130 @@
+import { setup } from 'xstate';
+import type { WiringMode } from '../runtime/config.ts';
+import type { ModelEvent } from './modelEvents.ts';
+
+/** The events the wiring chain follows (one shared-state handle within one wake). */
+export type WiringChainEvent = Extract<
+  ModelEvent,
+  {
+    type:
+      | 'OBSERVE'
+      | 'PRELOAD_FAILED'
+      | 'HANDLE_WIRED'
+      | 'WIRING_FAILED'
+      | 'OBSERVE_RESOLVED'
+      | 'MANIFEST_COMMITTED'
+      | 'WAKE_FAILED'
+      | 'WAKE_ACKED'
+      | 'WAKE_ACK_FAILED'
+      | 'WAKE_ABANDONED';
+  }
+>;
+
+export interface WiringChainInput {
+  readonly wiring: WiringMode;
+  /** True when an earlier wake committed the handle to the entity's manifest: it is restored and wired before the handler. */
+  readonly restored: boolean;
+}
+
+type Guarded = { context: WiringChainInput; event: WiringChainEvent };
+const mode = (...modes: WiringMode[]) => ({ context }: Guarded) => modes.includes(context.wiring);
+const wakeEnds = { WAKE_ACKED: 'done', WAKE_ACK_FAILED: 'done' } as const;
+
+/**
+ * One shared-state handle within one wake, from restore or first `observe` to the ack. The `wiring` switch decides
+ * what a failed preload leads to: `swallow` resolves `observe` unwired (the `resolvedUnwired` violation state),
+ * `reject` fails the wake, `retry` tries again with a fresh DB until wired, `empty` wires an empty DB. A handle
+ * restored from the manifest is wired before the handler runs and fails closed in every mode.
+ */
+export const wiringChainMachine = setup({
+  types: { context: {} as WiringChainInput, events: {} as WiringChainEvent, input: {} as WiringChainInput },
+  guards: {
+    restored: ({ context }) => context.restored,
+    firstObserve: ({ event }) => event.type === 'OBSERVE' && event.created,
+    laterObserve: ({ event }) => event.type === 'OBSERVE' && !event.created,
+    resolvedWired: ({ event }) => event.type === 'OBSERVE_RESOLVED' && event.wired,
+    resolvedUnwired: ({ event }) => event.type === 'OBSERVE_RESOLVED' && !event.wired,
+    propagates: mode('swallow', 'reject'),
+    swallows: mode('swallow'),
+    rejects: mode('reject'),
+    retries: mode('retry'),
+    treatsAsEmpty: mode('empty'),
+    retriesOrTreatsAsEmpty: mode('retry', 'empty'),
+    emptyWiring: ({ context, event }) => context.wiring === 'empty' && event.type === 'HANDLE_WIRED' && event.empty,
+    realWiring: ({ event }) => event.type === 'HANDLE_WIRED' && !event.empty,
+  },
+  actions: { accept: () => {} },
+}).createMachine({
+  id: 'wiringChain',
+  description: 'One shared-state handle within one wake.',
+  context: ({ input }) => input,
+  initial: 'start',
+  states: {
+    start: {
+      always: [{ guard: 'restored', target: 'restoring' }, { target: 'awaitingObserve' }],
+    },
+    restoring: {
+      description: 'Step 2: a handle from the manifest is wired directly; a failure fails the wake (fail-closed).',
+      on: {
+        HANDLE_WIRED: [{ guard: 'realWiring', target: 'wired' }, { guard: 'emptyWiring', target: 'wired' }],
+        PRELOAD_FAILED: [{ guard: 'retriesOrTreatsAsEmpty', target: 'restoring' }, { guard: 'propagates', target: 'failedClosed' }],
+        WAKE_ABANDONED: { guard: 'retries', target: 'done' },
+        // The manifest read itself can fail (agents server down) before anything is wired.
+        WAKE_FAILED: 'failed',
+      },
+    },
+    awaitingObserve: {
+      description: 'No handle yet: the handler has not observed the DB in this wake.',
+      on: { OBSERVE: { guard: 'firstObserve', target: 'wiring' }, WAKE_FAILED: 'failed' },
+    },
+    wiring: {
+      description: 'First observe: the chain step creates the DB and preloads it.',
+      on: {
+        HANDLE_WIRED: [{ guard: 'realWiring', target: 'wired' }, { guard: 'emptyWiring', target: 'wired' }],
+        PRELOAD_FAILED: [
+          { guard: 'swallows', target: 'swallowing' },
+          { guard: 'rejects', target: 'rejecting' },
+          { guard: 'retriesOrTreatsAsEmpty', target: 'wiring' },
+        ],
+        WIRING_FAILED: { guard: 'retries', target: 'abandoning' },
+      },
+    },
+    swallowing: {
+      description: "swallow: the chain's .catch records the error (SHARED_STATE_WIRING_FAILED) and resolves.",
+      on: { WIRING_FAILED: 'swallowed' },
+    },
+    swallowed: {
+      description: 'The awaited chain resolved although nothing was wired.',
+      on: { OBSERVE_RESOLVED: { guard: 'resolvedUnwired', target: 'resolvedUnwired' } },
+    },
+    resolvedUnwired: {
+      tags: ['violation', 'unwired-resolve'],
+      description: 'observe resolved with an unwired handle (defect B); the wake must still fail in the end.',
+      on: { MANIFEST_COMMITTED: { actions: 'accept' }, WAKE_FAILED: 'failed' },
+    },
+    rejecting: {
+      description: 'reject: the chain records the error and observe rejects with it.',
+      on: { WIRING_FAILED: 'rejected' },
+    },
+    rejected: { on: { WAKE_FAILED: 'failed' } },
+    abandoning: {
+      description: 'retry: a stop abandoned the retry; observe rejects and the wake is left unacked.',
+      on: { WAKE_ABANDONED: 'done' },
+    },
+    failedClosed: { description: 'A restored handle could not be wired: the handler does not run.', on: { WAKE_FAILED: 'failed' } },
+    wired: {
+      description: 'The handle has its backing DB.',
+      on: {
+        OBSERVE: { guard: 'laterObserve', actions: 'accept' },
+        OBSERVE_RESOLVED: { guard: 'resolvedWired', target: 'resolvedWired' },
+        WAKE_FAILED: 'failed',
+      },
+    },
+    resolvedWired: {
+      description: 'observe returned a wired handle; the handler runs on real data.',
+      on: { MANIFEST_COMMITTED: { actions: 'accept' }, WAKE_FAILED: 'failed', ...wakeEnds },
+    },
+    failed: { description: 'The wake failed; it is still acked as done (no retry).', on: wakeEnds },
+    done: { type: 'final' },
+  },
+});
