@@ -33,6 +33,8 @@ export interface WakeView {
   /** The handle was wired to an empty DB after a preload error (`wiring=empty`). */
   readonly empty: boolean;
   readonly posted: number | undefined;
+  /** The post of this wake was recorded in the shared DB. */
+  readonly recorded: boolean;
 }
 
 export interface DigestEntityContext {
@@ -93,6 +95,12 @@ export const digestEntityMachine = setup({
     postsWhatItChecked: ({ context, event }) => event.type === 'ACTION' && context.postIntent === event.occurrence,
     postsWhatItCheckedAgain: ({ context, event }) =>
       event.type === 'ACTION' && context.postIntent === event.occurrence && (context.posts[event.occurrence] ?? 0) >= 1,
+    /**
+     * A wake fails only before its post, or after it on a handle whose insert throws (unwired): a wired insert does
+     * not fail in this world, so a post on a wired handle is recorded before the wake can end — unless the process dies.
+     */
+    failsWithoutLosingAPost: ({ context, event }) =>
+      inThisWake({ context, event }) && !(context.wake?.posted !== undefined && context.wake.wired === true && !context.wake.recorded),
     recordsWhatItPosted: ({ context, event }) =>
       event.type === 'RECORDED' && inThisWake({ context, event }) && context.wake?.posted === event.occurrence && context.wake.wired !== false,
   },
@@ -101,7 +109,7 @@ export const digestEntityMachine = setup({
     markDue: assign({ due: ({ context, event }) => (event.type === 'OCCURRENCE_DUE' ? [...context.due, event.occurrence] : context.due) }),
     beginWake: assign({
       wake: ({ event }) =>
-        event.type === 'WAKE_START' ? { process: event.process, wakeId: event.wakeId, wired: undefined, empty: false, posted: undefined } : undefined,
+        event.type === 'WAKE_START' ? { process: event.process, wakeId: event.wakeId, wired: undefined, empty: false, posted: undefined, recorded: false } : undefined,
     }),
     endWake: assign({ wake: () => undefined }),
     noteWiring: assign({ wake: ({ context, event }) => (context.wake && event.type === 'HANDLE_WIRED' ? { ...context.wake, empty: event.empty } : context.wake) }),
@@ -114,7 +122,10 @@ export const digestEntityMachine = setup({
       posts: ({ context, event }) => (event.type === 'ACTION' ? { ...context.posts, [event.occurrence]: (context.posts[event.occurrence] ?? 0) + 1 } : context.posts),
       wake: ({ context, event }) => (context.wake && event.type === 'ACTION' ? { ...context.wake, posted: event.occurrence } : context.wake),
     }),
-    noteRecord: assign({ recorded: ({ context, event }) => (event.type === 'RECORDED' ? [...context.recorded, event.occurrence] : context.recorded) }),
+    noteRecord: assign({
+      recorded: ({ context, event }) => (event.type === 'RECORDED' ? [...context.recorded, event.occurrence] : context.recorded),
+      wake: ({ context }) => (context.wake ? { ...context.wake, recorded: true } : context.wake),
+    }),
     noteManifest: assign({ manifest: () => true }),
   },
 }).createMachine({
@@ -145,10 +156,10 @@ export const digestEntityMachine = setup({
             CHECK: { guard: 'checksNewestWithExpectedVerdict', actions: 'noteCheck' },
             RECORDED: { guard: 'recordsWhatItPosted', actions: 'noteRecord' },
             MANIFEST_COMMITTED: { guard: 'inThisWake', actions: 'noteManifest' },
-            WAKE_FAILED: { guard: 'inThisWake', actions: 'accept' },
-            // The server released the lease on the wake's ack: its work is over, whenever the answer arrives.
+            WAKE_FAILED: { guard: 'failsWithoutLosingAPost', actions: 'accept' },
+            // The server released the lease on the wake's ack: its work is over, whenever the answer (WAKE_ACKED,
+            // accepted at the root) arrives.
             LEASE_RELEASED: { target: 'idle', actions: 'endWake' },
-            WAKE_ACKED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
             WAKE_ACK_FAILED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
             WAKE_ABANDONED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
             PROCESS_EXIT: { guard: 'wakeOfDeadProcess', target: 'idle', actions: 'endWake' },

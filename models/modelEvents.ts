@@ -15,10 +15,18 @@ export type ModelEvent =
   | { readonly type: 'LEASE_GRANTED' }
   | { readonly type: 'LEASE_RELEASED' }
   | { readonly type: 'LEASE_EXPIRED' }
+  | { readonly type: 'REGISTERED'; readonly resumeOffset: string | null }
+  | { readonly type: 'HEARTBEAT_STORED'; readonly offset: string }
   | { readonly type: 'PROCESS_START'; readonly process: string }
   | { readonly type: 'PROCESS_EXIT'; readonly process: string; readonly reason: 'graceful' | 'crash' }
   // runner
-  | { readonly type: 'RUNNER_START'; readonly process: string; readonly start: 'beginning' | 'tail' | 'registered'; readonly registered: boolean }
+  | {
+      readonly type: 'RUNNER_START';
+      readonly process: string;
+      readonly start: 'beginning' | 'tail' | 'registered';
+      readonly startOffset: string;
+      readonly registered: boolean;
+    }
   | { readonly type: 'RUNNER_STATE'; readonly process: string; readonly state: ReportedRunnerState }
   | { readonly type: 'WAKE_READ'; readonly process: string; readonly offset: string }
   | { readonly type: 'CLAIM_SETTLED'; readonly process: string; readonly offset: string; readonly dispatched: boolean }
@@ -68,7 +76,14 @@ export function toModelEvent(event: TraceEvent): ModelEvent | undefined {
     case 'runner-start': {
       const startOffset = String(detail['startOffset']);
       const start = startOffset === '-1' ? 'beginning' : startOffset === 'now' ? 'tail' : 'registered';
-      return { type: 'RUNNER_START', process, start, registered: detail['registeredOffset'] !== null };
+      return { type: 'RUNNER_START', process, start, startOffset, registered: detail['registeredOffset'] !== null };
+    }
+    case 'runner-registered': {
+      const resumeOffset = detail['resumeOffset'];
+      return { type: 'REGISTERED', resumeOffset: typeof resumeOffset === 'string' ? resumeOffset : null };
+    }
+    case 'heartbeat-stored': {
+      return { type: 'HEARTBEAT_STORED', offset: String(detail['offset']) };
     }
     case 'runner-state':
       return { type: 'RUNNER_STATE', process, state: detail['state'] as ReportedRunnerState };

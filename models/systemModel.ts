@@ -1,4 +1,5 @@
-import { createActor, type AnyActorRef, type AnyMachineSnapshot } from 'xstate';
+import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import { digestEntityMachine } from './digestEntity.ts';
 import type { ModelEvent, ModelEventType } from './modelEvents.ts';
@@ -25,16 +26,18 @@ export interface ConformanceFailure {
   readonly modelState: string;
 }
 
-/** A transition one machine took: `from --EVENT--> to`, with states as dotted paths. */
-export interface TakenTransition {
-  readonly machine: MachineName;
-  readonly from: string;
-  readonly event: ModelEventType;
-  readonly to: string;
-}
-
 const RUNNER_EVENTS = new Set<ModelEventType>(['RUNNER_START', 'RUNNER_STATE', 'WAKE_READ', 'CLAIM_SETTLED', 'PROCESS_EXIT']);
-const WAKE_STREAM_EVENTS = new Set<ModelEventType>(['WAKE_APPENDED', 'LEASE_GRANTED', 'LEASE_RELEASED', 'LEASE_EXPIRED', 'WAKE_READ', 'CLAIM_SETTLED']);
+const WAKE_STREAM_EVENTS = new Set<ModelEventType>([
+  'WAKE_APPENDED',
+  'LEASE_GRANTED',
+  'LEASE_RELEASED',
+  'LEASE_EXPIRED',
+  'WAKE_READ',
+  'CLAIM_SETTLED',
+  'REGISTERED',
+  'HEARTBEAT_STORED',
+  'RUNNER_START',
+]);
 const WIRING_EVENTS = new Set<ModelEventType>([
   'OBSERVE',
   'PRELOAD_FAILED',
@@ -93,18 +96,17 @@ export class SystemModel {
   private wiring: WakeInModel | undefined;
   private readonly closing = new Map<string, WakeInModel>();
   private readonly violationTags = new Set<string>();
-  private readonly taken: TakenTransition[] = [];
 
   /**
-   * `recordTransitions` keeps every transition taken, for coverage; it costs a state-name computation per step, so
-   * ordinary runs leave it off. Machines run as started actors: far cheaper per event than the pure `transition`.
+   * Machines run as started actors: far cheaper per event than the pure `transition`. An `observer` (coverage) sees
+   * every transition taken and every state entered, through XState's inspection API.
    */
   constructor(
     private readonly config: RuntimeConfig,
-    private readonly recordTransitions = false,
+    private readonly observer?: ModelObserver,
   ) {
-    this.wakeStream = createActor(wakeStreamMachine).start();
-    this.entity = createActor(digestEntityMachine, { input: { idempotency: config.idempotency } }).start();
+    this.wakeStream = this.start('wakeStream', wakeStreamMachine, { offsetMode: config.offset });
+    this.entity = this.start('digestEntity', digestEntityMachine, { idempotency: config.idempotency });
   }
 
   /** Violation properties the model reached so far (`duplicate-action`, `unwired-resolve`, `wake-replay`). */
@@ -112,16 +114,11 @@ export class SystemModel {
     return this.violationTags;
   }
 
-  /** Every transition taken so far, in order (only with `recordTransitions`). */
-  get transitions(): readonly TakenTransition[] {
-    return this.taken;
-  }
-
   /** Applies one event; returns the failure when a machine that follows it cannot take it. */
   apply(event: ModelEvent): ConformanceFailure | undefined {
     if (event.type === 'PROCESS_START') {
       if (!this.runners.has(event.process)) {
-        this.runners.set(event.process, createActor(runnerLifecycleMachine, { input: { offsetMode: this.config.offset } }).start());
+        this.runners.set(event.process, this.start('runnerLifecycle', runnerLifecycleMachine, { offsetMode: this.config.offset }));
       }
       return undefined;
     }
@@ -129,7 +126,7 @@ export class SystemModel {
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure.
       if (this.wiring) return this.failure('wiringChain', `${stateName(this.wiring.actor.getSnapshot())} (${this.wiring.wakeId} still active)`, event);
       const restored = (this.entity.getSnapshot().context as { manifest: boolean }).manifest;
-      const actor = createActor(wiringChainMachine, { input: { wiring: this.config.wiring, restored } }).start();
+      const actor = this.start('wiringChain', wiringChainMachine, { wiring: this.config.wiring, restored });
       this.wiring = { process: event.process, wakeId: event.wakeId, actor };
     }
     if (RUNNER_EVENTS.has(event.type) && 'process' in event) {
@@ -171,6 +168,18 @@ export class SystemModel {
     return [...runners, `wakeStream: ${stateName(this.wakeStream.getSnapshot())}`, wiring, `digestEntity: ${stateName(this.entity.getSnapshot())}`].join('; ');
   }
 
+  private start(machine: MachineName, logic: AnyStateMachine, input: unknown): AnyActorRef {
+    const observer = this.observer;
+    const inspect = observer
+      ? (inspection: InspectionEvent): void => {
+          if (inspection.type !== '@xstate.microstep' && inspection.type !== '@xstate.snapshot') return;
+          if (inspection.type === '@xstate.microstep') for (const definition of inspection._transitions) observer.transitionTaken(machine, definition);
+          observer.stateEntered(machine, inspection.snapshot as AnyMachineSnapshot);
+        }
+      : undefined;
+    return createActor(logic, { input, ...(inspect ? { inspect } : {}) }).start();
+  }
+
   private forget(wake: WakeInModel): void {
     if (this.wiring === wake) this.wiring = undefined;
     this.closing.delete(wake.wakeId);
@@ -182,7 +191,6 @@ export class SystemModel {
     if (!before.can(event)) return this.failure(machine, stateName(before), event);
     actor.send(event);
     const after: AnyMachineSnapshot = actor.getSnapshot();
-    if (this.recordTransitions) this.taken.push({ machine, from: stateName(before), event: event.type, to: stateName(after) });
     for (const tag of after.tags as Set<string>) if (tag !== 'violation') this.violationTags.add(tag);
     return undefined;
   }

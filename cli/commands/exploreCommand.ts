@@ -20,7 +20,8 @@ Options:
   --runs N             stop after N runs (default: 500)
   --seed S             base seed, decimal or 0x hex (default: 1)
   --property P         count only these properties as findings; repeatable or comma-separated:
-                       duplicate-action, missed-action, unwired-resolve, wake-replay, hang (default: all)
+                       duplicate-action, missed-action, unwired-resolve, wake-replay, hang,
+                       model-conformance (default: all)
   --json               print one JSON object instead of the report
   -h, --help           show this help
 

@@ -120,7 +120,7 @@ export class PullWakeRunner {
           for (const item of result.items) this.onItem(item);
           if (result.items.length === 0) {
             this.currentOffset = result.nextOffset;
-            this.settledOffsets.resetTo(result.nextOffset);
+            this.settledOffsets.resolveTailStart(result.nextOffset);
           }
         }
       } catch (error) {

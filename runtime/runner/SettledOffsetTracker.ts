@@ -1,4 +1,4 @@
-import { offsetAtOrBefore, TAIL_OFFSET } from '../../world/durable-streams/offsets.ts';
+import { TAIL_OFFSET } from '../../world/durable-streams/offsets.ts';
 
 /**
  * The low-water mark of a wake stream reader: the highest offset at or below which every item read has had its
@@ -17,10 +17,13 @@ export class SettledOffsetTracker {
     return this.mark;
   }
 
-  /** Moves the mark to a concrete position (after a read at `now` revealed the tail) when nothing is pending. */
-  resetTo(offset: string): void {
-    // `now` is a position, not an offset: any concrete tail lies at or after it.
-    if (this.unsettled.length === 0 && (this.mark === TAIL_OFFSET || offsetAtOrBefore(this.mark, offset))) this.mark = offset;
+  /**
+   * Replaces a `now` start with the tail offset the first read revealed. A concrete mark is left alone: an empty read
+   * past it settles nothing, and the mark only ever names `-1`, the start, or a wake whose claim settled — positions a
+   * resumed runner may safely start from.
+   */
+  resolveTailStart(tailOffset: string): void {
+    if (this.mark === TAIL_OFFSET && this.unsettled.length === 0) this.mark = tailOffset;
   }
 
   /** Records an item read at `offset`; items that need no claim settle at once. */

@@ -73,7 +73,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: Digest
   world.agentsServer.createEntity(ENTITY, INBOX, [CRON_STREAM], WAKE_STREAM);
 
   const supervisor = new HostSupervisor(world, (process) => {
-    const env = world.environmentFor(process);
+    const env = options.plantInEnvironment ? options.plantInEnvironment(world.environmentFor(process)) : world.environmentFor(process);
     const digest = digestHandler(
       { entity: ENTITY, sharedId: SHARED_ID, schedule, idempotency: spec.config.idempotency },
       {

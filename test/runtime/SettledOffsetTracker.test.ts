@@ -37,22 +37,20 @@ describe('SettledOffsetTracker', () => {
     expect(tracker.lowWater).toBe('-1');
   });
 
-  it('resetTo moves forward only when nothing is unsettled, and never backwards', () => {
+  it('resolveTailStart leaves a concrete mark alone', () => {
     const tracker = new SettledOffsetTracker('-1');
-    tracker.read(o1, true);
-    tracker.resetTo(o2);
+    tracker.resolveTailStart(o2);
     expect(tracker.lowWater).toBe('-1');
+    tracker.read(o1, true);
     tracker.settle(o1);
-    tracker.resetTo(o3);
-    expect(tracker.lowWater).toBe(o3);
-    tracker.resetTo(o2);
-    expect(tracker.lowWater).toBe(o3);
+    tracker.resolveTailStart(o3);
+    expect(tracker.lowWater).toBe(o1);
   });
 
   // `now` is a position, not an offset; comparing it as a string ('n' > '0') once kept a tracker started there at `now`.
-  it('resetTo replaces a `now` start with the tail a read revealed', () => {
+  it('resolveTailStart replaces a `now` start with the tail a read revealed', () => {
     const tracker = new SettledOffsetTracker('now');
-    tracker.resetTo(o2);
+    tracker.resolveTailStart(o2);
     expect(tracker.lowWater).toBe(o2);
   });
 });

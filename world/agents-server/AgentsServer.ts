@@ -77,12 +77,14 @@ export class AgentsServer implements ServiceEndpoint {
     const record: RunnerRecord = { id: runnerId, label, wake_stream: wakeStream };
     this.runners.set(runnerId, record);
     const offset = this.resumeOffset(runnerId, wakeStream);
+    this.sim.trace.record(this.name, 'runner-registered', { runner: runnerId, resumeOffset: offset ?? null });
     return offset === undefined ? record : { ...record, wake_stream_offset: offset };
   }
 
   heartbeat(runnerId: string, wakeStreamOffset: string): void {
     if (!this.runners.has(runnerId)) throw new HttpError(404, 'RUNNER_NOT_FOUND', `runner ${runnerId} not registered`);
     this.diagnostics.set(runnerId, wakeStreamOffset);
+    this.sim.trace.record(this.name, 'heartbeat-stored', { runner: runnerId, offset: wakeStreamOffset });
   }
 
   claim(subscriptionId: string): ClaimOutcome {

@@ -1,0 +1,51 @@
+import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
+import { runSeed } from '../../sim/explore/runSeed.ts';
+import { IDEMPOTENCY_CHECKS, OFFSET_MODES, WIRING_MODES, type RuntimeConfig } from '../../runtime/config.ts';
+import { runScenario } from '../../scenarios/runScenario.ts';
+import type { FaultKind } from '../../world/faults/FaultKind.ts';
+import { toModelEvent } from '../modelEvents.ts';
+import { SystemModel } from '../systemModel.ts';
+import { ModelCoverage, type CoverageReport } from './ModelCoverage.ts';
+
+/** Every combination of the three switches, in a fixed order. */
+export function allConfigs(): RuntimeConfig[] {
+  return WIRING_MODES.flatMap((wiring) => OFFSET_MODES.flatMap((offset) => IDEMPOTENCY_CHECKS.map((idempotency) => ({ wiring, offset, idempotency }))));
+}
+
+export interface CoverageRequest {
+  readonly scenario: string;
+  readonly runs: number;
+  readonly seed: number;
+  readonly faults: readonly FaultKind[];
+  /** Configurations to spread the runs over, round-robin (all combinations by default). */
+  readonly configs?: readonly RuntimeConfig[];
+}
+
+export interface CoverageOutcome extends CoverageReport {
+  readonly runs: number;
+  /** Runs the model did not accept (each is also a model-conformance violation of that run). */
+  readonly nonconformingRuns: number;
+}
+
+/**
+ * Runs a batch of seeded simulations, round-robin over configurations, and replays each run's abstract events into a
+ * composed model that records every state entered and transition taken.
+ */
+export async function measureCoverage(request: CoverageRequest): Promise<CoverageOutcome> {
+  const configs = request.configs ?? allConfigs();
+  const coverage = new ModelCoverage();
+  let nonconformingRuns = 0;
+  for (let runIndex = 0; runIndex < request.runs; runIndex += 1) {
+    const config = configs[runIndex % configs.length]!;
+    const result = await runScenario({ scenario: request.scenario, config, faults: [...request.faults] }, new RandomChoiceSource(runSeed(request.seed, runIndex)));
+    const model = new SystemModel(config, coverage);
+    for (const event of result.events) {
+      const modelEvent = toModelEvent(event);
+      if (modelEvent && model.apply(modelEvent)) {
+        nonconformingRuns += 1;
+        break;
+      }
+    }
+  }
+  return { ...coverage.report(), runs: request.runs, nonconformingRuns };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { allConfigs, measureCoverage } from '../../models/coverage/measureCoverage.ts';
+import { catalogTransitions } from '../../models/coverage/transitionCatalog.ts';
+import { MODEL_MACHINES } from '../../models/systemModel.ts';
+import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
+
+describe('model coverage', () => {
+  it('catalogs every transition of every machine with a unique id', () => {
+    const transitions = Object.entries(MODEL_MACHINES).flatMap(([name, machine]) => catalogTransitions(name, machine));
+    expect(new Set(transitions.map((transition) => transition.id)).size).toBe(transitions.length);
+    expect(transitions.some((transition) => transition.machine === 'wiringChain' && transition.event === 'always')).toBe(true);
+  });
+
+  it('covers nothing without runs', async () => {
+    const outcome = await measureCoverage({ scenario: 'daily-digest', runs: 0, seed: 1, faults: DEFAULT_FAULT_KINDS });
+    expect(outcome.transitions.covered).toBe(0);
+  });
+
+  it('a batch over every switch combination reaches the swallow and retry paths, and all of it conforms', async () => {
+    expect(allConfigs()).toHaveLength(60);
+    const outcome = await measureCoverage({ scenario: 'daily-digest', runs: 120, seed: 1, faults: DEFAULT_FAULT_KINDS });
+    expect(outcome.nonconformingRuns).toBe(0);
+    expect(outcome.states.missing).not.toContain('wiringChain:resolvedUnwired');
+    expect(outcome.states.missing).not.toContain('wakeStream:replay.replayed');
+    expect(outcome.transitions.covered / outcome.transitions.total).toBeGreaterThan(0.5);
+    expect(outcome.transitions.missing.length).toBe(outcome.transitions.total - outcome.transitions.covered);
+  });
+});

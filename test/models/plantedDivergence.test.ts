@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
+import { setUpDailyDigest } from '../../scenarios/daily-digest/dailyDigestScenario.ts';
+import { DEFAULT_DIGEST_OPTIONS } from '../../scenarios/daily-digest/DigestScenarioOptions.ts';
+import type { Scenario } from '../../scenarios/index.ts';
+import { runScenario } from '../../scenarios/runScenario.ts';
+import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
+
+/**
+ * One day, one message two minutes in (after the 09:00 tick's wake), no faults: two wakes, the second of which
+ * must restore the shared DB from the manifest the first one committed.
+ */
+const TWO_WAKES = [0, 1, 120_000];
+
+/** A runtime whose manifest commit silently does nothing, yet reports success (it still emits manifest-committed). */
+const skipsManifestCommit: Scenario = {
+  name: 'daily-digest',
+  summary: 'planted divergence: manifest commit skipped',
+  setUp: (sim, spec) =>
+    setUpDailyDigest(sim, spec, {
+      ...DEFAULT_DIGEST_OPTIONS,
+      plantInEnvironment: (env) => ({ ...env, agents: { ...env.agents, commitManifest: async () => {} } }),
+    }),
+};
+
+describe('conformance checking', () => {
+  it('accepts the faithful runtime on the same story', async () => {
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES));
+    expect(result.events.filter((event) => event.kind === 'wake-start')).toHaveLength(2);
+    expect(result.violations).toEqual([]);
+  });
+
+  it('catches a runtime that skips the manifest commit, at the step where the next wake leaves the spec', async () => {
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES), skipsManifestCommit);
+    const conformance = result.violations.filter((violation) => violation.property === 'model-conformance');
+    expect(conformance).toHaveLength(1);
+    const [failure] = conformance;
+    // The model expects the second wake to restore the handle; the runtime observes it as new instead.
+    const secondObserve = result.events.filter((event) => event.kind === 'observe-called')[1]!;
+    expect(failure!.eventIndex).toBe(result.events.indexOf(secondObserve));
+    expect(failure!.step).toBe(secondObserve.step);
+    expect(failure!.message).toContain('wiringChain in state restoring cannot take OBSERVE');
+    expect(failure!.message).toContain('"created":true');
+    expect(failure!.message).toMatch(/model: .*digestEntity: activity\.handling/);
+  });
+});
