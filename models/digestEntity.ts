@@ -35,6 +35,12 @@ export interface WakeView {
   readonly posted: number | undefined;
   /** The post of this wake was recorded in the shared DB. */
   readonly recorded: boolean;
+  /** The handler checks once per wake. */
+  readonly checked: boolean;
+  /** New manifest rows were committed: the handler has returned. */
+  readonly committed: boolean;
+  /** The wake failed: its handler does nothing more. */
+  readonly failed: boolean;
 }
 
 export interface DigestEntityContext {
@@ -71,6 +77,10 @@ export function expectedVerdict(context: DigestEntityContext, occurrence: number
 }
 
 type Guarded = { context: DigestEntityContext; event: DigestEntityEvent };
+
+/** A post on a wired handle not yet recorded: a wired insert does not fail, so the wake cannot end here. */
+const postUnrecorded = (context: DigestEntityContext): boolean =>
+  context.wake?.posted !== undefined && context.wake.wired === true && !context.wake.recorded;
 /** Events with a wake id must name the wake in progress; the others must come from its process. */
 const inThisWake = ({ context, event }: Guarded): boolean =>
   'wakeId' in event ? context.wake?.wakeId === event.wakeId : 'process' in event && context.wake?.process === event.process;
@@ -86,7 +96,8 @@ export const digestEntityMachine = setup({
     inThisWake,
     wakeOfDeadProcess: ({ context, event }) => event.type === 'PROCESS_EXIT' && context.wake?.process === event.process,
     checksNewestWithExpectedVerdict: ({ context, event }) => {
-      if (event.type !== 'CHECK' || !inThisWake({ context, event })) return false;
+      const wake = context.wake;
+      if (event.type !== 'CHECK' || !inThisWake({ context, event }) || !wake || wake.checked || wake.committed || wake.failed) return false;
       const newest = newestDue(context);
       // The cron tick of the same instant may be traced just after a check that already counted it as due.
       const plausible = newest === undefined ? event.occurrence === 0 : event.occurrence === newest || event.occurrence === newest + 1;
@@ -99,23 +110,27 @@ export const digestEntityMachine = setup({
      * A wake fails only before its post, or after it on a handle whose insert throws (unwired): a wired insert does
      * not fail in this world, so a post on a wired handle is recorded before the wake can end — unless the process dies.
      */
-    failsWithoutLosingAPost: ({ context, event }) =>
-      inThisWake({ context, event }) && !(context.wake?.posted !== undefined && context.wake.wired === true && !context.wake.recorded),
+    failsWithoutLosingAPost: ({ context, event }) => inThisWake({ context, event }) && context.postIntent === undefined && !postUnrecorded(context),
+    /** The handler returned normally: nothing pending, and its post (if any) recorded — an unwired insert throws. */
+    handlerDone: ({ context, event }) =>
+      inThisWake({ context, event }) && context.postIntent === undefined && !(context.wake?.posted !== undefined && !context.wake.recorded),
+    wakeMayEnd: ({ context }) => context.postIntent === undefined && !postUnrecorded(context),
     recordsWhatItPosted: ({ context, event }) =>
-      event.type === 'RECORDED' && inThisWake({ context, event }) && context.wake?.posted === event.occurrence && context.wake.wired !== false,
+      event.type === 'RECORDED' && inThisWake({ context, event }) && context.wake?.posted === event.occurrence && context.wake.wired !== false && !context.wake.recorded && !context.wake.failed,
   },
   actions: {
     accept: () => {},
     markDue: assign({ due: ({ context, event }) => (event.type === 'OCCURRENCE_DUE' ? [...context.due, event.occurrence] : context.due) }),
     beginWake: assign({
       wake: ({ event }) =>
-        event.type === 'WAKE_START' ? { process: event.process, wakeId: event.wakeId, wired: undefined, empty: false, posted: undefined, recorded: false } : undefined,
+        event.type === 'WAKE_START' ? { process: event.process, wakeId: event.wakeId, wired: undefined, empty: false, posted: undefined, recorded: false, checked: false, committed: false, failed: false } : undefined,
     }),
     endWake: assign({ wake: () => undefined }),
     noteWiring: assign({ wake: ({ context, event }) => (context.wake && event.type === 'HANDLE_WIRED' ? { ...context.wake, empty: event.empty } : context.wake) }),
     noteResolve: assign({ wake: ({ context, event }) => (context.wake && event.type === 'OBSERVE_RESOLVED' ? { ...context.wake, wired: event.wired } : context.wake) }),
     noteCheck: assign({
       postIntent: ({ context, event }) => (event.type === 'CHECK' && event.verdict === 'not-posted' ? event.occurrence : context.postIntent),
+      wake: ({ context }) => (context.wake ? { ...context.wake, checked: true } : context.wake),
     }),
     notePost: assign({
       postIntent: () => undefined,
@@ -123,10 +138,12 @@ export const digestEntityMachine = setup({
       wake: ({ context, event }) => (context.wake && event.type === 'ACTION' ? { ...context.wake, posted: event.occurrence } : context.wake),
     }),
     noteRecord: assign({
-      recorded: ({ context, event }) => (event.type === 'RECORDED' ? [...context.recorded, event.occurrence] : context.recorded),
+      recorded: ({ context, event }) =>
+        event.type === 'RECORDED' && !context.recorded.includes(event.occurrence) ? [...context.recorded, event.occurrence] : context.recorded,
       wake: ({ context }) => (context.wake ? { ...context.wake, recorded: true } : context.wake),
     }),
-    noteManifest: assign({ manifest: () => true }),
+    noteFailure: assign({ wake: ({ context }) => (context.wake ? { ...context.wake, failed: true } : context.wake) }),
+    noteManifest: assign({ manifest: () => true, wake: ({ context }) => (context.wake ? { ...context.wake, committed: true } : context.wake) }),
   },
 }).createMachine({
   id: 'digestEntity',
@@ -155,11 +172,12 @@ export const digestEntityMachine = setup({
             OBSERVE_RESOLVED: { guard: 'inThisWake', actions: 'noteResolve' },
             CHECK: { guard: 'checksNewestWithExpectedVerdict', actions: 'noteCheck' },
             RECORDED: { guard: 'recordsWhatItPosted', actions: 'noteRecord' },
-            MANIFEST_COMMITTED: { guard: 'inThisWake', actions: 'noteManifest' },
-            WAKE_FAILED: { guard: 'failsWithoutLosingAPost', actions: 'accept' },
+            MANIFEST_COMMITTED: { guard: 'handlerDone', actions: 'noteManifest' },
+            WAKE_FAILED: { guard: 'failsWithoutLosingAPost', actions: 'noteFailure' },
             // The server released the lease on the wake's ack: its work is over, whenever the answer (WAKE_ACKED,
             // accepted at the root) arrives.
-            LEASE_RELEASED: { target: 'idle', actions: 'endWake' },
+            // A handler awaits its post, so a wake that checked "not posted" cannot be released before the post lands.
+            LEASE_RELEASED: { guard: 'wakeMayEnd', target: 'idle', actions: 'endWake' },
             WAKE_ACK_FAILED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
             WAKE_ABANDONED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
             PROCESS_EXIT: { guard: 'wakeOfDeadProcess', target: 'idle', actions: 'endWake' },

@@ -39,8 +39,11 @@ export interface WakeStreamContext {
   readonly readers: readonly Reader[];
   /** The offset the agents server stored from the last heartbeat it received (its diagnostics table). */
   readonly diagnostics: string | undefined;
-  /** The resume offset the last registration returned (null: none). */
-  readonly lastResume: string | null;
+  /**
+   * The resume offset the pending registration returned (null: none), consumed by the runner start that follows it;
+   * undefined when no registration is pending.
+   */
+  readonly lastResume: string | null | undefined;
 }
 
 function readersWithRead(context: WakeStreamContext, process: string, offset: string): WakeStreamContext['readers'] {
@@ -91,6 +94,7 @@ export const wakeStreamMachine = setup({
       (!STORES_SETTLED_MARK.includes(context.offsetMode) || event.offset === '-1' || context.appended.includes(event.offset)),
     startsWhereRegistrationSaid: ({ context, event }) => {
       if (event.type !== 'RUNNER_START') return false;
+      if (context.lastResume === undefined) return false;
       if (context.offsetMode === 'tail') return event.startOffset === 'now';
       return event.startOffset === (context.lastResume ?? '-1');
     },
@@ -107,6 +111,7 @@ export const wakeStreamMachine = setup({
     recordResume: assign({ lastResume: ({ context, event }) => (event.type === 'REGISTERED' ? event.resumeOffset : context.lastResume) }),
     recordHeartbeat: assign({ diagnostics: ({ context, event }) => (event.type === 'HEARTBEAT_STORED' ? event.offset : context.diagnostics) }),
     addReader: assign({
+      lastResume: () => undefined,
       readers: ({ context, event }) => {
         if (event.type !== 'RUNNER_START') return context.readers;
         const start = event.startOffset === 'now' ? (context.appended[context.appended.length - 1] ?? '-1') : event.startOffset;
@@ -137,7 +142,7 @@ export const wakeStreamMachine = setup({
 }).createMachine({
   id: 'wakeStream',
   description: 'A pull-wake subscription and the wake stream of the runner it wakes.',
-  context: ({ input }) => ({ offsetMode: input.offsetMode, appended: [], readers: [], diagnostics: undefined, lastResume: null }),
+  context: ({ input }) => ({ offsetMode: input.offsetMode, appended: [], readers: [], diagnostics: undefined, lastResume: undefined }),
   type: 'parallel',
   on: {
     CLAIM_SETTLED: { guard: 'settlesAReadClaim', actions: 'recordSettle' },

@@ -16,7 +16,8 @@ export type WiringChainEvent = Extract<
       | 'WAKE_FAILED'
       | 'WAKE_ACKED'
       | 'WAKE_ACK_FAILED'
-      | 'WAKE_ABANDONED';
+      | 'WAKE_ABANDONED'
+      | 'LEASE_RELEASED';
   }
 >;
 
@@ -28,7 +29,8 @@ export interface WiringChainInput {
 
 type Guarded = { context: WiringChainInput; event: WiringChainEvent };
 const mode = (...modes: WiringMode[]) => ({ context }: Guarded) => modes.includes(context.wiring);
-const wakeEnds = { WAKE_ACKED: 'done', WAKE_ACK_FAILED: 'done' } as const;
+/** The ack reached the server (lease released), its answer reached the runtime, or the ack failed. */
+const wakeEnds = { LEASE_RELEASED: 'released', WAKE_ACKED: 'done', WAKE_ACK_FAILED: 'done' } as const;
 
 /**
  * One shared-state handle within one wake, from restore or first `observe` to the ack. The `wiring` switch decides
@@ -40,6 +42,7 @@ export const wiringChainMachine = setup({
   types: { context: {} as WiringChainInput, events: {} as WiringChainEvent, input: {} as WiringChainInput },
   guards: {
     restored: ({ context }) => context.restored,
+    notRestored: ({ context }) => !context.restored,
     firstObserve: ({ event }) => event.type === 'OBSERVE' && event.created,
     laterObserve: ({ event }) => event.type === 'OBSERVE' && !event.created,
     resolvedWired: ({ event }) => event.type === 'OBSERVE_RESOLVED' && event.wired,
@@ -122,9 +125,23 @@ export const wiringChainMachine = setup({
     },
     resolvedWired: {
       description: 'observe returned a wired handle; the handler runs on real data.',
-      on: { MANIFEST_COMMITTED: { actions: 'accept' }, WAKE_FAILED: 'failed', ...wakeEnds },
+      on: {
+        // A handle first observed in this wake is new to the manifest: a wake that completes commits it first.
+        MANIFEST_COMMITTED: { guard: 'notRestored', target: 'committed' },
+        WAKE_FAILED: 'failed',
+        LEASE_RELEASED: { guard: 'restored', target: 'released' },
+        WAKE_ACK_FAILED: { guard: 'restored', target: 'done' },
+      },
+    },
+    committed: {
+      description: 'The new manifest row is committed: later wakes restore the handle.',
+      on: { WAKE_FAILED: 'failed', ...wakeEnds },
     },
     failed: { description: 'The wake failed; it is still acked as done (no retry).', on: wakeEnds },
+    released: {
+      description: 'The server took the ack and released the lease; the answer is on its way back.',
+      on: { WAKE_ACKED: 'done' },
+    },
     done: { type: 'final' },
   },
 });

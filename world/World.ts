@@ -56,8 +56,24 @@ export class World {
     return new SimProcess(this.sim, name);
   }
 
-  /** True when fault `kind` is enabled, active, and the choice source says it fires (with `percent` chance). */
+  /** Fault points armed to fire next, by kind, whatever the choices say (scripted faults of model-based tests). */
+  private readonly armed: FaultKind[] = [];
+
+  /** Makes the next fault point of `kind` fire, once. */
+  arm(kind: FaultKind): void {
+    this.armed.push(kind);
+  }
+
+  /**
+   * True when a fault of `kind` fires at this point: it was armed, or it is enabled, active, and the choice source says
+   * it fires (with `percent` chance).
+   */
   faultFires(kind: FaultKind, percent: number, label: string): boolean {
+    const armedAt = this.armed.indexOf(kind);
+    if (armedAt >= 0) {
+      this.armed.splice(armedAt, 1);
+      return true;
+    }
     return this.faultsActive && this.options.faults.has(kind) && choosePercent(this.sim.choices, percent, label);
   }
 

@@ -1,5 +1,6 @@
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
+import { modelsCheckCommand } from './modelsCheckCommand.ts';
 import { modelsCoverageCommand } from './modelsCoverageCommand.ts';
 import { modelsDocsCommand } from './modelsDocsCommand.ts';
 
@@ -21,7 +22,7 @@ type Subcommand = (args: readonly string[], out: (line: string) => void) => Prom
 /** `models <subcommand>`. */
 export async function modelsCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const [subcommand, ...rest] = args;
-  const subcommands: Record<string, Subcommand> = { coverage: modelsCoverageCommand, docs: modelsDocsCommand };
+  const subcommands: Record<string, Subcommand> = { check: modelsCheckCommand, coverage: modelsCoverageCommand, docs: modelsDocsCommand };
   if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
     parseCommandArgs('models', [], {}, false);
     out(MODELS_HELP);

@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot, AnyStateNode, AnyTransitionDefinition } from 'xstate';
-import { MODEL_MACHINES } from '../systemModel.ts';
+import { MODEL_MACHINES } from '../composedModel.ts';
 import { catalogStates, catalogTransitions, statePath, transitionId, type CatalogTransition } from './transitionCatalog.ts';
 
 /** Receives what the machines of a {@link SystemModel} do, for coverage. */

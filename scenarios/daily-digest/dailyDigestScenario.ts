@@ -9,6 +9,7 @@ import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
 import { drawTimedFaults } from '../../world/faults/TimedFaultPlan.ts';
 import { HostSupervisor } from '../../world/process/HostSupervisor.ts';
 import { World } from '../../world/World.ts';
+import type { ExpectedAction } from '../../properties/index.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import { digestHandler } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
@@ -42,32 +43,27 @@ export const dailyDigestScenario: Scenario = {
   setUp: (sim, spec) => setUpDailyDigest(sim, spec, DEFAULT_DIGEST_OPTIONS),
 };
 
-export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: DigestScenarioOptions): ScenarioSetup {
-  const { choices, scheduler, trace } = sim;
-  const faults = new Set(spec.faults);
-  const faultOptions = DEFAULT_FAULT_OPTIONS;
+/** The daily-digest world built and running: the entity, its cron, one host process started. */
+export interface DigestWorld {
+  readonly world: World;
+  readonly supervisor: HostSupervisor;
+  readonly schedule: CronSchedule;
+  /** Appends a message to the entity's inbox (a wake besides the cron tick). */
+  sendMessage(index: number): void;
+}
+
+/**
+ * Builds the world of the scenario for a given schedule: the shared stream, the cron ticks, the entity subscribed to
+ * its inbox and the cron stream, and the first host process running the runtime under test.
+ */
+export function buildDigestWorld(sim: SimContext, spec: RunSpec, options: DigestScenarioOptions, schedule: CronSchedule): DigestWorld {
   const world = new World(sim, {
-    faults,
-    faultOptions,
+    faults: new Set(spec.faults),
+    faultOptions: DEFAULT_FAULT_OPTIONS,
     resumeOffsetSource: RESUME_SOURCE[spec.config.offset],
     leaseTtlMs: options.leaseTtlMs,
     longPollTimeoutMs: options.longPollTimeoutMs,
   });
-
-  const occurrenceCount = 1 + choices.choose(options.maxOccurrences, 'occurrence count');
-  const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrenceCount };
-  const workloadEndMs = occurrenceDueAtMs(schedule, occurrenceCount);
-  const messageCount = choices.choose(options.maxMessagesPerOccurrence * occurrenceCount + 1, 'message count');
-  const messageTimesMs: number[] = [];
-  for (let index = 0; index < messageCount; index += 1) messageTimesMs.push(chooseInRange(choices, 0, workloadEndMs, 'message time'));
-  messageTimesMs.sort((a, b) => a - b);
-  const timedFaults = drawTimedFaults(choices, faults, faultOptions, workloadEndMs);
-  trace.record('workload', 'workload', {
-    occurrences: occurrenceCount,
-    messagesAtMs: messageTimesMs,
-    faults: timedFaults.map((fault) => `${fault.kind}@${fault.atMs}`),
-  });
-
   world.streams.create(sharedStreamPath(SHARED_ID));
   scheduleCronTicks(sim, world.streams, CRON_STREAM, schedule);
   world.agentsServer.createEntity(ENTITY, INBOX, [CRON_STREAM], WAKE_STREAM);
@@ -85,12 +81,40 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: Digest
     return new RuntimeHost(env, spec.config, { runnerId: RUNNER_ID, label: 'digest host', wakeStream: WAKE_STREAM, handlers: new Map([[ENTITY, handler]]) });
   });
   supervisor.startHost();
+  const sendMessage = (index: number): void => {
+    world.streams.append(INBOX, { type: 'message', index });
+    sim.trace.record('workload', 'message', { entity: ENTITY, index });
+  };
+  return { world, supervisor, schedule, sendMessage };
+}
 
+/** The due occurrences of a schedule as the actions the oracles expect. */
+export function expectedDigests(schedule: CronSchedule): ExpectedAction[] {
+  return Array.from({ length: schedule.count }, (_, occurrence) => ({ entity: ENTITY, occurrence, dueAtMs: occurrenceDueAtMs(schedule, occurrence) }));
+}
+
+export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: DigestScenarioOptions): ScenarioSetup {
+  const { choices, scheduler, trace } = sim;
+  const faults = new Set(spec.faults);
+  const faultOptions = DEFAULT_FAULT_OPTIONS;
+
+  const occurrenceCount = 1 + choices.choose(options.maxOccurrences, 'occurrence count');
+  const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrenceCount };
+  const workloadEndMs = occurrenceDueAtMs(schedule, occurrenceCount);
+  const messageCount = choices.choose(options.maxMessagesPerOccurrence * occurrenceCount + 1, 'message count');
+  const messageTimesMs: number[] = [];
+  for (let index = 0; index < messageCount; index += 1) messageTimesMs.push(chooseInRange(choices, 0, workloadEndMs, 'message time'));
+  messageTimesMs.sort((a, b) => a - b);
+  const timedFaults = drawTimedFaults(choices, faults, faultOptions, workloadEndMs);
+  trace.record('workload', 'workload', {
+    occurrences: occurrenceCount,
+    messagesAtMs: messageTimesMs,
+    faults: timedFaults.map((fault) => `${fault.kind}@${fault.atMs}`),
+  });
+
+  const { world, supervisor, sendMessage } = buildDigestWorld(sim, spec, options, schedule);
   messageTimesMs.forEach((atMs, index) => {
-    scheduler.schedule(atMs, 'workload', `message ${index} to ${ENTITY}`, () => {
-      world.streams.append(INBOX, { type: 'message', index });
-      trace.record('workload', 'message', { entity: ENTITY, index });
-    });
+    scheduler.schedule(atMs, 'workload', `message ${index} to ${ENTITY}`, () => sendMessage(index));
   });
   for (const fault of timedFaults) {
     scheduler.schedule(fault.atMs, 'faults', fault.kind, () => {
@@ -111,11 +135,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: Digest
 
   return {
     budget: { horizonMs: workloadEndMs + options.quietPeriodMs, maxSteps: options.maxSteps },
-    expectedActions: Array.from({ length: occurrenceCount }, (_, occurrence) => ({
-      entity: ENTITY,
-      occurrence,
-      dueAtMs: occurrenceDueAtMs(schedule, occurrence),
-    })),
+    expectedActions: expectedDigests(schedule),
     pendingWork: () => [...supervisor.pendingWork()],
     hangAfterMs: options.hangAfterMs,
   };

@@ -1,0 +1,118 @@
+import type { ChoiceSource } from '../../sim/choice/ChoiceSource.ts';
+import { runLoop } from '../../sim/run/runLoop.ts';
+import type { SimContext } from '../../sim/run/SimContext.ts';
+import { Scheduler } from '../../sim/scheduler/Scheduler.ts';
+import { Trace } from '../../sim/trace/Trace.ts';
+import { toModelEvent } from '../../models/modelEvents.ts';
+import { SystemModel, type ConformanceFailure } from '../../models/systemModel.ts';
+import type { RuntimeConfig } from '../../runtime/config.ts';
+import { occurrenceDueAtMs, type CronSchedule } from '../../world/agents-server/CronScheduler.ts';
+import type { FaultKind } from '../../world/faults/FaultKind.ts';
+import { buildDigestWorld, type DigestWorld } from './dailyDigestScenario.ts';
+import { DEFAULT_DIGEST_OPTIONS } from './DigestScenarioOptions.ts';
+
+/** Steps one session may take per call to {@link DigestSession.advance} before it gives up (a hang). */
+const MAX_STEPS_PER_ADVANCE = 20_000;
+
+/**
+ * The daily-digest world driven from outside, one command at a time, for model-based tests: no drawn workload and no
+ * random faults; the caller sends messages, redeploys, arms preload failures and lets virtual time pass. Interleavings
+ * and delivery delays still come from the choice source. Every event is fed to the composed model as it happens.
+ */
+export class DigestSession {
+  private readonly sim: SimContext;
+  private readonly digest: DigestWorld;
+  readonly model: SystemModel;
+  private fed = 0;
+  private messages = 0;
+  /** The first event the model did not accept, if any. */
+  conformanceFailure: ConformanceFailure | undefined;
+
+  constructor(
+    readonly config: RuntimeConfig,
+    choices: ChoiceSource,
+    occurrences: number,
+  ) {
+    const scheduler = new Scheduler(choices);
+    this.sim = { scheduler, choices, trace: new Trace(scheduler) };
+    const options = DEFAULT_DIGEST_OPTIONS;
+    const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrences };
+    // Only the delivery faults are random; preload failures happen when armed.
+    this.digest = buildDigestWorld(this.sim, { scenario: 'daily-digest', config, faults: ['delivery-reorder'] }, options, schedule);
+    this.model = new SystemModel(config);
+  }
+
+  get nowMs(): number {
+    return this.sim.scheduler.nowMs;
+  }
+
+  get schedule(): CronSchedule {
+    return this.digest.schedule;
+  }
+
+  /** Lets `durationMs` of virtual time pass (or stops early when nothing is scheduled), feeding the model. */
+  async advance(durationMs: number): Promise<'ok' | 'step-budget'> {
+    const { scheduler } = this.sim;
+    const end = await runLoop(scheduler, { horizonMs: scheduler.nowMs + durationMs, maxSteps: scheduler.steps + MAX_STEPS_PER_ADVANCE });
+    this.feedModel();
+    return end === 'step-budget' ? 'step-budget' : 'ok';
+  }
+
+  /** Runs until just after the next occurrence falls due; false when none is left. */
+  async untilNextOccurrence(): Promise<boolean> {
+    const next = this.nextOccurrence();
+    if (next === undefined) return false;
+    await this.advance(occurrenceDueAtMs(this.digest.schedule, next) - this.nowMs + 1);
+    return true;
+  }
+
+  /** Virtual time until the next occurrence falls due (Infinity when none is left). */
+  msUntilNextOccurrence(): number {
+    const next = this.nextOccurrence();
+    return next === undefined ? Number.POSITIVE_INFINITY : occurrenceDueAtMs(this.digest.schedule, next) - this.nowMs;
+  }
+
+  nextOccurrence(): number | undefined {
+    const { schedule } = this.digest;
+    for (let occurrence = 0; occurrence < schedule.count; occurrence += 1) if (occurrenceDueAtMs(schedule, occurrence) > this.nowMs) return occurrence;
+    return undefined;
+  }
+
+  sendMessage(): void {
+    this.digest.sendMessage(this.messages++);
+  }
+
+  redeploy(): void {
+    void this.digest.supervisor.redeploy();
+  }
+
+  crash(): void {
+    void this.digest.supervisor.crash();
+  }
+
+  armPreloadFailure(kind: Extract<FaultKind, 'preload-not-found' | 'preload-foreign-item'>): void {
+    this.digest.world.arm(kind);
+  }
+
+  /** How often each occurrence was posted, as the chat saw it. */
+  posts(): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const event of this.sim.trace.events) {
+      if (event.kind === 'action-performed') counts.set(Number(event.detail['occurrence']), (counts.get(Number(event.detail['occurrence'])) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** The trace so far, for failure reports. */
+  get events() {
+    return this.sim.trace.events;
+  }
+
+  private feedModel(): void {
+    const events = this.sim.trace.events;
+    for (; this.fed < events.length && !this.conformanceFailure; this.fed += 1) {
+      const modelEvent = toModelEvent(events[this.fed]!);
+      if (modelEvent) this.conformanceFailure = this.model.apply(modelEvent);
+    }
+  }
+}
