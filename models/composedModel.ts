@@ -1,4 +1,4 @@
-import { createActor, initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import { digestEntityMachine } from './digestEntity.ts';
@@ -213,9 +213,10 @@ export class ComposedModel {
     return { state: { runners, wakeStream, entity, active, closing } };
   }
 
+  /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */
   private initialSnapshot(machine: MachineName, input: unknown): AnyMachineSnapshot {
-    const [snapshot] = initialTransition(MODEL_MACHINES[machine] as AnyStateMachine, input);
-    return snapshot as AnyMachineSnapshot;
+    const logic = MODEL_MACHINES[machine] as unknown as { getInitialSnapshot(scope: unknown, input: unknown): AnyMachineSnapshot };
+    return logic.getInitialSnapshot(this.scopes[machine], input);
   }
 
   /** The machine's next snapshot, or undefined when it cannot take the event in its current state. */

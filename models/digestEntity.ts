@@ -159,6 +159,7 @@ export const digestEntityMachine = setup({
   },
   states: {
     activity: {
+      description: 'Which wake, if any, is doing the entity\'s work.',
       initial: 'idle',
       states: {
         idle: {
@@ -186,6 +187,7 @@ export const digestEntityMachine = setup({
       },
     },
     safety: {
+      description: 'The no-duplicate invariant: each occurrence posted at most once.',
       initial: 'noDuplicate',
       states: {
         noDuplicate: {

@@ -14,10 +14,10 @@ export interface RunnerLifecycleContext {
 const reported = (state: string) => ({ event }: { event: RunnerLifecycleEvent }) => event.type === 'RUNNER_STATE' && event.state === state;
 
 /**
- * One host process's pull-wake runner: `stopped --START--> running.connecting --ok--> running.streaming`; connect
- * errors and stream ends go to `running.reconnecting` and back to `connecting` after a backoff; `STOP` from any running
- * state goes through `stopping` to `halted`. A crash ends it wherever it is. Where a new runner starts reading is fixed
- * by the `offset` switch.
+ * One host process's pull-wake runner: `registering --RUNNER_START--> stopped --connecting--> running.connecting
+ * --streaming--> running.streaming`; connect errors and stream resets go to `running.reconnecting` and back to
+ * `connecting` after a backoff; a stop from any running state goes through `stopping` to `halted`. A crash ends it
+ * wherever it is. Where a new runner may start reading is fixed by the `offset` switch.
  */
 export const runnerLifecycleMachine = setup({
   types: {
@@ -66,7 +66,8 @@ export const runnerLifecycleMachine = setup({
       description: 'The host registers its runner with the agents server; the registration answer fixes the start offset.',
       on: {
         RUNNER_START: { guard: 'startFollowsOffsetSwitch', target: 'stopped' },
-        PROCESS_EXIT: [{ guard: 'crashed', target: 'crashed' }, { guard: 'exitedGracefully', target: 'exited' }],
+        // A redeploy before the registration answer ends the process here; a crash is handled at the root.
+        PROCESS_EXIT: { guard: 'exitedGracefully', target: 'exited' },
       },
     },
     stopped: {
@@ -74,6 +75,7 @@ export const runnerLifecycleMachine = setup({
       on: { RUNNER_STATE: { guard: 'toConnecting', target: 'running.connecting' } },
     },
     running: {
+      description: 'Started: reading the wake stream, or trying to.',
       initial: 'connecting',
       on: {
         RUNNER_STATE: { guard: 'toStopping', target: 'stopping' },

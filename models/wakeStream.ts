@@ -149,6 +149,7 @@ export const wakeStreamMachine = setup({
   },
   states: {
     lease: {
+      description: 'Who may work on the subscription.',
       initial: 'unleased',
       states: {
         unleased: {
@@ -168,6 +169,7 @@ export const wakeStreamMachine = setup({
       },
     },
     resume: {
+      description: 'Where runners start reading.',
       initial: 'tracking',
       states: {
         tracking: {
@@ -184,6 +186,7 @@ export const wakeStreamMachine = setup({
       },
     },
     replay: {
+      description: 'The no-replay invariant (defect A).',
       initial: 'clean',
       states: {
         clean: {

@@ -29,8 +29,8 @@ export interface WiringChainInput {
 
 type Guarded = { context: WiringChainInput; event: WiringChainEvent };
 const mode = (...modes: WiringMode[]) => ({ context }: Guarded) => modes.includes(context.wiring);
-/** The ack reached the server (lease released), its answer reached the runtime, or the ack failed. */
-const wakeEnds = { LEASE_RELEASED: 'released', WAKE_ACKED: 'done', WAKE_ACK_FAILED: 'done' } as const;
+/** The ack reached the server (the lease is released; its answer follows), or the ack failed. */
+const wakeEnds = { LEASE_RELEASED: 'released', WAKE_ACK_FAILED: 'done' } as const;
 
 /**
  * One shared-state handle within one wake, from restore or first `observe` to the ack. The `wiring` switch decides
@@ -51,7 +51,6 @@ export const wiringChainMachine = setup({
     swallows: mode('swallow'),
     rejects: mode('reject'),
     retries: mode('retry'),
-    treatsAsEmpty: mode('empty'),
     retriesOrTreatsAsEmpty: mode('retry', 'empty'),
     emptyWiring: ({ context, event }) => context.wiring === 'empty' && event.type === 'HANDLE_WIRED' && event.empty,
     realWiring: ({ event }) => event.type === 'HANDLE_WIRED' && !event.empty,
@@ -64,6 +63,7 @@ export const wiringChainMachine = setup({
   initial: 'start',
   states: {
     start: {
+      description: 'The wake begins: the manifest decides whether the handle is restored or first observed.',
       always: [{ guard: 'restored', target: 'restoring' }, { target: 'awaitingObserve' }],
     },
     restoring: {
@@ -109,7 +109,7 @@ export const wiringChainMachine = setup({
       description: 'reject: the chain records the error and observe rejects with it.',
       on: { WIRING_FAILED: 'rejected' },
     },
-    rejected: { on: { WAKE_FAILED: 'failed' } },
+    rejected: { description: 'observe rejected: the handler fails with the wiring error (fail-closed).', on: { WAKE_FAILED: 'failed' } },
     abandoning: {
       description: 'retry: a stop abandoned the retry; observe rejects and the wake is left unacked.',
       on: { WAKE_ABANDONED: 'done' },
@@ -142,6 +142,6 @@ export const wiringChainMachine = setup({
       description: 'The server took the ack and released the lease; the answer is on its way back.',
       on: { WAKE_ACKED: 'done' },
     },
-    done: { type: 'final' },
+    done: { type: 'final', description: 'The wake is over for the runtime: acked, or its ack failed, or a stop abandoned it.' },
   },
 });

@@ -83,3 +83,42 @@ describe('command line: explore and replay', () => {
     expect(result.stdout).toContain('--idempotency I');
   });
 });
+
+describe('command line: models', () => {
+  it('models check --json gives a verdict for every switch combination', async () => {
+    const result = await sim('models', 'check', '--no-reproduce', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      configs: Array<{ config: Record<string, string>; properties: Record<string, { reachable: boolean; path: string[] }> }>;
+    };
+    expect(report.configs).toHaveLength(60);
+    const v04 = report.configs.find((entry) => entry.config['wiring'] === 'swallow' && entry.config['offset'] === 'minus-one' && entry.config['idempotency'] === 'raw-collection')!;
+    expect(v04.properties['duplicate-action']!.reachable).toBe(true);
+    expect(v04.properties['duplicate-action']!.path.at(-1)).toMatch(/^ACTION occurrence=0/);
+  });
+
+  it('models coverage --json reports states and transitions', async () => {
+    const result = await sim('models', 'coverage', '--runs', '12', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { transitions: { covered: number; total: number; missing: unknown[] }; nonconformingRuns: number };
+    expect(report.transitions.covered).toBeGreaterThan(0);
+    expect(report.transitions.missing.length).toBe(report.transitions.total - report.transitions.covered);
+    expect(report.nonconformingRuns).toBe(0);
+  });
+
+  it('models docs --check passes on the committed docs', async () => {
+    const result = await sim('models', 'docs', '--check');
+    expect(result.code).toBe(0);
+  });
+
+  it.each([
+    [['models', 'frob'], /unknown subcommand "frob"/],
+    [['models', 'check', '--faults', 'meteor'], /unknown fault "meteor"/],
+    [['models', 'coverage', '--runs', 'x'], /--runs must be a whole number/],
+  ])('%j: one line on stderr, exit 2', async (args, message) => {
+    const result = await sim(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

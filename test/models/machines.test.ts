@@ -75,6 +75,7 @@ describe('wiringChain', () => {
     const restoredFailure: ModelEvent[] = [
       { type: 'PRELOAD_FAILED', process: p, restored: true },
       { type: 'WAKE_FAILED', process: p, wakeId: W },
+      { type: 'LEASE_RELEASED' },
       { type: 'WAKE_ACKED', process: p, wakeId: W },
     ];
     expect(run('swallow', true, restoredFailure)).toMatchObject({ rejectedAt: -1, state: 'done' });
