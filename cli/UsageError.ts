@@ -4,4 +4,4 @@ export class UsageError extends Error {
 }
 
 /** Exit codes of every command. */
-export const EXIT = { clean: 0, violation: 1, badInput: 2 } as const;
+export const EXIT = { clean: 0, violation: 1, badInput: 2, internalError: 3 } as const;

@@ -1,7 +1,8 @@
-import { exploreCommand, EXPLORE_HELP } from './commands/exploreCommand.ts';
-import { modelsCommand, MODELS_HELP } from './commands/modelsCommand.ts';
-import { replayCommand, REPLAY_HELP } from './commands/replayCommand.ts';
-import { startCommand, START_HELP } from './commands/startCommand.ts';
+import { exploreCommand } from './commands/exploreCommand.ts';
+import { modelsCommand } from './commands/modelsCommand.ts';
+import { replayCommand } from './commands/replayCommand.ts';
+import { startCommand } from './commands/startCommand.ts';
+import { pathToFileURL } from 'node:url';
 import { EXIT, UsageError } from './UsageError.ts';
 
 const MAIN_HELP = `Usage: npm run sim -- <command> [options]
@@ -17,7 +18,7 @@ Commands:
   models     the executable models: check (model checking), coverage, docs
   help       this text; \`<command> --help\` for a command's options
 
-Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input.`;
+Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input, 3 an internal error of the tool.`;
 
 const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => void) => Promise<number>> = {
   explore: exploreCommand,
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       out(MAIN_HELP);
       return EXIT.clean;
     }
-    const run = COMMANDS[command];
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) throw new UsageError(`unknown command "${command}" (known: ${Object.keys(COMMANDS).join(', ')}; see --help)`);
     return await run(rest, out);
   } catch (error) {
@@ -45,12 +46,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sim: ${error.message}\n`);
       return EXIT.badInput;
     }
-    throw error;
+    // A bug of the tool, not a finding: its own exit status, and the stack for the report.
+    process.stderr.write(`sim: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.internalError;
   }
 }
 
-export const HELP_TEXTS = { main: MAIN_HELP, explore: EXPLORE_HELP, replay: REPLAY_HELP, start: START_HELP, models: MODELS_HELP };
-
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import { ConfigError, resolveConfig, type SwitchName } from '../runtime/config.ts';
 import { DEFAULT_SCENARIO, getScenario, ScenarioError, type RunSpec } from '../scenarios/index.ts';
-import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
+import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList, type FaultKind } from '../world/faults/FaultKind.ts';
 import { UsageError } from './UsageError.ts';
 
 /** Runs `explore` tries by default before it declares a configuration clean. */
@@ -51,11 +51,20 @@ export function specFromOptions(values: Record<string, unknown>): RunSpec {
       if (value !== undefined) overrides[name] = value;
     }
     const config = resolveConfig(stringOption(values['config']) ?? 'v0.4', overrides);
-    const faultsText = stringOption(values['faults']);
-    const faults = faultsText === undefined ? [...DEFAULT_FAULT_KINDS] : parseFaultList(faultsText);
-    return { scenario, config, faults };
+    return { scenario, config, faults: parseFaultsOption(values['faults']) };
   } catch (error) {
     if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `--faults LIST`, or the default fault set when absent. */
+export function parseFaultsOption(text: unknown): FaultKind[] {
+  if (typeof text !== 'string') return [...DEFAULT_FAULT_KINDS];
+  try {
+    return parseFaultList(text);
+  } catch (error) {
+    if (error instanceof FaultListError) throw new UsageError(error.message);
     throw error;
   }
 }

@@ -24,6 +24,7 @@ export function replayTokenFor(spec: RunSpec, choices: readonly number[], proper
 /** Decodes and validates a token; every problem is a {@link ReplayTokenError} with a one-line message. */
 export function readReplayToken(token: string): ReplayRequest {
   const { spec, choices } = decodeReplayToken(token);
+  if (typeof spec !== 'object' || spec === null) throw new ReplayTokenError('malformed replay token: no run description');
   const raw = spec as { scenario?: unknown; config?: Record<string, unknown>; faults?: unknown; property?: unknown };
   try {
     if (typeof raw.scenario !== 'string' || typeof raw.config !== 'object' || raw.config === null || !Array.isArray(raw.faults)) {

@@ -28,7 +28,9 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, scenario
   const scheduler = new Scheduler(choices);
   const trace = new Trace(scheduler);
   const sim: SimContext = { scheduler, choices, trace };
-  trace.record('sim', 'run-start', { scenario: spec.scenario, ...spec.config, faults: [...spec.faults] });
+  const { wiring, offset, idempotency } = spec.config;
+  // Switches in a fixed order: the same configuration hashes the same however the caller wrote it.
+  trace.record('sim', 'run-start', { scenario: spec.scenario, wiring, offset, idempotency, faults: [...spec.faults] });
   const setup = scenario.setUp(sim, spec);
   const endedBy = await runLoop(scheduler, setup.budget, (task) => trace.record(task.actor, 'step', { task: task.label }));
   const violations = judge({

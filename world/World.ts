@@ -1,6 +1,8 @@
 import { choosePercent } from '../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
 import type { AgentsClient, RuntimeEnvironment, StreamsClient } from '../runtime/ports.ts';
+// Reads of shared-state streams are where preload faults strike.
+import { SHARED_STREAM_PREFIX } from '../runtime/wake/HandlerContext.ts';
 import { AgentsServer, type ResumeOffsetSource } from './agents-server/AgentsServer.ts';
 import { ChatService } from './chat/ChatService.ts';
 import { DurableStreamsService, type ReadResult } from './durable-streams/DurableStreamsService.ts';
@@ -11,8 +13,6 @@ import { HttpError, streamNotFound } from './network/HttpError.ts';
 import { Network } from './network/Network.ts';
 import { SimProcess } from './process/SimProcess.ts';
 
-/** Durable Streams paths under this prefix hold shared state; their reads are where preload faults strike. */
-export const SHARED_STREAM_PREFIX = '/shared/';
 
 /** Settings of the simulated world that do not vary between runs of a scenario. */
 export interface WorldOptions {
@@ -48,7 +48,7 @@ export class World {
     this.subscriptions = new PullWakeSubscriptions(sim, this.streams, { leaseTtlMs: options.leaseTtlMs });
     this.agentsServer = new AgentsServer(sim, this.streams, this.subscriptions, options.resumeOffsetSource);
     this.chat = new ChatService(sim);
-    this.network = new Network(sim, options.faultOptions.network, options.faults.has('delivery-reorder'));
+    this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'));
   }
 
   newProcess(name: string): SimProcess {

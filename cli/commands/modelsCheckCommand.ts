@@ -2,10 +2,9 @@ import { CHECKED_PROPERTIES } from '../../models/check/candidateEvents.ts';
 import { DEFAULT_CHECK_BOUNDS } from '../../models/check/checkReachability.ts';
 import { describePath, modelCheck, type PropertyVerdict } from '../../models/check/modelCheck.ts';
 import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
-import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList } from '../../world/faults/FaultKind.ts';
 import { replayCommand } from '../format/exploreReport.ts';
-import { parseCommandArgs, parseRuns, parseSeed } from '../options.ts';
-import { EXIT, UsageError } from '../UsageError.ts';
+import { parseCommandArgs, parseFaultsOption, parseRuns, parseSeed } from '../options.ts';
+import { EXIT } from '../UsageError.ts';
 
 const DEFAULT_REPRODUCTION_RUNS = 200;
 
@@ -46,13 +45,7 @@ export async function modelsCheckCommand(args: readonly string[], out: (line: st
     out(MODELS_CHECK_HELP);
     return EXIT.clean;
   }
-  let faults;
-  try {
-    faults = typeof values['faults'] === 'string' ? parseFaultList(values['faults']) : [...DEFAULT_FAULT_KINDS];
-  } catch (error) {
-    if (error instanceof FaultListError) throw new UsageError(error.message);
-    throw error;
-  }
+  const faults = parseFaultsOption(values['faults']);
   const reproductionRuns = values['no-reproduce'] ? 0 : values['runs'] === undefined ? DEFAULT_REPRODUCTION_RUNS : parseRuns(values['runs']);
   const verdicts = await modelCheck({ scenario: DEFAULT_SCENARIO, faults, reproductionRuns, seed: parseSeed(values['seed']) });
   if (values['json']) {

@@ -28,7 +28,7 @@ export async function modelsCommand(args: readonly string[], out: (line: string)
     out(MODELS_HELP);
     return EXIT.clean;
   }
-  const run = subcommands[subcommand];
+  const run = Object.hasOwn(subcommands, subcommand) ? subcommands[subcommand] : undefined;
   if (!run) throw new UsageError(`models: unknown subcommand "${subcommand}" (known: ${Object.keys(subcommands).join(', ')}; see --help)`);
   return run(rest, out);
 }

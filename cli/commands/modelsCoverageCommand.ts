@@ -1,8 +1,7 @@
 import { measureCoverage } from '../../models/coverage/measureCoverage.ts';
 import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
-import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList } from '../../world/faults/FaultKind.ts';
-import { DEFAULT_RUNS, parseCommandArgs, parseRuns, parseSeed } from '../options.ts';
-import { EXIT, UsageError } from '../UsageError.ts';
+import { DEFAULT_RUNS, parseCommandArgs, parseFaultsOption, parseRuns, parseSeed } from '../options.ts';
+import { EXIT } from '../UsageError.ts';
 
 export const MODELS_COVERAGE_HELP = `Usage: npm run sim -- models coverage [options]
 
@@ -17,7 +16,7 @@ Options:
   --json          print one JSON object
   -h, --help      show this help`;
 
-const percent = (covered: number, total: number): string => `${((100 * covered) / Math.max(total, 1)).toFixed(1)}%`;
+const percentOf = (covered: number, total: number): number => Number(((100 * covered) / Math.max(total, 1)).toFixed(1));
 
 /** `models coverage`. */
 export async function modelsCoverageCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
@@ -31,13 +30,7 @@ export async function modelsCoverageCommand(args: readonly string[], out: (line:
     out(MODELS_COVERAGE_HELP);
     return EXIT.clean;
   }
-  let faults;
-  try {
-    faults = typeof values['faults'] === 'string' ? parseFaultList(values['faults']) : [...DEFAULT_FAULT_KINDS];
-  } catch (error) {
-    if (error instanceof FaultListError) throw new UsageError(error.message);
-    throw error;
-  }
+  const faults = parseFaultsOption(values['faults']);
   const runs = parseRuns(values['runs']);
   const seed = parseSeed(values['seed']);
   const outcome = await measureCoverage({ scenario: DEFAULT_SCENARIO, runs, seed, faults });
@@ -49,8 +42,8 @@ export async function modelsCoverageCommand(args: readonly string[], out: (line:
           seed,
           faults,
           nonconformingRuns: outcome.nonconformingRuns,
-          states: { ...outcome.states, percent: Number(((100 * outcome.states.covered) / outcome.states.total).toFixed(1)) },
-          transitions: { ...outcome.transitions, percent: Number(((100 * outcome.transitions.covered) / outcome.transitions.total).toFixed(1)) },
+          states: { ...outcome.states, percent: percentOf(outcome.states.covered, outcome.states.total) },
+          transitions: { ...outcome.transitions, percent: percentOf(outcome.transitions.covered, outcome.transitions.total) },
         },
         null,
         2,
@@ -59,8 +52,8 @@ export async function modelsCoverageCommand(args: readonly string[], out: (line:
     return EXIT.clean;
   }
   out(`${runs} runs (seed ${seed}, faults: ${faults.join(', ') || 'none'}), round-robin over every switch combination`);
-  out(`states       ${outcome.states.covered}/${outcome.states.total} (${percent(outcome.states.covered, outcome.states.total)})`);
-  out(`transitions  ${outcome.transitions.covered}/${outcome.transitions.total} (${percent(outcome.transitions.covered, outcome.transitions.total)})`);
+  out(`states       ${outcome.states.covered}/${outcome.states.total} (${percentOf(outcome.states.covered, outcome.states.total)}%)`);
+  out(`transitions  ${outcome.transitions.covered}/${outcome.transitions.total} (${percentOf(outcome.transitions.covered, outcome.transitions.total)}%)`);
   if (outcome.nonconformingRuns > 0) out(`runs the model did not accept: ${outcome.nonconformingRuns} (see explore --property model-conformance)`);
   if (outcome.states.missing.length > 0) {
     out('');

@@ -66,7 +66,7 @@ export async function replayCommand(args: readonly string[], out: (line: string)
     for (const violation of violations) {
       out(`  ${violation.property.padEnd(16)} ${violation.message} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`);
     }
-    out(request.property ? `${request.property}: ${reproduced ? 'reproduced' : 'NOT reproduced'}` : '');
+    if (request.property) out(`${request.property}: ${reproduced ? 'reproduced' : 'NOT reproduced'}`);
     out(`trace hash ${result.traceHash}`);
   }
   return reproduced ? EXIT.violation : EXIT.clean;

@@ -177,7 +177,10 @@ export class PullWakeRunner {
         this.env.emit('claim-aborted', { offset, subscription: subscriptionId, granted: false });
         return;
       }
-      settledAs = `error ${describeError(error)}`;
+      // Neither dispatched nor skipped: the wake is dropped (0.4.x does not retry a failed claim), and it stays
+      // unsettled, so a durable resume offset never moves past it.
+      this.env.emit('claim-failed', { offset, subscription: subscriptionId, error: describeError(error) });
+      return;
     }
     this.settledOffsets.settle(offset);
     this.env.emit('claim-settled', { offset, subscription: subscriptionId, outcome: settledAs });

@@ -10,8 +10,11 @@ export interface DbSource {
 export const db = (id: string): DbSource => ({ kind: 'db', id, mode: 'connect' });
 export const mkdb = (id: string): DbSource => ({ kind: 'db', id, mode: 'create' });
 
+/** Durable Streams paths under this prefix hold shared state. */
+export const SHARED_STREAM_PREFIX = '/shared/';
+
 /** The path of the Durable Stream behind a shared-state id. */
-export const sharedStreamPath = (id: string): string => `/shared/${id}`;
+export const sharedStreamPath = (id: string): string => `${SHARED_STREAM_PREFIX}${id}`;
 
 /** What an entity handler sees of its wake. */
 export interface HandlerContext {

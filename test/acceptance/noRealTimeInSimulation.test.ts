@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Folders whose code runs inside a simulated run. */
-const SIMULATED_CODE = ['sim', 'world', 'runtime', 'scenarios', 'properties'];
+const SIMULATED_CODE = ['sim', 'world', 'runtime', 'scenarios', 'properties', 'models'];
 /** Sources of real time, randomness and I/O that would make a run depend on the machine. */
 const FORBIDDEN = [/\bDate\.now\b/, /\bnew Date\b/, /\bMath\.random\b/, /\bperformance\.now\b/, /\bsetTimeout\b/, /\bsetInterval\b/, /\bprocess\.hrtime\b/, /\bfetch\(/, /from 'node:(net|http|https|dgram|fs)'/];
 /** The one allowed macrotask: the kernel's microtask drain, which runs between steps, never inside one. */

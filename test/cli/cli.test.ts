@@ -36,6 +36,7 @@ describe('command line: bad input', () => {
     ['token of another format version', ['replay', 'ws7.e30.00000000'], /format version 7 is not supported/],
     ['missing token', ['replay'], /expected exactly one token/],
     ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+    ['a command named like an object property', ['constructor'], /unknown command "constructor"/],
   ];
   it.each(cases)('%s: one line on stderr, exit 2', async (_name, args, message) => {
     const result = await sim(...args);
@@ -113,6 +114,7 @@ describe('command line: models', () => {
 
   it.each([
     [['models', 'frob'], /unknown subcommand "frob"/],
+    [['models', 'toString'], /unknown subcommand "toString"/],
     [['models', 'check', '--faults', 'meteor'], /unknown fault "meteor"/],
     [['models', 'coverage', '--runs', 'x'], /--runs must be a whole number/],
   ])('%j: one line on stderr, exit 2', async (args, message) => {

@@ -10,7 +10,7 @@ const OPTIONS = { baseLatencyMs: 1, maxExtraDelayMs: 40 };
 const BUDGET = { horizonMs: 10_000, maxSteps: 1_000 };
 
 function setup(sim: SimContext, reorder: boolean, service: ServiceEndpoint = { name: 'svc', up: true }) {
-  return { network: new Network(sim, OPTIONS, reorder), caller: new SimProcess(sim, 'host#1'), service };
+  return { network: new Network(sim, OPTIONS, () => reorder), caller: new SimProcess(sim, 'host#1'), service };
 }
 
 describe('Network', () => {

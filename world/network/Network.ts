@@ -31,7 +31,8 @@ export class Network {
   constructor(
     private readonly sim: SimContext,
     private readonly options: NetworkOptions,
-    private readonly reorderDeliveries: boolean,
+    /** Whether deliveries may be reordered now (off in the fault-free quiet period). */
+    private readonly reorderDeliveries: () => boolean,
   ) {}
 
   /**
@@ -69,11 +70,12 @@ export class Network {
 
   private deliver(channel: string, label: string, run: () => void): void {
     const nowMs = this.sim.scheduler.nowMs;
-    const extraMs = this.reorderDeliveries
+    const reorder = this.reorderDeliveries();
+    const extraMs = reorder
       ? chooseInRange(this.sim.choices, 0, this.options.maxExtraDelayMs, `delay ${label}`)
       : 0;
     let dueAtMs = nowMs + this.options.baseLatencyMs + extraMs;
-    if (!this.reorderDeliveries) {
+    if (!reorder) {
       // In-order channels: never at or before the previous message's instant, so no tie can swap them.
       dueAtMs = Math.max(dueAtMs, (this.channelLastDueAtMs.get(channel) ?? -1) + 1);
       this.channelLastDueAtMs.set(channel, dueAtMs);

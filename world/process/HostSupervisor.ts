@@ -41,7 +41,8 @@ export class HostSupervisor {
   async redeploy(): Promise<void> {
     const current = this.current;
     if (!current || !current.process.alive || this.redeploying) {
-      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind: 'redeploy', reason: 'no running host' });
+      const reason = this.redeploying ? 'a redeploy is in progress' : 'no running host';
+      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind: 'redeploy', reason });
       return;
     }
     this.redeploying = true;
