@@ -2,8 +2,8 @@ import type { TraceEvent, TraceValue } from '../../sim/trace/Trace.ts';
 import type { Violation } from '../../properties/index.ts';
 import { formatVirtualTime } from './time.ts';
 
-/** Event kinds left out of a story: bookkeeping that does not move it forward. */
-const HIDDEN_KINDS = new Set(['step', 'run-start', 'run-end']);
+/** Event kinds left out of a story: bookkeeping that does not move it forward (heartbeats are routine). */
+const HIDDEN_KINDS = new Set(['step', 'run-start', 'run-end', 'heartbeat-stored']);
 
 /** True for the events a person reads in a story: everything but scheduler steps and routine heartbeats. */
 export function isStoryEvent(event: TraceEvent): boolean {
