@@ -1,6 +1,6 @@
 import type { ComposedState } from '../composedModel.ts';
 
-/** How far the bounded traversal may go. */
+/** How far the bounded traversal may go: at most this many of each thing the environment can do. */
 export interface CheckBounds {
   readonly processes: number;
   readonly wakeAppends: number;
@@ -11,15 +11,8 @@ export interface CheckBounds {
   readonly redeploys: number;
 }
 
-/** What the environment has used up so far, and the process alive now. */
-export interface CheckBudget {
-  readonly processes: number;
-  readonly wakeAppends: number;
-  readonly wakes: number;
-  readonly occurrences: number;
-  readonly preloadFailures: number;
-  readonly crashes: number;
-  readonly redeploys: number;
+/** How many of each the environment has used so far (counted against {@link CheckBounds}), and the process alive now. */
+export interface CheckBudget extends CheckBounds {
   readonly live: string | undefined;
   /** The live runner stored its final heartbeat while stopping (a graceful stop always sends one). */
   readonly finalHeartbeatStored: boolean;
