@@ -1,5 +1,6 @@
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import type { RuntimeConfig } from '../runtime/config.ts';
+import type { FaultKind } from '../world/faults/FaultKind.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import { digestEntityMachine } from './digestEntity.ts';
 import type { ModelEvent, ModelEventType } from './modelEvents.ts';
@@ -126,8 +127,13 @@ export function violationTags(state: ComposedState): Set<string> {
 export class ComposedModel {
   private readonly scopes: Record<MachineName, unknown>;
 
+  /**
+   * `faults` are the fault kinds the run may use: the model allows what they can cause and nothing more (a wake that
+   * fails with nothing wrong in its wiring needs an agents-server restart).
+   */
   constructor(
     readonly config: RuntimeConfig,
+    readonly faults: readonly FaultKind[],
     observer?: ModelObserver,
   ) {
     const scopeFor = (machine: MachineName, input: unknown): unknown => {
@@ -144,7 +150,7 @@ export class ComposedModel {
     this.scopes = {
       runnerLifecycle: scopeFor('runnerLifecycle', { offsetMode: config.offset }),
       wakeStream: scopeFor('wakeStream', { offsetMode: config.offset }),
-      wiringChain: scopeFor('wiringChain', { wiring: config.wiring, restored: false }),
+      wiringChain: scopeFor('wiringChain', { wiring: config.wiring, restored: false, serverMayFail: faults.includes('server-restart') }),
       digestEntity: scopeFor('digestEntity', { idempotency: config.idempotency }),
     };
   }
@@ -171,7 +177,8 @@ export class ComposedModel {
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure.
       if (active) return fail('wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
       const restored = (entity.context as { manifest: boolean }).manifest;
-      active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', { wiring: this.config.wiring, restored }) };
+      const serverMayFail = this.faults.includes('server-restart');
+      active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', { wiring: this.config.wiring, restored, serverMayFail }) };
     }
     if (FOLLOWED_EVENTS.runnerLifecycle.has(event.type) && 'process' in event) {
       const index = runners.findIndex(([process]) => process === event.process);

@@ -41,6 +41,8 @@ export interface WakeView {
   readonly committed: boolean;
   /** The wake failed: its handler does nothing more. */
   readonly failed: boolean;
+  /** An occurrence was due when observe resolved: the handler, which computes what is due after that, checks it. */
+  readonly dueWhenResolved: boolean;
 }
 
 export interface DigestEntityContext {
@@ -78,6 +80,15 @@ export function expectedVerdict(context: DigestEntityContext, occurrence: number
 
 type Guarded = { context: DigestEntityContext; event: DigestEntityEvent };
 
+/** The handler's check cannot run, or throws (an unwired handle under `public-read`): the wake fails before it. */
+const checkThrows = (context: DigestEntityContext): boolean => {
+  const newest = newestDue(context);
+  return newest !== undefined && expectedVerdict(context, newest) === 'throws';
+};
+
+/** A handler that returns normally has checked the occurrence that was due when observe resolved. */
+const checkedIfDue = (context: DigestEntityContext): boolean => !context.wake || context.wake.checked || !context.wake.dueWhenResolved;
+
 /** A post on a wired handle not yet recorded: a wired insert does not fail, so the wake cannot end here. */
 const postUnrecorded = (context: DigestEntityContext): boolean =>
   context.wake?.posted !== undefined && context.wake.wired === true && !context.wake.recorded;
@@ -110,11 +121,12 @@ export const digestEntityMachine = setup({
      * A wake fails only before its post, or after it on a handle whose insert throws (unwired): a wired insert does
      * not fail in this world, so a post on a wired handle is recorded before the wake can end — unless the process dies.
      */
-    failsWithoutLosingAPost: ({ context, event }) => inThisWake({ context, event }) && context.postIntent === undefined && !postUnrecorded(context),
+    failsWithoutLosingAPost: ({ context, event }) =>
+      inThisWake({ context, event }) && context.postIntent === undefined && !postUnrecorded(context) && (checkedIfDue(context) || checkThrows(context)),
     /** The handler returned normally: nothing pending, and its post (if any) recorded — an unwired insert throws. */
     handlerDone: ({ context, event }) =>
-      inThisWake({ context, event }) && context.postIntent === undefined && !(context.wake?.posted !== undefined && !context.wake.recorded),
-    wakeMayEnd: ({ context }) => context.postIntent === undefined && !postUnrecorded(context),
+      inThisWake({ context, event }) && context.postIntent === undefined && !(context.wake?.posted !== undefined && !context.wake.recorded) && checkedIfDue(context),
+    wakeMayEnd: ({ context }) => context.postIntent === undefined && !postUnrecorded(context) && (context.wake?.failed === true || checkedIfDue(context)),
     recordsWhatItPosted: ({ context, event }) =>
       event.type === 'RECORDED' && inThisWake({ context, event }) && context.wake?.posted === event.occurrence && context.wake.wired !== false && !context.wake.recorded && !context.wake.failed,
   },
@@ -122,12 +134,28 @@ export const digestEntityMachine = setup({
     accept: () => {},
     markDue: assign({ due: ({ context, event }) => (event.type === 'OCCURRENCE_DUE' ? [...context.due, event.occurrence] : context.due) }),
     beginWake: assign({
-      wake: ({ event }) =>
-        event.type === 'WAKE_START' ? { process: event.process, wakeId: event.wakeId, wired: undefined, empty: false, posted: undefined, recorded: false, checked: false, committed: false, failed: false } : undefined,
+      wake: ({ context, event }) =>
+        event.type === 'WAKE_START'
+          ? {
+              process: event.process,
+              wakeId: event.wakeId,
+              wired: undefined,
+              empty: false,
+              posted: undefined,
+              recorded: false,
+              checked: false,
+              committed: false,
+              failed: false,
+              dueWhenResolved: false,
+            }
+          : undefined,
     }),
     endWake: assign({ wake: () => undefined }),
     noteWiring: assign({ wake: ({ context, event }) => (context.wake && event.type === 'HANDLE_WIRED' ? { ...context.wake, empty: event.empty } : context.wake) }),
-    noteResolve: assign({ wake: ({ context, event }) => (context.wake && event.type === 'OBSERVE_RESOLVED' ? { ...context.wake, wired: event.wired } : context.wake) }),
+    noteResolve: assign({
+      wake: ({ context, event }) =>
+        context.wake && event.type === 'OBSERVE_RESOLVED' ? { ...context.wake, wired: event.wired, dueWhenResolved: context.due.length > 0 } : context.wake,
+    }),
     noteCheck: assign({
       postIntent: ({ context, event }) => (event.type === 'CHECK' && event.verdict === 'not-posted' ? event.occurrence : context.postIntent),
       wake: ({ context }) => (context.wake ? { ...context.wake, checked: true } : context.wake),

@@ -1,4 +1,4 @@
-import { setup } from 'xstate';
+import { and, setup } from 'xstate';
 import type { WiringMode } from '../runtime/config.ts';
 import type { ModelEvent } from './modelEvents.ts';
 
@@ -23,6 +23,11 @@ export type WiringChainEvent = Extract<
 
 export interface WiringChainInput {
   readonly wiring: WiringMode;
+  /**
+   * Whether the agents server can fail a call (the `server-restart` fault): only then can a wake fail where nothing in
+   * the wiring failed (the manifest read or commit).
+   */
+  readonly serverMayFail: boolean;
   /** True when an earlier wake committed the handle to the entity's manifest: it is restored and wired before the handler. */
   readonly restored: boolean;
 }
@@ -42,6 +47,7 @@ export const wiringChainMachine = setup({
   types: { context: {} as WiringChainInput, events: {} as WiringChainEvent, input: {} as WiringChainInput },
   guards: {
     restored: ({ context }) => context.restored,
+    serverMayFail: ({ context }) => context.serverMayFail,
     notRestored: ({ context }) => !context.restored,
     firstObserve: ({ event }) => event.type === 'OBSERVE' && event.created,
     laterObserve: ({ event }) => event.type === 'OBSERVE' && !event.created,
@@ -52,8 +58,11 @@ export const wiringChainMachine = setup({
     rejects: mode('reject'),
     retries: mode('retry'),
     retriesOrTreatsAsEmpty: mode('retry', 'empty'),
-    emptyWiring: ({ context, event }) => context.wiring === 'empty' && event.type === 'HANDLE_WIRED' && event.empty,
-    realWiring: ({ event }) => event.type === 'HANDLE_WIRED' && !event.empty,
+    emptyWiring: ({ context, event }) =>
+      context.wiring === 'empty' && event.type === 'HANDLE_WIRED' && event.empty && event.restored === context.restored,
+    realWiring: ({ context, event }) => event.type === 'HANDLE_WIRED' && !event.empty && event.restored === context.restored,
+    /** A preload failure of this wake's handle (restored from the manifest, or first observed). */
+    ofThisHandle: ({ context, event }) => event.type === 'PRELOAD_FAILED' && event.restored === context.restored,
   },
   actions: { accept: () => {} },
 }).createMachine({
@@ -70,24 +79,27 @@ export const wiringChainMachine = setup({
       description: 'Step 2: a handle from the manifest is wired directly; a failure fails the wake (fail-closed).',
       on: {
         HANDLE_WIRED: [{ guard: 'realWiring', target: 'wired' }, { guard: 'emptyWiring', target: 'wired' }],
-        PRELOAD_FAILED: [{ guard: 'retriesOrTreatsAsEmpty', target: 'restoring' }, { guard: 'propagates', target: 'failedClosed' }],
+        PRELOAD_FAILED: [
+          { guard: and(['ofThisHandle', 'retriesOrTreatsAsEmpty']), target: 'restoring' },
+          { guard: and(['ofThisHandle', 'propagates']), target: 'failedClosed' },
+        ],
         WAKE_ABANDONED: { guard: 'retries', target: 'done' },
         // The manifest read itself can fail (agents server down) before anything is wired.
-        WAKE_FAILED: 'failed',
+        WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' },
       },
     },
     awaitingObserve: {
       description: 'No handle yet: the handler has not observed the DB in this wake.',
-      on: { OBSERVE: { guard: 'firstObserve', target: 'wiring' }, WAKE_FAILED: 'failed' },
+      on: { OBSERVE: { guard: 'firstObserve', target: 'wiring' }, WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' } },
     },
     wiring: {
       description: 'First observe: the chain step creates the DB and preloads it.',
       on: {
         HANDLE_WIRED: [{ guard: 'realWiring', target: 'wired' }, { guard: 'emptyWiring', target: 'wired' }],
         PRELOAD_FAILED: [
-          { guard: 'swallows', target: 'swallowing' },
-          { guard: 'rejects', target: 'rejecting' },
-          { guard: 'retriesOrTreatsAsEmpty', target: 'wiring' },
+          { guard: and(['ofThisHandle', 'swallows']), target: 'swallowing' },
+          { guard: and(['ofThisHandle', 'rejects']), target: 'rejecting' },
+          { guard: and(['ofThisHandle', 'retriesOrTreatsAsEmpty']), target: 'wiring' },
         ],
         WIRING_FAILED: { guard: 'retries', target: 'abandoning' },
       },
@@ -120,7 +132,7 @@ export const wiringChainMachine = setup({
       on: {
         OBSERVE: { guard: 'laterObserve', actions: 'accept' },
         OBSERVE_RESOLVED: { guard: 'resolvedWired', target: 'resolvedWired' },
-        WAKE_FAILED: 'failed',
+        WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' },
       },
     },
     resolvedWired: {
@@ -128,14 +140,15 @@ export const wiringChainMachine = setup({
       on: {
         // A handle first observed in this wake is new to the manifest: a wake that completes commits it first.
         MANIFEST_COMMITTED: { guard: 'notRestored', target: 'committed' },
-        WAKE_FAILED: 'failed',
+        // Nothing on a wired handle fails the wake, except the agents server (the manifest commit).
+        WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' },
         LEASE_RELEASED: { guard: 'restored', target: 'released' },
         WAKE_ACK_FAILED: { guard: 'restored', target: 'done' },
       },
     },
     committed: {
       description: 'The new manifest row is committed: later wakes restore the handle.',
-      on: { WAKE_FAILED: 'failed', ...wakeEnds },
+      on: { WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' }, ...wakeEnds },
     },
     failed: { description: 'The wake failed; it is still acked as done (no retry).', on: wakeEnds },
     released: {

@@ -1,6 +1,7 @@
 import type { RuntimeConfig } from '../runtime/config.ts';
 import type { LoopEnd } from '../sim/run/runLoop.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
+import type { FaultKind } from '../world/faults/FaultKind.ts';
 
 /** An external action the workload made due: it must be performed exactly once. */
 export interface ExpectedAction {
@@ -21,6 +22,8 @@ export interface PendingWork {
 export interface RunHistory {
   /** The switches the runtime ran with: the models are parameterised by them. */
   readonly config: RuntimeConfig;
+  /** The fault kinds the run could use: the models allow what they can cause. */
+  readonly faults: readonly FaultKind[];
   readonly events: readonly TraceEvent[];
   readonly endedBy: LoopEnd;
   readonly endMs: number;

@@ -12,7 +12,7 @@ const JUDGED_BY_BOTH: readonly PropertyName[] = ['duplicate-action', 'unwired-re
  * the model and the oracles disagree on which violations the run contains.
  */
 export function modelConformance(history: RunHistory, oracleViolations: ReadonlySet<PropertyName>): Violation[] {
-  const model = new SystemModel(history.config);
+  const model = new SystemModel(history.config, history.faults);
   for (let eventIndex = 0; eventIndex < history.events.length; eventIndex += 1) {
     const event = history.events[eventIndex]!;
     const modelEvent = toModelEvent(event);

@@ -35,6 +35,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, scenario
   const endedBy = await runLoop(scheduler, setup.budget, (task) => trace.record(task.actor, 'step', { task: task.label }));
   const violations = judge({
     config: spec.config,
+    faults: spec.faults,
     events: trace.events,
     endedBy,
     endMs: scheduler.nowMs,

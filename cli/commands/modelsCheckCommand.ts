@@ -11,12 +11,12 @@ const DEFAULT_REPRODUCTION_RUNS = 200;
 export const MODELS_CHECK_HELP = `Usage: npm run sim -- models check [options]
 
 Bounded model checking of the composed model: for every combination of the wiring, offset and idempotency switches,
-whether each violation the models judge (unwired-resolve, duplicate-action, wake-replay) is reachable, with the
-shortest event path to it; then, where it is, a search of the simulated runtime under that configuration for the
+whether each violation kind (unwired-resolve, duplicate-action, wake-replay, missed-action, hang) is reachable, with
+the shortest event path to it; then, where it is, a search of the simulated runtime under that configuration for the
 same violation (${DEFAULT_REPRODUCTION_RUNS} runs at most), with a replay token when found.
 
-Bounds: one occurrence, ${DEFAULT_CHECK_BOUNDS.processes} host processes, ${DEFAULT_CHECK_BOUNDS.wakes} wakes, ${DEFAULT_CHECK_BOUNDS.wakeAppends} wake events, ${DEFAULT_CHECK_BOUNDS.preloadFailures} preload failures, ${DEFAULT_CHECK_BOUNDS.crashes} crash and
-${DEFAULT_CHECK_BOUNDS.redeploys} redeploy when those faults are enabled.
+Bounds: ${DEFAULT_CHECK_BOUNDS.occurrences} occurrence, ${DEFAULT_CHECK_BOUNDS.messages} other message, ${DEFAULT_CHECK_BOUNDS.processes} host processes, ${DEFAULT_CHECK_BOUNDS.wakes} wakes, ${DEFAULT_CHECK_BOUNDS.wakeAppends} wake events, ${DEFAULT_CHECK_BOUNDS.preloadFailures} preload failures,
+${DEFAULT_CHECK_BOUNDS.crashes} crash and ${DEFAULT_CHECK_BOUNDS.redeploys} redeploy when those faults are enabled.
 
 Options:
   --faults LIST   fault kinds the environment may use (default: the default set)

@@ -9,11 +9,14 @@ export interface CheckBounds {
   readonly preloadFailures: number;
   readonly crashes: number;
   readonly redeploys: number;
+  readonly messages: number;
 }
 
 /** How many of each the environment has used so far (counted against {@link CheckBounds}), and the process alive now. */
 export interface CheckBudget extends CheckBounds {
   readonly live: string | undefined;
+  /** Work (an occurrence, a message, an abandoned wake) arrived that no wake has taken yet. */
+  readonly pending: boolean;
   /** The live runner stored its final heartbeat while stopping (a graceful stop always sends one). */
   readonly finalHeartbeatStored: boolean;
 }

@@ -4,8 +4,12 @@ import type { ModelEvent, ReportedRunnerState } from '../modelEvents.ts';
 import type { WakeStreamContext } from '../wakeStream.ts';
 import type { CheckBounds, CheckState } from './CheckState.ts';
 
-/** The properties the models judge, and so the ones model checking looks for. */
-export const CHECKED_PROPERTIES = ['unwired-resolve', 'duplicate-action', 'wake-replay'] as const;
+/**
+ * The properties model checking looks for: the three the models judge with violation states; `missed-action`, judged
+ * on quiescent states (no work pending, no wake running, a due occurrence never posted); and `hang`, a wake that no
+ * accepted event can move on.
+ */
+export const CHECKED_PROPERTIES = ['unwired-resolve', 'duplicate-action', 'wake-replay', 'missed-action', 'hang'] as const;
 export type CheckedProperty = (typeof CHECKED_PROPERTIES)[number];
 
 export const processName = (index: number): string => `host#${index}`;
@@ -16,7 +20,8 @@ export const wakeName = (index: number): string => `sub:digest-1/${index}`;
  * The events the environment and the runtime may produce next, for one property's part of the composed model: the
  * wake path (wiring chain and entity) for `unwired-resolve` and `duplicate-action`, the runners and the wake stream
  * for `wake-replay`. Payloads come from small finite domains; the model decides which of them it accepts. Where the
- * model is looser than the runtime (how a runner reports its offset), the candidates follow the runtime.
+ * model is looser than the runtime (how a runner reports its offset; a wake needs pending work: an occurrence or a
+ * message since the last wake), the candidates follow the runtime.
  */
 export function candidateEvents(property: CheckedProperty, state: CheckState, bounds: CheckBounds, faults: ReadonlySet<FaultKind>): ModelEvent[] {
   return property === 'wake-replay' ? runnerCandidates(state, bounds, faults) : wakeCandidates(property, state, bounds, faults);
@@ -30,11 +35,14 @@ function wakeCandidates(property: CheckedProperty, state: CheckState, bounds: Ch
     if (budget.processes < bounds.processes) events.push({ type: 'PROCESS_START', process: processName(budget.processes + 1) });
     return events;
   }
-  if (property === 'duplicate-action' && budget.occurrences < bounds.occurrences) events.push({ type: 'OCCURRENCE_DUE', occurrence: budget.occurrences });
+  const entityMatters = property === 'duplicate-action' || property === 'missed-action' || property === 'hang';
+  if (entityMatters && budget.occurrences < bounds.occurrences) events.push({ type: 'OCCURRENCE_DUE', occurrence: budget.occurrences });
+  if (budget.messages < bounds.messages) events.push({ type: 'MESSAGE' });
   // A wake runs under a lease: grant, start, and release once the wake has done its work (its ack reached the server).
   const leased = JSON.stringify(model.wakeStream.value).includes('"leased"');
-  if (!model.active && !leased && budget.wakes < bounds.wakes) events.push({ type: 'LEASE_GRANTED' });
-  if (!model.active && leased && budget.wakes < bounds.wakes) events.push({ type: 'WAKE_START', process, wakeId: wakeName(budget.wakes + 1) });
+  if (!model.active && !leased && budget.pending && budget.wakes < bounds.wakes) events.push({ type: 'LEASE_GRANTED' });
+  // The service wakes an entity only for work that arrived since its last wake.
+  if (!model.active && leased && budget.pending && budget.wakes < bounds.wakes) events.push({ type: 'WAKE_START', process, wakeId: wakeName(budget.wakes + 1) });
   if (model.active && leased) events.push({ type: 'LEASE_RELEASED' });
   const preloadFaults = (faults.has('preload-not-found') || faults.has('preload-foreign-item')) && budget.preloadFailures < bounds.preloadFailures;
   for (const flag of [false, true]) {
@@ -49,7 +57,7 @@ function wakeCandidates(property: CheckedProperty, state: CheckState, bounds: Ch
   }
   for (const slot of model.closing) events.push({ type: 'WAKE_ACKED', process: slot.process, wakeId: slot.wakeId });
   // The entity's check, post and record matter only to the duplicate; leaving them out keeps the other search small.
-  for (let occurrence = 0; property === 'duplicate-action' && occurrence < Math.max(budget.occurrences, 1); occurrence += 1) {
+  for (let occurrence = 0; entityMatters && occurrence < Math.max(budget.occurrences, 1); occurrence += 1) {
     for (const verdict of ['posted', 'not-posted', 'unknown'] as const) events.push({ type: 'CHECK', process, occurrence, verdict });
     events.push({ type: 'ACTION', occurrence }, { type: 'RECORDED', process, occurrence });
   }

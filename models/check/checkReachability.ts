@@ -3,11 +3,15 @@ import { getShortestPaths } from 'xstate/graph';
 import type { RuntimeConfig } from '../../runtime/config.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import { ComposedModel, stateName, violationTags } from '../composedModel.ts';
+import type { DigestEntityContext } from '../digestEntity.ts';
 import type { ModelEvent } from '../modelEvents.ts';
 import { candidateEvents, type CheckedProperty } from './candidateEvents.ts';
 import { serializeCheckState, type CheckBounds, type CheckBudget, type CheckState } from './CheckState.ts';
 
-/** The bounds `models check` uses: one occurrence, two host processes, two wakes and wake events, two preload failures. */
+/**
+ * The bounds `models check` uses: one occurrence, one other message, two host processes, two wakes and wake events, two
+ * preload failures, one crash and one redeploy when those faults are enabled.
+ */
 export const DEFAULT_CHECK_BOUNDS: CheckBounds = {
   processes: 2,
   wakeAppends: 2,
@@ -16,6 +20,7 @@ export const DEFAULT_CHECK_BOUNDS: CheckBounds = {
   preloadFailures: 2,
   crashes: 1,
   redeploys: 1,
+  messages: 1,
 };
 
 /** A safety net on the traversal: the bounds keep every search far below it. */
@@ -39,7 +44,9 @@ const EMPTY_BUDGET: CheckBudget = {
   preloadFailures: 0,
   crashes: 0,
   redeploys: 0,
+  messages: 0,
   live: undefined,
+  pending: false,
   finalHeartbeatStored: false,
 };
 
@@ -48,13 +55,18 @@ function spend(budget: CheckBudget, state: CheckState, event: ModelEvent): Check
     case 'PROCESS_START':
       return { ...budget, processes: budget.processes + 1, live: event.process, finalHeartbeatStored: false };
     case 'PROCESS_EXIT':
-      return { ...budget, live: undefined, crashes: budget.crashes + (event.reason === 'crash' ? 1 : 0) };
+      // A wake that dies with its process was never acked: its lease expires and the work is still pending.
+      return { ...budget, live: undefined, crashes: budget.crashes + (event.reason === 'crash' ? 1 : 0), pending: budget.pending || state.model.active !== undefined };
+    case 'MESSAGE':
+      return { ...budget, messages: budget.messages + 1, pending: true };
+    case 'WAKE_ABANDONED':
+      return { ...budget, pending: true };
     case 'WAKE_APPENDED':
       return { ...budget, wakeAppends: budget.wakeAppends + 1 };
     case 'WAKE_START':
-      return { ...budget, wakes: budget.wakes + 1 };
+      return { ...budget, wakes: budget.wakes + 1, pending: false };
     case 'OCCURRENCE_DUE':
-      return { ...budget, occurrences: budget.occurrences + 1 };
+      return { ...budget, occurrences: budget.occurrences + 1, pending: true };
     case 'PRELOAD_FAILED':
       return { ...budget, preloadFailures: budget.preloadFailures + 1 };
     case 'RUNNER_STATE':
@@ -69,6 +81,18 @@ function spend(budget: CheckBudget, state: CheckState, event: ModelEvent): Check
 }
 
 /**
+ * Whether a state shows the property's violation (`hang` is judged on the traversal's edges instead): a violation state
+ * of the model, or for `missed-action` a quiescent
+ * state (no pending work, no wake running, no post on its way) in which a due occurrence was never posted.
+ */
+export function violates(property: Exclude<CheckedProperty, 'hang'>, state: CheckState): boolean {
+  if (property !== 'missed-action') return violationTags(state.model).has(property);
+  if (state.budget.pending || state.model.active) return false;
+  const entity = state.model.entity.context as DigestEntityContext;
+  return entity.postIntent === undefined && entity.due.some((occurrence) => (entity.posts[occurrence] ?? 0) === 0);
+}
+
+/**
  * Bounded model checking of one property under one configuration: xstate/graph's shortest-path traversal over the
  * composed model, driven by {@link candidateEvents} and limited by {@link CheckBounds}. Reachable means some event
  * sequence the model accepts within the bounds ends in a state tagged with the property.
@@ -79,7 +103,7 @@ export function checkReachability(
   faults: readonly FaultKind[],
   bounds: CheckBounds = DEFAULT_CHECK_BOUNDS,
 ): Reachability {
-  const model = new ComposedModel(config);
+  const model = new ComposedModel(config, faults);
   const faultSet = new Set(faults);
   const successors = new Map<string, Map<string, CheckState>>();
   const eventKey = (event: ModelEvent): string => JSON.stringify(event);
@@ -97,7 +121,9 @@ export function checkReachability(
     successors.set(key, known);
     return known;
   };
-  const reached = (state: CheckState): boolean => violationTags(state.model).has(property);
+  // A hang is a wake in progress that no event the model accepts can move on (a deadlock of the wake).
+  const reached = (state: CheckState): boolean =>
+    property === 'hang' ? state.model.active !== undefined && next(state).size === 0 : violates(property, state);
 
   const initial: CheckState = { model: model.initial(), budget: EMPTY_BUDGET };
   const logic = fromTransition((state: CheckState, event: ModelEvent) => next(state).get(eventKey(event)) ?? state, initial);

@@ -12,6 +12,8 @@ const SWITCHES_READ: Readonly<Record<CheckedProperty, ReadonlyArray<keyof Runtim
   'unwired-resolve': ['wiring'],
   'duplicate-action': ['wiring', 'idempotency'],
   'wake-replay': ['offset'],
+  'missed-action': ['wiring', 'idempotency'],
+  hang: ['wiring', 'idempotency'],
 };
 
 /** Whether the simulated runtime showed the violation the model says is reachable. */

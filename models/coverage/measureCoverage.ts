@@ -38,7 +38,7 @@ export async function measureCoverage(request: CoverageRequest): Promise<Coverag
   for (let runIndex = 0; runIndex < request.runs; runIndex += 1) {
     const config = configs[runIndex % configs.length]!;
     const result = await runScenario({ scenario: request.scenario, config, faults: [...request.faults] }, new RandomChoiceSource(runSeed(request.seed, runIndex)));
-    const model = new SystemModel(config, coverage);
+    const model = new SystemModel(config, request.faults, coverage);
     for (const event of result.events) {
       const modelEvent = toModelEvent(event);
       if (modelEvent && model.apply(modelEvent)) {

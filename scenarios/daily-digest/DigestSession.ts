@@ -38,8 +38,9 @@ export class DigestSession {
     const options = DEFAULT_DIGEST_OPTIONS;
     const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrences };
     // Only the delivery faults are random; preload failures happen when armed.
-    this.digest = buildDigestWorld(this.sim, { scenario: 'daily-digest', config, faults: ['delivery-reorder'] }, options, schedule);
-    this.model = new SystemModel(config);
+    const faults: FaultKind[] = ['delivery-reorder'];
+    this.digest = buildDigestWorld(this.sim, { scenario: 'daily-digest', config, faults }, options, schedule);
+    this.model = new SystemModel(config, faults);
   }
 
   get nowMs(): number {

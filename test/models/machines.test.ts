@@ -6,6 +6,7 @@ import { runnerLifecycleMachine } from '../../models/runnerLifecycle.ts';
 import { stateName, SystemModel } from '../../models/systemModel.ts';
 import { wakeStreamMachine } from '../../models/wakeStream.ts';
 import { wiringChainMachine } from '../../models/wiringChain.ts';
+import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
 import type { WiringMode } from '../../runtime/config.ts';
 
 /** Sends events in order; returns the index of the first one the machine cannot take, or -1, and the final state. */
@@ -172,7 +173,7 @@ describe('digestEntity', () => {
 
 describe('SystemModel', () => {
   it('refuses a second wake of the entity while the first holds its lease', () => {
-    const model = new SystemModel({ wiring: 'retry', offset: 'durable', idempotency: 'raw-collection' });
+    const model = new SystemModel({ wiring: 'retry', offset: 'durable', idempotency: 'raw-collection' }, DEFAULT_FAULT_KINDS);
     expect(model.apply({ type: 'WAKE_START', process: p, wakeId: 'sub/1' })).toBeUndefined();
     const failure = model.apply({ type: 'WAKE_START', process: p, wakeId: 'sub/2' });
     expect(failure?.machine).toBe('wiringChain');

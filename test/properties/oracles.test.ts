@@ -7,6 +7,7 @@ const event = (actor: string, kind: string, detail: TraceEvent['detail']): Trace
 
 const history = (events: TraceEvent[], extra: Partial<RunHistory> = {}): RunHistory => ({
   config: { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' },
+  faults: [],
   events,
   endedBy: 'horizon',
   endMs: 1_000_000,
