@@ -57,7 +57,7 @@ export const wiringChainMachine = setup({
     swallows: mode('swallow'),
     rejects: mode('reject'),
     retries: mode('retry'),
-    retriesOrTreatsAsEmpty: mode('retry', 'empty'),
+    treatsAsEmpty: mode('empty'),
     emptyWiring: ({ context, event }) =>
       context.wiring === 'empty' && event.type === 'HANDLE_WIRED' && event.empty && event.restored === context.restored,
     realWiring: ({ context, event }) => event.type === 'HANDLE_WIRED' && !event.empty && event.restored === context.restored,
@@ -78,9 +78,10 @@ export const wiringChainMachine = setup({
     restoring: {
       description: 'Step 2: a handle from the manifest is wired directly; a failure fails the wake (fail-closed).',
       on: {
-        HANDLE_WIRED: [{ guard: 'realWiring', target: 'wired' }, { guard: 'emptyWiring', target: 'wired' }],
+        HANDLE_WIRED: { guard: 'realWiring', target: 'wired' },
         PRELOAD_FAILED: [
-          { guard: and(['ofThisHandle', 'retriesOrTreatsAsEmpty']), target: 'restoring' },
+          { guard: and(['ofThisHandle', 'retries']), target: 'restoring' },
+          { guard: and(['ofThisHandle', 'treatsAsEmpty']), target: 'readingAsEmpty' },
           { guard: and(['ofThisHandle', 'propagates']), target: 'failedClosed' },
         ],
         WAKE_ABANDONED: { guard: 'retries', target: 'done' },
@@ -95,14 +96,19 @@ export const wiringChainMachine = setup({
     wiring: {
       description: 'First observe: the chain step creates the DB and preloads it.',
       on: {
-        HANDLE_WIRED: [{ guard: 'realWiring', target: 'wired' }, { guard: 'emptyWiring', target: 'wired' }],
+        HANDLE_WIRED: { guard: 'realWiring', target: 'wired' },
         PRELOAD_FAILED: [
           { guard: and(['ofThisHandle', 'swallows']), target: 'swallowing' },
           { guard: and(['ofThisHandle', 'rejects']), target: 'rejecting' },
-          { guard: and(['ofThisHandle', 'retriesOrTreatsAsEmpty']), target: 'wiring' },
+          { guard: and(['ofThisHandle', 'retries']), target: 'wiring' },
+          { guard: and(['ofThisHandle', 'treatsAsEmpty']), target: 'readingAsEmpty' },
         ],
         WIRING_FAILED: { guard: 'retries', target: 'abandoning' },
       },
+    },
+    readingAsEmpty: {
+      description: 'empty: the preload error is taken for an empty stream; the handle is wired to an empty DB.',
+      on: { HANDLE_WIRED: { guard: 'emptyWiring', target: 'wired' } },
     },
     swallowing: {
       description: "swallow: the chain's .catch records the error (SHARED_STATE_WIRING_FAILED) and resolves.",

@@ -12,7 +12,8 @@ export const MODELS_CHECK_HELP = `Usage: npm run sim -- models check [options]
 
 Bounded model checking of the composed model: for every combination of the wiring, offset and idempotency switches,
 whether each violation kind (unwired-resolve, duplicate-action, wake-replay, missed-action, hang) is reachable, with
-the shortest event path to it; then, where it is, a search of the simulated runtime under that configuration for the
+the shortest event path to it; then, where it is, the simulated runtime driven along the path's environment events
+(occurrences, messages, preload failures, redeploys, crashes), and a seeded search under that configuration for the
 same violation (${DEFAULT_REPRODUCTION_RUNS} runs at most), with a replay token when found.
 
 Bounds: ${DEFAULT_CHECK_BOUNDS.occurrences} occurrence, ${DEFAULT_CHECK_BOUNDS.messages} other message, ${DEFAULT_CHECK_BOUNDS.processes} host processes, ${DEFAULT_CHECK_BOUNDS.wakes} wakes, ${DEFAULT_CHECK_BOUNDS.wakeAppends} wake events, ${DEFAULT_CHECK_BOUNDS.preloadFailures} preload failures,
@@ -68,7 +69,9 @@ export async function modelsCheckCommand(args: readonly string[], out: (line: st
                     statesExplored: verdict.statesExplored,
                     path: describePath(verdict.path),
                     reproduced: verdict.reproduction?.reproduced ?? null,
-                    reproductionRuns: verdict.reproduction?.runsExecuted ?? 0,
+                    drivenAlongPath: verdict.reproduction?.driven.reproduced ?? null,
+                    driveSteps: verdict.reproduction?.driven.steps ?? [],
+                    searchRuns: verdict.reproduction?.runsExecuted ?? 0,
                     replay: verdict.reproduction?.replay ?? null,
                   },
                 ];
@@ -85,10 +88,12 @@ export async function modelsCheckCommand(args: readonly string[], out: (line: st
   const cell = (verdict: PropertyVerdict): string => {
     if (!verdict.reachable) return 'unreachable';
     const reproduction = verdict.reproduction;
-    const tail = reproduction === undefined ? '' : reproduction.reproduced ? `, runtime: run ${reproduction.runsExecuted}` : `, runtime: not in ${reproduction.runsExecuted}`;
+    const driven = reproduction?.driven.reproduced ? 'path' : 'not path';
+    const searched = reproduction?.replay ? `run ${reproduction.runsExecuted}` : `not in ${reproduction?.runsExecuted ?? 0}`;
+    const tail = reproduction === undefined ? '' : `, runtime: ${driven}, ${searched}`;
     return `reachable (${verdict.path.length})${tail}`;
   };
-  out(`faults: ${faults.join(', ') || 'none'}; reachable (path length); runtime: the run that reproduced it`);
+  out(`faults: ${faults.join(', ') || 'none'}; reachable (path length); runtime: driven along the path, and the search run that showed it`);
   out(`${'wiring'.padEnd(8)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => property.padEnd(34)).join('')}`);
   for (const { config, properties } of verdicts) {
     out(`${config.wiring.padEnd(8)} ${config.offset.padEnd(12)} ${config.idempotency.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => cell(properties[property]).padEnd(34)).join('')}`);
@@ -104,7 +109,8 @@ export async function modelsCheckCommand(args: readonly string[], out: (line: st
       shown.add(`${property}:${path}`);
       out(`  ${property} (e.g. wiring=${config.wiring} offset=${config.offset} idempotency=${config.idempotency}):`);
       describePath(verdict.path).forEach((line, index) => out(`    ${String(index + 1).padStart(2)}. ${line}`));
-      if (verdict.reproduction?.replay) out(`    runtime: ${replayCommand(verdict.reproduction.replay)}`);
+      if (verdict.reproduction) out(`    runtime driven along it (${verdict.reproduction.driven.steps.join(', ') || 'no environment steps'}): ${verdict.reproduction.driven.reproduced ? 'reproduced' : 'not reproduced'}`);
+      if (verdict.reproduction?.replay) out(`    runtime search: ${replayCommand(verdict.reproduction.replay)}`);
     }
   }
   return EXIT.clean;

@@ -5,6 +5,7 @@ import { allConfigs } from '../coverage/measureCoverage.ts';
 import type { ModelEvent } from '../modelEvents.ts';
 import { CHECKED_PROPERTIES, type CheckedProperty } from './candidateEvents.ts';
 import { checkReachability, DEFAULT_CHECK_BOUNDS, type Reachability } from './checkReachability.ts';
+import { drivePath, type DrivenPath } from './drivePath.ts';
 import type { CheckBounds } from './CheckState.ts';
 
 /** Which switches each property's part of the model reads: configurations that agree on them share one traversal. */
@@ -18,9 +19,12 @@ const SWITCHES_READ: Readonly<Record<CheckedProperty, ReadonlyArray<keyof Runtim
 
 /** Whether the simulated runtime showed the violation the model says is reachable. */
 export interface Reproduction {
+  /** Driven along the model's path, or found by the search. */
   readonly reproduced: boolean;
+  /** The runtime driven along the path's environment events (see {@link drivePath}). */
+  readonly driven: DrivenPath;
+  /** A seeded search under the same configuration for the same property: runs taken and the finding's token. */
   readonly runsExecuted: number;
-  /** Replay token of the run that showed it. */
   readonly replay: string | undefined;
 }
 
@@ -45,9 +49,9 @@ export interface ModelCheckRequest {
 }
 
 /**
- * For every configuration and every property the models judge: bounded reachability in the composed model (with the
- * shortest event path), then, where reachable, a search of the simulated runtime under that configuration for the
- * same violation.
+ * For every configuration and every violation kind: bounded reachability in the composed model (with the shortest
+ * event path), then, where reachable, the simulated runtime driven along that path, and a seeded search under that
+ * configuration for the same violation (which also gives a replay token).
  */
 export async function modelCheck(request: ModelCheckRequest): Promise<ConfigVerdict[]> {
   const bounds = request.bounds ?? DEFAULT_CHECK_BOUNDS;
@@ -62,15 +66,21 @@ export async function modelCheck(request: ModelCheckRequest): Promise<ConfigVerd
         reachability = checkReachability(config, property, request.faults, bounds);
         traversals.set(key, reachability);
       }
-      properties[property] = { ...reachability, reproduction: reachability.reachable ? await reproduce(request, config, property) : undefined };
+      properties[property] = { ...reachability, reproduction: reachability.reachable ? await reproduce(request, config, property, reachability.path) : undefined };
     }
     verdicts.push({ config, properties });
   }
   return verdicts;
 }
 
-async function reproduce(request: ModelCheckRequest, config: RuntimeConfig, property: CheckedProperty): Promise<Reproduction | undefined> {
+async function reproduce(
+  request: ModelCheckRequest,
+  config: RuntimeConfig,
+  property: CheckedProperty,
+  path: readonly ModelEvent[],
+): Promise<Reproduction | undefined> {
   if (request.reproductionRuns === 0) return undefined;
+  const driven = await drivePath(config, property, path);
   const report = await explore({
     spec: { scenario: request.scenario, config, faults: [...request.faults] },
     maxRuns: request.reproductionRuns,
@@ -78,7 +88,7 @@ async function reproduce(request: ModelCheckRequest, config: RuntimeConfig, prop
     properties: [property],
     maxShrinkAttempts: 0,
   });
-  return { reproduced: report.finding !== undefined, runsExecuted: report.runsExecuted, replay: report.finding?.replayToken };
+  return { reproduced: driven.reproduced || report.finding !== undefined, driven, runsExecuted: report.runsExecuted, replay: report.finding?.replayToken };
 }
 
 /** One line per event of a path: `OBSERVE created=true`. */

@@ -104,6 +104,11 @@ export class DigestSession {
     return counts;
   }
 
+  /** In-flight work of the live host (a hang when it stays). */
+  pendingWork() {
+    return this.digest.supervisor.pendingWork();
+  }
+
   /** The trace so far, for failure reports. */
   get events() {
     return this.sim.trace.events;

@@ -15,6 +15,7 @@ describe('models check', () => {
       const verdict = v04!.properties[property];
       expect(verdict.reachable, property).toBe(true);
       expect(verdict.reproduction?.reproduced, property).toBe(true);
+      expect(verdict.reproduction?.driven.reproduced, `${property} driven along the path`).toBe(true);
       const replayed = await replay(readReplayToken(verdict.reproduction!.replay!));
       expect(replayed.violations.map((violation) => violation.property)).toContain(property);
     }
