@@ -39,7 +39,7 @@ function wakeCandidates(property: CheckedProperty, state: CheckState, bounds: Ch
   if (entityMatters && budget.occurrences < bounds.occurrences) events.push({ type: 'OCCURRENCE_DUE', occurrence: budget.occurrences });
   if (budget.messages < bounds.messages) events.push({ type: 'MESSAGE' });
   // A wake runs under a lease: grant, start, and release once the wake has done its work (its ack reached the server).
-  const leased = JSON.stringify(model.wakeStream.value).includes('"leased"');
+  const leased = model.wakeStream.matches({ lease: 'leased' });
   if (!model.active && !leased && budget.pending && budget.wakes < bounds.wakes) events.push({ type: 'LEASE_GRANTED' });
   // The service wakes an entity only for work that arrived since its last wake.
   if (!model.active && leased && budget.pending && budget.wakes < bounds.wakes) events.push({ type: 'WAKE_START', process, wakeId: wakeName(budget.wakes + 1) });
@@ -56,7 +56,7 @@ function wakeCandidates(property: CheckedProperty, state: CheckState, bounds: Ch
     events.push({ type: 'WAKE_FAILED', process, wakeId }, { type: 'WAKE_ABANDONED', process, wakeId }, { type: 'WAKE_ACKED', process, wakeId });
   }
   for (const slot of model.closing) events.push({ type: 'WAKE_ACKED', process: slot.process, wakeId: slot.wakeId });
-  // The entity's check, post and record matter only to the duplicate; leaving them out keeps the other search small.
+  // The entity's check, post and record matter to what the entity does; leaving them out keeps the other searches small.
   for (let occurrence = 0; entityMatters && occurrence < Math.max(budget.occurrences, 1); occurrence += 1) {
     for (const verdict of ['posted', 'not-posted', 'unknown'] as const) events.push({ type: 'CHECK', process, occurrence, verdict });
     events.push({ type: 'ACTION', occurrence }, { type: 'RECORDED', process, occurrence });
@@ -76,7 +76,7 @@ function runnerCandidates(state: CheckState, bounds: CheckBounds, faults: Readon
   }
   const offsets = Array.from({ length: budget.wakeAppends }, (_, index) => wakeOffset(index + 1));
   const runner = model.runners.find(([name]) => name === process)?.[1];
-  const registering = runner !== undefined && JSON.stringify(runner.value) === '"registering"';
+  const registering = runner?.matches('registering') ?? false;
   // A host registers once, before its runner starts; the model checks what the answer may contain.
   if (registering && (model.wakeStream.context as WakeStreamContext).lastResume === undefined) {
     for (const resumeOffset of [null, '-1', ...offsets]) events.push({ type: 'REGISTERED', resumeOffset });

@@ -22,7 +22,8 @@ export interface DrivenPath {
  * ordinary interleaving). Then checks whether the run shows the property's violation.
  */
 export async function drivePath(config: RuntimeConfig, property: CheckedProperty, path: readonly ModelEvent[]): Promise<DrivenPath> {
-  const session = new DigestSession(config, new RecordedChoiceSource([]), 1);
+  const occurrences = Math.max(1, path.filter((event) => event.type === 'OCCURRENCE_DUE').length);
+  const session = new DigestSession(config, new RecordedChoiceSource([]), occurrences);
   const steps: string[] = [];
   await session.advance(1_000);
   const settle = (): Promise<unknown> => session.advance(Math.min(SETTLE_MS, session.msUntilNextOccurrence() - 1));
