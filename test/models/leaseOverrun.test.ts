@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
+import { DigestSession } from '../../scenarios/daily-digest/DigestSession.ts';
+import { BOTH_FIXES } from '../acceptance/helpers.ts';
+
+/** Preload failures in a row: with backoff capped at 2 s, about 35 s of retrying, past the 30 s claim lease. */
+const FAILURES_PAST_THE_LEASE = 20;
+
+describe('a hazard of wiring=retry the models catch', () => {
+  it('a retry that outlives its claim lease lets a second wake of the entity start: conformance refuses it', async () => {
+    const session = new DigestSession(BOTH_FIXES, new RecordedChoiceSource([]), 1);
+    await session.advance(1_000);
+    for (let failure = 0; failure < FAILURES_PAST_THE_LEASE; failure += 1) session.armPreloadFailure('preload-not-found');
+    await session.untilNextOccurrence();
+    await session.advance(60_000);
+    const failure = session.conformanceFailure;
+    expect(failure?.event.type).toBe('WAKE_START');
+    expect(failure?.machineState).toMatch(/still active/);
+    // The runtime really did it: a lease expired while the first wake was still retrying, and a second wake began.
+    const kinds = session.events.map((event) => event.kind);
+    expect(kinds).toContain('lease-expired');
+    expect(kinds.filter((kind) => kind === 'wake-start').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the same story with a few failures stays within the lease and conforms', async () => {
+    const session = new DigestSession(BOTH_FIXES, new RecordedChoiceSource([]), 1);
+    await session.advance(1_000);
+    for (let failure = 0; failure < 3; failure += 1) session.armPreloadFailure('preload-not-found');
+    await session.untilNextOccurrence();
+    await session.advance(60_000);
+    expect(session.conformanceFailure).toBeUndefined();
+    expect(session.posts().get(0)).toBe(1);
+  });
+});
