@@ -1,4 +1,5 @@
 import { exploreCommand } from './commands/exploreCommand.ts';
+import { matrixCommand } from './commands/matrixCommand.ts';
 import { modelsCommand } from './commands/modelsCommand.ts';
 import { replayCommand } from './commands/replayCommand.ts';
 import { startCommand } from './commands/startCommand.ts';
@@ -15,6 +16,7 @@ Commands:
   explore    search a configuration for violations, shrink the first one, print its story and replay token
   replay     re-run a token exactly and print its timeline
   start      the main job: v0.4 and the fixed configuration side by side (what \`npm start\` runs)
+  matrix     the fix matrix: every switch combination explored with the same seeds
   models     the executable models: check (model checking), coverage, docs
   help       this text; \`<command> --help\` for a command's options
 
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => 
   replay: replayCommand,
   start: startCommand,
   models: modelsCommand,
+  matrix: matrixCommand,
 };
 
 /** Runs the command line; returns the exit status. Usage errors print one line on stderr and give 2. */

@@ -124,3 +124,12 @@ describe('command line: models', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('command line: matrix', () => {
+  it('prints help and refuses bad input with exit 2', async () => {
+    expect((await sim('matrix', '--help')).stdout).toContain('--runs N');
+    const bad = await sim('matrix', '--runs', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--runs must be a whole number/);
+  });
+});

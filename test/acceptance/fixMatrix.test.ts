@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { matrixMarkdown } from '../../cli/commands/matrixCommand.ts';
+import { fixMatrix } from '../../scenarios/fixMatrix.ts';
+import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
+import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
+import { BOTH_FIXES, V04 } from './helpers.ts';
+
+describe('fix matrix', () => {
+  it('finds the v0.4 duplicate and nothing with both fixes, from exploration, with tokens that replay', async () => {
+    const [v04, fixed] = await fixMatrix({
+      scenario: 'daily-digest',
+      faults: DEFAULT_FAULT_KINDS,
+      runsPerCell: 40,
+      seed: 1,
+      maxShrinkAttempts: 40,
+      configs: [V04, BOTH_FIXES],
+    });
+    const found = v04!.findings.map((finding) => finding.property);
+    expect(found).toEqual(expect.arrayContaining(['duplicate-action', 'unwired-resolve']));
+    expect(fixed!.findings).toEqual([]);
+    expect(fixed!.runs).toBe(40);
+    const duplicate = v04!.findings.find((finding) => finding.property === 'duplicate-action')!;
+    const replayed = await replay(readReplayToken(duplicate.replay));
+    expect(replayed.steps).toBe(duplicate.shrunkSteps);
+    expect(replayed.violations.map((violation) => violation.property)).toContain('duplicate-action');
+    const page = matrixMarkdown([v04!, fixed!], 40, 1, DEFAULT_FAULT_KINDS);
+    expect(page).toContain('| swallow | minus-one | raw-collection | ');
+    expect(page.split('\n').filter((line) => line.startsWith('| retry | durable |'))[0]).toMatch(/(\| - ){6}\|$/);
+  });
+});
