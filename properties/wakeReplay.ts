@@ -48,7 +48,10 @@ export function wakeReplay(history: RunHistory): Violation[] {
   return violations;
 }
 
-/** The highest offset any earlier reader had processed, or undefined when none had. */
+/**
+ * The highest offset any earlier reader had processed, or undefined when none had. models/wakeStream.ts computes the
+ * same on purpose: the oracle and the model judge replays independently, and conformance compares their verdicts.
+ */
 function processedMark(earlier: readonly ReaderProgress[]): string | undefined {
   let mark: string | undefined;
   for (const reader of earlier) {

@@ -1,7 +1,7 @@
 import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { sweep } from '../sim/explore/sweep.ts';
-import { shrinkChoices } from '../sim/shrink/shrinkChoices.ts';
+import { shrinkChoices, type ShrinkOutcome } from '../sim/shrink/shrinkChoices.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import type { RunSpec } from './index.ts';
 import { replayTokenFor } from './replayTokens.ts';
@@ -49,6 +49,27 @@ export function countedViolations(result: RunResult, counted: readonly PropertyN
 }
 
 /**
+ * Shrinks a run's choices while `property` still fails, then runs the shrunk script once more: the story a replay of
+ * its token shows.
+ */
+export async function shrinkToProperty(
+  spec: RunSpec,
+  choices: readonly number[],
+  property: PropertyName,
+  maxAttempts: number,
+): Promise<{ readonly shrink: ShrinkOutcome; readonly shrunk: RunResult }> {
+  const shrink = await shrinkChoices(
+    choices,
+    async (script) => {
+      const result = await runScenario(spec, new RecordedChoiceSource(script));
+      return result.violations.some((violation) => violation.property === property) ? result.choices : undefined;
+    },
+    { maxAttempts },
+  );
+  return { shrink, shrunk: await runScenario(spec, new RecordedChoiceSource(shrink.script)) };
+}
+
+/**
  * Sweeps seeded runs until one violates a counted property, then shrinks its choices while that property still
  * fails, and returns the shrunk run with the token that replays it.
  */
@@ -64,15 +85,7 @@ export async function explore(request: ExploreRequest): Promise<ExploreReport> {
   if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, finding: undefined };
   const original = outcome.finding.result;
   const property = countedViolations(original, request.properties)[0]!;
-  const shrink = await shrinkChoices(
-    original.choices,
-    async (script) => {
-      const result = await run(new RecordedChoiceSource(script));
-      return result.violations.some((violation) => violation.property === property) ? result.choices : undefined;
-    },
-    { maxAttempts: request.maxShrinkAttempts },
-  );
-  const shrunk = await run(new RecordedChoiceSource(shrink.script));
+  const { shrink, shrunk } = await shrinkToProperty(request.spec, original.choices, property, request.maxShrinkAttempts);
   return {
     request,
     runsExecuted: outcome.runsExecuted,

@@ -1,11 +1,10 @@
-import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { RandomChoiceSource } from '../sim/choice/RandomChoiceSource.ts';
 import { runSeed } from '../sim/explore/runSeed.ts';
-import { shrinkChoices } from '../sim/shrink/shrinkChoices.ts';
 import { allConfigs } from '../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
+import { shrinkToProperty } from './explore.ts';
 import { replayTokenFor } from './replayTokens.ts';
 import { runScenario } from './runScenario.ts';
 
@@ -62,15 +61,7 @@ export async function fixMatrix(request: MatrixRequest): Promise<MatrixCell[]> {
     for (const property of PROPERTY_NAMES) {
       const first = firstRun.get(property);
       if (!first) continue;
-      const shrink = await shrinkChoices(
-        first.choices,
-        async (script) => {
-          const result = await runScenario(spec, new RecordedChoiceSource(script));
-          return result.violations.some((violation) => violation.property === property) ? result.choices : undefined;
-        },
-        { maxAttempts: request.maxShrinkAttempts },
-      );
-      const shrunk = await runScenario(spec, new RecordedChoiceSource(shrink.script));
+      const { shrink, shrunk } = await shrinkToProperty(spec, first.choices, property, request.maxShrinkAttempts);
       findings.push({
         property,
         runsToFirst: first.runIndex + 1,
