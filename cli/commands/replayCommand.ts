@@ -1,5 +1,6 @@
 import { describeConfig } from '../../runtime/config.ts';
 import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
+import { looksLikeTraceFilePath, readTraceFile } from '../../scenarios/traceFiles.ts';
 import { ReplayTokenError } from '../../sim/replay/replayToken.ts';
 import { firstViolationPerProperty } from '../format/exploreReport.ts';
 import { faultsInRun, formatStory } from '../format/story.ts';
@@ -7,9 +8,11 @@ import { formatVirtualTime } from '../format/time.ts';
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 
-export const REPLAY_HELP = `Usage: npm run sim -- replay <token> [options]
+export const REPLAY_HELP = `Usage: npm run sim -- replay <token | trace-file> [options]
 
-Re-runs the story a token describes, exactly (same choices, same trace hash), and prints its timeline.
+Re-runs the story a token describes, exactly (same choices, same trace hash), and prints its timeline. Instead of
+a token, give the path of a trace file written by \`explore --out DIR\` or \`matrix --out DIR\`: its token is replayed
+and the trace hash compared with the one the file recorded.
 
 Options:
   --json               print one JSON object (config, violations, trace hash, timeline)
@@ -25,10 +28,18 @@ export async function replayCommand(args: readonly string[], out: (line: string)
     out(REPLAY_HELP);
     return EXIT.clean;
   }
-  if (positionals.length !== 1) throw new UsageError('replay: expected exactly one token (see --help)');
+  if (positionals.length !== 1) throw new UsageError('replay: expected exactly one token or trace file (see --help)');
   let request;
+  let recordedTraceHash: string | undefined;
   try {
-    request = readReplayToken(positionals[0]!);
+    const argument = positionals[0]!;
+    let token = argument;
+    if (looksLikeTraceFilePath(argument)) {
+      const file = readTraceFile(argument);
+      token = file.token;
+      recordedTraceHash = file.traceHash;
+    }
+    request = readReplayToken(token);
   } catch (error) {
     if (error instanceof ReplayTokenError) throw new UsageError(error.message);
     throw error;
@@ -48,6 +59,7 @@ export async function replayCommand(args: readonly string[], out: (line: string)
           property: request.property ?? null,
           reproduced,
           traceHash: result.traceHash,
+          ...(recordedTraceHash === undefined ? {} : { recordedTraceHash, sameTrace: recordedTraceHash === result.traceHash }),
           steps: result.steps,
           violations: violations.map(({ property, message, step, atMs }) => ({ property, message, step, atMs })),
           timeline: formatStory(result.events, result.violations, values['all'] === true),
@@ -68,6 +80,13 @@ export async function replayCommand(args: readonly string[], out: (line: string)
     }
     if (request.property) out(`${request.property}: ${reproduced ? 'reproduced' : 'NOT reproduced'}`);
     out(`trace hash ${result.traceHash}`);
+    if (recordedTraceHash !== undefined) {
+      out(
+        recordedTraceHash === result.traceHash
+          ? 'same trace as the file recorded'
+          : `DIFFERENT trace from the one the file recorded (${recordedTraceHash}): this build tells the story differently`,
+      );
+    }
   }
   return reproduced ? EXIT.violation : EXIT.clean;
 }
