@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { choiceSequence } from '../sim/choice/choiceSequenceArbitrary.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
+import { RandomStrategy } from '../sim/strategies/RandomStrategy.ts';
 import { sweep } from '../sim/explore/sweep.ts';
 import { resolveConfig, describeConfig, type RuntimeConfig } from '../runtime/config.ts';
 import { runScenario, type RunResult } from '../scenarios/runScenario.ts';
@@ -30,7 +31,7 @@ async function measureSweep(name: string, config: RuntimeConfig, faults: readonl
   const go = async (count: number, seed: number): Promise<{ ms: number; steps: number }> => {
     let steps = 0;
     const started = performance.now();
-    await sweep({ maxRuns: count, seed, run: (choices) => runScenario(spec, choices), isFinding: () => false, onRun: (_, result: RunResult) => void (steps += result.steps) });
+    await sweep({ maxRuns: count, strategy: new RandomStrategy(seed), run: (choices) => runScenario(spec, choices), isFinding: () => false, onRun: (_, result: RunResult) => void (steps += result.steps) });
     return { ms: performance.now() - started, steps };
   };
   await go(WARMUP_RUNS, 999);

@@ -1,8 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import { ConfigError, resolveConfig, type SwitchName } from '../runtime/config.ts';
-import { DEFAULT_SCENARIO, getScenario, ScenarioError, type RunSpec } from '../scenarios/index.ts';
+import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError, type RunSpec } from '../scenarios/index.ts';
 import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList, type FaultKind } from '../world/faults/FaultKind.ts';
+import { DEFAULT_EXHAUSTIVE_BOUNDS } from '../sim/strategies/ExhaustiveStrategy.ts';
+import { DEFAULT_PCT_DEPTH } from '../sim/strategies/PctStrategy.ts';
+import { STRATEGY_NAMES, type StrategyName } from '../sim/strategies/SearchStrategy.ts';
+import type { StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { UsageError } from './UsageError.ts';
 
 /** Runs `explore` tries by default before it declares a configuration clean. */
@@ -44,14 +48,14 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
 export function specFromOptions(values: Record<string, unknown>): RunSpec {
   try {
     const scenario = stringOption(values['scenario']) ?? DEFAULT_SCENARIO;
-    getScenario(scenario);
     const overrides: Partial<Record<SwitchName, string>> = {};
     for (const name of ['wiring', 'offset', 'idempotency'] as const) {
       const value = stringOption(values[name]);
       if (value !== undefined) overrides[name] = value;
     }
     const config = resolveConfig(stringOption(values['config']) ?? 'v0.4', overrides);
-    return { scenario, config, faults: parseFaultsOption(values['faults']) };
+    const requested = values['faults'] === undefined ? undefined : parseFaultsOption(values['faults']);
+    return { scenario, config, faults: faultsForScenario(getScenario(scenario), requested) };
   } catch (error) {
     if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError) throw new UsageError(error.message);
     throw error;
@@ -96,6 +100,44 @@ export function parseProperties(values: unknown): PropertyName[] {
     }
   }
   return PROPERTY_NAMES.filter((name) => names.includes(name));
+}
+
+/** Options that select and tune a search strategy. */
+export const STRATEGY_OPTIONS = {
+  strategy: { type: 'string' },
+  depth: { type: 'string' },
+  'max-deviations': { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Largest PCT depth and deviation bound accepted: beyond them a search is never going to finish anyway. */
+const MAX_STRATEGY_BOUND = 64;
+
+/** `--strategy NAME [--depth D] [--max-deviations K]`; the tuning options only make sense with their strategy. */
+export function parseStrategyOptions(values: Record<string, unknown>): Omit<StrategyOptions, 'seed'> {
+  const name = stringOption(values['strategy']) ?? 'random';
+  if (!(STRATEGY_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown strategy "${name}" (known: ${STRATEGY_NAMES.join(', ')})`);
+  }
+  const strategy = name as StrategyName;
+  if (values['depth'] !== undefined && strategy !== 'pct') throw new UsageError('--depth applies to --strategy pct only');
+  if (values['max-deviations'] !== undefined && strategy !== 'exhaustive') {
+    throw new UsageError('--max-deviations applies to --strategy exhaustive only');
+  }
+  if (strategy === 'pct') return { name: strategy, pctDepth: parseBound('--depth', values['depth'], DEFAULT_PCT_DEPTH, 1) };
+  if (strategy === 'exhaustive') {
+    const maxDeviations = parseBound('--max-deviations', values['max-deviations'], DEFAULT_EXHAUSTIVE_BOUNDS.maxDeviations, 0);
+    return { name: strategy, exhaustiveBounds: { ...DEFAULT_EXHAUSTIVE_BOUNDS, maxDeviations } };
+  }
+  return { name: strategy };
+}
+
+function parseBound(flag: string, text: unknown, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || value < min || value > MAX_STRATEGY_BOUND) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${MAX_STRATEGY_BOUND}, not "${String(text)}"`);
+  }
+  return value;
 }
 
 function stringOption(value: unknown): string | undefined {

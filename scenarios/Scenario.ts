@@ -25,6 +25,10 @@ export interface Scenario {
   readonly name: string;
   /** One line for `--help` and reports. */
   readonly summary: string;
+  /** The fault kinds the scenario can inject; every kind when absent. Asking for others is a usage error. */
+  readonly faultKinds?: readonly FaultKind[];
+  /** The faults of a run when the user names none; the bug report's world when absent. */
+  readonly defaultFaults?: readonly FaultKind[];
   /** Builds the world inside `sim`, drawing the workload and fault plan from `sim.choices`, and schedules it. */
   setUp(sim: SimContext, spec: RunSpec): ScenarioSetup;
 }

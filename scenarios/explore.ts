@@ -1,6 +1,8 @@
 import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { sweep } from '../sim/explore/sweep.ts';
+import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
+import type { StrategyFigures } from '../sim/strategies/SearchStrategy.ts';
 import { shrinkChoices, type ShrinkOutcome } from '../sim/shrink/shrinkChoices.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import type { RunSpec } from './index.ts';
@@ -12,6 +14,8 @@ export interface ExploreRequest {
   readonly spec: RunSpec;
   readonly maxRuns: number;
   readonly seed: number;
+  /** How runs are drawn (random unless given); `seed` seeds it. */
+  readonly strategy?: Omit<StrategyOptions, 'seed'>;
   /** Properties that count as a finding (all by default). */
   readonly properties: readonly PropertyName[];
   /** Candidate runs the shrinker may try. */
@@ -22,7 +26,6 @@ export interface ExploreRequest {
 /** A shrunk failing run and how it was found. */
 export interface Finding {
   readonly runIndex: number;
-  readonly runSeed: number;
   /** The property the shrinker preserved: the first of the run's counted violations in property order. */
   readonly property: PropertyName;
   readonly original: RunResult;
@@ -30,12 +33,16 @@ export interface Finding {
   /** The shrunk choice script the token carries (trailing ordinary answers dropped). */
   readonly script: readonly number[];
   readonly shrinkAttempts: number;
+  /** True when shrinking stopped at a local minimum (no single deviation removable), not at its budget. */
+  readonly shrunkToLocalMinimum: boolean;
   readonly replayToken: string;
 }
 
 export interface ExploreReport {
   readonly request: ExploreRequest;
   readonly runsExecuted: number;
+  /** The strategy's own figures, e.g. schedules covered and whether a bound cut an exhaustive search. */
+  readonly strategy: { readonly name: string; readonly exhausted: boolean; readonly figures: StrategyFigures };
   readonly finding: Finding | undefined;
 }
 
@@ -75,28 +82,31 @@ export async function shrinkToProperty(
  */
 export async function explore(request: ExploreRequest): Promise<ExploreReport> {
   const run = (choices: ChoiceSource): Promise<RunResult> => runScenario(request.spec, choices);
+  const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
   const outcome = await sweep({
     maxRuns: request.maxRuns,
-    seed: request.seed,
+    strategy,
     run,
     isFinding: (result) => countedViolations(result, request.properties).length > 0,
     ...(request.onRun ? { onRun: request.onRun } : {}),
   });
-  if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, finding: undefined };
+  const strategyReport = { name: strategy.name, exhausted: outcome.strategyExhausted, figures: strategy.figures() };
+  if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, finding: undefined };
   const original = outcome.finding.result;
   const property = countedViolations(original, request.properties)[0]!;
   const { shrink, shrunk } = await shrinkToProperty(request.spec, original.choices, property, request.maxShrinkAttempts);
   return {
     request,
     runsExecuted: outcome.runsExecuted,
+    strategy: strategyReport,
     finding: {
       runIndex: outcome.finding.runIndex,
-      runSeed: outcome.finding.runSeed,
       property,
       original,
       shrunk,
       script: shrink.script,
       shrinkAttempts: shrink.attempts,
+      shrunkToLocalMinimum: shrink.oneMinimal,
       replayToken: replayTokenFor(request.spec, shrink.script, property),
     },
   };

@@ -1,5 +1,4 @@
-import { RandomChoiceSource } from '../sim/choice/RandomChoiceSource.ts';
-import { runSeed } from '../sim/explore/runSeed.ts';
+import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { allConfigs } from '../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
@@ -7,6 +6,7 @@ import type { FaultKind } from '../world/faults/FaultKind.ts';
 import { shrinkToProperty } from './explore.ts';
 import { replayTokenFor } from './replayTokens.ts';
 import { runScenario } from './runScenario.ts';
+import { traceFileFor, writeTraceFile } from './traceFiles.ts';
 
 /** One violation kind found in one cell of the matrix. */
 export interface MatrixFinding {
@@ -17,6 +17,8 @@ export interface MatrixFinding {
   readonly shrunkSteps: number;
   readonly shrunkFaults: number;
   readonly replay: string;
+  /** Where the shrunk story was written as a trace file, when the request asked for files. */
+  readonly traceFile?: string;
 }
 
 /** One combination of the switches and what exploring it found. */
@@ -32,7 +34,11 @@ export interface MatrixRequest {
   readonly faults: readonly FaultKind[];
   readonly runsPerCell: number;
   readonly seed: number;
+  /** How each cell's runs are drawn (random unless given); every cell gets a fresh strategy with the same seed. */
+  readonly strategy?: Omit<StrategyOptions, 'seed'>;
   readonly maxShrinkAttempts: number;
+  /** Directory to write each finding's shrunk story to, as `<wiring>-<offset>-<idempotency>.<property>.trace.json`. */
+  readonly traceDir?: string;
   readonly configs?: readonly RuntimeConfig[];
   /** Called after each cell, e.g. for progress. */
   readonly onCell?: (cell: MatrixCell, index: number, total: number) => void;
@@ -49,10 +55,14 @@ export async function fixMatrix(request: MatrixRequest): Promise<MatrixCell[]> {
   for (const [index, config] of configs.entries()) {
     const spec = { scenario: request.scenario, config, faults: [...request.faults] };
     const firstRun = new Map<PropertyName, { runIndex: number; choices: readonly number[] }>();
+    const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
     let runs = 0;
     for (let runIndex = 0; runIndex < request.runsPerCell && firstRun.size < PROPERTY_NAMES.length; runIndex += 1) {
+      const source = strategy.sourceForRun(runIndex);
+      if (source === undefined) break;
       runs += 1;
-      const result = await runScenario(spec, new RandomChoiceSource(runSeed(request.seed, runIndex)));
+      const result = await runScenario(spec, source);
+      strategy.runFinished?.(runIndex, source);
       for (const violation of result.violations) {
         if (!firstRun.has(violation.property)) firstRun.set(violation.property, { runIndex, choices: result.choices });
       }
@@ -62,12 +72,15 @@ export async function fixMatrix(request: MatrixRequest): Promise<MatrixCell[]> {
       const first = firstRun.get(property);
       if (!first) continue;
       const { shrink, shrunk } = await shrinkToProperty(spec, first.choices, property, request.maxShrinkAttempts);
+      const replay = replayTokenFor(spec, shrink.script, property);
+      const name = `${config.wiring}-${config.offset}-${config.idempotency}.${property}`;
       findings.push({
         property,
         runsToFirst: first.runIndex + 1,
         shrunkSteps: shrunk.steps,
         shrunkFaults: shrunk.events.filter((event) => event.kind === 'fault').length,
-        replay: replayTokenFor(spec, shrink.script, property),
+        replay,
+        ...(request.traceDir === undefined ? {} : { traceFile: writeTraceFile(request.traceDir, name, traceFileFor(shrunk, replay, property)) }),
       });
     }
     const cell: MatrixCell = { config, runs, findings };

@@ -3,7 +3,7 @@ import { decodeReplayToken, encodeReplayToken, ReplayTokenError } from '../sim/r
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import { ConfigError, resolveConfig } from '../runtime/config.ts';
 import { FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
-import { getScenario, ScenarioError, type RunSpec } from './index.ts';
+import { faultsForScenario, getScenario, ScenarioError, type RunSpec } from './index.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
 
 /** A decoded token: what to run, the answers to feed, and the property the run was shrunk to violate. */
@@ -30,10 +30,10 @@ export function readReplayToken(token: string): ReplayRequest {
     if (typeof raw.scenario !== 'string' || typeof raw.config !== 'object' || raw.config === null || !Array.isArray(raw.faults)) {
       throw new ReplayTokenError('malformed replay token: incomplete run description');
     }
-    getScenario(raw.scenario);
+    const scenario = getScenario(raw.scenario);
     const overrides = Object.fromEntries(Object.entries(raw.config).map(([name, value]) => [name, String(value)]));
     const config = resolveConfig('v0.4', overrides);
-    const faults = parseFaultList(raw.faults.map(String).join(',') || 'none');
+    const faults = faultsForScenario(scenario, parseFaultList(raw.faults.map(String).join(',') || 'none'));
     const property = raw.property === undefined ? undefined : String(raw.property);
     if (property !== undefined && !(PROPERTY_NAMES as readonly string[]).includes(property)) {
       throw new ReplayTokenError(`malformed replay token: unknown property "${property}"`);

@@ -22,6 +22,8 @@ export interface WorldOptions {
   readonly leaseTtlMs: number;
   /** How long the service holds a live read open with nothing to say. */
   readonly longPollTimeoutMs: number;
+  /** Preload failures (of either kind) one run may inject at most; unlimited when absent. */
+  readonly maxPreloadFaults?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export class World {
   private readonly warmReads = new Map<string, Set<string>>();
   /** Whether a fault point may fire: false in the quiet period at the end of a run. */
   faultsActive = true;
+  private preloadFaults = 0;
 
   constructor(
     readonly sim: SimContext,
@@ -74,7 +77,7 @@ export class World {
       this.armed.splice(armedAt, 1);
       return true;
     }
-    return this.faultsActive && this.options.faults.has(kind) && choosePercent(this.sim.choices, percent, label);
+    return this.faultsActive && this.options.faults.has(kind) && choosePercent(this.sim.choices, percent, label, kind);
   }
 
   environmentFor(process: SimProcess): RuntimeEnvironment {
@@ -113,13 +116,16 @@ export class World {
     readers.add(path);
     this.warmReads.set(process.name, readers);
     const { preloadFailureColdPercent, preloadFailureWarmPercent } = this.options.faultOptions;
-    const percent = warm ? preloadFailureWarmPercent : preloadFailureColdPercent;
+    // Past the cap a read cannot fail, and asks no question: the choice tree stays as small as the scenario says.
+    const percent = this.preloadFaults >= (this.options.maxPreloadFaults ?? Infinity) ? 0 : warm ? preloadFailureWarmPercent : preloadFailureColdPercent;
     if (this.faultFires('preload-not-found', percent, 'preload 404')) {
+      this.preloadFaults += 1;
       this.sim.trace.record('durable-streams', 'fault', { kind: 'preload-not-found', path, reader: process.name });
       throw streamNotFound();
     }
     const result = this.streams.read(path, offset);
     if (this.faultFires('preload-foreign-item', percent, 'preload foreign item')) {
+      this.preloadFaults += 1;
       this.sim.trace.record('durable-streams', 'fault', { kind: 'preload-foreign-item', path, reader: process.name });
       const foreign = { type: 'wake', subscription_id: 'sub:registering', stream: path, generation: 1, ts: this.sim.scheduler.nowMs };
       return { ...result, items: [{ offset: result.items[0]?.offset ?? result.nextOffset, value: foreign }, ...result.items] };

@@ -1,6 +1,8 @@
 import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
-import { exploreReportJson, exploreReportText } from '../format/exploreReport.ts';
-import { parseCommandArgs, parseProperties, parseRuns, parseSeed, SPEC_OPTIONS, specFromOptions } from '../options.ts';
+import { replayTokenFor } from '../../scenarios/replayTokens.ts';
+import { traceFileFor, writeTraceFile } from '../../scenarios/traceFiles.ts';
+import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
+import { parseCommandArgs, parseProperties, parseRuns, parseSeed, parseStrategyOptions, SPEC_OPTIONS, specFromOptions, STRATEGY_OPTIONS } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 
 export const EXPLORE_HELP = `Usage: npm run sim -- explore [options]
@@ -9,7 +11,8 @@ Runs seeded simulations of a scenario until one violates a property or the run b
 failing run to a short story, prints it with the command that replays it exactly.
 
 Options:
-  --scenario NAME      scenario to run (default: daily-digest)
+  --scenario NAME      scenario to run: daily-digest (default) or minimal-digest (one digest, one redeploy, at
+                       most one preload failure; its default faults are redeploy,preload-not-found,preload-foreign-item)
   --config PRESET      switch preset (default: v0.4 = wiring=swallow offset=minus-one idempotency=raw-collection)
   --wiring W           swallow | reject | retry | empty
   --offset O           minus-one | durable | durable-raw | tail | server-seek
@@ -19,9 +22,18 @@ Options:
                        (default: redeploy,preload-not-found,preload-foreign-item,delivery-reorder)
   --runs N             stop after N runs (default: 500)
   --seed S             base seed, decimal or 0x hex (default: 1)
+  --strategy NAME      how runs are drawn (default: random):
+                         random      uniform answers per run seed
+                         pct         priority change points over task order (--depth D, default 3)
+                         swarm       per run, a random subset of the fault kinds at random rates
+                         exhaustive  depth-first over every schedule with at most --max-deviations K non-ordinary
+                                     answers per run (default 3); reports the schedules covered and whether the
+                                     bound cut the search (meant for --scenario minimal-digest)
   --property P         count only these properties as findings; repeatable or comma-separated:
                        duplicate-action, missed-action, unwired-resolve, wake-replay, hang,
                        model-conformance (default: all)
+  --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
+                       DIR/<property>.original.trace.json (as found); \`replay FILE\` re-runs either
   --json               print one JSON object instead of the report
   -h, --help           show this help
 
@@ -32,7 +44,16 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   const { values } = parseCommandArgs(
     'explore',
     args,
-    { ...SPEC_OPTIONS, runs: { type: 'string' }, seed: { type: 'string' }, property: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    {
+      ...SPEC_OPTIONS,
+      ...STRATEGY_OPTIONS,
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      property: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     false,
   );
   if (values['help']) {
@@ -43,10 +64,26 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     spec: specFromOptions(values),
     maxRuns: parseRuns(values['runs']),
     seed: parseSeed(values['seed']),
+    strategy: parseStrategyOptions(values),
     properties: parseProperties(values['property']),
     maxShrinkAttempts: DEFAULT_MAX_SHRINK_ATTEMPTS,
   });
-  if (values['json']) out(JSON.stringify(exploreReportJson(report), null, 2));
-  else exploreReportText(report).forEach((line) => out(line));
+  const written = typeof values['out'] === 'string' ? writeFindingFiles(values['out'], report) : [];
+  if (values['json']) out(JSON.stringify({ ...exploreReportJson(report), ...(written.length > 0 ? { traceFiles: written } : {}) }, null, 2));
+  else {
+    exploreReportText(report).forEach((line) => out(line));
+    for (const path of written) out(`wrote ${path}  (${replayCommand(path)})`);
+  }
   return report.finding ? EXIT.violation : EXIT.clean;
+}
+
+/** The shrunk and the original run of a finding as trace files; nothing when there is no finding. */
+function writeFindingFiles(dir: string, report: ExploreReport): string[] {
+  const { finding } = report;
+  if (!finding) return [];
+  const { spec } = report.request;
+  return [
+    writeTraceFile(dir, finding.property, traceFileFor(finding.shrunk, finding.replayToken, finding.property)),
+    writeTraceFile(dir, `${finding.property}.original`, traceFileFor(finding.original, replayTokenFor(spec, finding.original.choices, finding.property), finding.property)),
+  ];
 }

@@ -26,6 +26,7 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
     config: { ...request.spec.config },
     faults: [...request.spec.faults],
     seed: request.seed,
+    strategy: { name: report.strategy.name, exhausted: report.strategy.exhausted, ...report.strategy.figures },
     runsRequested: request.maxRuns,
     runsExecuted: report.runsExecuted,
     properties: [...request.properties],
@@ -34,7 +35,6 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
           property: violation.property,
           message: violation.message,
           runIndex: finding.runIndex,
-          runSeed: finding.runSeed,
           step: violation.step,
           atMs: violation.atMs,
           replay: finding.replayToken,
@@ -49,10 +49,10 @@ function findingJson(finding: Finding): Record<string, unknown> {
   return {
     property: finding.property,
     runIndex: finding.runIndex,
-    runSeed: finding.runSeed,
     original: { choices: finding.original.choices.length, ...storySize(finding.original), violated: violatedNames(finding.original), traceHash: finding.original.traceHash },
     shrunk: { choices: finding.script.length, ...storySize(finding.shrunk), violated: violatedNames(finding.shrunk), traceHash: finding.shrunk.traceHash },
     shrinkAttempts: finding.shrinkAttempts,
+    shrunkToLocalMinimum: finding.shrunkToLocalMinimum,
     replay: finding.replayToken,
   };
 }
@@ -66,22 +66,26 @@ export function exploreReportText(report: ExploreReport): string[] {
   const { request, finding } = report;
   const lines = [
     `${request.spec.scenario} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
-    `seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === PROPERTY_NAMES.length ? 'all properties' : request.properties.join(', ')}`,
+    `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === PROPERTY_NAMES.length ? 'all properties' : request.properties.join(', ')}`,
     '',
   ];
   if (!finding) {
     lines.push(`No violation in ${report.runsExecuted} runs.`);
+    if (report.strategy.name === 'exhaustive') lines.push(exhaustiveCoverageLine(report));
     return lines;
   }
   const before = storySize(finding.original);
   const after = storySize(finding.shrunk);
   lines.push(
-    `Found ${finding.property} in run #${finding.runIndex} (run ${report.runsExecuted} of at most ${request.maxRuns}; run seed ${finding.runSeed}).`,
+    `Found ${finding.property} in run #${finding.runIndex} (run ${report.runsExecuted} of at most ${request.maxRuns}).`,
     `  that run violated: ${violatedNames(finding.original).join(', ')}`,
     '',
     `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
-      `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events.`,
-    `  faults in the shrunk story: ${after.faults.join(', ') || 'none'}`,
+      `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events, ` +
+      `${countFaults(before.faults)} -> ${countFaults(after.faults)} injected faults` +
+      (finding.shrunkToLocalMinimum ? ' (a local minimum: no single deviation can be removed).' : ' (shrink budget spent).'),
+    `  faults before: ${before.faults.join(', ') || 'none'}`,
+    `  faults after:  ${after.faults.join(', ') || 'none'}`,
     '',
     'Story:',
     ...formatStory(finding.shrunk.events, finding.shrunk.violations).map((line) => `  ${line}`),
@@ -96,4 +100,26 @@ export function exploreReportText(report: ExploreReport): string[] {
     `trace hash ${finding.shrunk.traceHash}`,
   );
   return lines;
+}
+
+/** Total injected faults in a `kind ×count` list. */
+function countFaults(faults: readonly string[]): number {
+  return faults.reduce((sum, entry) => sum + Number(entry.split('×')[1] ?? 0), 0);
+}
+
+function strategyLine(report: ExploreReport): string {
+  const { name, figures } = report.strategy;
+  if (name === 'pct') return `strategy pct (depth ${String(figures['depth'])})`;
+  if (name === 'exhaustive') return `strategy exhaustive (at most ${String(figures['maxDeviations'])} deviations per run)`;
+  return `strategy ${name}`;
+}
+
+/** How much of the bounded space an exhaustive search covered, and whether the bound cut it. */
+export function exhaustiveCoverageLine(report: ExploreReport): string {
+  const { figures, exhausted } = report.strategy;
+  const covered = `${String(figures['schedulesCovered'])} distinct schedules`;
+  if (!exhausted) return `Exhaustive search stopped at the run budget after ${covered}; the space is not covered (raise --runs).`;
+  return figures['boundCut']
+    ? `Exhaustive search covered all ${covered} within the bound; the bound cut the search (schedules with more deviations were not run).`
+    : `Exhaustive search covered all ${covered}; the bound did not cut the search (this is every schedule of the scenario).`;
 }

@@ -22,6 +22,8 @@ export interface DigestScenarioOptions {
   readonly maxSteps: number;
   readonly leaseTtlMs: number;
   readonly longPollTimeoutMs: number;
+  /** Preload failures one run may inject at most (unlimited when absent). */
+  readonly maxPreloadFaults?: number;
   /**
    * Plants a defect in the entity for tests of the oracles themselves (a handler that hangs, say). Never set by the
    * command line.

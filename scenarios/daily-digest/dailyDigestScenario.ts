@@ -63,6 +63,7 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, options: Digest
     resumeOffsetSource: RESUME_SOURCE[spec.config.offset],
     leaseTtlMs: options.leaseTtlMs,
     longPollTimeoutMs: options.longPollTimeoutMs,
+    ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   world.streams.create(sharedStreamPath(SHARED_ID));
   scheduleCronTicks(sim, world.streams, CRON_STREAM, schedule);
@@ -98,10 +99,10 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: Digest
   const faults = new Set(spec.faults);
   const faultOptions = DEFAULT_FAULT_OPTIONS;
 
-  const occurrenceCount = 1 + choices.choose(options.maxOccurrences, 'occurrence count');
+  const occurrenceCount = 1 + choices.choose(options.maxOccurrences, 'occurrence count', { kind: 'count' });
   const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrenceCount };
   const workloadEndMs = occurrenceDueAtMs(schedule, occurrenceCount);
-  const messageCount = choices.choose(options.maxMessagesPerOccurrence * occurrenceCount + 1, 'message count');
+  const messageCount = choices.choose(options.maxMessagesPerOccurrence * occurrenceCount + 1, 'message count', { kind: 'count' });
   const messageTimesMs: number[] = [];
   for (let index = 0; index < messageCount; index += 1) messageTimesMs.push(chooseInRange(choices, 0, workloadEndMs, 'message time'));
   messageTimesMs.sort((a, b) => a - b);
@@ -122,7 +123,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: Digest
       if (fault.kind === 'redeploy') void supervisor.redeploy();
       else if (fault.kind === 'crash') void supervisor.crash();
       else {
-        const downtimeMs = chooseInRange(choices, faultOptions.serverDowntimeMinMs, faultOptions.serverDowntimeMaxMs, 'server downtime');
+        const downtimeMs = chooseInRange(choices, faultOptions.serverDowntimeMinMs, faultOptions.serverDowntimeMaxMs, 'server downtime', { kind: 'range', fault: 'server-restart' });
         trace.record('faults', 'fault', { kind: 'server-restart', downtimeMs });
         world.agentsServer.restart(downtimeMs);
       }

@@ -1,12 +1,12 @@
-import { RandomChoiceSource } from '../choice/RandomChoiceSource.ts';
 import type { ChoiceSource } from '../choice/ChoiceSource.ts';
-import { runSeed } from './runSeed.ts';
+import type { SearchStrategy } from '../strategies/SearchStrategy.ts';
 
 /** Options of {@link sweep}. */
 export interface SweepOptions<R> {
   /** Runs to execute at most. */
   readonly maxRuns: number;
-  readonly seed: number;
+  /** Where each run's answers come from. */
+  readonly strategy: SearchStrategy;
   /** One simulated run under the given choices. */
   readonly run: (choices: ChoiceSource) => Promise<R>;
   /** True when a run's result is a finding; the sweep stops at the first one. */
@@ -15,19 +15,24 @@ export interface SweepOptions<R> {
   readonly onRun?: (runIndex: number, result: R) => void;
 }
 
-/** What a sweep saw: how many runs it took and, if it found something, the first finding. */
+/** What a sweep saw: how many runs it took, whether the strategy ran out of runs, and the first finding. */
 export interface SweepOutcome<R> {
   readonly runsExecuted: number;
-  readonly finding?: { readonly runIndex: number; readonly runSeed: number; readonly result: R };
+  /** True when the strategy had nothing left to try before the run budget was spent (an exhausted search). */
+  readonly strategyExhausted: boolean;
+  readonly finding?: { readonly runIndex: number; readonly result: R };
 }
 
-/** Runs seeded random runs until the first finding or `maxRuns`: the plain random strategy. */
+/** Runs the strategy's runs in index order until the first finding, the run budget, or the strategy's end. */
 export async function sweep<R>(options: SweepOptions<R>): Promise<SweepOutcome<R>> {
+  const { strategy } = options;
   for (let runIndex = 0; runIndex < options.maxRuns; runIndex += 1) {
-    const seedOfRun = runSeed(options.seed, runIndex);
-    const result = await options.run(new RandomChoiceSource(seedOfRun));
+    const source = strategy.sourceForRun(runIndex);
+    if (source === undefined) return { runsExecuted: runIndex, strategyExhausted: true };
+    const result = await options.run(source);
+    strategy.runFinished?.(runIndex, source);
     options.onRun?.(runIndex, result);
-    if (options.isFinding(result)) return { runsExecuted: runIndex + 1, finding: { runIndex, runSeed: seedOfRun, result } };
+    if (options.isFinding(result)) return { runsExecuted: runIndex + 1, strategyExhausted: false, finding: { runIndex, result } };
   }
-  return { runsExecuted: options.maxRuns };
+  return { runsExecuted: options.maxRuns, strategyExhausted: strategy.sourceForRun(options.maxRuns) === undefined };
 }

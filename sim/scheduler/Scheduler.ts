@@ -57,16 +57,23 @@ export class Scheduler {
     return earliest;
   }
 
+  /** The tasks due at the earliest pending instant, in option order: what the next {@link step} chooses among. */
+  dueTasks(): readonly Task[] {
+    const dueAtMs = this.nextDueAtMs();
+    return dueAtMs === undefined ? [] : this.pending.filter((task) => task.dueAtMs === dueAtMs).sort(compareTasks);
+  }
+
   /**
    * Runs one task: advances virtual time to the earliest due instant and runs the chosen task among those due
    * then, after telling `beforeRun` (so a trace shows the step before what the step caused). Returns the task, or
    * undefined when nothing is pending. The caller drains microtasks afterwards.
    */
   step(beforeRun?: (task: Task) => void): Task | undefined {
-    const dueAtMs = this.nextDueAtMs();
-    if (dueAtMs === undefined) return undefined;
-    const enabled = this.pending.filter((task) => task.dueAtMs === dueAtMs).sort(compareTasks);
-    const picked = enabled[this.choices.choose(enabled.length, 'pick task')]!;
+    const enabled = this.dueTasks();
+    if (enabled.length === 0) return undefined;
+    const dueAtMs = enabled[0]!.dueAtMs;
+    // A lone due task is a forced move: no choice is asked for (and none recorded).
+    const picked = enabled.length === 1 ? enabled[0]! : enabled[this.choices.choose(enabled.length, 'pick task', { kind: 'task', keys: enabled.map(taskKey) })]!;
     this.pending.splice(this.pending.indexOf(picked), 1);
     this.currentMs = dueAtMs;
     this.stepsTaken += 1;
@@ -74,6 +81,14 @@ export class Scheduler {
     picked.run();
     return picked;
   }
+}
+
+/**
+ * The kind of task, for strategies that prioritise kinds of work (PCT): the actor and the label without the numbers
+ * that make each instance unique, so the 3rd and the 4th delivery of the same message kind share a priority.
+ */
+function taskKey(task: Task): string {
+  return `${task.actor}:${task.label.replace(/\d+/g, '#')}`;
 }
 
 function compareTasks(a: Task, b: Task): number {

@@ -1,4 +1,5 @@
 import { choiceSequence } from '../choice/choiceSequenceArbitrary.ts';
+import { deltaDebugDeviations } from './deltaDebugDeviations.ts';
 
 /**
  * Re-runs a candidate script; answers the normalised answers the run actually consumed when it still fails the
@@ -21,13 +22,18 @@ export interface ShrinkOutcome {
   readonly attempts: number;
   /** Accepted candidates: each one a smaller story that still fails. */
   readonly improvements: number;
+  /**
+   * True when the shrinker stopped at a local minimum rather than at its budget: delta debugging found no single
+   * deviation to turn ordinary and fast-check's shrinker found no smaller failing candidate.
+   */
+  readonly oneMinimal: boolean;
 }
 
 /**
  * Shrinks a failing choice script in three passes, each accepting a candidate only when it still fails and is
  * smaller (shorter, or equal length and lexicographically smaller), until the attempt budget is spent:
  * 1. at the head of the story, lower each answer by one and drop the answers that followed it (a count and its items);
- * 2. set blocks of answers to 0 (the ordinary option), halving block sizes as in ddmin;
+ * 2. delta debugging over the deviations ({@link deltaDebugDeviations}): turn subsets of non-zero answers into 0;
  * 3. fast-check's own array shrinker (drop chunks, move single values toward 0) until no candidate fails. Accepted scripts are replaced by the answers the run actually consumed, so
  * the result is exactly what a replay will feed.
  */
@@ -61,15 +67,8 @@ export async function shrinkChoices(initial: readonly number[], probe: ShrinkPro
       }
     }
   }
-  // Pass 2, delta debugging on values: set whole blocks of answers to 0 (the ordinary option) without removing them,
-  // so the answers around a block keep their places. Halving block sizes, as in ddmin; cheap and aligned.
-  for (let blockSize = highestPowerOfTwoAtMost(current.length); blockSize >= 1; blockSize = Math.floor(blockSize / 2)) {
-    for (let start = 0; start < current.length && attempts < options.maxAttempts; start += blockSize) {
-      const block = current.slice(start, start + blockSize);
-      if (block.every((value) => value === 0)) continue;
-      await accept([...current.slice(0, start), ...block.map(() => 0), ...current.slice(start + blockSize)]);
-    }
-  }
+  // Pass 2, delta debugging over the deviations (the answers that are not 0), keeping every answer's place.
+  const oneMinimal = await deltaDebugDeviations(() => current, accept, () => options.maxAttempts - attempts);
   // Pass 3, fast-check's array shrinker: drops elements and moves single values toward 0.
   let improved = true;
   while (improved && attempts < options.maxAttempts) {
@@ -82,13 +81,7 @@ export async function shrinkChoices(initial: readonly number[], probe: ShrinkPro
       }
     }
   }
-  return { script: current, attempts, improvements };
-}
-
-function highestPowerOfTwoAtMost(n: number): number {
-  let power = 1;
-  while (power * 2 <= n) power *= 2;
-  return power;
+  return { script: current, attempts, improvements, oneMinimal: oneMinimal && attempts < options.maxAttempts };
 }
 
 /** Trailing zeros are what an exhausted script answers anyway. */

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -37,6 +40,13 @@ describe('command line: bad input', () => {
     ['missing token', ['replay'], /expected exactly one token/],
     ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
     ['a command named like an object property', ['constructor'], /unknown command "constructor"/],
+    ['unknown strategy', ['explore', '--strategy', 'clever'], /unknown strategy "clever" \(known: random, pct, swarm, exhaustive\)/],
+    ['a depth without pct', ['explore', '--depth', '2'], /--depth applies to --strategy pct only/],
+    ['a bad depth', ['explore', '--strategy', 'pct', '--depth', '0'], /--depth must be a whole number from 1 to 64/],
+    ['a deviation bound without exhaustive', ['explore', '--max-deviations', '2'], /--max-deviations applies to --strategy exhaustive only/],
+    ['a fault the scenario cannot inject', ['explore', '--scenario', 'minimal-digest', '--faults', 'crash'], /scenario "minimal-digest" cannot inject crash/],
+    ['a missing trace file', ['replay', 'no/such/file.trace.json'], /cannot read trace file no\/such\/file\.trace\.json: no such file/],
+    ['a trace file that is not one', ['replay', 'package.json'], /package\.json is not a trace file written by wake-sim/],
   ];
   it.each(cases)('%s: one line on stderr, exit 2', async (_name, args, message) => {
     const result = await sim(...args);
@@ -70,6 +80,37 @@ describe('command line: explore and replay', () => {
     const replay = JSON.parse(replayed.stdout) as { traceHash: string; reproduced: boolean };
     expect(replay.reproduced).toBe(true);
     expect(replay.traceHash).toBe(duplicate.traceHash);
+  });
+
+  it('explore --out writes trace files that replay reproduces with the same trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wake-sim-out-'));
+    try {
+      const explored = await sim('explore', '--runs', '50', '--property', 'duplicate-action', '--out', dir, '--json');
+      expect(explored.code).toBe(1);
+      const report = JSON.parse(explored.stdout) as { traceFiles: string[]; finding: { shrunk: { traceHash: string } } };
+      expect(report.traceFiles.map((path) => basename(path))).toEqual(['duplicate-action.trace.json', 'duplicate-action.original.trace.json']);
+      const replayed = await sim('replay', report.traceFiles[0]!, '--json');
+      expect(replayed.code).toBe(1);
+      const replay = JSON.parse(replayed.stdout) as { traceHash: string; sameTrace: boolean; reproduced: boolean };
+      expect(replay).toMatchObject({ reproduced: true, sameTrace: true, traceHash: report.finding.shrunk.traceHash });
+
+      // A file from another layout version is refused with one line.
+      const file = JSON.parse(readFileSync(report.traceFiles[0]!, 'utf8')) as Record<string, unknown>;
+      const future = join(dir, 'future.trace.json');
+      writeFileSync(future, JSON.stringify({ ...file, version: 2 }));
+      const refused = await sim('replay', future);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/is trace file version 2; this build reads version 1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('explore --strategy exhaustive on the minimal scenario reports the schedules it covered', async () => {
+    const result = await sim('explore', '--scenario', 'minimal-digest', '--strategy', 'exhaustive', '--max-deviations', '1', '--wiring', 'retry', '--offset', 'durable', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { runsExecuted: number; strategy: Record<string, unknown> };
+    expect(report.strategy).toMatchObject({ name: 'exhaustive', exhausted: true, maxDeviations: 1, schedulesCovered: report.runsExecuted });
   });
 
   it('explore exits 0 when nothing is found', async () => {

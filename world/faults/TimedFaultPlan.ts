@@ -22,9 +22,9 @@ export function drawTimedFaults(
   const plan: TimedFault[] = [];
   const draw = (kind: TimedFault['kind'], max: number): void => {
     if (!enabled.has(kind)) return;
-    const count = choices.choose(max + 1, `${kind} count`);
+    const count = choices.choose(max + 1, `${kind} count`, { kind: 'count', fault: kind });
     for (let index = 0; index < count; index += 1) {
-      plan.push({ kind, atMs: chooseInRange(choices, 0, faultWindowMs, `${kind} time`) });
+      plan.push({ kind, atMs: chooseInRange(choices, 0, faultWindowMs, `${kind} time`, { kind: 'range', fault: kind }) });
     }
   };
   draw('redeploy', options.maxRedeploys);

@@ -72,7 +72,7 @@ export class Network {
     const nowMs = this.sim.scheduler.nowMs;
     const reorder = this.reorderDeliveries();
     const extraMs = reorder
-      ? chooseInRange(this.sim.choices, 0, this.options.maxExtraDelayMs, `delay ${label}`)
+      ? chooseInRange(this.sim.choices, 0, this.options.maxExtraDelayMs, `delay ${label}`, { kind: 'range', fault: 'delivery-reorder' })
       : 0;
     let dueAtMs = nowMs + this.options.baseLatencyMs + extraMs;
     if (!reorder) {

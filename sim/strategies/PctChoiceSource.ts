@@ -1,0 +1,69 @@
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import type { ChoiceHint, ChoiceSource } from '../choice/ChoiceSource.ts';
+
+/** Options of one PCT run. */
+export interface PctRunOptions {
+  readonly seed: number;
+  /** The bug depth d the run targets: d - 1 priority change points. */
+  readonly depth: number;
+  /** Scheduling decisions a run is expected to make: change points are drawn uniformly below it. */
+  readonly expectedDecisions: number;
+}
+
+/**
+ * Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010) over the scheduler's task choices: every kind
+ * of task gets a random priority when first seen, the highest-priority due task always runs, and at d - 1 randomly
+ * placed decisions the kind that just ran drops below every other. A bug that needs d ordering constraints is hit
+ * with probability at least 1 / (n k^(d-1)) per run. Choices that are not task orders (faults, delays, counts) are
+ * drawn uniformly, as the random strategy draws them.
+ */
+export class PctChoiceSource implements ChoiceSource {
+  private readonly rng: RandomGenerator;
+  private readonly values: number[] = [];
+  /** Priority per task kind; higher runs first. Initial priorities sit above every change-point priority. */
+  private readonly priorities = new Map<string, number>();
+  /** Decision indexes at which the chosen kind is demoted, mapped to the low priority it gets. */
+  private readonly changePoints = new Map<number, number>();
+  private decisions = 0;
+
+  constructor(private readonly options: PctRunOptions) {
+    this.rng = xoroshiro128plus(options.seed);
+    for (let point = 1; point < options.depth; point += 1) {
+      this.changePoints.set(uniformInt(this.rng, 0, Math.max(0, options.expectedDecisions - 1)), point - options.depth);
+    }
+  }
+
+  get recorded(): readonly number[] {
+    return this.values;
+  }
+
+  choose(optionCount: number, _label: string, hint?: ChoiceHint): number {
+    if (optionCount <= 1) return 0;
+    const value = hint?.kind === 'task' ? this.pickTask(hint.keys) : uniformInt(this.rng, 0, optionCount - 1);
+    this.values.push(value);
+    return value;
+  }
+
+  private pickTask(keys: readonly string[]): number {
+    let best = 0;
+    for (let index = 0; index < keys.length; index += 1) {
+      if (this.priorityOf(keys[index]!) > this.priorityOf(keys[best]!)) best = index;
+    }
+    const demoteTo = this.changePoints.get(this.decisions);
+    if (demoteTo !== undefined) this.priorities.set(keys[best]!, demoteTo);
+    this.decisions += 1;
+    return best;
+  }
+
+  private priorityOf(key: string): number {
+    let priority = this.priorities.get(key);
+    if (priority === undefined) {
+      // A fresh kind lands at a random place among the kinds seen so far (all above the change-point priorities).
+      priority = uniformInt(this.rng, 0, 0x3fffffff);
+      this.priorities.set(key, priority);
+    }
+    return priority;
+  }
+}

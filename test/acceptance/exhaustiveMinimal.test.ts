@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../runtime/config.ts';
+import { explore } from '../../scenarios/explore.ts';
+import type { RunSpec } from '../../scenarios/index.ts';
+import { PROPERTY_NAMES } from '../../properties/index.ts';
+
+/**
+ * Issue 4's exhaustive proof on the minimal scenario (one digest, one message, one redeploy, at most one preload
+ * failure): within a bound of two non-ordinary answers per run, every schedule is run; the fixed configuration shows
+ * no violation of any property, and v0.4 shows the duplicate.
+ */
+const minimal = (overrides: Record<string, string>): RunSpec => ({
+  scenario: 'minimal-digest',
+  config: resolveConfig('v0.4', overrides),
+  faults: ['redeploy', 'preload-not-found', 'preload-foreign-item'],
+});
+
+describe('exhaustive search of the minimal daily digest', () => {
+  it('wiring=retry offset=durable: every schedule within the bound, no violation', { timeout: 120_000 }, async () => {
+    const report = await explore({
+      spec: minimal({ wiring: 'retry', offset: 'durable' }),
+      maxRuns: 100_000,
+      seed: 1,
+      strategy: { name: 'exhaustive', exhaustiveBounds: { maxDeviations: 2, maxChoicePoints: 2_000 } },
+      properties: [...PROPERTY_NAMES],
+      maxShrinkAttempts: 100,
+    });
+    expect(report.finding).toBeUndefined();
+    expect(report.strategy.exhausted).toBe(true);
+    expect(report.strategy.figures['schedulesCovered']).toBe(report.runsExecuted);
+    expect(report.runsExecuted).toBeGreaterThan(100);
+  });
+
+  it('v0.4: the search finds the duplicate digest, and its story has one restart and one preload failure', async () => {
+    const report = await explore({
+      spec: minimal({}),
+      maxRuns: 100_000,
+      seed: 1,
+      strategy: { name: 'exhaustive', exhaustiveBounds: { maxDeviations: 2, maxChoicePoints: 2_000 } },
+      properties: ['duplicate-action'],
+      maxShrinkAttempts: 200,
+    });
+    expect(report.finding?.property).toBe('duplicate-action');
+    const faults = report.finding!.shrunk.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));
+    expect(faults.filter((kind) => kind === 'redeploy')).toHaveLength(1);
+    expect(faults.filter((kind) => kind.startsWith('preload'))).toHaveLength(1);
+  });
+});
