@@ -5,8 +5,7 @@ import type { RuntimeConfig } from '../runtime/config.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import { shrinkToProperty } from './explore.ts';
 import { replayTokenFor } from './replayTokens.ts';
-import { runScenario } from './runScenario.ts';
-import { traceFileFor, writeTraceFile } from './traceFiles.ts';
+import { runScenario, type RunResult } from './runScenario.ts';
 
 /** One violation kind found in one cell of the matrix. */
 export interface MatrixFinding {
@@ -17,8 +16,6 @@ export interface MatrixFinding {
   readonly shrunkSteps: number;
   readonly shrunkFaults: number;
   readonly replay: string;
-  /** Where the shrunk story was written as a trace file, when the request asked for files. */
-  readonly traceFile?: string;
 }
 
 /** One combination of the switches and what exploring it found. */
@@ -37,8 +34,8 @@ export interface MatrixRequest {
   /** How each cell's runs are drawn (random unless given); every cell gets a fresh strategy with the same seed. */
   readonly strategy?: Omit<StrategyOptions, 'seed'>;
   readonly maxShrinkAttempts: number;
-  /** Directory to write each finding's shrunk story to, as `<wiring>-<offset>-<idempotency>.<property>.trace.json`. */
-  readonly traceDir?: string;
+  /** Called with each finding's shrunk run and token, e.g. to write it as a trace file. */
+  readonly onFinding?: (shrunk: RunResult, replay: string, property: PropertyName) => void;
   readonly configs?: readonly RuntimeConfig[];
   /** Called after each cell, e.g. for progress. */
   readonly onCell?: (cell: MatrixCell, index: number, total: number) => void;
@@ -73,15 +70,14 @@ export async function fixMatrix(request: MatrixRequest): Promise<MatrixCell[]> {
       if (!first) continue;
       const { shrink, shrunk } = await shrinkToProperty(spec, first.choices, property, request.maxShrinkAttempts);
       const replay = replayTokenFor(spec, shrink.script, property);
-      const name = `${config.wiring}-${config.offset}-${config.idempotency}.${property}`;
       findings.push({
         property,
         runsToFirst: first.runIndex + 1,
         shrunkSteps: shrunk.steps,
         shrunkFaults: shrunk.events.filter((event) => event.kind === 'fault').length,
         replay,
-        ...(request.traceDir === undefined ? {} : { traceFile: writeTraceFile(request.traceDir, name, traceFileFor(shrunk, replay, property)) }),
       });
+      request.onFinding?.(shrunk, replay, property);
     }
     const cell: MatrixCell = { config, runs, findings };
     cells.push(cell);

@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
-import { traceFileFor, writeTraceFile } from '../../scenarios/traceFiles.ts';
+import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
 import { parseCommandArgs, parseProperties, parseRuns, parseSeed, parseStrategyOptions, SPEC_OPTIONS, specFromOptions, STRATEGY_OPTIONS } from '../options.ts';
 import { EXIT } from '../UsageError.ts';

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PROPERTY_NAMES } from '../../properties/index.ts';
+import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
+import type { RunResult } from '../../scenarios/runScenario.ts';
+import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError } from '../../scenarios/index.ts';
 import { fixMatrix, type MatrixCell } from '../../scenarios/fixMatrix.ts';
 import { parseCommandArgs, parseFaultsOption, parseRuns, parseSeed, parseStrategyOptions, STRATEGY_OPTIONS } from '../options.ts';
@@ -103,7 +105,14 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     seed,
     strategy,
     maxShrinkAttempts: SHRINK_ATTEMPTS,
-    ...(traceDir === undefined ? {} : { traceDir }),
+    ...(traceDir === undefined
+      ? {}
+      : {
+          onFinding: (shrunk: RunResult, replay: string, property: PropertyName) => {
+            const { wiring, offset, idempotency } = shrunk.spec.config;
+            writeTraceFile(traceDir, `${wiring}-${offset}-${idempotency}.${property}`, traceFileFor(shrunk, replay, property));
+          },
+        }),
   });
   const doc = typeof values['doc'] === 'string' ? values['doc'] : DEFAULT_DOC;
   if (doc !== '-') {

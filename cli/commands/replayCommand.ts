@@ -1,6 +1,6 @@
 import { describeConfig } from '../../runtime/config.ts';
 import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
-import { looksLikeTraceFilePath, readTraceFile } from '../../scenarios/traceFiles.ts';
+import { looksLikeTraceFilePath, readTraceFile } from '../traceFiles.ts';
 import { ReplayTokenError } from '../../sim/replay/replayToken.ts';
 import { firstViolationPerProperty } from '../format/exploreReport.ts';
 import { faultsInRun, formatStory } from '../format/story.ts';

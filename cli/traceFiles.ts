@@ -4,7 +4,7 @@ import { ReplayTokenError } from '../sim/replay/replayToken.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { describeConfig } from '../runtime/config.ts';
 import type { PropertyName } from '../properties/index.ts';
-import type { RunResult } from './runScenario.ts';
+import type { RunResult } from '../scenarios/runScenario.ts';
 
 /** Tag of a trace file, so a random JSON file is refused rather than misread. */
 const TRACE_FILE_FORMAT = 'wake-sim-trace';
