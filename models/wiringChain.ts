@@ -57,6 +57,9 @@ export const wiringChainMachine = setup({
     swallows: mode('swallow'),
     rejects: mode('reject'),
     retries: mode('retry'),
+    retriesSameDb: mode('retry-same-db'),
+    /** Modes in which observe waits for the wiring and a stop can abandon it. */
+    waitsForWiring: mode('retry', 'retry-same-db'),
     treatsAsEmpty: mode('empty'),
     emptyWiring: ({ context, event }) =>
       context.wiring === 'empty' && event.type === 'HANDLE_WIRED' && event.empty && event.restored === context.restored,
@@ -81,6 +84,7 @@ export const wiringChainMachine = setup({
         HANDLE_WIRED: { guard: 'realWiring', target: 'wired' },
         PRELOAD_FAILED: [
           { guard: and(['ofThisHandle', 'retries']), target: 'restoring' },
+          { guard: and(['ofThisHandle', 'retriesSameDb']), target: 'preloadingSameDbAgain' },
           { guard: and(['ofThisHandle', 'treatsAsEmpty']), target: 'readingAsEmpty' },
           { guard: and(['ofThisHandle', 'propagates']), target: 'failedClosed' },
         ],
@@ -101,10 +105,15 @@ export const wiringChainMachine = setup({
           { guard: and(['ofThisHandle', 'swallows']), target: 'swallowing' },
           { guard: and(['ofThisHandle', 'rejects']), target: 'rejecting' },
           { guard: and(['ofThisHandle', 'retries']), target: 'wiring' },
+          { guard: and(['ofThisHandle', 'retriesSameDb']), target: 'preloadingSameDbAgain' },
           { guard: and(['ofThisHandle', 'treatsAsEmpty']), target: 'readingAsEmpty' },
         ],
         WIRING_FAILED: { guard: 'retries', target: 'abandoning' },
       },
+    },
+    preloadingSameDbAgain: {
+      description:
+        'retry-same-db: preload() again on the DB whose preload failed. Its consumer already started, so the promise never settles: no event moves the wake on (a hang); only the end of its process takes it away.',
     },
     readingAsEmpty: {
       description: 'empty: the preload error is taken for an empty stream; the handle is wired to an empty DB.',

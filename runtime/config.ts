@@ -4,7 +4,7 @@
  */
 
 /** Defect B: what `ctx.observe(db(...))` does when wiring a shared-state DB fails. */
-export const WIRING_MODES = ['swallow', 'reject', 'retry', 'empty'] as const;
+export const WIRING_MODES = ['swallow', 'reject', 'retry', 'empty', 'retry-same-db'] as const;
 /** Defect A: where a new runner starts reading its wake stream. */
 export const OFFSET_MODES = ['minus-one', 'durable', 'durable-raw', 'tail', 'server-seek'] as const;
 /** How the digest entity decides whether an occurrence was already posted. */

@@ -6,13 +6,24 @@ import { StateDb } from '../shared-state/StateDb.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import { sharedStreamPath } from './HandlerContext.ts';
 
+/** What each wiring mode does with a failed preload, as the `preload-failed` event reports it. */
+const HANDLING: Readonly<Record<WiringMode, string>> = {
+  swallow: 'propagate',
+  reject: 'propagate',
+  retry: 'retry',
+  empty: 'treat-as-empty',
+  'retry-same-db': 'retry-same-db',
+};
+
 /**
  * The per-wake promise chain that wires shared-state handles created by `observe`, with the `wiring` switch
  * deciding what a failed preload does:
  * - `swallow` (0.4.x): the chain step ends in `.catch(failBackgroundWake)`, so `observe` resolves unwired;
  * - `reject` (fix a): `observe` awaits the step before its catch, so it rejects;
  * - `retry` (fix b): each attempt uses a fresh DB, with bounded backoff, until wired; `observe` resolves only wired;
- * - `empty`: the error is treated as an empty stream and the handle is wired to an empty DB.
+ * - `empty`: the error is treated as an empty stream and the handle is wired to an empty DB;
+ * - `retry-same-db` (the obvious fix, and a trap): after a backoff, `preload()` again on the same DB, whose consumer
+ *   already started; the second preload never settles and the wake hangs.
  */
 export class WiringChain {
   private tail: Promise<void> = Promise.resolve();
@@ -42,7 +53,7 @@ export class WiringChain {
     const step = this.tail.then(() => this.wirePending());
     this.tail = step.catch((error: unknown) => this.failBackgroundWake(error));
     // `reject` must see the error; `retry` only fails when a stop abandons it, and then it must not resolve either.
-    await (this.mode === 'reject' || this.mode === 'retry' ? step : this.tail);
+    await (this.mode === 'swallow' || this.mode === 'empty' ? this.tail : step);
   }
 
   /** Waits for every queued step (step 4 of processWake); never rejects. */
@@ -75,16 +86,18 @@ export class WiringChain {
     const path = sharedStreamPath(handle.id);
     const where = { entity: this.entity, sharedId: handle.id, restored: handle.restored };
     let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
+    let db = new StateDb(this.env.streams, path);
     for (let attempt = 1; ; attempt += 1) {
-      // A fresh DB per attempt: preload() again on a DB whose preload failed never settles.
-      const db = new StateDb(this.env.streams, path);
+      // `retry` takes a fresh DB per attempt: preload() again on a DB whose preload failed never settles, which is
+      // exactly what `retry-same-db` does.
+      if (attempt > 1 && this.mode === 'retry') db = new StateDb(this.env.streams, path);
       try {
         await db.preload();
         handle.wireDb(db);
         this.env.emit('handle-wired', { ...where, empty: false });
         return;
       } catch (error) {
-        const handling = this.mode === 'retry' ? 'retry' : this.mode === 'empty' ? 'treat-as-empty' : 'propagate';
+        const handling = HANDLING[this.mode];
         this.env.emit('preload-failed', { ...where, attempt, error: describeError(error), handling });
         if (this.mode === 'swallow' || this.mode === 'reject') throw error;
         if (this.mode === 'empty') {

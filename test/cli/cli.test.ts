@@ -133,7 +133,7 @@ describe('command line: models', () => {
     const report = JSON.parse(result.stdout) as {
       configs: Array<{ config: Record<string, string>; properties: Record<string, { reachable: boolean; path: string[] }> }>;
     };
-    expect(report.configs).toHaveLength(60);
+    expect(report.configs).toHaveLength(75);
     const v04 = report.configs.find((entry) => entry.config['wiring'] === 'swallow' && entry.config['offset'] === 'minus-one' && entry.config['idempotency'] === 'raw-collection')!;
     expect(v04.properties['duplicate-action']!.reachable).toBe(true);
     expect(v04.properties['duplicate-action']!.path.at(-1)).toMatch(/^ACTION occurrence=0/);

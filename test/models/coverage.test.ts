@@ -16,9 +16,12 @@ describe('model coverage', () => {
     expect(outcome.transitions.covered).toBe(0);
   });
 
-  it('a batch over every switch combination reaches the swallow and retry paths, and all of it conforms', async () => {
-    expect(allConfigs()).toHaveLength(60);
-    const outcome = await measureCoverage({ scenario: 'daily-digest', runs: 120, seed: 1, faults: DEFAULT_FAULT_KINDS });
+  it('a batch over every switch combination but retry-same-db reaches the swallow and retry paths, and all of it conforms', async () => {
+    expect(allConfigs()).toHaveLength(75);
+    // retry-same-db hangs a wake past its lease, so a second wake overlaps it: the model refuses that (see
+    // leaseOverrun.test.ts), and it is not what this test measures.
+    const configs = allConfigs().filter((config) => config.wiring !== 'retry-same-db');
+    const outcome = await measureCoverage({ scenario: 'daily-digest', runs: 120, seed: 1, faults: DEFAULT_FAULT_KINDS, configs });
     expect(outcome.nonconformingRuns).toBe(0);
     expect(outcome.states.missing).not.toContain('wiringChain:resolvedUnwired');
     expect(outcome.states.missing).not.toContain('wakeStream:replay.replayed');

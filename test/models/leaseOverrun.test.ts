@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { DigestSession } from '../../scenarios/daily-digest/DigestSession.ts';
 import { BOTH_FIXES } from '../acceptance/helpers.ts';
+import { resolveConfig } from '../../runtime/config.ts';
+import { explore } from '../../scenarios/explore.ts';
 
 /** Preload failures in a row: with backoff capped at 2 s, about 35 s of retrying, past the 30 s claim lease. */
 const FAILURES_PAST_THE_LEASE = 20;
@@ -30,5 +32,24 @@ describe('a hazard of wiring=retry the models catch', () => {
     await session.advance(60_000);
     expect(session.conformanceFailure).toBeUndefined();
     expect(session.posts().get(0)).toBe(1);
+  });
+});
+
+describe('wiring=retry-same-db, the obvious fix the bug report warns about', () => {
+  it('one preload failure hangs the wake: the hang oracle reports it with the pending work listed', async () => {
+    const report = await explore({
+      spec: { scenario: 'minimal-digest', config: resolveConfig('v0.4', { wiring: 'retry-same-db', offset: 'durable' }), faults: ['preload-not-found'] },
+      maxRuns: 1_000,
+      seed: 1,
+      strategy: { name: 'exhaustive' },
+      properties: ['hang'],
+      maxShrinkAttempts: 100,
+    });
+    const story = report.finding!.shrunk;
+    const hang = story.violations.find((violation) => violation.property === 'hang');
+    expect(hang?.message).toMatch(/pending: host#1: processWake sub:digest-1\/1/);
+    expect(story.events.some((event) => event.kind === 'preload-failed' && event.detail['handling'] === 'retry-same-db')).toBe(true);
+    // Reported within the run's budgets, not as a test that times out.
+    expect(story.endedBy).not.toBe('step-budget');
   });
 });
