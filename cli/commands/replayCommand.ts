@@ -1,21 +1,34 @@
-import { describeConfig } from '../../runtime/config.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
 import { looksLikeTraceFilePath, readTraceFile } from '../traceFiles.ts';
 import { ReplayTokenError } from '../../sim/replay/replayToken.ts';
-import { firstViolationPerProperty } from '../format/exploreReport.ts';
-import { faultsInRun, formatStory } from '../format/story.ts';
+import { htmlReport, htmlReportFileName } from '../format/htmlReport.ts';
+import { formatMermaidSequence } from '../format/mermaidSequence.ts';
+import { replayView, type ReplayView } from '../format/replayView.ts';
+import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRowJson, wrap } from '../format/timeline.ts';
 import { formatVirtualTime } from '../format/time.ts';
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 
+/** What `replay --format` can print. */
+export const REPLAY_FORMATS = ['text', 'mermaid', 'html'] as const;
+export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
+
 export const REPLAY_HELP = `Usage: npm run sim -- replay <token | trace-file> [options]
 
-Re-runs the story a token describes, exactly (same choices, same trace hash), and prints its timeline. Instead of
-a token, give the path of a trace file written by \`explore --out DIR\` or \`matrix --out DIR\`: its token is replayed
-and the trace hash compared with the one the file recorded.
+Re-runs the story a token describes, exactly (same choices, same trace hash), and prints its timeline: virtual
+time, the state after each event (the runner's wake-stream offset, the wake in progress, whether its shared-state
+handle is wired, posts so far), actor, event and details; the event that shows a violation is marked <== and the
+steps that led to it <--. Instead of a token, give the path of a trace file written by \`explore --out DIR\` or
+\`matrix --out DIR\`: its token is replayed and the trace hash compared with the one the file recorded.
 
 Options:
-  --json               print one JSON object (config, violations, trace hash, timeline)
+  --format F           text (default): the timeline · mermaid: a Mermaid sequenceDiagram of the story ·
+                       html: a self-contained HTML report (violations, replay command, sequence diagram, timeline,
+                       model states), written to --out DIR
+  --out DIR            where --format html writes replay-<trace hash>.html (the directory is created)
+  --json               print one JSON object (config, violations, trace hash, timeline with state and marks)
   --all                include every scheduler step and heartbeat in the timeline
   -h, --help           show this help
 
@@ -23,17 +36,29 @@ Exit status: 0 the violation does not reproduce, 1 it reproduces, 2 bad input (e
 
 /** `replay <token>`. */
 export async function replayCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseCommandArgs('replay', args, { json: { type: 'boolean' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+  const { values, positionals } = parseCommandArgs(
+    'replay',
+    args,
+    { json: { type: 'boolean' }, all: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
   if (values['help']) {
     out(REPLAY_HELP);
     return EXIT.clean;
   }
+  const format = parseFormat(values['format']);
+  const outDir = typeof values['out'] === 'string' ? values['out'] : undefined;
+  if (format === 'html' && (outDir === undefined || outDir === '')) throw new UsageError('replay: --format html needs --out DIR (where to write the report)');
+  if (format !== 'html' && outDir !== undefined) throw new UsageError('replay: --out only applies to --format html');
+  if (values['json'] && format !== 'text') throw new UsageError(`replay: --json and --format ${format} do not combine (pick one)`);
   if (positionals.length !== 1) throw new UsageError('replay: expected exactly one token or trace file (see --help)');
+
   let request;
+  let token: string;
   let recordedTraceHash: string | undefined;
   try {
     const argument = positionals[0]!;
-    let token = argument;
+    token = argument;
     if (looksLikeTraceFilePath(argument)) {
       const file = readTraceFile(argument);
       token = file.token;
@@ -45,48 +70,81 @@ export async function replayCommand(args: readonly string[], out: (line: string)
     throw error;
   }
   const result = await replay(request);
-  const violations = firstViolationPerProperty(result);
-  const reproduced = request.property
-    ? violations.some((violation) => violation.property === request.property)
-    : violations.length > 0;
+  const view = replayView(token, request, result, values['all'] === true, recordedTraceHash);
+  const exit = view.reproduced ? EXIT.violation : EXIT.clean;
+
   if (values['json']) {
-    out(
-      JSON.stringify(
-        {
-          scenario: request.spec.scenario,
-          config: { ...request.spec.config },
-          faults: [...request.spec.faults],
-          property: request.property ?? null,
-          reproduced,
-          traceHash: result.traceHash,
-          ...(recordedTraceHash === undefined ? {} : { recordedTraceHash, sameTrace: recordedTraceHash === result.traceHash }),
-          steps: result.steps,
-          violations: violations.map(({ property, message, step, atMs }) => ({ property, message, step, atMs })),
-          timeline: formatStory(result.events, result.violations, values['all'] === true),
-        },
-        null,
-        2,
-      ),
-    );
-  } else {
-    out(`${request.spec.scenario} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`);
-    out(`${result.steps} steps, ${request.choices.length} recorded choices; faults injected: ${faultsInRun(result.events).join(', ') || 'none'}`);
-    out('');
-    formatStory(result.events, result.violations, values['all'] === true).forEach((line) => out(`  ${line}`));
-    out('');
-    if (violations.length === 0) out('No violation.');
-    for (const violation of violations) {
-      out(`  ${violation.property.padEnd(16)} ${violation.message} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`);
-    }
-    if (request.property) out(`${request.property}: ${reproduced ? 'reproduced' : 'NOT reproduced'}`);
-    out(`trace hash ${result.traceHash}`);
-    if (recordedTraceHash !== undefined) {
-      out(
-        recordedTraceHash === result.traceHash
-          ? 'same trace as the file recorded'
-          : `DIFFERENT trace from the one the file recorded (${recordedTraceHash}): this build tells the story differently`,
-      );
-    }
+    out(JSON.stringify(replayJson(view), null, 2));
+    return exit;
   }
-  return reproduced ? EXIT.violation : EXIT.clean;
+  if (format === 'mermaid') {
+    out(formatMermaidSequence(view.story).trimEnd());
+    return exit;
+  }
+  if (format === 'html') {
+    mkdirSync(outDir!, { recursive: true });
+    const path = join(outDir!, htmlReportFileName(view));
+    writeFileSync(path, htmlReport(view));
+    header(view).forEach((line) => out(line));
+    violationLines(view).forEach((line) => out(line));
+    out(`wrote ${path}`);
+    return exit;
+  }
+  header(view).forEach((line) => out(line));
+  out('');
+  TIMELINE_LEGEND.forEach((line) => out(`  ${line}`));
+  out('');
+  formatTimeline(view.rows, view.result.events).forEach((line) => out(line));
+  out('');
+  violationLines(view).forEach((line) => out(line));
+  out(`trace hash ${view.traceHash}`);
+  if (recordedTraceHash !== undefined) {
+    out(
+      recordedTraceHash === view.traceHash
+        ? 'same trace as the file recorded'
+        : `DIFFERENT trace from the one the file recorded (${recordedTraceHash}): this build tells the story differently`,
+    );
+  }
+  return exit;
+}
+
+function parseFormat(value: unknown): ReplayFormat {
+  if (value === undefined) return 'text';
+  if (typeof value === 'string' && (REPLAY_FORMATS as readonly string[]).includes(value)) return value as ReplayFormat;
+  throw new UsageError(`replay: unknown format "${String(value)}" (known: ${REPLAY_FORMATS.join(', ')})`);
+}
+
+function header(view: ReplayView): string[] {
+  return [
+    `${view.scenario} · ${view.config}`,
+    ...wrap(`faults enabled: ${view.faults.join(', ') || 'none'}`, TIMELINE_WIDTH),
+    ...wrap(`faults injected: ${view.faultsInjected.join(', ') || 'none'} · ${view.steps} steps, ${view.choices} recorded choices`, TIMELINE_WIDTH),
+  ];
+}
+
+function violationLines(view: ReplayView): string[] {
+  const lines = view.violations.length === 0 ? ['No violation.'] : [];
+  const indent = ' '.repeat(19);
+  for (const violation of view.violations) {
+    const text = `${violation.message} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`;
+    wrap(text, TIMELINE_WIDTH - indent.length).forEach((part, position) => lines.push(position === 0 ? `  ${violation.property.padEnd(16)} ${part}` : `${indent}${part}`));
+  }
+  if (view.property) lines.push(`${view.property}: ${view.reproduced ? 'reproduced' : 'NOT reproduced'}`);
+  return lines;
+}
+
+function replayJson(view: ReplayView): Record<string, unknown> {
+  const spec = view.result.spec;
+  return {
+    scenario: spec.scenario,
+    config: { ...spec.config },
+    faults: [...spec.faults],
+    property: view.property ?? null,
+    reproduced: view.reproduced,
+    traceHash: view.traceHash,
+    ...(view.recordedTraceHash === undefined ? {} : { recordedTraceHash: view.recordedTraceHash, sameTrace: view.recordedTraceHash === view.traceHash }),
+    steps: view.steps,
+    violations: view.violations.map(({ property, message, step, atMs }) => ({ property, message, step, atMs })),
+    timeline: view.rows.map(timelineRowJson),
+  };
 }

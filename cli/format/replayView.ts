@@ -1,0 +1,59 @@
+import { describeConfig } from '../../runtime/config.ts';
+import type { ReplayRequest } from '../../scenarios/replayTokens.ts';
+import type { RunResult } from '../../scenarios/runScenario.ts';
+import type { Violation } from '../../properties/index.ts';
+import { firstViolationPerProperty, replayCommand } from './exploreReport.ts';
+import { modelStatesAlong, type ModelStateView } from './modelStates.ts';
+import { sequenceStory, type SequenceStory } from './sequenceStory.ts';
+import { faultsInRun } from './story.ts';
+import { timelineRows, type TimelineRow } from './timeline.ts';
+
+/** Everything a replay report shows, computed once from the token and the re-run. */
+export interface ReplayView {
+  readonly token: string;
+  readonly command: string;
+  readonly scenario: string;
+  readonly config: string;
+  readonly faults: readonly string[];
+  readonly faultsInjected: readonly string[];
+  readonly property: string | undefined;
+  readonly reproduced: boolean;
+  readonly traceHash: string;
+  readonly recordedTraceHash: string | undefined;
+  readonly steps: number;
+  readonly choices: number;
+  /** The first violation of each property, in property order. */
+  readonly violations: readonly Violation[];
+  readonly rows: readonly TimelineRow[];
+  readonly result: RunResult;
+  readonly story: SequenceStory;
+  /** The composed model's states after each event of the run (by event index). */
+  readonly modelStates: () => readonly ModelStateView[];
+}
+
+/** Builds the view of one replay: the timeline rows (`all`: every event), the sequence story, the model states. */
+export function replayView(token: string, request: ReplayRequest, result: RunResult, all: boolean, recordedTraceHash?: string): ReplayView {
+  const violations = firstViolationPerProperty(result);
+  const reproduced = request.property ? violations.some((violation) => violation.property === request.property) : violations.length > 0;
+  const rows = timelineRows(result.events, result.violations, all);
+  let modelStates: ModelStateView[] | undefined;
+  return {
+    token,
+    command: replayCommand(token),
+    scenario: request.spec.scenario,
+    config: describeConfig(request.spec.config),
+    faults: [...request.spec.faults],
+    faultsInjected: faultsInRun(result.events),
+    property: request.property,
+    reproduced,
+    traceHash: result.traceHash,
+    recordedTraceHash,
+    steps: result.steps,
+    choices: request.choices.length,
+    violations,
+    rows,
+    result,
+    story: sequenceStory(rows, violations),
+    modelStates: () => (modelStates ??= modelStatesAlong(result.events, request.spec.config, request.spec.faults)),
+  };
+}

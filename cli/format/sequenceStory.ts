@@ -1,0 +1,226 @@
+import type { TraceEvent } from '../../sim/trace/Trace.ts';
+import type { Violation } from '../../properties/index.ts';
+import type { StoryMark } from './storyMarks.ts';
+import { shortOffset, shortWakeId } from './storyState.ts';
+import type { TimelineRow } from './timeline.ts';
+import { formatVirtualTime } from './time.ts';
+
+/** A lifeline of the sequence diagram. */
+export interface Participant {
+  /** Identifier safe for Mermaid (`host1`, `streams`, ...). */
+  readonly id: string;
+  /** What the diagram shows (`host#1 runner`, `durable streams`, ...). */
+  readonly label: string;
+}
+
+/** How a message is drawn: a call, an answer, a fire-and-forget (faults), a failure. */
+export type ArrowStyle = 'call' | 'reply' | 'async' | 'fail';
+
+/** One step of the story as a sequence diagram shows it. */
+export type SequenceItem =
+  | {
+      readonly kind: 'message';
+      readonly from: string;
+      readonly to: string;
+      readonly style: ArrowStyle;
+      readonly text: string;
+      readonly atMs: number;
+      readonly step: number;
+      readonly marks: readonly StoryMark[];
+    }
+  | { readonly kind: 'note'; readonly over: readonly string[]; readonly text: string; readonly atMs: number; readonly step: number; readonly marks: readonly StoryMark[] }
+  | { readonly kind: 'violation'; readonly over: readonly string[]; readonly property: string; readonly text: string };
+
+/** The story as a sequence diagram: its lifelines, in order, and its items. */
+export interface SequenceStory {
+  readonly participants: readonly Participant[];
+  readonly items: readonly SequenceItem[];
+}
+
+/** Longest text of one message before it is cut with `…` (the timeline keeps the whole text). */
+const MAX_MESSAGE_CHARS = 64;
+
+const FIXED_PARTICIPANTS: Record<string, Participant> = {
+  cron: { id: 'cron', label: 'cron / workload' },
+  agents: { id: 'agents', label: 'agents server' },
+  streams: { id: 'streams', label: 'durable streams' },
+  chat: { id: 'chat', label: 'chat service' },
+  faults: { id: 'faults', label: 'faults' },
+};
+
+/** The participant id of an actor: `host#2` is `host2`; cron and workload share one lifeline, so do the fault injectors. */
+export function participantOf(actor: string): string {
+  const host = /^host#(\d+)$/.exec(actor);
+  if (host) return `host${host[1]}`;
+  if (actor === 'workload' || actor === 'cron') return 'cron';
+  if (actor === 'agents-server') return 'agents';
+  if (actor === 'durable-streams') return 'streams';
+  if (actor === 'chat') return 'chat';
+  if (actor === 'supervisor' || actor === 'faults') return 'faults';
+  return actor.replace(/[^A-Za-z0-9]/g, '_');
+}
+
+/**
+ * Turns timeline rows into a sequence diagram: claims, reads, preload failures, posts, manifest commits, acks and
+ * restarts as messages between host processes, the agents server, durable streams, the chat service, cron and the
+ * fault injector; lifecycle steps as notes; each violation as a note after the event that shows it (a liveness
+ * violation at the end). Routine events (runner connecting, leases) are left out unless marked.
+ */
+export function sequenceStory(rows: readonly TimelineRow[], violations: readonly Violation[]): SequenceStory {
+  const items: SequenceItem[] = [];
+  const violationsAt = new Map<number, Violation[]>();
+  for (const violation of violations) {
+    if (violation.eventIndex !== undefined) violationsAt.set(violation.eventIndex, [...(violationsAt.get(violation.eventIndex) ?? []), violation]);
+  }
+  const hosts: string[] = [];
+  const generationAt = new Map<string, string>();
+  for (const row of rows) {
+    const { event } = row;
+    if (event.kind === 'process-start' && !hosts.includes(event.actor)) hosts.push(event.actor);
+    if (event.kind === 'wake-read' || event.kind === 'wake-appended') generationAt.set(String(event.detail['offset']), String(event.detail['generation']));
+    const newestHost = hosts[hosts.length - 1];
+    const item = itemFor(event, row.marks, newestHost, generationAt);
+    if (item) items.push(item);
+    for (const violation of violationsAt.get(row.index) ?? []) {
+      const over = item ? (item.kind === 'message' ? [item.from, item.to] : item.over) : [participantOf(event.actor)];
+      items.push({ kind: 'violation', over: [...new Set(over)], property: violation.property, text: violation.message });
+    }
+  }
+  for (const violation of violations) {
+    if (violation.eventIndex !== undefined) continue;
+    items.push({ kind: 'violation', over: [], property: violation.property, text: `${violation.message} (at ${formatVirtualTime(violation.atMs)})` });
+  }
+
+  const used = new Set<string>();
+  for (const item of items) {
+    if (item.kind === 'message') {
+      used.add(item.from);
+      used.add(item.to);
+    } else item.over.forEach((id) => used.add(id));
+  }
+  const hostParticipants = hosts.map((host) => ({ id: participantOf(host), label: `${host} runner` }));
+  const ordered: Participant[] = [
+    FIXED_PARTICIPANTS['cron']!,
+    FIXED_PARTICIPANTS['agents']!,
+    FIXED_PARTICIPANTS['streams']!,
+    ...hostParticipants,
+    FIXED_PARTICIPANTS['chat']!,
+    FIXED_PARTICIPANTS['faults']!,
+  ];
+  const known = new Set(ordered.map((participant) => participant.id));
+  const others = [...used].filter((id) => !known.has(id)).sort().map((id) => ({ id, label: id }));
+  const participants = [...ordered, ...others];
+  // Liveness violations span the whole diagram.
+  const all = [participants[0]!.id, participants[participants.length - 1]!.id];
+  return {
+    participants,
+    items: items.map((item) => (item.kind === 'violation' && item.over.length === 0 ? { ...item, over: all } : item)),
+  };
+}
+
+function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: string | undefined, generationAt: ReadonlyMap<string, string>): SequenceItem | undefined {
+  const d = event.detail;
+  const at = { atMs: event.atMs, step: event.step, marks };
+  const self = participantOf(event.actor);
+  const message = (from: string, to: string, style: ArrowStyle, text: string): SequenceItem => ({ kind: 'message', from, to, style, text: clip(text), ...at });
+  const note = (over: string, text: string): SequenceItem => ({ kind: 'note', over: [over], text: clip(text), ...at });
+  const str = (key: string): string => String(d[key]);
+  const offset = (key: string): string => shortOffset(str(key));
+  const host = newestHost === undefined ? 'agents' : participantOf(newestHost);
+  switch (event.kind) {
+    case 'workload': {
+      const messages = Array.isArray(d['messagesAtMs']) ? d['messagesAtMs'].length : 0;
+      const faults = Array.isArray(d['faults']) && d['faults'].length > 0 ? `, ${d['faults'].length} planned fault(s)` : '';
+      return { kind: 'note', over: ['cron', 'agents'], text: clip(`plan: ${str('occurrences')} occurrence(s), ${messages} message(s)${faults}`), ...at };
+    }
+    case 'process-start':
+      return note(self, `${event.actor} starts`);
+    case 'process-exit':
+      return note(self, `${event.actor} exits (${str('reason')})`);
+    case 'fault': {
+      const kind = str('kind');
+      if (kind === 'redeploy' || kind === 'crash') return message('faults', participantOf(str('host')), 'async', kind);
+      if (kind === 'preload-not-found' || kind === 'preload-foreign-item') return message('faults', 'streams', 'async', `${kind} on ${str('path')}`);
+      if (kind === 'server-restart') return message('faults', 'agents', 'async', `server restart (down ${str('downtimeMs')} ms)`);
+      return message('faults', self === 'faults' ? 'agents' : self, 'async', kind);
+    }
+    case 'fault-skipped':
+      return note('faults', `${str('kind')} skipped: ${str('reason')}`);
+    case 'quiet-period':
+      return note('faults', 'quiet period: no more faults');
+    case 'server-down':
+      return note('agents', `server down for ${str('downtimeMs')} ms`);
+    case 'server-up':
+      return note('agents', 'server up');
+    case 'runner-registered':
+      return message('agents', host, 'reply', `registered, resume offset: ${d['resumeOffset'] === null ? 'none' : offset('resumeOffset')}`);
+    case 'runner-start':
+      return note(self, `runner reads wake stream from ${offset('startOffset')}`);
+    case 'runner-state':
+      if (marks.length === 0 && str('state') !== 'reconnecting') return undefined;
+      return note(self, `runner ${str('state')}`);
+    case 'cron-tick':
+      return message('cron', 'agents', 'call', `tick ${str('tick')}: occurrence due`);
+    case 'message':
+      return message('cron', 'agents', 'call', `message ${str('index')} for ${str('entity')}`);
+    case 'wake-appended':
+      return message('agents', 'streams', 'call', `append wake gen ${str('generation')} at ${offset('offset')}`);
+    case 'wake-read':
+      return message('streams', self, 'reply', `read wake gen ${str('generation')} at ${offset('offset')}`);
+    case 'lease-granted':
+    case 'lease-released':
+    case 'lease-expired':
+      if (marks.length === 0 && event.kind !== 'lease-expired') return undefined;
+      return note('streams', `${event.kind.replace('-', ' ')} gen ${str('generation')}`);
+    case 'claim-settled': {
+      const generation = generationAt.get(str('offset'));
+      return message('agents', self, 'reply', `claim ${generation ? `gen ${generation}` : `at ${offset('offset')}`}: ${str('outcome')}`);
+    }
+    case 'claim-failed':
+      return message('agents', self, 'fail', `claim at ${offset('offset')} failed: ${str('error')}`);
+    case 'claim-aborted':
+      return note(self, `claim at ${offset('offset')} aborted`);
+    case 'wake-start':
+      return note(self, `wake ${shortWakeId(str('wakeId'))} starts`);
+    case 'observe-called':
+      return message(self, 'streams', 'call', d['created'] === true ? `observe db(${str('sharedId')}): preload` : `observe db(${str('sharedId')}): existing handle`);
+    case 'preload-failed':
+      return message('streams', self, 'fail', `preload fails: ${str('error')}`);
+    case 'wiring-failed':
+      return note(self, `wiring fails: ${str('code')}`);
+    case 'handle-wired':
+      return message('streams', self, 'reply', d['empty'] === true ? 'preload error read as EMPTY' : `preload done, handle wired${d['restored'] === true ? ' (restored)' : ''}`);
+    case 'observe-resolved':
+      return note(self, d['wired'] === false ? 'observe() resolves UNWIRED' : 'observe() resolves wired');
+    case 'idempotency-check':
+      return note(self, `posted occurrence ${str('occurrence')}? ${str('verdict')}`);
+    case 'action-performed':
+      return message(participantOf(str('from')), 'chat', 'call', `post occurrence ${str('occurrence')}`);
+    case 'recorded':
+      return message(self, 'streams', 'call', `record occurrence ${str('occurrence')}`);
+    case 'manifest-committed':
+      return message(self, 'agents', 'call', `commit manifest ${Array.isArray(d['sharedIds']) ? d['sharedIds'].join(', ') : ''}`);
+    case 'wake-failed':
+      return note(self, `wake ${shortWakeId(str('wakeId'))} fails: ${str('error')}`);
+    case 'wake-acked':
+      return message(self, 'agents', 'call', `ack ${shortWakeId(str('wakeId'))} (${str('outcome')})`);
+    case 'ack-failed':
+      return message(self, 'agents', 'fail', `ack ${shortWakeId(str('wakeId'))} failed`);
+    case 'wake-abandoned':
+      return note(self, `wake ${shortWakeId(str('wakeId'))} abandoned`);
+    case 'heartbeat':
+      return message(self, 'agents', d['ok'] === true ? 'call' : 'fail', d['ok'] === true ? 'heartbeat' : `heartbeat failed`);
+    case 'heartbeat-stored':
+      return undefined;
+    case 'step':
+    case 'run-start':
+    case 'run-end':
+      return undefined;
+    default:
+      return note(self, event.kind);
+  }
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+}

@@ -1,0 +1,194 @@
+import type { TraceEvent } from '../../sim/trace/Trace.ts';
+import type { Violation } from '../../properties/index.ts';
+
+/** Why an event is marked in a story: it shows a violation, or it is a step that led to one. */
+export interface StoryMark {
+  readonly kind: 'violation' | 'cause';
+  /** The violated property, or a short name of the causal step (`first post`, `preload failure`, ...). */
+  readonly label: string;
+}
+
+/** Fault kinds that restart something. */
+const RESTART_FAULTS = new Set(['redeploy', 'crash', 'server-restart']);
+/** Events that end a wake in a host. */
+const WAKE_END_KINDS = new Set(['wake-acked', 'ack-failed', 'wake-abandoned']);
+
+/**
+ * Marks the events of a run that matter to its violations: each violating event, and the causal steps before it,
+ * derived from the trace by following the violation back — for a duplicate post, the first post, the wake that lost
+ * its record, the preload failure and the unwired resolve behind a wrong idempotency check, the restarts in between,
+ * a replayed wake; for an unwired resolve, the fault and the preload failure; for a wake replay, the earlier read of
+ * the same wake and the restart in between. Keys are event indexes; marks keep the order they were found in.
+ */
+export function storyMarks(events: readonly TraceEvent[], violations: readonly Violation[]): Map<number, StoryMark[]> {
+  const marks = new Map<number, StoryMark[]>();
+  const add = (index: number | undefined, mark: StoryMark): void => {
+    if (index === undefined || index < 0) return;
+    const list = marks.get(index) ?? [];
+    if (list.some((existing) => existing.label === mark.label)) return;
+    marks.set(index, [...list, mark]);
+  };
+  const cause = (index: number | undefined, label: string): void => add(index, { kind: 'cause', label });
+
+  for (const violation of violations) {
+    if (violation.eventIndex === undefined) continue;
+    add(violation.eventIndex, { kind: 'violation', label: violation.property });
+  }
+  const finder = new TraceFinder(events);
+  for (const violation of violations) {
+    const at = violation.eventIndex;
+    if (at === undefined) continue;
+    if (violation.property === 'duplicate-action') finder.explainDuplicate(at, cause);
+    else if (violation.property === 'unwired-resolve') finder.explainWiring(events[at]!.actor, finder.wakeStartBefore(at, events[at]!.actor), at, cause);
+    else if (violation.property === 'wake-replay') finder.explainReplay(at, cause);
+  }
+
+  // A causal label that only repeats the violation the same event shows adds nothing.
+  for (const [index, list] of marks) {
+    const shown = new Set(list.filter((mark) => mark.kind === 'violation').map((mark) => mark.label.replace(/-/g, ' ')));
+    marks.set(
+      index,
+      list.filter((mark) => mark.kind === 'violation' || !shown.has(mark.label)),
+    );
+  }
+  // Violations first, then causes.
+  for (const [index, list] of marks) marks.set(index, [...list.filter((mark) => mark.kind === 'violation'), ...list.filter((mark) => mark.kind === 'cause')]);
+  return marks;
+}
+
+type Cause = (index: number | undefined, label: string) => void;
+
+/** Searches of one run's events, by index. */
+class TraceFinder {
+  constructor(private readonly events: readonly TraceEvent[]) {}
+
+  /** Last index in [from, to] matching, or undefined. */
+  lastIn(from: number, to: number, test: (event: TraceEvent) => boolean): number | undefined {
+    for (let index = Math.min(to, this.events.length - 1); index >= Math.max(from, 0); index -= 1) if (test(this.events[index]!)) return index;
+    return undefined;
+  }
+
+  /** First index in [from, to] matching, or undefined. */
+  firstIn(from: number, to: number, test: (event: TraceEvent) => boolean): number | undefined {
+    for (let index = Math.max(from, 0); index <= Math.min(to, this.events.length - 1); index += 1) if (test(this.events[index]!)) return index;
+    return undefined;
+  }
+
+  /** The `wake-start` of the wake `process` was running at `index`. */
+  wakeStartBefore(index: number, process: string): number | undefined {
+    const start = this.lastIn(0, index, (event) => event.actor === process && event.kind === 'wake-start');
+    if (start === undefined) return undefined;
+    const wakeId = this.events[start]!.detail['wakeId'];
+    const ended = this.firstIn(start + 1, index - 1, (event) => event.actor === process && WAKE_END_KINDS.has(event.kind) && event.detail['wakeId'] === wakeId);
+    return ended === undefined ? start : undefined;
+  }
+
+  /** Index of the event that ends the wake started at `start` (its ack, or its process exiting), or the last event. */
+  wakeEnd(start: number): number {
+    const begin = this.events[start]!;
+    const end = this.firstIn(
+      start + 1,
+      this.events.length - 1,
+      (event) =>
+        event.actor === begin.actor && ((WAKE_END_KINDS.has(event.kind) && event.detail['wakeId'] === begin.detail['wakeId']) || event.kind === 'process-exit'),
+    );
+    return end ?? this.events.length - 1;
+  }
+
+  /**
+   * Why the wake of `process` started at `start` saw no (or a wrong) shared state by `until`: the unwired resolve, the
+   * preload failure behind it and the fault that caused that, the swallowed wiring error.
+   */
+  explainWiring(process: string, start: number | undefined, until: number, cause: Cause): void {
+    if (start === undefined) return;
+    const unwired = this.lastIn(start, until, (event) => event.actor === process && event.kind === 'observe-resolved' && event.detail['wired'] === false);
+    const empty = this.lastIn(start, until, (event) => event.actor === process && event.kind === 'handle-wired' && event.detail['empty'] === true);
+    if (unwired === undefined && empty === undefined) return;
+    const shown = unwired ?? empty!;
+    cause(unwired, 'unwired resolve');
+    cause(empty, 'wired empty');
+    const failed = this.lastIn(start, shown, (event) => event.actor === process && event.kind === 'preload-failed');
+    if (failed === undefined) return;
+    cause(failed, 'preload failure');
+    cause(
+      this.lastIn(start, failed, (event) => event.kind === 'fault' && event.detail['reader'] === process),
+      'injected fault',
+    );
+    cause(
+      this.firstIn(failed, shown, (event) => event.actor === process && event.kind === 'wiring-failed'),
+      'wiring error swallowed',
+    );
+  }
+
+  /** The same entity and occurrence posted twice at `second`. */
+  explainDuplicate(second: number, cause: Cause): void {
+    const post = this.events[second]!;
+    const samePost = (event: TraceEvent): boolean =>
+      event.kind === 'action-performed' && event.detail['entity'] === post.detail['entity'] && event.detail['occurrence'] === post.detail['occurrence'];
+    const first = this.firstIn(0, second - 1, samePost);
+    if (first === undefined) return;
+    cause(first, 'first post');
+    const firstHost = String(this.events[first]!.detail['from']);
+    const secondHost = String(post.detail['from']);
+
+    // The wake of the first post: why its check let it post, and how its record was lost.
+    const firstWake = this.wakeStartBefore(first, firstHost);
+    if (firstWake !== undefined) {
+      this.explainWiring(firstHost, firstWake, first, cause);
+      const end = this.wakeEnd(firstWake);
+      const recorded = this.firstIn(first, end, (event) => event.actor === firstHost && event.kind === 'recorded' && event.detail['occurrence'] === post.detail['occurrence']);
+      if (recorded === undefined) {
+        const failed = this.firstIn(first, end, (event) => event.actor === firstHost && event.kind === 'wake-failed');
+        cause(failed, 'record rolled back');
+        const exited = this.firstIn(first, end, (event) => event.actor === firstHost && event.kind === 'process-exit');
+        cause(exited, 'exit before record');
+      }
+    }
+
+    // Restarts between the two posts.
+    for (let index = first + 1; index < second; index += 1) {
+      const event = this.events[index]!;
+      if (event.kind === 'fault' && RESTART_FAULTS.has(String(event.detail['kind']))) cause(index, 'restart');
+      if (secondHost !== firstHost && event.actor === secondHost && event.kind === 'process-start') cause(index, 'new process');
+      if (secondHost !== firstHost && event.actor === secondHost && event.kind === 'runner-start') cause(index, `runner starts at ${String(event.detail['startOffset'])}`);
+    }
+
+    // The wake that posted again: how it was delivered, and why its check said "not posted".
+    const secondWake = this.wakeStartBefore(second, secondHost);
+    if (secondWake === undefined) return;
+    cause(secondWake, 'wake that posts again');
+    const generation = this.events[secondWake]!.detail['generation'];
+    const read = this.lastIn(0, secondWake, (event) => event.actor === secondHost && event.kind === 'wake-read' && event.detail['generation'] === generation);
+    if (read !== undefined && this.isReplayedRead(read)) cause(read, 'replayed wake');
+    this.explainWiring(secondHost, secondWake, second, cause);
+    cause(
+      this.lastIn(secondWake, second, (event) => event.actor === secondHost && event.kind === 'idempotency-check'),
+      'check misses first post',
+    );
+  }
+
+  /** A later runner re-read, at `replay`, a wake an earlier runner had processed. */
+  explainReplay(replay: number, cause: Cause): void {
+    const read = this.events[replay]!;
+    const offset = read.detail['offset'];
+    const earlier = this.firstIn(0, replay - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && event.detail['offset'] === offset);
+    if (earlier === undefined) return;
+    const earlierHost = this.events[earlier]!.actor;
+    cause(earlier, 'first read of this wake');
+    cause(
+      this.firstIn(earlier, replay, (event) => event.actor === earlierHost && event.kind === 'claim-settled' && event.detail['offset'] === offset),
+      'processed',
+    );
+    for (let index = earlier + 1; index < replay; index += 1) {
+      const event = this.events[index]!;
+      if (event.kind === 'fault' && RESTART_FAULTS.has(String(event.detail['kind']))) cause(index, 'restart');
+      if (event.actor === read.actor && event.kind === 'runner-start') cause(index, `runner starts at ${String(event.detail['startOffset'])}`);
+    }
+  }
+
+  /** True when another host read the same wake offset before. */
+  private isReplayedRead(index: number): boolean {
+    const read = this.events[index]!;
+    return this.firstIn(0, index - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && event.detail['offset'] === read.detail['offset']) !== undefined;
+  }
+}

@@ -1,0 +1,193 @@
+import type { TraceEvent, TraceValue } from '../../sim/trace/Trace.ts';
+import type { Violation } from '../../properties/index.ts';
+import { isStoryEvent } from './story.ts';
+import { storyMarks, type StoryMark } from './storyMarks.ts';
+import { handleCell, postsCell, runnerCell, shortOffset, statesAlong, wakeCell, type StoryState } from './storyState.ts';
+import { formatVirtualTime } from './time.ts';
+
+/** Width the text timeline keeps to. */
+export const TIMELINE_WIDTH = 120;
+
+/** One event of a timeline with the state after it and its marks. */
+export interface TimelineRow {
+  /** Index of the event in the run's events. */
+  readonly index: number;
+  readonly event: TraceEvent;
+  readonly state: StoryState;
+  readonly marks: readonly StoryMark[];
+}
+
+/**
+ * The rows of a run's timeline: the story events (every event with `all`) and every marked one, each with the state
+ * after it (statesAlong) and its marks (storyMarks).
+ */
+export function timelineRows(events: readonly TraceEvent[], violations: readonly Violation[], all = false): TimelineRow[] {
+  const states = statesAlong(events);
+  const marks = storyMarks(events, violations);
+  const rows: TimelineRow[] = [];
+  events.forEach((event, index) => {
+    if (!all && !isStoryEvent(event) && !marks.has(index)) return;
+    rows.push({ index, event, state: states[index]!, marks: marks.get(index) ?? [] });
+  });
+  return rows;
+}
+
+/** Identity keys left out of the details when they have one value across the whole run (shown once, above the table). */
+const IDENTITY_KEYS = ['entity', 'subscription', 'sharedId', 'schedule', 'runner', 'runnerId'] as const;
+
+/** The identity keys with one value across the run, with that value (`entity=digest-1`, ...). */
+export function constantDetails(events: readonly TraceEvent[]): Map<string, string> {
+  const constant = new Map<string, string>();
+  for (const key of IDENTITY_KEYS) {
+    const values = new Set(events.filter((event) => key in event.detail).map((event) => formatValue(key, event.detail[key]!)));
+    if (values.size === 1) constant.set(key, [...values][0]!);
+  }
+  return constant;
+}
+
+/**
+ * The details worth printing for a row: every detail but the constant identity keys and what the state columns
+ * already show (the offset a runner read, the wake id of the wake in progress). Offsets lose their zero padding.
+ */
+export function detailText(row: TimelineRow, constantKeys: ReadonlyMap<string, string>): string {
+  return detailParts(row, constantKeys).join(' ');
+}
+
+/** {@link detailText} as `key=value` parts. */
+export function detailParts(row: TimelineRow, constantKeys: ReadonlyMap<string, string>): string[] {
+  const { event, state } = row;
+  return Object.entries(event.detail)
+    .filter(([key]) => !constantKeys.has(key))
+    .filter(([key]) => !(key === 'offset' && (event.kind === 'wake-read' || event.kind === 'runner-state')))
+    .filter(([key, value]) => !(key === 'wakeId' && state.wake?.wakeId === value))
+    .map(([key, value]) => `${key}=${formatValue(key, value)}`);
+}
+
+function formatValue(key: string, value: TraceValue): string {
+  if (typeof value === 'string') return /offset$/i.test(key) ? shortOffset(value) : value;
+  return JSON.stringify(value);
+}
+
+/** Short actor names for narrow columns: `durable-streams` reads `streams`, `agents-server` reads `agents`. */
+export function actorLabel(actor: string): string {
+  if (actor === 'durable-streams') return 'streams';
+  if (actor === 'agents-server') return 'agents';
+  return actor;
+}
+
+/** The text of a mark at the end of a line: `<== duplicate-action` for a violation, `<-- first post` for a cause. */
+export function markText(marks: readonly StoryMark[]): string {
+  const violations = marks.filter((mark) => mark.kind === 'violation').map((mark) => mark.label);
+  const causes = marks.filter((mark) => mark.kind === 'cause').map((mark) => mark.label);
+  return [violations.length > 0 ? `<== ${violations.join(', ')}` : '', causes.length > 0 ? `<-- ${causes.join(', ')}` : ''].filter(Boolean).join('  ');
+}
+
+/** What the columns mean, printed above the timeline. */
+export const TIMELINE_LEGEND = [
+  'runner @read: the runner\'s wake-stream offset (last wake read, or where it starts; -1 = from the beginning)',
+  'wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far',
+  'gutter: ! the event that shows a violation (<==), * a step that led to it (<--)',
+];
+
+const TIME_HEADERS = ['time', 'step'] as const;
+const STATE_HEADERS = ['runner @read', 'wake', 'handle', 'posts'] as const;
+
+/**
+ * The timeline as text lines of at most `maxWidth` columns: one line per row — virtual time and step; the state after
+ * the event (the runner's wake-stream offset, the wake in progress, its shared-state handle, posts so far); the actor,
+ * the event, its details and its marks. A left gutter shows `!` for a violating event and `*` for a causal step.
+ * Details that do not fit go on continuation lines under the event.
+ */
+export function formatTimeline(rows: readonly TimelineRow[], events: readonly TraceEvent[], maxWidth = TIMELINE_WIDTH): string[] {
+  const constants = constantDetails(events);
+  const timeCells = rows.map((row) => [formatVirtualTime(row.event.atMs), `#${row.event.step}`]);
+  const stateCells = rows.map((row) => [runnerCell(row.state.runner), wakeCell(row.state.wake), handleCell(row.state.wake), postsCell(row.state.posts)]);
+  const actors = rows.map((row) => actorLabel(row.event.actor));
+  const widthsOf = (headers: readonly string[], cells: readonly (readonly string[])[]): number[] =>
+    headers.map((header, column) => Math.max(header.length, ...cells.map((cell) => cell[column]!.length)));
+  const timeWidths = widthsOf(TIME_HEADERS, timeCells);
+  const stateWidths = widthsOf(STATE_HEADERS, stateCells);
+  const actorWidth = Math.max('actor'.length, ...actors.map((actor) => actor.length));
+  const pad = (values: readonly string[], widths: readonly number[]): string => values.map((value, column) => value.padEnd(widths[column]!)).join(' ');
+  const gutter = (marks: readonly StoryMark[]): string => (marks.some((mark) => mark.kind === 'violation') ? '! ' : marks.length > 0 ? '* ' : '  ');
+  const prefix = (mark: string, time: readonly string[], state: readonly string[], actor: string): string =>
+    `${mark}${pad(time, timeWidths)} │ ${pad(state, stateWidths)} │ ${actor.padEnd(actorWidth)} `;
+
+  const lines: string[] = [];
+  if (constants.size > 0) {
+    const same = `same throughout: ${[...constants].map(([key, value]) => `${key}=${value}`).join(' ')}`;
+    lines.push(...wrap(same, maxWidth - 2).map((part) => `  ${part}`));
+  }
+  lines.push(prefix('  ', TIME_HEADERS, STATE_HEADERS, 'actor') + 'event');
+  // Continuation lines keep the column rules and start under the actor.
+  const blank = prefix('  ', ['', ''], ['', '', '', ''], '').slice(0, -(actorWidth + 1));
+  rows.forEach((row, position) => {
+    const head = prefix(gutter(row.marks), timeCells[position]!, stateCells[position]!, actors[position]!);
+    const parts = detailParts(row, constants);
+    const details = parts.join(' ');
+    const mark = markText(row.marks);
+    const oneLine = [`${head}${row.event.kind}`, details, mark].filter(Boolean).join('  ');
+    if (width(oneLine) <= maxWidth || details === '') {
+      lines.push(oneLine);
+      return;
+    }
+    // The first line takes the whole `key=value` parts that fit before the mark; the rest continue under the actor.
+    const reserved = mark === '' ? 0 : width(mark) + 2;
+    let first = `${head}${row.event.kind}`;
+    let taken = 0;
+    while (taken < parts.length && width(first) + 2 + width(parts.slice(0, taken + 1).join(' ')) + reserved <= maxWidth) taken += 1;
+    if (taken > 0) first += `  ${parts.slice(0, taken).join(' ')}`;
+    lines.push(mark === '' ? first : `${first}  ${mark}`);
+    const rest = parts.slice(taken).join(' ');
+    if (rest !== '') lines.push(...wrap(rest, maxWidth - width(blank) - 2).map((part) => `${blank}  ${part}`));
+  });
+  return lines;
+}
+
+/** Columns a line takes (code points: `│` and `✗` are one column each). */
+function width(text: string): number {
+  return [...text].length;
+}
+
+/** Splits text at spaces into lines of at most `maxWidth` characters; a longer word is cut into pieces. */
+export function wrap(text: string, maxWidth: number): string[] {
+  const limit = Math.max(maxWidth, 8);
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const pieces: string[] = [];
+    const chars = [...word];
+    for (let start = 0; start < chars.length || start === 0; start += limit) pieces.push(chars.slice(start, start + limit).join(''));
+    for (const piece of pieces) {
+      if (current === '') current = piece;
+      else if (width(current) + 1 + width(piece) <= limit) current += ` ${piece}`;
+      else {
+        lines.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current !== '') lines.push(current);
+  return lines;
+}
+
+/** A timeline row for `--json`: the event, the state columns as objects, and the marks. */
+export function timelineRowJson(row: TimelineRow): Record<string, unknown> {
+  const { runner, wake, wakesInProgress, posts } = row.state;
+  return {
+    index: row.index,
+    time: formatVirtualTime(row.event.atMs),
+    atMs: row.event.atMs,
+    step: row.event.step,
+    actor: row.event.actor,
+    kind: row.event.kind,
+    detail: row.event.detail,
+    state: {
+      runner,
+      wake,
+      wakesInProgress,
+      posts,
+    },
+    marks: row.marks,
+  };
+}

@@ -1,0 +1,353 @@
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayCommand } from '../../cli/commands/replayCommand.ts';
+import { formatTimeline, timelineRows } from '../../cli/format/timeline.ts';
+import { UsageError } from '../../cli/UsageError.ts';
+import type { Violation } from '../../properties/index.ts';
+import type { TraceEvent } from '../../sim/trace/Trace.ts';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs `replay` in process; returns its exit status and printed lines. */
+async function replayLines(...args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await replayCommand(args, (line) => lines.push(...line.split('\n')));
+  return { code, lines };
+}
+
+async function sim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const width = (line: string): number => [...line].length;
+
+let token = '';
+const scratch = mkdtempSync(join(tmpdir(), 'wake-sim-reports-'));
+
+beforeAll(async () => {
+  // The v0.4 duplicate digest, found the way a user finds it.
+  const explored = await sim('explore', '--runs', '50', '--property', 'duplicate-action', '--json');
+  expect(explored.code).toBe(1);
+  const report = JSON.parse(explored.stdout) as { finding: { property: string; replay: string } | null };
+  expect(report.finding?.property).toBe('duplicate-action');
+  token = report.finding!.replay;
+}, 120_000);
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('replay: the timeline', () => {
+  it('shows time, state and actor per event within 120 columns, the violation marked <== and its causes <--', async () => {
+    const { code, lines } = await replayLines(token);
+    expect(code).toBe(1);
+    for (const line of lines) expect(width(line), line).toBeLessThanOrEqual(120);
+    const header = lines.find((line) => line.includes('│ runner @read'));
+    expect(header).toMatch(/time\s+step\s+│ runner @read\s+wake\s+handle\s+posts\s+│ actor\s+event/);
+    const duplicate = lines.find((line) => line.includes('<== duplicate-action'));
+    expect(duplicate).toMatch(/^! \d\d:\d\d\.\d{3} #\d+ /);
+    expect(duplicate).toMatch(/action-performed/);
+    expect(duplicate).toMatch(/ 2 dup /);
+    // The causal steps, derived from the trace: the first post, the preload failure behind the unwired handle.
+    for (const cause of ['first post', 'preload failure', 'wake that posts again']) {
+      expect(lines.some((line) => line.startsWith('* ') && line.includes(`<-- ${cause}`)), cause).toBe(true);
+    }
+    expect(lines.some((line) => line.includes('UNWIRED') && line.includes('observe-resolved'))).toBe(true);
+    expect(lines).toContain('duplicate-action: reproduced');
+  });
+
+  it('is byte-identical across replays; --all adds the scheduler steps', async () => {
+    const first = await replayLines(token);
+    const second = await replayLines(token);
+    expect(second.lines).toEqual(first.lines);
+    const all = await replayLines(token, '--all');
+    expect(all.lines.length).toBeGreaterThan(first.lines.length);
+    expect(all.lines.some((line) => / step\s/.test(line))).toBe(true);
+  });
+
+  it('--json gives timeline entries as objects with the state columns and the marks', async () => {
+    const { code, lines } = await replayLines(token, '--json');
+    expect(code).toBe(1);
+    const json = JSON.parse(lines.join('\n')) as {
+      reproduced: boolean;
+      timeline: Array<{
+        kind: string;
+        actor: string;
+        detail: Record<string, unknown>;
+        state: { runner: { process: string; startOffset: string | null; readOffset: string | null } | null; wake: { wakeId: string; handle: string } | null; posts: { total: number; duplicates: number } };
+        marks: Array<{ kind: string; label: string }>;
+      }>;
+    };
+    expect(json.reproduced).toBe(true);
+    const duplicate = json.timeline.find((entry) => entry.marks.some((mark) => mark.kind === 'violation' && mark.label === 'duplicate-action'));
+    expect(duplicate?.kind).toBe('action-performed');
+    expect(duplicate?.state.posts).toMatchObject({ total: 2, duplicates: 1 });
+    expect(duplicate?.state.runner?.process).toMatch(/^host#\d+$/);
+    expect(json.timeline.some((entry) => entry.state.wake?.handle === 'unwired')).toBe(true);
+    expect(json.timeline.some((entry) => entry.marks.some((mark) => mark.kind === 'cause' && mark.label === 'first post'))).toBe(true);
+  });
+});
+
+describe('the causal steps of the bug report story, derived from the trace', () => {
+  // The story of electric#4625, written by hand: host#1 posts and crashes before recording it; host#2 starts at -1,
+  // re-reads the wake, its preload fails, observe resolves unwired and it posts again.
+  const wake = '0000000000000000_0000000000000105';
+  const raw: Array<[string, string, TraceEvent['detail']]> = [
+    ['host#1', 'process-start', {}],
+    ['host#1', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }],
+    ['host#1', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }],
+    ['host#1', 'wake-start', { entity: 'digest-1', wakeId: 'sub:digest-1/1', generation: 1 }],
+    ['host#1', 'claim-settled', { offset: wake, subscription: 'sub:digest-1', outcome: 'dispatched' }],
+    ['host#1', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }],
+    ['host#1', 'handle-wired', { entity: 'digest-1', sharedId: 'digest-log', restored: false, empty: false }],
+    ['host#1', 'observe-resolved', { entity: 'digest-1', sharedId: 'digest-log', wakeId: 'sub:digest-1/1', wired: true }],
+    ['host#1', 'idempotency-check', { entity: 'digest-1', occurrence: 0, verdict: 'not-posted' }],
+    ['chat', 'action-performed', { entity: 'digest-1', occurrence: 0, from: 'host#1' }],
+    ['supervisor', 'fault', { kind: 'crash', host: 'host#1' }],
+    ['host#1', 'process-exit', { reason: 'crash' }],
+    ['host#2', 'process-start', {}],
+    ['host#2', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }],
+    ['host#2', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }],
+    ['host#2', 'wake-start', { entity: 'digest-1', wakeId: 'sub:digest-1/1', generation: 1 }],
+    ['host#2', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }],
+    ['durable-streams', 'fault', { kind: 'preload-not-found', path: '/shared/digest-log', reader: 'host#2' }],
+    ['host#2', 'preload-failed', { entity: 'digest-1', sharedId: 'digest-log', restored: false, attempt: 1, error: 'HttpError 404', handling: 'propagate' }],
+    ['host#2', 'wiring-failed', { entity: 'digest-1', error: 'HttpError 404', code: 'SHARED_STATE_WIRING_FAILED' }],
+    ['host#2', 'observe-resolved', { entity: 'digest-1', sharedId: 'digest-log', wakeId: 'sub:digest-1/1', wired: false }],
+    ['host#2', 'idempotency-check', { entity: 'digest-1', occurrence: 0, verdict: 'not-posted' }],
+    ['chat', 'action-performed', { entity: 'digest-1', occurrence: 0, from: 'host#2' }],
+  ];
+  const events: TraceEvent[] = raw.map(([actor, kind, detail], step) => ({ step, atMs: step * 100, actor, kind, detail }));
+  const at = (actor: string, kind: string, from = 0): number => events.findIndex((event, index) => index >= from && event.actor === actor && event.kind === kind);
+  const violation = (property: Violation['property'], eventIndex: number): Violation => ({ property, message: property, step: eventIndex, atMs: eventIndex * 100, eventIndex });
+  const duplicate = events.length - 1;
+  const violations = [violation('duplicate-action', duplicate), violation('unwired-resolve', at('host#2', 'observe-resolved')), violation('wake-replay', at('host#2', 'wake-read'))];
+
+  it('marks the first post, the restart, the start at -1, the replayed wake, the preload failure and the check', () => {
+    const rows = timelineRows(events, violations);
+    const labels = (index: number): string[] => rows.find((row) => row.index === index)!.marks.map((mark) => mark.label);
+    expect(labels(at('chat', 'action-performed'))).toEqual(['first post']);
+    expect(labels(at('host#1', 'process-exit'))).toEqual(['exit before record']);
+    expect(labels(at('supervisor', 'fault'))).toEqual(['restart']);
+    expect(labels(at('host#2', 'process-start'))).toEqual(['new process']);
+    expect(labels(at('host#2', 'runner-start'))).toEqual(['runner starts at -1']);
+    expect(labels(at('host#2', 'wake-read'))).toEqual(['wake-replay', 'replayed wake']);
+    expect(labels(at('host#1', 'wake-read'))).toEqual(['first read of this wake']);
+    expect(labels(at('host#2', 'wake-start'))).toEqual(['wake that posts again']);
+    expect(labels(at('durable-streams', 'fault'))).toEqual(['injected fault']);
+    expect(labels(at('host#2', 'preload-failed'))).toEqual(['preload failure']);
+    expect(labels(at('host#2', 'observe-resolved'))).toEqual(['unwired-resolve']);
+    expect(labels(at('host#2', 'idempotency-check'))).toEqual(['check misses first post']);
+    expect(labels(duplicate)).toEqual(['duplicate-action']);
+    // Nothing else is marked: the first wake's own wiring and check were fine.
+    expect(labels(at('host#1', 'observe-resolved'))).toEqual([]);
+    expect(labels(at('host#1', 'idempotency-check'))).toEqual([]);
+  });
+
+  it('shows the restarted runner reading from -1 and re-reading the old wake', () => {
+    const lines = formatTimeline(timelineRows(events, violations), events);
+    const line = (actor: string, kind: string, from = 0): string => lines.find((text) => text.includes(`│ ${actor} `) && text.includes(` ${kind}`) && lines.indexOf(text) >= from)!;
+    expect(line('host#2', 'runner-start')).toMatch(/│ host#2 @-1 /);
+    expect(line('host#2', 'wake-read')).toMatch(/^! .*│ host#2 @0_105 .*<== wake-replay {2}<-- replayed wake$/);
+    expect(line('host#1', 'process-exit')).toMatch(/│ host#1 down .* 1 +│/);
+    expect(line('host#2', 'observe-resolved')).toMatch(/digest-1\/1 +UNWIRED/);
+    for (const text of lines) expect(width(text), text).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('replay --format mermaid', () => {
+  it('prints a sequenceDiagram of the story with the violation as a note, the same every time', async () => {
+    const { code, lines } = await replayLines(token, '--format', 'mermaid');
+    expect(code).toBe(1);
+    expect(lines[0]).toBe('sequenceDiagram');
+    for (const participant of ['cron as cron / workload', 'agents as agents server', 'streams as durable streams', 'chat as chat service', 'faults']) {
+      expect(lines).toContain(`  participant ${participant}`);
+    }
+    expect(lines.some((line) => /^ {2}participant host\d+ as host\d+ runner$/.test(line))).toBe(true);
+    expect(lines.some((line) => /host\d+->>chat: post occurrence 0/.test(line))).toBe(true);
+    expect(lines.some((line) => /streams--xhost\d+: preload fails/.test(line))).toBe(true);
+    expect(lines.some((line) => /^ {2}Note over .*: ⚠ duplicate-action: /.test(line))).toBe(true);
+    expect(lines.some((line) => line.includes('[first post]'))).toBe(true);
+    // `#` starts a comment and `;` ends a statement in Mermaid: only entity codes may contain them.
+    for (const line of lines) expect(line.replace(/#\d+;/g, ''), line).not.toMatch(/[#;]/);
+    expect((await replayLines(token, '--format', 'mermaid')).lines).toEqual(lines);
+  });
+});
+
+describe('replay --format html', () => {
+  it('writes a self-contained report and prints its path; the same token gives the same bytes in any directory', async () => {
+    const first = join(scratch, 'first');
+    const second = join(scratch, 'nested', 'second');
+    const a = await replayLines(token, '--format', 'html', '--out', first);
+    const b = await replayLines(token, '--format', 'html', '--out', second);
+    expect(a.code).toBe(1);
+    const written = a.lines.find((line) => line.startsWith('wrote '))!.slice('wrote '.length);
+    expect(written).toMatch(/replay-[0-9a-f]{12}\.html$/);
+    expect(written.startsWith(first)).toBe(true);
+    const html = readFileSync(written, 'utf8');
+    const again = readFileSync(b.lines.find((line) => line.startsWith('wrote '))!.slice('wrote '.length), 'utf8');
+    expect(again).toBe(html);
+    expect(html).not.toContain(scratch);
+    expect(html).not.toContain(process.cwd());
+    // Nothing to fetch: no script, no external resource (the SVG namespace is a name, not a request).
+    expect(html).not.toMatch(/<script/i);
+    expect(html.replace('xmlns="http://www.w3.org/2000/svg"', '')).not.toMatch(/https?:\/\//);
+    expect(html).toContain(`npm run sim -- replay ${token}`);
+    expect(html).toContain('<svg');
+    expect(html).toContain('sequenceDiagram');
+    expect(html).toContain('digestEntity');
+  });
+
+  it('refuses bad input with one line and exit 2', async () => {
+    await expect(replayLines(token, '--format', 'pdf')).rejects.toThrow(UsageError);
+    await expect(replayLines(token, '--format', 'html')).rejects.toThrow(/--format html needs --out DIR/);
+    await expect(replayLines(token, '--out', scratch)).rejects.toThrow(/--out only applies to --format html/);
+    for (const [args, message] of [
+      [['replay', token, '--format', 'pdf'], /unknown format "pdf" \(known: text, mermaid, html\)/],
+      [['replay', token, '--format', 'html'], /--format html needs --out DIR/],
+    ] as const) {
+      const result = await sim(...args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('replay --format html in a browser', () => {
+  it('loads in headless Chromium without console errors and shows the violation', async () => {
+    const chromium = findChromium();
+    const out = join(scratch, 'browser');
+    const { lines } = await replayLines(token, '--format', 'html', '--out', out);
+    const path = lines.find((line) => line.startsWith('wrote '))!.slice('wrote '.length);
+    const page = await loadInChromium(chromium, pathToFileURL(path).href, {
+      violations: 'document.querySelector("#violations").innerText',
+      title: 'document.title',
+      sequenceRows: 'document.querySelectorAll("svg.sequence text").length',
+      timelineRows: 'document.querySelectorAll("table.timeline tbody tr").length',
+      markedRows: 'document.querySelectorAll("table.timeline tr.violation").length',
+      modelRows: 'document.querySelectorAll("table.model tbody tr").length',
+    });
+    // The probe shows the console capture works: a page error would have been seen the same way.
+    expect(page.problems).toEqual(['console.error: wake-sim probe']);
+    expect(page.values['violations']).toMatch(/duplicate-action\s+digest-1 occurrence 0 performed twice/);
+    expect(page.values['violations']).toMatch(/duplicate-action: reproduced/);
+    expect(page.values['title']).toMatch(/duplicate-action/);
+    expect(page.values['sequenceRows']).toBeGreaterThan(20);
+    expect(page.values['timelineRows']).toBeGreaterThan(20);
+    expect(page.values['markedRows']).toBeGreaterThanOrEqual(1);
+    expect(page.values['modelRows']).toBe(page.values['timelineRows']);
+  }, 120_000);
+});
+
+/** The Chromium binary, or a failure that says how to install it. */
+function findChromium(): string {
+  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(candidate)) return candidate;
+  const which = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' });
+  const found = which.stdout.trim();
+  if (which.status === 0 && found !== '') return found;
+  throw new Error('Chromium is not installed; the HTML report check needs it: run `apt-get update && apt-get install -y chromium` (as root)');
+}
+
+interface LoadedPage {
+  /** Console errors, uncaught exceptions and error log entries (blocked loads, CSP violations), in order. */
+  readonly problems: string[];
+  readonly values: Record<string, unknown>;
+}
+
+/**
+ * Loads `url` in headless Chromium over the DevTools protocol on a pipe (no npm dependency, no port), collects every
+ * console error, uncaught exception and error log entry until the load event and a short settle, evaluates
+ * `expressions`, then logs a probe with console.error so the caller can see the capture works.
+ */
+async function loadInChromium(binary: string, url: string, expressions: Record<string, string>): Promise<LoadedPage> {
+  const profile = mkdtempSync(join(scratch, 'chromium-profile-'));
+  const child = spawn(
+    binary,
+    ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
+  );
+  const toBrowser = child.stdio[3] as NodeJS.WritableStream;
+  const fromBrowser = child.stdio[4] as NodeJS.ReadableStream;
+  const pending = new Map<number, (message: CdpMessage) => void>();
+  const problems: string[] = [];
+  let loaded: () => void = () => {};
+  const loadEvent = new Promise<void>((resolve) => (loaded = resolve));
+  let buffer = '';
+  fromBrowser.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    for (let end = buffer.indexOf('\0'); end >= 0; end = buffer.indexOf('\0')) {
+      const message = JSON.parse(buffer.slice(0, end)) as CdpMessage;
+      buffer = buffer.slice(end + 1);
+      if (message.id !== undefined) pending.get(message.id)?.(message);
+      else if (message.method === 'Page.loadEventFired') loaded();
+      else if (message.method === 'Runtime.consoleAPICalled' && (message.params?.type === 'error' || message.params?.type === 'assert')) {
+        problems.push(`console.${message.params.type}: ${(message.params.args ?? []).map((arg) => String(arg.value ?? arg.description)).join(' ')}`);
+      } else if (message.method === 'Runtime.exceptionThrown') problems.push(`exception: ${JSON.stringify(message.params?.exceptionDetails)}`);
+      else if (message.method === 'Log.entryAdded' && message.params?.entry?.level === 'error') problems.push(`log: ${message.params.entry.text}`);
+    }
+  });
+  let nextId = 0;
+  const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<CdpMessage> =>
+    new Promise((resolve, reject) => {
+      const id = (nextId += 1);
+      pending.set(id, (message) => (message.error ? reject(new Error(`${method}: ${message.error.message}`)) : resolve(message)));
+      toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
+    });
+  const stopped = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const exited = stopped.then((): never => {
+    throw new Error(`chromium exited early (status ${child.exitCode})`);
+  });
+  exited.catch(() => undefined);
+  const withinTime = <T>(promise: Promise<T>, what: string): Promise<T> =>
+    Promise.race([promise, exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`chromium: timed out waiting for ${what}`)), 60_000).unref())]);
+  try {
+    const target = await withinTime(send('Target.createTarget', { url: 'about:blank' }), 'a page');
+    const attached = await withinTime(send('Target.attachToTarget', { targetId: target.result!['targetId'], flatten: true }), 'the page');
+    const session = String(attached.result!['sessionId']);
+    for (const domain of ['Runtime', 'Log', 'Page']) await withinTime(send(`${domain}.enable`, {}, session), `${domain}.enable`);
+    await withinTime(send('Page.navigate', { url }, session), 'navigation');
+    await withinTime(loadEvent, 'the load event');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const values: Record<string, unknown> = {};
+    for (const [name, expression] of Object.entries(expressions)) {
+      const evaluated = await withinTime(send('Runtime.evaluate', { expression, returnByValue: true }, session), name);
+      values[name] = (evaluated.result!['result'] as { value?: unknown }).value;
+    }
+    await withinTime(send('Runtime.evaluate', { expression: 'console.error("wake-sim probe")' }, session), 'the probe');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await send('Browser.close').catch(() => undefined);
+    return { problems, values };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    // Helper processes may still be writing the profile for a moment; afterAll removes what is left.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // best effort
+    }
+  }
+}
+
+interface CdpMessage {
+  readonly id?: number;
+  readonly method?: string;
+  readonly result?: Record<string, unknown>;
+  readonly error?: { readonly message: string };
+  readonly params?: {
+    readonly type?: string;
+    readonly args?: ReadonlyArray<{ readonly value?: unknown; readonly description?: string }>;
+    readonly exceptionDetails?: unknown;
+    readonly entry?: { readonly level?: string; readonly text?: string };
+  };
+}
