@@ -3,6 +3,8 @@ import type { TaskHandle } from '../../sim/scheduler/Task.ts';
 import { HttpError } from '../network/HttpError.ts';
 import type { DurableStreamsService, StreamItem } from './DurableStreamsService.ts';
 import { BEGINNING_OFFSET, formatOffset, offsetAtOrBefore } from './offsets.ts';
+import { ReferenceSubscriptions } from './ReferenceSubscriptions.ts';
+import { schedulerClock } from './VirtualClock.ts';
 
 /** Per-stream state of a claimed subscription, as the claim answer lists it. */
 export interface ClaimedStream {
@@ -61,11 +63,18 @@ export interface SubscriptionOptions {
  * subscription appends a wake event (next generation) to the subscription's wake stream; a claim takes the lease,
  * an ack with `done` applies offsets and releases it, and a lease that ends with work still pending issues another
  * wake. The acked offsets are durable: they are the correct, per-subscription consume cursor.
+ *
+ * The subscriptions the world makes with {@link subscribe} follow the simulator's model (semantics.md), which is
+ * coarser than the reference server in a few ways listed in docs/fidelity.md (a wake per unleased append rather than
+ * one per outstanding wake, cursors that start at `-1`, lenient acks). Subscriptions made over HTTP live in
+ * {@link reference} and follow the reference server's rules exactly.
  */
 export class PullWakeSubscriptions {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly byStream = new Map<string, Subscription[]>();
   private nextToken = 1;
+  /** Subscriptions created through the HTTP routes (`/v1/stream/__ds/subscriptions/...`), with the reference's rules. */
+  readonly reference: ReferenceSubscriptions;
 
   constructor(
     private readonly sim: SimContext,
@@ -73,6 +82,7 @@ export class PullWakeSubscriptions {
     private readonly options: SubscriptionOptions,
   ) {
     streams.onAppend((path, item) => this.onAppend(path, item));
+    this.reference = new ReferenceSubscriptions(streams, schedulerClock(sim.scheduler));
   }
 
   subscribe(id: string, linkedStreams: readonly string[], wakeStream: string): void {

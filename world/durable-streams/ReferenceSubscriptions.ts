@@ -1,0 +1,463 @@
+import type { TraceValue } from '../../sim/trace/Trace.ts';
+import type { DurableStreamsService } from './DurableStreamsService.ts';
+import { globMatch } from './globMatch.ts';
+import { isoTimestamp } from './isoTimestamp.ts';
+import { BEGINNING_OFFSET, ZERO_OFFSET } from './offsets.ts';
+import { wallClockMs, type VirtualClock } from './VirtualClock.ts';
+
+/** Subscriptions name streams relative to this root, as the reference server's subscription manager does. */
+export const SUBSCRIPTION_STREAM_ROOT = '/v1/stream/';
+/** Under the root, `__ds` is the control namespace: never a stream a subscription can link. */
+const CONTROL_SEGMENT = '__ds';
+
+/** Lease of a claim when the creator names none, and the bounds a creator must stay within (milliseconds). */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
+export const MIN_LEASE_TTL_MS = 1_000;
+export const MAX_LEASE_TTL_MS = 600_000;
+/** How long a claim token stays valid (the reference's one hour, in seconds of virtual time). */
+const TOKEN_TTL_SECONDS = 3_600;
+
+export type SubscriptionKind = 'webhook' | 'pull-wake';
+export type LinkType = 'glob' | 'explicit';
+export type SubscriptionErrorCode =
+  | 'INVALID_REQUEST'
+  | 'SUBSCRIPTION_NOT_FOUND'
+  | 'SUBSCRIPTION_ALREADY_EXISTS'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'FENCED'
+  | 'ALREADY_CLAIMED'
+  | 'NO_PENDING_WORK'
+  | 'INVALID_OFFSET';
+
+/** A subscription as its creator describes it (already validated and normalized by the HTTP route). */
+export interface SubscriptionInput {
+  readonly type: SubscriptionKind;
+  /** Glob over stream names under the root: every matching stream is linked, now and when first written. */
+  readonly pattern: string | undefined;
+  /** Streams linked explicitly, by name under the root. */
+  readonly streams: readonly string[];
+  readonly webhookUrl: string | undefined;
+  /** Name (under the root) of the stream wake events are appended to. */
+  readonly wakeStream: string | undefined;
+  readonly leaseTtlMs: number;
+  readonly description: string | undefined;
+}
+
+/** Why a subscription operation was refused: the HTTP status and the error object of the reference's body. */
+export interface SubscriptionFailure {
+  readonly status: number;
+  readonly code: SubscriptionErrorCode;
+  readonly message?: string;
+  readonly current_holder?: string;
+  readonly generation?: number;
+}
+
+export type SubscriptionAnswer<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: SubscriptionFailure };
+
+/** One linked stream as a claim lists it. */
+export interface LinkedStreamState {
+  readonly path: string;
+  readonly link_type: LinkType;
+  readonly acked_offset: string;
+  readonly tail_offset: string;
+  readonly has_pending: boolean;
+}
+
+/** A subscription as `GET` (and create) answer it; absent optional fields are left out of the JSON. */
+export interface SubscriptionView {
+  readonly id: string;
+  readonly subscription_id: string;
+  readonly type: SubscriptionKind;
+  readonly pattern: string | undefined;
+  readonly streams: ReadonlyArray<{ readonly path: string; readonly link_type: LinkType; readonly acked_offset: string }>;
+  readonly webhook: undefined;
+  readonly wake_stream: string | undefined;
+  readonly lease_ttl_ms: number;
+  readonly created_at: string;
+  readonly status: 'active';
+  readonly description: string | undefined;
+}
+
+/** A successful claim: the lease on the subscription's current wake. */
+export interface WakeClaim {
+  readonly wake_id: string;
+  readonly generation: number;
+  readonly token: string;
+  readonly streams: readonly LinkedStreamState[];
+  readonly lease_ttl_ms: number;
+}
+
+/** The JSON body of an ack, release or callback, as sent: fields are checked with the reference's strict equality. */
+export interface WakeReport {
+  readonly wake_id?: unknown;
+  readonly generation?: unknown;
+  readonly acks?: unknown;
+  readonly done?: unknown;
+}
+
+interface Link {
+  readonly name: string;
+  readonly linkTypes: Set<LinkType>;
+  acked: string;
+}
+
+interface Subscription {
+  readonly id: string;
+  readonly input: SubscriptionInput;
+  /** The creation settings in canonical form: a second create must match it exactly. */
+  readonly canonical: string;
+  readonly createdAt: string;
+  readonly links: Map<string, Link>;
+  generation: number;
+  /** The wake issued and not yet finished (acked done, released or expired); null when none. */
+  wakeId: string | null;
+  token: string | null;
+  holder: string | null;
+  cancelLease: (() => void) | undefined;
+}
+
+interface TokenRecord {
+  readonly subject: string;
+  readonly epoch: number;
+  readonly expiresAtSeconds: number;
+}
+
+const notFound: SubscriptionFailure = { status: 404, code: 'SUBSCRIPTION_NOT_FOUND', message: 'Subscription not found' };
+const notPullWake: SubscriptionFailure = { status: 400, code: 'INVALID_REQUEST', message: 'Subscription is not pull-wake' };
+const fail = <T>(failure: SubscriptionFailure): SubscriptionAnswer<T> => ({ ok: false, failure });
+const succeed = <T>(value: T): SubscriptionAnswer<T> => ({ ok: true, value });
+
+/**
+ * Pull-wake subscriptions with the reference server's rules (its `SubscriptionManager`), as its HTTP routes create
+ * and drive them. A subscription links streams (explicitly or by glob) to a wake stream. A write to a linked stream
+ * issues a wake (next generation, one wake event) only when no wake is outstanding; further writes wait for it. A
+ * claim leases the outstanding wake to one worker; acks move the per-stream cursors (never backwards, never past the
+ * tail) and extend the lease; an ack with `done`, a release or an expired lease ends the wake, and a new one is
+ * issued at once if work is still pending. Tokens carry the generation they were minted for, so a stale holder is
+ * fenced.
+ *
+ * Differences from the reference, all deliberate (docs/fidelity.md): tokens and wake ids are minted from counters,
+ * not random bytes; times are virtual (on the fixed virtual wall clock of `VirtualClock.ts`); webhook delivery is not simulated (creating a webhook subscription is refused
+ * as on a reference server started without webhooks).
+ */
+export class ReferenceSubscriptions {
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly tokens = new Map<string, TokenRecord>();
+  private mintedTokens = 0;
+  private issuedWakes = 0;
+
+  constructor(
+    private readonly streams: DurableStreamsService,
+    private readonly clock: VirtualClock,
+  ) {
+    streams.onWrite((path) => this.onStreamWrite(path));
+    streams.onDelete((path) => this.onStreamDeleted(path));
+  }
+
+  /** Creates the subscription, or confirms it when one with this id has exactly these settings. */
+  define(id: string, input: SubscriptionInput): SubscriptionAnswer<{ readonly created: boolean; readonly view: SubscriptionView }> {
+    const canonical = canonicalSettings(input);
+    const existing = this.subscriptions.get(id);
+    if (existing) {
+      if (existing.canonical !== canonical) {
+        return fail({ status: 409, code: 'SUBSCRIPTION_ALREADY_EXISTS', message: 'Subscription already exists with different configuration' });
+      }
+      return succeed({ created: false, view: this.viewOf(existing) });
+    }
+    if (input.type === 'webhook') {
+      return fail({ status: 400, code: 'INVALID_REQUEST', message: 'webhook subscriptions are not enabled on this server' });
+    }
+    if (!input.wakeStream) return fail({ status: 400, code: 'INVALID_REQUEST', message: 'pull-wake subscriptions require wake_stream' });
+    const subscription: Subscription = {
+      id,
+      input,
+      canonical,
+      createdAt: isoTimestamp(wallClockMs(this.clock)),
+      links: new Map(),
+      generation: 0,
+      wakeId: null,
+      token: null,
+      holder: null,
+      cancelLease: undefined,
+    };
+    // Linking starts at the tail: what a stream held before it was linked is not work for this subscription.
+    for (const name of input.streams) this.link(subscription, name, 'explicit', this.tailOf(name));
+    // An empty pattern (`/` normalized) links nothing, as in the reference, which tests it for truth.
+    if (input.pattern) {
+      for (const name of this.streamNames()) if (globMatch(input.pattern, name)) this.link(subscription, name, 'glob', this.tailOf(name));
+    }
+    this.subscriptions.set(id, subscription);
+    return succeed({ created: true, view: this.viewOf(subscription) });
+  }
+
+  view(id: string): SubscriptionView | undefined {
+    const subscription = this.subscriptions.get(id);
+    return subscription && this.viewOf(subscription);
+  }
+
+  /** Forgets the subscription and its lease, if there is one (the route answers 204 either way). */
+  remove(id: string): void {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return;
+    this.clearLease(subscription);
+    this.subscriptions.delete(id);
+  }
+
+  /** Links more streams explicitly, at their current tails; false when there is no such subscription. */
+  linkStreams(id: string, names: readonly string[]): boolean {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return false;
+    for (const name of names) this.link(subscription, name, 'explicit', this.tailOf(name));
+    return true;
+  }
+
+  /** Drops the explicit link of one stream (a glob link stays); false only when there is no such subscription. */
+  unlinkStream(id: string, name: string): boolean {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return false;
+    const normalized = normalizeStreamName(name);
+    const link = subscription.links.get(normalized);
+    if (!link) return true;
+    link.linkTypes.delete('explicit');
+    if (link.linkTypes.size === 0) subscription.links.delete(normalized);
+    return true;
+  }
+
+  /** Leases the outstanding wake (issuing one if work is pending and none is) to `worker`. */
+  claim(id: string, worker: string): SubscriptionAnswer<WakeClaim> {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return fail(notFound);
+    if (subscription.input.type !== 'pull-wake') return fail(notPullWake);
+    if (subscription.holder !== null) {
+      // The reference answers this one without a message: the holder and generation say it all.
+      return fail({ status: 409, code: 'ALREADY_CLAIMED', current_holder: subscription.holder, generation: subscription.generation });
+    }
+    if (!this.hasPendingWork(subscription)) return fail({ status: 409, code: 'NO_PENDING_WORK', message: 'Subscription has no pending work' });
+    if (subscription.wakeId === null) this.issueWake(subscription, this.firstPendingStream(subscription));
+    subscription.holder = worker;
+    subscription.token = this.mintToken(subscription);
+    this.extendLease(subscription);
+    return succeed({
+      wake_id: subscription.wakeId!,
+      generation: subscription.generation,
+      token: subscription.token,
+      streams: this.linkedStates(subscription),
+      lease_ttl_ms: subscription.input.leaseTtlMs,
+    });
+  }
+
+  /**
+   * Applies a worker's acks (all or none) and extends its lease; with `done: true` ends the wake. `requirePullWake`
+   * is false for the webhook callback route, which the reference also accepts for pull-wake subscriptions.
+   *
+   * @throws TypeError for an `acks` value the reference cannot iterate either (its route then answers 500).
+   */
+  acknowledge(id: string, token: string, report: WakeReport, requirePullWake = true): SubscriptionAnswer<{ readonly next_wake: boolean }> {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return fail(notFound);
+    if (requirePullWake && subscription.input.type !== 'pull-wake') return fail(notPullWake);
+    const fenced = this.checkToken(subscription, token, report);
+    if (fenced) return fail(fenced);
+    const refused = this.applyAcks(subscription, report.acks);
+    if (refused) return fail(refused);
+    this.extendLease(subscription);
+    let nextWake = false;
+    if (report.done === true) nextWake = this.endWake(subscription);
+    return succeed({ next_wake: nextWake });
+  }
+
+  /** Gives the wake back without acking: the lease ends and, with work still pending, a new wake is issued. */
+  release(id: string, token: string, report: WakeReport): SubscriptionAnswer<void> {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return fail(notFound);
+    if (subscription.input.type !== 'pull-wake') return fail(notPullWake);
+    const fenced = this.checkToken(subscription, token, report);
+    if (fenced) return fail(fenced);
+    this.endWake(subscription);
+    return succeed(undefined);
+  }
+
+  private onStreamWrite(path: string): void {
+    const name = streamNameOf(path);
+    if (name === undefined) return;
+    for (const subscription of this.subscriptions.values()) {
+      const pattern = subscription.input.pattern;
+      if (pattern && globMatch(pattern, name)) {
+        // A stream linked by its first write counts from the beginning: everything in it is work.
+        this.link(subscription, name, 'glob', subscription.links.get(name)?.acked ?? BEGINNING_OFFSET);
+      }
+      if (subscription.links.has(name) && subscription.wakeId === null && subscription.holder === null && this.hasPendingWork(subscription)) {
+        this.issueWake(subscription, name);
+      }
+    }
+  }
+
+  private onStreamDeleted(path: string): void {
+    const name = streamNameOf(path);
+    if (name === undefined) return;
+    for (const subscription of this.subscriptions.values()) subscription.links.delete(name);
+  }
+
+  private issueWake(subscription: Subscription, triggeredBy: string): void {
+    subscription.generation += 1;
+    this.issuedWakes += 1;
+    subscription.wakeId = `w_${this.issuedWakes.toString(16).padStart(24, '0')}`;
+    const wakeStream = subscription.input.wakeStream;
+    if (wakeStream === undefined) return;
+    const path = SUBSCRIPTION_STREAM_ROOT + normalizeStreamName(wakeStream);
+    // Like the reference, a missing or closed wake stream loses the event but not the wake: it can still be claimed.
+    if (this.streams.metadata(path)?.closed !== false) return;
+    const event: { [key: string]: TraceValue } = {
+      type: 'wake',
+      subscription_id: subscription.id,
+      stream: triggeredBy,
+      generation: subscription.generation,
+      ts: wallClockMs(this.clock),
+    };
+    this.streams.appendValues(path, [event], { silent: true });
+  }
+
+  /** Ends the current wake (done, release, expiry) and issues the next one if work is pending; true if it did. */
+  private endWake(subscription: Subscription): boolean {
+    this.clearLease(subscription);
+    subscription.token = null;
+    subscription.holder = null;
+    subscription.wakeId = null;
+    if (!this.hasPendingWork(subscription)) return false;
+    this.issueWake(subscription, this.firstPendingStream(subscription));
+    return true;
+  }
+
+  private extendLease(subscription: Subscription): void {
+    this.clearLease(subscription);
+    subscription.cancelLease = this.clock.startTimer(subscription.input.leaseTtlMs, `lease expiry ${subscription.id}`, () => {
+      subscription.cancelLease = undefined;
+      this.endWake(subscription);
+    });
+  }
+
+  private clearLease(subscription: Subscription): void {
+    subscription.cancelLease?.();
+    subscription.cancelLease = undefined;
+  }
+
+  private mintToken(subscription: Subscription): string {
+    this.mintedTokens += 1;
+    const token = `dst_${this.mintedTokens.toString(16).padStart(16, '0')}`;
+    const expiresAtSeconds = Math.floor(wallClockMs(this.clock) / 1000) + TOKEN_TTL_SECONDS;
+    this.tokens.set(token, { subject: tokenSubject(subscription.id), epoch: subscription.generation, expiresAtSeconds });
+    return token;
+  }
+
+  /** The reference's order: the token must be one we minted for this subscription id and unexpired, then current. */
+  private checkToken(subscription: Subscription, token: string, report: WakeReport): SubscriptionFailure | undefined {
+    const record = this.tokens.get(token);
+    if (!record || record.subject !== tokenSubject(subscription.id)) return { status: 401, code: 'TOKEN_INVALID', message: 'Token invalid' };
+    if (Math.floor(wallClockMs(this.clock) / 1000) > record.expiresAtSeconds) return { status: 401, code: 'TOKEN_EXPIRED', message: 'Token expired' };
+    if (record.epoch !== subscription.generation || report.generation !== subscription.generation || report.wake_id !== subscription.wakeId) {
+      return { status: 409, code: 'FENCED', message: 'Wake generation is stale' };
+    }
+    return undefined;
+  }
+
+  private applyAcks(subscription: Subscription, acks: unknown): SubscriptionFailure | undefined {
+    if (!acks) return undefined;
+    const entries = [...(acks as Iterable<{ stream?: unknown; path?: unknown; offset?: unknown }>)];
+    const invalid = (message: string): SubscriptionFailure => ({ status: 409, code: 'INVALID_OFFSET', message });
+    // Every ack is checked before any is applied: one bad ack leaves every cursor where it was.
+    for (const ack of entries) {
+      const name = normalizeStreamName((ack.stream ?? ack.path ?? '') as string);
+      const link = subscription.links.get(name);
+      if (!name || !link) return invalid('Ack references an unknown subscription stream');
+      // Compared with the operators the reference uses, whatever type the client sent.
+      const offset = ack.offset as string;
+      if (offset === BEGINNING_OFFSET) return invalid('Ack offset must not be -1');
+      if (offset < link.acked) return invalid('Ack offset regresses the committed cursor');
+      if (offset > this.tailOf(name)) return invalid('Ack offset is beyond stream tail');
+    }
+    for (const ack of entries) subscription.links.get(normalizeStreamName((ack.stream ?? ack.path ?? '') as string))!.acked = ack.offset as string;
+    return undefined;
+  }
+
+  private hasPendingWork(subscription: Subscription): boolean {
+    return this.linkedStates(subscription).some((state) => state.has_pending);
+  }
+
+  private firstPendingStream(subscription: Subscription): string {
+    return this.linkedStates(subscription).find((state) => state.has_pending)?.path ?? '';
+  }
+
+  private linkedStates(subscription: Subscription): LinkedStreamState[] {
+    return [...subscription.links.values()].map((link) => {
+      const tail = this.tailOf(link.name);
+      // Plain string order, as in the reference: `-1` sorts below every offset, so a stream linked from the
+      // beginning is pending even while empty.
+      return { path: link.name, link_type: link.linkTypes.has('explicit') ? 'explicit' : 'glob', acked_offset: link.acked, tail_offset: tail, has_pending: tail > link.acked };
+    });
+  }
+
+  private link(subscription: Subscription, name: string, type: LinkType, acked: string): void {
+    const normalized = normalizeStreamName(name);
+    const existing = subscription.links.get(normalized);
+    if (existing) existing.linkTypes.add(type);
+    else subscription.links.set(normalized, { name: normalized, linkTypes: new Set([type]), acked });
+  }
+
+  private tailOf(name: string): string {
+    return this.streams.metadata(SUBSCRIPTION_STREAM_ROOT + normalizeStreamName(name))?.tailOffset ?? ZERO_OFFSET;
+  }
+
+  private streamNames(): string[] {
+    return this.streams.paths().flatMap((path) => {
+      const name = streamNameOf(path);
+      return name === undefined ? [] : [name];
+    });
+  }
+
+  private viewOf(subscription: Subscription): SubscriptionView {
+    const { input } = subscription;
+    return {
+      id: subscription.id,
+      subscription_id: subscription.id,
+      type: input.type,
+      pattern: input.pattern,
+      streams: this.linkedStates(subscription).map(({ path, link_type, acked_offset }) => ({ path, link_type, acked_offset })),
+      webhook: undefined,
+      wake_stream: input.wakeStream,
+      lease_ttl_ms: input.leaseTtlMs,
+      created_at: subscription.createdAt,
+      status: 'active',
+      description: input.description,
+    };
+  }
+}
+
+/** A stream name under the root without leading or trailing slashes, as the reference keys its links. */
+export function normalizeStreamName(name: string): string {
+  return name.replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/** The name under the root of the stream at `path`, or undefined for paths outside it and the control namespace. */
+function streamNameOf(path: string): string | undefined {
+  if (!path.startsWith(SUBSCRIPTION_STREAM_ROOT)) return undefined;
+  const name = path.slice(SUBSCRIPTION_STREAM_ROOT.length);
+  if (name === CONTROL_SEGMENT || name.startsWith(`${CONTROL_SEGMENT}/`)) return undefined;
+  return name.length > 0 ? name : undefined;
+}
+
+function tokenSubject(id: string): string {
+  return `subscription:${id}`;
+}
+
+function canonicalSettings(input: SubscriptionInput): string {
+  return JSON.stringify({
+    type: input.type,
+    pattern: input.pattern,
+    streams: [...new Set(input.streams)].sort(),
+    webhook: input.webhookUrl === undefined ? undefined : { url: input.webhookUrl },
+    wake_stream: input.wakeStream,
+    lease_ttl_ms: input.leaseTtlMs,
+    description: input.description,
+  });
+}

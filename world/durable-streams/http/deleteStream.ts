@@ -1,0 +1,7 @@
+import { emptyResponse, textResponse } from './responses.ts';
+import type { StreamsHttpContext } from './StreamsHttpContext.ts';
+
+/** DELETE: removes the stream (204); held reads of it answer 404 and subscriptions drop their links to it. */
+export function deleteStream(context: StreamsHttpContext, path: string): Response {
+  return context.streams.delete(path) ? emptyResponse(204) : textResponse(404, 'Stream not found');
+}

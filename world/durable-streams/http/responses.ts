@@ -1,0 +1,38 @@
+import { EVERY_RESPONSE_HEADERS } from './protocolHeaders.ts';
+
+/** Extra headers of one answer; undefined values are left out. */
+export type HeaderValues = Readonly<Record<string, string | undefined>>;
+
+const TEXT = 'text/plain';
+
+function headersOf(extra: HeaderValues): Headers {
+  const headers = new Headers(EVERY_RESPONSE_HEADERS);
+  for (const [name, value] of Object.entries(extra)) if (value !== undefined) headers.set(name, value);
+  return headers;
+}
+
+/**
+ * An answer without a body (201 create, 204 append, HEAD, 304). The body is null, not empty: a `Response` refuses a
+ * body on 204 and 304, and an empty string would make it invent a `text/plain` content type.
+ */
+export function emptyResponse(status: number, headers: HeaderValues = {}): Response {
+  return new Response(null, { status, headers: headersOf(headers) });
+}
+
+/** A plain-text answer: every stream-route error of the reference is one, with a fixed sentence as body. */
+export function textResponse(status: number, text: string, headers: HeaderValues = {}): Response {
+  return new Response(text, { status, headers: headersOf({ 'content-type': TEXT, ...headers }) });
+}
+
+/** A JSON answer of the control routes. */
+export function jsonResponse(status: number, body: unknown, headers: HeaderValues = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: headersOf({ 'content-type': 'application/json', ...headers }) });
+}
+
+/** A read's body: JSON text or the raw bytes of a byte stream; the content type is the stream's own. */
+export function bodyResponse(status: number, body: string | Uint8Array, headers: HeaderValues): Response {
+  return new Response(body, { status, headers: headersOf(headers) });
+}
+
+/** 405, as the reference answers any method it does not route. */
+export const methodNotAllowed = (): Response => textResponse(405, 'Method not allowed');
