@@ -1,6 +1,7 @@
 /**
  * Runs per second of `explore`'s sweep (seeded runs, no shrinking) on the daily-digest scenario, for v0.4 and for
- * wiring=retry offset=durable, against a baseline measured in the same process: the same scenario with no faults
+ * wiring=retry offset=durable, in the fast tier and in the library tier (`streams=real`: real StreamDBs over HTTP
+ * to the simulated service), against a baseline measured in the same process: the same scenario with no faults
  * (the floor cost of simulating the world), and fast-check generating the choice sequences (the property-suite path).
  *
  * Usage: npm run bench [-- --runs N]   (default 1000 runs per row; the first 100 runs of each row warm up)
@@ -56,18 +57,22 @@ async function measureFastCheckGenerated(name: string, config: RuntimeConfig): P
 
 const v04 = resolveConfig('v0.4', {});
 const fixed = resolveConfig('v0.4', { wiring: 'retry', offset: 'durable' });
+const v04Real = resolveConfig('v0.4', { streams: 'real' });
+const fixedReal = resolveConfig('v0.4', { wiring: 'retry', offset: 'durable', streams: 'real' });
 const baseline = await measureSweep(`baseline: v0.4, no faults`, v04, []);
 const rows = [
   baseline,
   await measureSweep(`explore ${describeConfig(v04)}`, v04, DEFAULT_FAULT_KINDS),
   await measureSweep(`explore ${describeConfig(fixed)}`, fixed, DEFAULT_FAULT_KINDS),
+  await measureSweep(`library tier: explore ${describeConfig(v04Real)}`, v04Real, DEFAULT_FAULT_KINDS),
+  await measureSweep(`library tier: explore ${describeConfig(fixedReal)}`, fixedReal, DEFAULT_FAULT_KINDS),
   await measureFastCheckGenerated(`fast-check generated, v0.4`, v04),
 ];
 
 console.log(`daily-digest, default faults, ${runs} runs per row (node ${process.version})`);
-console.log(`${'row'.padEnd(72)} ${'runs/s'.padStart(8)} ${'steps/run'.padStart(10)} ${'µs/step'.padStart(8)} ${'vs baseline'.padStart(12)}`);
+console.log(`${'row'.padEnd(92)} ${'runs/s'.padStart(8)} ${'steps/run'.padStart(10)} ${'µs/step'.padStart(8)} ${'vs baseline'.padStart(12)}`);
 for (const row of rows) {
   console.log(
-    `${row.name.padEnd(72)} ${row.runsPerSecond.toFixed(0).padStart(8)} ${row.stepsPerRun.toFixed(0).padStart(10)} ${row.microsecondsPerStep.toFixed(1).padStart(8)} ${(row.runsPerSecond / baseline.runsPerSecond).toFixed(2).padStart(11)}x`,
+    `${row.name.padEnd(92)} ${row.runsPerSecond.toFixed(0).padStart(8)} ${row.stepsPerRun.toFixed(0).padStart(10)} ${row.microsecondsPerStep.toFixed(1).padStart(8)} ${(row.runsPerSecond / baseline.runsPerSecond).toFixed(2).padStart(11)}x`,
   );
 }

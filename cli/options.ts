@@ -22,6 +22,7 @@ export const SPEC_OPTIONS = {
   wiring: { type: 'string' },
   offset: { type: 'string' },
   idempotency: { type: 'string' },
+  streams: { type: 'string' },
   faults: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -49,7 +50,7 @@ export function specFromOptions(values: Record<string, unknown>): RunSpec {
   try {
     const scenario = stringOption(values['scenario']) ?? DEFAULT_SCENARIO;
     const overrides: Partial<Record<SwitchName, string>> = {};
-    for (const name of ['wiring', 'offset', 'idempotency'] as const) {
+    for (const name of ['wiring', 'offset', 'idempotency', 'streams'] as const) {
       const value = stringOption(values[name]);
       if (value !== undefined) overrides[name] = value;
     }

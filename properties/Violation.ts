@@ -1,8 +1,8 @@
 /**
- * The properties a run is judged by: the five of semantics.md §5, and conformance of the run to the executable
- * models (models/).
+ * The properties a run is judged by: the five of semantics.md §5, hermeticity of the run (nothing in it reached real
+ * time, randomness or network: sim/hermetic/), and conformance of the run to the executable models (models/).
  */
-export const PROPERTY_NAMES = ['duplicate-action', 'missed-action', 'unwired-resolve', 'wake-replay', 'hang', 'model-conformance'] as const;
+export const PROPERTY_NAMES = ['duplicate-action', 'missed-action', 'unwired-resolve', 'wake-replay', 'hang', 'hermetic', 'model-conformance'] as const;
 
 export type PropertyName = (typeof PROPERTY_NAMES)[number];
 

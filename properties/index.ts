@@ -1,5 +1,6 @@
 import { duplicateAction } from './duplicateAction.ts';
 import { hang } from './hang.ts';
+import { hermetic } from './hermetic.ts';
 import { missedAction } from './missedAction.ts';
 import { modelConformance } from './modelConformance.ts';
 import type { RunHistory } from './RunHistory.ts';
@@ -17,6 +18,7 @@ export const ORACLES: Readonly<Record<Exclude<PropertyName, 'model-conformance'>
   'unwired-resolve': unwiredResolve,
   'wake-replay': wakeReplay,
   hang,
+  hermetic,
 };
 
 /**

@@ -7,18 +7,26 @@
 export const WIRING_MODES = ['swallow', 'reject', 'retry', 'empty', 'retry-same-db'] as const;
 /** Defect A: where a new runner starts reading its wake stream. */
 export const OFFSET_MODES = ['minus-one', 'durable', 'durable-raw', 'tail', 'server-seek'] as const;
+/**
+ * Which implementation of the Durable Streams libraries the runtime uses: `fast`, the in-process stand-ins; `real`,
+ * `@durable-streams/state` StreamDBs over `@durable-streams/client`, talking HTTP to the simulated service.
+ */
+export const STREAMS_TIERS = ['fast', 'real'] as const;
 /** How the digest entity decides whether an occurrence was already posted. */
 export const IDEMPOTENCY_CHECKS = ['raw-collection', 'public-read', 'wired-gate'] as const;
 
 export type WiringMode = (typeof WIRING_MODES)[number];
 export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type IdempotencyCheck = (typeof IDEMPOTENCY_CHECKS)[number];
+export type StreamsTier = (typeof STREAMS_TIERS)[number];
 
 /** One value of every switch. */
 export interface RuntimeConfig {
   readonly wiring: WiringMode;
   readonly offset: OffsetMode;
   readonly idempotency: IdempotencyCheck;
+  /** The library tier; `fast` when absent (and then left out of tokens and traces, which keeps them as they were). */
+  readonly streams?: StreamsTier;
 }
 
 /** Named combinations. `v0.4` is the configuration that shipped (the one in the bug report). */
@@ -33,6 +41,7 @@ export const SWITCH_VALUES = {
   wiring: WIRING_MODES,
   offset: OFFSET_MODES,
   idempotency: IDEMPOTENCY_CHECKS,
+  streams: STREAMS_TIERS,
 } as const;
 
 export type SwitchName = keyof typeof SWITCH_VALUES;
@@ -51,7 +60,7 @@ export function resolveConfig(presetName: string, overrides: Partial<Record<Swit
     throw new ConfigError(`unknown config "${presetName}" (known: ${Object.keys(CONFIG_PRESETS).join(', ')})`);
   }
   const base: RuntimeConfig = CONFIG_PRESETS[presetName as ConfigPresetName];
-  const result: Record<SwitchName, string> = { ...base };
+  const result: Partial<Record<SwitchName, string>> = { ...base };
   for (const name of Object.keys(SWITCH_VALUES) as SwitchName[]) {
     const value = overrides[name];
     if (value === undefined) continue;
@@ -61,10 +70,13 @@ export function resolveConfig(presetName: string, overrides: Partial<Record<Swit
     }
     result[name] = value;
   }
+  // `streams=fast` is the default: stored only when it says something.
+  if (result.streams === 'fast') delete result.streams;
   return result as unknown as RuntimeConfig;
 }
 
 /** `wiring=swallow offset=minus-one idempotency=raw-collection`: the switches in a stable order, for output. */
 export function describeConfig(config: RuntimeConfig): string {
-  return `wiring=${config.wiring} offset=${config.offset} idempotency=${config.idempotency}`;
+  const tier = config.streams === 'real' ? ' streams=real' : '';
+  return `wiring=${config.wiring} offset=${config.offset} idempotency=${config.idempotency}${tier}`;
 }

@@ -16,6 +16,18 @@ export interface RuntimeEnvironment {
   emit(kind: string, detail?: { readonly [key: string]: TraceValue }): void;
   readonly streams: StreamsClient;
   readonly agents: AgentsClient;
+  /** Durable Streams over HTTP, for the real client libraries of the library tier (`streams=real`). */
+  readonly http: HttpPort;
+}
+
+/** The signature of `fetch`, as `@durable-streams/client` takes it. */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** Where the Durable Streams service answers HTTP, and the `fetch` that reaches it from this process. */
+export interface HttpPort {
+  /** Scheme and host of stream URLs, e.g. `http://durable-streams.sim`; a stream's URL is the origin plus its path. */
+  readonly origin: string;
+  readonly fetch: FetchFunction;
 }
 
 /** Durable Streams over the (simulated) network. Failures reject with `HttpError`. */

@@ -1,4 +1,7 @@
 import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
+import { captureConsole } from '../sim/hermetic/captureConsole.ts';
+import { recordLeak } from '../sim/hermetic/LeakReport.ts';
+import { HermeticGlobals } from '../sim/hermetic/VirtualGlobals.ts';
 import { runLoop, type LoopEnd } from '../sim/run/runLoop.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
 import { Scheduler } from '../sim/scheduler/Scheduler.ts';
@@ -19,20 +22,40 @@ export interface RunResult {
   readonly choices: readonly number[];
 }
 
+/** The loop that drives a run's scheduler: {@link runLoop} unless a harness brings its own (benchmarks do). */
+export type RunLoopFn = typeof runLoop;
+
 /**
  * Runs one scenario under one choice source: sets up the world, runs the loop to its budget, judges the history with
  * every oracle, and seals the trace. `scenario` defaults to the registered one of that name (tests pass variants).
- * Deterministic: the same spec and the same answers give the same trace hash.
+ * Deterministic: the same spec and the same answers give the same trace hash. The run is hermetic (sim/hermetic/):
+ * from `setUp` to the end of the loop the process's timers, clocks, randomness and network are the simulation's,
+ * removed again when the loop ends or throws.
  */
-export async function runScenario(spec: RunSpec, choices: ChoiceSource, scenario: Scenario = getScenario(spec.scenario)): Promise<RunResult> {
+export async function runScenario(
+  spec: RunSpec,
+  choices: ChoiceSource,
+  scenario: Scenario = getScenario(spec.scenario),
+  loop: RunLoopFn = runLoop,
+): Promise<RunResult> {
   const scheduler = new Scheduler(choices);
   const trace = new Trace(scheduler);
-  const sim: SimContext = { scheduler, choices, trace };
-  const { wiring, offset, idempotency } = spec.config;
-  // Switches in a fixed order: the same configuration hashes the same however the caller wrote it.
-  trace.record('sim', 'run-start', { scenario: spec.scenario, wiring, offset, idempotency, faults: [...spec.faults] });
-  const setup = scenario.setUp(sim, spec);
-  const endedBy = await runLoop(scheduler, setup.budget, (task) => trace.record(task.actor, 'step', { task: task.label }));
+  // Time, randomness and network of the process are the run's while it executes; a call the runtime should have
+  // made through its ports is recorded as a leak (the `hermetic` property).
+  const hermetic = new HermeticGlobals(scheduler, { mode: 'forbid', onLeak: (leak) => recordLeak(trace, leak) });
+  const sim: SimContext = { scheduler, choices, trace, hermetic };
+  const { wiring, offset, idempotency, streams } = spec.config;
+  // Switches in a fixed order: the same configuration hashes the same however the caller wrote it. The library tier
+  // is named only when selected, so fast-tier traces hash as they always did.
+  const tier: { streams?: string } = streams === 'real' ? { streams } : {};
+  trace.record('sim', 'run-start', { scenario: spec.scenario, wiring, offset, idempotency, ...tier, faults: [...spec.faults] });
+  const releaseConsole = captureConsole((level, text) => trace.record('console', 'console', { level, text }));
+  const { setup, endedBy } = await hermetic
+    .run(async () => {
+      const setup = scenario.setUp(sim, spec);
+      return { setup, endedBy: await loop(scheduler, setup.budget, (task) => trace.record(task.actor, 'step', { task: task.label })) };
+    })
+    .finally(releaseConsole);
   const violations = judge({
     config: spec.config,
     faults: spec.faults,

@@ -1,6 +1,6 @@
 import { choosePercent } from '../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
-import type { AgentsClient, RuntimeEnvironment, StreamsClient } from '../runtime/ports.ts';
+import type { AgentsClient, FetchFunction, HttpPort, RuntimeEnvironment, StreamsClient } from '../runtime/ports.ts';
 // Reads of shared-state streams are where preload faults strike.
 import { SHARED_STREAM_PREFIX } from '../runtime/wake/HandlerContext.ts';
 import { AgentsServer, type ResumeOffsetSource } from './agents-server/AgentsServer.ts';
@@ -11,8 +11,15 @@ import type { FaultKind } from './faults/FaultKind.ts';
 import type { FaultOptions } from './faults/FaultOptions.ts';
 import { HttpError, streamNotFound } from './network/HttpError.ts';
 import { Network } from './network/Network.ts';
+import { schedulerClock } from './durable-streams/VirtualClock.ts';
+import { StreamsHttpFacade } from './durable-streams/http/StreamsHttpFacade.ts';
 import { SimProcess } from './process/SimProcess.ts';
 
+
+/** Scheme and host of stream URLs in a simulated world: never resolved, every request is answered in process. */
+const HTTP_ORIGIN = 'http://durable-streams.sim';
+/** A path prefix under which no stream exists: a read there gets the service's own 404. */
+const NOT_YET_CREATED_PREFIX = '/not-yet-created';
 
 /** Settings of the simulated world that do not vary between runs of a scenario. */
 export interface WorldOptions {
@@ -37,6 +44,8 @@ export class World {
   readonly agentsServer: AgentsServer;
   readonly chat: ChatService;
   readonly network: Network;
+  /** The same service over HTTP, for the real client libraries (library tier). */
+  readonly http: StreamsHttpFacade;
   /** Shared streams each process has read at least once: its warm connections. */
   private readonly warmReads = new Map<string, Set<string>>();
   /** Whether a fault point may fire: false in the quiet period at the end of a run. */
@@ -52,6 +61,12 @@ export class World {
     this.agentsServer = new AgentsServer(sim, this.streams, this.subscriptions, options.resumeOffsetSource);
     this.chat = new ChatService(sim);
     this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'));
+    this.http = new StreamsHttpFacade({
+      streams: this.streams,
+      subscriptions: this.subscriptions.reference,
+      clock: schedulerClock(sim.scheduler),
+      longPollTimeoutMs: options.longPollTimeoutMs,
+    });
   }
 
   newProcess(name: string): SimProcess {
@@ -90,7 +105,40 @@ export class World {
       },
       streams: this.streamsClientFor(process),
       agents: this.agentsClientFor(process),
+      http: this.httpFor(process),
     };
+  }
+
+  /**
+   * HTTP to the Durable Streams service from `process`: each request and each response is a network delivery (a
+   * scheduler step), and catch-up reads of shared-state streams pass the same preload fault points as the fast tier's
+   * reads, drawn in the same order: a 404 the facade gives for a stream that does not exist, or a non-state item
+   * put in front of the batch.
+   */
+  private httpFor(process: SimProcess): HttpPort {
+    const fetch: FetchFunction = async (input, init) => {
+      const request = new Request(input, init);
+      const url = new URL(request.url);
+      return this.network.call(process, this.streams, `${request.method} ${url.pathname}`, () => this.serveHttp(process, request, url));
+    };
+    return { origin: HTTP_ORIGIN, fetch };
+  }
+
+  private async serveHttp(process: SimProcess, request: Request, url: URL): Promise<Response> {
+    const catchUpRead = request.method === 'GET' && url.pathname.startsWith(SHARED_STREAM_PREFIX) && !url.searchParams.has('live');
+    const fault = catchUpRead ? this.drawPreloadFault(process, url.pathname) : undefined;
+    if (fault === 'preload-not-found') {
+      // What the service answers for a stream that is not there yet.
+      return this.http.handle(new Request(`${HTTP_ORIGIN}${NOT_YET_CREATED_PREFIX}${url.pathname}${url.search}`, { method: 'GET' }));
+    }
+    const response = await this.http.handle(request);
+    if (fault !== 'preload-foreign-item' || !response.ok) return response;
+    const items = (await response.json()) as unknown[];
+    const foreign = { type: 'wake', subscription_id: 'sub:registering', stream: url.pathname, generation: 1, ts: this.sim.scheduler.nowMs };
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    headers.delete('etag');
+    return new Response(JSON.stringify([foreign, ...items]), { status: response.status, headers });
   }
 
   private streamsClientFor(process: SimProcess): StreamsClient {
@@ -110,27 +158,36 @@ export class World {
    */
   private serveRead(process: SimProcess, path: string, offset: string): ReadResult {
     if (!path.startsWith(SHARED_STREAM_PREFIX)) return this.streams.read(path, offset);
-    // The first read of a stream by a process is the cold one; whatever its outcome, the connection is warm after it.
+    const fault = this.drawPreloadFault(process, path);
+    if (fault === 'preload-not-found') throw streamNotFound();
+    const result = this.streams.read(path, offset);
+    if (fault === 'preload-foreign-item') {
+      const foreign = { type: 'wake', subscription_id: 'sub:registering', stream: path, generation: 1, ts: this.sim.scheduler.nowMs };
+      return { ...result, items: [{ offset: result.items[0]?.offset ?? result.nextOffset, value: foreign }, ...result.items] };
+    }
+    return result;
+  }
+
+  /**
+   * The fault points of a catch-up read of a shared stream by `process`: a 404, else a foreign item, each a choice,
+   * likelier on the process's first read of that stream (cold). Whatever the outcome, the connection is warm after
+   * it. Past the run's cap on preload faults a read cannot fail and asks no question.
+   */
+  private drawPreloadFault(process: SimProcess, path: string): 'preload-not-found' | 'preload-foreign-item' | undefined {
     const readers = this.warmReads.get(process.name) ?? new Set<string>();
     const warm = readers.has(path);
     readers.add(path);
     this.warmReads.set(process.name, readers);
     const { preloadFailureColdPercent, preloadFailureWarmPercent } = this.options.faultOptions;
-    // Past the cap a read cannot fail, and asks no question: the choice tree stays as small as the scenario says.
     const percent = this.preloadFaults >= (this.options.maxPreloadFaults ?? Infinity) ? 0 : warm ? preloadFailureWarmPercent : preloadFailureColdPercent;
-    if (this.faultFires('preload-not-found', percent, 'preload 404')) {
-      this.preloadFaults += 1;
-      this.sim.trace.record('durable-streams', 'fault', { kind: 'preload-not-found', path, reader: process.name });
-      throw streamNotFound();
+    for (const [kind, label] of [['preload-not-found', 'preload 404'], ['preload-foreign-item', 'preload foreign item']] as const) {
+      if (this.faultFires(kind, percent, label)) {
+        this.preloadFaults += 1;
+        this.sim.trace.record('durable-streams', 'fault', { kind, path, reader: process.name });
+        return kind;
+      }
     }
-    const result = this.streams.read(path, offset);
-    if (this.faultFires('preload-foreign-item', percent, 'preload foreign item')) {
-      this.preloadFaults += 1;
-      this.sim.trace.record('durable-streams', 'fault', { kind: 'preload-foreign-item', path, reader: process.name });
-      const foreign = { type: 'wake', subscription_id: 'sub:registering', stream: path, generation: 1, ts: this.sim.scheduler.nowMs };
-      return { ...result, items: [{ offset: result.items[0]?.offset ?? result.nextOffset, value: foreign }, ...result.items] };
-    }
-    return result;
+    return undefined;
   }
 
   private agentsClientFor(process: SimProcess): AgentsClient {

@@ -1,4 +1,5 @@
-import type { SharedCollection, StateDb, StateRow } from './StateDb.ts';
+import type { SharedStateDb } from './SharedStateDb.ts';
+import type { SharedCollection, StateRow } from './StateDb.ts';
 
 /** `connect`: a handle on an existing shared stream (`db(id)`); `create`: a handle that makes one (`mkdb`). */
 export type SharedStateMode = 'connect' | 'create';
@@ -9,7 +10,7 @@ export type SharedStateMode = 'connect' | 'create';
  * `__electricCollection` accessor quietly returns `undefined` — the inconsistency the bug report points out.
  */
 export class SharedStateHandle {
-  private backingDb: StateDb | null = null;
+  private backingDb: SharedStateDb | null = null;
   private readonly staged = new Map<string, StateRow>();
 
   constructor(
@@ -23,7 +24,7 @@ export class SharedStateHandle {
     return this.backingDb !== null;
   }
 
-  wireDb(db: StateDb): void {
+  wireDb(db: SharedStateDb): void {
     this.backingDb = db;
   }
 

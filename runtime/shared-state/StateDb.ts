@@ -2,6 +2,7 @@ import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { BEGINNING_OFFSET } from '../../world/durable-streams/offsets.ts';
 import type { StreamItem } from '../../world/durable-streams/DurableStreamsService.ts';
 import type { StreamsClient } from '../ports.ts';
+import type { SharedStateDb } from './SharedStateDb.ts';
 
 /** A row of a shared-state collection. */
 export interface StateRow {
@@ -32,7 +33,7 @@ interface StateEvent {
  * - The consumer is marked started before its first read, so a second `preload()` on a DB whose first one failed
  *   never settles (the trap for a naive retry); after a successful one it resolves at once.
  */
-export class StateDb {
+export class StateDb implements SharedStateDb {
   private readonly rows = new Map<string, TraceValue>();
   private started = false;
   private loaded = false;

@@ -1,8 +1,8 @@
-import type { WiringMode } from '../config.ts';
+import type { StreamsTier, WiringMode } from '../config.ts';
 import { AbortedError, describeError } from '../errors.ts';
 import type { RuntimeEnvironment } from '../ports.ts';
 import type { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
-import { StateDb } from '../shared-state/StateDb.ts';
+import { createSharedStateDb } from '../shared-state/createSharedStateDb.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import { sharedStreamPath } from './HandlerContext.ts';
 
@@ -36,6 +36,7 @@ export class WiringChain {
     private readonly mode: WiringMode,
     private readonly entity: string,
     private readonly aborted: () => boolean,
+    private readonly tier: StreamsTier = 'fast',
   ) {}
 
   /** The first wiring error of the wake (`liveProcessError` upstream), if any. */
@@ -86,11 +87,12 @@ export class WiringChain {
     const path = sharedStreamPath(handle.id);
     const where = { entity: this.entity, sharedId: handle.id, restored: handle.restored };
     let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
-    let db = new StateDb(this.env.streams, path);
+    const openDb = () => createSharedStateDb(this.env, this.tier, path);
+    let db = openDb();
     for (let attempt = 1; ; attempt += 1) {
       // `retry` takes a fresh DB per attempt: preload() again on a DB whose preload failed never settles, which is
       // exactly what `retry-same-db` does.
-      if (attempt > 1 && this.mode === 'retry') db = new StateDb(this.env.streams, path);
+      if (attempt > 1 && this.mode === 'retry') db = openDb();
       try {
         await db.preload();
         handle.wireDb(db);
@@ -101,7 +103,7 @@ export class WiringChain {
         this.env.emit('preload-failed', { ...where, attempt, error: describeError(error), handling });
         if (this.mode === 'swallow' || this.mode === 'reject') throw error;
         if (this.mode === 'empty') {
-          handle.wireDb(new StateDb(this.env.streams, path));
+          handle.wireDb(openDb());
           this.env.emit('handle-wired', { ...where, empty: true });
           return;
         }

@@ -34,7 +34,7 @@ export async function processWake(
   env.emit('wake-start', { entity, wakeId: claim.wake_id, generation: claim.generation });
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
-  const chain = new WiringChain(env, config.wiring, entity, aborted);
+  const chain = new WiringChain(env, config.wiring, entity, aborted, config.streams ?? 'fast');
   let outcome: WakeOutcome;
   try {
     for (const row of await env.agents.readManifest(entity)) {

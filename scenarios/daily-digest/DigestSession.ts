@@ -1,4 +1,6 @@
 import type { ChoiceSource } from '../../sim/choice/ChoiceSource.ts';
+import { HermeticLeakError, recordLeak, type Leak } from '../../sim/hermetic/LeakReport.ts';
+import { HermeticGlobals } from '../../sim/hermetic/VirtualGlobals.ts';
 import { runLoop } from '../../sim/run/runLoop.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import { Scheduler } from '../../sim/scheduler/Scheduler.ts';
@@ -9,7 +11,7 @@ import type { RuntimeConfig } from '../../runtime/config.ts';
 import { occurrenceDueAtMs, type CronSchedule } from '../../world/agents-server/CronScheduler.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import { buildDigestWorld, type DigestWorld } from './dailyDigestScenario.ts';
-import { DEFAULT_DIGEST_OPTIONS } from './DigestScenarioOptions.ts';
+import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 
 /** Steps one session may take per call to {@link DigestSession.advance} before it gives up (a hang). */
 const MAX_STEPS_PER_ADVANCE = 20_000;
@@ -18,10 +20,16 @@ const MAX_STEPS_PER_ADVANCE = 20_000;
  * The daily-digest world driven from outside, one command at a time, for model-based tests: no drawn workload and no
  * random faults; the caller sends messages, redeploys, arms preload failures and lets virtual time pass. Interleavings
  * and delivery delays still come from the choice source. Every event is fed to the composed model as it happens.
+ *
+ * Hermetic like a run of `runScenario` (sim/hermetic/, mode `forbid`): the globals are the simulation's while the
+ * session builds its world, runs a command or advances, and real ones in between, while fast-check and the test run.
+ * A leak is recorded in the trace and makes the call that caused it throw a {@link HermeticLeakError}.
  */
 export class DigestSession {
   private readonly sim: SimContext;
   private readonly digest: DigestWorld;
+  private readonly hermetic: HermeticGlobals;
+  private leaksThrown = 0;
   readonly model: SystemModel;
   private fed = 0;
   private messages = 0;
@@ -32,15 +40,23 @@ export class DigestSession {
     readonly config: RuntimeConfig,
     choices: ChoiceSource,
     occurrences: number,
+    /** Sizes and timings; tests plant defects through them. */
+    options: DigestScenarioOptions = DEFAULT_DIGEST_OPTIONS,
   ) {
     const scheduler = new Scheduler(choices);
-    this.sim = { scheduler, choices, trace: new Trace(scheduler) };
-    const options = DEFAULT_DIGEST_OPTIONS;
+    const trace = new Trace(scheduler);
+    this.hermetic = new HermeticGlobals(scheduler, { mode: 'forbid', onLeak: (leak) => recordLeak(trace, leak) });
+    this.sim = { scheduler, choices, trace, hermetic: this.hermetic };
     const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrences };
     // Only the delivery faults are random; preload failures happen when armed.
     const faults: FaultKind[] = ['delivery-reorder'];
-    this.digest = buildDigestWorld(this.sim, { scenario: 'daily-digest', config, faults }, options, schedule);
+    this.digest = this.hermetically(() => buildDigestWorld(this.sim, { scenario: 'daily-digest', config, faults }, options, schedule));
     this.model = new SystemModel(config, faults);
+  }
+
+  /** The distinct leaks of the session so far (each also a `hermetic-leak` event). */
+  get leaks(): readonly Leak[] {
+    return this.hermetic.leaks;
   }
 
   get nowMs(): number {
@@ -54,8 +70,9 @@ export class DigestSession {
   /** Lets `durationMs` of virtual time pass (or stops early when nothing is scheduled), feeding the model. */
   async advance(durationMs: number): Promise<'ok' | 'step-budget'> {
     const { scheduler } = this.sim;
-    const end = await runLoop(scheduler, { horizonMs: scheduler.nowMs + durationMs, maxSteps: scheduler.steps + MAX_STEPS_PER_ADVANCE });
+    const end = await this.hermetic.run(() => runLoop(scheduler, { horizonMs: scheduler.nowMs + durationMs, maxSteps: scheduler.steps + MAX_STEPS_PER_ADVANCE }));
     this.feedModel();
+    this.throwOnNewLeaks();
     return end === 'step-budget' ? 'step-budget' : 'ok';
   }
 
@@ -80,19 +97,19 @@ export class DigestSession {
   }
 
   sendMessage(): void {
-    this.digest.sendMessage(this.messages++);
+    this.hermetically(() => this.digest.sendMessage(this.messages++));
   }
 
   redeploy(): void {
-    void this.digest.supervisor.redeploy();
+    this.hermetically(() => void this.digest.supervisor.redeploy());
   }
 
   crash(): void {
-    void this.digest.supervisor.crash();
+    this.hermetically(() => void this.digest.supervisor.crash());
   }
 
   armPreloadFailure(kind: Extract<FaultKind, 'preload-not-found' | 'preload-foreign-item'>): void {
-    this.digest.world.arm(kind);
+    this.hermetically(() => this.digest.world.arm(kind));
   }
 
   /** How often each occurrence was posted, as the chat saw it. */
@@ -112,6 +129,21 @@ export class DigestSession {
   /** The trace so far, for failure reports. */
   get events() {
     return this.sim.trace.events;
+  }
+
+  /** Runs the synchronous part of a command with the simulation's globals installed. */
+  private hermetically<T>(body: () => T): T {
+    const result = this.hermetic.runSync(body);
+    this.throwOnNewLeaks();
+    return result;
+  }
+
+  private throwOnNewLeaks(): void {
+    const leaks = this.hermetic.leaks;
+    if (leaks.length === this.leaksThrown) return;
+    const fresh = leaks.slice(this.leaksThrown);
+    this.leaksThrown = leaks.length;
+    throw new HermeticLeakError(fresh);
   }
 
   private feedModel(): void {

@@ -25,7 +25,7 @@ async function sim(...args: string[]): Promise<CliResult> {
 
 describe('command line: bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['unknown switch value', ['explore', '--wiring', 'sometimes'], /unknown value "sometimes" for --wiring \(allowed: swallow, reject, retry, empty\)/],
+    ['unknown switch value', ['explore', '--wiring', 'sometimes'], /unknown value "sometimes" for --wiring \(allowed: swallow, reject, retry, empty, retry-same-db\)/],
     ['unknown preset', ['explore', '--config', 'v9'], /unknown config "v9"/],
     ['unknown option', ['explore', '--speed', 'fast'], /Unknown option '--speed'/],
     ['unknown scenario', ['explore', '--scenario', 'weekly'], /unknown scenario "weekly"/],

@@ -97,6 +97,10 @@ export function fakeEnv(streams: StreamsClient, agents: AgentsClient = new FakeA
       sleeps.push(delayMs);
       return Promise.resolve();
     },
+    http: {
+      origin: 'http://durable-streams.fake',
+      fetch: () => Promise.reject(new Error('the unit-test environment has no HTTP service (library tier)')),
+    },
     emit: (kind, detail = {}) => {
       events.push({ kind, detail });
     },

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../runtime/config.ts';
+import { explore } from '../../scenarios/explore.ts';
+import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
+import { PROPERTY_NAMES } from '../../properties/index.ts';
+import { digestSpec } from './helpers.ts';
+
+/**
+ * Issue 5: the library tier (`streams=real`): shared-state DBs are real `@durable-streams/state` StreamDBs over
+ * `@durable-streams/client`, talking HTTP to the simulated service in process. The preload failures come out of the
+ * real packages; the simulator still finds the duplicate, replays it, and reports the same-DB retry as a hang.
+ */
+const real = (overrides: Record<string, string> = {}) => resolveConfig('v0.4', { ...overrides, streams: 'real' });
+
+describe('library tier', () => {
+  it('explore finds the v0.4 duplicate, and its token replays to the same trace', async () => {
+    const report = await explore({
+      spec: digestSpec(real()),
+      maxRuns: 100,
+      seed: 1,
+      properties: ['duplicate-action'],
+      maxShrinkAttempts: 150,
+    });
+    const finding = report.finding!;
+    expect(finding.property).toBe('duplicate-action');
+    const request = readReplayToken(finding.replayToken);
+    expect(request.spec.config.streams).toBe('real');
+    const replayed = await replay(request);
+    expect(replayed.traceHash).toBe(finding.shrunk.traceHash);
+  });
+
+  it('the preload failures are the real packages\' errors: the client\'s 404 and the guard\'s TypeError', async () => {
+    const errors = new Set<string>();
+    for (const faults of [['preload-not-found'], ['preload-foreign-item']] as const) {
+      const report = await explore({ spec: digestSpec(real(), faults), maxRuns: 50, seed: 1, properties: ['unwired-resolve'], maxShrinkAttempts: 0 });
+      for (const event of report.finding!.original.events) if (event.kind === 'preload-failed') errors.add(String(event.detail['error']));
+    }
+    expect([...errors]).toContainEqual(expect.stringMatching(/^FetchError: HTTP Error 404 at http:\/\/durable-streams\.sim\/shared\/digest-log/));
+    expect([...errors]).toContainEqual(expect.stringMatching(/^TypeError: Cannot use 'in' operator to search for 'control' in undefined/));
+  });
+
+  it('wiring=retry-same-db is reported as a hang, with the pending work listed', async () => {
+    const report = await explore({
+      spec: digestSpec(real({ wiring: 'retry-same-db', offset: 'durable' }), ['preload-not-found']),
+      maxRuns: 50,
+      seed: 1,
+      properties: ['hang'],
+      maxShrinkAttempts: 0,
+    });
+    const hang = report.finding!.original.violations.find((violation) => violation.property === 'hang')!;
+    expect(hang.message).toMatch(/pending: host#\d+: processWake sub:digest-1\/\d+/);
+    expect(report.finding!.original.endedBy).not.toBe('step-budget');
+  });
+
+  it('wiring=retry offset=durable is clean over 500 runs', { timeout: 300_000 }, async () => {
+    const report = await explore({ spec: digestSpec(real({ wiring: 'retry', offset: 'durable' })), maxRuns: 500, seed: 2026, properties: [...PROPERTY_NAMES], maxShrinkAttempts: 0 });
+    expect(report.runsExecuted).toBe(500);
+    expect(report.finding).toBeUndefined();
+  });
+});
