@@ -1,5 +1,6 @@
 import { exploreCommand } from './commands/exploreCommand.ts';
 import { matrixCommand } from './commands/matrixCommand.ts';
+import { mergeCommand } from './commands/mergeCommand.ts';
 import { modelsCommand } from './commands/modelsCommand.ts';
 import { replayCommand } from './commands/replayCommand.ts';
 import { startCommand } from './commands/startCommand.ts';
@@ -17,6 +18,7 @@ Commands:
   replay     re-run a token exactly and print its timeline
   start      the main job: v0.4 and the fixed configuration side by side (what \`npm start\` runs)
   matrix     the fix matrix: every switch combination explored with the same seeds
+  merge      combine the --json outputs of explore/matrix --shard i/n into the unsharded result
   models     the executable models: check (model checking), coverage, docs
   help       this text; \`<command> --help\` for a command's options
 
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => 
   start: startCommand,
   models: modelsCommand,
   matrix: matrixCommand,
+  merge: mergeCommand,
 };
 
 /** Runs the command line; returns the exit status. Usage errors print one line on stderr and give 2. */

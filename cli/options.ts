@@ -6,7 +6,9 @@ import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList, type FaultKind } f
 import { DEFAULT_EXHAUSTIVE_BOUNDS } from '../sim/strategies/ExhaustiveStrategy.ts';
 import { DEFAULT_PCT_DEPTH } from '../sim/strategies/PctStrategy.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../sim/strategies/SearchStrategy.ts';
-import type { StrategyOptions } from '../sim/strategies/createStrategy.ts';
+import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
+import { MAX_SHARD_COUNT, type Shard } from '../sim/explore/runRange.ts';
+import { MAX_WORKERS } from '../scenarios/parallel/taskRunner.ts';
 import { UsageError } from './UsageError.ts';
 
 /** Runs `explore` tries by default before it declares a configuration clean. */
@@ -143,4 +145,40 @@ function parseBound(flag: string, text: unknown, fallback: number, min: number):
 
 function stringOption(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Options that spread a search over CI jobs (`--shard`) or threads (`--workers`), and the progress line. */
+export const SCALE_OUT_OPTIONS = {
+  shard: { type: 'string' },
+  workers: { type: 'string' },
+  'no-progress': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** `--shard i/n` (1 <= i <= n): run indexes r with r mod n = i - 1; undefined when absent. */
+export function parseShard(text: unknown): Shard | undefined {
+  if (text === undefined) return undefined;
+  const match = typeof text === 'string' ? /^(\d+)\/(\d+)$/.exec(text) : null;
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!(index >= 1 && index <= count && count <= MAX_SHARD_COUNT)) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n <= ${MAX_SHARD_COUNT} (e.g. 2/3), not "${String(text)}"`);
+  }
+  return { index, count };
+}
+
+/** `--workers K` (default 1: this thread). */
+export function parseWorkers(text: unknown): number {
+  if (text === undefined) return 1;
+  const workers = Number(text);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || workers < 1 || workers > MAX_WORKERS) {
+    throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, not "${String(text)}"`);
+  }
+  return workers;
+}
+
+/** `--shard` and `--workers` split runs by index: refused for a strategy that plans each run from the ones before. */
+export function checkScaleOut(strategy: Omit<StrategyOptions, 'seed'>, shard: Shard | undefined, workers: number): void {
+  const flag = shard ? '--shard' : workers > 1 ? '--workers' : undefined;
+  if (flag === undefined || createStrategy({ ...strategy, seed: 0 }).runsAreIndependent) return;
+  throw new UsageError(`${flag} needs a strategy whose runs are independent; --strategy ${strategy.name} plans each run from the ones before it`);
 }

@@ -1,13 +1,28 @@
 import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
-import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { sweep } from '../sim/explore/sweep.ts';
+import { runRange, ScaleOutError, type Shard } from '../sim/explore/runRange.ts';
+import { scanRange } from '../sim/explore/scanRange.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
-import type { StrategyFigures } from '../sim/strategies/SearchStrategy.ts';
-import { shrinkChoices, type ShrinkOutcome } from '../sim/shrink/shrinkChoices.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
+import type { SearchStrategy, StrategyFigures } from '../sim/strategies/SearchStrategy.ts';
+import type { PropertyName } from '../properties/index.ts';
 import type { RunSpec } from './index.ts';
+import { ANY_COUNTED } from './parallel/tasks.ts';
+import { openTaskRunner, type TaskRunner } from './parallel/taskRunner.ts';
 import { replayTokenFor } from './replayTokens.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
+import { countedViolations, shrinkToProperty } from './shrinkToProperty.ts';
+
+export { countedViolations, shrinkToProperty } from './shrinkToProperty.ts';
+
+/** Where a search stands, for progress displays. */
+export interface SearchProgress {
+  /** Runs executed so far (with workers, speculative runs past the first finding included). */
+  readonly runsDone: number;
+  /** Runs this search scans at most. */
+  readonly budget: number;
+  /** Runs so far that violated a counted property. */
+  readonly findings: number;
+}
 
 /** What to explore. */
 export interface ExploreRequest {
@@ -20,7 +35,19 @@ export interface ExploreRequest {
   readonly properties: readonly PropertyName[];
   /** Candidate runs the shrinker may try. */
   readonly maxShrinkAttempts: number;
+  /** Called after each run; only for runs in this thread without a shard (not with workers). */
   readonly onRun?: (runIndex: number, result: RunResult) => void;
+  /**
+   * Only the run indexes below `maxRuns` of this shard (run r belongs to shard (r mod count) + 1). The finding is the
+   * shard's lowest; merging shards keeps the lowest overall, which is the unsharded finding.
+   */
+  readonly shard?: Shard;
+  /** Worker threads to spread runs over (1, the default: this thread). The report is the same for any number. */
+  readonly workers?: number;
+  /** A runner to use instead of opening one for `workers` (it is left open; benchmarks reuse one). */
+  readonly runner?: TaskRunner;
+  /** Called as runs end (after each run in this thread, after each batch with workers). */
+  readonly onProgress?: (progress: SearchProgress) => void;
 }
 
 /** A shrunk failing run and how it was found. */
@@ -40,6 +67,10 @@ export interface Finding {
 
 export interface ExploreReport {
   readonly request: ExploreRequest;
+  /**
+   * Runs a sequential search executes: up to and including the finding, or the whole budget (of the shard's
+   * indexes, with a shard). The same with any number of workers.
+   */
   readonly runsExecuted: number;
   /** The strategy's own figures, e.g. schedules covered and whether a bound cut an exhaustive search. */
   readonly strategy: { readonly name: string; readonly exhausted: boolean; readonly figures: StrategyFigures };
@@ -49,65 +80,107 @@ export interface ExploreReport {
 /** Default number of candidate runs the shrinker may try. */
 export const DEFAULT_MAX_SHRINK_ATTEMPTS = 600;
 
-/** Properties violated by a run, restricted to the counted ones, in {@link PROPERTY_NAMES} order. */
-export function countedViolations(result: RunResult, counted: readonly PropertyName[]): PropertyName[] {
-  const violated = new Set(result.violations.map((violation) => violation.property));
-  return PROPERTY_NAMES.filter((name) => violated.has(name) && counted.includes(name));
+/** Runs per batch handed to a worker at most: about a tenth of a second of work, little wasted past a finding. */
+const MAX_BATCH_RUNS = 8;
+/** Batches per slot of concurrency a range is cut into at least, so workers finish together. */
+const MIN_BATCHES_PER_SLOT = 4;
+
+/** Runs per batch for a range of `count` runs over `concurrency` slots. */
+export function batchSizeFor(count: number, concurrency: number): number {
+  return Math.max(1, Math.min(MAX_BATCH_RUNS, Math.ceil(count / (concurrency * MIN_BATCHES_PER_SLOT))));
 }
 
-/**
- * Shrinks a run's choices while `property` still fails, then runs the shrunk script once more: the story a replay of
- * its token shows.
- */
-export async function shrinkToProperty(
-  spec: RunSpec,
-  choices: readonly number[],
-  property: PropertyName,
-  maxAttempts: number,
-): Promise<{ readonly shrink: ShrinkOutcome; readonly shrunk: RunResult }> {
-  const shrink = await shrinkChoices(
-    choices,
-    async (script) => {
-      const result = await runScenario(spec, new RecordedChoiceSource(script));
-      return result.violations.some((violation) => violation.property === property) ? result.choices : undefined;
-    },
-    { maxAttempts },
-  );
-  return { shrink, shrunk: await runScenario(spec, new RecordedChoiceSource(shrink.script)) };
+/** Refuses to split the runs of a strategy that plans each run from the ones before it. */
+export function assertSplittable(strategy: SearchStrategy, what: string): void {
+  if (!strategy.runsAreIndependent) {
+    throw new ScaleOutError(`${what} needs a strategy whose runs are independent; ${strategy.name} plans each run from the ones before it`);
+  }
 }
 
 /**
  * Sweeps seeded runs until one violates a counted property, then shrinks its choices while that property still
  * fails, and returns the shrunk run with the token that replays it.
+ *
+ * With a shard or several workers the runs are scanned in batches (scanRange): the finding is the lowest run index
+ * that violated a counted property, whatever order batches end in, so the report is the one a sequential search
+ * gives. The finding's run is then re-run here from its index and shrunk here, deterministically.
  */
 export async function explore(request: ExploreRequest): Promise<ExploreReport> {
+  const workers = request.runner?.workers ?? request.workers ?? 1;
+  if (request.shard === undefined && workers <= 1 && request.runner === undefined) return exploreSequentially(request);
+  const strategyOptions = { ...(request.strategy ?? { name: 'random' as const }), seed: request.seed };
+  const strategy = createStrategy(strategyOptions);
+  assertSplittable(strategy, request.shard ? 'sharding' : 'running on several workers');
+  const range = runRange(request.maxRuns, request.shard);
+  const runner = request.runner ?? openTaskRunner(workers);
+  let findings = 0;
+  let runsDone = 0;
+  let scan;
+  try {
+    scan = await scanRange({
+      range,
+      keys: [ANY_COUNTED],
+      batchSize: batchSizeFor(range.count, runner.concurrency),
+      concurrency: runner.concurrency,
+      runBatch: (batch) => runner.run({ kind: 'scan', spec: request.spec, strategy: strategyOptions, batch, properties: request.properties, keys: 'any' }),
+      onBatch: (outcome) => {
+        runsDone += outcome.runsDone;
+        findings += outcome.hits.length;
+        request.onProgress?.({ runsDone, budget: range.count, findings });
+      },
+    });
+  } finally {
+    // Closed before the finding is re-run here: no pool activity while a simulated run owns this thread's globals.
+    if (request.runner === undefined) await runner.close();
+  }
+  const strategyReport = { name: strategy.name, exhausted: false, figures: strategy.figures() };
+  const runIndex = scan.firsts.get(ANY_COUNTED);
+  if (runIndex === undefined) return { request, runsExecuted: scan.runsNeeded, strategy: strategyReport, finding: undefined };
+  const original = await runScenario(request.spec, strategy.sourceForRun(runIndex)!);
+  return { request, runsExecuted: scan.runsNeeded, strategy: strategyReport, finding: await shrinkFinding(request, runIndex, original) };
+}
+
+/** The search of one thread, run after run, for every strategy (an exhaustive one plans each run from the last). */
+async function exploreSequentially(request: ExploreRequest): Promise<ExploreReport> {
   const run = (choices: ChoiceSource): Promise<RunResult> => runScenario(request.spec, choices);
   const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
+  let findings = 0;
+  const isFinding = (result: RunResult): boolean => countedViolations(result, request.properties).length > 0;
   const outcome = await sweep({
     maxRuns: request.maxRuns,
     strategy,
     run,
-    isFinding: (result) => countedViolations(result, request.properties).length > 0,
-    ...(request.onRun ? { onRun: request.onRun } : {}),
+    isFinding,
+    onRun: (runIndex, result) => {
+      request.onRun?.(runIndex, result);
+      if (request.onProgress) {
+        if (isFinding(result)) findings += 1;
+        request.onProgress({ runsDone: runIndex + 1, budget: request.maxRuns, findings });
+      }
+    },
   });
   const strategyReport = { name: strategy.name, exhausted: outcome.strategyExhausted, figures: strategy.figures() };
   if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, finding: undefined };
-  const original = outcome.finding.result;
-  const property = countedViolations(original, request.properties)[0]!;
-  const { shrink, shrunk } = await shrinkToProperty(request.spec, original.choices, property, request.maxShrinkAttempts);
   return {
     request,
     runsExecuted: outcome.runsExecuted,
     strategy: strategyReport,
-    finding: {
-      runIndex: outcome.finding.runIndex,
-      property,
-      original,
-      shrunk,
-      script: shrink.script,
-      shrinkAttempts: shrink.attempts,
-      shrunkToLocalMinimum: shrink.oneMinimal,
-      replayToken: replayTokenFor(request.spec, shrink.script, property),
-    },
+    finding: await shrinkFinding(request, outcome.finding.runIndex, outcome.finding.result),
+  };
+}
+
+/** Shrinks the run that was found to its first counted property. */
+async function shrinkFinding(request: ExploreRequest, runIndex: number, original: RunResult): Promise<Finding> {
+  const property = countedViolations(original, request.properties)[0]!;
+  const { shrink, shrunk } = await shrinkToProperty(request.spec, original.choices, property, request.maxShrinkAttempts);
+  return {
+    runIndex,
+    property,
+    original,
+    shrunk,
+    script: shrink.script,
+    shrinkAttempts: shrink.attempts,
+    shrunkToLocalMinimum: shrink.oneMinimal,
+    replayToken: replayTokenFor(request.spec, shrink.script, property),
   };
 }

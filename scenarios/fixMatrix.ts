@@ -1,16 +1,20 @@
+import { runRange, type Shard } from '../sim/explore/runRange.ts';
+import { scanRange } from '../sim/explore/scanRange.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { allConfigs } from '../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
 import type { RuntimeConfig } from '../runtime/config.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
-import { shrinkToProperty } from './explore.ts';
-import { replayTokenFor } from './replayTokens.ts';
+import { assertSplittable, batchSizeFor } from './explore.ts';
+import type { RunSpec } from './index.ts';
+import { shrinkMatrixFinding, type ShrunkFinding } from './parallel/tasks.ts';
+import { openTaskRunner, type TaskRunner } from './parallel/taskRunner.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
 
 /** One violation kind found in one cell of the matrix. */
 export interface MatrixFinding {
   readonly property: PropertyName;
-  /** Runs until the first run that showed it (1-based). */
+  /** Runs until the first run that showed it (1-based): its run index + 1. */
   readonly runsToFirst: number;
   /** Scheduler steps of the shrunk story, and how many injected faults it keeps. */
   readonly shrunkSteps: number;
@@ -21,9 +25,25 @@ export interface MatrixFinding {
 /** One combination of the switches and what exploring it found. */
 export interface MatrixCell {
   readonly config: RuntimeConfig;
-  /** Runs executed: the budget, or fewer once every kind was found. */
+  /**
+   * Runs a sequential scan executes: the budget (of the shard's indexes, with a shard), or fewer once every kind was
+   * found. The same with any number of workers.
+   */
   readonly runs: number;
   readonly findings: readonly MatrixFinding[];
+}
+
+/** Where a matrix stands, for progress displays. */
+export interface MatrixProgress {
+  /** The cell being scanned (0-based) and how many there are. */
+  readonly cellIndex: number;
+  readonly cellCount: number;
+  readonly config: RuntimeConfig;
+  /** Runs executed so far over all cells, and at most over all cells. */
+  readonly runsDone: number;
+  readonly budget: number;
+  /** Violation kinds found so far over all cells. */
+  readonly findings: number;
 }
 
 export interface MatrixRequest {
@@ -34,23 +54,55 @@ export interface MatrixRequest {
   /** How each cell's runs are drawn (random unless given); every cell gets a fresh strategy with the same seed. */
   readonly strategy?: Omit<StrategyOptions, 'seed'>;
   readonly maxShrinkAttempts: number;
-  /** Called with each finding's shrunk run and token, e.g. to write it as a trace file. */
+  /**
+   * Called with each finding's shrunk run and token, e.g. to write it as a trace file; in cell order, and in property
+   * order within a cell, with or without workers.
+   */
   readonly onFinding?: (shrunk: RunResult, replay: string, property: PropertyName) => void;
   readonly configs?: readonly RuntimeConfig[];
-  /** Called after each cell, e.g. for progress. */
+  /** Called after each cell, e.g. for progress (with workers, cells end after their shrinking, all at the end). */
   readonly onCell?: (cell: MatrixCell, index: number, total: number) => void;
+  /** Only this shard's run indexes of every cell (run r belongs to shard (r mod count) + 1). */
+  readonly shard?: Shard;
+  /** Worker threads (1, the default: this thread). The cells are the same for any number. */
+  readonly workers?: number;
+  /** A runner to use instead of opening one for `workers` (left open). */
+  readonly runner?: TaskRunner;
+  /** Called as runs end. */
+  readonly onProgress?: (progress: MatrixProgress) => void;
 }
 
 /**
  * The fix matrix: every combination of the `wiring`, `offset` and `idempotency` switches explored with the same seeds.
  * Each cell runs `runsPerCell` seeded runs and keeps, per violation kind, the first run that showed it, shrunk to a
  * short story with its replay token. Every verdict comes from exploration: a kind is listed only when a run showed it.
+ *
+ * With a shard or workers each cell is scanned in batches (scanRange) and keeps per kind the lowest run index that
+ * showed it, which is the run a sequential scan finds first; shrinking is deterministic from that run, so the cells
+ * are the same as a sequential matrix's.
  */
 export async function fixMatrix(request: MatrixRequest): Promise<MatrixCell[]> {
+  const workers = request.runner?.workers ?? request.workers ?? 1;
+  if (request.shard === undefined && workers <= 1 && request.runner === undefined) return fixMatrixSequentially(request);
+  return fixMatrixScaledOut(request, workers);
+}
+
+const cellSpec = (request: MatrixRequest, config: RuntimeConfig): RunSpec => ({ scenario: request.scenario, config, faults: [...request.faults] });
+
+/** A shrunk finding as a cell keeps it; the shrunk run goes to `onFinding`. */
+function matrixFinding(request: MatrixRequest, found: ShrunkFinding): MatrixFinding {
+  const { shrunk, ...finding } = found;
+  if (shrunk) request.onFinding?.(shrunk, finding.replay, finding.property);
+  return finding;
+}
+
+async function fixMatrixSequentially(request: MatrixRequest): Promise<MatrixCell[]> {
   const configs = request.configs ?? allConfigs();
   const cells: MatrixCell[] = [];
+  let runsDone = 0;
+  let found = 0;
   for (const [index, config] of configs.entries()) {
-    const spec = { scenario: request.scenario, config, faults: [...request.faults] };
+    const spec = cellSpec(request, config);
     const firstRun = new Map<PropertyName, { runIndex: number; choices: readonly number[] }>();
     const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
     let runs = 0;
@@ -61,27 +113,75 @@ export async function fixMatrix(request: MatrixRequest): Promise<MatrixCell[]> {
       const result = await runScenario(spec, source);
       strategy.runFinished?.(runIndex, source);
       for (const violation of result.violations) {
-        if (!firstRun.has(violation.property)) firstRun.set(violation.property, { runIndex, choices: result.choices });
+        if (!firstRun.has(violation.property)) {
+          firstRun.set(violation.property, { runIndex, choices: result.choices });
+          found += 1;
+        }
       }
+      runsDone += 1;
+      request.onProgress?.({ cellIndex: index, cellCount: configs.length, config, runsDone, budget: configs.length * request.runsPerCell, findings: found });
     }
     const findings: MatrixFinding[] = [];
     for (const property of PROPERTY_NAMES) {
       const first = firstRun.get(property);
       if (!first) continue;
-      const { shrink, shrunk } = await shrinkToProperty(spec, first.choices, property, request.maxShrinkAttempts);
-      const replay = replayTokenFor(spec, shrink.script, property);
-      findings.push({
-        property,
-        runsToFirst: first.runIndex + 1,
-        shrunkSteps: shrunk.steps,
-        shrunkFaults: shrunk.events.filter((event) => event.kind === 'fault').length,
-        replay,
-      });
-      request.onFinding?.(shrunk, replay, property);
+      const shrunk = await shrinkMatrixFinding(spec, first.choices, first.runIndex, property, request.maxShrinkAttempts, request.onFinding !== undefined);
+      findings.push(matrixFinding(request, shrunk));
     }
     const cell: MatrixCell = { config, runs, findings };
     cells.push(cell);
     request.onCell?.(cell, index, configs.length);
   }
   return cells;
+}
+
+async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Promise<MatrixCell[]> {
+  const configs = request.configs ?? allConfigs();
+  const strategyOptions = { ...(request.strategy ?? { name: 'random' as const }), seed: request.seed };
+  assertSplittable(createStrategy(strategyOptions), request.shard ? 'sharding' : 'running on several workers');
+  const range = runRange(request.runsPerCell, request.shard);
+  const runner = request.runner ?? openTaskRunner(workers);
+  const properties = [...PROPERTY_NAMES];
+  let runsDone = 0;
+  let found = 0;
+  try {
+    // Each cell's shrinking is queued behind its scan and overlaps the next cell's scan; cells are put together in
+    // order at the end.
+    const pending: Array<{ config: RuntimeConfig; runs: number; shrinks: Array<Promise<ShrunkFinding>> }> = [];
+    for (const [index, config] of configs.entries()) {
+      const spec = cellSpec(request, config);
+      const scan = await scanRange({
+        range,
+        keys: properties,
+        batchSize: batchSizeFor(range.count, runner.concurrency),
+        concurrency: runner.concurrency,
+        runBatch: (batch) => runner.run({ kind: 'scan', spec, strategy: strategyOptions, batch, properties, keys: 'each' }),
+        onBatch: (outcome) => {
+          runsDone += outcome.runsDone;
+          request.onProgress?.({ cellIndex: index, cellCount: configs.length, config, runsDone, budget: configs.length * range.count, findings: found });
+        },
+      });
+      found += scan.firsts.size;
+      const shrinks = PROPERTY_NAMES.flatMap((property) => {
+        const runIndex = scan.firsts.get(property);
+        if (runIndex === undefined) return [];
+        return [
+          runner.run({ kind: 'shrink', spec, strategy: strategyOptions, runIndex, property, maxShrinkAttempts: request.maxShrinkAttempts, withShrunkRun: request.onFinding !== undefined }),
+        ];
+      });
+      // A failed shrink is reported when the cells are put together; until then it must not count as unhandled.
+      shrinks.forEach((shrink) => shrink.catch(() => undefined));
+      pending.push({ config, runs: scan.runsNeeded, shrinks });
+    }
+    const cells: MatrixCell[] = [];
+    for (const [index, { config, runs, shrinks }] of pending.entries()) {
+      const findings = (await Promise.all(shrinks)).map((shrunk) => matrixFinding(request, shrunk));
+      const cell: MatrixCell = { config, runs, findings };
+      cells.push(cell);
+      request.onCell?.(cell, index, configs.length);
+    }
+    return cells;
+  } finally {
+    if (request.runner === undefined) await runner.close();
+  }
 }

@@ -2,7 +2,21 @@ import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
-import { parseCommandArgs, parseProperties, parseRuns, parseSeed, parseStrategyOptions, SPEC_OPTIONS, specFromOptions, STRATEGY_OPTIONS } from '../options.ts';
+import { openProgress } from '../format/progress.ts';
+import {
+  checkScaleOut,
+  parseCommandArgs,
+  parseProperties,
+  parseRuns,
+  parseSeed,
+  parseShard,
+  parseStrategyOptions,
+  parseWorkers,
+  SCALE_OUT_OPTIONS,
+  SPEC_OPTIONS,
+  specFromOptions,
+  STRATEGY_OPTIONS,
+} from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 
 export const EXPLORE_HELP = `Usage: npm run sim -- explore [options]
@@ -35,6 +49,12 @@ Options:
   --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
                        DIR/<property>.original.trace.json (as found); \`replay FILE\` re-runs either
   --json               print one JSON object instead of the report
+  --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
+                       shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
+                       shards into what one unsharded run prints (not with --strategy exhaustive)
+  --workers K          spread the runs over K worker threads (default 1: this thread); the report is the same
+                       for any K (not with --strategy exhaustive)
+  --no-progress        no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
   -h, --help           show this help
 
 Exit status: 0 nothing found, 1 a violation was found, 2 bad input.`;
@@ -52,6 +72,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
       property: { type: 'string', multiple: true },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      ...SCALE_OUT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
     false,
@@ -60,14 +81,26 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     out(EXPLORE_HELP);
     return EXIT.clean;
   }
+  const spec = specFromOptions(values);
+  const maxRuns = parseRuns(values['runs']);
+  const seed = parseSeed(values['seed']);
+  const strategy = parseStrategyOptions(values);
+  const properties = parseProperties(values['property']);
+  const shard = parseShard(values['shard']);
+  const workers = parseWorkers(values['workers']);
+  checkScaleOut(strategy, shard, workers);
+  const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const report: ExploreReport = await explore({
-    spec: specFromOptions(values),
-    maxRuns: parseRuns(values['runs']),
-    seed: parseSeed(values['seed']),
-    strategy: parseStrategyOptions(values),
-    properties: parseProperties(values['property']),
+    spec,
+    maxRuns,
+    seed,
+    strategy,
+    properties,
     maxShrinkAttempts: DEFAULT_MAX_SHRINK_ATTEMPTS,
-  });
+    ...(shard ? { shard } : {}),
+    workers,
+    onProgress: (snapshot) => progress.update(snapshot),
+  }).finally(() => progress.finish());
   const written = typeof values['out'] === 'string' ? writeFindingFiles(values['out'], report) : [];
   if (values['json']) out(JSON.stringify({ ...exploreReportJson(report), ...(written.length > 0 ? { traceFiles: written } : {}) }, null, 2));
   else {

@@ -5,7 +5,8 @@ import type { RunResult } from '../../scenarios/runScenario.ts';
 import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError } from '../../scenarios/index.ts';
 import { fixMatrix, type MatrixCell } from '../../scenarios/fixMatrix.ts';
-import { parseCommandArgs, parseFaultsOption, parseRuns, parseSeed, parseStrategyOptions, STRATEGY_OPTIONS } from '../options.ts';
+import { openProgress } from '../format/progress.ts';
+import { checkScaleOut, parseCommandArgs, parseFaultsOption, parseRuns, parseSeed, parseShard, parseStrategyOptions, parseWorkers, SCALE_OUT_OPTIONS, STRATEGY_OPTIONS } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 
 const DEFAULT_RUNS_PER_CELL = 200;
@@ -25,8 +26,13 @@ Options:
   --faults LIST   fault kinds, as for explore (default: the scenario's default set)
   --strategy NAME random (default), pct [--depth D], swarm, or exhaustive [--max-deviations K], as for explore
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)
-  --doc FILE      also write the table as Markdown (default file: ${DEFAULT_DOC}; "-" to skip)
+  --doc FILE      also write the table as Markdown (default file: ${DEFAULT_DOC}; "-" to skip; with --shard
+                  only when given)
   --json          print one JSON object
+  --shard i/n     run only the run indexes r of each cell with r mod n = i - 1 (1 <= i <= n); merge the --json
+                  outputs of all n shards with \`npm run sim -- merge FILE...\` (not with --strategy exhaustive)
+  --workers K     spread the runs over K worker threads (default 1: this thread); the result is the same for any K
+  --no-progress   no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
   -h, --help      show this help`;
 
 const cellText = (cell: MatrixCell, property: string): string => {
@@ -64,6 +70,23 @@ export function matrixMarkdown(cells: readonly MatrixCell[], how: { runs: number
   return lines.join('\n');
 }
 
+/** The table `matrix` prints. */
+export function matrixTableLines(cells: readonly MatrixCell[]): string[] {
+  return [
+    `${'wiring'.padEnd(8)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${PROPERTY_NAMES.map((property) => property.padEnd(30)).join('')}`,
+    ...cells.map(
+      (cell) =>
+        `${cell.config.wiring.padEnd(8)} ${cell.config.offset.padEnd(12)} ${cell.config.idempotency.padEnd(15)} ${PROPERTY_NAMES.map((property) => cellText(cell, property).padEnd(30)).join('')}`,
+    ),
+  ];
+}
+
+/** Writes the Markdown page of a matrix to `path`. */
+export function writeMatrixDoc(path: string, cells: readonly MatrixCell[], how: Parameters<typeof matrixMarkdown>[1]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, matrixMarkdown(cells, how));
+}
+
 /** `matrix`. */
 export async function matrixCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommandArgs(
@@ -78,6 +101,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
       doc: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      ...SCALE_OUT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
     false,
@@ -97,7 +121,11 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const runs = values['runs'] === undefined ? DEFAULT_RUNS_PER_CELL : parseRuns(values['runs']);
   const seed = parseSeed(values['seed']);
   const strategy = parseStrategyOptions(values);
+  const shard = parseShard(values['shard']);
+  const workers = parseWorkers(values['workers']);
+  checkScaleOut(strategy, shard, workers);
   const traceDir = typeof values['out'] === 'string' ? values['out'] : undefined;
+  const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const cells = await fixMatrix({
     scenario,
     faults,
@@ -105,6 +133,10 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     seed,
     strategy,
     maxShrinkAttempts: SHRINK_ATTEMPTS,
+    ...(shard ? { shard } : {}),
+    workers,
+    onProgress: ({ cellIndex, cellCount, config, runsDone, budget, findings }) =>
+      progress.update({ label: `cell ${cellIndex + 1}/${cellCount} ${config.wiring}/${config.offset}/${config.idempotency}`, runsDone, budget, findings }),
     ...(traceDir === undefined
       ? {}
       : {
@@ -113,19 +145,15 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
             writeTraceFile(traceDir, `${wiring}-${offset}-${idempotency}.${property}`, traceFileFor(shrunk, replay, property));
           },
         }),
-  });
-  const doc = typeof values['doc'] === 'string' ? values['doc'] : DEFAULT_DOC;
-  if (doc !== '-') {
-    mkdirSync(dirname(doc), { recursive: true });
-    writeFileSync(doc, matrixMarkdown(cells, { runs, seed, faults, scenario, strategy: strategy.name }));
-  }
+  }).finally(() => progress.finish());
+  // A shard's table is partial: it goes to the doc only when asked for by name.
+  const doc = typeof values['doc'] === 'string' ? values['doc'] : shard ? '-' : DEFAULT_DOC;
+  if (doc !== '-') writeMatrixDoc(doc, cells, { runs, seed, faults, scenario, strategy: strategy.name });
   if (values['json']) {
-    out(JSON.stringify({ scenario, faults, strategy: strategy.name, runsPerCell: runs, seed, cells }, null, 2));
+    out(JSON.stringify({ scenario, faults, strategy: strategy.name, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
   } else {
-    out(`${'wiring'.padEnd(8)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${PROPERTY_NAMES.map((property) => property.padEnd(30)).join('')}`);
-    for (const cell of cells) {
-      out(`${cell.config.wiring.padEnd(8)} ${cell.config.offset.padEnd(12)} ${cell.config.idempotency.padEnd(15)} ${PROPERTY_NAMES.map((property) => cellText(cell, property).padEnd(30)).join('')}`);
-    }
+    if (shard) out(`shard ${shard.index}/${shard.count}: run indexes r with r mod ${shard.count} = ${shard.index - 1} of each cell (merge the --json outputs of all shards)`);
+    matrixTableLines(cells).forEach((line) => out(line));
     if (doc !== '-') out(`\nwrote ${doc}`);
     if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (npm run sim -- replay FILE)`);
   }

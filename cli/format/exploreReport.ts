@@ -4,6 +4,7 @@ import type { RunResult } from '../../scenarios/runScenario.ts';
 import { PROPERTY_NAMES, type Violation } from '../../properties/index.ts';
 import { faultsInRun, formatStory, isStoryEvent } from './story.ts';
 import { formatVirtualTime } from './time.ts';
+import { runRange } from '../../sim/explore/runRange.ts';
 
 /** The command that replays a token, as a user types it. */
 export const replayCommand = (token: string): string => `npm run sim -- replay ${token}`;
@@ -42,6 +43,8 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
         }))
       : [],
     finding: finding ? findingJson(finding) : null,
+    // Last, so that a merge that drops it leaves the object one unsharded run prints (cli/merge/mergeShards.ts).
+    ...(request.shard ? { shard: { index: request.shard.index, count: request.shard.count } } : {}),
   };
 }
 
@@ -67,6 +70,7 @@ export function exploreReportText(report: ExploreReport): string[] {
   const lines = [
     `${request.spec.scenario} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
     `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === PROPERTY_NAMES.length ? 'all properties' : request.properties.join(', ')}`,
+    ...(request.shard ? [shardLine(report)] : []),
     '',
   ];
   if (!finding) {
@@ -77,7 +81,7 @@ export function exploreReportText(report: ExploreReport): string[] {
   const before = storySize(finding.original);
   const after = storySize(finding.shrunk);
   lines.push(
-    `Found ${finding.property} in run #${finding.runIndex} (run ${report.runsExecuted} of at most ${request.maxRuns}).`,
+    `Found ${finding.property} in run #${finding.runIndex} (run ${report.runsExecuted} of at most ${runRange(request.maxRuns, request.shard).count}${request.shard ? ' of this shard' : ''}).`,
     `  that run violated: ${violatedNames(finding.original).join(', ')}`,
     '',
     `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
@@ -100,6 +104,13 @@ export function exploreReportText(report: ExploreReport): string[] {
     `trace hash ${finding.shrunk.traceHash}`,
   );
   return lines;
+}
+
+/** What a shard of an explore covers. */
+function shardLine(report: ExploreReport): string {
+  const { maxRuns, shard } = report.request;
+  const { index, count } = shard!;
+  return `shard ${index}/${count}: the ${runRange(maxRuns, shard).count} run indexes below ${maxRuns} with r mod ${count} = ${index - 1}; merge the --json outputs of all ${count} shards (npm run sim -- merge) for the unsharded result`;
 }
 
 /** Total injected faults in a `kind ×count` list. */

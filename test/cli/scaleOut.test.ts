@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function sim(...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wake-sim-shards-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `content` to a file in the test's directory and returns its path. */
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('command line: --shard, --workers and merge refuse bad input with one line and exit 2', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['shard 0/3', ['explore', '--shard', '0/3'], /--shard must be i\/n with 1 <= i <= n <= 10000 \(e\.g\. 2\/3\), not "0\/3"/],
+    ['shard 4/3', ['explore', '--shard', '4/3'], /not "4\/3"/],
+    ['shard x', ['explore', '--shard', 'x'], /not "x"/],
+    ['shard 1/0', ['matrix', '--shard', '1/0'], /not "1\/0"/],
+    ['shard with an exhaustive strategy', ['explore', '--scenario', 'minimal-digest', '--strategy', 'exhaustive', '--shard', '1/2'], /--shard needs a strategy whose runs are independent; --strategy exhaustive plans each run/],
+    ['matrix shard with an exhaustive strategy', ['matrix', '--strategy', 'exhaustive', '--shard', '2/2'], /--shard needs a strategy whose runs are independent/],
+    ['workers with an exhaustive strategy', ['explore', '--strategy', 'exhaustive', '--workers', '2'], /--workers needs a strategy whose runs are independent/],
+    ['workers 0', ['explore', '--workers', '0'], /--workers must be a whole number from 1 to 64, not "0"/],
+    ['workers many', ['matrix', '--workers', 'many'], /--workers must be a whole number/],
+    ['merge without files', ['merge'], /merge: expected the --json output file of every shard/],
+    ['merge of a missing file', ['merge', 'no/such/shard.json'], /merge: cannot read no\/such\/shard\.json: no such file/],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const result = await sim(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('merge refuses files that are not a complete set of shards of one search', async () => {
+    const shard = (index: number, count: number, seed = 1): string =>
+      JSON.stringify({ scenario: 'daily-digest', config: {}, faults: [], seed, strategy: { name: 'random' }, runsRequested: 10, runsExecuted: 4, properties: [], violations: [], finding: null, shard: { index, count } });
+    const refusals: Array<[string[], RegExp]> = [
+      [[file('a.json', shard(1, 3)), file('b.json', shard(3, 3))], /merge: missing shard 2\/3/],
+      [[file('c.json', shard(1, 2)), file('d.json', shard(1, 2))], /merge: shard 1\/2 given twice/],
+      [[file('e.json', shard(1, 2)), file('f.json', shard(2, 3))], /is shard 2\/3, .* shard 1\/2/],
+      [[file('g.json', shard(1, 2)), file('h.json', shard(2, 2, 7))], /are shards of different searches \(their "seed" differ\)/],
+      [[file('i.json', 'not json')], /is not JSON/],
+      [[file('j.json', '{"cells": []}')], /has no shard/],
+      [[file('k.json', '[1, 2]')], /is not the --json output of explore or matrix/],
+    ];
+    const results = await Promise.all(refusals.map(([files]) => sim('merge', ...files)));
+    results.forEach((result, index) => {
+      const message = refusals[index]![1];
+      expect(result.code, message.source).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  });
+});
+
+describe('command line: sharded and threaded explore give the unsharded JSON', () => {
+  // Seed 5: run #2 is the first to post twice, and it belongs to shard 3/3; three runs keep each process short (every
+  // process that finds something shrinks it, with explore's full shrink budget).
+  const search = ['explore', '--runs', '3', '--seed', '5', '--property', 'duplicate-action', '--json'];
+
+  it('explore --shard 1/3, 2/3, 3/3 and merge --json print byte for byte what one unsharded explore prints', { timeout: 120_000 }, async () => {
+    const [unsharded, ...shards] = await Promise.all([sim(...search), ...[1, 2, 3].map((index) => sim(...search, '--shard', `${index}/3`))]);
+    expect(unsharded!.code).toBe(1);
+    expect(shards.map((shard) => shard.code)).toEqual([0, 0, 1]);
+    const files = shards.map((shard, index) => {
+      expect(JSON.parse(shard.stdout)).toMatchObject({ shard: { index: index + 1, count: 3 }, runsExecuted: 1 });
+      return file(`explore-${index + 1}.json`, shard.stdout);
+    });
+    const merged = await sim('merge', ...files.reverse(), '--json');
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toBe(unsharded!.stdout);
+    const summary = await sim('merge', ...files);
+    expect(summary.stdout).toMatch(/Found duplicate-action in run #2 \(the lowest over all shards; run 3 unsharded\)/);
+    expect(summary.stdout).toContain(`npm run sim -- replay ${(JSON.parse(unsharded!.stdout) as { finding: { replay: string } }).finding.replay}`);
+  });
+
+  it('explore --workers 2 prints what --workers 1 prints (npm run sim, under tsx)', { timeout: 120_000 }, async () => {
+    const [one, two] = await Promise.all([sim(...search, '--workers', '1'), sim(...search, '--workers', '2')]);
+    expect(two.code).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe('');
+  });
+});
