@@ -25,12 +25,14 @@ Runs seeded simulations of a scenario until one violates a property or the run b
 failing run to a short story, prints it with the command that replays it exactly.
 
 Options:
-  --scenario NAME      scenario to run: daily-digest (default) or minimal-digest (one digest, one redeploy, at
-                       most one preload failure; its default faults are redeploy,preload-not-found,preload-foreign-item)
+  --scenario NAME      scenario to run: daily-digest (default) or minimal-digest (one digest, one message, one
+                       redeploy, at most one preload failure; its default faults are
+                       redeploy,preload-not-found,preload-foreign-item)
   --config PRESET      switch preset (default: v0.4 = wiring=swallow offset=minus-one idempotency=raw-collection)
-  --wiring W           swallow | reject | retry | empty
+  --wiring W           swallow | reject | retry | empty | retry-same-db
   --offset O           minus-one | durable | durable-raw | tail | server-seek
   --idempotency I      raw-collection | public-read | wired-gate
+  --streams T          fast (default) | real: real @durable-streams/state StreamDBs over HTTP to the simulated service
   --faults LIST        comma list of: redeploy, crash, server-restart, preload-not-found, preload-foreign-item,
                        delivery-reorder, heartbeat-failure; or default | all | none
                        (default: redeploy,preload-not-found,preload-foreign-item,delivery-reorder)
@@ -44,7 +46,7 @@ Options:
                                      answers per run (default 3); reports the schedules covered and whether the
                                      bound cut the search (meant for --scenario minimal-digest)
   --property P         count only these properties as findings; repeatable or comma-separated:
-                       duplicate-action, missed-action, unwired-resolve, wake-replay, hang,
+                       duplicate-action, missed-action, unwired-resolve, wake-replay, hang, hermetic,
                        model-conformance (default: all)
   --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
                        DIR/<property>.original.trace.json (as found); \`replay FILE\` re-runs either

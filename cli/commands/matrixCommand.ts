@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { allConfigs } from '../../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
+import { ConfigError, resolveConfig, type RuntimeConfig } from '../../runtime/config.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError } from '../../scenarios/index.ts';
@@ -21,6 +23,7 @@ shrunk story (steps, injected faults) with its replay token. Every verdict comes
 
 Options:
   --scenario NAME daily-digest (default) or minimal-digest
+  --streams T     fast (default) or real: every cell in the library tier
   --runs N        runs per cell (default: ${DEFAULT_RUNS_PER_CELL}; a cell stops early once every kind was found)
   --seed S        base seed, the same for every cell (default: 1)
   --faults LIST   fault kinds, as for explore (default: the scenario's default set)
@@ -43,10 +46,15 @@ const cellText = (cell: MatrixCell, property: string): string => {
 };
 
 /** The Markdown page of a matrix. */
-export function matrixMarkdown(cells: readonly MatrixCell[], how: { runs: number; seed: number; faults: readonly string[]; scenario: string; strategy: string }): string {
+export function matrixMarkdown(
+  cells: readonly MatrixCell[],
+  how: { runs: number; seed: number; faults: readonly string[]; scenario: string; strategy: string },
+): string {
   const { runs, seed, faults, scenario, strategy } = how;
+  const libraryTier = cells.some((cell) => cell.config.streams === 'real');
   const flags = [
     ...(scenario === DEFAULT_SCENARIO ? [] : [`--scenario ${scenario}`]),
+    ...(libraryTier ? ['--streams real'] : []),
     ...(strategy === 'random' ? [] : [`--strategy ${strategy}`]),
     `--runs ${runs}`,
     `--seed ${seed}`,
@@ -95,6 +103,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     {
       ...STRATEGY_OPTIONS,
       scenario: { type: 'string' },
+      streams: { type: 'string' },
       runs: { type: 'string' },
       seed: { type: 'string' },
       faults: { type: 'string' },
@@ -121,6 +130,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const runs = values['runs'] === undefined ? DEFAULT_RUNS_PER_CELL : parseRuns(values['runs']);
   const seed = parseSeed(values['seed']);
   const strategy = parseStrategyOptions(values);
+  const configs = allConfigsOfTier(values['streams']);
   const shard = parseShard(values['shard']);
   const workers = parseWorkers(values['workers']);
   checkScaleOut(strategy, shard, workers);
@@ -128,6 +138,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const cells = await fixMatrix({
     scenario,
+    configs,
     faults,
     runsPerCell: runs,
     seed,
@@ -158,4 +169,17 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (npm run sim -- replay FILE)`);
   }
   return EXIT.clean;
+}
+
+/** Every switch combination, in the tier `--streams` names (fast unless given). */
+function allConfigsOfTier(streams: unknown): RuntimeConfig[] {
+  if (streams === undefined) return allConfigs();
+  let tier: RuntimeConfig['streams'];
+  try {
+    tier = resolveConfig('v0.4', { streams: String(streams) }).streams;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  return allConfigs().map((config) => (tier === 'real' ? { ...config, streams: tier } : config));
 }
