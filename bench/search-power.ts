@@ -8,7 +8,8 @@
  * - runs per second of each over `--rate-runs` runs that look for nothing (after a warm-up), the microseconds per
  *   scheduler step, and the ratios to the fast-check baseline. fast-check's arbitraries favour small values, which
  *   here means fewer faults and shorter runs; a second baseline row draws its answers without that bias (like ours),
- *   so that runs per second compare the machinery on stories of the same kind.
+ *   so that runs per second compare the machinery on stories of the same kind;
+ * - the median wall time to the first duplicate (median runs / runs per second), the figure a user waits for.
  *
  * Usage: npm run bench:search [-- --seeds 50 --max-runs 2000 --rate-runs 500]
  */
@@ -127,15 +128,19 @@ console.log(`daily-digest, v0.4, default faults: runs to the first duplicate dig
 console.log(`runs/s over ${rateRuns} runs after ${WARMUP_RUNS} warm-up runs (node ${process.version})`);
 console.log(
   `${'strategy'.padEnd(40)} ${'found'.padStart(7)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'p90 vs fc'.padStart(10)} ` +
-    `${'runs/s'.padStart(8)} ${'vs fc'.padStart(7)} ${'µs/step'.padStart(8)} ${'vs fc'.padStart(7)}`,
+    `${'runs/s'.padStart(8)} ${'vs fc'.padStart(7)} ${'µs/step'.padStart(8)} ${'vs fc'.padStart(7)} ${'ms to first'.padStart(12)} ${'vs fc'.padStart(7)}`,
 );
+/** Median wall time to the first duplicate: median runs over runs per second. */
+const msToFirst = (row: Row): number | undefined =>
+  row.rate && row.median !== undefined && Number.isFinite(row.median) ? (row.median * 1000) / row.rate.runsPerSecond : undefined;
 for (const row of rows) {
   const { rate } = row;
   console.log(
     `${row.name.padEnd(40)} ${`${row.found}/${row.tried}`.padStart(7)} ${show(row.median).padStart(7)} ${show(row.p90).padStart(7)} ` +
       `${ratio(row.p90, baseline.p90).padStart(10)} ${(rate ? rate.runsPerSecond.toFixed(0) : '-').padStart(8)} ` +
       `${ratio(rate?.runsPerSecond, baseline.rate?.runsPerSecond).padStart(7)} ${(rate ? rate.microsecondsPerStep.toFixed(1) : '-').padStart(8)} ` +
-      `${ratio(rate?.microsecondsPerStep, baseline.rate?.microsecondsPerStep).padStart(7)}`,
+      `${ratio(rate?.microsecondsPerStep, baseline.rate?.microsecondsPerStep).padStart(7)} ` +
+      `${(msToFirst(row) === undefined ? '-' : msToFirst(row)!.toFixed(0)).padStart(12)} ${ratio(msToFirst(row), msToFirst(baseline)).padStart(7)}`,
   );
 }
 console.log(`exhaustive on minimal-digest (one digest, one message, one redeploy, at most one preload failure): duplicate at run ${show(minimalExhaustive ?? Infinity)}`);

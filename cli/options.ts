@@ -4,7 +4,7 @@ import { ConfigError, resolveConfig, type SwitchName } from '../runtime/config.t
 import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError, type RunSpec } from '../scenarios/index.ts';
 import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList, type FaultKind } from '../world/faults/FaultKind.ts';
 import { DEFAULT_EXHAUSTIVE_BOUNDS } from '../sim/strategies/ExhaustiveStrategy.ts';
-import { DEFAULT_PCT_DEPTH } from '../sim/strategies/PctStrategy.ts';
+import { DEFAULT_PCT_DEPTH, PCT_EXPECTED_DECISIONS } from '../sim/strategies/PctStrategy.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../sim/strategies/SearchStrategy.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { MAX_SHARD_COUNT, type Shard } from '../sim/explore/runRange.ts';
@@ -126,7 +126,8 @@ export function parseStrategyOptions(values: Record<string, unknown>): Omit<Stra
   if (values['max-deviations'] !== undefined && strategy !== 'exhaustive') {
     throw new UsageError('--max-deviations applies to --strategy exhaustive only');
   }
-  if (strategy === 'pct') return { name: strategy, pctDepth: parseBound('--depth', values['depth'], DEFAULT_PCT_DEPTH, 1) };
+  // PCT places d - 1 change points among the decisions it expects a run to make: a deeper bug cannot be targeted.
+  if (strategy === 'pct') return { name: strategy, pctDepth: parseBound('--depth', values['depth'], DEFAULT_PCT_DEPTH, 1, PCT_EXPECTED_DECISIONS + 1) };
   if (strategy === 'exhaustive') {
     const maxDeviations = parseBound('--max-deviations', values['max-deviations'], DEFAULT_EXHAUSTIVE_BOUNDS.maxDeviations, 0);
     return { name: strategy, exhaustiveBounds: { ...DEFAULT_EXHAUSTIVE_BOUNDS, maxDeviations } };
@@ -134,11 +135,11 @@ export function parseStrategyOptions(values: Record<string, unknown>): Omit<Stra
   return { name: strategy };
 }
 
-function parseBound(flag: string, text: unknown, fallback: number, min: number): number {
+function parseBound(flag: string, text: unknown, fallback: number, min: number, max = MAX_STRATEGY_BOUND): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (typeof text !== 'string' || !/^\d+$/.test(text) || value < min || value > MAX_STRATEGY_BOUND) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${MAX_STRATEGY_BOUND}, not "${String(text)}"`);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${String(text)}"`);
   }
   return value;
 }

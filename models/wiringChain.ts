@@ -58,8 +58,6 @@ export const wiringChainMachine = setup({
     rejects: mode('reject'),
     retries: mode('retry'),
     retriesSameDb: mode('retry-same-db'),
-    /** Modes in which observe waits for the wiring and a stop can abandon it. */
-    waitsForWiring: mode('retry', 'retry-same-db'),
     treatsAsEmpty: mode('empty'),
     emptyWiring: ({ context, event }) =>
       context.wiring === 'empty' && event.type === 'HANDLE_WIRED' && event.empty && event.restored === context.restored,

@@ -1,5 +1,6 @@
 import { choosePercent } from '../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
+import type { TraceValue } from '../sim/trace/Trace.ts';
 import type { AgentsClient, FetchFunction, HttpPort, RuntimeEnvironment, StreamsClient } from '../runtime/ports.ts';
 // Reads of shared-state streams are where preload faults strike.
 import { SHARED_STREAM_PREFIX } from '../runtime/wake/HandlerContext.ts';
@@ -134,7 +135,7 @@ export class World {
     const response = await this.http.handle(request);
     if (fault !== 'preload-foreign-item' || !response.ok) return response;
     const items = (await response.json()) as unknown[];
-    const foreign = { type: 'wake', subscription_id: 'sub:registering', stream: url.pathname, generation: 1, ts: this.sim.scheduler.nowMs };
+    const foreign = this.foreignItem(url.pathname);
     const headers = new Headers(response.headers);
     headers.delete('content-length');
     headers.delete('etag');
@@ -162,8 +163,7 @@ export class World {
     if (fault === 'preload-not-found') throw streamNotFound();
     const result = this.streams.read(path, offset);
     if (fault === 'preload-foreign-item') {
-      const foreign = { type: 'wake', subscription_id: 'sub:registering', stream: path, generation: 1, ts: this.sim.scheduler.nowMs };
-      return { ...result, items: [{ offset: result.items[0]?.offset ?? result.nextOffset, value: foreign }, ...result.items] };
+      return { ...result, items: [{ offset: result.items[0]?.offset ?? result.nextOffset, value: this.foreignItem(path) }, ...result.items] };
     }
     return result;
   }
@@ -188,6 +188,11 @@ export class World {
       }
     }
     return undefined;
+  }
+
+  /** The non-state item of a `preload-foreign-item` fault: a wake event of a subscription being registered. */
+  private foreignItem(path: string): { readonly [key: string]: TraceValue } {
+    return { type: 'wake', subscription_id: 'sub:registering', stream: path, generation: 1, ts: this.sim.scheduler.nowMs };
   }
 
   private agentsClientFor(process: SimProcess): AgentsClient {

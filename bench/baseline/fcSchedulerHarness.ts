@@ -12,6 +12,7 @@ import { runScenario, type RunLoopFn, type RunResult } from '../../scenarios/run
  */
 class FastCheckOrderedChoiceSource implements ChoiceSource {
   private readonly others: RecordedChoiceSource;
+  private readonly values: number[] = [];
   /** The task index fast-check picked for the step about to run. */
   nextTaskIndex = 0;
 
@@ -19,13 +20,16 @@ class FastCheckOrderedChoiceSource implements ChoiceSource {
     this.others = new RecordedChoiceSource(answers);
   }
 
+  /** Every answer in call order, task picks included, so a run's recorded list replays it like any other. */
   get recorded(): readonly number[] {
-    return this.others.recorded;
+    return this.values;
   }
 
   choose(optionCount: number, label: string, hint?: ChoiceHint): number {
-    if (hint?.kind === 'task') return this.nextTaskIndex;
-    return this.others.choose(optionCount, label);
+    if (optionCount <= 1) return 0;
+    const value = hint?.kind === 'task' ? this.nextTaskIndex : this.others.choose(optionCount, label);
+    this.values.push(value);
+    return value;
   }
 }
 

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { allConfigs } from '../../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
 import { ConfigError, resolveConfig, type RuntimeConfig } from '../../runtime/config.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
-import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
+import { ensureWritableDir, makeDirectories, traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError } from '../../scenarios/index.ts';
 import { fixMatrix, type MatrixCell } from '../../scenarios/fixMatrix.ts';
 import { openProgress } from '../format/progress.ts';
@@ -81,17 +81,17 @@ export function matrixMarkdown(
 /** The table `matrix` prints. */
 export function matrixTableLines(cells: readonly MatrixCell[]): string[] {
   return [
-    `${'wiring'.padEnd(8)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${PROPERTY_NAMES.map((property) => property.padEnd(30)).join('')}`,
+    `${'wiring'.padEnd(14)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${PROPERTY_NAMES.map((property) => property.padEnd(30)).join('')}`,
     ...cells.map(
       (cell) =>
-        `${cell.config.wiring.padEnd(8)} ${cell.config.offset.padEnd(12)} ${cell.config.idempotency.padEnd(15)} ${PROPERTY_NAMES.map((property) => cellText(cell, property).padEnd(30)).join('')}`,
+        `${cell.config.wiring.padEnd(14)} ${cell.config.offset.padEnd(12)} ${cell.config.idempotency.padEnd(15)} ${PROPERTY_NAMES.map((property) => cellText(cell, property).padEnd(30)).join('')}`,
     ),
   ];
 }
 
 /** Writes the Markdown page of a matrix to `path`. */
 export function writeMatrixDoc(path: string, cells: readonly MatrixCell[], how: Parameters<typeof matrixMarkdown>[1]): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectories(dirname(path));
   writeFileSync(path, matrixMarkdown(cells, how));
 }
 
@@ -135,6 +135,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const workers = parseWorkers(values['workers']);
   checkScaleOut(strategy, shard, workers);
   const traceDir = typeof values['out'] === 'string' ? values['out'] : undefined;
+  if (traceDir !== undefined) ensureWritableDir(traceDir);
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const cells = await fixMatrix({
     scenario,

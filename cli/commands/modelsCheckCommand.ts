@@ -94,9 +94,9 @@ export async function modelsCheckCommand(args: readonly string[], out: (line: st
     return `reachable (${verdict.path.length})${tail}`;
   };
   out(`faults: ${faults.join(', ') || 'none'}; reachable (path length); runtime: driven along the path, and the search run that showed it`);
-  out(`${'wiring'.padEnd(8)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => property.padEnd(38)).join('')}`);
+  out(`${'wiring'.padEnd(14)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => property.padEnd(38)).join('')}`);
   for (const { config, properties } of verdicts) {
-    out(`${config.wiring.padEnd(8)} ${config.offset.padEnd(12)} ${config.idempotency.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => cell(properties[property]).padEnd(38)).join('')}`);
+    out(`${config.wiring.padEnd(14)} ${config.offset.padEnd(12)} ${config.idempotency.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => cell(properties[property]).padEnd(38)).join('')}`);
   }
   const shown = new Set<string>();
   out('');

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
-import { looksLikeTraceFilePath, readTraceFile } from '../traceFiles.ts';
+import { ensureWritableDir, looksLikeTraceFilePath, readTraceFile } from '../traceFiles.ts';
 import { ReplayTokenError } from '../../sim/replay/replayToken.ts';
 import { htmlReport, htmlReportFileName } from '../format/htmlReport.ts';
 import { formatMermaidSequence } from '../format/mermaidSequence.ts';
@@ -50,6 +50,7 @@ export async function replayCommand(args: readonly string[], out: (line: string)
   const outDir = typeof values['out'] === 'string' ? values['out'] : undefined;
   if (format === 'html' && (outDir === undefined || outDir === '')) throw new UsageError('replay: --format html needs --out DIR (where to write the report)');
   if (format !== 'html' && outDir !== undefined) throw new UsageError('replay: --out only applies to --format html');
+  if (outDir !== undefined) ensureWritableDir(outDir);
   if (values['json'] && format !== 'text') throw new UsageError(`replay: --json and --format ${format} do not combine (pick one)`);
   if (positionals.length !== 1) throw new UsageError('replay: expected exactly one token or trace file (see --help)');
 
@@ -82,7 +83,6 @@ export async function replayCommand(args: readonly string[], out: (line: string)
     return exit;
   }
   if (format === 'html') {
-    mkdirSync(outDir!, { recursive: true });
     const path = join(outDir!, htmlReportFileName(view));
     writeFileSync(path, htmlReport(view));
     header(view).forEach((line) => out(line));

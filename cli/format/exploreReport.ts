@@ -15,8 +15,13 @@ export function firstViolationPerProperty(result: RunResult): Violation[] {
 }
 
 /** Story size of a run: scheduler steps, events a person reads, injected faults. */
-export function storySize(result: RunResult): { steps: number; storyEvents: number; faults: string[] } {
-  return { steps: result.steps, storyEvents: result.events.filter(isStoryEvent).length, faults: faultsInRun(result.events) };
+export function storySize(result: RunResult): { steps: number; storyEvents: number; faultCount: number; faults: string[] } {
+  return {
+    steps: result.steps,
+    storyEvents: result.events.filter(isStoryEvent).length,
+    faultCount: result.events.filter((event) => event.kind === 'fault').length,
+    faults: faultsInRun(result.events),
+  };
 }
 
 /** The `--json` object of `explore`. */
@@ -86,7 +91,7 @@ export function exploreReportText(report: ExploreReport): string[] {
     '',
     `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
       `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events, ` +
-      `${countFaults(before.faults)} -> ${countFaults(after.faults)} injected faults` +
+      `${before.faultCount} -> ${after.faultCount} injected faults` +
       (finding.shrunkToLocalMinimum ? ' (a local minimum: no single deviation can be removed).' : ' (shrink budget spent).'),
     `  faults before: ${before.faults.join(', ') || 'none'}`,
     `  faults after:  ${after.faults.join(', ') || 'none'}`,
@@ -113,11 +118,6 @@ function shardLine(report: ExploreReport): string {
   return `shard ${index}/${count}: the ${runRange(maxRuns, shard).count} run indexes below ${maxRuns} with r mod ${count} = ${index - 1}; merge the --json outputs of all ${count} shards (npm run sim -- merge) for the unsharded result`;
 }
 
-/** Total injected faults in a `kind ×count` list. */
-function countFaults(faults: readonly string[]): number {
-  return faults.reduce((sum, entry) => sum + Number(entry.split('×')[1] ?? 0), 0);
-}
-
 function strategyLine(report: ExploreReport): string {
   const { name, figures } = report.strategy;
   if (name === 'pct') return `strategy pct (depth ${String(figures['depth'])})`;
@@ -132,5 +132,5 @@ export function exhaustiveCoverageLine(report: ExploreReport): string {
   if (!exhausted) return `Exhaustive search stopped at the run budget after ${covered}; the space is not covered (raise --runs).`;
   return figures['boundCut']
     ? `Exhaustive search covered all ${covered} within the bound; the bound cut the search (schedules with more deviations were not run).`
-    : `Exhaustive search covered all ${covered}; the bound did not cut the search (this is every schedule of the scenario).`;
+    : `Exhaustive search covered all ${covered}; the bound did not cut the search (every schedule over the representative answers).`;
 }

@@ -12,6 +12,17 @@ const STACK_FRAMES_MAX = 30;
  */
 const FRAME_LOCATION = /(?:^at (?:async )?|\()((?:file:\/\/)?\/[^()]*):(\d+):\d+\)?$/;
 
+/**
+ * A path that reads the same on every machine, since it goes into the trace hash: relative to the project root;
+ * from `node_modules/` on for a package installed elsewhere (hoisted, linked); else only the file's name.
+ */
+function portablePath(path: string): string {
+  if (path.startsWith(PROJECT_ROOT)) return path.slice(PROJECT_ROOT.length);
+  const modules = path.lastIndexOf('/node_modules/');
+  if (modules >= 0) return path.slice(modules + 1);
+  return `…/${path.slice(path.lastIndexOf('/') + 1)}`;
+}
+
 /** Returned when no frame names a file (a native callback, say). */
 export const UNKNOWN_CALLER = 'unknown caller';
 
@@ -30,8 +41,7 @@ export function callerOf(): string {
     if (!match) continue;
     const path = match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
     if (path.startsWith(HERMETIC_DIR)) continue;
-    const relative = path.startsWith(PROJECT_ROOT) ? path.slice(PROJECT_ROOT.length) : path;
-    return `${relative}:${match[2]}`;
+    return `${portablePath(path)}:${match[2]}`;
   }
   return UNKNOWN_CALLER;
 }

@@ -14,11 +14,19 @@ export function captureConsole(record: (level: ConsoleLevel, text: string) => vo
   const target = console as unknown as Record<ConsoleLevel, (...args: unknown[]) => void>;
   const saved = CAPTURED_LEVELS.map((level) => target[level]);
   for (const level of CAPTURED_LEVELS) {
-    target[level] = (...args: unknown[]) => record(level, format(...args.map(withoutStack)));
+    target[level] = (...args: unknown[]) => record(level, format(...args.map((arg) => withoutStack(arg))));
   }
   return () => CAPTURED_LEVELS.forEach((level, index) => (target[level] = saved[index]!));
 }
 
-function withoutStack(value: unknown): unknown {
-  return value instanceof Error ? `${value.name}: ${value.message}` : value;
+/** Nesting followed when replacing errors inside logged objects; deeper values are logged as they are. */
+const MAX_DEPTH = 4;
+
+/** `value` with every Error in it, also inside plain objects and arrays, replaced by `Name: message`. */
+function withoutStack(value: unknown, depth = 0): unknown {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (depth >= MAX_DEPTH || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => withoutStack(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutStack(item, depth + 1)]));
 }

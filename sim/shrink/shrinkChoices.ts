@@ -34,8 +34,9 @@ export interface ShrinkOutcome {
  * smaller (shorter, or equal length and lexicographically smaller), until the attempt budget is spent:
  * 1. at the head of the story, lower each answer by one and drop the answers that followed it (a count and its items);
  * 2. delta debugging over the deviations ({@link deltaDebugDeviations}): turn subsets of non-zero answers into 0;
- * 3. fast-check's own array shrinker (drop chunks, move single values toward 0) until no candidate fails. Accepted scripts are replaced by the answers the run actually consumed, so
- * the result is exactly what a replay will feed.
+ * 3. fast-check's own array shrinker (drop chunks, move single values toward 0) until no candidate fails;
+ * passes 2 and 3 repeat until a round changes nothing. Accepted scripts are replaced by the answers the run actually
+ * consumed, so the result is exactly what a replay will feed.
  */
 export async function shrinkChoices(initial: readonly number[], probe: ShrinkProbe, options: ShrinkOptions): Promise<ShrinkOutcome> {
   const arbitrary = choiceSequence({ maxLength: Math.max(initial.length, 1) });
@@ -67,21 +68,31 @@ export async function shrinkChoices(initial: readonly number[], probe: ShrinkPro
       }
     }
   }
-  // Pass 2, delta debugging over the deviations (the answers that are not 0), keeping every answer's place.
-  const oneMinimal = await deltaDebugDeviations(() => current, accept, () => options.maxAttempts - attempts);
-  // Pass 3, fast-check's array shrinker: drops elements and moves single values toward 0.
-  let improved = true;
-  while (improved && attempts < options.maxAttempts) {
-    improved = false;
-    for (const candidate of arbitrary.shrink([...current], undefined)) {
-      if (attempts >= options.maxAttempts) break;
-      if (await accept(candidate.value)) {
-        improved = true;
-        break;
+  // Passes 2 and 3 in rounds until a whole round changes nothing (a local minimum for both) or the budget is spent:
+  // pass 3 can open new room for pass 2 and the other way round.
+  let oneMinimal = false;
+  while (attempts < options.maxAttempts) {
+    const before = improvements;
+    // Pass 2, delta debugging over the deviations (the answers that are not 0), keeping every answer's place.
+    const ddminFinished = await deltaDebugDeviations(() => current, accept, () => options.maxAttempts - attempts);
+    // Pass 3, fast-check's array shrinker: drops elements and moves single values toward 0.
+    let improved = true;
+    while (improved && attempts < options.maxAttempts) {
+      improved = false;
+      for (const candidate of arbitrary.shrink([...current], undefined)) {
+        if (attempts >= options.maxAttempts) break;
+        if (await accept(candidate.value)) {
+          improved = true;
+          break;
+        }
       }
     }
+    if (improvements === before) {
+      oneMinimal = ddminFinished && attempts < options.maxAttempts;
+      break;
+    }
   }
-  return { script: current, attempts, improvements, oneMinimal: oneMinimal && attempts < options.maxAttempts };
+  return { script: current, attempts, improvements, oneMinimal };
 }
 
 /** Trailing zeros are what an exhausted script answers anyway. */

@@ -32,6 +32,11 @@ export class ExhaustiveChoiceSource implements ChoiceSource {
     return this.values;
   }
 
+  /** How many choice points the branch this run follows was planned on. */
+  get plannedPoints(): number {
+    return this.prefix.length;
+  }
+
   /** The branchable choice points of this run, in order. */
   get points(): readonly ChoicePoint[] {
     return this.taken;

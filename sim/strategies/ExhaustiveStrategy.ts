@@ -1,5 +1,5 @@
 import type { ChoiceSource } from '../choice/ChoiceSource.ts';
-import { ExhaustiveChoiceSource, type ChoicePoint } from './ExhaustiveChoiceSource.ts';
+import { ExhaustiveChoiceSource, NondeterminismError, type ChoicePoint } from './ExhaustiveChoiceSource.ts';
 import type { SearchStrategy, StrategyFigures } from './SearchStrategy.ts';
 
 /** Bounds of the exhaustive search. */
@@ -43,6 +43,13 @@ export class ExhaustiveStrategy implements SearchStrategy {
 
   runFinished(_runIndex: number, source: ChoiceSource): void {
     if (!(source instanceof ExhaustiveChoiceSource)) throw new Error('exhaustive search was handed a run it did not plan');
+    if (source.points.length < source.plannedPoints) {
+      // The run ended before the branch it was sent down: that branch does not exist in this run, so the tree seen
+      // so far was not a function of the answers alone.
+      throw new NondeterminismError(
+        `exhaustive search: a run ended after ${source.points.length} choice points, before the ${source.plannedPoints} its branch was planned on; the run depends on something besides its choices`,
+      );
+    }
     this.schedules += 1;
     if (source.cutByDepth) this.cutByDepth = true;
     this.nextPrefix = this.nextBranch(source.points);

@@ -30,8 +30,13 @@ export class PctChoiceSource implements ChoiceSource {
 
   constructor(private readonly options: PctRunOptions) {
     this.rng = xoroshiro128plus(options.seed);
-    for (let point = 1; point < options.depth; point += 1) {
-      this.changePoints.set(uniformInt(this.rng, 0, Math.max(0, options.expectedDecisions - 1)), point - options.depth);
+    // d - 1 distinct decisions, drawn without replacement (a partial Fisher-Yates shuffle of the decision indexes).
+    const decisions = Array.from({ length: options.expectedDecisions }, (_, index) => index);
+    const points = Math.min(options.depth - 1, decisions.length);
+    for (let point = 0; point < points; point += 1) {
+      const pick = uniformInt(this.rng, point, decisions.length - 1);
+      [decisions[point], decisions[pick]] = [decisions[pick]!, decisions[point]!];
+      this.changePoints.set(decisions[point]!, point + 1 - options.depth);
     }
   }
 

@@ -42,9 +42,10 @@ describe('command line: bad input', () => {
     ['a command named like an object property', ['constructor'], /unknown command "constructor"/],
     ['unknown strategy', ['explore', '--strategy', 'clever'], /unknown strategy "clever" \(known: random, pct, swarm, exhaustive\)/],
     ['a depth without pct', ['explore', '--depth', '2'], /--depth applies to --strategy pct only/],
-    ['a bad depth', ['explore', '--strategy', 'pct', '--depth', '0'], /--depth must be a whole number from 1 to 64/],
+    ['a bad depth', ['explore', '--strategy', 'pct', '--depth', '0'], /--depth must be a whole number from 1 to 5/],
     ['a deviation bound without exhaustive', ['explore', '--max-deviations', '2'], /--max-deviations applies to --strategy exhaustive only/],
     ['a fault the scenario cannot inject', ['explore', '--scenario', 'minimal-digest', '--faults', 'crash'], /scenario "minimal-digest" cannot inject crash/],
+    ['an --out that cannot be written', ['explore', '--runs', '5', '--out', '/dev/null/x'], /--out \/dev\/null\/x: cannot write trace files there \(ENOTDIR\)/],
     ['a missing trace file', ['replay', 'no/such/file.trace.json'], /cannot read trace file no\/such\/file\.trace\.json: no such file/],
     ['a trace file that is not one', ['replay', 'package.json'], /package\.json is not a trace file written by wake-sim/],
   ];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChoiceSource } from '../../sim/choice/ChoiceSource.ts';
 import { choosePercent } from '../../sim/choice/ChoiceSource.ts';
@@ -46,6 +47,15 @@ describe('search strategies', () => {
     const again = await runScenario(spec, createStrategy({ name, seed: 3 }).sourceForRun(5)!);
     expect(again.traceHash).toBe(first.traceHash);
     expect(createStrategy({ name, seed: 3 }).runsAreIndependent).toBe(true);
+  });
+
+  it('the fc.scheduler baseline records task picks too: its runs replay from their recorded answers', async () => {
+    const { fastCheckSchedulerProperty } = await import('../../bench/baseline/fcSchedulerHarness.ts');
+    const results: Awaited<ReturnType<typeof runScenario>>[] = [];
+    await fc.check(fastCheckSchedulerProperty(spec, () => false, { onRun: (result) => results.push(result) }), { seed: 5, numRuns: 3 });
+    for (const result of results) {
+      expect((await runScenario(spec, new RecordedChoiceSource(result.choices))).traceHash).toBe(result.traceHash);
+    }
   });
 
   it('pct runs the highest-priority kind of task and demotes it at a change point', () => {

@@ -1,3 +1,4 @@
+import { VIRTUAL_EPOCH_MS } from '../../sim/hermetic/HermeticOptions.ts';
 import type { Scheduler } from '../../sim/scheduler/Scheduler.ts';
 
 /**
@@ -18,7 +19,7 @@ export interface VirtualClock {
  * in every run. A real-looking origin matters beyond looks: a wake event's `ts` is stored in the wake stream, and
  * with 13 digits, like the reference's, the event has the same length, so the wake stream's offsets agree too.
  */
-export const VIRTUAL_WALL_CLOCK_ORIGIN_MS = 1_767_225_600_000;
+export const VIRTUAL_WALL_CLOCK_ORIGIN_MS = VIRTUAL_EPOCH_MS;
 
 /** The virtual wall-clock time: {@link VIRTUAL_WALL_CLOCK_ORIGIN_MS} plus the virtual time elapsed. */
 export function wallClockMs(clock: VirtualClock): number {

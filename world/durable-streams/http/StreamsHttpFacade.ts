@@ -1,3 +1,4 @@
+import type { FetchFunction } from '../../../runtime/ports.ts';
 import type { DurableStreamsService } from '../DurableStreamsService.ts';
 import { ReferenceSubscriptions } from '../ReferenceSubscriptions.ts';
 import type { VirtualClock } from '../VirtualClock.ts';
@@ -21,8 +22,7 @@ export interface StreamsHttpOptions {
   readonly longPollTimeoutMs?: number;
 }
 
-/** The signature of `fetch`, which the Durable Streams client takes as its `fetch` option. */
-export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+export type { FetchFunction } from '../../../runtime/ports.ts';
 
 /**
  * The simulated Durable Streams service behind an HTTP interface: hand {@link fetch} to `@durable-streams/client`
