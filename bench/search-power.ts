@@ -50,39 +50,79 @@ async function baselineRunsToDuplicate(seed: number, unbiased: boolean): Promise
   return details.failed ? details.numRuns : undefined;
 }
 
-/** Throughput of a batch of runs: runs per second, and microseconds per scheduler step (runs differ in length). */
+/** Throughput of a batch of runs: runs per second, microseconds per scheduler step, injected faults per run. */
 interface Rate {
   readonly runsPerSecond: number;
   readonly microsecondsPerStep: number;
+  readonly faultsPerRun: number;
 }
 
-async function ourRate(name: StrategyName): Promise<Rate> {
-  let steps = 0;
-  const go = (count: number, seed: number) =>
-    sweep({
-      maxRuns: count,
-      strategy: createStrategy({ name, seed }),
-      run: (choices) => runScenario(digestSpec, choices),
-      isFinding: () => false,
-      onRun: (_, result) => void (steps += result.steps),
-    });
-  await go(WARMUP_RUNS, 999);
-  steps = 0;
-  const started = performance.now();
-  await go(rateRuns, 1);
-  const elapsedMs = performance.now() - started;
-  return { runsPerSecond: (rateRuns * 1000) / elapsedMs, microsecondsPerStep: (elapsedMs * 1000) / steps };
+/** What one batch of runs that look for nothing cost. */
+interface BatchCost {
+  readonly ms: number;
+  readonly steps: number;
+  readonly faults: number;
 }
 
-async function baselineRate(unbiased: boolean): Promise<Rate> {
+const faultsIn = (result: RunResult): number => result.events.filter((event) => event.kind === 'fault').length;
+
+/** Runs `count` runs of our strategy from `seed`, finding nothing. */
+async function ourBatch(name: StrategyName, count: number, seed: number): Promise<BatchCost> {
   let steps = 0;
-  const property = fastCheckSchedulerProperty(digestSpec, () => false, { unbiased, onRun: (result) => void (steps += result.steps) });
-  await fc.check(property, { seed: 999, numRuns: WARMUP_RUNS });
-  steps = 0;
+  let faults = 0;
   const started = performance.now();
-  await fc.check(property, { seed: 1, numRuns: rateRuns });
-  const elapsedMs = performance.now() - started;
-  return { runsPerSecond: (rateRuns * 1000) / elapsedMs, microsecondsPerStep: (elapsedMs * 1000) / steps };
+  await sweep({
+    maxRuns: count,
+    strategy: createStrategy({ name, seed }),
+    run: (choices) => runScenario(digestSpec, choices),
+    isFinding: () => false,
+    onRun: (_, result) => {
+      steps += result.steps;
+      faults += faultsIn(result);
+    },
+  });
+  return { ms: performance.now() - started, steps, faults };
+}
+
+/** The same for the fast-check harness. */
+async function baselineBatch(unbiased: boolean, count: number, seed: number): Promise<BatchCost> {
+  let steps = 0;
+  let faults = 0;
+  const onRun = (result: RunResult): void => {
+    steps += result.steps;
+    faults += faultsIn(result);
+  };
+  const started = performance.now();
+  await fc.check(fastCheckSchedulerProperty(digestSpec, () => false, { unbiased, onRun }), { seed, numRuns: count });
+  return { ms: performance.now() - started, steps, faults };
+}
+
+/** Rounds the rate measurement is split into, every contender measured once per round: load changes hit all alike. */
+const RATE_ROUNDS = 5;
+
+/**
+ * Runs per second of every contender, measured in interleaved rounds after a warm-up of each, so that neither the
+ * order of the rows nor a change in the machine's load favours one of them.
+ */
+async function measureRates(contenders: ReadonlyArray<(count: number, seed: number) => Promise<BatchCost>>): Promise<Rate[]> {
+  for (const batch of contenders) await batch(WARMUP_RUNS, 999);
+  const totals = contenders.map(() => ({ ms: 0, steps: 0, faults: 0, runs: 0 }));
+  const perRound = Math.max(1, Math.round(rateRuns / RATE_ROUNDS));
+  for (let round = 0; round < RATE_ROUNDS; round += 1) {
+    for (const [index, batch] of contenders.entries()) {
+      const cost = await batch(perRound, round + 1);
+      const total = totals[index]!;
+      total.ms += cost.ms;
+      total.steps += cost.steps;
+      total.faults += cost.faults;
+      total.runs += perRound;
+    }
+  }
+  return totals.map((total) => ({
+    runsPerSecond: (total.runs * 1000) / total.ms,
+    microsecondsPerStep: (total.ms * 1000) / total.steps,
+    faultsPerRun: total.faults / total.runs,
+  }));
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {
@@ -105,18 +145,21 @@ function summarise(name: string, samples: readonly (number | undefined)[], rate:
   return { name, found, tried: samples.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), rate };
 }
 
-const rows: Row[] = [];
-async function baselineRow(name: string, unbiased: boolean): Promise<Row> {
+const OUR_STRATEGIES = ['random', 'pct', 'swarm'] as const;
+const rates = await measureRates([
+  (count, seed) => baselineBatch(false, count, seed),
+  (count, seed) => baselineBatch(true, count, seed),
+  ...OUR_STRATEGIES.map((name) => (count: number, seed: number) => ourBatch(name, count, seed)),
+]);
+const samplesOf = async (find: (seed: number) => Promise<number | undefined>): Promise<(number | undefined)[]> => {
   const samples: (number | undefined)[] = [];
-  for (const seed of seeds) samples.push(await baselineRunsToDuplicate(seed, unbiased));
-  return summarise(name, samples, await baselineRate(unbiased));
-}
-const baseline = await baselineRow('fc.scheduler harness (baseline)', false);
-rows.push(baseline, await baselineRow('fc.scheduler harness, unbiased answers', true));
-for (const name of ['random', 'pct', 'swarm'] as const) {
-  const samples: (number | undefined)[] = [];
-  for (const seed of seeds) samples.push(await runsToDuplicate(digestSpec, name, seed));
-  rows.push(summarise(name, samples, await ourRate(name)));
+  for (const seed of seeds) samples.push(await find(seed));
+  return samples;
+};
+const baseline = summarise('fc.scheduler harness (baseline)', await samplesOf((seed) => baselineRunsToDuplicate(seed, false)), rates[0]);
+const rows: Row[] = [baseline, summarise('fc.scheduler harness, unbiased answers', await samplesOf((seed) => baselineRunsToDuplicate(seed, true)), rates[1])];
+for (const [index, name] of OUR_STRATEGIES.entries()) {
+  rows.push(summarise(name, await samplesOf((seed) => runsToDuplicate(digestSpec, name, seed)), rates[index + 2]));
 }
 rows.push(summarise('exhaustive (one deterministic search)', [await runsToDuplicate(digestSpec, 'exhaustive', 0)], undefined));
 const minimalExhaustive = await runsToDuplicate(minimalSpec, 'exhaustive', 0);
@@ -125,10 +168,10 @@ const show = (value: number | undefined): string => (value === undefined ? '-' :
 const ratio = (ours: number | undefined, theirs: number | undefined): string =>
   ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) ? '-' : `${(ours / theirs).toFixed(2)}x`;
 console.log(`daily-digest, v0.4, default faults: runs to the first duplicate digest over ${seedCount} seeds (at most ${maxRuns} runs each);`);
-console.log(`runs/s over ${rateRuns} runs after ${WARMUP_RUNS} warm-up runs (node ${process.version})`);
+console.log(`runs/s over ${rateRuns} runs in ${RATE_ROUNDS} interleaved rounds, after ${WARMUP_RUNS} warm-up runs each (node ${process.version})`);
 console.log(
   `${'strategy'.padEnd(40)} ${'found'.padStart(7)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'p90 vs fc'.padStart(10)} ` +
-    `${'runs/s'.padStart(8)} ${'vs fc'.padStart(7)} ${'µs/step'.padStart(8)} ${'vs fc'.padStart(7)} ${'ms to first'.padStart(12)} ${'vs fc'.padStart(7)}`,
+    `${'runs/s'.padStart(8)} ${'vs fc'.padStart(7)} ${'µs/step'.padStart(8)} ${'vs fc'.padStart(7)} ${'faults/run'.padStart(10)} ${'ms to first'.padStart(12)} ${'vs fc'.padStart(7)}`,
 );
 /** Median wall time to the first duplicate: median runs over runs per second. */
 const msToFirst = (row: Row): number | undefined =>
@@ -139,7 +182,7 @@ for (const row of rows) {
     `${row.name.padEnd(40)} ${`${row.found}/${row.tried}`.padStart(7)} ${show(row.median).padStart(7)} ${show(row.p90).padStart(7)} ` +
       `${ratio(row.p90, baseline.p90).padStart(10)} ${(rate ? rate.runsPerSecond.toFixed(0) : '-').padStart(8)} ` +
       `${ratio(rate?.runsPerSecond, baseline.rate?.runsPerSecond).padStart(7)} ${(rate ? rate.microsecondsPerStep.toFixed(1) : '-').padStart(8)} ` +
-      `${ratio(rate?.microsecondsPerStep, baseline.rate?.microsecondsPerStep).padStart(7)} ` +
+      `${ratio(rate?.microsecondsPerStep, baseline.rate?.microsecondsPerStep).padStart(7)} ${(rate ? rate.faultsPerRun.toFixed(2) : '-').padStart(10)} ` +
       `${(msToFirst(row) === undefined ? '-' : msToFirst(row)!.toFixed(0)).padStart(12)} ${ratio(msToFirst(row), msToFirst(baseline)).padStart(7)}`,
   );
 }
