@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import type { ChoiceHint, ChoiceSource } from '../../sim/choice/ChoiceSource.ts';
+import type { ChoiceHint } from '../../sim/choice/ChoiceSource.ts';
+import { RecordingChoiceSource } from '../../sim/choice/RecordingChoiceSource.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { choiceSequence } from '../../sim/choice/choiceSequenceArbitrary.ts';
 import { drainMicrotasks } from '../../sim/scheduler/drainMicrotasks.ts';
@@ -10,26 +11,18 @@ import { runScenario, type RunLoopFn, type RunResult } from '../../scenarios/run
  * Answers task choices with the index the fast-check scheduler released first, and every other choice (faults,
  * delays, workload) from a fast-check-generated list, as {@link RecordedChoiceSource} would.
  */
-class FastCheckOrderedChoiceSource implements ChoiceSource {
+class FastCheckOrderedChoiceSource extends RecordingChoiceSource {
   private readonly others: RecordedChoiceSource;
-  private readonly values: number[] = [];
   /** The task index fast-check picked for the step about to run. */
   nextTaskIndex = 0;
 
   constructor(answers: readonly number[]) {
+    super();
     this.others = new RecordedChoiceSource(answers);
   }
 
-  /** Every answer in call order, task picks included, so a run's recorded list replays it like any other. */
-  get recorded(): readonly number[] {
-    return this.values;
-  }
-
-  choose(optionCount: number, label: string, hint?: ChoiceHint): number {
-    if (optionCount <= 1) return 0;
-    const value = hint?.kind === 'task' ? this.nextTaskIndex : this.others.choose(optionCount, label);
-    this.values.push(value);
-    return value;
+  protected answer(optionCount: number, label: string, hint: ChoiceHint | undefined): number {
+    return hint?.kind === 'task' ? this.nextTaskIndex : this.others.choose(optionCount, label);
   }
 }
 

@@ -1,4 +1,5 @@
-import type { ChoiceHint, ChoiceSource } from '../choice/ChoiceSource.ts';
+import type { ChoiceHint } from '../choice/ChoiceSource.ts';
+import { RecordingChoiceSource } from '../choice/RecordingChoiceSource.ts';
 import { representativeAnswers } from './representativeAnswers.ts';
 
 /** One choice point of an exhaustive run: how many representative answers it had and which one the run took. */
@@ -18,18 +19,15 @@ export class NondeterminismError extends Error {
  * point so the search can plan the next branch. Points past `maxChoicePoints` are answered 0 and not recorded for
  * branching; `cutByDepth` says whether any of them could have gone another way.
  */
-export class ExhaustiveChoiceSource implements ChoiceSource {
-  private readonly values: number[] = [];
+export class ExhaustiveChoiceSource extends RecordingChoiceSource {
   private readonly taken: ChoicePoint[] = [];
   cutByDepth = false;
 
   constructor(
     private readonly prefix: readonly ChoicePoint[],
     private readonly maxChoicePoints: number,
-  ) {}
-
-  get recorded(): readonly number[] {
-    return this.values;
+  ) {
+    super();
   }
 
   /** How many choice points the branch this run follows was planned on. */
@@ -42,8 +40,7 @@ export class ExhaustiveChoiceSource implements ChoiceSource {
     return this.taken;
   }
 
-  choose(optionCount: number, label: string, hint?: ChoiceHint): number {
-    if (optionCount <= 1) return 0;
+  protected answer(optionCount: number, label: string, hint: ChoiceHint | undefined): number {
     const answers = representativeAnswers(optionCount, hint);
     const index = this.taken.length;
     let taken = 0;
@@ -58,8 +55,6 @@ export class ExhaustiveChoiceSource implements ChoiceSource {
     }
     if (index < this.maxChoicePoints) this.taken.push({ answerCount: answers.length, taken });
     else if (answers.length > 1) this.cutByDepth = true;
-    const value = answers[taken]!;
-    this.values.push(value);
-    return value;
+    return answers[taken]!;
   }
 }

@@ -1,7 +1,8 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import type { ChoiceHint, ChoiceSource } from '../choice/ChoiceSource.ts';
+import type { ChoiceHint } from '../choice/ChoiceSource.ts';
+import { RecordingChoiceSource } from '../choice/RecordingChoiceSource.ts';
 
 /** Options of one PCT run. */
 export interface PctRunOptions {
@@ -19,9 +20,8 @@ export interface PctRunOptions {
  * with probability at least 1 / (n k^(d-1)) per run. Choices that are not task orders (faults, delays, counts) are
  * drawn uniformly, as the random strategy draws them.
  */
-export class PctChoiceSource implements ChoiceSource {
+export class PctChoiceSource extends RecordingChoiceSource {
   private readonly rng: RandomGenerator;
-  private readonly values: number[] = [];
   /** Priority per task kind; higher runs first. Initial priorities sit above every change-point priority. */
   private readonly priorities = new Map<string, number>();
   /** Decision indexes at which the chosen kind is demoted, mapped to the low priority it gets. */
@@ -29,6 +29,7 @@ export class PctChoiceSource implements ChoiceSource {
   private decisions = 0;
 
   constructor(private readonly options: PctRunOptions) {
+    super();
     this.rng = xoroshiro128plus(options.seed);
     // d - 1 distinct decisions, drawn without replacement (a partial Fisher-Yates shuffle of the decision indexes).
     const decisions = Array.from({ length: options.expectedDecisions }, (_, index) => index);
@@ -40,15 +41,8 @@ export class PctChoiceSource implements ChoiceSource {
     }
   }
 
-  get recorded(): readonly number[] {
-    return this.values;
-  }
-
-  choose(optionCount: number, _label: string, hint?: ChoiceHint): number {
-    if (optionCount <= 1) return 0;
-    const value = hint?.kind === 'task' ? this.pickTask(hint.keys) : uniformInt(this.rng, 0, optionCount - 1);
-    this.values.push(value);
-    return value;
+  protected answer(optionCount: number, _label: string, hint: ChoiceHint | undefined): number {
+    return hint?.kind === 'task' ? this.pickTask(hint.keys) : uniformInt(this.rng, 0, optionCount - 1);
   }
 
   private pickTask(keys: readonly string[]): number {

@@ -1,7 +1,8 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import type { ChoiceHint, ChoiceSource } from '../choice/ChoiceSource.ts';
+import type { ChoiceHint } from '../choice/ChoiceSource.ts';
+import { RecordingChoiceSource } from '../choice/RecordingChoiceSource.ts';
 
 /** Chance, in percent, that a fault kind takes part in a swarm run at all. */
 const KIND_ENABLED_PERCENT = 50;
@@ -21,28 +22,17 @@ interface KindSetting {
  * reaches, because some faults mask others. A dropped kind answers "no" at its fault points, 0 for its counts and
  * the shortest of its delays; choices that belong to no fault are uniform.
  */
-export class SwarmChoiceSource implements ChoiceSource {
+export class SwarmChoiceSource extends RecordingChoiceSource {
   private readonly rng: RandomGenerator;
-  private readonly values: number[] = [];
   /** Settings per fault kind, drawn when the kind is first met (first-met order is a function of the answers). */
   private readonly settings = new Map<string, KindSetting>();
 
   constructor(seed: number) {
+    super();
     this.rng = xoroshiro128plus(seed);
   }
 
-  get recorded(): readonly number[] {
-    return this.values;
-  }
-
-  choose(optionCount: number, _label: string, hint?: ChoiceHint): number {
-    if (optionCount <= 1) return 0;
-    const value = this.decide(optionCount, hint);
-    this.values.push(value);
-    return value;
-  }
-
-  private decide(optionCount: number, hint: ChoiceHint | undefined): number {
+  protected answer(optionCount: number, _label: string, hint: ChoiceHint | undefined): number {
     const fault = hint && hint.kind !== 'task' ? hint.fault : undefined;
     if (fault === undefined) return uniformInt(this.rng, 0, optionCount - 1);
     const setting = this.settingOf(fault);

@@ -1,33 +1,21 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sim } from './runSim.ts';
 import { replayCommand } from '../../cli/commands/replayCommand.ts';
 import { formatTimeline, timelineRows } from '../../cli/format/timeline.ts';
 import { UsageError } from '../../cli/UsageError.ts';
 import type { Violation } from '../../properties/index.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 
-const execFileAsync = promisify(execFile);
-
 /** Runs `replay` in process; returns its exit status and printed lines. */
 async function replayLines(...args: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
   const code = await replayCommand(args, (line) => lines.push(...line.split('\n')));
   return { code, lines };
-}
-
-async function sim(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
 }
 
 const width = (line: string): number => [...line].length;
