@@ -24,7 +24,8 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '300'
 const runs = Number(values.runs);
 const rounds = Number(values.rounds);
 const workers = Number(values.workers);
-const WARMUP_RUNS = 150;
+/** Warm-up runs per thread: measured rounds kept rising until about 400 (the JIT of each worker warms up apart). */
+const WARMUP_RUNS = 400;
 /** Iterations of the calibration loop: about a second of one core. */
 const SPIN_ITERATIONS = 400_000_000;
 
