@@ -2,7 +2,8 @@ import { describeConfig } from '../../runtime/config.ts';
 import type { ExploreReport, Finding } from '../../scenarios/explore.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import { PROPERTY_NAMES, type Violation } from '../../properties/index.ts';
-import { faultsInRun, formatStory, isStoryEvent } from './story.ts';
+import { faultsInRun, isStoryEvent } from './story.ts';
+import { formatTimeline, TIMELINE_LEGEND, timelineRows } from './timeline.ts';
 import { formatVirtualTime } from './time.ts';
 import { runRange } from '../../sim/explore/runRange.ts';
 
@@ -97,7 +98,9 @@ export function exploreReportText(report: ExploreReport): string[] {
     `  faults after:  ${after.faults.join(', ') || 'none'}`,
     '',
     'Story:',
-    ...formatStory(finding.shrunk.events, finding.shrunk.violations).map((line) => `  ${line}`),
+    ...TIMELINE_LEGEND.map((line) => `  ${line}`),
+    '',
+    ...formatTimeline(timelineRows(finding.shrunk.events, finding.shrunk.violations), finding.shrunk.events),
     '',
     'Violations in this story:',
     ...firstViolationPerProperty(finding.shrunk).map(
