@@ -2,14 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { allConfigs } from '../../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
-import { ConfigError, resolveConfig, type RuntimeConfig } from '../../runtime/config.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import { ensureWritableDir, makeDirectories, traceFileFor, writeTraceFile } from '../traceFiles.ts';
-import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError } from '../../scenarios/index.ts';
+import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
 import { fixMatrix, type MatrixCell } from '../../scenarios/fixMatrix.ts';
 import { openProgress } from '../format/progress.ts';
-import { checkScaleOut, parseCommandArgs, parseFaultsOption, parseRuns, parseSeed, parseShard, parseStrategyOptions, parseWorkers, SCALE_OUT_OPTIONS, STRATEGY_OPTIONS } from '../options.ts';
-import { EXIT, UsageError } from '../UsageError.ts';
+import { checkScaleOut, parseCommandArgs, parseRuns, parseSeed, parseShard, parseStrategyOptions, parseWorkers, SCALE_OUT_OPTIONS, specFromOptions, STRATEGY_OPTIONS } from '../options.ts';
+import { EXIT } from '../UsageError.ts';
 
 const DEFAULT_RUNS_PER_CELL = 200;
 const SHRINK_ATTEMPTS = 150;
@@ -119,18 +118,14 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     out(MATRIX_HELP);
     return EXIT.clean;
   }
-  const scenario = typeof values['scenario'] === 'string' ? values['scenario'] : DEFAULT_SCENARIO;
-  let faults;
-  try {
-    faults = faultsForScenario(getScenario(scenario), values['faults'] === undefined ? undefined : parseFaultsOption(values['faults']));
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new UsageError(error.message);
-    throw error;
-  }
+  // The matrix varies the switches itself: of a run spec it takes the scenario, the faults and the library tier.
+  const spec = specFromOptions({ scenario: values['scenario'], faults: values['faults'], streams: values['streams'] });
+  const { scenario, faults } = spec;
+  const tier = spec.config.streams;
+  const configs = allConfigs().map((config) => (tier === undefined ? config : { ...config, streams: tier }));
   const runs = values['runs'] === undefined ? DEFAULT_RUNS_PER_CELL : parseRuns(values['runs']);
   const seed = parseSeed(values['seed']);
   const strategy = parseStrategyOptions(values);
-  const configs = allConfigsOfTier(values['streams']);
   const shard = parseShard(values['shard']);
   const workers = parseWorkers(values['workers']);
   checkScaleOut(strategy, shard, workers);
@@ -170,17 +165,4 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (npm run sim -- replay FILE)`);
   }
   return EXIT.clean;
-}
-
-/** Every switch combination, in the tier `--streams` names (fast unless given). */
-function allConfigsOfTier(streams: unknown): RuntimeConfig[] {
-  if (streams === undefined) return allConfigs();
-  let tier: RuntimeConfig['streams'];
-  try {
-    tier = resolveConfig('v0.4', { streams: String(streams) }).streams;
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-  return allConfigs().map((config) => (tier === 'real' ? { ...config, streams: tier } : config));
 }
