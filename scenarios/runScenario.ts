@@ -5,6 +5,7 @@ import { HermeticGlobals } from '../sim/hermetic/VirtualGlobals.ts';
 import { runLoop, type LoopEnd } from '../sim/run/runLoop.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
 import { Scheduler } from '../sim/scheduler/Scheduler.ts';
+import type { Task } from '../sim/scheduler/Task.ts';
 import { Trace, type TraceEvent } from '../sim/trace/Trace.ts';
 import { judge, type Violation } from '../properties/index.ts';
 import { getScenario, type RunSpec, type Scenario } from './index.ts';
@@ -22,8 +23,8 @@ export interface RunResult {
   readonly choices: readonly number[];
 }
 
-/** The loop that drives a run's scheduler: {@link runLoop} unless a harness brings its own (benchmarks do). */
-export type RunLoopFn = typeof runLoop;
+/** Awaited before each scheduler step of a run; for harnesses that decide the next task asynchronously. */
+export type BeforeStep = (scheduler: Scheduler) => Promise<void>;
 
 /**
  * Runs one scenario under one choice source: sets up the world, runs the loop to its budget, judges the history with
@@ -36,7 +37,7 @@ export async function runScenario(
   spec: RunSpec,
   choices: ChoiceSource,
   scenario: Scenario = getScenario(spec.scenario),
-  loop: RunLoopFn = runLoop,
+  beforeStep?: BeforeStep,
 ): Promise<RunResult> {
   const scheduler = new Scheduler(choices);
   const trace = new Trace(scheduler);
@@ -53,7 +54,8 @@ export async function runScenario(
   const { setup, endedBy } = await hermetic
     .run(async () => {
       const setup = scenario.setUp(sim, spec);
-      return { setup, endedBy: await loop(scheduler, setup.budget, (task) => trace.record(task.actor, 'step', { task: task.label })) };
+      const onStep = (task: Task): void => void trace.record(task.actor, 'step', { task: task.label });
+      return { setup, endedBy: await runLoop(scheduler, setup.budget, onStep, beforeStep) };
     })
     .finally(releaseConsole);
   const violations = judge({

@@ -3,9 +3,8 @@ import type { ChoiceHint } from '../../sim/choice/ChoiceSource.ts';
 import { RecordingChoiceSource } from '../../sim/choice/RecordingChoiceSource.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { choiceSequence } from '../../sim/choice/choiceSequenceArbitrary.ts';
-import { drainMicrotasks } from '../../sim/scheduler/drainMicrotasks.ts';
 import type { RunSpec } from '../../scenarios/index.ts';
-import { runScenario, type RunLoopFn, type RunResult } from '../../scenarios/runScenario.ts';
+import { runScenario, type BeforeStep, type RunResult } from '../../scenarios/runScenario.ts';
 
 /**
  * Answers task choices with the index the fast-check scheduler released first, and every other choice (faults,
@@ -27,32 +26,23 @@ class FastCheckOrderedChoiceSource extends RecordingChoiceSource {
 }
 
 /**
- * The run loop of {@link runLoop}, except that when several tasks are due at once, fast-check's `fc.scheduler`
- * decides which runs: each due task becomes a scheduled promise, `waitNext(1)` releases one (fast-check picks it
- * with its own generator), and `waitIdle()` releases the rest so that nothing leaks into the next step.
+ * Before each step, when several tasks are due at once, lets fast-check's `fc.scheduler` decide which runs: each due
+ * task becomes a scheduled promise, `waitNext(1)` releases one (fast-check picks it with its own generator), and
+ * `waitIdle()` releases the rest so that nothing leaks into the next step.
  */
-function fastCheckSchedulerLoop(s: fc.Scheduler, source: FastCheckOrderedChoiceSource): RunLoopFn {
-  return async (scheduler, budget, onStep) => {
-    await drainMicrotasks();
-    for (;;) {
-      const due = scheduler.dueTasks();
-      if (due.length === 0) return 'idle';
-      if (due[0]!.dueAtMs > budget.horizonMs) return 'horizon';
-      if (scheduler.steps >= budget.maxSteps) return 'step-budget';
-      if (due.length > 1) {
-        let picked = -1;
-        due.forEach((task, index) => {
-          void s.schedule(Promise.resolve(index), task.label).then(() => {
-            if (picked < 0) picked = index;
-          });
-        });
-        await s.waitNext(1);
-        await s.waitIdle();
-        source.nextTaskIndex = picked;
-      }
-      scheduler.step(onStep);
-      await drainMicrotasks();
-    }
+function fastCheckPicksTheTask(s: fc.Scheduler, source: FastCheckOrderedChoiceSource): BeforeStep {
+  return async (scheduler) => {
+    const due = scheduler.dueTasks();
+    if (due.length <= 1) return;
+    let picked = -1;
+    due.forEach((task, index) => {
+      void s.schedule(Promise.resolve(index), task.label).then(() => {
+        if (picked < 0) picked = index;
+      });
+    });
+    await s.waitNext(1);
+    await s.waitIdle();
+    source.nextTaskIndex = picked;
   };
 }
 
@@ -81,7 +71,7 @@ export function fastCheckSchedulerProperty(
   const { onRun } = options;
   return fc.asyncProperty(fc.scheduler(), answersArbitrary, async (s, answers) => {
     const source = new FastCheckOrderedChoiceSource(answers);
-    const result = await runScenario(spec, source, undefined, fastCheckSchedulerLoop(s, source));
+    const result = await runScenario(spec, source, undefined, fastCheckPicksTheTask(s, source));
     onRun?.(result);
     return !isViolation(result);
   });

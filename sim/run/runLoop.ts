@@ -16,15 +16,22 @@ export type LoopEnd = 'horizon' | 'idle' | 'step-budget';
 /**
  * Runs scheduler steps until the horizon, an empty queue, or the step budget. Between steps it drains the microtask
  * queue, so that all promise continuations a step unblocked have run before the next choice is made: native promise
- * ordering becomes a function of the choices alone.
+ * ordering becomes a function of the choices alone. `beforeStep`, when given, is awaited before each step: a harness
+ * that decides the next task asynchronously (the fast-check scheduler baseline) does it there.
  */
-export async function runLoop(scheduler: Scheduler, budget: RunBudget, onStep?: (task: Task) => void): Promise<LoopEnd> {
+export async function runLoop(
+  scheduler: Scheduler,
+  budget: RunBudget,
+  onStep?: (task: Task) => void,
+  beforeStep?: (scheduler: Scheduler) => Promise<void>,
+): Promise<LoopEnd> {
   await drainMicrotasks();
   for (;;) {
     const nextDueAtMs = scheduler.nextDueAtMs();
     if (nextDueAtMs === undefined) return 'idle';
     if (nextDueAtMs > budget.horizonMs) return 'horizon';
     if (scheduler.steps >= budget.maxSteps) return 'step-budget';
+    if (beforeStep) await beforeStep(scheduler);
     scheduler.step(onStep);
     await drainMicrotasks();
   }
