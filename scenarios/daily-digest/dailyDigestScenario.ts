@@ -129,11 +129,24 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: Digest
       }
     });
   }
-  scheduler.schedule(workloadEndMs, 'faults', 'quiet period', () => {
-    world.faultsActive = false;
-    trace.record('faults', 'quiet-period', {});
-  });
+  return endWorkloadWithQuietPeriod(sim, { world, supervisor, schedule }, options, workloadEndMs);
+}
 
+/**
+ * The common end of a digest scenario's setup: faults stop at `workloadEndMs`, then a fault-free quiet period lets
+ * every retry, backoff and lease play out before liveness is judged; the run's budget and what the oracles expect.
+ */
+export function endWorkloadWithQuietPeriod(
+  sim: SimContext,
+  digest: Pick<DigestWorld, 'world' | 'supervisor' | 'schedule'>,
+  options: DigestScenarioOptions,
+  workloadEndMs: number,
+): ScenarioSetup {
+  const { world, supervisor, schedule } = digest;
+  sim.scheduler.schedule(workloadEndMs, 'faults', 'quiet period', () => {
+    world.faultsActive = false;
+    sim.trace.record('faults', 'quiet-period', {});
+  });
   return {
     budget: { horizonMs: workloadEndMs + options.quietPeriodMs, maxSteps: options.maxSteps },
     expectedActions: expectedDigests(schedule),

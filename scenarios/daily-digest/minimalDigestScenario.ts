@@ -2,7 +2,7 @@ import { occurrenceDueAtMs, type CronSchedule } from '../../world/agents-server/
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
-import { buildDigestWorld, expectedDigests } from './dailyDigestScenario.ts';
+import { buildDigestWorld, endWorkloadWithQuietPeriod } from './dailyDigestScenario.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 
 /** The fault kinds of the minimal scenario: one restart and one transient preload failure, of either kind. */
@@ -41,7 +41,8 @@ export const minimalDigestScenario: Scenario = {
 function setUpMinimalDigest(sim: SimContext, spec: RunSpec): ScenarioSetup {
   const options = MINIMAL_OPTIONS;
   const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: 1 };
-  const { world, supervisor, sendMessage } = buildDigestWorld(sim, spec, options, schedule);
+  const digest = buildDigestWorld(sim, spec, options, schedule);
+  const { supervisor, sendMessage } = digest;
   const messageAtMs = options.firstDueAtMs + MESSAGE_OFFSET_MS;
   sim.scheduler.schedule(messageAtMs, 'workload', 'message 0 to digest-1', () => sendMessage(0));
   const workloadEndMs = occurrenceDueAtMs(schedule, 1);
@@ -52,14 +53,5 @@ function setUpMinimalDigest(sim: SimContext, spec: RunSpec): ScenarioSetup {
     sim.scheduler.schedule(redeployAtMs, 'faults', 'redeploy', () => void supervisor.redeploy());
   }
   sim.trace.record('workload', 'workload', { occurrences: 1, messagesAtMs: [messageAtMs], faults: redeployAtMs === undefined ? [] : [`redeploy@${redeployAtMs}`] });
-  sim.scheduler.schedule(workloadEndMs, 'faults', 'quiet period', () => {
-    world.faultsActive = false;
-    sim.trace.record('faults', 'quiet-period', {});
-  });
-  return {
-    budget: { horizonMs: workloadEndMs + options.quietPeriodMs, maxSteps: options.maxSteps },
-    expectedActions: expectedDigests(schedule),
-    pendingWork: () => [...supervisor.pendingWork()],
-    hangAfterMs: options.hangAfterMs,
-  };
+  return endWorkloadWithQuietPeriod(sim, digest, options, workloadEndMs);
 }
