@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../sim/trace/Trace.ts';
+import { WakePositions, wakeKey } from '../world/durable-streams/WakePositions.ts';
 
 /** Runner lifecycle states as the runtime reports them. */
 export type ReportedRunnerState = 'connecting' | 'streaming' | 'reconnecting' | 'stopping' | 'stopped';
@@ -28,6 +29,7 @@ export type ModelEvent =
       readonly registered: boolean;
     }
   | { readonly type: 'RUNNER_STATE'; readonly process: string; readonly state: ReportedRunnerState }
+  /** `offset`: where the wake sits in the wake stream (as the service appended it), not what the reader reported. */
   | { readonly type: 'WAKE_READ'; readonly process: string; readonly offset: string }
   | { readonly type: 'CLAIM_SETTLED'; readonly process: string; readonly offset: string; readonly dispatched: boolean }
   // processWake and the wiring chain
@@ -49,11 +51,28 @@ export type ModelEvent =
 
 export type ModelEventType = ModelEvent['type'];
 
+/** Maps the events of one run, in trace order, to the abstract events the models consume. */
+export type ModelEventTranslator = (event: TraceEvent) => ModelEvent | undefined;
+
+/**
+ * A translator for one run. It follows the run's appends, so a wake the runner names (subscription and generation)
+ * reaches the models at its position in the wake stream: in the library tier the reader knows only its batch's end
+ * offset, which several wakes share. A wake the service never appended gets a position no append has, for the models
+ * to refuse.
+ */
+export function createModelEventTranslator(): ModelEventTranslator {
+  const positions = new WakePositions();
+  return (event) => {
+    positions.observe(event);
+    return toModelEvent(event, (detail) => positions.positionOf(detail) ?? `never appended: ${wakeKey(detail)}`);
+  };
+}
+
 /**
  * Maps a trace event to the abstract event the models consume, or undefined for events the models do not follow
  * (scheduler steps, heartbeats, faults themselves: the models see a fault only through what it causes).
  */
-export function toModelEvent(event: TraceEvent): ModelEvent | undefined {
+function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['detail']) => string): ModelEvent | undefined {
   const detail = event.detail;
   const process = event.actor;
   switch (event.kind) {
@@ -88,9 +107,9 @@ export function toModelEvent(event: TraceEvent): ModelEvent | undefined {
     case 'runner-state':
       return { type: 'RUNNER_STATE', process, state: detail['state'] as ReportedRunnerState };
     case 'wake-read':
-      return { type: 'WAKE_READ', process, offset: String(detail['offset']) };
+      return { type: 'WAKE_READ', process, offset: wakePosition(detail) };
     case 'claim-settled':
-      return { type: 'CLAIM_SETTLED', process, offset: String(detail['offset']), dispatched: detail['outcome'] === 'dispatched' };
+      return { type: 'CLAIM_SETTLED', process, offset: wakePosition(detail), dispatched: detail['outcome'] === 'dispatched' };
     case 'wake-start':
       return { type: 'WAKE_START', process, wakeId: String(detail['wakeId']) };
     case 'observe-called':

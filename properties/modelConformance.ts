@@ -1,4 +1,4 @@
-import { toModelEvent } from '../models/modelEvents.ts';
+import { createModelEventTranslator } from '../models/modelEvents.ts';
 import { SystemModel } from '../models/systemModel.ts';
 import type { RunHistory } from './RunHistory.ts';
 import type { PropertyName, Violation } from './Violation.ts';
@@ -13,6 +13,7 @@ const JUDGED_BY_BOTH: readonly PropertyName[] = ['duplicate-action', 'unwired-re
  */
 export function modelConformance(history: RunHistory, oracleViolations: ReadonlySet<PropertyName>): Violation[] {
   const model = new SystemModel(history.config, history.faults);
+  const toModelEvent = createModelEventTranslator();
   for (let eventIndex = 0; eventIndex < history.events.length; eventIndex += 1) {
     const event = history.events[eventIndex]!;
     const modelEvent = toModelEvent(event);

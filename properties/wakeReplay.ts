@@ -1,25 +1,33 @@
 import { offsetAtOrBefore } from '../world/durable-streams/offsets.ts';
+import { WakePositions, wakeKey } from '../world/durable-streams/WakePositions.ts';
 import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
 
 interface ReaderProgress {
-  /** Wake offsets in read order, with whether their claim settled. */
-  readonly reads: Array<{ offset: string; settled: boolean }>;
+  /** Wakes in read order: which wake, its position in the wake stream, and whether its claim settled. */
+  readonly reads: Array<{ wake: string; offset: string; settled: boolean }>;
 }
 
 /**
  * A wake at or before the offset an earlier runner had already processed is re-presented to a later runner.
  * "Processed" is the longest prefix of an earlier runner's wake reads whose claims all settled (dispatched or
- * skipped), computed here from the trace, independently of what the runtime reported.
+ * skipped), computed here from the trace, independently of what the runtime reported: a wake is named by its
+ * subscription and generation, and its position is where the service appended it (the offset a runner reports is
+ * its reader's, in the library tier the end of a batch).
  */
 export function wakeReplay(history: RunHistory): Violation[] {
   const readers = new Map<string, ReaderProgress>();
   const readerOrder: string[] = [];
   const violations: Violation[] = [];
   const flagged = new Set<string>();
+  const positions = new WakePositions();
   history.events.forEach((event, eventIndex) => {
+    positions.observe(event);
     if (event.kind !== 'wake-read' && event.kind !== 'claim-settled') return;
-    const offset = String(event.detail['offset']);
+    const wake = wakeKey(event.detail);
+    // A wake never appended has no position to replay; model conformance refuses such a read.
+    const offset = positions.positionOf(event.detail);
+    if (offset === undefined) return;
     let progress = readers.get(event.actor);
     if (!progress) {
       progress = { reads: [] };
@@ -27,11 +35,11 @@ export function wakeReplay(history: RunHistory): Violation[] {
       readerOrder.push(event.actor);
     }
     if (event.kind === 'claim-settled') {
-      const read = progress.reads.find((entry) => entry.offset === offset && !entry.settled);
+      const read = progress.reads.find((entry) => entry.wake === wake && !entry.settled);
       if (read) read.settled = true;
       return;
     }
-    progress.reads.push({ offset, settled: false });
+    progress.reads.push({ wake, offset, settled: false });
     if (flagged.has(event.actor)) return;
     const processedBefore = processedMark(readerOrder.filter((actor) => actor !== event.actor).map((actor) => readers.get(actor)!));
     if (processedBefore !== undefined && offsetAtOrBefore(offset, processedBefore)) {

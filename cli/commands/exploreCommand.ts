@@ -32,7 +32,8 @@ Options:
   --wiring W           swallow | reject | retry | empty | retry-same-db
   --offset O           minus-one | durable | durable-raw | tail | server-seek
   --idempotency I      raw-collection | public-read | wired-gate
-  --streams T          fast (default) | real: real @durable-streams/state StreamDBs over HTTP to the simulated service
+  --streams T          fast (default) | real: real @durable-streams/state StreamDBs, and the wake stream read with
+                       @durable-streams/client, over HTTP to the simulated service
   --faults LIST        comma list of: redeploy, crash, server-restart, preload-not-found, preload-foreign-item,
                        delivery-reorder, heartbeat-failure; or default | all | none
                        (default: redeploy,preload-not-found,preload-foreign-item,delivery-reorder)

@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { ComposedModel, stateName, type ComposedState } from '../../models/composedModel.ts';
-import { toModelEvent } from '../../models/modelEvents.ts';
+import { createModelEventTranslator } from '../../models/modelEvents.ts';
 import type { RuntimeConfig } from '../../runtime/config.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
@@ -29,6 +29,7 @@ export interface ModelStateView {
  */
 export function modelStatesAlong(events: readonly TraceEvent[], config: RuntimeConfig, faults: readonly FaultKind[]): ModelStateView[] {
   const model = new ComposedModel(config, faults);
+  const toModelEvent = createModelEventTranslator();
   let state: ComposedState = model.initial();
   let failure: string | null = null;
   return events.map((event) => {

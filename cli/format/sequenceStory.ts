@@ -73,13 +73,11 @@ export function sequenceStory(rows: readonly TimelineRow[], violations: readonly
     if (violation.eventIndex !== undefined) violationsAt.set(violation.eventIndex, [...(violationsAt.get(violation.eventIndex) ?? []), violation]);
   }
   const hosts: string[] = [];
-  const generationAt = new Map<string, string>();
   for (const row of rows) {
     const { event } = row;
     if (event.kind === 'process-start' && !hosts.includes(event.actor)) hosts.push(event.actor);
-    if (event.kind === 'wake-read' || event.kind === 'wake-appended') generationAt.set(String(event.detail['offset']), String(event.detail['generation']));
     const newestHost = hosts[hosts.length - 1];
-    const item = itemFor(event, row.marks, newestHost, generationAt);
+    const item = itemFor(event, row.marks, newestHost);
     if (item) items.push(item);
     for (const violation of violationsAt.get(row.index) ?? []) {
       const over = item ? (item.kind === 'message' ? [item.from, item.to] : item.over) : [participantOf(event.actor)];
@@ -118,7 +116,7 @@ export function sequenceStory(rows: readonly TimelineRow[], violations: readonly
   };
 }
 
-function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: string | undefined, generationAt: ReadonlyMap<string, string>): SequenceItem | undefined {
+function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: string | undefined): SequenceItem | undefined {
   const d = event.detail;
   const at = { atMs: event.atMs, step: event.step, marks };
   const self = participantOf(event.actor);
@@ -172,14 +170,12 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'lease-expired':
       if (marks.length === 0 && event.kind !== 'lease-expired') return undefined;
       return note('streams', `${event.kind.replace('-', ' ')} gen ${str('generation')}`);
-    case 'claim-settled': {
-      const generation = generationAt.get(str('offset'));
-      return message('agents', self, 'reply', `claim ${generation ? `gen ${generation}` : `at ${offset('offset')}`}: ${str('outcome')}`);
-    }
+    case 'claim-settled':
+      return message('agents', self, 'reply', `claim gen ${str('generation')}: ${str('outcome')}`);
     case 'claim-failed':
-      return message('agents', self, 'fail', `claim at ${offset('offset')} failed: ${str('error')}`);
+      return message('agents', self, 'fail', `claim gen ${str('generation')} failed: ${str('error')}`);
     case 'claim-aborted':
-      return note(self, `claim at ${offset('offset')} aborted`);
+      return note(self, `claim gen ${str('generation')} aborted`);
     case 'wake-start':
       return note(self, `wake ${shortWakeId(str('wakeId'))} starts`);
     case 'observe-called':

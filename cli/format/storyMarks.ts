@@ -170,13 +170,12 @@ class TraceFinder {
   /** A later runner re-read, at `replay`, a wake an earlier runner had processed. */
   explainReplay(replay: number, cause: Cause): void {
     const read = this.events[replay]!;
-    const offset = read.detail['offset'];
-    const earlier = this.firstIn(0, replay - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && event.detail['offset'] === offset);
+    const earlier = this.firstIn(0, replay - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && sameWake(event, read));
     if (earlier === undefined) return;
     const earlierHost = this.events[earlier]!.actor;
     cause(earlier, 'first read of this wake');
     cause(
-      this.firstIn(earlier, replay, (event) => event.actor === earlierHost && event.kind === 'claim-settled' && event.detail['offset'] === offset),
+      this.firstIn(earlier, replay, (event) => event.actor === earlierHost && event.kind === 'claim-settled' && sameWake(event, read)),
       'processed',
     );
     for (let index = earlier + 1; index < replay; index += 1) {
@@ -186,9 +185,14 @@ class TraceFinder {
     }
   }
 
-  /** True when another host read the same wake offset before. */
+  /** True when another host read the same wake before. */
   private isReplayedRead(index: number): boolean {
     const read = this.events[index]!;
-    return this.firstIn(0, index - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && event.detail['offset'] === read.detail['offset']) !== undefined;
+    return this.firstIn(0, index - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && sameWake(event, read)) !== undefined;
   }
+}
+
+/** Two runner events about the same wake event: runners name wakes by subscription and generation. */
+function sameWake(a: TraceEvent, b: TraceEvent): boolean {
+  return a.detail['subscription'] === b.detail['subscription'] && a.detail['generation'] === b.detail['generation'];
 }

@@ -3,7 +3,7 @@ import { runSeed } from '../../sim/explore/runSeed.ts';
 import { IDEMPOTENCY_CHECKS, OFFSET_MODES, WIRING_MODES, type RuntimeConfig } from '../../runtime/config.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
-import { toModelEvent } from '../modelEvents.ts';
+import { createModelEventTranslator } from '../modelEvents.ts';
 import { SystemModel } from '../systemModel.ts';
 import { ModelCoverage, type CoverageReport } from './ModelCoverage.ts';
 
@@ -39,6 +39,7 @@ export async function measureCoverage(request: CoverageRequest): Promise<Coverag
     const config = configs[runIndex % configs.length]!;
     const result = await runScenario({ scenario: request.scenario, config, faults: [...request.faults] }, new RandomChoiceSource(runSeed(request.seed, runIndex)));
     const model = new SystemModel(config, request.faults, coverage);
+    const toModelEvent = createModelEventTranslator();
     for (const event of result.events) {
       const modelEvent = toModelEvent(event);
       if (modelEvent && model.apply(modelEvent)) {

@@ -1,4 +1,3 @@
-import type { StreamItem } from '../../world/durable-streams/DurableStreamsService.ts';
 import type { Claim } from '../../world/durable-streams/PullWakeSubscriptions.ts';
 import type { RuntimeConfig } from '../config.ts';
 import { describeError } from '../errors.ts';
@@ -6,7 +5,9 @@ import type { RuntimeEnvironment } from '../ports.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { EntityHandler } from '../wake/HandlerContext.ts';
 import { processWake, type WakeOutcome } from '../wake/processWake.ts';
-import { SettledOffsetTracker } from './SettledOffsetTracker.ts';
+import { createWakeStreamReader } from './createWakeStreamReader.ts';
+import { SettledOffsetTracker, type ReadBatch } from './SettledOffsetTracker.ts';
+import type { WakeStreamBatch, WakeStreamReader } from './WakeStreamReader.ts';
 
 /** Lifecycle states, as upstream's runner machine names them. */
 export type RunnerState = 'stopped' | 'connecting' | 'streaming' | 'reconnecting' | 'stopping';
@@ -36,6 +37,13 @@ interface ClaimAttempt {
   aborted: boolean;
 }
 
+/** A wake event as the runner read it: which wake it is, and the offset the reader gave for it. */
+interface WakeRead {
+  readonly offset: string;
+  readonly subscription: string;
+  readonly generation: number;
+}
+
 /** Thrown into the stream loop to make it reconnect (heartbeat failures) or leave (stop). */
 class StreamInterrupt extends Error {}
 
@@ -48,6 +56,7 @@ export class PullWakeRunner {
   private state: RunnerState = 'stopped';
   private currentOffset: string;
   private readonly settledOffsets: SettledOffsetTracker;
+  private readonly reader: WakeStreamReader;
   private readonly claims = new Set<Tracked<void>>();
   private readonly claimAttempts = new Set<ClaimAttempt>();
   private readonly wakes = new Set<Tracked<WakeOutcome>>();
@@ -66,6 +75,7 @@ export class PullWakeRunner {
   ) {
     this.currentOffset = options.startOffset;
     this.settledOffsets = new SettledOffsetTracker(options.startOffset);
+    this.reader = createWakeStreamReader(env, config);
   }
 
   get lifecycleState(): RunnerState {
@@ -106,23 +116,13 @@ export class PullWakeRunner {
       });
       interrupted.catch(() => {});
       try {
-        let connected = false;
-        for (;;) {
-          const read = connected
-            ? this.env.streams.readLive(this.options.wakeStream, this.currentOffset)
-            : this.env.streams.read(this.options.wakeStream, this.currentOffset);
-          const result = await Promise.race([read, interrupted]);
-          if (!connected) {
-            connected = true;
+        await this.reader.follow(this.options.wakeStream, this.currentOffset, interrupted, {
+          connected: () => {
             backoffMs = RUNTIME_TIMING.reconnectInitialBackoffMs;
             this.setState('streaming');
-          }
-          for (const item of result.items) this.onItem(item);
-          if (result.items.length === 0) {
-            this.currentOffset = result.nextOffset;
-            this.settledOffsets.resolveTailStart(result.nextOffset);
-          }
-        }
+          },
+          batch: (batch) => this.onBatch(batch),
+        });
       } catch (error) {
         if (this.stopRequested) return;
         this.env.emit('stream-error', { error: describeError(error) });
@@ -133,37 +133,49 @@ export class PullWakeRunner {
     }
   }
 
-  private onItem(item: StreamItem): void {
-    this.currentOffset = item.offset;
-    const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown };
-    const isWake = event.type === 'wake' && typeof event.subscription_id === 'string';
-    this.settledOffsets.read(item.offset, isWake);
-    if (isWake) {
-      this.env.emit('wake-read', { offset: item.offset, subscription: String(event.subscription_id), generation: Number(event.generation) });
-      this.spawnClaim(item.offset, String(event.subscription_id));
+  /**
+   * Each item advances the in-memory offset at once and each wake spawns a claim. The settled low-water mark moves
+   * past the batch only when all its claims settled: a batch's end is the only place a reader can resume.
+   */
+  private onBatch(batch: WakeStreamBatch): void {
+    if (batch.items.length === 0) {
+      this.currentOffset = batch.endOffset;
+      this.settledOffsets.resolveTailStart(batch.endOffset);
+      return;
     }
-    this.offsetChanged();
+    const wakes = batch.items.map((item) => asWakeRead(item.value, item.offset));
+    const readBatch = this.settledOffsets.readBatch(batch.endOffset, wakes.filter((wake) => wake !== undefined).length);
+    batch.items.forEach((item, index) => {
+      this.currentOffset = item.offset;
+      const wake = wakes[index];
+      if (wake) {
+        this.env.emit('wake-read', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation });
+        this.spawnClaim(readBatch, wake);
+      }
+      this.offsetChanged();
+    });
   }
 
-  private spawnClaim(offset: string, subscriptionId: string): void {
+  private spawnClaim(batch: ReadBatch, wake: WakeRead): void {
     const attempt: ClaimAttempt = { aborted: false };
     this.claimAttempts.add(attempt);
     const tracked: Tracked<void> = {
-      promise: this.claim(offset, subscriptionId, attempt).finally(() => {
+      promise: this.claim(batch, wake, attempt).finally(() => {
         this.claims.delete(tracked);
         this.claimAttempts.delete(attempt);
       }),
-      work: { kind: 'claim', label: `claim ${subscriptionId} for wake at ${offset}`, sinceMs: this.env.nowMs() },
+      work: { kind: 'claim', label: `claim ${wake.subscription} for wake gen ${wake.generation} read at ${wake.offset}`, sinceMs: this.env.nowMs() },
     };
     this.claims.add(tracked);
   }
 
-  private async claim(offset: string, subscriptionId: string, attempt: ClaimAttempt): Promise<void> {
+  private async claim(batch: ReadBatch, wake: WakeRead, attempt: ClaimAttempt): Promise<void> {
+    const { offset, subscription, generation } = wake;
     let settledAs: string;
     try {
-      const outcome = await this.env.agents.claim(subscriptionId);
+      const outcome = await this.env.agents.claim(subscription);
       if (attempt.aborted) {
-        this.env.emit('claim-aborted', { offset, subscription: subscriptionId, granted: outcome.kind === 'wake' });
+        this.env.emit('claim-aborted', { offset, subscription, generation, granted: outcome.kind === 'wake' });
         return;
       }
       if (outcome.kind === 'wake') {
@@ -174,16 +186,16 @@ export class PullWakeRunner {
       }
     } catch (error) {
       if (attempt.aborted) {
-        this.env.emit('claim-aborted', { offset, subscription: subscriptionId, granted: false });
+        this.env.emit('claim-aborted', { offset, subscription, generation, granted: false });
         return;
       }
       // Neither dispatched nor skipped: the wake is dropped (0.4.x does not retry a failed claim), and it stays
       // unsettled, so a durable resume offset never moves past it.
-      this.env.emit('claim-failed', { offset, subscription: subscriptionId, error: describeError(error) });
+      this.env.emit('claim-failed', { offset, subscription, generation, error: describeError(error) });
       return;
     }
-    this.settledOffsets.settle(offset);
-    this.env.emit('claim-settled', { offset, subscription: subscriptionId, outcome: settledAs });
+    this.settledOffsets.settle(batch);
+    this.env.emit('claim-settled', { offset, subscription, generation, outcome: settledAs });
     this.offsetChanged();
   }
 
@@ -254,4 +266,11 @@ export class PullWakeRunner {
     this.state = state;
     this.env.emit('runner-state', { state, offset: this.currentOffset });
   }
+}
+
+/** The wake event an item holds, or undefined for any other item (which needs no claim). */
+function asWakeRead(value: unknown, offset: string): WakeRead | undefined {
+  const event = value as { type?: unknown; subscription_id?: unknown; generation?: unknown } | null;
+  if (event === null || typeof event !== 'object' || event.type !== 'wake' || typeof event.subscription_id !== 'string') return undefined;
+  return { offset, subscription: event.subscription_id, generation: Number(event.generation) };
 }

@@ -5,7 +5,7 @@ import { runLoop } from '../../sim/run/runLoop.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import { Scheduler } from '../../sim/scheduler/Scheduler.ts';
 import { Trace } from '../../sim/trace/Trace.ts';
-import { toModelEvent } from '../../models/modelEvents.ts';
+import { createModelEventTranslator } from '../../models/modelEvents.ts';
 import { SystemModel, type ConformanceFailure } from '../../models/systemModel.ts';
 import type { RuntimeConfig } from '../../runtime/config.ts';
 import { occurrenceDueAtMs, type CronSchedule } from '../../world/agents-server/CronScheduler.ts';
@@ -32,6 +32,7 @@ export class DigestSession {
   private leaksThrown = 0;
   readonly model: SystemModel;
   private fed = 0;
+  private readonly toModelEvent = createModelEventTranslator();
   private messages = 0;
   /** The first event the model did not accept, if any. */
   conformanceFailure: ConformanceFailure | undefined;
@@ -149,7 +150,7 @@ export class DigestSession {
   private feedModel(): void {
     const events = this.sim.trace.events;
     for (; this.fed < events.length && !this.conformanceFailure; this.fed += 1) {
-      const modelEvent = toModelEvent(events[this.fed]!);
+      const modelEvent = this.toModelEvent(events[this.fed]!);
       if (modelEvent) this.conformanceFailure = this.model.apply(modelEvent);
     }
   }

@@ -7,8 +7,9 @@ import { digestSpec } from './helpers.ts';
 
 /**
  * Issue 5: the library tier (`streams=real`): shared-state DBs are real `@durable-streams/state` StreamDBs over
- * `@durable-streams/client`, talking HTTP to the simulated service in process. The preload failures come out of the
- * real packages; the simulator still finds the duplicate, replays it, and reports the same-DB retry as a hang.
+ * `@durable-streams/client`, and the runner follows its wake stream with the client's `stream()`, all talking HTTP to
+ * the simulated service in process. The preload failures come out of the real packages; the simulator still finds
+ * the duplicate and the wake replay, replays them, and reports the same-DB retry as a hang.
  */
 const real = (overrides: Record<string, string> = {}) => resolveConfig('v0.4', { ...overrides, streams: 'real' });
 
@@ -37,6 +38,17 @@ describe('library tier', () => {
     }
     expect([...errors]).toContainEqual(expect.stringMatching(/^FetchError: HTTP Error 404 at http:\/\/durable-streams\.sim\/shared\/digest-log/));
     expect([...errors]).toContainEqual(expect.stringMatching(/^TypeError: Cannot use 'in' operator to search for 'control' in undefined/));
+  });
+
+  it('the runner reads its wake stream over HTTP with the client, and defect A\'s replay is found there', async () => {
+    const report = await explore({ spec: digestSpec(real(), ['redeploy']), maxRuns: 50, seed: 1, properties: ['wake-replay'], maxShrinkAttempts: 0 });
+    const run = report.finding!.original;
+    const steps = run.events.filter((event) => event.kind === 'step').map((event) => String(event.detail['task']));
+    expect(steps).toContainEqual(expect.stringMatching(/^request GET \/runners\/runner-1\/wake from host#1$/));
+    expect(steps).not.toContainEqual(expect.stringMatching(/read \/runners\//)); // the fast port's reads are `read PATH`
+    const replayed = run.violations.find((violation) => violation.property === 'wake-replay')!;
+    expect(replayed.message).toMatch(/^host#2 re-read the wake at \S+, already processed by an earlier runner/);
+    expect((await replay(readReplayToken(report.finding!.replayToken))).traceHash).toBe(report.finding!.shrunk.traceHash);
   });
 
   it('wiring=retry-same-db is reported as a hang, with the pending work listed', async () => {

@@ -94,7 +94,7 @@ describe('the causal steps of the bug report story, derived from the trace', () 
     ['host#1', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }],
     ['host#1', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }],
     ['host#1', 'wake-start', { entity: 'digest-1', wakeId: 'sub:digest-1/1', generation: 1 }],
-    ['host#1', 'claim-settled', { offset: wake, subscription: 'sub:digest-1', outcome: 'dispatched' }],
+    ['host#1', 'claim-settled', { offset: wake, subscription: 'sub:digest-1', generation: 1, outcome: 'dispatched' }],
     ['host#1', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }],
     ['host#1', 'handle-wired', { entity: 'digest-1', sharedId: 'digest-log', restored: false, empty: false }],
     ['host#1', 'observe-resolved', { entity: 'digest-1', sharedId: 'digest-log', wakeId: 'sub:digest-1/1', wired: true }],

@@ -20,11 +20,17 @@ const history = (events: TraceEvent[], extra: Partial<RunHistory> = {}): RunHist
 });
 
 const posted = (occurrence: number, from = 'host#1') => event('chat', 'action-performed', { entity: 'e', occurrence, from });
-const read = (actor: string, offset: string) => event(actor, 'wake-read', { offset });
-const settled = (actor: string, offset: string) => event(actor, 'claim-settled', { offset, outcome: 'dispatched' });
 const O1 = '0000000000000000_0000000000000100';
 const O2 = '0000000000000000_0000000000000200';
 const O3 = '0000000000000000_0000000000000300';
+/** Wake events appended at O1, O2, O3 as generations 1, 2, 3 of one subscription. */
+const WAKE_OFFSETS = [O1, O2, O3];
+const generationAt = (offset: string) => WAKE_OFFSETS.indexOf(offset) + 1;
+const appends = () => WAKE_OFFSETS.map((offset, index) => event('durable-streams', 'wake-appended', { subscription: 's', generation: index + 1, offset }));
+/** A runner reads the wake appended at `offset`; `reported` is what its reader knew (a batch's end, in the library tier). */
+const read = (actor: string, offset: string, reported = offset) => event(actor, 'wake-read', { offset: reported, subscription: 's', generation: generationAt(offset) });
+const settled = (actor: string, offset: string, reported = offset) =>
+  event(actor, 'claim-settled', { offset: reported, subscription: 's', generation: generationAt(offset), outcome: 'dispatched' });
 
 describe('duplicate-action', () => {
   it('flags the second performance of an occurrence, at that event', () => {
@@ -64,17 +70,33 @@ describe('unwired-resolve', () => {
 
 describe('wake-replay', () => {
   it('flags a later runner re-reading a wake an earlier one had processed', () => {
-    const events = [read('host#1', O1), settled('host#1', O1), read('host#1', O2), settled('host#1', O2), read('host#2', O1)];
+    const replay = read('host#2', O1);
+    const events = [...appends(), read('host#1', O1), settled('host#1', O1), read('host#1', O2), settled('host#1', O2), replay];
     const violations = ORACLES['wake-replay'](history(events));
     expect(violations).toHaveLength(1);
-    expect(violations[0]!.eventIndex).toBe(4);
+    expect(violations[0]!.eventIndex).toBe(events.indexOf(replay));
   });
   it('does not count wakes whose claim never settled as processed', () => {
-    const events = [read('host#1', O1), settled('host#1', O1), read('host#1', O2), read('host#2', O2), read('host#2', O3)];
+    const events = [...appends(), read('host#1', O1), settled('host#1', O1), read('host#1', O2), read('host#2', O2), read('host#2', O3)];
     expect(ORACLES['wake-replay'](history(events))).toEqual([]);
   });
   it('is quiet when the new runner resumes after the processed mark', () => {
-    const events = [read('host#1', O1), settled('host#1', O1), read('host#2', O2)];
+    const events = [...appends(), read('host#1', O1), settled('host#1', O1), read('host#2', O2)];
+    expect(ORACLES['wake-replay'](history(events))).toEqual([]);
+  });
+  // The library tier: the client gives one offset per batch, so a runner reports O3 for every wake of a batch
+  // holding O1..O3. The oracle judges the positions the service appended the wakes at, not the reported offset.
+  it('judges where wakes were appended, not the batch offset a runner reports', () => {
+    const replay = read('host#2', O1, O3);
+    const events = [...appends(), read('host#1', O1), settled('host#1', O1), replay, read('host#2', O2, O3), read('host#2', O3, O3)];
+    const violations = ORACLES['wake-replay'](history(events));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.eventIndex).toBe(events.indexOf(replay));
+    expect(violations[0]!.message).toContain(`re-read the wake at ${O1}`);
+  });
+  it('settles the claim of the wake named, when several share a reported offset', () => {
+    // host#1 settles generation 2 but not 1 of a batch reported at O2: nothing is processed, so no replay.
+    const events = [...appends(), read('host#1', O1, O2), read('host#1', O2, O2), settled('host#1', O2, O2), read('host#2', O1)];
     expect(ORACLES['wake-replay'](history(events))).toEqual([]);
   });
 });

@@ -9,40 +9,51 @@ describe('SettledOffsetTracker', () => {
     expect(new SettledOffsetTracker('-1').lowWater).toBe('-1');
   });
 
-  it('items that need no claim settle at once', () => {
+  it('a batch with no claims settles at once', () => {
     const tracker = new SettledOffsetTracker('-1');
-    tracker.read(o1, false);
+    tracker.readBatch(o1, 0);
     expect(tracker.lowWater).toBe(o1);
   });
 
-  it('advances only over a settled prefix', () => {
+  it('advances only over a settled prefix of batches', () => {
     const tracker = new SettledOffsetTracker('-1');
-    tracker.read(o1, true);
-    tracker.read(o2, false);
-    tracker.read(o3, true);
-    tracker.read(o4, true);
+    const b1 = tracker.readBatch(o1, 1);
+    tracker.readBatch(o2, 0);
+    const b3 = tracker.readBatch(o3, 1);
+    const b4 = tracker.readBatch(o4, 1);
     expect(tracker.lowWater).toBe('-1'); // o1 unsettled holds everything behind it
-    tracker.settle(o3);
+    tracker.settle(b3);
     expect(tracker.lowWater).toBe('-1');
-    tracker.settle(o1);
+    tracker.settle(b1);
     expect(tracker.lowWater).toBe(o3); // o1, o2 (no claim) and o3 form the settled prefix; o4 is still open
-    tracker.settle(o4);
+    tracker.settle(b4);
     expect(tracker.lowWater).toBe(o4);
   });
 
-  it('ignores settling an offset it never read', () => {
+  // The library tier: the client gives one offset per response, so a batch of several wakes is one position.
+  it('moves past a batch of several claims only when all of them settled', () => {
     const tracker = new SettledOffsetTracker('-1');
-    tracker.read(o1, true);
-    tracker.settle(o2);
+    const batch = tracker.readBatch(o2, 2);
+    tracker.settle(batch);
     expect(tracker.lowWater).toBe('-1');
+    tracker.settle(batch);
+    expect(tracker.lowWater).toBe(o2);
+  });
+
+  it('settling a batch more often than it has claims changes nothing', () => {
+    const tracker = new SettledOffsetTracker('-1');
+    const first = tracker.readBatch(o1, 1);
+    tracker.readBatch(o2, 1);
+    tracker.settle(first);
+    tracker.settle(first);
+    expect(tracker.lowWater).toBe(o1);
   });
 
   it('resolveTailStart leaves a concrete mark alone', () => {
     const tracker = new SettledOffsetTracker('-1');
     tracker.resolveTailStart(o2);
     expect(tracker.lowWater).toBe('-1');
-    tracker.read(o1, true);
-    tracker.settle(o1);
+    tracker.settle(tracker.readBatch(o1, 1));
     tracker.resolveTailStart(o3);
     expect(tracker.lowWater).toBe(o1);
   });
