@@ -55,6 +55,8 @@ export const FOLLOWED_EVENTS: Readonly<Record<MachineName, ReadonlySet<ModelEven
     'ACTION',
     'RECORDED',
     'MANIFEST_COMMITTED',
+    'MANIFEST_STORED',
+    'OCCURRENCE_STORED',
     'WAKE_FAILED',
     'WAKE_ACKED',
     'WAKE_ACK_FAILED',

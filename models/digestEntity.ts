@@ -15,6 +15,8 @@ export type DigestEntityEvent = Extract<
       | 'ACTION'
       | 'RECORDED'
       | 'MANIFEST_COMMITTED'
+      | 'MANIFEST_STORED'
+      | 'OCCURRENCE_STORED'
       | 'WAKE_FAILED'
       | 'WAKE_ACKED'
       | 'WAKE_ACK_FAILED'
@@ -32,6 +34,8 @@ export interface WakeView {
   readonly wired: boolean | undefined;
   /** The handle was wired to an empty DB after a preload error (`wiring=empty`). */
   readonly empty: boolean;
+  /** Occurrences the handle shows: the rows stored when it was wired (none for an empty DB). */
+  readonly visible: readonly number[];
   readonly posted: number | undefined;
   /** The post of this wake was recorded in the shared DB. */
   readonly recorded: boolean;
@@ -50,7 +54,7 @@ export interface DigestEntityContext {
   readonly due: readonly number[];
   /** Times each occurrence was posted. */
   readonly posts: Readonly<Record<number, number>>;
-  /** Occurrences whose row the shared DB holds. */
+  /** Occurrences whose row the shared DB holds (the stream's own record, or a handler's recorded insert). */
   readonly recorded: readonly number[];
   /** Whether the manifest lists the shared DB (then later wakes restore the handle). */
   readonly manifest: boolean;
@@ -73,9 +77,7 @@ export function expectedVerdict(context: DigestEntityContext, occurrence: number
     if (context.idempotency === 'wired-gate') return 'unknown';
     return 'throws';
   }
-  // An empty-wired handle shows no rows from before the wake.
-  const visible = wake.empty ? [] : context.recorded;
-  return visible.includes(occurrence) ? 'posted' : 'not-posted';
+  return wake.visible.includes(occurrence) ? 'posted' : 'not-posted';
 }
 
 type Guarded = { context: DigestEntityContext; event: DigestEntityEvent };
@@ -141,6 +143,7 @@ export const digestEntityMachine = setup({
               wakeId: event.wakeId,
               wired: undefined,
               empty: false,
+              visible: [],
               posted: undefined,
               recorded: false,
               checked: false,
@@ -151,7 +154,15 @@ export const digestEntityMachine = setup({
           : undefined,
     }),
     endWake: assign({ wake: () => undefined }),
-    noteWiring: assign({ wake: ({ context, event }) => (context.wake && event.type === 'HANDLE_WIRED' ? { ...context.wake, empty: event.empty } : context.wake) }),
+    // The handle shows what the stream held when it loaded; an empty-wired handle shows nothing from before the wake.
+    noteWiring: assign({
+      wake: ({ context, event }) =>
+        context.wake && event.type === 'HANDLE_WIRED' ? { ...context.wake, empty: event.empty, visible: event.empty ? [] : context.recorded } : context.wake,
+    }),
+    noteStored: assign({
+      recorded: ({ context, event }) =>
+        event.type === 'OCCURRENCE_STORED' && !context.recorded.includes(event.occurrence) ? [...context.recorded, event.occurrence] : context.recorded,
+    }),
     noteResolve: assign({
       wake: ({ context, event }) =>
         context.wake && event.type === 'OBSERVE_RESOLVED' ? { ...context.wake, wired: event.wired, dueWhenResolved: context.due.length > 0 } : context.wake,
@@ -171,6 +182,7 @@ export const digestEntityMachine = setup({
       wake: ({ context }) => (context.wake ? { ...context.wake, recorded: true } : context.wake),
     }),
     noteFailure: assign({ wake: ({ context }) => (context.wake ? { ...context.wake, failed: true } : context.wake) }),
+    noteStoredManifest: assign({ manifest: () => true }),
     noteManifest: assign({ manifest: () => true, wake: ({ context }) => (context.wake ? { ...context.wake, committed: true } : context.wake) }),
   },
 }).createMachine({
@@ -180,6 +192,9 @@ export const digestEntityMachine = setup({
   type: 'parallel',
   on: {
     OCCURRENCE_DUE: { actions: 'markDue' },
+    // The server's fact, not the committer's answer: a wake that dies before the answer still leaves the rows stored.
+    MANIFEST_STORED: { actions: 'noteStoredManifest' },
+    OCCURRENCE_STORED: { actions: 'noteStored' },
     PROCESS_EXIT: { actions: 'accept' },
     // The ack answer of a wake the server already released can arrive after the next wake started.
     WAKE_ACKED: { actions: 'accept' },
@@ -192,7 +207,12 @@ export const digestEntityMachine = setup({
       states: {
         idle: {
           description: 'No wake in progress (the last one was released, abandoned, or died with its process).',
-          on: { WAKE_START: { target: 'handling', actions: 'beginWake' } },
+          on: {
+            WAKE_START: { target: 'handling', actions: 'beginWake' },
+            // An ack sent just before its process died still reaches the server, which releases the lease after the
+            // wake ended here with the process.
+            LEASE_RELEASED: { actions: 'accept' },
+          },
         },
         handling: {
           description: 'One wake at a time: observe, check the newest due occurrence, post it if not posted, record it.',

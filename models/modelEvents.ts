@@ -18,6 +18,8 @@ export type ModelEvent =
   | { readonly type: 'LEASE_EXPIRED' }
   | { readonly type: 'REGISTERED'; readonly resumeOffset: string | null }
   | { readonly type: 'HEARTBEAT_STORED'; readonly offset: string }
+  /** The agents server stored new manifest rows: later wakes restore the handle, whether or not the committer heard. */
+  | { readonly type: 'MANIFEST_STORED' }
   | { readonly type: 'PROCESS_START'; readonly process: string }
   | { readonly type: 'PROCESS_EXIT'; readonly process: string; readonly reason: 'graceful' | 'crash' }
   // runner
@@ -47,7 +49,9 @@ export type ModelEvent =
   // the digest entity
   | { readonly type: 'CHECK'; readonly process: string; readonly occurrence: number; readonly verdict: 'posted' | 'not-posted' | 'unknown' }
   | { readonly type: 'ACTION'; readonly occurrence: number }
-  | { readonly type: 'RECORDED'; readonly process: string; readonly occurrence: number };
+  | { readonly type: 'RECORDED'; readonly process: string; readonly occurrence: number }
+  /** The shared stream stored an occurrence's row: the server's fact, whether or not the inserting process heard. */
+  | { readonly type: 'OCCURRENCE_STORED'; readonly occurrence: number };
 
 export type ModelEventType = ModelEvent['type'];
 
@@ -122,6 +126,8 @@ function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['deta
       return { type: 'WIRING_FAILED', process };
     case 'observe-resolved':
       return { type: 'OBSERVE_RESOLVED', process, wired: detail['wired'] === true };
+    case 'manifest-stored':
+      return { type: 'MANIFEST_STORED' };
     case 'manifest-committed':
       return { type: 'MANIFEST_COMMITTED', process };
     case 'wake-failed':
@@ -136,6 +142,8 @@ function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['deta
       return { type: 'CHECK', process, occurrence: Number(detail['occurrence']), verdict: detail['verdict'] as 'posted' | 'not-posted' | 'unknown' };
     case 'action-performed':
       return { type: 'ACTION', occurrence: Number(detail['occurrence']) };
+    case 'occurrence-stored':
+      return { type: 'OCCURRENCE_STORED', occurrence: Number(detail['occurrence']) };
     case 'recorded':
       return { type: 'RECORDED', process, occurrence: Number(detail['occurrence']) };
     default:

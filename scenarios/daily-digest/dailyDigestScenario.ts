@@ -66,6 +66,7 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, options: Digest
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   world.streams.create(sharedStreamPath(SHARED_ID));
+  traceStoredOccurrences(sim, world);
   scheduleCronTicks(sim, world.streams, CRON_STREAM, schedule);
   world.agentsServer.createEntity(ENTITY, INBOX, [CRON_STREAM], WAKE_STREAM);
 
@@ -87,6 +88,19 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, options: Digest
     sim.trace.record('workload', 'message', { entity: ENTITY, index });
   };
   return { world, supervisor, schedule, sendMessage };
+}
+
+/**
+ * Traces each digest row as the shared stream stores it (`occurrence-stored`), where the service acts: an insert whose
+ * process died before the answer is stored all the same, and the next wake's check sees it.
+ */
+function traceStoredOccurrences(sim: SimContext, world: World): void {
+  const path = sharedStreamPath(SHARED_ID);
+  world.streams.onAppend((appendedTo, item) => {
+    if (appendedTo !== path) return;
+    const occurrence = (item.value as { value?: { occurrence?: unknown } } | null)?.value?.occurrence;
+    if (typeof occurrence === 'number') sim.trace.record('durable-streams', 'occurrence-stored', { entity: ENTITY, occurrence });
+  });
 }
 
 /** The due occurrences of a schedule as the actions the oracles expect. */

@@ -117,6 +117,8 @@ export class AgentsServer implements ServiceEndpoint {
     const current = this.manifests.get(entity) ?? [];
     const added = rows.filter((row) => !current.some((existing) => existing.sharedId === row.sharedId));
     this.manifests.set(entity, [...current, ...added]);
+    // Traced where the server acts: a committer that dies before the answer still left the rows behind.
+    if (added.length > 0) this.sim.trace.record(this.name, 'manifest-stored', { entity, sharedIds: added.map((row) => row.sharedId) });
   }
 
   /** Goes down for `downtimeMs`: requests fail with 503 meanwhile; in-memory claim tokens are lost. */
