@@ -78,8 +78,11 @@ export async function replayCommand(args: readonly string[], out: (line: string)
     out(JSON.stringify(replayJson(view), null, 2));
     return exit;
   }
+  const comparison = traceFileComparison(view);
   if (format === 'mermaid') {
     out(formatMermaidSequence(view.story).trimEnd());
+    // A Mermaid comment: the output stays a diagram a renderer accepts.
+    if (comparison !== undefined) out(`%% ${comparison}`);
     return exit;
   }
   if (format === 'html') {
@@ -88,6 +91,7 @@ export async function replayCommand(args: readonly string[], out: (line: string)
     header(view).forEach((line) => out(line));
     violationLines(view).forEach((line) => out(line));
     out(`wrote ${path}`);
+    if (comparison !== undefined) out(comparison);
     return exit;
   }
   header(view).forEach((line) => out(line));
@@ -98,14 +102,16 @@ export async function replayCommand(args: readonly string[], out: (line: string)
   out('');
   violationLines(view).forEach((line) => out(line));
   out(`trace hash ${view.traceHash}`);
-  if (recordedTraceHash !== undefined) {
-    out(
-      recordedTraceHash === view.traceHash
-        ? 'same trace as the file recorded'
-        : `DIFFERENT trace from the one the file recorded (${recordedTraceHash}): this build tells the story differently`,
-    );
-  }
+  if (comparison !== undefined) out(comparison);
   return exit;
+}
+
+/** For a replayed trace file: whether this build told the same story the file recorded; undefined for a token. */
+function traceFileComparison(view: ReplayView): string | undefined {
+  if (view.recordedTraceHash === undefined) return undefined;
+  return view.recordedTraceHash === view.traceHash
+    ? 'same trace as the file recorded'
+    : `DIFFERENT trace from the one the file recorded (${view.recordedTraceHash}): this build tells the story differently`;
 }
 
 function parseFormat(value: unknown): ReplayFormat {

@@ -75,6 +75,11 @@ describe('command line: explore and replay', () => {
       expect(replayed.code).toBe(1);
       const replay = JSON.parse(replayed.stdout) as { traceHash: string; sameTrace: boolean; reproduced: boolean };
       expect(replay).toMatchObject({ reproduced: true, sameTrace: true, traceHash: report.finding.shrunk.traceHash });
+      // Every format says whether the story is the one the file recorded; Mermaid as a comment, so it still renders.
+      const diagram = await sim('replay', report.traceFiles[0]!, '--format', 'mermaid');
+      expect(diagram.stdout.trimEnd().split('\n').at(-1)).toBe('%% same trace as the file recorded');
+      const html = await sim('replay', report.traceFiles[0]!, '--format', 'html', '--out', dir);
+      expect(html.stdout.trimEnd().split('\n').at(-1)).toBe('same trace as the file recorded');
 
       // A file from another layout version is refused with one line.
       const file = JSON.parse(readFileSync(report.traceFiles[0]!, 'utf8')) as Record<string, unknown>;
