@@ -3,10 +3,9 @@ import { createStateSchema } from '@durable-streams/state';
 import { createStreamDB } from '@durable-streams/state/db';
 import { describe, expect, it } from 'vitest';
 import { runLoop } from '../../sim/run/runLoop.ts';
-import { DurableStreamsService } from '../../world/durable-streams/DurableStreamsService.ts';
-import { StreamsHttpFacade, schedulerClock } from '../../world/durable-streams/http/index.ts';
-import { PullWakeSubscriptions } from '../../world/durable-streams/PullWakeSubscriptions.ts';
-import { drain, makeSim, track } from '../world/simHelpers.ts';
+import type { SimContext } from '../../sim/run/SimContext.ts';
+import { drain, track } from '../world/simHelpers.ts';
+import { simulatedStreamsService } from '../world/simulatedStreamsService.ts';
 
 /**
  * What the differential test cannot see: that a held long-poll ends on the virtual clock and leaves nothing behind,
@@ -19,10 +18,7 @@ const LONG_POLL_TIMEOUT_MS = 1_000;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function setup() {
-  const sim = makeSim();
-  const streams = new DurableStreamsService(sim);
-  const subscriptions = new PullWakeSubscriptions(sim, streams, { leaseTtlMs: 30_000 });
-  const facade = new StreamsHttpFacade({ streams, subscriptions: subscriptions.reference, clock: schedulerClock(sim.scheduler), longPollTimeoutMs: LONG_POLL_TIMEOUT_MS });
+  const { sim, streams, facade } = simulatedStreamsService(LONG_POLL_TIMEOUT_MS);
   const send = (path: string, init?: RequestInit) => facade.handle(new Request(`${ORIGIN}${path}`, init));
   return { sim, streams, facade, send };
 }
@@ -93,7 +89,7 @@ describe('long-polls on the virtual clock', () => {
 });
 
 /** Runs the simulation up to `atMs` of virtual time, and stops the clock exactly there. */
-async function advanceTo(sim: ReturnType<typeof makeSim>, atMs: number): Promise<void> {
+async function advanceTo(sim: SimContext, atMs: number): Promise<void> {
   sim.scheduler.schedule(atMs - sim.scheduler.nowMs, 'test', `advance to ${atMs}`, () => {});
   await runLoop(sim.scheduler, { horizonMs: atMs, maxSteps: 100 });
 }

@@ -1,9 +1,6 @@
-import { DurableStreamsService } from '../../world/durable-streams/DurableStreamsService.ts';
-import { StreamsHttpFacade } from '../../world/durable-streams/http/index.ts';
-import { PullWakeSubscriptions } from '../../world/durable-streams/PullWakeSubscriptions.ts';
-import { schedulerClock } from '../../world/durable-streams/VirtualClock.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
-import { drain, makeSim } from '../world/simHelpers.ts';
+import { drain } from '../world/simHelpers.ts';
+import { simulatedStreamsService } from '../world/simulatedStreamsService.ts';
 
 /** One HTTP request of a generated sequence, before it is addressed to a side. */
 export interface WireRequest {
@@ -71,11 +68,7 @@ export const FACADE_ORIGIN = 'http://durable-streams.sim';
 const MAX_STEPS_PER_REQUEST = 100;
 
 export function facadeSide(longPollTimeoutMs: number): FacadeSide {
-  const sim = makeSim();
-  const streams = new DurableStreamsService(sim);
-  // Wired as a simulated world wires it: the world's subscriptions own the registry the HTTP routes use.
-  const subscriptions = new PullWakeSubscriptions(sim, streams, { leaseTtlMs: 30_000 });
-  const facade = new StreamsHttpFacade({ streams, subscriptions: subscriptions.reference, clock: schedulerClock(sim.scheduler), longPollTimeoutMs });
+  const { sim, facade } = simulatedStreamsService(longPollTimeoutMs);
   return {
     label: 'facade',
     origin: FACADE_ORIGIN,

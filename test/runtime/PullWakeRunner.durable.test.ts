@@ -4,10 +4,8 @@ import type { AgentsClient, RuntimeEnvironment } from '../../runtime/ports.ts';
 import { PullWakeRunner } from '../../runtime/runner/PullWakeRunner.ts';
 import { runLoop } from '../../sim/run/runLoop.ts';
 import type { ClaimOutcome } from '../../world/agents-server/AgentsServer.ts';
-import { DurableStreamsService } from '../../world/durable-streams/DurableStreamsService.ts';
-import { StreamsHttpFacade, schedulerClock } from '../../world/durable-streams/http/index.ts';
-import { PullWakeSubscriptions } from '../../world/durable-streams/PullWakeSubscriptions.ts';
-import { drain, makeSim, track } from '../world/simHelpers.ts';
+import { drain, track } from '../world/simHelpers.ts';
+import { simulatedStreamsService } from '../world/simulatedStreamsService.ts';
 
 const WAKE_STREAM = '/runners/runner-1/wake';
 const LONG_POLL_TIMEOUT_MS = 20_000;
@@ -17,10 +15,7 @@ const LONG_POLL_TIMEOUT_MS = 20_000;
  * the second is still in flight when the runner stops. The final heartbeat reports the settled low-water mark.
  */
 async function stopWithSecondClaimInFlight(streamsTier: 'fast' | 'real') {
-  const sim = makeSim();
-  const streams = new DurableStreamsService(sim);
-  const subscriptions = new PullWakeSubscriptions(sim, streams, { leaseTtlMs: 30_000 });
-  const facade = new StreamsHttpFacade({ streams, subscriptions: subscriptions.reference, clock: schedulerClock(sim.scheduler), longPollTimeoutMs: LONG_POLL_TIMEOUT_MS });
+  const { sim, streams, facade, port } = simulatedStreamsService(LONG_POLL_TIMEOUT_MS);
   streams.create(WAKE_STREAM);
   const first = streams.append(WAKE_STREAM, { type: 'wake', subscription_id: 'sub:a', stream: '/a/inbox', generation: 1, ts: 0 });
   streams.append(WAKE_STREAM, { type: 'wake', subscription_id: 'sub:b', stream: '/b/inbox', generation: 1, ts: 0 });
@@ -45,11 +40,7 @@ async function stopWithSecondClaimInFlight(streamsTier: 'fast' | 'real') {
       events.push({ kind, detail });
       if (kind === 'heartbeat') heartbeats.push({ offset: String(detail['offset']), reason: String(detail['reason']) });
     },
-    streams: {
-      read: async (path, offset) => streams.read(path, offset),
-      readLive: (path, offset) => streams.readLive(path, offset, LONG_POLL_TIMEOUT_MS),
-      append: async (path, value) => streams.append(path, value),
-    },
+    streams: port,
     agents,
     http: { origin: 'http://durable-streams.sim', fetch: facade.fetch },
   };

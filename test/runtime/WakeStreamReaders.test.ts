@@ -4,10 +4,8 @@ import { PortWakeStreamReader } from '../../runtime/runner/PortWakeStreamReader.
 import type { WakeStreamBatch, WakeStreamReader } from '../../runtime/runner/WakeStreamReader.ts';
 import { runLoop } from '../../sim/run/runLoop.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
-import { DurableStreamsService } from '../../world/durable-streams/DurableStreamsService.ts';
-import { StreamsHttpFacade, schedulerClock } from '../../world/durable-streams/http/index.ts';
-import { PullWakeSubscriptions } from '../../world/durable-streams/PullWakeSubscriptions.ts';
-import { drain, makeSim, track } from '../world/simHelpers.ts';
+import { drain, track } from '../world/simHelpers.ts';
+import { simulatedStreamsService } from '../world/simulatedStreamsService.ts';
 
 const WAKE_STREAM = '/runners/runner-1/wake';
 const LONG_POLL_TIMEOUT_MS = 20_000;
@@ -15,17 +13,10 @@ const wake = (generation: number): TraceValue => ({ type: 'wake', subscription_i
 
 /** A simulated service with a wake stream, and both readers over it: the fast tier's port and the real client. */
 function setUp() {
-  const sim = makeSim();
-  const streams = new DurableStreamsService(sim);
-  const subscriptions = new PullWakeSubscriptions(sim, streams, { leaseTtlMs: 30_000 });
-  const facade = new StreamsHttpFacade({ streams, subscriptions: subscriptions.reference, clock: schedulerClock(sim.scheduler), longPollTimeoutMs: LONG_POLL_TIMEOUT_MS });
+  const { sim, streams, facade, port } = simulatedStreamsService(LONG_POLL_TIMEOUT_MS);
   streams.create(WAKE_STREAM);
   const readers: Record<'port' | 'client', WakeStreamReader> = {
-    port: new PortWakeStreamReader({
-      read: async (path, offset) => streams.read(path, offset),
-      readLive: (path, offset) => streams.readLive(path, offset, LONG_POLL_TIMEOUT_MS),
-      append: async (path, value) => streams.append(path, value),
-    }),
+    port: new PortWakeStreamReader(port),
     client: new ClientWakeStreamReader({ origin: 'http://durable-streams.sim', fetch: facade.fetch }),
   };
   return { sim, streams, readers };
