@@ -206,14 +206,11 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
       return note(self, `wake ${shortWakeId(str('wakeId'))} abandoned`);
     case 'heartbeat':
       return message(self, 'agents', d['ok'] === true ? 'call' : 'fail', d['ok'] === true ? 'heartbeat' : `heartbeat failed`);
+    // Server-side bookkeeping the diagram shows through the runtime's own events (`recorded`, `manifest-committed`).
     case 'heartbeat-stored':
-      return undefined;
-    // The server's side of `recorded` and `manifest-committed`: drawn only when they explain something, e.g. a write
-    // that landed although its process died before the answer.
     case 'occurrence-stored':
-      return marks.length === 0 ? undefined : note('streams', `row of occurrence ${str('occurrence')} stored`);
     case 'manifest-stored':
-      return marks.length === 0 ? undefined : note('agents', `manifest stored: ${Array.isArray(d['sharedIds']) ? d['sharedIds'].join(', ') : ''}`);
+      return undefined;
     case 'step':
     case 'run-start':
     case 'run-end':
