@@ -1,5 +1,5 @@
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
-import type { RuntimeConfig } from '../runtime/config.ts';
+import { modelConfigOf, type ModelConfig } from './modelConfig.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import { digestEntityMachine } from './digestEntity.ts';
@@ -133,11 +133,15 @@ export class ComposedModel {
    * `faults` are the fault kinds the run may use: the model allows what they can cause and nothing more (a wake that
    * fails with nothing wrong in its wiring needs an agents-server restart).
    */
+  readonly config: ModelConfig;
+
   constructor(
-    readonly config: RuntimeConfig,
+    switches: Readonly<Record<string, string>>,
     readonly faults: readonly FaultKind[],
     observer?: ModelObserver,
   ) {
+    const config = modelConfigOf(switches);
+    this.config = config;
     const scopeFor = (machine: MachineName, input: unknown): unknown => {
       const inspect = observer
         ? (inspection: InspectionEvent): void => {

@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import type { IdempotencyCheck } from '../runtime/config.ts';
+import type { IdempotencyCheck } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
 
 /** The events the digest entity model follows. */

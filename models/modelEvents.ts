@@ -85,13 +85,12 @@ function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['deta
     case 'message':
       return { type: 'MESSAGE' };
     case 'wake-appended':
-      return { type: 'WAKE_APPENDED', offset: String(detail['offset']) };
+      // A wake whose event was lost (no wake stream) reaches no reader.
+      return typeof detail['offset'] === 'string' ? { type: 'WAKE_APPENDED', offset: detail['offset'] } : undefined;
     case 'lease-granted':
       return { type: 'LEASE_GRANTED' };
-    case 'lease-released':
-      return { type: 'LEASE_RELEASED' };
-    case 'lease-expired':
-      return { type: 'LEASE_EXPIRED' };
+    case 'lease-ended':
+      return detail['reason'] === 'expired' ? { type: 'LEASE_EXPIRED' } : { type: 'LEASE_RELEASED' };
     case 'process-start':
       return { type: 'PROCESS_START', process };
     case 'process-exit':
@@ -105,9 +104,8 @@ function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['deta
       const resumeOffset = detail['resumeOffset'];
       return { type: 'REGISTERED', resumeOffset: typeof resumeOffset === 'string' ? resumeOffset : null };
     }
-    case 'heartbeat-stored': {
-      return { type: 'HEARTBEAT_STORED', offset: String(detail['offset']) };
-    }
+    case 'heartbeat-received':
+      return detail['status'] === 204 ? { type: 'HEARTBEAT_STORED', offset: String(detail['offset']) } : undefined;
     case 'runner-state':
       return { type: 'RUNNER_STATE', process, state: detail['state'] as ReportedRunnerState };
     case 'wake-read':
@@ -127,7 +125,7 @@ function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['deta
     case 'observe-resolved':
       return { type: 'OBSERVE_RESOLVED', process, wired: detail['wired'] === true };
     case 'manifest-stored':
-      return { type: 'MANIFEST_STORED' };
+      return detail['status'] === 204 && Array.isArray(detail['sharedIds']) && detail['sharedIds'].length > 0 ? { type: 'MANIFEST_STORED' } : undefined;
     case 'manifest-committed':
       return { type: 'MANIFEST_COMMITTED', process };
     case 'wake-failed':
@@ -140,8 +138,10 @@ function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['deta
       return { type: 'WAKE_ABANDONED', process, wakeId: String(detail['wakeId']) };
     case 'idempotency-check':
       return { type: 'CHECK', process, occurrence: Number(detail['occurrence']), verdict: detail['verdict'] as 'posted' | 'not-posted' | 'unknown' };
-    case 'action-performed':
-      return { type: 'ACTION', occurrence: Number(detail['occurrence']) };
+    case 'action-performed': {
+      const match = /^digest:(\d+)$/.exec(String(detail['action']));
+      return match ? { type: 'ACTION', occurrence: Number(match[1]) } : undefined;
+    }
     case 'occurrence-stored':
       return { type: 'OCCURRENCE_STORED', occurrence: Number(detail['occurrence']) };
     case 'recorded':

@@ -1,4 +1,3 @@
-import type { RuntimeConfig } from '../runtime/config.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import { ComposedModel, describeComposed, stateName, violationTags, type ComposedState, type ConformanceFailure } from './composedModel.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
@@ -16,7 +15,7 @@ export class SystemModel {
   private state: ComposedState;
   private readonly seenViolations = new Set<string>();
 
-  constructor(config: RuntimeConfig, faults: readonly FaultKind[], observer?: ModelObserver) {
+  constructor(config: Readonly<Record<string, string>>, faults: readonly FaultKind[], observer?: ModelObserver) {
     this.model = new ComposedModel(config, faults, observer);
     this.state = this.model.initial();
   }

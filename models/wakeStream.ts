@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import type { OffsetMode } from '../runtime/config.ts';
+import type { OffsetMode } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
 
 /** The events the wake stream model follows. */

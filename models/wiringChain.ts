@@ -1,5 +1,5 @@
 import { and, setup } from 'xstate';
-import type { WiringMode } from '../runtime/config.ts';
+import type { WiringMode } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
 
 /** The events the wiring chain follows (one shared-state handle within one wake). */

@@ -1,4 +1,3 @@
-import type { RuntimeConfig } from '../runtime/config.ts';
 import type { LoopEnd } from '../sim/run/runLoop.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
@@ -6,33 +5,36 @@ import type { FaultKind } from '../world/faults/FaultKind.ts';
 /** An external action the workload made due: it must be performed exactly once. */
 export interface ExpectedAction {
   readonly entity: string;
-  readonly occurrence: number;
+  /** The action as the chat service records it, e.g. `digest:0`. */
+  readonly action: string;
   readonly dueAtMs: number;
 }
 
-/** Work still open when the run ended. */
-export interface PendingWork {
-  readonly actor: string;
-  readonly kind: string;
-  readonly label: string;
-  readonly sinceMs: number;
+/** What the world's servers know at the end of a run. */
+export interface WorldEndState {
+  /** Host processes alive at the end. */
+  readonly liveHosts: readonly string[];
+  /** Claims the agents server's database still holds as active. */
+  readonly activeClaims: ReadonlyArray<{ readonly wakeId: string; readonly subscription: string; readonly runner: string }>;
 }
 
-/** Everything the oracles judge a run by. */
+/** Everything the properties judge a run by. */
 export interface RunHistory {
-  /** The switches the runtime ran with: the models are parameterised by them. */
-  readonly config: RuntimeConfig;
-  /** The fault kinds the run could use: the models allow what they can cause. */
+  /** Every switch value of the run (runtime, world, scenario). */
+  readonly config: Readonly<Record<string, string>>;
+  /** The fault kinds the run could use. */
   readonly faults: readonly FaultKind[];
+  /** The trace: the world's observations, the scenario's probes, and (unless dropped) the runtime's annotations. */
   readonly events: readonly TraceEvent[];
   readonly endedBy: LoopEnd;
   readonly endMs: number;
   readonly steps: number;
   readonly expectedActions: readonly ExpectedAction[];
-  /** In-flight work of live processes at the end of the run. */
-  readonly pendingWork: readonly PendingWork[];
+  readonly endState: WorldEndState;
   /** Scheduler tasks still queued at the end (labels), for hang reports. */
   readonly pendingTasks: readonly string[];
   /** Work open for longer than this at the end of the run counts as hung. */
   readonly hangAfterMs: number;
+  /** When the fault-free quiet period began. */
+  readonly quietFromMs: number;
 }

@@ -1,14 +1,23 @@
 import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
 
+/** An entity handler invocation the scenario saw start and not end. */
+interface OpenSpan {
+  readonly process: string;
+  readonly label: string;
+  readonly sinceMs: number;
+}
+
 /**
- * Liveness: the system stopped making progress with work pending — the step budget ran out, the queue emptied with
- * work in flight, or work has been open for longer than the hang threshold at the end. Lists what was pending.
+ * Liveness: the system stopped making progress with work pending — the step budget ran out, or an entity handler the
+ * scenario saw start in a process still alive at the end never ended (open for longer than the hang threshold, or the
+ * queue ran empty under it). Judged from the scenario's own spans of its entity code, not from the runtime's report of
+ * its work. Lists what was pending.
  */
 export function hang(history: RunHistory): Violation[] {
-  const stuck = history.pendingWork.filter(
-    (work) => history.endedBy !== 'horizon' || history.endMs - work.sinceMs >= history.hangAfterMs,
-  );
+  const open = openHandlerSpans(history);
+  const live = new Set(history.endState.liveHosts);
+  const stuck = open.filter((span) => live.has(span.process) && (history.endedBy !== 'horizon' || history.endMs - span.sinceMs >= history.hangAfterMs));
   if (history.endedBy === 'step-budget') {
     return [violation(history, `step budget of ${history.steps} steps exhausted`, stuck, history.pendingTasks)];
   }
@@ -17,8 +26,19 @@ export function hang(history: RunHistory): Violation[] {
   return [violation(history, why, stuck, [])];
 }
 
-function violation(history: RunHistory, why: string, stuck: RunHistory['pendingWork'], tasks: readonly string[]): Violation {
-  const work = stuck.map((item) => `${item.actor}: ${item.label} (since ${item.sinceMs} ms)`);
+function openHandlerSpans(history: RunHistory): OpenSpan[] {
+  const open = new Map<string, OpenSpan>();
+  for (const event of history.events) {
+    if (event.annotation) continue;
+    const key = `${event.actor} ${String(event.detail['wakeId'])}`;
+    if (event.kind === 'handler-start') open.set(key, { process: event.actor, label: `handler of ${String(event.detail['entity'])} for wake ${String(event.detail['wakeId'])}`, sinceMs: event.atMs });
+    else if (event.kind === 'handler-end') open.delete(key);
+  }
+  return [...open.values()];
+}
+
+function violation(history: RunHistory, why: string, stuck: readonly OpenSpan[], tasks: readonly string[]): Violation {
+  const work = stuck.map((span) => `${span.process}: ${span.label} (since ${span.sinceMs} ms)`);
   const listed = [...work, ...tasks.slice(0, 5).map((task) => `task: ${task}`)];
   return {
     property: 'hang',

@@ -9,7 +9,7 @@ import type { PropertyName, Violation } from './Violation.ts';
 import { wakeReplay } from './wakeReplay.ts';
 
 export { PROPERTY_NAMES, type PropertyName, type Violation } from './Violation.ts';
-export type { ExpectedAction, PendingWork, RunHistory } from './RunHistory.ts';
+export type { ExpectedAction, RunHistory, WorldEndState } from './RunHistory.ts';
 
 /** The oracles over a run's history, by property name (model conformance is judged separately, after them). */
 export const ORACLES: Readonly<Record<Exclude<PropertyName, 'model-conformance'>, (history: RunHistory) => Violation[]>> = {

@@ -1,26 +1,36 @@
-import type { RuntimeConfig } from '../runtime/config.ts';
+import type { RuntimeUnderTest } from '../protocol/host/RuntimeUnderTest.ts';
+import type { SwitchDefinition } from '../protocol/switches/SwitchDefinition.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
 import type { RunBudget } from '../sim/run/runLoop.ts';
-import type { ExpectedAction, PendingWork } from '../properties/index.ts';
+import type { ExpectedAction, WorldEndState } from '../properties/index.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
+import type { SwitchValues } from './config/SwitchValues.ts';
 
-/** What identifies a family of runs: the scenario, the runtime's switches and the enabled fault kinds. */
+/**
+ * What identifies a family of runs: the scenario, the runtime under test, every switch value (of the runtime, the
+ * world and the scenario) and the enabled fault kinds.
+ */
 export interface RunSpec {
   readonly scenario: string;
-  readonly config: RuntimeConfig;
+  readonly runtime: string;
+  readonly config: SwitchValues;
   readonly faults: readonly FaultKind[];
 }
 
 /** A scenario set up inside one simulated run, ready for the run loop. */
 export interface ScenarioSetup {
   readonly budget: RunBudget;
+  /** External actions the workload made due: each must be performed exactly once. */
   readonly expectedActions: readonly ExpectedAction[];
-  /** Work in flight in live processes, asked at the end of the run. */
-  pendingWork(): PendingWork[];
+  /** Work open this long at the end of the run is a hang. */
   readonly hangAfterMs: number;
+  /** When the fault-free quiet period begins (liveness is judged at the end of it). */
+  readonly quietFromMs: number;
+  /** What the world's servers know at the end of the run (asked once, after the loop). */
+  endState(): WorldEndState;
 }
 
-/** A workload: world setup, runtime, fault space and what must hold. */
+/** A workload: world setup, the entity code, the fault space and what must hold. */
 export interface Scenario {
   readonly name: string;
   /** One line for `--help` and reports. */
@@ -29,6 +39,11 @@ export interface Scenario {
   readonly faultKinds?: readonly FaultKind[];
   /** The faults of a run when the user names none; the bug report's world when absent. */
   readonly defaultFaults?: readonly FaultKind[];
-  /** Builds the world inside `sim`, drawing the workload and fault plan from `sim.choices`, and schedules it. */
-  setUp(sim: SimContext, spec: RunSpec): ScenarioSetup;
+  /** Switches of the scenario's own entity code (e.g. how it checks for a duplicate). */
+  readonly switches?: readonly SwitchDefinition[];
+  /**
+   * Builds the world inside `sim`, drawing the workload and fault plan from `sim.choices`, starts the hosts of
+   * `runtime` in it, and schedules the workload.
+   */
+  setUp(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest): ScenarioSetup;
 }

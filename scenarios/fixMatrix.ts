@@ -3,7 +3,8 @@ import { scanRange } from '../sim/explore/scanRange.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { allConfigs } from '../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
-import type { RuntimeConfig } from '../runtime/config.ts';
+import type { SwitchValues } from './config/SwitchValues.ts';
+import { runSpecFor } from './config/runSpecFor.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import { assertSplittable, batchSizeFor } from './explore.ts';
 import type { RunSpec } from './index.ts';
@@ -24,7 +25,7 @@ export interface MatrixFinding {
 
 /** One combination of the switches and what exploring it found. */
 export interface MatrixCell {
-  readonly config: RuntimeConfig;
+  readonly config: SwitchValues;
   /**
    * Runs a sequential scan executes: the budget (of the shard's indexes, with a shard), or fewer once every kind was
    * found. The same with any number of workers.
@@ -38,7 +39,7 @@ export interface MatrixProgress {
   /** The cell being scanned (0-based) and how many there are. */
   readonly cellIndex: number;
   readonly cellCount: number;
-  readonly config: RuntimeConfig;
+  readonly config: SwitchValues;
   /** Runs executed so far over all cells, and at most over all cells. */
   readonly runsDone: number;
   readonly budget: number;
@@ -48,6 +49,10 @@ export interface MatrixProgress {
 
 export interface MatrixRequest {
   readonly scenario: string;
+  /** The runtime under test (the default one when absent). */
+  readonly runtime?: string;
+  /** Switch values every cell shares; each cell's own values override them. */
+  readonly baseSwitches?: SwitchValues;
   readonly faults: readonly FaultKind[];
   readonly runsPerCell: number;
   readonly seed: number;
@@ -59,7 +64,8 @@ export interface MatrixRequest {
    * order within a cell, with or without workers.
    */
   readonly onFinding?: (shrunk: RunResult, replay: string, property: PropertyName) => void;
-  readonly configs?: readonly RuntimeConfig[];
+  /** The cells: the switch values each varies (every wiring, offset and idempotency combination by default). */
+  readonly configs?: readonly SwitchValues[];
   /** Called after each cell, e.g. for progress (with workers, cells end after their shrinking, all at the end). */
   readonly onCell?: (cell: MatrixCell, index: number, total: number) => void;
   /** Only this shard's run indexes of every cell (run r belongs to shard (r mod count) + 1). */
@@ -87,7 +93,8 @@ export async function fixMatrix(request: MatrixRequest): Promise<MatrixCell[]> {
   return fixMatrixScaledOut(request, workers);
 }
 
-const cellSpec = (request: MatrixRequest, config: RuntimeConfig): RunSpec => ({ scenario: request.scenario, config, faults: [...request.faults] });
+const cellSpec = (request: MatrixRequest, config: SwitchValues): RunSpec =>
+  runSpecFor({ scenario: request.scenario, ...(request.runtime ? { runtime: request.runtime } : {}), switches: { ...request.baseSwitches, ...config }, faults: request.faults });
 
 /** A shrunk finding as a cell keeps it; the shrunk run goes to `onFinding`. */
 function matrixFinding(request: MatrixRequest, found: ShrunkFinding): MatrixFinding {
@@ -97,7 +104,7 @@ function matrixFinding(request: MatrixRequest, found: ShrunkFinding): MatrixFind
 }
 
 async function fixMatrixSequentially(request: MatrixRequest): Promise<MatrixCell[]> {
-  const configs = request.configs ?? allConfigs();
+  const configs: readonly SwitchValues[] = request.configs ?? allConfigs().map((config) => ({ ...config }));
   const cells: MatrixCell[] = [];
   let runsDone = 0;
   let found = 0;
@@ -136,7 +143,7 @@ async function fixMatrixSequentially(request: MatrixRequest): Promise<MatrixCell
 }
 
 async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Promise<MatrixCell[]> {
-  const configs = request.configs ?? allConfigs();
+  const configs: readonly SwitchValues[] = request.configs ?? allConfigs().map((config) => ({ ...config }));
   const strategyOptions = { ...(request.strategy ?? { name: 'random' as const }), seed: request.seed };
   assertSplittable(createStrategy(strategyOptions), request.shard ? 'sharding' : 'running on several workers');
   const range = runRange(request.runsPerCell, request.shard);
@@ -147,7 +154,7 @@ async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Prom
   try {
     // Each cell's shrinking is queued behind its scan and overlaps the next cell's scan; cells are put together in
     // order at the end.
-    const pending: Array<{ config: RuntimeConfig; runs: number; shrinks: Array<Promise<ShrunkFinding>> }> = [];
+    const pending: Array<{ config: SwitchValues; runs: number; shrinks: Array<Promise<ShrunkFinding>> }> = [];
     for (const [index, config] of configs.entries()) {
       const spec = cellSpec(request, config);
       const scan = await scanRange({

@@ -1,27 +1,47 @@
+import type { SwitchDefinition } from '../protocol/switches/SwitchDefinition.ts';
+import type { RuntimeUnderTest } from '../protocol/host/RuntimeUnderTest.ts';
+import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.ts';
+import { WORLD_SWITCHES } from './config/worldSwitches.ts';
 import { dailyDigestScenario } from './daily-digest/dailyDigestScenario.ts';
 import { minimalDigestScenario } from './daily-digest/minimalDigestScenario.ts';
-import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.ts';
+import { RegistryError } from './registry/RegistryError.ts';
 import type { Scenario } from './Scenario.ts';
 
 export type { RunSpec, Scenario, ScenarioSetup } from './Scenario.ts';
 
-/** Every scenario by name. */
-export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
-  [dailyDigestScenario.name, dailyDigestScenario],
-  [minimalDigestScenario.name, minimalDigestScenario],
-]);
+const scenarios = new Map<string, Scenario>();
 
 export const DEFAULT_SCENARIO = dailyDigestScenario.name;
 
-/** Thrown for an unknown scenario name; the message is a complete one-line explanation. */
+/** Thrown for an unknown scenario name or an impossible fault set; the message is a complete one-line explanation. */
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
 }
 
+/**
+ * Makes a scenario available to `explore`, `matrix`, `replay` and the testing helpers by its name. Registering the
+ * same object again is a no-op; another scenario under a taken name is refused.
+ */
+export function registerScenario(scenario: Scenario): void {
+  const known = scenarios.get(scenario.name);
+  if (known && known !== scenario) throw new RegistryError(`a scenario named "${scenario.name}" is already registered`);
+  scenarios.set(scenario.name, scenario);
+}
+
 export function getScenario(name: string): Scenario {
-  const scenario = SCENARIOS.get(name);
-  if (!scenario) throw new ScenarioError(`unknown scenario "${name}" (known: ${[...SCENARIOS.keys()].join(', ')})`);
+  const scenario = scenarios.get(name);
+  if (!scenario) throw new ScenarioError(`unknown scenario "${name}" (known: ${[...scenarios.keys()].join(', ')})`);
   return scenario;
+}
+
+/** Every registered scenario, in registration order. */
+export function registeredScenarios(): readonly Scenario[] {
+  return [...scenarios.values()];
+}
+
+/** Every switch a run of `scenario` under `runtime` has: the runtime's, the world's, the scenario's. */
+export function switchesFor(scenario: Scenario, runtime: RuntimeUnderTest): readonly SwitchDefinition[] {
+  return [...runtime.switches, ...WORLD_SWITCHES, ...(scenario.switches ?? [])];
 }
 
 /**
@@ -38,3 +58,6 @@ export function faultsForScenario(scenario: Scenario, requested: readonly FaultK
   }
   return [...requested];
 }
+
+registerScenario(dailyDigestScenario);
+registerScenario(minimalDigestScenario);

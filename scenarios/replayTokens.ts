@@ -1,9 +1,11 @@
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { decodeReplayToken, encodeReplayToken, ReplayTokenError } from '../sim/replay/replayToken.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
-import { ConfigError, resolveConfig } from '../runtime/config.ts';
 import { FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
-import { faultsForScenario, getScenario, ScenarioError, type RunSpec } from './index.ts';
+import { runSpecFor } from './config/runSpecFor.ts';
+import { ConfigError } from './config/SwitchValues.ts';
+import { ScenarioError, type RunSpec } from './index.ts';
+import { RegistryError } from './registry/RegistryError.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
 
 /** A decoded token: what to run, the answers to feed, and the property the run was shrunk to violate. */
@@ -16,7 +18,7 @@ export interface ReplayRequest {
 /** The token that replays `choices` under `spec`. */
 export function replayTokenFor(spec: RunSpec, choices: readonly number[], property?: PropertyName): string {
   return encodeReplayToken({
-    spec: { scenario: spec.scenario, config: { ...spec.config }, faults: [...spec.faults], ...(property ? { property } : {}) },
+    spec: { scenario: spec.scenario, runtime: spec.runtime, config: { ...spec.config }, faults: [...spec.faults], ...(property ? { property } : {}) },
     choices,
   });
 }
@@ -25,22 +27,21 @@ export function replayTokenFor(spec: RunSpec, choices: readonly number[], proper
 export function readReplayToken(token: string): ReplayRequest {
   const { spec, choices } = decodeReplayToken(token);
   if (typeof spec !== 'object' || spec === null) throw new ReplayTokenError('malformed replay token: no run description');
-  const raw = spec as { scenario?: unknown; config?: Record<string, unknown>; faults?: unknown; property?: unknown };
+  const raw = spec as { scenario?: unknown; runtime?: unknown; config?: Record<string, unknown>; faults?: unknown; property?: unknown };
   try {
-    if (typeof raw.scenario !== 'string' || typeof raw.config !== 'object' || raw.config === null || !Array.isArray(raw.faults)) {
+    if (typeof raw.scenario !== 'string' || typeof raw.runtime !== 'string' || typeof raw.config !== 'object' || raw.config === null || !Array.isArray(raw.faults)) {
       throw new ReplayTokenError('malformed replay token: incomplete run description');
     }
-    const scenario = getScenario(raw.scenario);
-    const overrides = Object.fromEntries(Object.entries(raw.config).map(([name, value]) => [name, String(value)]));
-    const config = resolveConfig('v0.4', overrides);
-    const faults = faultsForScenario(scenario, parseFaultList(raw.faults.map(String).join(',') || 'none'));
+    const switches = Object.fromEntries(Object.entries(raw.config).map(([name, value]) => [name, String(value)]));
+    const faults = parseFaultList(raw.faults.map(String).join(',') || 'none');
+    const resolved = runSpecFor({ scenario: raw.scenario, runtime: raw.runtime, switches, faults });
     const property = raw.property === undefined ? undefined : String(raw.property);
     if (property !== undefined && !(PROPERTY_NAMES as readonly string[]).includes(property)) {
       throw new ReplayTokenError(`malformed replay token: unknown property "${property}"`);
     }
-    return { spec: { scenario: raw.scenario, config, faults }, choices, property: property as PropertyName | undefined };
+    return { spec: resolved, choices, property: property as PropertyName | undefined };
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError) {
+    if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError || error instanceof RegistryError) {
       throw new ReplayTokenError(`replay token describes a run this build cannot set up: ${error.message}`);
     }
     throw error;

@@ -1,3 +1,4 @@
+import type { RuntimeUnderTest } from '../protocol/host/RuntimeUnderTest.ts';
 import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
 import { captureConsole } from '../sim/hermetic/captureConsole.ts';
 import { recordLeak } from '../sim/hermetic/LeakReport.ts';
@@ -8,6 +9,7 @@ import { Scheduler } from '../sim/scheduler/Scheduler.ts';
 import type { Task } from '../sim/scheduler/Task.ts';
 import { Trace, type TraceEvent } from '../sim/trace/Trace.ts';
 import { judge, type Violation } from '../properties/index.ts';
+import { getRuntime } from './registry/runtimes.ts';
 import { getScenario, type RunSpec, type Scenario } from './index.ts';
 
 /** Everything one simulated run produced. */
@@ -26,36 +28,42 @@ export interface RunResult {
 /** Awaited before each scheduler step of a run; for harnesses that decide the next task asynchronously. */
 export type BeforeStep = (scheduler: Scheduler) => Promise<void>;
 
+/** Variations of one run, for tests and harnesses; a run from the command line uses none. */
+export interface RunOptions {
+  /** The scenario to set up instead of the registered one of the spec's name (tests pass variants). */
+  readonly scenario?: Scenario;
+  /** The runtime to start instead of the registered one of the spec's name. */
+  readonly runtime?: RuntimeUnderTest;
+  readonly beforeStep?: BeforeStep;
+  /**
+   * Drop every runtime annotation: the properties must reach the same verdicts from what the world observed alone
+   * (a runtime we did not write annotates nothing).
+   */
+  readonly dropAnnotations?: boolean;
+}
+
 /**
- * Runs one scenario under one choice source: sets up the world, runs the loop to its budget, judges the history with
- * every oracle, and seals the trace. `scenario` defaults to the registered one of that name (tests pass variants).
- * Deterministic: the same spec and the same answers give the same trace hash. The run is hermetic (sim/hermetic/):
- * from `setUp` to the end of the loop the process's timers, clocks, randomness and network are the simulation's,
- * removed again when the loop ends or throws.
+ * Runs one scenario under one choice source: sets up the world and starts the runtime under test in it, runs the loop
+ * to its budget, judges the history with every property, and seals the trace. Deterministic: the same spec and the
+ * same answers give the same trace hash. The run is hermetic (sim/hermetic/): from `setUp` to the end of the loop the
+ * process's timers, clocks, randomness and network are the simulation's — served as the simulated process's own for
+ * code running in one, a leak anywhere else — removed again when the loop ends or throws.
  */
-export async function runScenario(
-  spec: RunSpec,
-  choices: ChoiceSource,
-  scenario: Scenario = getScenario(spec.scenario),
-  beforeStep?: BeforeStep,
-): Promise<RunResult> {
+export async function runScenario(spec: RunSpec, choices: ChoiceSource, options: RunOptions = {}): Promise<RunResult> {
+  const scenario = options.scenario ?? getScenario(spec.scenario);
+  const runtime = options.runtime ?? getRuntime(spec.runtime);
   const scheduler = new Scheduler(choices);
-  const trace = new Trace(scheduler);
-  // Time, randomness and network of the process are the run's while it executes; a call the runtime should have
-  // made through its ports is recorded as a leak (the `hermetic` property).
-  const hermetic = new HermeticGlobals(scheduler, { mode: 'forbid', onLeak: (leak) => recordLeak(trace, leak) });
+  const trace = new Trace(scheduler, { dropAnnotations: options.dropAnnotations ?? false });
+  const hermetic = new HermeticGlobals(scheduler, { mode: 'actors', onLeak: (leak) => recordLeak(trace, leak) });
   const sim: SimContext = { scheduler, choices, trace, hermetic };
-  const { wiring, offset, idempotency, streams } = spec.config;
-  // Switches in a fixed order: the same configuration hashes the same however the caller wrote it. The library tier
-  // is named only when selected, so fast-tier traces hash as they always did.
-  const tier: { streams?: string } = streams === 'real' ? { streams } : {};
-  trace.record('sim', 'run-start', { scenario: spec.scenario, wiring, offset, idempotency, ...tier, faults: [...spec.faults] });
+  // Switches in the spec's order, which resolution fixed: the same configuration hashes the same however it was written.
+  trace.record('sim', 'run-start', { scenario: spec.scenario, runtime: spec.runtime, ...spec.config, faults: [...spec.faults] });
   const releaseConsole = captureConsole((level, text) => trace.record('console', 'console', { level, text }));
   const { setup, endedBy } = await hermetic
     .run(async () => {
-      const setup = scenario.setUp(sim, spec);
+      const setup = scenario.setUp(sim, spec, runtime);
       const onStep = (task: Task): void => void trace.record(task.actor, 'step', { task: task.label });
-      return { setup, endedBy: await runLoop(scheduler, setup.budget, onStep, beforeStep) };
+      return { setup, endedBy: await runLoop(scheduler, setup.budget, onStep, options.beforeStep) };
     })
     .finally(releaseConsole);
   const violations = judge({
@@ -66,9 +74,10 @@ export async function runScenario(
     endMs: scheduler.nowMs,
     steps: scheduler.steps,
     expectedActions: setup.expectedActions,
-    pendingWork: setup.pendingWork(),
+    endState: setup.endState(),
     pendingTasks: scheduler.pendingTasks().map((task) => `${task.actor}: ${task.label} at ${task.dueAtMs} ms`),
     hangAfterMs: setup.hangAfterMs,
+    quietFromMs: setup.quietFromMs,
   });
   trace.record('sim', 'run-end', { endedBy, violations: violations.map((violation) => violation.property) });
   return {

@@ -1,6 +1,6 @@
 import { fromTransition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import type { RuntimeConfig } from '../../runtime/config.ts';
+import type { ModelConfig } from '../modelConfig.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import { ComposedModel, stateName, violationTags } from '../composedModel.ts';
 import type { DigestEntityContext } from '../digestEntity.ts';
@@ -98,12 +98,12 @@ export function violates(property: Exclude<CheckedProperty, 'hang'>, state: Chec
  * sequence the model accepts within the bounds ends in a state tagged with the property.
  */
 export function checkReachability(
-  config: RuntimeConfig,
+  config: ModelConfig,
   property: CheckedProperty,
   faults: readonly FaultKind[],
   bounds: CheckBounds = DEFAULT_CHECK_BOUNDS,
 ): Reachability {
-  const model = new ComposedModel(config, faults);
+  const model = new ComposedModel({ ...config }, faults);
   const faultSet = new Set(faults);
   const successors = new Map<string, Map<string, CheckState>>();
   const eventKey = (event: ModelEvent): string => JSON.stringify(event);

@@ -1,5 +1,6 @@
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
-import type { RuntimeConfig } from '../../runtime/config.ts';
+import type { ModelConfig } from '../modelConfig.ts';
+import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
 import { DigestSession } from '../../scenarios/daily-digest/DigestSession.ts';
 import type { ModelEvent } from '../modelEvents.ts';
 import type { CheckedProperty } from './candidateEvents.ts';
@@ -21,9 +22,9 @@ export interface DrivenPath {
  * that leads to it, each stop and crash is a redeploy or a crash. The runtime's own events are left to it (with the
  * ordinary interleaving). Then checks whether the run shows the property's violation.
  */
-export async function drivePath(config: RuntimeConfig, property: CheckedProperty, path: readonly ModelEvent[]): Promise<DrivenPath> {
+export async function drivePath(config: ModelConfig, property: CheckedProperty, path: readonly ModelEvent[]): Promise<DrivenPath> {
   const occurrences = Math.max(1, path.filter((event) => event.type === 'OCCURRENCE_DUE').length);
-  const session = new DigestSession(config, new RecordedChoiceSource([]), occurrences);
+  const session = new DigestSession(runSpecFor({ scenario: 'daily-digest', switches: { ...config } }), new RecordedChoiceSource([]), occurrences);
   const steps: string[] = [];
   await session.advance(1_000);
   const settle = (): Promise<unknown> => session.advance(Math.min(SETTLE_MS, session.msUntilNextOccurrence() - 1));
@@ -101,7 +102,7 @@ function showsViolation(session: DigestSession, property: CheckedProperty): bool
       return due.some((occurrence) => (posts.get(occurrence) ?? 0) === 0);
     }
     case 'hang':
-      return session.pendingWork().length > 0;
+      return session.openHandlers().length > 0;
     default:
       return session.model.violations.has(property);
   }

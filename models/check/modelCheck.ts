@@ -1,4 +1,5 @@
-import type { RuntimeConfig } from '../../runtime/config.ts';
+import type { ModelConfig } from '../modelConfig.ts';
+import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
 import { explore } from '../../scenarios/explore.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import { allConfigs } from '../coverage/measureCoverage.ts';
@@ -9,7 +10,7 @@ import { drivePath, type DrivenPath } from './drivePath.ts';
 import type { CheckBounds } from './CheckState.ts';
 
 /** Which switches each property's part of the model reads: configurations that agree on them share one traversal. */
-const SWITCHES_READ: Readonly<Record<CheckedProperty, ReadonlyArray<keyof RuntimeConfig>>> = {
+const SWITCHES_READ: Readonly<Record<CheckedProperty, ReadonlyArray<keyof ModelConfig>>> = {
   'unwired-resolve': ['wiring'],
   'duplicate-action': ['wiring', 'idempotency'],
   'wake-replay': ['offset'],
@@ -34,7 +35,7 @@ export interface PropertyVerdict extends Reachability {
 }
 
 export interface ConfigVerdict {
-  readonly config: RuntimeConfig;
+  readonly config: ModelConfig;
   readonly properties: Readonly<Record<CheckedProperty, PropertyVerdict>>;
 }
 
@@ -45,7 +46,7 @@ export interface ModelCheckRequest {
   /** Simulated runs to try when reproducing a reachable violation; 0 skips reproduction. */
   readonly reproductionRuns: number;
   readonly seed: number;
-  readonly configs?: readonly RuntimeConfig[];
+  readonly configs?: readonly ModelConfig[];
 }
 
 /**
@@ -75,14 +76,14 @@ export async function modelCheck(request: ModelCheckRequest): Promise<ConfigVerd
 
 async function reproduce(
   request: ModelCheckRequest,
-  config: RuntimeConfig,
+  config: ModelConfig,
   property: CheckedProperty,
   path: readonly ModelEvent[],
 ): Promise<Reproduction | undefined> {
   if (request.reproductionRuns === 0) return undefined;
   const driven = await drivePath(config, property, path);
   const report = await explore({
-    spec: { scenario: request.scenario, config, faults: [...request.faults] },
+    spec: runSpecFor({ scenario: request.scenario, switches: { ...config }, faults: request.faults }),
     maxRuns: request.reproductionRuns,
     seed: request.seed,
     properties: [property],

@@ -1,6 +1,7 @@
 import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
 import { runSeed } from '../../sim/explore/runSeed.ts';
-import { IDEMPOTENCY_CHECKS, OFFSET_MODES, WIRING_MODES, type RuntimeConfig } from '../../runtime/config.ts';
+import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
+import { MODEL_IDEMPOTENCY_CHECKS, MODEL_OFFSET_MODES, MODEL_WIRING_MODES, type ModelConfig } from '../modelConfig.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import { createModelEventTranslator } from '../modelEvents.ts';
@@ -8,8 +9,8 @@ import { SystemModel } from '../systemModel.ts';
 import { ModelCoverage, type CoverageReport } from './ModelCoverage.ts';
 
 /** Every combination of the three switches, in a fixed order. */
-export function allConfigs(): RuntimeConfig[] {
-  return WIRING_MODES.flatMap((wiring) => OFFSET_MODES.flatMap((offset) => IDEMPOTENCY_CHECKS.map((idempotency) => ({ wiring, offset, idempotency }))));
+export function allConfigs(): ModelConfig[] {
+  return MODEL_WIRING_MODES.flatMap((wiring) => MODEL_OFFSET_MODES.flatMap((offset) => MODEL_IDEMPOTENCY_CHECKS.map((idempotency) => ({ wiring, offset, idempotency }))));
 }
 
 export interface CoverageRequest {
@@ -18,7 +19,7 @@ export interface CoverageRequest {
   readonly seed: number;
   readonly faults: readonly FaultKind[];
   /** Configurations to spread the runs over, round-robin (all combinations by default). */
-  readonly configs?: readonly RuntimeConfig[];
+  readonly configs?: readonly ModelConfig[];
 }
 
 export interface CoverageOutcome extends CoverageReport {
@@ -37,8 +38,9 @@ export async function measureCoverage(request: CoverageRequest): Promise<Coverag
   let nonconformingRuns = 0;
   for (let runIndex = 0; runIndex < request.runs; runIndex += 1) {
     const config = configs[runIndex % configs.length]!;
-    const result = await runScenario({ scenario: request.scenario, config, faults: [...request.faults] }, new RandomChoiceSource(runSeed(request.seed, runIndex)));
-    const model = new SystemModel(config, request.faults, coverage);
+    const spec = runSpecFor({ scenario: request.scenario, switches: { ...config }, faults: request.faults });
+    const result = await runScenario(spec, new RandomChoiceSource(runSeed(request.seed, runIndex)));
+    const model = new SystemModel(spec.config, request.faults, coverage);
     const toModelEvent = createModelEventTranslator();
     for (const event of result.events) {
       const modelEvent = toModelEvent(event);

@@ -1,5 +1,4 @@
-import type { RuntimeEnvironment } from '../../runtime/ports.ts';
-import type { EntityHandler } from '../../runtime/wake/HandlerContext.ts';
+import type { EntityHandler } from '../../protocol/entity/EntityHandler.ts';
 
 /** Sizes and timings of the daily-digest scenario, in virtual milliseconds. */
 export interface DigestScenarioOptions {
@@ -29,8 +28,6 @@ export interface DigestScenarioOptions {
    * command line.
    */
   readonly plantInHandler?: (handler: EntityHandler) => EntityHandler;
-  /** Plants a defect in what the runtime sees of the world (a commit that silently does nothing, say); tests only. */
-  readonly plantInEnvironment?: (env: RuntimeEnvironment) => RuntimeEnvironment;
 }
 
 export const DEFAULT_DIGEST_OPTIONS: DigestScenarioOptions = {

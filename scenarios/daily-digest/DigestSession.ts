@@ -7,7 +7,8 @@ import { Scheduler } from '../../sim/scheduler/Scheduler.ts';
 import { Trace } from '../../sim/trace/Trace.ts';
 import { createModelEventTranslator } from '../../models/modelEvents.ts';
 import { SystemModel, type ConformanceFailure } from '../../models/systemModel.ts';
-import type { RuntimeConfig } from '../../runtime/config.ts';
+import type { RunSpec } from '../Scenario.ts';
+import { getRuntime } from '../registry/runtimes.ts';
 import { occurrenceDueAtMs, type CronSchedule } from '../../world/agents-server/CronScheduler.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import { buildDigestWorld, type DigestWorld } from './dailyDigestScenario.ts';
@@ -38,7 +39,8 @@ export class DigestSession {
   conformanceFailure: ConformanceFailure | undefined;
 
   constructor(
-    readonly config: RuntimeConfig,
+    /** What to run; its faults are ignored: only reordered deliveries are random, preload failures are armed. */
+    readonly spec: RunSpec,
     choices: ChoiceSource,
     occurrences: number,
     /** Sizes and timings; tests plant defects through them. */
@@ -46,13 +48,14 @@ export class DigestSession {
   ) {
     const scheduler = new Scheduler(choices);
     const trace = new Trace(scheduler);
-    this.hermetic = new HermeticGlobals(scheduler, { mode: 'forbid', onLeak: (leak) => recordLeak(trace, leak) });
+    this.hermetic = new HermeticGlobals(scheduler, { mode: 'actors', onLeak: (leak) => recordLeak(trace, leak) });
     this.sim = { scheduler, choices, trace, hermetic: this.hermetic };
     const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrences };
     // Only the delivery faults are random; preload failures happen when armed.
     const faults: FaultKind[] = ['delivery-reorder'];
-    this.digest = this.hermetically(() => buildDigestWorld(this.sim, { scenario: 'daily-digest', config, faults }, options, schedule));
-    this.model = new SystemModel(config, faults);
+    const sessionSpec: RunSpec = { ...spec, faults };
+    this.digest = this.hermetically(() => buildDigestWorld(this.sim, sessionSpec, getRuntime(spec.runtime), options, schedule));
+    this.model = new SystemModel(spec.config, faults);
   }
 
   /** The distinct leaks of the session so far (each also a `hermetic-leak` event). */
@@ -117,14 +120,23 @@ export class DigestSession {
   posts(): Map<number, number> {
     const counts = new Map<number, number>();
     for (const event of this.sim.trace.events) {
-      if (event.kind === 'action-performed') counts.set(Number(event.detail['occurrence']), (counts.get(Number(event.detail['occurrence'])) ?? 0) + 1);
+      const match = event.kind === 'action-performed' ? /^digest:(\d+)$/.exec(String(event.detail['action'])) : null;
+      if (match) counts.set(Number(match[1]), (counts.get(Number(match[1])) ?? 0) + 1);
     }
     return counts;
   }
 
-  /** In-flight work of the live host (a hang when it stays). */
-  pendingWork() {
-    return this.digest.supervisor.pendingWork();
+  /** Entity handlers the scenario saw start and not end in the live host (a hang when they stay). */
+  openHandlers(): string[] {
+    const live = this.digest.supervisor.liveProcess?.name;
+    const open = new Map<string, string>();
+    for (const event of this.sim.trace.events) {
+      if (event.actor !== live) continue;
+      const wake = String(event.detail['wakeId']);
+      if (event.kind === 'handler-start') open.set(wake, `handler for wake ${wake} since ${event.atMs} ms`);
+      else if (event.kind === 'handler-end') open.delete(wake);
+    }
+    return [...open.values()];
   }
 
   /** The trace so far, for failure reports. */

@@ -1,34 +1,45 @@
+import type { EntityHandler } from '../../protocol/entity/EntityHandler.ts';
+import type { RuntimeUnderTest } from '../../protocol/host/RuntimeUnderTest.ts';
+import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
 import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
+import { VIRTUAL_EPOCH_MS } from '../../sim/hermetic/HermeticOptions.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
-import type { OffsetMode } from '../../runtime/config.ts';
-import { RuntimeHost } from '../../runtime/RuntimeHost.ts';
-import { sharedStreamPath } from '../../runtime/wake/HandlerContext.ts';
-import type { ResumeOffsetSource } from '../../world/agents-server/AgentsServer.ts';
+import type { ExpectedAction } from '../../properties/index.ts';
+import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
+import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
 import { drawTimedFaults } from '../../world/faults/TimedFaultPlan.ts';
 import { HostSupervisor } from '../../world/process/HostSupervisor.ts';
-import { World } from '../../world/World.ts';
-import type { ExpectedAction } from '../../properties/index.ts';
+import type { SimProcess } from '../../world/process/SimProcess.ts';
+import { SERVICE_ORIGINS, World } from '../../world/World.ts';
+import { launchHost } from '../hosts/launchHost.ts';
+import { probedHandler } from '../hosts/probedHandler.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
-import { digestHandler } from './digestEntity.ts';
+import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, type IdempotencyCheck } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 
 const ENTITY = 'digest-1';
+const ENTITY_TYPE = 'digest';
 const SHARED_ID = 'digest-log';
-const INBOX = `/entities/${ENTITY}/inbox`;
-const CRON_STREAM = '/cron/daily-digest';
+const CRON_STREAM = 'cron/daily-digest';
 const RUNNER_ID = 'runner-1';
-const WAKE_STREAM = `/runners/${RUNNER_ID}/wake`;
+const CHAT_CHANNEL = 'digests';
 
-/** Where the agents server takes a resume offset from, for each runner offset switch value. */
-const RESUME_SOURCE: Readonly<Record<OffsetMode, ResumeOffsetSource>> = {
-  'minus-one': 'none',
-  durable: 'reported',
-  'durable-raw': 'reported',
-  tail: 'none',
-  'server-seek': 'acked-seek',
-};
+/** The switch of the digest entity's own code. */
+export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
+  {
+    name: 'idempotency',
+    values: IDEMPOTENCY_CHECKS,
+    defaultValue: 'raw-collection',
+    summary: 'how the digest entity decides whether an occurrence was already posted',
+    meanings: {
+      'raw-collection': 'open-factory#52: __electricCollection undefined means "not posted"',
+      'public-read': 'toArray(), which throws while unwired',
+      'wired-gate': "open-factory's mitigation: do nothing this wake when unwired",
+    },
+  },
+];
 
 /**
  * The bug report's world: one long-lived catch-up entity that posts a digest per day and records it in a shared DB,
@@ -40,7 +51,8 @@ const RESUME_SOURCE: Readonly<Record<OffsetMode, ResumeOffsetSource>> = {
 export const dailyDigestScenario: Scenario = {
   name: 'daily-digest',
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
-  setUp: (sim, spec) => setUpDailyDigest(sim, spec, DEFAULT_DIGEST_OPTIONS),
+  switches: DIGEST_SWITCHES,
+  setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
 };
 
 /** The daily-digest world built and running: the entity, its cron, one host process started. */
@@ -56,35 +68,50 @@ export interface DigestWorld {
  * Builds the world of the scenario for a given schedule: the shared stream, the cron ticks, the entity subscribed to
  * its inbox and the cron stream, and the first host process running the runtime under test.
  */
-export function buildDigestWorld(sim: SimContext, spec: RunSpec, options: DigestScenarioOptions, schedule: CronSchedule): DigestWorld {
+export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest, options: DigestScenarioOptions, schedule: CronSchedule): DigestWorld {
   const world = new World(sim, {
     faults: new Set(spec.faults),
     faultOptions: DEFAULT_FAULT_OPTIONS,
-    resumeOffsetSource: RESUME_SOURCE[spec.config.offset],
+    resumeOffsetSource: (spec.config['resume-offset'] ?? 'none') as ResumeOffsetSource,
     leaseTtlMs: options.leaseTtlMs,
     longPollTimeoutMs: options.longPollTimeoutMs,
+    chat: { honorIdempotencyKeys: spec.config['chat-idempotency'] === 'honor' },
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
-  world.streams.create(sharedStreamPath(SHARED_ID));
+  world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${SHARED_ID}`);
   traceStoredOccurrences(sim, world);
-  scheduleCronTicks(sim, world.streams, CRON_STREAM, schedule);
-  world.agentsServer.createEntity(ENTITY, INBOX, [CRON_STREAM], WAKE_STREAM);
+  scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${CRON_STREAM}`, schedule);
+  const entity = world.agentsServer.createEntity({ id: ENTITY, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [CRON_STREAM] });
+  const idempotency = (spec.config['idempotency'] ?? 'raw-collection') as IdempotencyCheck;
 
-  const supervisor = new HostSupervisor(world, (process) => {
-    const env = options.plantInEnvironment ? options.plantInEnvironment(world.environmentFor(process)) : world.environmentFor(process);
+  const handlersFor = (process: SimProcess): ReadonlyMap<string, EntityHandler> => {
+    const network = world.networkFor(process);
+    const probe = (kind: string, detail: Parameters<SimContext['trace']['record']>[2]): void => {
+      if (process.alive) sim.trace.record(process.name, kind, detail);
+    };
     const digest = digestHandler(
-      { entity: ENTITY, sharedId: SHARED_ID, schedule, idempotency: spec.config.idempotency },
+      { entity: ENTITY, sharedId: SHARED_ID, schedule, idempotency },
       {
-        post: (occurrence) => world.network.call(process, world.chat, 'post digest', () => world.chat.post(process.name, ENTITY, occurrence)),
-        probe: (kind, detail) => env.emit(kind, detail),
+        post: async (occurrence) => {
+          const answer = await network.transport({
+            method: 'POST',
+            url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ entity: ENTITY, action: digestAction(occurrence), text: `digest of day ${occurrence + 1}` }),
+          });
+          if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
+        },
+        probe,
+        nowMs: () => Date.now() - VIRTUAL_EPOCH_MS,
       },
     );
-    const handler = options.plantInHandler ? options.plantInHandler(digest) : digest;
-    return new RuntimeHost(env, spec.config, { runnerId: RUNNER_ID, label: 'digest host', wakeStream: WAKE_STREAM, handlers: new Map([[ENTITY, handler]]) });
-  });
+    const planted = options.plantInHandler ? options.plantInHandler(digest) : digest;
+    return new Map([[ENTITY_TYPE, probedHandler(ENTITY, planted, probe)]]);
+  };
+  const supervisor = new HostSupervisor(world, launchHost(sim, world, { runtime, config: spec.config, runnerId: RUNNER_ID, runnerLabel: 'digest host', handlersFor }));
   supervisor.startHost();
   const sendMessage = (index: number): void => {
-    world.streams.append(INBOX, { type: 'message', index });
+    world.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${entity.inbox}`, { type: 'message', index });
     sim.trace.record('workload', 'message', { entity: ENTITY, index });
   };
   return { world, supervisor, schedule, sendMessage };
@@ -95,20 +122,20 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, options: Digest
  * process died before the answer is stored all the same, and the next wake's check sees it.
  */
 function traceStoredOccurrences(sim: SimContext, world: World): void {
-  const path = sharedStreamPath(SHARED_ID);
+  const path = `${SUBSCRIPTION_STREAM_ROOT}shared/${SHARED_ID}`;
   world.streams.onAppend((appendedTo, item) => {
     if (appendedTo !== path) return;
-    const occurrence = (item.value as { value?: { occurrence?: unknown } } | null)?.value?.occurrence;
+    const occurrence = (item.value as { value?: { value?: { occurrence?: unknown } } } | null)?.value?.value?.occurrence;
     if (typeof occurrence === 'number') sim.trace.record('durable-streams', 'occurrence-stored', { entity: ENTITY, occurrence });
   });
 }
 
-/** The due occurrences of a schedule as the actions the oracles expect. */
+/** The due occurrences of a schedule as the actions the properties expect. */
 export function expectedDigests(schedule: CronSchedule): ExpectedAction[] {
-  return Array.from({ length: schedule.count }, (_, occurrence) => ({ entity: ENTITY, occurrence, dueAtMs: occurrenceDueAtMs(schedule, occurrence) }));
+  return Array.from({ length: schedule.count }, (_, occurrence) => ({ entity: ENTITY, action: digestAction(occurrence), dueAtMs: occurrenceDueAtMs(schedule, occurrence) }));
 }
 
-export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: DigestScenarioOptions): ScenarioSetup {
+export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest, options: DigestScenarioOptions): ScenarioSetup {
   const { choices, scheduler, trace } = sim;
   const faults = new Set(spec.faults);
   const faultOptions = DEFAULT_FAULT_OPTIONS;
@@ -127,7 +154,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, options: Digest
     faults: timedFaults.map((fault) => `${fault.kind}@${fault.atMs}`),
   });
 
-  const { world, supervisor, sendMessage } = buildDigestWorld(sim, spec, options, schedule);
+  const { world, supervisor, sendMessage } = buildDigestWorld(sim, spec, runtime, options, schedule);
   messageTimesMs.forEach((atMs, index) => {
     scheduler.schedule(atMs, 'workload', `message ${index} to ${ENTITY}`, () => sendMessage(index));
   });
@@ -164,7 +191,8 @@ export function endWorkloadWithQuietPeriod(
   return {
     budget: { horizonMs: workloadEndMs + options.quietPeriodMs, maxSteps: options.maxSteps },
     expectedActions: expectedDigests(schedule),
-    pendingWork: () => [...supervisor.pendingWork()],
     hangAfterMs: options.hangAfterMs,
+    quietFromMs: workloadEndMs,
+    endState: () => ({ liveHosts: supervisor.liveProcess ? [supervisor.liveProcess.name] : [], activeClaims: world.agentsServer.activeClaims() }),
   };
 }

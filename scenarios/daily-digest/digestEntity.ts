@@ -1,14 +1,19 @@
+import { db, type EntityHandler, type SharedStateHandle } from '../../protocol/entity/EntityHandler.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
-import type { IdempotencyCheck } from '../../runtime/config.ts';
-import type { SharedStateHandle } from '../../runtime/shared-state/SharedStateHandle.ts';
-import { db, type EntityHandler } from '../../runtime/wake/HandlerContext.ts';
 import { type CronSchedule, occurrenceDueAtMs } from '../../world/agents-server/CronScheduler.ts';
 
-/** What the entity does to the outside world, and how it reports what it saw (for the oracles). */
+/** How the digest entity decides whether an occurrence was already posted (the scenario's `idempotency` switch). */
+export const IDEMPOTENCY_CHECKS = ['raw-collection', 'public-read', 'wired-gate'] as const;
+export type IdempotencyCheck = (typeof IDEMPOTENCY_CHECKS)[number];
+
+/** What the entity does to the outside world, and how it reports what it saw. */
 export interface DigestEntityIo {
   /** Posts the digest of one occurrence to the chat channel: the external side effect. */
   post(occurrence: number): Promise<void>;
+  /** Records what the entity's own code saw (scenario observations, not the runtime's). */
   probe(kind: string, detail: { readonly [key: string]: TraceValue }): void;
+  /** Virtual milliseconds since the start of the run, from the process's clock. */
+  nowMs(): number;
 }
 
 export interface DigestEntityOptions {
@@ -47,18 +52,23 @@ function checkPosted(handle: SharedStateHandle, key: string, check: IdempotencyC
   }
 }
 
+/** The key of an occurrence's row in the shared DB, and the chat action that posts it. */
+export const occurrenceKey = (occurrence: number): string => `occurrence-${occurrence}`;
+export const digestAction = (occurrence: number): string => `digest:${occurrence}`;
+
 /**
  * The catch-up entity of the bug report: on any wake, if the newest due occurrence has not been posted, post it,
- * then record it in the shared DB (the record of success is written after the side effect).
+ * then record it in the shared DB (the record of success is written after the side effect). It probes what it saw:
+ * the handle `observe` gave it (wired or not), its check's verdict, the row it recorded.
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
   const { entity, sharedId, schedule, idempotency } = options;
   return async (ctx) => {
     const handle = await ctx.observe(db(sharedId));
     io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
-    const occurrence = newestDueOccurrence(schedule, ctx.nowMs());
+    const occurrence = newestDueOccurrence(schedule, io.nowMs());
     if (occurrence === undefined) return;
-    const key = `occurrence-${occurrence}`;
+    const key = occurrenceKey(occurrence);
     const verdict = checkPosted(handle, key, idempotency);
     io.probe('idempotency-check', { entity, occurrence, verdict });
     if (verdict !== 'not-posted') return;

@@ -2,7 +2,8 @@ import { occurrenceDueAtMs, type CronSchedule } from '../../world/agents-server/
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
-import { buildDigestWorld, endWorkloadWithQuietPeriod } from './dailyDigestScenario.ts';
+import type { RuntimeUnderTest } from '../../protocol/host/RuntimeUnderTest.ts';
+import { buildDigestWorld, DIGEST_SWITCHES, endWorkloadWithQuietPeriod } from './dailyDigestScenario.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 
 /** The fault kinds of the minimal scenario: one restart and one transient preload failure, of either kind. */
@@ -35,13 +36,14 @@ export const minimalDigestScenario: Scenario = {
   summary: 'one digest, one message, one redeploy, at most one preload failure: small enough for --strategy exhaustive',
   faultKinds: MINIMAL_FAULT_KINDS,
   defaultFaults: MINIMAL_FAULT_KINDS,
-  setUp: (sim, spec) => setUpMinimalDigest(sim, spec),
+  switches: DIGEST_SWITCHES,
+  setUp: (sim, spec, runtime) => setUpMinimalDigest(sim, spec, runtime),
 };
 
-function setUpMinimalDigest(sim: SimContext, spec: RunSpec): ScenarioSetup {
+function setUpMinimalDigest(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest): ScenarioSetup {
   const options = MINIMAL_OPTIONS;
   const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: 1 };
-  const digest = buildDigestWorld(sim, spec, options, schedule);
+  const digest = buildDigestWorld(sim, spec, runtime, options, schedule);
   const { supervisor, sendMessage } = digest;
   const messageAtMs = options.firstDueAtMs + MESSAGE_OFFSET_MS;
   sim.scheduler.schedule(messageAtMs, 'workload', 'message 0 to digest-1', () => sendMessage(0));

@@ -1,7 +1,7 @@
 import type { StrategyOptions } from '../../sim/strategies/createStrategy.ts';
 import type { StrategyName } from '../../sim/strategies/SearchStrategy.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
-import { describeConfig } from '../../runtime/config.ts';
+import { describeConfig } from '../config/describeConfig.ts';
 import { explore } from '../explore.ts';
 import type { RunSpec } from '../index.ts';
 import { readReplayToken, replay, type ReplayRequest } from '../replayTokens.ts';
@@ -106,7 +106,7 @@ async function checkReplay(spec: RunSpec, token: string, properties: readonly Pr
 
 /** Scenario, switches and fault kinds: what a token must share with a check to be replayed by it. */
 function specKey(spec: RunSpec): string {
-  return `${spec.scenario} · ${describeConfig(spec.config)} · faults: ${[...spec.faults].sort().join(',') || 'none'}`;
+  return `${spec.scenario} · ${spec.runtime} · ${describeConfig(spec.config)} · faults: ${[...spec.faults].sort().join(',') || 'none'}`;
 }
 
 function failure(spec: RunSpec, property: PropertyName, story: RunResult, token: string, where: string, testFile: string | undefined): SimPropertyError {

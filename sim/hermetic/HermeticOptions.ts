@@ -9,15 +9,18 @@ import type { Leak } from './LeakReport.ts';
  *   from the simulation anyway, so the run still finishes, deterministically. The fast tier's runtime (runtime/)
  *   must see the world only through its ports, so this is what `runScenario` uses by default.
  * - `virtualise`: the call is served from the simulation and is no leak: timers become tasks on the run's scheduler,
- *   clocks read virtual time, randomness comes from a seeded generator. For a tier that runs real library code which
- *   sets timers and draws jitter on its own.
+ *   clocks read virtual time, randomness comes from a seeded generator.
+ * - `actors`: served from the simulation everywhere, and a leak only outside every actor (sim/actors/): code under
+ *   simulation, which runs as a simulated process, may use the process's globals as a real program does, while the
+ *   simulator's own code (kernel, world services, scenario setup) must use the scheduler. What `runScenario` uses.
  *
- * Real network access (the global `fetch`, a socket connecting) is a leak in both modes.
+ * Real network access (a socket connecting, the global `fetch` outside a process that has a simulated network) is a
+ * leak in every mode.
  */
-export type HermeticMode = 'forbid' | 'virtualise';
+export type HermeticMode = 'forbid' | 'virtualise' | 'actors';
 
 /** The modes, for validation and help texts. */
-export const HERMETIC_MODES: readonly HermeticMode[] = ['forbid', 'virtualise'];
+export const HERMETIC_MODES: readonly HermeticMode[] = ['forbid', 'virtualise', 'actors'];
 
 /** Options of a {@link HermeticGlobals} (sim/hermetic/VirtualGlobals.ts). */
 export interface HermeticOptions {

@@ -1,3 +1,4 @@
+import { currentActor } from '../actors/actorContext.ts';
 import { activeRun, setActiveRun, type HermeticRun } from './activeRun.ts';
 import { callerOf } from './callerOf.ts';
 import { applyGlobalPatches } from './globalPatches.ts';
@@ -27,6 +28,7 @@ export class HermeticGlobals implements HermeticRun {
   private readonly found: Leak[] = [];
   private readonly byPlace = new Map<string, Leak>();
   private restore: (() => void) | undefined;
+  private readonly actorFetches = new Map<string, typeof fetch>();
 
   constructor(
     private readonly scheduler: TimerScheduler,
@@ -106,7 +108,18 @@ export class HermeticGlobals implements HermeticRun {
   }
 
   touch(kind: Exclude<LeakKind, 'network'>, api: string): void {
-    if (this.currentMode === 'forbid') this.leak(kind, api);
+    if (this.currentMode === 'forbid' || (this.currentMode === 'actors' && currentActor() === undefined)) this.leak(kind, api);
+  }
+
+  /** Makes the global `fetch`, called by code running as `actor`, that actor's simulated network. */
+  bindFetch(actor: string, fetchForActor: typeof fetch): void {
+    this.actorFetches.set(actor, fetchForActor);
+  }
+
+  /** The simulated `fetch` of the actor running now, if it has one. */
+  fetchOfCurrentActor(): typeof fetch | undefined {
+    const actor = currentActor();
+    return actor === undefined ? undefined : this.actorFetches.get(actor);
   }
 
   leak(kind: LeakKind, api: string, target?: string): Leak {

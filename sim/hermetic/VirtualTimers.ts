@@ -1,3 +1,4 @@
+import { currentActor, runAsActor } from '../actors/actorContext.ts';
 import type { Scheduler } from '../scheduler/Scheduler.ts';
 import type { TaskHandle } from '../scheduler/Task.ts';
 
@@ -12,6 +13,8 @@ export type TimerApi = 'setTimeout' | 'setInterval' | 'setImmediate' | 'AbortSig
 
 interface TimerEntry {
   readonly handle: VirtualTimer;
+  /** The actor that set the timer (its callback runs as that actor), or undefined for code outside every actor. */
+  readonly actor: string | undefined;
   readonly api: TimerApi;
   readonly delayMs: number;
   readonly callback: (...args: unknown[]) => void;
@@ -61,9 +64,11 @@ export class VirtualTimer {
 }
 
 /**
- * Timers over virtual time: each one is a task on the run's scheduler (actor `timerActor`, label `setTimeout 500 ms`),
- * so it fires when the run loop reaches its due time and shows in the trace as a step like any other work. Delays
- * follow Node's rules (at least 1 ms; `setImmediate` fires at the current instant, after what is already due).
+ * Timers over virtual time: each one is a task on the run's scheduler (label `setTimeout 500 ms`), so it fires when
+ * the run loop reaches its due time and shows in the trace as a step like any other work. A timer set by code running
+ * as an actor (sim/actors/) is a task of that actor and fires as that actor, so a process that dies takes its timers
+ * with it; other timers belong to `timerActor`. Delays follow Node's rules (at least 1 ms; `setImmediate` fires at the
+ * current instant, after what is already due).
  */
 export class VirtualTimers {
   private readonly entries = new Map<number, TimerEntry>();
@@ -83,7 +88,7 @@ export class VirtualTimers {
     if (typeof callback !== 'function') throw new TypeError(`The "callback" argument of ${api} must be of type function`);
     const handle = new VirtualTimer(this, this.nextId++);
     const delayMs = api === 'setImmediate' ? 0 : normaliseDelay(delay);
-    const entry: TimerEntry = { handle, api, delayMs, callback: callback as TimerEntry['callback'], args, task: { id: -1 } };
+    const entry: TimerEntry = { handle, actor: currentActor(), api, delayMs, callback: callback as TimerEntry['callback'], args, task: { id: -1 } };
     entry.task = this.schedule(entry);
     this.entries.set(handle.id, entry);
     return handle;
@@ -111,7 +116,9 @@ export class VirtualTimers {
 
   private schedule(entry: TimerEntry): TaskHandle {
     const label = entry.api === 'setImmediate' ? entry.api : `${entry.api} ${entry.delayMs} ms`;
-    return this.scheduler.schedule(entry.delayMs, this.timerActor, label, () => this.fire(entry));
+    const actor = entry.actor;
+    if (actor === undefined) return this.scheduler.schedule(entry.delayMs, this.timerActor, label, () => this.fire(entry));
+    return this.scheduler.schedule(entry.delayMs, actor, label, () => runAsActor(actor, () => this.fire(entry)));
   }
 
   private fire(entry: TimerEntry): void {

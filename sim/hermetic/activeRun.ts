@@ -12,6 +12,8 @@ export interface HermeticRun {
   readonly random: VirtualRandom;
   /** A call to a virtualised API: a leak under mode `forbid`, nothing under `virtualise`. */
   touch(kind: Exclude<LeakKind, 'network'>, api: string): void;
+  /** The simulated `fetch` of the actor running now, if one was bound (a simulated process's network). */
+  fetchOfCurrentActor(): typeof fetch | undefined;
   /** A call that is a leak in every mode; returns the leak (the first one of its kind from that place). */
   leak(kind: LeakKind, api: string, target?: string): Leak;
 }

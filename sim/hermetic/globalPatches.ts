@@ -161,6 +161,8 @@ function getRandomValues<T extends ArrayBufferView>(array: T): T {
 function fetch(input: unknown, init?: unknown): Promise<Response> {
   const run = activeRun();
   if (!run) return REAL.fetch(input as string, init as RequestInit);
+  const simulated = run.fetchOfCurrentActor();
+  if (simulated) return simulated(input as string, init as RequestInit);
   const leak = run.leak('network', 'fetch', fetchTarget(input));
   return Promise.reject(new TypeError(leakMessage(leak)));
 }

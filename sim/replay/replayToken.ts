@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** The version of the token format this build writes and reads. */
-export const TOKEN_FORMAT_VERSION = 1;
+export const TOKEN_FORMAT_VERSION = 2;
 const TOKEN_PREFIX = 'ws';
 const CHECKSUM_LENGTH = 8;
 

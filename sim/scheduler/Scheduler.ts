@@ -11,6 +11,8 @@ export class Scheduler {
   private nextTaskId = 0;
   private currentMs = 0;
   private stepsTaken = 0;
+  /** Actors that are gone: work they still try to schedule never runs. */
+  private readonly retired = new Set<string>();
 
   constructor(private readonly choices: ChoiceSource) {}
 
@@ -34,6 +36,7 @@ export class Scheduler {
 
   schedule(delayMs: number, actor: string, label: string, run: () => void): TaskHandle {
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new Error(`invalid task delay ${delayMs} for ${label}`);
+    if (this.retired.has(actor)) return { id: -1 };
     const task: Task = { id: this.nextTaskId++, dueAtMs: this.currentMs + delayMs, actor, label, run };
     this.pending.push(task);
     return { id: task.id };
@@ -48,6 +51,15 @@ export class Scheduler {
   /** Drops every pending task of one actor (a process that died takes its timers and I/O with it). */
   cancelActor(actor: string): void {
     this.pending = this.pending.filter((task) => task.actor !== actor);
+  }
+
+  /**
+   * Drops every pending task of `actor` and every task it tries to schedule from now on: code of a dead process whose
+   * continuations were already queued when it died may still try to set a timer, and that timer must never fire.
+   */
+  retireActor(actor: string): void {
+    this.retired.add(actor);
+    this.cancelActor(actor);
   }
 
   /** Earliest due time among pending tasks, or undefined when nothing is pending. */

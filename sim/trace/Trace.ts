@@ -11,6 +11,20 @@ export interface TraceEvent {
   readonly actor: string;
   readonly kind: string;
   readonly detail: { readonly [key: string]: TraceValue };
+  /**
+   * True for an annotation: what the code under test said about itself, as opposed to what the simulated world
+   * observed. Absent on every other event.
+   */
+  readonly annotation?: true;
+}
+
+/** Options of a {@link Trace}. */
+export interface TraceOptions {
+  /**
+   * Drop every annotation instead of recording it: checks that judge a system from the outside must reach the same
+   * verdicts without them.
+   */
+  readonly dropAnnotations?: boolean;
 }
 
 /** Where the trace reads the current step and virtual time from (the scheduler). */
@@ -28,7 +42,10 @@ export class Trace {
   private readonly hasher: Hash = createHash('sha256');
   private digest: string | undefined;
 
-  constructor(private readonly clock: TraceClock) {}
+  constructor(
+    private readonly clock: TraceClock,
+    private readonly options: TraceOptions = {},
+  ) {}
 
   get events(): readonly TraceEvent[] {
     return this.entries;
@@ -37,6 +54,18 @@ export class Trace {
   record(actor: string, kind: string, detail: TraceEvent['detail'] = {}): TraceEvent {
     if (this.digest !== undefined) throw new Error(`trace is sealed; cannot record ${kind}`);
     const event: TraceEvent = { step: this.clock.steps, atMs: this.clock.nowMs, actor, kind, detail };
+    this.entries.push(event);
+    this.hasher.update(serializeEvent(event));
+    return event;
+  }
+
+  /**
+   * Records an annotation (see {@link TraceEvent.annotation}); returns undefined when annotations are dropped.
+   */
+  annotate(actor: string, kind: string, detail: TraceEvent['detail'] = {}): TraceEvent | undefined {
+    if (this.options.dropAnnotations) return undefined;
+    if (this.digest !== undefined) throw new Error(`trace is sealed; cannot record ${kind}`);
+    const event: TraceEvent = { step: this.clock.steps, atMs: this.clock.nowMs, actor, kind, detail, annotation: true };
     this.entries.push(event);
     this.hasher.update(serializeEvent(event));
     return event;
@@ -51,5 +80,6 @@ export class Trace {
 
 /** The canonical line an event contributes to the hash. Detail objects are built by code, so key order is stable. */
 export function serializeEvent(event: TraceEvent): string {
-  return `${event.step}|${event.atMs}|${event.actor}|${event.kind}|${JSON.stringify(event.detail)}\n`;
+  const marker = event.annotation ? '~' : '';
+  return `${event.step}|${event.atMs}|${event.actor}|${marker}${event.kind}|${JSON.stringify(event.detail)}\n`;
 }

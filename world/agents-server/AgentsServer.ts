@@ -1,159 +1,382 @@
 import type { SimContext } from '../../sim/run/SimContext.ts';
+import type { TraceValue } from '../../sim/trace/Trace.ts';
 import type { DurableStreamsService } from '../durable-streams/DurableStreamsService.ts';
 import { BEGINNING_OFFSET } from '../durable-streams/offsets.ts';
-import type { Claim, PullWakeSubscriptions } from '../durable-streams/PullWakeSubscriptions.ts';
-import { HttpError } from '../network/HttpError.ts';
-import type { ServiceEndpoint } from '../network/Network.ts';
+import { SUBSCRIPTION_STREAM_ROOT, type ReferenceSubscriptions } from '../durable-streams/ReferenceSubscriptions.ts';
+import type { SimRequest, SimResponse } from '../http/SimHttp.ts';
+import { emptyAnswer, errorAnswer, headerOf, jsonAnswer, jsonBodyOf } from '../http/simMessages.ts';
+import type { SimService } from '../network/Network.ts';
+import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
+import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
-/** What registration hands back to a starting runner. */
-export interface RunnerRecord {
+/** The actor of the server's observations. */
+export const AGENTS_SERVER = 'agents-server';
+
+/** A runner as the server's database keeps it. */
+interface RunnerRow {
   readonly id: string;
   readonly label: string;
-  readonly wake_stream: string;
-  /** Absent in 0.4.x and up to the newest version: the defect A plumbing gap. */
-  readonly wake_stream_offset?: string;
+  /** Name under the Durable Streams root. */
+  readonly wakeStream: string;
 }
 
-/**
- * Where registration gets a resume offset from (semantics.md §4, runner offset):
- * `none` returns no offset (0.4.x); `reported` returns the offset the runner last reported on a heartbeat;
- * `acked-seek` computes the end of the longest prefix of the wake stream whose wakes are all settled.
- */
-export type ResumeOffsetSource = 'none' | 'reported' | 'acked-seek';
+/** An entity as the server's database keeps it: its subscription and streams. */
+export interface EntityRow {
+  readonly id: string;
+  readonly type: string;
+  readonly subscription: string;
+  /** The runner whose wake stream the subscription wakes. */
+  readonly runner: string;
+  /** Name of the entity's inbox under the Durable Streams root. */
+  readonly inbox: string;
+}
 
-/** A shared-state DB an entity observed in a wake that completed: restored before the next wake's handler. */
-export interface ManifestRow {
-  readonly sharedId: string;
+/** A claim as the server's database keeps it (`consumer_claims` upstream): active until done releases it. */
+interface ClaimRow {
+  readonly wakeId: string;
+  readonly subscription: string;
+  readonly generation: number;
+  readonly runner: string;
+  status: 'active' | 'released';
+}
+
+/** A manifest row: a shared-state DB an entity observed in a wake that completed. */
+interface ManifestRow {
+  readonly shared_id: string;
   readonly mode: 'connect' | 'create';
 }
 
-/** The answer of the claim route: a wake to dispatch, or why there is none. */
-export type ClaimOutcome =
-  | { readonly kind: 'wake'; readonly claim: Claim; readonly entity: string }
-  | { readonly kind: 'skip'; readonly reason: 'NO_PENDING_WORK' | 'ALREADY_CLAIMED' };
-
-interface EntityRecord {
-  readonly entity: string;
-  readonly subscriptionId: string;
+/** What the server needs of the Durable Streams service it fronts. */
+export interface StreamsBackend {
+  readonly streams: DurableStreamsService;
+  readonly subscriptions: ReferenceSubscriptions;
+  /** False while the service is down: the server's calls to it fail, and it answers 503. */
+  readonly up: boolean;
 }
 
+/** Settings of the server that a run's switches choose. */
+export interface AgentsServerOptions {
+  readonly resumeOffsetSource: ResumeOffsetSource;
+  /** The lease of every claim, in virtual milliseconds. */
+  readonly leaseTtlMs: number;
+}
+
+type Route = (request: SimRequest, match: RegExpExecArray) => SimResponse;
+
+const PREFIX = '/_electric';
+const WAKE_STREAM_OF = (runner: string): string => `runners/${runner}/wake`;
+
 /**
- * The agents server: runner records, heartbeat diagnostics and entity manifests live in its database and survive a
- * restart; claim write tokens live in memory and do not.
+ * The simulated agents server, answering the routes of `protocol/agents/agentsRoutes.ts` over HTTP. Runner records,
+ * heartbeat diagnostics, entities, manifests and claim rows live in its database and survive a restart; claim write
+ * tokens live in memory and do not. It fronts the Durable Streams service's pull-wake subscriptions: its claim route
+ * claims the entity's subscription for the runner and mints a write token; done acks the wake with the claim's
+ * Durable Streams token.
+ *
+ * Every request is recorded as an observation of what the server saw and answered (actor `agents-server`):
+ * `runner-registered`, `heartbeat-received`, `claim-answered`, `done-received`, `renew-received`, `manifest-read`,
+ * `manifest-stored`, `shared-write`; and `server-down` / `server-up` around a restart.
  */
-export class AgentsServer implements ServiceEndpoint {
-  readonly name = 'agents-server';
+export class AgentsServer implements SimService {
+  readonly name = AGENTS_SERVER;
   private running = true;
-  private readonly runners = new Map<string, RunnerRecord>();
+  private readonly runners = new Map<string, RunnerRow>();
   /** runner id -> last reported wake stream offset (the diagnostics table). */
   private readonly diagnostics = new Map<string, string>();
+  private readonly entities = new Map<string, EntityRow>();
+  private readonly entitiesBySubscription = new Map<string, EntityRow>();
   private readonly manifests = new Map<string, ManifestRow[]>();
-  private readonly entitiesBySubscription = new Map<string, EntityRecord>();
-  /** wake id -> DS lease token; in memory only. */
-  private claimTokens = new Map<string, string>();
+  private readonly claims = new Map<string, ClaimRow>();
+  private readonly tokens = new WriteTokenStore();
+  private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]>;
 
   constructor(
     private readonly sim: SimContext,
-    private readonly streams: DurableStreamsService,
-    private readonly subscriptions: PullWakeSubscriptions,
-    private readonly resumeOffsetSource: ResumeOffsetSource,
-  ) {}
+    private readonly backend: StreamsBackend,
+    private readonly options: AgentsServerOptions,
+  ) {
+    this.routes = [
+      ['POST', /^\/_electric\/runners$/, (request) => this.register(request)],
+      ['POST', /^\/_electric\/runners\/([^/]+)\/heartbeat$/, (request, match) => this.heartbeat(request, decode(match[1]!))],
+      ['POST', /^\/_electric\/runners\/([^/]+)\/claim$/, (request, match) => this.claim(request, decode(match[1]!))],
+      ['POST', /^\/_electric\/wakes\/([^/]+)\/done$/, (request, match) => this.done(request, decode(match[1]!))],
+      ['POST', /^\/_electric\/wakes\/([^/]+)\/renew$/, (request, match) => this.renew(request, decode(match[1]!))],
+      ['GET', /^\/_electric\/entities\/([^/]+)\/manifest$/, (request, match) => this.readManifest(request, decode(match[1]!))],
+      ['POST', /^\/_electric\/entities\/([^/]+)\/manifest$/, (request, match) => this.commitManifest(request, decode(match[1]!))],
+      ['POST', /^\/_electric\/shared-state\/([^/]+)\/rows$/, (request, match) => this.writeSharedState(request, decode(match[1]!))],
+    ];
+  }
 
   get up(): boolean {
     return this.running;
   }
 
-  /** Creates an entity with its inbox and links it (and its extra sources) to a runner's wake stream. */
-  createEntity(entity: string, inbox: string, sources: readonly string[], wakeStream: string): void {
-    const subscriptionId = `sub:${entity}`;
-    this.streams.create(inbox);
-    this.streams.create(wakeStream);
-    this.subscriptions.subscribe(subscriptionId, [inbox, ...sources], wakeStream);
-    this.entitiesBySubscription.set(subscriptionId, { entity, subscriptionId });
-  }
-
-  register(runnerId: string, label: string, wakeStream: string): RunnerRecord {
-    this.streams.create(wakeStream);
-    const record: RunnerRecord = { id: runnerId, label, wake_stream: wakeStream };
-    this.runners.set(runnerId, record);
-    const offset = this.resumeOffset(runnerId, wakeStream);
-    this.sim.trace.record(this.name, 'runner-registered', { runner: runnerId, resumeOffset: offset ?? null });
-    return offset === undefined ? record : { ...record, wake_stream_offset: offset };
-  }
-
-  heartbeat(runnerId: string, wakeStreamOffset: string): void {
-    if (!this.runners.has(runnerId)) throw new HttpError(404, 'RUNNER_NOT_FOUND', `runner ${runnerId} not registered`);
-    this.diagnostics.set(runnerId, wakeStreamOffset);
-    this.sim.trace.record(this.name, 'heartbeat-stored', { runner: runnerId, offset: wakeStreamOffset });
-  }
-
-  claim(subscriptionId: string): ClaimOutcome {
-    const entity = this.entitiesBySubscription.get(subscriptionId);
-    if (!entity) throw new HttpError(404, 'ENTITY_NOT_FOUND', `no entity for ${subscriptionId}`);
-    try {
-      const claim = this.subscriptions.claim(subscriptionId);
-      this.claimTokens.set(claim.wake_id, claim.token);
-      return { kind: 'wake', claim, entity: entity.entity };
-    } catch (error) {
-      if (error instanceof HttpError && (error.code === 'NO_PENDING_WORK' || error.code === 'ALREADY_CLAIMED')) {
-        return { kind: 'skip', reason: error.code };
-      }
-      throw error;
+  serve(request: SimRequest): SimResponse {
+    const path = request.url.pathname;
+    if (!path.startsWith(PREFIX)) return errorAnswer(404, 'NOT_FOUND', `no route ${path}`);
+    let pathKnown = false;
+    for (const [method, pattern, route] of this.routes) {
+      const match = pattern.exec(path);
+      if (!match) continue;
+      pathKnown = true;
+      if (request.method === method) return route(request, match);
     }
+    return pathKnown ? errorAnswer(405, 'METHOD_NOT_ALLOWED', `${request.method} ${path}`) : errorAnswer(404, 'NOT_FOUND', `no route ${path}`);
   }
 
-  ack(subscriptionId: string, wakeId: string, generation: number, offsets: Readonly<Record<string, string>>): void {
-    const token = this.claimTokens.get(wakeId);
-    if (token === undefined) throw new HttpError(409, 'CLAIM_UNKNOWN', `no claim token for ${wakeId}`);
-    this.subscriptions.ack(subscriptionId, token, generation, offsets, true);
-    this.claimTokens.delete(wakeId);
+  /**
+   * Provisions an entity (what spawning it does upstream, outside the wake path): its inbox stream, and a pull-wake
+   * subscription linking the inbox and `sources` to `runner`'s wake stream. Stream names are relative to the root.
+   */
+  createEntity(entity: { readonly id: string; readonly type: string; readonly runner: string; readonly sources: readonly string[] }): EntityRow {
+    const inbox = `entities/${entity.id}/inbox`;
+    const wakeStream = WAKE_STREAM_OF(entity.runner);
+    for (const name of [inbox, wakeStream]) this.backend.streams.create(`${SUBSCRIPTION_STREAM_ROOT}${name}`);
+    const subscription = `sub:${entity.id}`;
+    const answer = this.backend.subscriptions.define(subscription, {
+      type: 'pull-wake',
+      pattern: undefined,
+      streams: [inbox, ...entity.sources],
+      webhookUrl: undefined,
+      wakeStream,
+      leaseTtlMs: this.options.leaseTtlMs,
+      description: `entity ${entity.id}`,
+    });
+    if (!answer.ok) throw new Error(`cannot subscribe entity ${entity.id}: ${answer.failure.code}`);
+    const row: EntityRow = { id: entity.id, type: entity.type, subscription, runner: entity.runner, inbox };
+    this.entities.set(entity.id, row);
+    this.entitiesBySubscription.set(subscription, row);
+    return row;
   }
 
-  readManifest(entity: string): readonly ManifestRow[] {
-    return this.manifests.get(entity) ?? [];
-  }
-
-  commitManifest(entity: string, rows: readonly ManifestRow[]): void {
-    const current = this.manifests.get(entity) ?? [];
-    const added = rows.filter((row) => !current.some((existing) => existing.sharedId === row.sharedId));
-    this.manifests.set(entity, [...current, ...added]);
-    // Traced where the server acts: a committer that dies before the answer still left the rows behind.
-    if (added.length > 0) this.sim.trace.record(this.name, 'manifest-stored', { entity, sharedIds: added.map((row) => row.sharedId) });
-  }
-
-  /** Goes down for `downtimeMs`: requests fail with 503 meanwhile; in-memory claim tokens are lost. */
+  /** Goes down for `downtimeMs`: requests answer 503 meanwhile; in-memory write tokens are lost. */
   restart(downtimeMs: number): void {
     if (!this.running) return;
     this.running = false;
-    this.claimTokens = new Map();
-    this.sim.trace.record(this.name, 'server-down', { downtimeMs });
+    const lost = this.tokens.live().map((grant) => grant.wakeId);
+    this.tokens.forgetAll();
+    this.observe('server-down', { downtimeMs, tokensLost: lost });
     this.sim.scheduler.schedule(downtimeMs, this.name, 'server back up', () => {
       this.running = true;
-      this.sim.trace.record(this.name, 'server-up');
+      this.observe('server-up', {});
     });
   }
 
-  private resumeOffset(runnerId: string, wakeStream: string): string | undefined {
-    switch (this.resumeOffsetSource) {
+  /** Claim rows still active (for the stuck-claim property and reports). */
+  activeClaims(): Array<{ readonly wakeId: string; readonly subscription: string; readonly runner: string }> {
+    return [...this.claims.values()].filter((row) => row.status === 'active').map(({ wakeId, subscription, runner }) => ({ wakeId, subscription, runner }));
+  }
+
+  private register(request: SimRequest): SimResponse {
+    const body = jsonBodyOf(request) as { id?: unknown; label?: unknown } | undefined;
+    if (typeof body?.id !== 'string' || typeof body.label !== 'string') return errorAnswer(400, 'INVALID_REQUEST', 'id and label are required');
+    const row: RunnerRow = { id: body.id, label: body.label, wakeStream: WAKE_STREAM_OF(body.id) };
+    this.backend.streams.create(`${SUBSCRIPTION_STREAM_ROOT}${row.wakeStream}`);
+    this.runners.set(row.id, row);
+    const resumeOffset = this.resumeOffset(row);
+    this.observe('runner-registered', { peer: request.peer, runner: row.id, resumeOffset: resumeOffset ?? null });
+    const record = { id: row.id, label: row.label, wake_stream: row.wakeStream };
+    return jsonAnswer(200, resumeOffset === undefined ? record : { ...record, wake_stream_offset: resumeOffset });
+  }
+
+  private heartbeat(request: SimRequest, runnerId: string): SimResponse {
+    const body = jsonBodyOf(request) as { wake_stream_offset?: unknown } | undefined;
+    const offset = body?.wake_stream_offset;
+    const known = this.runners.has(runnerId);
+    const status = !known ? 404 : typeof offset !== 'string' ? 400 : 204;
+    this.observe('heartbeat-received', { peer: request.peer, runner: runnerId, offset: typeof offset === 'string' ? offset : null, status });
+    if (status === 404) return errorAnswer(404, 'RUNNER_NOT_FOUND', `runner ${runnerId} is not registered`);
+    if (status === 400) return errorAnswer(400, 'INVALID_REQUEST', 'wake_stream_offset is required');
+    this.diagnostics.set(runnerId, offset as string);
+    return emptyAnswer(204);
+  }
+
+  private claim(request: SimRequest, runnerId: string): SimResponse {
+    const body = jsonBodyOf(request) as { subscription_id?: unknown } | undefined;
+    const subscription = typeof body?.subscription_id === 'string' ? body.subscription_id : '';
+    const observe = (status: number, extra: { readonly [key: string]: TraceValue } = {}): void =>
+      this.observe('claim-answered', { peer: request.peer, runner: runnerId, subscription, status, ...extra });
+    const entity = this.entitiesBySubscription.get(subscription);
+    if (!entity) {
+      observe(404);
+      return errorAnswer(404, 'ENTITY_NOT_FOUND', `no entity for subscription "${subscription}"`);
+    }
+    if (!this.backend.up) {
+      observe(503);
+      return errorAnswer(503, 'STREAMS_UNAVAILABLE', 'the Durable Streams service is unavailable');
+    }
+    const answer = this.backend.subscriptions.claim(subscription, runnerId);
+    if (!answer.ok) {
+      const { code, status } = answer.failure;
+      if (code === 'NO_PENDING_WORK') {
+        observe(204);
+        return emptyAnswer(204);
+      }
+      observe(status, { code });
+      return errorAnswer(status, code, answer.failure.message ?? code);
+    }
+    const wake = answer.value;
+    const grant = this.tokens.mint({ wakeId: wake.wake_id, subscription, generation: wake.generation, entity: entity.id, streamsToken: wake.token });
+    this.claims.set(wake.wake_id, { wakeId: wake.wake_id, subscription, generation: wake.generation, runner: runnerId, status: 'active' });
+    observe(200, { wakeId: wake.wake_id, generation: wake.generation, entity: entity.id });
+    return jsonAnswer(200, {
+      wake_id: wake.wake_id,
+      subscription_id: subscription,
+      generation: wake.generation,
+      entity: { id: entity.id, type: entity.type },
+      streams: wake.streams.map((stream) => ({ stream: stream.path, acked_offset: stream.acked_offset, tail_offset: stream.tail_offset, has_pending: stream.has_pending })),
+      write_token: grant.token,
+      lease_ttl_ms: wake.lease_ttl_ms,
+    });
+  }
+
+  private done(request: SimRequest, wakeId: string): SimResponse {
+    const body = jsonBodyOf(request) as { generation?: unknown; acks?: unknown } | undefined;
+    const acks = Array.isArray(body?.acks) ? (body.acks as Array<{ stream?: unknown; offset?: unknown }>) : [];
+    const observe = (status: number, extra: { readonly [key: string]: TraceValue } = {}): void =>
+      this.observe('done-received', {
+        peer: request.peer,
+        wakeId,
+        generation: typeof body?.generation === 'number' ? body.generation : null,
+        acks: acks.map((ack) => ({ stream: String(ack.stream), offset: String(ack.offset) })),
+        status,
+        ...extra,
+      });
+    const grant = this.authorised(request, wakeId);
+    if (!grant) {
+      observe(401);
+      return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
+    }
+    if (!this.backend.up) {
+      observe(503);
+      return errorAnswer(503, 'STREAMS_UNAVAILABLE', 'the Durable Streams service is unavailable');
+    }
+    const answer = this.backend.subscriptions.acknowledge(grant.subscription, grant.streamsToken, {
+      wake_id: grant.wakeId,
+      generation: body?.generation,
+      acks: acks.map((ack) => ({ stream: ack.stream, offset: ack.offset })),
+      done: true,
+    });
+    if (!answer.ok) {
+      observe(answer.failure.status, { code: answer.failure.code });
+      return errorAnswer(answer.failure.status, answer.failure.code, answer.failure.message ?? answer.failure.code);
+    }
+    this.tokens.revoke(grant.token);
+    const claim = this.claims.get(wakeId);
+    if (claim) claim.status = 'released';
+    observe(200, { nextWake: answer.value.next_wake });
+    return jsonAnswer(200, { next_wake: answer.value.next_wake });
+  }
+
+  private renew(request: SimRequest, wakeId: string): SimResponse {
+    const body = jsonBodyOf(request) as { generation?: unknown } | undefined;
+    const grant = this.authorised(request, wakeId);
+    const answer = grant && this.backend.up
+      ? this.backend.subscriptions.acknowledge(grant.subscription, grant.streamsToken, { wake_id: grant.wakeId, generation: body?.generation, acks: [], done: false })
+      : undefined;
+    const status = !grant ? 401 : !this.backend.up ? 503 : answer!.ok ? 200 : answer!.failure.status;
+    this.observe('renew-received', { peer: request.peer, wakeId, status });
+    if (!grant) return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
+    if (!answer) return errorAnswer(503, 'STREAMS_UNAVAILABLE', 'the Durable Streams service is unavailable');
+    if (!answer.ok) return errorAnswer(answer.failure.status, answer.failure.code, answer.failure.message ?? answer.failure.code);
+    return jsonAnswer(200, {});
+  }
+
+  private readManifest(request: SimRequest, entity: string): SimResponse {
+    const rows = this.manifests.get(entity) ?? [];
+    this.observe('manifest-read', { peer: request.peer, entity, sharedIds: rows.map((row) => row.shared_id) });
+    return jsonAnswer(200, { rows });
+  }
+
+  private commitManifest(request: SimRequest, entity: string): SimResponse {
+    const grant = this.tokens.find(bearerToken(request));
+    if (!grant || grant.entity !== entity) {
+      this.observe('manifest-stored', { peer: request.peer, entity, sharedIds: [], status: 401 });
+      return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
+    }
+    const body = jsonBodyOf(request) as { rows?: unknown } | undefined;
+    const rows = Array.isArray(body?.rows) ? (body.rows as ManifestRow[]).filter((row) => typeof row?.shared_id === 'string') : [];
+    const current = this.manifests.get(entity) ?? [];
+    const added = rows.filter((row) => !current.some((existing) => existing.shared_id === row.shared_id));
+    this.manifests.set(entity, [...current, ...added.map((row) => ({ shared_id: row.shared_id, mode: row.mode === 'create' ? 'create' : 'connect' }) as const)]);
+    this.observe('manifest-stored', { peer: request.peer, entity, sharedIds: added.map((row) => row.shared_id), status: 204 });
+    return emptyAnswer(204);
+  }
+
+  private writeSharedState(request: SimRequest, sharedId: string): SimResponse {
+    const grant = this.tokens.find(bearerToken(request));
+    const event = jsonBodyOf(request);
+    const key = (event as { key?: unknown } | undefined)?.key;
+    const observe = (status: number, offset?: string): void =>
+      this.observe('shared-write', { peer: request.peer, sharedId, key: typeof key === 'string' ? key : null, status, offset: offset ?? null, wakeId: grant?.wakeId ?? null });
+    if (!grant) {
+      observe(401);
+      return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
+    }
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      observe(400);
+      return errorAnswer(400, 'INVALID_REQUEST', 'a state event object is required');
+    }
+    const path = `${SUBSCRIPTION_STREAM_ROOT}shared/${sharedId}`;
+    if (!this.backend.up) {
+      observe(503);
+      return errorAnswer(503, 'STREAMS_UNAVAILABLE', 'the Durable Streams service is unavailable');
+    }
+    if (!this.backend.streams.has(path)) {
+      observe(404);
+      return errorAnswer(404, 'SHARED_STATE_NOT_FOUND', `no shared state "${sharedId}"`);
+    }
+    const offset = this.backend.streams.append(path, event as TraceValue);
+    observe(200, offset);
+    return jsonAnswer(200, { offset });
+  }
+
+  /** The live grant a request's bearer token names, when it is the grant of `wakeId`. */
+  private authorised(request: SimRequest, wakeId: string): WriteGrant | undefined {
+    const grant = this.tokens.find(bearerToken(request));
+    return grant && grant.wakeId === wakeId ? grant : undefined;
+  }
+
+  private resumeOffset(runner: RunnerRow): string | undefined {
+    switch (this.options.resumeOffsetSource) {
       case 'none':
         return undefined;
       case 'reported':
-        return this.diagnostics.get(runnerId);
+        return this.diagnostics.get(runner.id);
       case 'acked-seek':
-        return this.settledPrefixEnd(wakeStream);
+        return this.settledPrefixEnd(runner.wakeStream);
     }
   }
 
   /** End offset of the longest prefix of wake events that need no further work (`-1` when the first one does). */
   private settledPrefixEnd(wakeStream: string): string {
     let end = BEGINNING_OFFSET;
-    for (const item of this.streams.read(wakeStream, BEGINNING_OFFSET).items) {
+    for (const item of this.backend.streams.read(`${SUBSCRIPTION_STREAM_ROOT}${wakeStream}`, BEGINNING_OFFSET).items) {
       const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown };
       if (event.type === 'wake' && typeof event.subscription_id === 'string' && typeof event.generation === 'number') {
-        if (!this.subscriptions.isSettled(event.subscription_id, event.generation)) break;
+        if (!this.backend.subscriptions.isSettled(event.subscription_id, event.generation)) break;
       }
       end = item.offset;
     }
     return end;
   }
+
+  private observe(kind: string, detail: { readonly [key: string]: TraceValue }): void {
+    this.sim.trace.record(this.name, kind, detail);
+  }
+}
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** The token of an `authorization: Bearer <token>` header. */
+function bearerToken(request: SimRequest): string | undefined {
+  const header = headerOf(request, 'authorization');
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1] : undefined;
 }

@@ -1,7 +1,6 @@
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { HttpError, streamNotFound } from '../network/HttpError.ts';
-import type { ServiceEndpoint } from '../network/Network.ts';
 import { JSON_CONTENT_TYPE, isJsonContentType, normalizeContentType, DEFAULT_CONTENT_TYPE } from './contentTypes.ts';
 import { parseJsonAppend, storedJsonByteLength } from './jsonMessages.ts';
 import { BEGINNING_OFFSET, MESSAGE_FRAME_BYTES, OFFSET_PATTERN, TAIL_OFFSET, formatOffset } from './offsets.ts';
@@ -121,9 +120,7 @@ interface StoredStream {
  * uses the protocol-level ones (`createStream`, `appendBody`, `closeStream`, `messagesAfter`, `delete`, `watch`),
  * which follow the reference server's store rule for rule.
  */
-export class DurableStreamsService implements ServiceEndpoint {
-  readonly name = 'durable-streams';
-  readonly up = true;
+export class DurableStreamsService {
   private readonly streams = new Map<string, StoredStream>();
   private readonly appendListeners: AppendListener[] = [];
   private readonly writeListeners: WriteListener[] = [];
@@ -332,28 +329,7 @@ export class DurableStreamsService implements ServiceEndpoint {
     return { items, nextOffset: items.length > 0 ? items[items.length - 1]!.offset : tail, upToDate: true };
   }
 
-  /**
-   * Live (long-poll) read: answers at once when items follow `fromOffset`, otherwise at the next append (or close)
-   * or after `timeoutMs` of virtual time with no items; rejects with 404 if the stream is deleted meanwhile.
-   */
-  readLive(path: string, fromOffset: string, timeoutMs: number): Promise<ReadResult> {
-    const immediate = this.read(path, fromOffset);
-    if (immediate.items.length > 0) return Promise.resolve(immediate);
-    const afterOffset = immediate.nextOffset;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const finish = (change?: StreamChange): void => {
-        if (settled) return;
-        settled = true;
-        this.sim.scheduler.cancel(timer);
-        unwatch();
-        if (change === 'deleted') reject(streamNotFound());
-        else resolve(this.read(path, afterOffset));
-      };
-      const timer = this.sim.scheduler.schedule(timeoutMs, this.name, `long-poll timeout ${path}`, () => finish());
-      const unwatch = this.watch(path, finish);
-    });
-  }
+
 
   private stream(path: string): StoredStream {
     const stream = this.streams.get(path);

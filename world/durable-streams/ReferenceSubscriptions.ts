@@ -96,6 +96,32 @@ export interface WakeReport {
   readonly done?: unknown;
 }
 
+/** Why a wake ended. */
+export type WakeEndReason = 'done' | 'released' | 'expired';
+
+/**
+ * Told what the subscriptions do, as it happens: the simulated world records these as the service's observations.
+ * Every method is optional to implement by being a no-op.
+ */
+export interface SubscriptionObserver {
+  /** A wake was issued; `wakeStreamOffset` is where its event landed (undefined when the event was lost). */
+  wakeIssued(subscription: string, generation: number, triggeredBy: string, wakeStreamOffset: string | undefined): void;
+  leaseGranted(subscription: string, generation: number, holder: string, leaseTtlMs: number): void;
+  /** An ack moved the lease's expiry. */
+  leaseExtended(subscription: string, generation: number): void;
+  /** Acks were applied: each stream's cursor moved to the offset given. */
+  acksApplied(subscription: string, generation: number, acks: ReadonlyArray<{ readonly stream: string; readonly offset: string }>): void;
+  wakeEnded(subscription: string, generation: number, reason: WakeEndReason): void;
+}
+
+const SILENT: SubscriptionObserver = {
+  wakeIssued: () => {},
+  leaseGranted: () => {},
+  leaseExtended: () => {},
+  acksApplied: () => {},
+  wakeEnded: () => {},
+};
+
 interface Link {
   readonly name: string;
   readonly linkTypes: Set<LinkType>;
@@ -150,6 +176,7 @@ export class ReferenceSubscriptions {
   constructor(
     private readonly streams: DurableStreamsService,
     private readonly clock: VirtualClock,
+    private readonly observer: SubscriptionObserver = SILENT,
   ) {
     streams.onWrite((path) => this.onStreamWrite(path));
     streams.onDelete((path) => this.onStreamDeleted(path));
@@ -238,6 +265,7 @@ export class ReferenceSubscriptions {
     subscription.holder = worker;
     subscription.token = this.mintToken(subscription);
     this.extendLease(subscription);
+    this.observer.leaseGranted(subscription.id, subscription.generation, worker, subscription.input.leaseTtlMs);
     return succeed({
       wake_id: subscription.wakeId!,
       generation: subscription.generation,
@@ -262,8 +290,9 @@ export class ReferenceSubscriptions {
     const refused = this.applyAcks(subscription, report.acks);
     if (refused) return fail(refused);
     this.extendLease(subscription);
+    this.observer.leaseExtended(subscription.id, subscription.generation);
     let nextWake = false;
-    if (report.done === true) nextWake = this.endWake(subscription);
+    if (report.done === true) nextWake = this.endWake(subscription, 'done');
     return succeed({ next_wake: nextWake });
   }
 
@@ -274,8 +303,23 @@ export class ReferenceSubscriptions {
     if (subscription.input.type !== 'pull-wake') return fail(notPullWake);
     const fenced = this.checkToken(subscription, token, report);
     if (fenced) return fail(fenced);
-    this.endWake(subscription);
+    this.endWake(subscription, 'released');
     return succeed(undefined);
+  }
+
+  /**
+   * True when the wake of `generation` needs no more work: a later wake was issued (which happens only after this one
+   * ended), or it is the current generation and it ended. False for an unknown subscription.
+   */
+  isSettled(id: string, generation: number): boolean {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return false;
+    return generation < subscription.generation || (generation === subscription.generation && subscription.wakeId === null);
+  }
+
+  /** The holder of the subscription's lease, if any (for the world's invariants and reports). */
+  holderOf(id: string): string | null {
+    return this.subscriptions.get(id)?.holder ?? null;
   }
 
   private onStreamWrite(path: string): void {
@@ -307,7 +351,10 @@ export class ReferenceSubscriptions {
     if (wakeStream === undefined) return;
     const path = SUBSCRIPTION_STREAM_ROOT + normalizeStreamName(wakeStream);
     // Like the reference, a missing or closed wake stream loses the event but not the wake: it can still be claimed.
-    if (this.streams.metadata(path)?.closed !== false) return;
+    if (this.streams.metadata(path)?.closed !== false) {
+      this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, undefined);
+      return;
+    }
     const event: { [key: string]: TraceValue } = {
       type: 'wake',
       subscription_id: subscription.id,
@@ -315,12 +362,14 @@ export class ReferenceSubscriptions {
       generation: subscription.generation,
       ts: wallClockMs(this.clock),
     };
-    this.streams.appendValues(path, [event], { silent: true });
+    const offset = this.streams.appendValues(path, [event], { silent: true });
+    this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset);
   }
 
   /** Ends the current wake (done, release, expiry) and issues the next one if work is pending; true if it did. */
-  private endWake(subscription: Subscription): boolean {
+  private endWake(subscription: Subscription, reason: WakeEndReason): boolean {
     this.clearLease(subscription);
+    if (subscription.holder !== null) this.observer.wakeEnded(subscription.id, subscription.generation, reason);
     subscription.token = null;
     subscription.holder = null;
     subscription.wakeId = null;
@@ -333,7 +382,7 @@ export class ReferenceSubscriptions {
     this.clearLease(subscription);
     subscription.cancelLease = this.clock.startTimer(subscription.input.leaseTtlMs, `lease expiry ${subscription.id}`, () => {
       subscription.cancelLease = undefined;
-      this.endWake(subscription);
+      this.endWake(subscription, 'expired');
     });
   }
 
@@ -377,6 +426,10 @@ export class ReferenceSubscriptions {
       if (offset > this.tailOf(name)) return invalid('Ack offset is beyond stream tail');
     }
     for (const ack of entries) subscription.links.get(normalizeStreamName((ack.stream ?? ack.path ?? '') as string))!.acked = ack.offset as string;
+    if (entries.length > 0) {
+      const applied = entries.map((ack) => ({ stream: normalizeStreamName((ack.stream ?? ack.path ?? '') as string), offset: ack.offset as string }));
+      this.observer.acksApplied(subscription.id, subscription.generation, applied);
+    }
     return undefined;
   }
 

@@ -9,6 +9,8 @@ export interface FaultOptions {
   /** Time from a host process's end to its successor's start. */
   readonly hostRestartDelayMinMs: number;
   readonly hostRestartDelayMaxMs: number;
+  /** How long the platform waits for a graceful stop after SIGTERM before it kills the process. */
+  readonly stopGracePeriodMs: number;
   readonly serverDowntimeMinMs: number;
   readonly serverDowntimeMaxMs: number;
   /**
@@ -28,6 +30,7 @@ export const DEFAULT_FAULT_OPTIONS: FaultOptions = {
   maxServerRestarts: 2,
   hostRestartDelayMinMs: 1_000,
   hostRestartDelayMaxMs: 5_000,
+  stopGracePeriodMs: 30_000,
   serverDowntimeMinMs: 1_000,
   serverDowntimeMaxMs: 10_000,
   preloadFailureColdPercent: 40,

@@ -1,15 +1,18 @@
 import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
+import type { SimRequest, SimResponse } from '../http/SimHttp.ts';
+import { errorAnswer } from '../http/simMessages.ts';
 import type { SimProcess } from '../process/SimProcess.ts';
-import { serviceUnavailable } from './HttpError.ts';
 
 const NETWORK_ACTOR = 'network';
 
-/** A simulated server process the network can deliver to. */
-export interface ServiceEndpoint {
+/** A simulated server the network can deliver requests to. */
+export interface SimService {
   readonly name: string;
-  /** False while the service is restarting: requests then fail with 503. */
+  /** False while the service is restarting: requests then get a 503 from its load balancer. */
   readonly up: boolean;
+  /** Answers one request; every refusal is an answer with its status, never a rejection. */
+  serve(request: SimRequest): SimResponse | Promise<SimResponse>;
 }
 
 /** Latency settings of the simulated network. */
@@ -20,10 +23,16 @@ export interface NetworkOptions {
   readonly maxExtraDelayMs: number;
 }
 
+/** What the network does to one exchange beyond delivering it: decided by the world's wire faults. */
+export interface WireFate {
+  /** The service handles the request, but its answer never reaches the caller: the connection drops. */
+  readonly answerLost: boolean;
+}
+
 /**
- * Request/response messaging between processes and services. Each direction of a call is a scheduled delivery.
- * Without reordering, every channel (caller to service, service to caller) delivers in send order at base latency;
- * with reordering, each message draws an extra delay from the choice source, so messages overtake each other.
+ * HTTP exchanges between processes and services. Each direction is a scheduled delivery (a scheduler step). Without
+ * reordering, every channel (caller to service, service to caller) delivers in send order at base latency; with
+ * reordering, each message draws an extra delay from the choice source, so messages overtake each other.
  */
 export class Network {
   private readonly channelLastDueAtMs = new Map<string, number>();
@@ -36,33 +45,41 @@ export class Network {
   ) {}
 
   /**
-   * Sends a request from `caller` to `service`, runs `handler` on delivery, and delivers its outcome back. The
-   * promise never settles when the caller dies first: a dead process sees nothing.
+   * Sends `request` from `caller` to `service` and delivers the answer back. The promise never settles when the caller
+   * dies first (a dead process sees nothing); it rejects with the signal's reason as soon as the request's signal
+   * aborts (the service may still act on a request it already received), and with a `TypeError` when the answer is
+   * lost on the way back, as `fetch` does on a dropped connection. A service that is down answers 503.
    */
-  call<T>(caller: SimProcess, service: ServiceEndpoint, label: string, handler: () => T | Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const respond = (outcome: { ok: true; value: T } | { ok: false; error: unknown }): void => {
+  exchange(caller: SimProcess, service: SimService, request: SimRequest, label: string, fate?: () => WireFate): Promise<SimResponse> {
+    return new Promise<SimResponse>((resolve, reject) => {
+      const signal = request.signal;
+      let settled = false;
+      const settle = (body: () => void): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        body();
+      };
+      const onAbort = (): void => settle(() => reject(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError')));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const respond = (answer: SimResponse, lost: boolean): void => {
         this.deliver(`${service.name}>${caller.name}`, `response ${label} to ${caller.name}`, () => {
           if (!caller.alive) return;
-          if (outcome.ok) resolve(outcome.value);
-          else reject(outcome.error);
+          if (lost) settle(() => reject(new TypeError('fetch failed', { cause: new Error(`connection to ${service.name} dropped`) })));
+          else settle(() => resolve(answer));
         });
       };
       this.deliver(`${caller.name}>${service.name}`, `request ${label} from ${caller.name}`, () => {
         if (!service.up) {
-          respond({ ok: false, error: serviceUnavailable(service.name) });
+          respond(errorAnswer(503, 'SERVICE_UNAVAILABLE', `${service.name} is unavailable`), false);
           return;
         }
-        let pending: T | Promise<T>;
-        try {
-          pending = handler();
-        } catch (error) {
-          respond({ ok: false, error });
-          return;
-        }
-        Promise.resolve(pending).then(
-          (value) => respond({ ok: true, value }),
-          (error: unknown) => respond({ ok: false, error }),
+        const lost = fate?.().answerLost ?? false;
+        void Promise.resolve(service.serve(request)).then(
+          (answer) => respond(answer, lost),
+          // A service answers every request; one that throws is a broken world, shown as its own 500.
+          (error: unknown) => respond(errorAnswer(500, 'SIMULATOR_ERROR', String(error)), lost),
         );
       });
     });

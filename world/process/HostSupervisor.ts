@@ -2,40 +2,53 @@ import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import type { World } from '../World.ts';
 import type { SimProcess } from './SimProcess.ts';
 
-/** The part of a runtime host the supervisor drives. */
-export interface SupervisedHost {
-  start(): Promise<void>;
-  /** Graceful stop; resolves when the host is ready for its process to end. */
-  stop(): Promise<void>;
-  /** Work in flight, for hang reports. */
-  inFlight(): ReadonlyArray<{ readonly kind: string; readonly label: string; readonly sinceMs: number }>;
+/** A started host process as the platform sees it: it settles `stopped` once a graceful stop it asked for is done. */
+export interface LaunchedHost {
+  readonly stopped: Promise<void>;
 }
 
-/** Builds a fresh host inside a fresh process: a cold start with nothing in memory. */
-export type HostFactory = (process: SimProcess) => SupervisedHost;
+/**
+ * Starts the code of a host inside a fresh process (called as that process): a cold start with nothing in memory.
+ * `sigterm` aborts when the platform asks the process to stop gracefully.
+ */
+export type HostLauncher = (process: SimProcess, sigterm: AbortSignal) => LaunchedHost;
 
 const SUPERVISOR_ACTOR = 'supervisor';
 
+interface Incarnation {
+  readonly process: SimProcess;
+  readonly host: LaunchedHost;
+  readonly sigterm: AbortController;
+}
+
 /**
- * Plays the deployment platform: starts host processes one after another and carries out redeploys (graceful stop,
- * process end, a new process after a delay) and crashes (the process dies at once, a new one follows).
+ * Plays the deployment platform: starts host processes one after another and carries out redeploys (SIGTERM, wait for
+ * the graceful stop at most the grace period, end the process, a new process after a delay) and crashes (the process
+ * dies at once, a new one follows). It knows nothing of what runs in the processes.
  */
 export class HostSupervisor {
-  private current: { readonly process: SimProcess; readonly host: SupervisedHost } | undefined;
+  private current: Incarnation | undefined;
   private incarnation = 0;
   private redeploying = false;
 
   constructor(
     private readonly world: World,
-    private readonly makeHost: HostFactory,
+    private readonly launch: HostLauncher,
   ) {}
+
+  /** The live host process, if any. */
+  get liveProcess(): SimProcess | undefined {
+    return this.current?.process.alive ? this.current.process : undefined;
+  }
 
   startHost(): void {
     this.incarnation += 1;
     const process = this.world.newProcess(`host#${this.incarnation}`);
-    const host = this.makeHost(process);
-    this.current = { process, host };
-    void host.start();
+    const sigterm = new AbortController();
+    const host = process.run(() => this.launch(process, sigterm.signal));
+    // A stop that fails is the host's business; the platform only waits for it.
+    host.stopped.catch(() => {});
+    this.current = { process, host, sigterm };
   }
 
   async redeploy(): Promise<void> {
@@ -47,8 +60,7 @@ export class HostSupervisor {
     }
     this.redeploying = true;
     this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind: 'redeploy', host: current.process.name });
-    await current.host.stop();
-    current.process.exit('graceful');
+    await this.stopGracefully(current);
     await this.restartAfterDelay();
     this.redeploying = false;
   }
@@ -65,11 +77,28 @@ export class HostSupervisor {
     await this.restartAfterDelay();
   }
 
-  /** In-flight work of the live host, if any. */
-  pendingWork(): ReadonlyArray<{ readonly actor: string; readonly kind: string; readonly label: string; readonly sinceMs: number }> {
-    const current = this.current;
-    if (!current || !current.process.alive) return [];
-    return current.host.inFlight().map((work) => ({ actor: current.process.name, ...work }));
+  /** SIGTERM, then the end of the process once its stop settled or the grace period ran out, whichever is first. */
+  private async stopGracefully(incarnation: Incarnation): Promise<void> {
+    const { process, host, sigterm } = incarnation;
+    this.world.sim.trace.record(process.name, 'sigterm', {});
+    // Abort listeners are the host's code: they run as its process.
+    process.run(() => sigterm.abort());
+    const graceMs = this.world.options.faultOptions.stopGracePeriodMs;
+    let outcome: 'stopped' | 'grace period over' = 'stopped';
+    await Promise.race([
+      host.stopped.then(
+        () => {},
+        () => {},
+      ),
+      new Promise<void>((resolve) =>
+        this.world.sim.scheduler.schedule(graceMs, SUPERVISOR_ACTOR, `stop grace period of ${process.name}`, () => {
+          outcome = 'grace period over';
+          resolve();
+        }),
+      ),
+    ]);
+    if (outcome !== 'stopped') this.world.sim.trace.record(SUPERVISOR_ACTOR, 'stop-timed-out', { host: process.name, graceMs });
+    process.exit(outcome === 'stopped' ? 'graceful' : 'crash');
   }
 
   private async restartAfterDelay(): Promise<void> {

@@ -1,9 +1,15 @@
+import { runAsActor } from '../../sim/actors/actorContext.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 
+/** How a process ended: stopped by the platform after a graceful stop, or killed. */
+export type ExitReason = 'graceful' | 'crash';
+
 /**
- * One operating-system process of the simulated world (a runner host incarnation). When it dies, its timers and
- * pending I/O go with it: responses addressed to it are dropped and its scheduled tasks are cancelled, so the code
- * that was running in it simply never continues, as after a real `kill -9`.
+ * One operating-system process of the simulated world (a runner host incarnation). Code started with {@link run} runs
+ * as the process (sim/actors/): its timers are the process's tasks and its global `fetch` is the process's network.
+ * When the process dies, its timers and pending I/O go with it: answers addressed to it are dropped and its scheduled
+ * tasks are cancelled, also those it tries to schedule afterwards, so the code that was running in it simply never
+ * continues, as after a real `kill -9`.
  */
 export class SimProcess {
   private living = true;
@@ -18,22 +24,15 @@ export class SimProcess {
     return this.living;
   }
 
-  /** Resolves after `delayMs` of virtual time, unless the process dies first (then it never resolves). */
-  sleep(delayMs: number, label: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.sim.scheduler.schedule(delayMs, this.name, label, resolve);
-    });
+  /** Runs `body`, and everything it starts, as this process. */
+  run<T>(body: () => T): T {
+    return runAsActor(this.name, body);
   }
 
-  /** Virtual time in milliseconds. */
-  nowMs(): number {
-    return this.sim.scheduler.nowMs;
-  }
-
-  exit(reason: 'graceful' | 'crash'): void {
+  exit(reason: ExitReason): void {
     if (!this.living) return;
     this.living = false;
-    this.sim.scheduler.cancelActor(this.name);
+    this.sim.scheduler.retireActor(this.name);
     this.sim.trace.record(this.name, 'process-exit', { reason });
   }
 }

@@ -1,4 +1,5 @@
-import type { FetchFunction } from '../../../runtime/ports.ts';
+import { fetchRequestFrom, simResponseFromFetch } from '../../http/fetchAdapters.ts';
+import type { FetchFunction, SimRequest, SimResponse } from '../../http/SimHttp.ts';
 import type { DurableStreamsService } from '../DurableStreamsService.ts';
 import { ReferenceSubscriptions } from '../ReferenceSubscriptions.ts';
 import type { VirtualClock } from '../VirtualClock.ts';
@@ -22,7 +23,7 @@ export interface StreamsHttpOptions {
   readonly longPollTimeoutMs?: number;
 }
 
-export type { FetchFunction } from '../../../runtime/ports.ts';
+export type { FetchFunction } from '../../http/SimHttp.ts';
 
 /**
  * The simulated Durable Streams service behind an HTTP interface: hand {@link fetch} to `@durable-streams/client`
@@ -45,6 +46,11 @@ export class StreamsHttpFacade {
   /** Answers one request (see {@link handleStreamsRequest}). */
   handle(request: Request): Promise<Response> {
     return handleStreamsRequest(this.context, request);
+  }
+
+  /** Answers one request as a simulated service receives it. */
+  async serve(request: SimRequest): Promise<SimResponse> {
+    return simResponseFromFetch(await this.handle(fetchRequestFrom(request)));
   }
 
   /** A drop-in `fetch`: builds the `Request` (absolute URLs only) and answers it. */

@@ -1,0 +1,81 @@
+import type { TraceEvent, TraceValue } from '../../sim/trace/Trace.ts';
+import { WAKE_STREAM_PATTERN, wakeKey } from './wakeKey.ts';
+
+/** One wake the Durable Streams service served to a reader of a wake stream. */
+export interface ServedWake {
+  /** `subscription#generation`. */
+  readonly wake: string;
+  readonly subscription: string;
+  /** Where the service appended the wake event (from its `wake-appended` observation). */
+  readonly offset: string;
+  /** The `stream-read` observation that served it. */
+  readonly eventIndex: number;
+  /** Set when the reader got an answer to a claim of the wake's subscription after it was served. */
+  settled: boolean;
+}
+
+/** Claim answers that settle a served wake: dispatched (200) or skipped (204 nothing pending, 409 held elsewhere). */
+const SETTLING_CLAIM_STATUSES = new Set([200, 204, 409]);
+
+/**
+ * Follows, event by event, the wakes each process was served from its wake stream and which of them it settled with
+ * a claim, from the servers' observations alone (`wake-appended`, `stream-read`, `claim-answered`). A claim answer
+ * settles the oldest unsettled served wake of its subscription for that peer.
+ */
+export class ServedWakes {
+  private readonly positions = new Map<string, string>();
+  private readonly byPeer = new Map<string, ServedWake[]>();
+  private readonly peerOrder: string[] = [];
+
+  /**
+   * Feeds one event in trace order; returns the wakes it served (for a `stream-read` of a wake stream), else nothing.
+   */
+  observe(event: TraceEvent, eventIndex: number): readonly ServedWake[] {
+    if (event.annotation) return [];
+    const detail = event.detail;
+    if (event.kind === 'wake-appended' && typeof detail['offset'] === 'string') {
+      this.positions.set(wakeKey(detail), detail['offset']);
+      return [];
+    }
+    if (event.kind === 'claim-answered' && SETTLING_CLAIM_STATUSES.has(Number(detail['status']))) {
+      const served = this.byPeer.get(String(detail['peer'])) ?? [];
+      const oldest = served.find((wake) => !wake.settled && wake.subscription === detail['subscription']);
+      if (oldest) oldest.settled = true;
+      return [];
+    }
+    if (event.kind !== 'stream-read' || detail['status'] !== 200 || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return [];
+    const wakes = (detail['wakes'] ?? []) as ReadonlyArray<{ readonly [key: string]: TraceValue }>;
+    const peer = String(detail['peer']);
+    let served = this.byPeer.get(peer);
+    if (!served) {
+      served = [];
+      this.byPeer.set(peer, served);
+      this.peerOrder.push(peer);
+    }
+    const fresh: ServedWake[] = [];
+    for (const wake of wakes) {
+      const offset = this.positions.get(wakeKey(wake));
+      if (offset === undefined) continue;
+      const entry: ServedWake = { wake: wakeKey(wake), subscription: String(wake['subscription']), offset, eventIndex, settled: false };
+      served.push(entry);
+      fresh.push(entry);
+    }
+    return fresh;
+  }
+
+  /**
+   * The highest offset any other process had processed: the end of its longest prefix of served wakes that it settled,
+   * or undefined when none had.
+   */
+  processedByOthers(peer: string): string | undefined {
+    let mark: string | undefined;
+    for (const other of this.peerOrder) {
+      if (other === peer) continue;
+      for (const wake of this.byPeer.get(other)!) {
+        if (!wake.settled) break;
+        if (mark === undefined || wake.offset > mark) mark = wake.offset;
+      }
+    }
+    return mark;
+  }
+}

@@ -1,0 +1,73 @@
+import {
+  AGENTS_ROUTES,
+  bearer,
+  type DoneRequest,
+  type DoneResponse,
+  type ManifestResponse,
+  type ManifestRow,
+  type RunnerRecord,
+  type SharedStateWriteResponse,
+  type WakeNotification,
+} from '../../../protocol/agents/agentsRoutes.ts';
+import { answerError, jsonOf, type HttpClient } from './HttpClient.ts';
+
+/** The answer of the claim route: a wake to dispatch, or why there is none. */
+export type ClaimOutcome =
+  | { readonly kind: 'wake'; readonly notification: WakeNotification }
+  | { readonly kind: 'skip'; readonly reason: 'NO_PENDING_WORK' | 'ALREADY_CLAIMED' };
+
+/** The agents server's routes the wake path uses; every refusal rejects with an `HttpStatusError`. */
+export class AgentsApi {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly baseUrl: string,
+  ) {}
+
+  async register(id: string, label: string): Promise<RunnerRecord> {
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.register()), { json: { id, label } });
+    if (answer.status !== 200) throw answerError(answer, 'REGISTER_FAILED');
+    return jsonOf<RunnerRecord>(answer);
+  }
+
+  async heartbeat(runnerId: string, wakeStreamOffset: string): Promise<void> {
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.heartbeat(runnerId)), { json: { wake_stream_offset: wakeStreamOffset } });
+    if (answer.status >= 300) throw answerError(answer, 'HEARTBEAT_FAILED');
+  }
+
+  async claim(runnerId: string, subscriptionId: string): Promise<ClaimOutcome> {
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.claim(runnerId)), { json: { subscription_id: subscriptionId } });
+    if (answer.status === 200) return { kind: 'wake', notification: jsonOf<WakeNotification>(answer) };
+    if (answer.status === 204) return { kind: 'skip', reason: 'NO_PENDING_WORK' };
+    const error = answerError(answer, 'CLAIM_FAILED');
+    if (error.code === 'ALREADY_CLAIMED') return { kind: 'skip', reason: 'ALREADY_CLAIMED' };
+    throw error;
+  }
+
+  async done(wakeId: string, writeToken: string, body: DoneRequest): Promise<DoneResponse> {
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.done(wakeId)), { json: body, headers: { authorization: bearer(writeToken) } });
+    if (answer.status !== 200) throw answerError(answer, 'DONE_FAILED');
+    return jsonOf<DoneResponse>(answer);
+  }
+
+  async readManifest(entity: string): Promise<readonly ManifestRow[]> {
+    const answer = await this.http.request('GET', this.url(AGENTS_ROUTES.manifest(entity)));
+    if (answer.status !== 200) throw answerError(answer, 'MANIFEST_READ_FAILED');
+    return jsonOf<ManifestResponse>(answer).rows;
+  }
+
+  async commitManifest(entity: string, writeToken: string, rows: readonly ManifestRow[]): Promise<void> {
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.manifest(entity)), { json: { rows }, headers: { authorization: bearer(writeToken) } });
+    if (answer.status >= 300) throw answerError(answer, 'MANIFEST_COMMIT_FAILED');
+  }
+
+  /** Appends one state event to a shared-state stream through the server, authorised by the wake's write token. */
+  async writeSharedState(sharedId: string, writeToken: string, event: unknown): Promise<string> {
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.sharedStateRows(sharedId)), { json: event, headers: { authorization: bearer(writeToken) } });
+    if (answer.status !== 200) throw answerError(answer, 'SHARED_STATE_WRITE_FAILED');
+    return jsonOf<SharedStateWriteResponse>(answer).offset;
+  }
+
+  private url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+}

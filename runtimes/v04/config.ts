@@ -1,0 +1,98 @@
+import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
+
+/**
+ * The switches of the v0.4 runtime (semantics.md §4): the defective behaviour of 0.4.x and each proposed fix,
+ * selectable by name, plus how it reaches the libraries and the network.
+ */
+
+/** Defect B: what `ctx.observe(db(...))` does when wiring a shared-state DB fails. */
+export const WIRING_MODES = ['swallow', 'reject', 'retry', 'empty', 'retry-same-db'] as const;
+/** Defect A: where a new runner starts reading its wake stream. */
+export const OFFSET_MODES = ['minus-one', 'durable', 'durable-raw', 'tail', 'server-seek'] as const;
+/**
+ * Which implementation of the Durable Streams libraries the runtime uses: `fast`, its own small readers; `real`,
+ * `@durable-streams/state` StreamDBs and `@durable-streams/client` over the host's `fetch`.
+ */
+export const STREAMS_TIERS = ['fast', 'real'] as const;
+/** How requests leave the process: the host's direct transport, or its `fetch` (the same requests; a test compares). */
+export const TRANSPORTS = ['direct', 'fetch'] as const;
+
+export type WiringMode = (typeof WIRING_MODES)[number];
+export type OffsetMode = (typeof OFFSET_MODES)[number];
+export type StreamsTier = (typeof STREAMS_TIERS)[number];
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** One value of every switch of this runtime. */
+export interface V04Config {
+  readonly wiring: WiringMode;
+  readonly offset: OffsetMode;
+  readonly streams: StreamsTier;
+  readonly transport: Transport;
+}
+
+/** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
+const RESUME_OFFSET_FOR: Readonly<Record<OffsetMode, string>> = {
+  'minus-one': 'none',
+  durable: 'reported',
+  'durable-raw': 'reported',
+  tail: 'none',
+  'server-seek': 'acked-seek',
+};
+
+export const V04_SWITCHES: readonly SwitchDefinition[] = [
+  {
+    name: 'wiring',
+    values: WIRING_MODES,
+    defaultValue: 'swallow',
+    summary: 'defect B: what observe(db(...)) does when wiring a shared-state DB fails',
+    meanings: {
+      swallow: "0.4.x: the chain's .catch records the error, observe resolves unwired",
+      reject: 'fix (a): observe rejects, the wake fails closed',
+      retry: 'fix (b): retry the preload with a fresh DB and bounded backoff until wired',
+      empty: 'the fix the report warns against: a preload error reads as an empty stream',
+      'retry-same-db': 'the obvious fix that traps: preload() again on the same DB, which never settles',
+    },
+  },
+  {
+    name: 'offset',
+    values: OFFSET_MODES,
+    defaultValue: 'minus-one',
+    summary: 'defect A: where a new runner starts reading its wake stream',
+    meanings: {
+      'minus-one': '0.4.x: every new runner starts at -1',
+      durable: 'the runner reports its settled low-water mark; registration returns it',
+      'durable-raw': 'the same with the raw read offset',
+      tail: 'a fresh runner starts at now',
+      'server-seek': 'the server seeks the runner to the end of the settled prefix of its wake stream',
+    },
+    implies: (value) => ({ 'resume-offset': RESUME_OFFSET_FOR[value as OffsetMode] ?? 'none' }),
+  },
+  {
+    name: 'streams',
+    values: STREAMS_TIERS,
+    defaultValue: 'fast',
+    summary: 'the Durable Streams libraries: the runtime\'s own readers, or the real client and StreamDB',
+    meanings: { fast: "the runtime's own small readers", real: 'the library tier: real StreamDBs and @durable-streams/client over fetch' },
+  },
+  {
+    name: 'transport',
+    values: TRANSPORTS,
+    defaultValue: 'direct',
+    summary: 'how requests leave the process (an optimisation: the services observe the same requests)',
+    meanings: { direct: 'the host transport, without WHATWG objects', fetch: "the host's fetch" },
+  },
+];
+
+/** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
+export function v04Config(values: Readonly<Record<string, string>>): V04Config {
+  const pick = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = values[name];
+    return value !== undefined && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+  };
+  return {
+    wiring: pick('wiring', WIRING_MODES, 'swallow'),
+    offset: pick('offset', OFFSET_MODES, 'minus-one'),
+    streams: pick('streams', STREAMS_TIERS, 'fast'),
+    transport: pick('transport', TRANSPORTS, 'direct'),
+  };
+}

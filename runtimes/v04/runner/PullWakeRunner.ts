@@ -1,0 +1,246 @@
+import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
+import { asWakeEvent } from '../../../protocol/streams/streamsProtocol.ts';
+import { describeError } from '../errors.ts';
+import { sleep } from '../time.ts';
+import { RUNTIME_TIMING } from '../timing.ts';
+import type { V04Environment } from '../V04Environment.ts';
+import { processWake, type WakeOutcome } from '../wake/processWake.ts';
+import { createWakeStreamReader } from './createWakeStreamReader.ts';
+import { SettledOffsetTracker, type ReadBatch } from './SettledOffsetTracker.ts';
+import type { WakeStreamBatch, WakeStreamReader } from './WakeStreamReader.ts';
+
+/** Lifecycle states, as upstream's runner machine names them. */
+export type RunnerState = 'stopped' | 'connecting' | 'streaming' | 'reconnecting' | 'stopping';
+
+/** What a runner needs to know at construction. */
+export interface PullWakeRunnerOptions {
+  readonly runnerId: string;
+  /** The wake stream's name under the Durable Streams root. */
+  readonly wakeStream: string;
+  /** Where reading starts: `-1`, `now`, or a resume offset from registration. */
+  readonly startOffset: string;
+}
+
+interface ClaimAttempt {
+  aborted: boolean;
+}
+
+/** A wake event as the runner read it: which wake it is, and the offset the reader gave for it. */
+interface WakeRead {
+  readonly offset: string;
+  readonly subscription: string;
+  readonly generation: number;
+}
+
+/** Thrown into the stream loop to make it reconnect (heartbeat failures) or leave (stop). */
+class StreamInterrupt extends Error {
+  override name = 'StreamInterrupt';
+}
+
+/**
+ * The pull-wake consumer: reads its wake stream (through the tier's {@link WakeStreamReader}), advances the in-memory
+ * offset per item, spawns a claim per wake event and dispatches claimed wakes to {@link processWake} without awaiting
+ * them. Heartbeats report an offset: the raw read offset, or with `offset=durable` the settled low-water mark.
+ */
+export class PullWakeRunner {
+  private state: RunnerState = 'stopped';
+  private currentOffset: string;
+  private readonly settledOffsets: SettledOffsetTracker;
+  private readonly reader: WakeStreamReader;
+  private readonly claims = new Set<Promise<void>>();
+  private readonly claimAttempts = new Set<ClaimAttempt>();
+  private readonly wakes = new Set<Promise<WakeOutcome>>();
+  private stopRequested = false;
+  private wakesAborted = false;
+  private connection: AbortController | undefined;
+  private consecutiveHeartbeatFailures = 0;
+  private lastHeartbeatAtMs = Number.NEGATIVE_INFINITY;
+  private lastReportedOffset: string | undefined;
+  private heartbeatScheduled = false;
+
+  constructor(
+    private readonly env: V04Environment,
+    private readonly options: PullWakeRunnerOptions,
+  ) {
+    this.currentOffset = options.startOffset;
+    this.settledOffsets = new SettledOffsetTracker(options.startOffset);
+    this.reader = createWakeStreamReader(env);
+  }
+
+  get lifecycleState(): RunnerState {
+    return this.state;
+  }
+
+  start(): void {
+    if (this.state !== 'stopped') return;
+    void this.streamLoop();
+    void this.heartbeatLoop();
+  }
+
+  /** Graceful stop: abort claims (waiting up to 1 s), abort and drain wakes, report the final offset. */
+  async stop(): Promise<void> {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    this.setState('stopping');
+    this.connection?.abort(new StreamInterrupt('stop'));
+    for (const attempt of this.claimAttempts) attempt.aborted = true;
+    await this.waitFor([...this.claims], RUNTIME_TIMING.stopClaimWaitMs);
+    this.wakesAborted = true;
+    await this.waitFor([...this.wakes], RUNTIME_TIMING.stopDrainMs);
+    await this.sendHeartbeat('stop');
+    this.setState('stopped');
+  }
+
+  private async streamLoop(): Promise<void> {
+    let backoffMs: number = RUNTIME_TIMING.reconnectInitialBackoffMs;
+    while (!this.stopRequested) {
+      this.setState('connecting');
+      const connection = new AbortController();
+      this.connection = connection;
+      try {
+        await this.reader.follow(this.options.wakeStream, this.currentOffset, connection.signal, {
+          connected: () => {
+            backoffMs = RUNTIME_TIMING.reconnectInitialBackoffMs;
+            this.setState('streaming');
+          },
+          batch: (batch) => this.onBatch(batch),
+        });
+      } catch (error) {
+        if (this.stopRequested) return;
+        this.env.annotate('stream-error', { error: describeError(error) });
+        this.setState('reconnecting');
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.reconnectMaxBackoffMs);
+      }
+    }
+  }
+
+  /**
+   * Each item advances the in-memory offset at once and each wake spawns a claim. The settled low-water mark moves
+   * past the batch only when all its claims settled: a batch's end is the only place a reader can resume.
+   */
+  private onBatch(batch: WakeStreamBatch): void {
+    if (batch.items.length === 0) {
+      this.currentOffset = batch.endOffset;
+      this.settledOffsets.resolveTailStart(batch.endOffset);
+      return;
+    }
+    const wakes = batch.items.map((item) => {
+      const event = asWakeEvent(item.value);
+      return event && { offset: item.offset, subscription: event.subscription_id, generation: event.generation };
+    });
+    const readBatch = this.settledOffsets.readBatch(batch.endOffset, wakes.filter((wake) => wake !== undefined).length);
+    batch.items.forEach((item, index) => {
+      this.currentOffset = item.offset;
+      const wake = wakes[index];
+      if (wake) {
+        this.env.annotate('wake-read', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation });
+        this.spawnClaim(readBatch, wake);
+      }
+      this.offsetChanged();
+    });
+  }
+
+  private spawnClaim(batch: ReadBatch, wake: WakeRead): void {
+    const attempt: ClaimAttempt = { aborted: false };
+    this.claimAttempts.add(attempt);
+    const claim: Promise<void> = this.claim(batch, wake, attempt).finally(() => {
+      this.claims.delete(claim);
+      this.claimAttempts.delete(attempt);
+    });
+    this.claims.add(claim);
+  }
+
+  private async claim(batch: ReadBatch, wake: WakeRead, attempt: ClaimAttempt): Promise<void> {
+    const { offset, subscription, generation } = wake;
+    let settledAs: string;
+    try {
+      const outcome = await this.env.agents.claim(this.options.runnerId, subscription);
+      if (attempt.aborted) {
+        this.env.annotate('claim-aborted', { offset, subscription, generation, granted: outcome.kind === 'wake' });
+        return;
+      }
+      if (outcome.kind === 'wake') {
+        this.dispatch(outcome.notification);
+        settledAs = 'dispatched';
+      } else {
+        settledAs = outcome.reason;
+      }
+    } catch (error) {
+      if (attempt.aborted) {
+        this.env.annotate('claim-aborted', { offset, subscription, generation, granted: false });
+        return;
+      }
+      // Neither dispatched nor skipped: the wake is dropped (0.4.x does not retry a failed claim), and it stays
+      // unsettled, so a durable resume offset never moves past it.
+      this.env.annotate('claim-failed', { offset, subscription, generation, error: describeError(error) });
+      return;
+    }
+    this.settledOffsets.settle(batch);
+    this.env.annotate('claim-settled', { offset, subscription, generation, outcome: settledAs });
+    this.offsetChanged();
+  }
+
+  private dispatch(notification: WakeNotification): void {
+    const handler = this.env.host.handlers.get(notification.entity.type);
+    if (!handler) {
+      this.env.annotate('no-handler', { entity: notification.entity.id, type: notification.entity.type });
+      return;
+    }
+    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted).finally(() => this.wakes.delete(wake));
+    this.wakes.add(wake);
+  }
+
+  private async heartbeatLoop(): Promise<void> {
+    while (!this.stopRequested) {
+      await sleep(RUNTIME_TIMING.heartbeatIntervalMs);
+      if (this.stopRequested) return;
+      await this.sendHeartbeat('interval');
+    }
+  }
+
+  /** Heartbeat on offset change, at most one per `heartbeatMinGapMs`. */
+  private offsetChanged(): void {
+    if (this.heartbeatScheduled || this.stopRequested || this.reportedOffset() === this.lastReportedOffset) return;
+    this.heartbeatScheduled = true;
+    const waitMs = Math.max(0, this.lastHeartbeatAtMs + RUNTIME_TIMING.heartbeatMinGapMs - Date.now());
+    void sleep(waitMs).then(async () => {
+      this.heartbeatScheduled = false;
+      if (!this.stopRequested) await this.sendHeartbeat('offset-change');
+    });
+  }
+
+  private reportedOffset(): string {
+    return this.env.config.offset === 'durable' ? this.settledOffsets.lowWater : this.currentOffset;
+  }
+
+  private async sendHeartbeat(reason: string): Promise<void> {
+    const offset = this.reportedOffset();
+    this.lastHeartbeatAtMs = Date.now();
+    this.lastReportedOffset = offset;
+    try {
+      await this.env.agents.heartbeat(this.options.runnerId, offset);
+      this.consecutiveHeartbeatFailures = 0;
+      this.env.annotate('heartbeat', { offset, reason, ok: true });
+    } catch (error) {
+      this.consecutiveHeartbeatFailures += 1;
+      this.env.annotate('heartbeat', { offset, reason, ok: false, error: describeError(error) });
+      if (this.consecutiveHeartbeatFailures >= RUNTIME_TIMING.heartbeatFailuresBeforeReset && !this.stopRequested) {
+        this.consecutiveHeartbeatFailures = 0;
+        this.env.annotate('stream-reset', { reason: 'heartbeat failures' });
+        this.connection?.abort(new StreamInterrupt('heartbeat failures'));
+      }
+    }
+  }
+
+  private async waitFor(promises: Promise<unknown>[], timeoutMs: number): Promise<void> {
+    if (promises.length === 0) return;
+    await Promise.race([Promise.allSettled(promises), sleep(timeoutMs)]);
+  }
+
+  private setState(state: RunnerState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.env.annotate('runner-state', { state, offset: this.currentOffset });
+  }
+}

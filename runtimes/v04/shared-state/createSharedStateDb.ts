@@ -1,0 +1,12 @@
+import { sharedStateStream } from '../../../protocol/streams/streamsProtocol.ts';
+import type { V04Environment } from '../V04Environment.ts';
+import { LibraryStateDb } from './LibraryStateDb.ts';
+import type { SharedStateDb } from './SharedStateDb.ts';
+import type { SharedStateWriter } from './stateEvents.ts';
+import { StateDb } from './StateDb.ts';
+
+/** A fresh shared-state DB for the shared id `sharedId`, of the tier the `streams` switch selects. */
+export function createSharedStateDb(env: V04Environment, sharedId: string, write: SharedStateWriter): SharedStateDb {
+  const stream = sharedStateStream(sharedId);
+  return env.config.streams === 'real' ? new LibraryStateDb(env.host.urls.durableStreams, env.host.fetch, stream, write) : new StateDb(env.streams, stream, write);
+}

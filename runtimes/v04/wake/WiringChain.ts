@@ -1,0 +1,127 @@
+import type { WiringMode } from '../config.ts';
+import { AbortedError, describeError } from '../errors.ts';
+import type { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
+import { createSharedStateDb } from '../shared-state/createSharedStateDb.ts';
+import type { SharedStateWriter } from '../shared-state/stateEvents.ts';
+import { sleep } from '../time.ts';
+import { RUNTIME_TIMING } from '../timing.ts';
+import type { V04Environment } from '../V04Environment.ts';
+
+/** What each wiring mode does with a failed preload, as the `preload-failed` event reports it. */
+const HANDLING: Readonly<Record<WiringMode, string>> = {
+  swallow: 'propagate',
+  reject: 'propagate',
+  retry: 'retry',
+  empty: 'treat-as-empty',
+  'retry-same-db': 'retry-same-db',
+};
+
+/**
+ * The per-wake promise chain that wires shared-state handles created by `observe`, with the `wiring` switch
+ * deciding what a failed preload does:
+ * - `swallow` (0.4.x): the chain step ends in `.catch(failBackgroundWake)`, so `observe` resolves unwired;
+ * - `reject` (fix a): `observe` awaits the step before its catch, so it rejects;
+ * - `retry` (fix b): each attempt uses a fresh DB, with bounded backoff, until wired; `observe` resolves only wired;
+ * - `empty`: the error is treated as an empty stream and the handle is wired to an empty DB;
+ * - `retry-same-db` (the obvious fix, and a trap): after a backoff, `preload()` again on the same DB, whose consumer
+ *   already started; the second preload never settles and the wake hangs.
+ */
+export class WiringChain {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly unwired: SharedStateHandle[] = [];
+  private firstError: unknown;
+  private hasError = false;
+
+  private readonly mode: WiringMode;
+
+  constructor(
+    private readonly env: V04Environment,
+    private readonly entity: string,
+    private readonly aborted: () => boolean,
+    /** The writer of one shared DB's changes (through the agents server, with the wake's token). */
+    private readonly writerFor: (sharedId: string) => SharedStateWriter,
+  ) {
+    this.mode = env.config.wiring;
+  }
+
+  /** The first wiring error of the wake (`liveProcessError` upstream), if any. */
+  get error(): { readonly value: unknown } | undefined {
+    return this.hasError ? { value: this.firstError } : undefined;
+  }
+
+  /** Queues a handle for wiring; handles are wired in the order they were added. */
+  add(handle: SharedStateHandle): void {
+    this.unwired.push(handle);
+  }
+
+  /** Appends a "wire pending shared states" step and waits for it as `observe` does in the chosen mode. */
+  async wirePendingAndWait(): Promise<void> {
+    const step = this.tail.then(() => this.wirePending());
+    this.tail = step.catch((error: unknown) => this.failBackgroundWake(error));
+    // `reject` must see the error; `retry` only fails when a stop abandons it, and then it must not resolve either.
+    await (this.mode === 'swallow' || this.mode === 'empty' ? this.tail : step);
+  }
+
+  /** Waits for every queued step (step 4 of processWake); never rejects. */
+  settled(): Promise<void> {
+    return this.tail;
+  }
+
+  /**
+   * Wires a handle restored from the manifest directly, before the handler runs. Its error is not caught here: a
+   * failure fails the wake (fail-closed) in every mode; `retry` and `empty` still apply inside {@link wire}.
+   */
+  wireRestored(handle: SharedStateHandle): Promise<void> {
+    return this.wire(handle);
+  }
+
+  private async wirePending(): Promise<void> {
+    // The first rejection aborts the walk; the failed handle stays first in line for the next pass.
+    while (this.unwired.length > 0) {
+      await this.wire(this.unwired[0]!);
+      this.unwired.shift();
+    }
+  }
+
+  /**
+   * createSharedStateDb + preload + wireDb. The `retry` and `empty` fixes wrap the preload here, so they cover
+   * restored and first-observed handles alike; `swallow` and `reject` let the error through (they differ only in how
+   * the chain treats it).
+   */
+  private async wire(handle: SharedStateHandle): Promise<void> {
+    const where = { entity: this.entity, sharedId: handle.id, restored: handle.restored };
+    let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
+    const openDb = () => createSharedStateDb(this.env, handle.id, this.writerFor(handle.id));
+    let db = openDb();
+    for (let attempt = 1; ; attempt += 1) {
+      // `retry` takes a fresh DB per attempt: preload() again on a DB whose preload failed never settles, which is
+      // exactly what `retry-same-db` does.
+      if (attempt > 1 && this.mode === 'retry') db = openDb();
+      try {
+        await db.preload();
+        handle.wireDb(db);
+        this.env.annotate('handle-wired', { ...where, empty: false });
+        return;
+      } catch (error) {
+        const handling = HANDLING[this.mode];
+        this.env.annotate('preload-failed', { ...where, attempt, error: describeError(error), handling });
+        if (this.mode === 'swallow' || this.mode === 'reject') throw error;
+        if (this.mode === 'empty') {
+          handle.wireDb(openDb());
+          this.env.annotate('handle-wired', { ...where, empty: true });
+          return;
+        }
+      }
+      await sleep(backoffMs);
+      if (this.aborted()) throw new AbortedError(`wiring of ${handle.id} abandoned by stop`);
+      backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.wiringRetryMaxBackoffMs);
+    }
+  }
+
+  private failBackgroundWake(error: unknown): void {
+    this.env.annotate('wiring-failed', { entity: this.entity, error: describeError(error), code: 'SHARED_STATE_WIRING_FAILED' });
+    if (this.hasError) return;
+    this.hasError = true;
+    this.firstError = error;
+  }
+}

@@ -1,0 +1,99 @@
+import type { ManifestRow, StreamAck, WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
+import type { DbSource, EntityHandler, HandlerContext, WakeInput } from '../../../protocol/entity/EntityHandler.ts';
+import { AbortedError, describeError } from '../errors.ts';
+import { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
+import type { SharedStateWriter } from '../shared-state/stateEvents.ts';
+import type { V04Environment } from '../V04Environment.ts';
+import { WiringChain } from './WiringChain.ts';
+
+/** How a wake ended: acked after success, acked after failure (no retry), or abandoned unacked by a stop. */
+export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
+
+/**
+ * Processes one claimed wake, in the order of semantics.md §1:
+ * 1. rebuild the handles the entity's manifest lists; 2. wire them, failing the wake on error (fail-closed);
+ * then read the new items of the claimed streams (the wake's inputs);
+ * 3. run the handler, whose `observe(db(...))` goes through the {@link WiringChain};
+ * 4. after a normal return, wait for the chain, commit new manifest rows, then throw the first wiring error;
+ * 5. on failure, roll back uncommitted manifest rows and still ack the wake as done: failed wakes are not retried.
+ * The ack covers what the wake read of each stream, and nothing it did not read.
+ */
+export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, aborted: () => boolean): Promise<WakeOutcome> {
+  const entity = wake.entity.id;
+  env.annotate('wake-start', { entity, wakeId: wake.wake_id, generation: wake.generation });
+  const handles = new Map<string, SharedStateHandle>();
+  const uncommittedRows: ManifestRow[] = [];
+  const writerFor =
+    (sharedId: string): SharedStateWriter =>
+    async (event) =>
+      void (await env.agents.writeSharedState(sharedId, wake.write_token, event));
+  const acks: StreamAck[] = [];
+  let outcome: WakeOutcome;
+  try {
+    for (const row of await env.agents.readManifest(entity)) {
+      handles.set(row.shared_id, new SharedStateHandle(row.shared_id, row.mode, true));
+    }
+    const chain = new WiringChain(env, entity, aborted, writerFor);
+    for (const handle of handles.values()) await chain.wireRestored(handle);
+    const inputs = await readInputs(env, wake, acks);
+
+    const ctx: HandlerContext = {
+      entity,
+      wakeId: wake.wake_id,
+      inputs,
+      observe: async (source: DbSource) => {
+        let handle = handles.get(source.id);
+        env.annotate('observe-called', { entity, sharedId: source.id, created: !handle });
+        if (!handle) {
+          handle = new SharedStateHandle(source.id, source.mode, false);
+          handles.set(source.id, handle);
+          uncommittedRows.push({ shared_id: source.id, mode: source.mode });
+          chain.add(handle);
+        }
+        await chain.wirePendingAndWait();
+        return handle;
+      },
+    };
+    await handler(ctx);
+
+    await chain.settled();
+    if (uncommittedRows.length > 0) {
+      await env.agents.commitManifest(entity, wake.write_token, uncommittedRows);
+      env.annotate('manifest-committed', { entity, sharedIds: uncommittedRows.map((row) => row.shared_id) });
+      uncommittedRows.length = 0;
+    }
+    const wiringError = chain.error;
+    if (wiringError) throw wiringError.value;
+    outcome = 'completed';
+  } catch (error) {
+    if (error instanceof AbortedError) {
+      env.annotate('wake-abandoned', { entity, wakeId: wake.wake_id });
+      return 'abandoned';
+    }
+    env.annotate('wake-failed', { entity, wakeId: wake.wake_id, error: describeError(error), rolledBackRows: uncommittedRows.length });
+    uncommittedRows.length = 0;
+    outcome = 'failed';
+  }
+  try {
+    await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks });
+    env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
+  } catch (error) {
+    env.annotate('ack-failed', { entity, wakeId: wake.wake_id, error: describeError(error) });
+  }
+  return outcome;
+}
+
+/**
+ * Reads the new items of every claimed stream with pending work, from its acked offset, and records in `acks` where
+ * each read ended: the wake acks exactly what it read.
+ */
+async function readInputs(env: V04Environment, wake: WakeNotification, acks: StreamAck[]): Promise<WakeInput[]> {
+  const inputs: WakeInput[] = [];
+  for (const stream of wake.streams) {
+    if (!stream.has_pending) continue;
+    const read = await env.streams.read(stream.stream, stream.acked_offset);
+    for (const value of read.items) inputs.push({ stream: stream.stream, offset: read.nextOffset, value: value as WakeInput['value'] });
+    acks.push({ stream: stream.stream, offset: read.nextOffset });
+  }
+  return inputs;
+}

@@ -1,0 +1,53 @@
+import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
+
+/** A run's switch values by switch name: every switch of its runtime, its world and its scenario has one. */
+export type SwitchValues = Readonly<Record<string, string>>;
+
+/** Thrown for a switch value, switch or preset that does not exist; the message is a complete one-line explanation. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Named sets of switch values. `v0.4` is the configuration that shipped (every default); the rest are fixes. */
+export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
+  'v0.4': {},
+  'both-fixes': { wiring: 'retry', offset: 'durable' },
+};
+
+/**
+ * Resolves a run's switch values: every switch's default, then the preset, then the overrides; a value a chosen
+ * switch implies for another (`offset=durable` needs `resume-offset=reported`) applies unless that one was named too.
+ * Unknown presets, switches and values are refused with a message listing what exists.
+ */
+export function resolveSwitchValues(switches: readonly SwitchDefinition[], presetName: string, overrides: SwitchValues): SwitchValues {
+  const preset = Object.hasOwn(CONFIG_PRESETS, presetName) ? CONFIG_PRESETS[presetName]! : undefined;
+  if (!preset) throw new ConfigError(`unknown config "${presetName}" (known: ${Object.keys(CONFIG_PRESETS).join(', ')})`);
+  const byName = new Map(switches.map((definition) => [definition.name, definition]));
+  const chosen: Record<string, string> = {};
+  for (const [name, value] of [...Object.entries(preset), ...Object.entries(overrides)]) {
+    const definition = byName.get(name);
+    if (!definition) throw new ConfigError(`unknown switch "--${name}" (known: ${switches.map((known) => known.name).join(', ')})`);
+    if (!definition.values.includes(value)) throw new ConfigError(`unknown value "${value}" for --${name} (allowed: ${definition.values.join(', ')})`);
+    chosen[name] = value;
+  }
+  const values: Record<string, string> = {};
+  for (const definition of switches) values[definition.name] = definition.defaultValue;
+  for (const definition of switches) {
+    const value = chosen[definition.name] ?? definition.defaultValue;
+    for (const [name, implied] of Object.entries(definition.implies?.(value) ?? {})) {
+      if (chosen[name] === undefined && byName.has(name)) values[name] = implied;
+    }
+  }
+  return { ...values, ...chosen };
+}
+
+/** `wiring=retry offset=durable`: the values that differ from their defaults, in switch order (`defaults` when none). */
+export function describeSwitchValues(switches: readonly SwitchDefinition[], values: SwitchValues): string {
+  const differing = switches.filter((definition) => values[definition.name] !== undefined && values[definition.name] !== definition.defaultValue);
+  return differing.length === 0 ? 'defaults' : differing.map((definition) => `${definition.name}=${values[definition.name]}`).join(' ');
+}
+
+/** Every switch's value in switch order: `wiring=swallow offset=minus-one ...`. */
+export function listSwitchValues(switches: readonly SwitchDefinition[], values: SwitchValues): string {
+  return switches.map((definition) => `${definition.name}=${values[definition.name] ?? definition.defaultValue}`).join(' ');
+}

@@ -1,0 +1,24 @@
+import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
+import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
+
+/** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
+export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
+  {
+    name: 'resume-offset',
+    values: RESUME_OFFSET_SOURCES,
+    defaultValue: 'none',
+    summary: "where the agents server's registration takes the resume offset it returns to a starting runner",
+    meanings: {
+      none: 'no offset (0.4.x up to the newest version)',
+      reported: 'the offset the runner last reported on a heartbeat',
+      'acked-seek': 'the end of the settled prefix of the wake stream',
+    },
+  },
+  {
+    name: 'chat-idempotency',
+    values: ['ignore', 'honor'],
+    defaultValue: 'ignore',
+    summary: 'whether the chat service deduplicates posts that carry an idempotency key it has seen',
+    meanings: { ignore: 'every post is a new message', honor: 'a repeated idempotency key answers the first post' },
+  },
+];

@@ -1,0 +1,117 @@
+import type { SimContext } from '../../sim/run/SimContext.ts';
+import type { TraceValue } from '../../sim/trace/Trace.ts';
+import type { SimRequest, SimResponse } from '../http/SimHttp.ts';
+import { bodyText } from '../http/simMessages.ts';
+import type { SimService } from '../network/Network.ts';
+import type { StreamsHttpFacade } from './http/StreamsHttpFacade.ts';
+import { SUBSCRIPTION_STREAM_ROOT } from './ReferenceSubscriptions.ts';
+
+/** The actor of the Durable Streams service's observations. */
+export const DURABLE_STREAMS = 'durable-streams';
+
+/** A change the front end may make to one request on its way in: the transient failures of cold reads. */
+export interface ReadFaults {
+  /** Decides, for a catch-up read of `stream` by `peer`, whether it fails and how; undefined: it does not. */
+  draw(peer: string, stream: string): 'not-found' | 'foreign-item' | undefined;
+  /** The non-state item a `foreign-item` fault puts in front of the batch. */
+  foreignItem(stream: string): TraceValue;
+}
+
+/**
+ * The Durable Streams service as processes reach it over the network: the HTTP facade (the reference server's
+ * protocol), with the world's read faults applied in front of it, and an observation of every request it answers
+ * (actor `durable-streams`):
+ * - `stream-read` — a read: peer, stream (name under the root), offset asked, live or not, status, next offset, how
+ *   many items, and for a runner's wake stream the wakes served (subscription and generation of each);
+ * - `stream-append` — a write: peer, stream, status, offset;
+ * - `streams-request` — anything else: peer, method, path, status.
+ */
+export class StreamsFrontEnd implements SimService {
+  readonly name = DURABLE_STREAMS;
+  private running = true;
+
+  constructor(
+    private readonly sim: SimContext,
+    private readonly facade: StreamsHttpFacade,
+    private readonly faults: ReadFaults,
+  ) {}
+
+  get up(): boolean {
+    return this.running;
+  }
+
+  async serve(request: SimRequest): Promise<SimResponse> {
+    const path = request.url.pathname;
+    const stream = path.startsWith(SUBSCRIPTION_STREAM_ROOT) ? path.slice(SUBSCRIPTION_STREAM_ROOT.length) : undefined;
+    const live = request.url.searchParams.get('live');
+    const isRead = request.method === 'GET' && stream !== undefined && !stream.startsWith('__ds');
+    const fault = isRead && live === null ? this.faults.draw(request.peer, stream) : undefined;
+    let answer: SimResponse;
+    try {
+      answer = await this.answer(request, fault, stream);
+    } catch (error) {
+      // Only an abort rejects (a dropped connection): the reader never saw an answer.
+      if (isRead) this.observeRead(request, stream, live !== null, { status: 0, headers: {}, body: null }, true);
+      throw error;
+    }
+    if (isRead) this.observeRead(request, stream, live !== null, answer, false);
+    else if (request.method === 'POST' && stream !== undefined && !stream.startsWith('__ds')) {
+      this.record('stream-append', { peer: request.peer, stream, status: answer.status, offset: answer.headers['stream-next-offset'] ?? null });
+    } else {
+      this.record('streams-request', { peer: request.peer, method: request.method, path, status: answer.status });
+    }
+    return answer;
+  }
+
+  private async answer(request: SimRequest, fault: 'not-found' | 'foreign-item' | undefined, stream: string | undefined): Promise<SimResponse> {
+    if (fault === 'not-found') {
+      // What the service answers for a stream that is not there yet.
+      return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Stream not found' };
+    }
+    const answer = await this.facade.serve(request);
+    if (fault !== 'foreign-item' || answer.status !== 200) return answer;
+    const items = JSON.parse(bodyText(answer.body)) as unknown[];
+    const { etag: _etag, 'content-length': _length, ...headers } = answer.headers;
+    return { status: 200, headers, body: JSON.stringify([this.faults.foreignItem(stream!), ...items]) };
+  }
+
+  private observeRead(request: SimRequest, stream: string, live: boolean, answer: SimResponse, aborted: boolean): void {
+    const detail: Record<string, TraceValue> = {
+      peer: request.peer,
+      stream,
+      offset: request.url.searchParams.get('offset') ?? '-1',
+      live,
+      status: answer.status,
+      next: answer.headers['stream-next-offset'] ?? null,
+    };
+    if (aborted) detail['aborted'] = true;
+    if (answer.status === 200) {
+      const items = parseItems(answer);
+      detail['count'] = items.length;
+      const wakes = items.flatMap((item) => wakeOf(item));
+      if (wakes.length > 0) detail['wakes'] = wakes;
+    }
+    this.record('stream-read', detail);
+  }
+
+  private record(kind: string, detail: { readonly [key: string]: TraceValue }): void {
+    this.sim.trace.record(this.name, kind, detail);
+  }
+}
+
+function parseItems(answer: SimResponse): unknown[] {
+  const contentType = answer.headers['content-type'] ?? '';
+  if (!contentType.includes('json')) return [];
+  try {
+    const parsed = JSON.parse(bodyText(answer.body)) as unknown;
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
+function wakeOf(item: unknown): TraceValue[] {
+  const event = item as { type?: unknown; subscription_id?: unknown; generation?: unknown } | null;
+  if (event === null || typeof event !== 'object' || event.type !== 'wake' || typeof event.subscription_id !== 'string') return [];
+  return [{ subscription: event.subscription_id, generation: Number(event.generation) }];
+}

@@ -1,0 +1,19 @@
+import type { Trace } from '../../sim/trace/Trace.ts';
+import type { SubscriptionObserver } from './ReferenceSubscriptions.ts';
+
+/**
+ * Records what the pull-wake subscriptions do as the service's observations (actor `actor`): `wake-appended`
+ * (subscription, generation, the linked stream that issued it, its offset in the wake stream, or null when the event
+ * was lost), `lease-granted` (with the holder), `lease-extended`, `acks-applied` (each stream's new cursor) and
+ * `lease-ended` (why: done, released or expired).
+ */
+export function observeSubscriptions(trace: Trace, actor: string): SubscriptionObserver {
+  return {
+    wakeIssued: (subscription, generation, stream, offset) => void trace.record(actor, 'wake-appended', { subscription, generation, stream, offset: offset ?? null }),
+    leaseGranted: (subscription, generation, holder, leaseTtlMs) => void trace.record(actor, 'lease-granted', { subscription, generation, holder, leaseTtlMs }),
+    leaseExtended: (subscription, generation) => void trace.record(actor, 'lease-extended', { subscription, generation }),
+    acksApplied: (subscription, generation, acks) =>
+      void trace.record(actor, 'acks-applied', { subscription, generation, acks: acks.map((ack) => ({ stream: ack.stream, offset: ack.offset })) }),
+    wakeEnded: (subscription, generation, reason) => void trace.record(actor, 'lease-ended', { subscription, generation, reason }),
+  };
+}

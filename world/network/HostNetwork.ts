@@ -1,0 +1,56 @@
+import { fetchResponseFrom, simRequestFromFetch } from '../http/fetchAdapters.ts';
+import type { FetchFunction, SimRequest, SimResponse } from '../http/SimHttp.ts';
+import { bodyText, simRequest } from '../http/simMessages.ts';
+import type { SimProcess } from '../process/SimProcess.ts';
+import type { Network, SimService } from './Network.ts';
+
+/** The services a host can reach, by origin (`http://agents.sim`). */
+export type ServiceDirectory = ReadonlyMap<string, SimService>;
+
+/** A request without WHATWG objects, as `protocol/host/DirectTransport.ts` describes it. */
+export interface DirectExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** The answer to a {@link DirectExchange}: status, lower-case headers and the body as text. */
+export interface DirectAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * One process's view of the simulated network: a `fetch`, and the same exchange without WHATWG objects. Both build the
+ * same request for the service (method, URL, lower-case headers, body, the process as peer) and deliver it through the
+ * same {@link Network} steps, so the services observe the same thing whichever a runtime uses. An origin no service
+ * answers fails as a refused connection.
+ */
+export class HostNetwork {
+  constructor(
+    private readonly process: SimProcess,
+    private readonly network: Network,
+    private readonly services: ServiceDirectory,
+  ) {}
+
+  readonly fetch: FetchFunction = async (input, init) => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const answer = await this.send(await simRequestFromFetch(request, this.process.name));
+    return fetchResponseFrom(answer);
+  };
+
+  readonly transport = async (exchange: DirectExchange): Promise<DirectAnswer> => {
+    const request = simRequest({ ...exchange, peer: this.process.name });
+    const answer = await this.send(request);
+    return { status: answer.status, headers: answer.headers, body: bodyText(answer.body) };
+  };
+
+  private send(request: SimRequest): Promise<SimResponse> {
+    const service = this.services.get(request.url.origin);
+    if (!service) return Promise.reject(new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${request.url.host}`) }));
+    return this.network.exchange(this.process, service, request, `${request.method} ${request.url.pathname}`);
+  }
+}
