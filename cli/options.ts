@@ -1,7 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
-import { ConfigError, resolveConfig, type SwitchName } from '../runtime/config.ts';
-import { DEFAULT_SCENARIO, faultsForScenario, getScenario, ScenarioError, type RunSpec } from '../scenarios/index.ts';
+import { propertyNames, type PropertyName } from '../properties/index.ts';
+import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
+import { ConfigError } from '../scenarios/config/SwitchValues.ts';
+import { WORLD_SWITCHES } from '../scenarios/config/worldSwitches.ts';
+import { DEFAULT_SCENARIO, registeredScenarios, ScenarioError, type RunSpec } from '../scenarios/index.ts';
+import { RegistryError } from '../scenarios/registry/RegistryError.ts';
+import { DEFAULT_RUNTIME, registeredRuntimes } from '../scenarios/registry/runtimes.ts';
 import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList, type FaultKind } from '../world/faults/FaultKind.ts';
 import { DEFAULT_EXHAUSTIVE_BOUNDS } from '../sim/strategies/ExhaustiveStrategy.ts';
 import { DEFAULT_PCT_DEPTH, PCT_EXPECTED_DECISIONS } from '../sim/strategies/PctStrategy.ts';
@@ -17,16 +21,26 @@ export const DEFAULT_SEED = 1;
 /** Upper bound on `--runs`, so a typo cannot start a run that never ends. */
 const MAX_RUNS = 10_000_000;
 
-/** Options every run-family command shares. */
-export const SPEC_OPTIONS = {
-  scenario: { type: 'string' },
-  config: { type: 'string' },
-  wiring: { type: 'string' },
-  offset: { type: 'string' },
-  idempotency: { type: 'string' },
-  streams: { type: 'string' },
-  faults: { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
+/** The name of every switch of every registered runtime and scenario, and of the world: each is an option. */
+export function switchNames(): string[] {
+  const names = new Set<string>();
+  for (const runtime of registeredRuntimes()) for (const definition of runtime.switches) names.add(definition.name);
+  for (const definition of WORLD_SWITCHES) names.add(definition.name);
+  for (const scenario of registeredScenarios()) for (const definition of scenario.switches ?? []) names.add(definition.name);
+  return [...names];
+}
+
+/** Options every run-family command shares: what to run (`--scenario --runtime --config --faults`) and every switch. */
+export function specOptions(): NonNullable<ParseArgsConfig['options']> {
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    scenario: { type: 'string' },
+    runtime: { type: 'string' },
+    config: { type: 'string' },
+    faults: { type: 'string' },
+  };
+  for (const name of switchNames()) options[name] = { type: 'string' };
+  return options;
+}
 
 /** Parses argv strictly; unknown options and stray arguments become one-line usage errors. */
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
@@ -47,20 +61,29 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-/** Builds the run spec from `--scenario --config --wiring --offset --idempotency --faults`. */
+/** The switch values named on the command line (`--wiring retry ...`), before defaults and presets. */
+export function switchOptions(values: Record<string, unknown>): Record<string, string> {
+  const chosen: Record<string, string> = {};
+  for (const name of switchNames()) {
+    const value = stringOption(values[name]);
+    if (value !== undefined) chosen[name] = value;
+  }
+  return chosen;
+}
+
+/** Builds the run spec from `--scenario --runtime --config --faults` and the switch options. */
 export function specFromOptions(values: Record<string, unknown>): RunSpec {
   try {
-    const scenario = stringOption(values['scenario']) ?? DEFAULT_SCENARIO;
-    const overrides: Partial<Record<SwitchName, string>> = {};
-    for (const name of ['wiring', 'offset', 'idempotency', 'streams'] as const) {
-      const value = stringOption(values[name]);
-      if (value !== undefined) overrides[name] = value;
-    }
-    const config = resolveConfig(stringOption(values['config']) ?? 'v0.4', overrides);
     const requested = values['faults'] === undefined ? undefined : parseFaultsOption(values['faults']);
-    return { scenario, config, faults: faultsForScenario(getScenario(scenario), requested) };
+    return runSpecFor({
+      scenario: stringOption(values['scenario']) ?? DEFAULT_SCENARIO,
+      runtime: stringOption(values['runtime']) ?? DEFAULT_RUNTIME,
+      preset: stringOption(values['config']) ?? 'v0.4',
+      switches: switchOptions(values),
+      ...(requested ? { faults: requested } : {}),
+    });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError) throw new UsageError(error.message);
+    if (error instanceof ConfigError || error instanceof FaultListError || error instanceof ScenarioError || error instanceof RegistryError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -95,14 +118,14 @@ export function parseSeed(text: unknown): number {
 }
 
 export function parseProperties(values: unknown): PropertyName[] {
-  if (values === undefined) return [...PROPERTY_NAMES];
+  if (values === undefined) return [...propertyNames()];
   const names = (Array.isArray(values) ? values : [values]).flatMap((value) => String(value).split(','));
   for (const name of names) {
-    if (!(PROPERTY_NAMES as readonly string[]).includes(name)) {
-      throw new UsageError(`unknown property "${name}" (known: ${PROPERTY_NAMES.join(', ')})`);
+    if (!(propertyNames() as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown property "${name}" (known: ${propertyNames().join(', ')})`);
     }
   }
-  return PROPERTY_NAMES.filter((name) => names.includes(name));
+  return propertyNames().filter((name) => names.includes(name));
 }
 
 /** Options that select and tune a search strategy. */

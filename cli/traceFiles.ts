@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSy
 import { dirname, join, resolve } from 'node:path';
 import { ReplayTokenError } from '../sim/replay/replayToken.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
-import { describeConfig } from '../runtime/config.ts';
+import { describeConfig } from '../scenarios/config/describeConfig.ts';
 import type { PropertyName } from '../properties/index.ts';
 import type { RunResult } from '../scenarios/runScenario.ts';
 import { UsageError } from './UsageError.ts';

@@ -1,10 +1,5 @@
-/**
- * The properties a run is judged by: the five of semantics.md §5, hermeticity of the run (nothing in it reached real
- * time, randomness or network: sim/hermetic/), and conformance of the run to the executable models (models/).
- */
-export const PROPERTY_NAMES = ['duplicate-action', 'missed-action', 'unwired-resolve', 'wake-replay', 'hang', 'hermetic', 'model-conformance'] as const;
-
-export type PropertyName = (typeof PROPERTY_NAMES)[number];
+/** The name of a registered property (properties/registry.ts), e.g. `duplicate-action`. */
+export type PropertyName = string;
 
 /** One broken property, with where it first showed. */
 export interface Violation {

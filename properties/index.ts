@@ -3,29 +3,35 @@ import { hang } from './hang.ts';
 import { hermetic } from './hermetic.ts';
 import { missedAction } from './missedAction.ts';
 import { modelConformance } from './modelConformance.ts';
+import { registerProperty, registeredProperties } from './registry.ts';
 import type { RunHistory } from './RunHistory.ts';
 import { unwiredResolve } from './unwiredResolve.ts';
-import type { PropertyName, Violation } from './Violation.ts';
+import type { Violation } from './Violation.ts';
 import { wakeReplay } from './wakeReplay.ts';
 
-export { PROPERTY_NAMES, type PropertyName, type Violation } from './Violation.ts';
+export type { PropertyName, Violation } from './Violation.ts';
 export type { ExpectedAction, RunHistory, WorldEndState } from './RunHistory.ts';
-
-/** The oracles over a run's history, by property name (model conformance is judged separately, after them). */
-export const ORACLES: Readonly<Record<Exclude<PropertyName, 'model-conformance'>, (history: RunHistory) => Violation[]>> = {
-  'duplicate-action': duplicateAction,
-  'missed-action': missedAction,
-  'unwired-resolve': unwiredResolve,
-  'wake-replay': wakeReplay,
-  hang,
-  hermetic,
-};
+export { getProperty, propertyNames, registeredProperties, registerProperty, PropertyRegistryError, type PropertyDefinition } from './registry.ts';
 
 /**
- * Runs every oracle, then checks the run against the models (which must also agree with the oracles). Violations come
- * out in the order of {@link PROPERTY_NAMES}, each oracle's in trace order.
+ * Judges a run by every registered property, in registration order; each sees which earlier ones the run violated.
+ * Violations come out in property order, each property's in trace order.
  */
 export function judge(history: RunHistory): Violation[] {
-  const violations = Object.values(ORACLES).flatMap((oracle) => oracle(history));
-  return [...violations, ...modelConformance(history, new Set(violations.map((violation) => violation.property)))];
+  const violations: Violation[] = [];
+  const verdicts = new Set<string>();
+  for (const property of registeredProperties()) {
+    const found = property.judge(history, verdicts);
+    violations.push(...found);
+    if (found.length > 0) verdicts.add(property.name);
+  }
+  return violations;
 }
+
+registerProperty({ name: 'duplicate-action', kind: 'safety', summary: 'the same external action performed twice, as the outside world saw it', judge: duplicateAction });
+registerProperty({ name: 'missed-action', kind: 'liveness', summary: 'an action that fell due never performed by the end of the run', judge: missedAction });
+registerProperty({ name: 'unwired-resolve', kind: 'safety', summary: "observe(db(...)) resolved with an unwired handle, as the entity's code saw it", judge: unwiredResolve });
+registerProperty({ name: 'wake-replay', kind: 'safety', summary: 'a wake an earlier runner had processed served again to a later one', judge: wakeReplay });
+registerProperty({ name: 'hang', kind: 'liveness', summary: 'an entity handler that never ends, or the step budget exhausted', judge: hang });
+registerProperty({ name: 'hermetic', kind: 'run', summary: 'nothing inside the run reached real time, randomness or the network', judge: hermetic });
+registerProperty({ name: 'model-conformance', kind: 'run', summary: 'the run conforms to the executable models, which agree with the other properties', judge: modelConformance });

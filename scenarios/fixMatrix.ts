@@ -2,7 +2,7 @@ import { runRange, type Shard } from '../sim/explore/runRange.ts';
 import { scanRange } from '../sim/explore/scanRange.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { allConfigs } from '../models/coverage/measureCoverage.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
+import { propertyNames, type PropertyName } from '../properties/index.ts';
 import type { SwitchValues } from './config/SwitchValues.ts';
 import { runSpecFor } from './config/runSpecFor.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
@@ -113,7 +113,7 @@ async function fixMatrixSequentially(request: MatrixRequest): Promise<MatrixCell
     const firstRun = new Map<PropertyName, { runIndex: number; choices: readonly number[] }>();
     const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
     let runs = 0;
-    for (let runIndex = 0; runIndex < request.runsPerCell && firstRun.size < PROPERTY_NAMES.length; runIndex += 1) {
+    for (let runIndex = 0; runIndex < request.runsPerCell && firstRun.size < propertyNames().length; runIndex += 1) {
       const source = strategy.sourceForRun(runIndex);
       if (source === undefined) break;
       runs += 1;
@@ -129,7 +129,7 @@ async function fixMatrixSequentially(request: MatrixRequest): Promise<MatrixCell
       request.onProgress?.({ cellIndex: index, cellCount: configs.length, config, runsDone, budget: configs.length * request.runsPerCell, findings: found });
     }
     const findings: MatrixFinding[] = [];
-    for (const property of PROPERTY_NAMES) {
+    for (const property of propertyNames()) {
       const first = firstRun.get(property);
       if (!first) continue;
       const shrunk = await shrinkMatrixFinding(spec, first.choices, first.runIndex, property, request.maxShrinkAttempts, request.onFinding !== undefined);
@@ -148,7 +148,7 @@ async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Prom
   assertSplittable(createStrategy(strategyOptions), request.shard ? 'sharding' : 'running on several workers');
   const range = runRange(request.runsPerCell, request.shard);
   const runner = request.runner ?? openTaskRunner(workers);
-  const properties = [...PROPERTY_NAMES];
+  const properties = [...propertyNames()];
   let runsDone = 0;
   let found = 0;
   try {
@@ -169,7 +169,7 @@ async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Prom
         },
       });
       found += scan.firsts.size;
-      const shrinks = PROPERTY_NAMES.flatMap((property) => {
+      const shrinks = propertyNames().flatMap((property) => {
         const runIndex = scan.firsts.get(property);
         if (runIndex === undefined) return [];
         return [

@@ -1,6 +1,6 @@
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { decodeReplayToken, encodeReplayToken, ReplayTokenError } from '../sim/replay/replayToken.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
+import { propertyNames, type PropertyName } from '../properties/index.ts';
 import { FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
 import { runSpecFor } from './config/runSpecFor.ts';
 import { ConfigError } from './config/SwitchValues.ts';
@@ -36,7 +36,7 @@ export function readReplayToken(token: string): ReplayRequest {
     const faults = parseFaultList(raw.faults.map(String).join(',') || 'none');
     const resolved = runSpecFor({ scenario: raw.scenario, runtime: raw.runtime, switches, faults });
     const property = raw.property === undefined ? undefined : String(raw.property);
-    if (property !== undefined && !(PROPERTY_NAMES as readonly string[]).includes(property)) {
+    if (property !== undefined && !(propertyNames() as readonly string[]).includes(property)) {
       throw new ReplayTokenError(`malformed replay token: unknown property "${property}"`);
     }
     return { spec: resolved, choices, property: property as PropertyName | undefined };

@@ -1,13 +1,13 @@
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { shrinkChoices, type ShrinkOutcome } from '../sim/shrink/shrinkChoices.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../properties/index.ts';
+import { propertyNames, type PropertyName } from '../properties/index.ts';
 import type { RunSpec } from './index.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
 
-/** Properties violated by a run, restricted to the counted ones, in {@link PROPERTY_NAMES} order. */
+/** Properties violated by a run, restricted to the counted ones, in {@link propertyNames()} order. */
 export function countedViolations(result: RunResult, counted: readonly PropertyName[]): PropertyName[] {
   const violated = new Set(result.violations.map((violation) => violation.property));
-  return PROPERTY_NAMES.filter((name) => violated.has(name) && counted.includes(name));
+  return propertyNames().filter((name) => violated.has(name) && counted.includes(name));
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   parseStrategyOptions,
   parseWorkers,
   SCALE_OUT_OPTIONS,
-  SPEC_OPTIONS,
+  specOptions,
   specFromOptions,
   STRATEGY_OPTIONS,
 } from '../options.ts';
@@ -68,7 +68,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     'explore',
     args,
     {
-      ...SPEC_OPTIONS,
+      ...specOptions(),
       ...STRATEGY_OPTIONS,
       runs: { type: 'string' },
       seed: { type: 'string' },

@@ -1,18 +1,35 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { allConfigs } from '../../models/coverage/measureCoverage.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
+import { propertyNames, type PropertyName } from '../../properties/index.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import { ensureWritableDir, makeDirectories, traceFileFor, writeTraceFile } from '../traceFiles.ts';
-import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
+import { DEFAULT_SCENARIO, getScenario, switchesFor } from '../../scenarios/index.ts';
+import { getRuntime } from '../../scenarios/registry/runtimes.ts';
+import type { SwitchValues } from '../../scenarios/config/SwitchValues.ts';
+import { UsageError } from '../UsageError.ts';
 import { fixMatrix, type MatrixCell } from '../../scenarios/fixMatrix.ts';
 import { openProgress } from '../format/progress.ts';
-import { checkScaleOut, parseCommandArgs, parseRuns, parseSeed, parseShard, parseStrategyOptions, parseWorkers, SCALE_OUT_OPTIONS, specFromOptions, STRATEGY_OPTIONS } from '../options.ts';
+import {
+  checkScaleOut,
+  parseCommandArgs,
+  parseRuns,
+  parseSeed,
+  parseShard,
+  parseStrategyOptions,
+  parseWorkers,
+  SCALE_OUT_OPTIONS,
+  specFromOptions,
+  specOptions,
+  STRATEGY_OPTIONS,
+  switchOptions,
+} from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 
 const DEFAULT_RUNS_PER_CELL = 200;
 const SHRINK_ATTEMPTS = 150;
 const DEFAULT_DOC = 'docs/fix-matrix.md';
+/** The switches a matrix varies unless `--vary` names others: the defects, their fixes, the entity's check. */
+const DEFAULT_VARIED = ['wiring', 'offset', 'idempotency'];
 
 export const MATRIX_HELP = `Usage: npm run sim -- matrix [options]
 
@@ -22,7 +39,9 @@ shrunk story (steps, injected faults) with its replay token. Every verdict comes
 
 Options:
   --scenario NAME daily-digest (default) or minimal-digest
-  --streams T     fast (default) or real: every cell in the library tier
+  --runtime NAME  the runtime under test (default: v0.4)
+  --vary LIST     the switches whose every combination is a cell (default: ${DEFAULT_VARIED.join(',')}); any other
+                  switch option (e.g. --streams real) applies to every cell
   --runs N        runs per cell (default: ${DEFAULT_RUNS_PER_CELL}; a cell stops early once every kind was found)
   --seed S        base seed, the same for every cell (default: 1)
   --faults LIST   fault kinds, as for explore (default: the scenario's default set)
@@ -47,13 +66,14 @@ const cellText = (cell: MatrixCell, property: string): string => {
 /** The Markdown page of a matrix. */
 export function matrixMarkdown(
   cells: readonly MatrixCell[],
-  how: { runs: number; seed: number; faults: readonly string[]; scenario: string; strategy: string },
+  how: { runs: number; seed: number; faults: readonly string[]; scenario: string; strategy: string; runtime: string; base: SwitchValues; varied: readonly string[] },
 ): string {
-  const { runs, seed, faults, scenario, strategy } = how;
-  const libraryTier = cells.some((cell) => cell.config.streams === 'real');
+  const { runs, seed, faults, scenario, strategy, runtime, base, varied } = how;
   const flags = [
     ...(scenario === DEFAULT_SCENARIO ? [] : [`--scenario ${scenario}`]),
-    ...(libraryTier ? ['--streams real'] : []),
+    ...(runtime === 'v0.4' ? [] : [`--runtime ${runtime}`]),
+    ...(varied.join(',') === DEFAULT_VARIED.join(',') ? [] : [`--vary ${varied.join(',')}`]),
+    ...Object.entries(base).map(([name, value]) => `--${name} ${value}`),
     ...(strategy === 'random' ? [] : [`--strategy ${strategy}`]),
     `--runs ${runs}`,
     `--seed ${seed}`,
@@ -66,11 +86,10 @@ export function matrixMarkdown(
     'Each cell: the first run (of the same seeded runs in every cell) that showed the violation, and its shrunk story',
     '(scheduler steps, injected faults). `-`: no run showed it. Replay tokens are in `--json`.',
     '',
-    `| wiring | offset | idempotency | runs | ${PROPERTY_NAMES.join(' | ')} |`,
-    `|---|---|---|---|${PROPERTY_NAMES.map(() => '---').join('|')}|`,
+    `| ${varied.join(' | ')} | runs | ${propertyNames().join(' | ')} |`,
+    `|${varied.map(() => '---').join('|')}|---|${propertyNames().map(() => '---').join('|')}|`,
     ...cells.map(
-      (cell) =>
-        `| ${cell.config.wiring} | ${cell.config.offset} | ${cell.config.idempotency} | ${cell.runs} | ${PROPERTY_NAMES.map((property) => cellText(cell, property)).join(' | ')} |`,
+      (cell) => `| ${varied.map((name) => cell.config[name] ?? '').join(' | ')} | ${cell.runs} | ${propertyNames().map((property) => cellText(cell, property)).join(' | ')} |`,
     ),
     '',
   ];
@@ -78,14 +97,23 @@ export function matrixMarkdown(
 }
 
 /** The table `matrix` prints. */
-export function matrixTableLines(cells: readonly MatrixCell[]): string[] {
+export function matrixTableLines(cells: readonly MatrixCell[], varied: readonly string[]): string[] {
+  const width = (name: string): number => Math.max(name.length, ...cells.map((cell) => (cell.config[name] ?? '').length)) + 1;
   return [
-    `${'wiring'.padEnd(14)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${PROPERTY_NAMES.map((property) => property.padEnd(30)).join('')}`,
-    ...cells.map(
-      (cell) =>
-        `${cell.config.wiring.padEnd(14)} ${cell.config.offset.padEnd(12)} ${cell.config.idempotency.padEnd(15)} ${PROPERTY_NAMES.map((property) => cellText(cell, property).padEnd(30)).join('')}`,
-    ),
+    `${varied.map((name) => name.padEnd(width(name))).join(' ')} ${propertyNames().map((property) => property.padEnd(30)).join('')}`,
+    ...cells.map((cell) => `${varied.map((name) => (cell.config[name] ?? '').padEnd(width(name))).join(' ')} ${propertyNames().map((property) => cellText(cell, property).padEnd(30)).join('')}`),
   ];
+}
+
+/** Every combination of the values of the `varied` switches, in switch-value order. */
+export function matrixCells(switches: ReturnType<typeof switchesFor>, varied: readonly string[]): SwitchValues[] {
+  let cells: Array<Record<string, string>> = [{}];
+  for (const name of varied) {
+    const definition = switches.find((candidate) => candidate.name === name);
+    if (!definition) throw new UsageError(`--vary: no switch "${name}" (known: ${switches.map((known) => known.name).join(', ')})`);
+    cells = cells.flatMap((cell) => definition.values.map((value) => ({ ...cell, [name]: value })));
+  }
+  return cells;
 }
 
 /** Writes the Markdown page of a matrix to `path`. */
@@ -101,11 +129,10 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     args,
     {
       ...STRATEGY_OPTIONS,
-      scenario: { type: 'string' },
-      streams: { type: 'string' },
+      ...specOptions(),
+      vary: { type: 'string' },
       runs: { type: 'string' },
       seed: { type: 'string' },
-      faults: { type: 'string' },
       doc: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
@@ -118,11 +145,13 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     out(MATRIX_HELP);
     return EXIT.clean;
   }
-  // The matrix varies the switches itself: of a run spec it takes the scenario, the faults and the library tier.
-  const spec = specFromOptions({ scenario: values['scenario'], faults: values['faults'], streams: values['streams'] });
-  const { scenario, faults } = spec;
-  const tier = spec.config.streams;
-  const configs = allConfigs().map((config) => (tier === undefined ? config : { ...config, streams: tier }));
+  // The matrix varies some switches itself; the switch options given apply to every cell.
+  const spec = specFromOptions(values);
+  const { scenario, faults, runtime } = spec;
+  const varied = typeof values['vary'] === 'string' ? values['vary'].split(',').map((name) => name.trim()).filter((name) => name.length > 0) : DEFAULT_VARIED;
+  const switches = switchesFor(getScenario(scenario), getRuntime(runtime));
+  const base = Object.fromEntries(Object.entries(switchOptions(values)).filter(([name]) => !varied.includes(name)));
+  const configs = matrixCells(switches, varied);
   const runs = values['runs'] === undefined ? DEFAULT_RUNS_PER_CELL : parseRuns(values['runs']);
   const seed = parseSeed(values['seed']);
   const strategy = parseStrategyOptions(values);
@@ -134,6 +163,8 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const cells = await fixMatrix({
     scenario,
+    runtime,
+    baseSwitches: base,
     configs,
     faults,
     runsPerCell: runs,
@@ -148,19 +179,19 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
       ? {}
       : {
           onFinding: (shrunk: RunResult, replay: string, property: PropertyName) => {
-            const { wiring, offset, idempotency } = shrunk.spec.config;
-            writeTraceFile(traceDir, `${wiring}-${offset}-${idempotency}.${property}`, traceFileFor(shrunk, replay, property));
+            writeTraceFile(traceDir, `${varied.map((name) => shrunk.spec.config[name]).join('-')}.${property}`, traceFileFor(shrunk, replay, property));
           },
         }),
   }).finally(() => progress.finish());
   // A shard's table is partial: it goes to the doc only when asked for by name.
   const doc = typeof values['doc'] === 'string' ? values['doc'] : shard ? '-' : DEFAULT_DOC;
-  if (doc !== '-') writeMatrixDoc(doc, cells, { runs, seed, faults, scenario, strategy: strategy.name });
+  const how = { runs, seed, faults, scenario, strategy: strategy.name, runtime, base, varied };
+  if (doc !== '-') writeMatrixDoc(doc, cells, how);
   if (values['json']) {
-    out(JSON.stringify({ scenario, faults, strategy: strategy.name, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
+    out(JSON.stringify({ scenario, runtime, base, varied, faults, strategy: strategy.name, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
   } else {
     if (shard) out(`shard ${shard.index}/${shard.count}: run indexes r with r mod ${shard.count} = ${shard.index - 1} of each cell (merge the --json outputs of all shards)`);
-    matrixTableLines(cells).forEach((line) => out(line));
+    matrixTableLines(cells, varied).forEach((line) => out(line));
     if (doc !== '-') out(`\nwrote ${doc}`);
     if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (npm run sim -- replay FILE)`);
   }

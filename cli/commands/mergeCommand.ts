@@ -50,14 +50,23 @@ export async function mergeCommand(args: readonly string[], out: (line: string) 
   const { kind, merged, shards } = result;
   if (kind === 'explore' && typeof values['doc'] === 'string') throw new UsageError('merge: --doc applies to matrix outputs only');
   if (kind === 'matrix' && typeof values['doc'] === 'string') {
-    const { runsPerCell, seed, faults, scenario, strategy } = merged as { runsPerCell: number; seed: number; faults: string[]; scenario: string; strategy: string };
-    writeMatrixDoc(values['doc'], merged['cells'] as MatrixCell[], { runs: runsPerCell, seed, faults, scenario, strategy });
+    const { runsPerCell, seed, faults, scenario, strategy, runtime, base, varied } = merged as {
+      runsPerCell: number;
+      seed: number;
+      faults: string[];
+      scenario: string;
+      strategy: string;
+      runtime: string;
+      base: Record<string, string>;
+      varied: string[];
+    };
+    writeMatrixDoc(values['doc'], merged['cells'] as MatrixCell[], { runs: runsPerCell, seed, faults, scenario, strategy, runtime, base, varied });
   }
   if (values['json']) out(JSON.stringify(merged, null, 2));
   else if (kind === 'explore') exploreSummary(merged, shards).forEach((line) => out(line));
   else {
     out(`merged ${shards} shards of matrix (${String(merged['scenario'])}, seed ${String(merged['seed'])}, ${String(merged['runsPerCell'])} runs per cell)`);
-    matrixTableLines(merged['cells'] as MatrixCell[]).forEach((line) => out(line));
+    matrixTableLines(merged['cells'] as MatrixCell[], merged['varied'] as string[]).forEach((line) => out(line));
     if (typeof values['doc'] === 'string') out(`\nwrote ${values['doc']}`);
   }
   return kind === 'explore' && merged['finding'] !== null ? EXIT.violation : EXIT.clean;

@@ -1,5 +1,7 @@
-import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
-import { describeConfig, resolveConfig, type RuntimeConfig } from '../../runtime/config.ts';
+import { propertyNames, type PropertyName } from '../../properties/index.ts';
+import { describeConfig } from '../../scenarios/config/describeConfig.ts';
+import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
+import type { SwitchValues } from '../../scenarios/config/SwitchValues.ts';
 import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
 import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
 import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
@@ -25,16 +27,17 @@ export async function startCommand(args: readonly string[], out: (line: string) 
     return EXIT.clean;
   }
   // v0.4 is hunted for the bug report's symptom; the fixed configuration must show nothing at all.
-  const configs: Array<{ title: string; config: RuntimeConfig; properties: PropertyName[] }> = [
-    { title: 'v0.4 (as shipped)', config: resolveConfig('v0.4', {}), properties: ['duplicate-action'] },
-    { title: 'both fixes', config: resolveConfig('v0.4', { wiring: 'retry', offset: 'durable' }), properties: [...PROPERTY_NAMES] },
+  const configs: Array<{ title: string; switches: SwitchValues; properties: PropertyName[] }> = [
+    { title: 'v0.4 (as shipped)', switches: {}, properties: ['duplicate-action'] },
+    { title: 'both fixes', switches: { wiring: 'retry', offset: 'durable' }, properties: [...propertyNames()] },
   ];
   const reports: ExploreReport[] = [];
-  for (const { config, properties } of configs) {
-    out(`exploring ${describeConfig(config)} for ${properties.length === PROPERTY_NAMES.length ? 'any violation' : properties.join(', ')} ...`);
+  for (const { switches, properties } of configs) {
+    const spec = runSpecFor({ scenario: DEFAULT_SCENARIO, switches, faults: DEFAULT_FAULT_KINDS });
+    out(`exploring ${describeConfig(spec.config)} for ${properties.length === propertyNames().length ? 'any violation' : properties.join(', ')} ...`);
     reports.push(
       await explore({
-        spec: { scenario: DEFAULT_SCENARIO, config, faults: [...DEFAULT_FAULT_KINDS] },
+        spec,
         maxRuns: DEFAULT_RUNS,
         seed: DEFAULT_SEED,
         properties,
@@ -45,8 +48,8 @@ export async function startCommand(args: readonly string[], out: (line: string) 
   out('');
   const row = (label: string, cells: string[]): string => `${label.padEnd(18)}${cells.map((cell) => cell.padEnd(COLUMN_WIDTH)).join('')}`;
   out(row('', configs.map((entry) => entry.title)));
-  out(row('switches', configs.map((entry) => `${entry.config.wiring} / ${entry.config.offset}`)));
-  out(row('looking for', configs.map((entry) => (entry.properties.length === PROPERTY_NAMES.length ? 'any violation' : entry.properties.join(', ')))));
+  out(row('switches', reports.map((report) => `${report.request.spec.config['wiring']} / ${report.request.spec.config['offset']}`)));
+  out(row('looking for', configs.map((entry) => (entry.properties.length === propertyNames().length ? 'any violation' : entry.properties.join(', ')))));
   out(row('runs', reports.map((report) => String(report.runsExecuted))));
   out(row('first finding', reports.map((report) => (report.finding ? `${report.finding.property} (run #${report.finding.runIndex})` : 'none'))));
   out(row('violated', reports.map((report) => (report.finding ? firstViolationPerProperty(report.finding.shrunk).map((v) => v.property).join(', ') : '-'))));

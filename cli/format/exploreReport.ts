@@ -1,7 +1,7 @@
-import { describeConfig } from '../../runtime/config.ts';
+import { describeConfig } from '../../scenarios/config/describeConfig.ts';
 import type { ExploreReport, Finding } from '../../scenarios/explore.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
-import { PROPERTY_NAMES, type Violation } from '../../properties/index.ts';
+import { propertyNames, type Violation } from '../../properties/index.ts';
 import { faultsInRun, isStoryEvent } from './story.ts';
 import { formatTimeline, TIMELINE_LEGEND, timelineRows } from './timeline.ts';
 import { formatVirtualTime } from './time.ts';
@@ -12,7 +12,7 @@ export const replayCommand = (token: string): string => `npm run sim -- replay $
 
 /** One violation per property, the first of each, in property order. */
 export function firstViolationPerProperty(result: RunResult): Violation[] {
-  return PROPERTY_NAMES.flatMap((name) => result.violations.find((violation) => violation.property === name) ?? []);
+  return propertyNames().flatMap((name) => result.violations.find((violation) => violation.property === name) ?? []);
 }
 
 /** Story size of a run: scheduler steps, events a person reads, injected faults. */
@@ -74,8 +74,8 @@ function violatedNames(result: RunResult): string[] {
 export function exploreReportText(report: ExploreReport): string[] {
   const { request, finding } = report;
   const lines = [
-    `${request.spec.scenario} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
-    `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === PROPERTY_NAMES.length ? 'all properties' : request.properties.join(', ')}`,
+    `${request.spec.scenario} · ${request.spec.runtime} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
+    `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === propertyNames().length ? 'all properties' : request.properties.join(', ')}`,
     ...(request.shard ? [shardLine(report)] : []),
     '',
   ];

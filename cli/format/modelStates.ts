@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { ComposedModel, stateName, type ComposedState } from '../../models/composedModel.ts';
 import { createModelEventTranslator } from '../../models/modelEvents.ts';
-import type { RuntimeConfig } from '../../runtime/config.ts';
+
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 
@@ -27,7 +27,7 @@ export interface ModelStateView {
  * state of every machine after each event. After an event the model refuses, the states stay where they were and
  * every later entry carries the failure.
  */
-export function modelStatesAlong(events: readonly TraceEvent[], config: RuntimeConfig, faults: readonly FaultKind[]): ModelStateView[] {
+export function modelStatesAlong(events: readonly TraceEvent[], config: Readonly<Record<string, string>>, faults: readonly FaultKind[]): ModelStateView[] {
   const model = new ComposedModel(config, faults);
   const toModelEvent = createModelEventTranslator();
   let state: ComposedState = model.initial();

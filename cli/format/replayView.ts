@@ -1,4 +1,4 @@
-import { describeConfig } from '../../runtime/config.ts';
+import { describeConfig } from '../../scenarios/config/describeConfig.ts';
 import type { ReplayRequest } from '../../scenarios/replayTokens.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import type { Violation } from '../../properties/index.ts';

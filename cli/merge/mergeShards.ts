@@ -1,4 +1,4 @@
-import { PROPERTY_NAMES } from '../../properties/index.ts';
+import { propertyNames } from '../../properties/index.ts';
 
 /**
  * Combines the `--json` outputs of `explore --shard i/n` or `matrix --shard i/n` (all n of them) into the object one
@@ -136,12 +136,12 @@ function mergeMatrix(shards: readonly Numbered[]): Json {
   }
   const runsPerCell = first['runsPerCell'] as number;
   const cells = configs.map((_, cellIndex) => {
-    const findings = PROPERTY_NAMES.flatMap((property) => {
+    const findings = propertyNames().flatMap((property) => {
       const candidates = shards.flatMap((shard) => cellsOf(shard)[cellIndex]!.findings.filter((finding) => finding.property === property));
       if (candidates.length === 0) return [];
       return [candidates.reduce((best, candidate) => (candidate.runsToFirst < best.runsToFirst ? candidate : best))];
     });
-    const everyKind = findings.length === PROPERTY_NAMES.length;
+    const everyKind = findings.length === propertyNames().length;
     return {
       config: cellsOf(shards[0]!)[cellIndex]!.config,
       runs: everyKind ? Math.max(...findings.map((finding) => finding.runsToFirst)) : runsPerCell,

@@ -1,7 +1,7 @@
 import type { BatchHit, BatchOutcome } from '../../sim/explore/scanRange.ts';
 import type { RunRange } from '../../sim/explore/runRange.ts';
 import { createStrategy, type StrategyOptions } from '../../sim/strategies/createStrategy.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
+import { propertyNames, type PropertyName } from '../../properties/index.ts';
 import type { RunSpec } from '../index.ts';
 import { replayTokenFor } from '../replayTokens.ts';
 import { runScenario, type RunResult } from '../runScenario.ts';
@@ -68,7 +68,7 @@ export async function runTask(task: Task): Promise<BatchOutcome | ShrunkFinding>
 export async function scanBatch(task: ScanTask): Promise<BatchOutcome> {
   const strategy = createStrategy(task.strategy);
   if (!strategy.runsAreIndependent) throw new Error(`strategy ${strategy.name} plans runs from earlier ones; it cannot run in batches`);
-  const wanted = task.keys === 'any' ? [ANY_COUNTED] : PROPERTY_NAMES.filter((name) => task.properties.includes(name));
+  const wanted = task.keys === 'any' ? [ANY_COUNTED] : propertyNames().filter((name) => task.properties.includes(name));
   const hits: BatchHit[] = [];
   const seen = new Set<string>();
   let runsDone = 0;

@@ -1,6 +1,6 @@
 import type { StrategyOptions } from '../../sim/strategies/createStrategy.ts';
 import type { StrategyName } from '../../sim/strategies/SearchStrategy.ts';
-import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
+import { propertyNames, type PropertyName } from '../../properties/index.ts';
 import { describeConfig } from '../config/describeConfig.ts';
 import { explore } from '../explore.ts';
 import type { RunSpec } from '../index.ts';
@@ -69,7 +69,7 @@ export class SimPropertyError extends Error {
  * runs nothing (`not-this-spec`; itExplores skips such tests), so one variable can target one test of a file.
  */
 export async function simCheck(spec: RunSpec, options: SimCheckOptions = {}): Promise<SimCheckOutcome> {
-  const properties = options.properties ?? [...PROPERTY_NAMES];
+  const properties = options.properties ?? [...propertyNames()];
   const token = options.replay === undefined ? process.env[SIM_REPLAY_VARIABLE] : options.replay;
   if (token !== null && token !== undefined && token !== '') return checkReplay(spec, token, properties);
   const runs = options.runs ?? DEFAULT_SIM_CHECK_RUNS;

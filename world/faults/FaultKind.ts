@@ -1,18 +1,26 @@
-/**
- * The kinds of fault the world can inject (semantics.md §6). Each is a choice, so faults replay and shrink with the
- * rest of the story.
- */
-export const FAULT_KINDS = [
-  'redeploy',
-  'crash',
-  'server-restart',
-  'preload-not-found',
-  'preload-foreign-item',
-  'delivery-reorder',
-  'heartbeat-failure',
-] as const;
+/** The name of a registered fault kind, e.g. `redeploy`. */
+export type FaultKind = string;
 
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/** A kind of fault a scenario can inject: its name and what it does. */
+export interface FaultKindDefinition {
+  /** Lower-case, `-`-separated; what `--faults` lists. */
+  readonly name: string;
+  /** One line for `--help` and docs. */
+  readonly summary: string;
+}
+
+/** The kinds of fault the simulated world injects itself (semantics.md §6); a scenario may register more. */
+const BUILT_IN: readonly FaultKindDefinition[] = [
+  { name: 'redeploy', summary: 'graceful stop (SIGTERM, drain), then a new host process' },
+  { name: 'crash', summary: 'the host process dies at once; a new one follows' },
+  { name: 'server-restart', summary: 'the agents server is down for a while; its in-memory write tokens are lost' },
+  { name: 'preload-not-found', summary: 'a cold shared-stream read answers 404, as for a stream not created yet' },
+  { name: 'preload-foreign-item', summary: 'a non-state item lands in the batch before up-to-date (the state guard throws)' },
+  { name: 'delivery-reorder', summary: 'each message draws an extra delay, so messages overtake each other' },
+  { name: 'heartbeat-failure', summary: 'a heartbeat is answered 503' },
+];
+
+const kinds = new Map<string, FaultKindDefinition>(BUILT_IN.map((definition) => [definition.name, definition]));
 
 /** The bug report's world: redeploys, transient preload failures of both kinds, reordered deliveries. */
 export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = ['redeploy', 'preload-not-found', 'preload-foreign-item', 'delivery-reorder'];
@@ -23,18 +31,34 @@ export class FaultListError extends Error {
 }
 
 /**
+ * Makes a fault kind known to `--faults` (a scenario that injects it draws and applies it itself). Registering the
+ * same definition again is a no-op; another one under a taken name is refused.
+ */
+export function registerFaultKind(definition: FaultKindDefinition): void {
+  const known = kinds.get(definition.name);
+  if (known && known.summary !== definition.summary) throw new FaultListError(`a fault kind named "${definition.name}" is already registered`);
+  kinds.set(definition.name, definition);
+}
+
+/** Every registered fault kind, in registration order (the canonical order of fault lists). */
+export function faultKinds(): readonly FaultKindDefinition[] {
+  return [...kinds.values()];
+}
+
+/**
  * Parses `--faults`: a comma-separated list of kinds, or `default`, `all`, `none`. The result keeps the canonical
- * order of {@link FAULT_KINDS}, so equal sets print and encode equally.
+ * order of {@link faultKinds}, so equal sets print and encode equally. An empty list is refused: `none` says it.
  */
 export function parseFaultList(text: string): FaultKind[] {
   const words = text.split(',').map((word) => word.trim()).filter((word) => word.length > 0);
+  if (words.length === 0) throw new FaultListError('empty fault list (name kinds, or default, all, none)');
   const chosen = new Set<FaultKind>();
   for (const word of words) {
     if (word === 'none') continue;
     if (word === 'default') DEFAULT_FAULT_KINDS.forEach((kind) => chosen.add(kind));
-    else if (word === 'all') FAULT_KINDS.forEach((kind) => chosen.add(kind));
-    else if ((FAULT_KINDS as readonly string[]).includes(word)) chosen.add(word as FaultKind);
-    else throw new FaultListError(`unknown fault "${word}" (known: ${FAULT_KINDS.join(', ')}, or default, all, none)`);
+    else if (word === 'all') kinds.forEach((_, kind) => chosen.add(kind));
+    else if (kinds.has(word)) chosen.add(word);
+    else throw new FaultListError(`unknown fault "${word}" (known: ${[...kinds.keys()].join(', ')}, or default, all, none)`);
   }
-  return FAULT_KINDS.filter((kind) => chosen.has(kind));
+  return [...kinds.keys()].filter((kind) => chosen.has(kind));
 }
