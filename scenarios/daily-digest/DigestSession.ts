@@ -112,7 +112,7 @@ export class DigestSession {
     this.hermetically(() => void this.digest.supervisor.crash());
   }
 
-  armPreloadFailure(kind: Extract<FaultKind, 'preload-not-found' | 'preload-foreign-item'>): void {
+  armPreloadFailure(kind: 'preload-not-found' | 'preload-foreign-item'): void {
     this.hermetically(() => this.digest.world.arm(kind));
   }
 
