@@ -5,8 +5,8 @@ import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
 import { runSeed } from '../../sim/explore/runSeed.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
-import { FAULT_KINDS } from '../../world/faults/FaultKind.ts';
-import { BOTH_FIXES, digestSpec, V04 } from './helpers.ts';
+
+import { ALL_FAULTS, BOTH_FIXES, digestSpec, V04 } from './helpers.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -16,7 +16,7 @@ describe('determinism', () => {
       const result: string[] = [];
       for (let index = 0; index < 300; index += 1) {
         // Alternate configurations and use every fault kind, to cover as many code paths as the runs reach.
-        const spec = digestSpec(index % 2 === 0 ? V04 : BOTH_FIXES, FAULT_KINDS);
+        const spec = digestSpec(index % 2 === 0 ? V04 : BOTH_FIXES, ALL_FAULTS);
         result.push((await runScenario(spec, new RandomChoiceSource(runSeed(99, index)))).traceHash);
       }
       return result;
@@ -28,7 +28,7 @@ describe('determinism', () => {
   });
 
   it('replays a token to the same hash in two separate processes', async () => {
-    const spec = digestSpec(V04, FAULT_KINDS);
+    const spec = digestSpec(V04, ALL_FAULTS);
     const original = await runScenario(spec, new RandomChoiceSource(12345));
     const token = replayTokenFor(spec, original.choices);
     const replayInChild = async (): Promise<string> => {

@@ -11,15 +11,15 @@ import { BOTH_FIXES, digestSpec } from './helpers.ts';
 const hangingDigest: Scenario = {
   name: 'daily-digest',
   summary: 'planted hang',
-  setUp: (sim, spec) =>
-    setUpDailyDigest(sim, spec, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: () => () => new Promise<void>(() => {}) }),
+  setUp: (sim, spec, runtime) =>
+    setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: () => () => new Promise<void>(() => {}) }),
 };
 
 describe('hang detection', () => {
   it('reports a handler that never settles as a hang, listing the stuck wake', async () => {
-    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource([]), hangingDigest);
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource([]), { scenario: hangingDigest });
     const hang = result.violations.find((violation) => violation.property === 'hang');
-    expect(hang?.message).toMatch(/processWake sub:digest-1\/1 \(digest-1\)/);
+    expect(hang?.message).toMatch(/host#1: handler of digest-1 for wake w_0+1 \(since 60\d\d\d ms\)/);
     expect(result.endedBy).toBe('horizon');
   });
 
@@ -27,9 +27,9 @@ describe('hang detection', () => {
     const tinyBudget: Scenario = {
       name: 'daily-digest',
       summary: 'tiny step budget',
-      setUp: (sim, spec) => setUpDailyDigest(sim, spec, { ...DEFAULT_DIGEST_OPTIONS, maxSteps: 40 }),
+      setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, maxSteps: 40 }),
     };
-    const result = await runScenario(digestSpec(BOTH_FIXES), new RandomChoiceSource(3), tinyBudget);
+    const result = await runScenario(digestSpec(BOTH_FIXES), new RandomChoiceSource(3), { scenario: tinyBudget });
     expect(result.endedBy).toBe('step-budget');
     expect(result.violations.find((violation) => violation.property === 'hang')?.message).toMatch(/step budget of 40 steps/);
   });

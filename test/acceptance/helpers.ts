@@ -1,12 +1,14 @@
-import { resolveConfig, type RuntimeConfig } from '../../runtime/config.ts';
+import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
+import type { SwitchValues } from '../../scenarios/config/SwitchValues.ts';
 import type { RunSpec } from '../../scenarios/index.ts';
-import { DEFAULT_FAULT_KINDS, type FaultKind } from '../../world/faults/FaultKind.ts';
+import { DEFAULT_FAULT_KINDS, faultKinds, type FaultKind } from '../../world/faults/FaultKind.ts';
 
-export const V04: RuntimeConfig = resolveConfig('v0.4', {});
-export const BOTH_FIXES: RuntimeConfig = resolveConfig('v0.4', { wiring: 'retry', offset: 'durable' });
+/** The switches that differ from the shipped configuration. */
+export const V04: SwitchValues = {};
+export const BOTH_FIXES: SwitchValues = { wiring: 'retry', offset: 'durable' };
 
-export const digestSpec = (config: RuntimeConfig, faults: readonly FaultKind[] = DEFAULT_FAULT_KINDS): RunSpec => ({
-  scenario: 'daily-digest',
-  config,
-  faults: [...faults],
-});
+/** Every fault kind the world knows. */
+export const ALL_FAULTS: readonly FaultKind[] = faultKinds().map((kind) => kind.name);
+
+export const digestSpec = (switches: SwitchValues, faults: readonly FaultKind[] = DEFAULT_FAULT_KINDS, runtime = 'v0.4'): RunSpec =>
+  runSpecFor({ scenario: 'daily-digest', runtime, switches, faults });
