@@ -1,0 +1,23 @@
+import type { FetchFunction } from './FetchFunction.ts';
+import { fetchResponseFrom } from './fetchResponseFrom.ts';
+import type { SimHttpHandler } from './SimHttpHandler.ts';
+import { simRequestFromFetch } from './simRequestFromFetch.ts';
+
+/**
+ * Answers a WHATWG `Request` with a simulated server: the request made plain, served, and the answer made a
+ * `Response`. Rejects when the server does: with the signal's reason, when the request is aborted before it is
+ * served or while it is held.
+ */
+export async function serveFetchRequest(serve: SimHttpHandler, request: Request, peer: string): Promise<Response> {
+  return fetchResponseFrom(await serve(await simRequestFromFetch(request, peer)));
+}
+
+/**
+ * A drop-in `fetch` that reaches `serve` in process, for `@durable-streams/client` and any runtime that speaks
+ * `fetch`: every request it makes arrives from `peer`. Only absolute URLs work, there being no page to resolve
+ * against.
+ */
+export function fetchOver(serve: SimHttpHandler, peer: string): FetchFunction {
+  // Async, so that a request `Request` refuses (a relative URL, a GET with a body) rejects as `fetch` does, not throws.
+  return async (input, init) => serveFetchRequest(serve, new Request(input, init), peer);
+}
