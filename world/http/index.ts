@@ -9,7 +9,7 @@ export { simRequest, STRING_BODY_CONTENT_TYPE, type SimHeaders, type SimRequest,
 export type { SimResponse } from './SimResponse.ts';
 export type { SimHttpHandler } from './SimHttpHandler.ts';
 export type { FetchFunction } from './FetchFunction.ts';
-export { bodyJson, bodyText } from './messageBody.ts';
+export { bodyBytes, bodyJson, bodyText } from './messageBody.ts';
 export { headerOf } from './headerOf.ts';
 export { abortReason } from './abortReason.ts';
 export { simRequestFromFetch } from './simRequestFromFetch.ts';

@@ -4,6 +4,12 @@ import type { SimResponse } from './SimResponse.ts';
 /** Decodes like `Response.text()`: UTF-8, a leading BOM dropped, malformed bytes replaced. */
 const utf8 = new TextDecoder();
 const BYTE_ORDER_MARK = 0xfeff;
+const NO_BYTES = new Uint8Array(0);
+
+/** The bytes a request carries; none for a request without a body, which servers treat as an empty one. */
+export function bodyBytes(request: SimRequest): Uint8Array {
+  return request.body ?? NO_BYTES;
+}
 
 /** The body of a request or an answer as text, decoded as `Response.text()` would; no body reads as `''`. */
 export function bodyText(message: SimRequest | SimResponse): string {
