@@ -1,3 +1,4 @@
+import { abortReason } from './abortReason.ts';
 import type { FetchFunction } from './FetchFunction.ts';
 import { fetchResponseFrom } from './fetchResponseFrom.ts';
 import type { SimHttpHandler } from './SimHttpHandler.ts';
@@ -5,10 +6,11 @@ import { simRequestFromFetch } from './simRequestFromFetch.ts';
 
 /**
  * Answers a WHATWG `Request` with a simulated server: the request made plain, served, and the answer made a
- * `Response`. Rejects when the server does: with the signal's reason, when the request is aborted before it is
- * served or while it is held.
+ * `Response`. Rejects with the signal's reason when the request is aborted before it is served (as `fetch` does,
+ * without sending it) or while the server holds it.
  */
 export async function serveFetchRequest(serve: SimHttpHandler, request: Request, peer: string): Promise<Response> {
+  if (request.signal.aborted) throw abortReason(request.signal);
   return fetchResponseFrom(await serve(await simRequestFromFetch(request, peer)));
 }
 

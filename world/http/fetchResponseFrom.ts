@@ -3,12 +3,15 @@ import type { SimResponse } from './SimResponse.ts';
 /** Statuses a `Response` refuses any body on, even an empty one. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+const utf8 = new TextEncoder();
+
 /**
- * The WHATWG `Response` of a {@link SimResponse}: same status, headers and body. A 204 or 304 gets a null body
- * whatever it carries, and an answer without a body a null one rather than an empty string, which would make the
- * `Response` invent a `text/plain` content type.
+ * The WHATWG `Response` of a {@link SimResponse}: the same status, headers and body, and nothing else. A 204 or 304
+ * gets a null body whatever it carries; text goes in as UTF-8 bytes, because a `Response` given a string adds a
+ * `text/plain` content type of its own when the answer names none.
  */
 export function fetchResponseFrom(response: SimResponse): Response {
-  const body = NULL_BODY_STATUSES.has(response.status) ? null : response.body;
-  return new Response(body, { status: response.status, headers: response.headers });
+  const { status, headers, body } = response;
+  if (body === null || NULL_BODY_STATUSES.has(status)) return new Response(null, { status, headers });
+  return new Response(typeof body === 'string' ? utf8.encode(body) : body, { status, headers });
 }
