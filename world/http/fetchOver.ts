@@ -20,6 +20,6 @@ export async function serveFetchRequest(serve: SimHttpHandler, request: Request,
  * against.
  */
 export function fetchOver(serve: SimHttpHandler, peer: string): FetchFunction {
-  // Async, so that a request `Request` refuses (a relative URL, a GET with a body) rejects as `fetch` does, not throws.
+  // Async, so that what `new Request` refuses (a relative URL, a GET with a body) rejects, as with `fetch`, not throws.
   return async (input, init) => serveFetchRequest(serve, new Request(input, init), peer);
 }

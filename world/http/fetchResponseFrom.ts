@@ -1,7 +1,7 @@
 import type { SimResponse } from './SimResponse.ts';
 
-/** Statuses a `Response` refuses any body on, even an empty one. */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** Statuses a `Response` refuses any body on, even an empty one (it refuses statuses below 200 altogether). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 const utf8 = new TextEncoder();
 

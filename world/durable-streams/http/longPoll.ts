@@ -47,6 +47,7 @@ export function waitForChange(wait: LongPollWait): Promise<LongPollOutcome> {
       if (messages.length > 0) finish({ kind: 'messages', messages });
       else unwatch = streams.watch(path, onChange);
     };
+    // Only ever listening on a signal, so `signal` is there when it runs.
     const onAbort = (): void => {
       cancelTimer();
       unwatch();
