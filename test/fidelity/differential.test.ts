@@ -2,6 +2,7 @@ import { DurableStreamTestServer } from '@durable-streams/server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sequence, runCommand, SideMemory, Universe, type Command } from './commands.ts';
+import { exactTranscript } from './exactTranscript.ts';
 import { observe, type Observation } from './observe.ts';
 import { facadeSide, referenceSide, type Side } from './sides.ts';
 
@@ -85,19 +86,9 @@ describe('the simulated Durable Streams HTTP facade', () => {
     const sample = fc.sample(sequence(MAX_COMMANDS), { numRuns: 30, seed: 4625 });
     for (const commands of sample) {
       const universe = new Universe('twice');
-      const runs = [];
-      for (let attempt = 0; attempt < 2; attempt += 1) {
-        const side = facadeSide(LONG_POLL_TIMEOUT_MS);
-        const memory = new SideMemory();
-        const raws: unknown[] = [];
-        for (const cmd of commands) {
-          for (const { label, raw } of await runCommand(cmd, side, memory, universe)) {
-            raws.push([label, raw.kind === 'response' ? [raw.status, [...raw.headers], new TextDecoder().decode(raw.body)] : String(raw.error)]);
-          }
-        }
-        runs.push({ raws, nowMs: side.sim.scheduler.nowMs, pending: side.sim.scheduler.pendingCount });
-      }
-      expect(runs[1]).toEqual(runs[0]);
+      const first = await exactTranscript(facadeSide(LONG_POLL_TIMEOUT_MS), commands, universe);
+      const second = await exactTranscript(facadeSide(LONG_POLL_TIMEOUT_MS), commands, universe);
+      expect(second).toEqual(first);
     }
   });
 });

@@ -3,14 +3,15 @@ import { createStateSchema } from '@durable-streams/state';
 import { createStreamDB } from '@durable-streams/state/db';
 import { describe, expect, it } from 'vitest';
 import { runLoop } from '../../sim/run/runLoop.ts';
+import { simRequest } from '../../world/http/SimRequest.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import { drain, track } from '../world/simHelpers.ts';
 import { simulatedStreamsService } from '../world/simulatedStreamsService.ts';
 
 /**
  * What the differential test cannot see: that a held long-poll ends on the virtual clock and leaves nothing behind,
- * that an abort releases it, and that the real `@durable-streams/client` and `@durable-streams/state` run over the
- * facade as their `fetch`.
+ * that an abort releases it (a plain request to `serve` as a WHATWG one to `handle`), and that the real
+ * `@durable-streams/client` and `@durable-streams/state` run over the facade as their `fetch`.
  */
 
 const ORIGIN = 'http://durable-streams.sim';
@@ -85,6 +86,54 @@ describe('long-polls on the virtual clock', () => {
     await send('/s', { method: 'DELETE' });
     await drain();
     expect(live.value?.status).toBe(404);
+  });
+});
+
+describe('the plain transport (serve)', () => {
+  /** A plain request to the facade; every test request comes from peer `test`. */
+  const plain = (method: string, path: string, init: { headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {}) =>
+    simRequest({ method, url: `${ORIGIN}${path}`, peer: 'test', ...init });
+
+  it('holds a read without a signal until the virtual timeout; an abort rejects one with a signal, with its reason, leaving nothing behind', async () => {
+    const { sim, streams, facade } = setup();
+    await facade.serve(plain('PUT', '/s', { headers: JSON_HEADERS }));
+    const unsignalled = track(facade.serve(plain('GET', '/s?offset=now&live=long-poll')));
+    const controller = new AbortController();
+    const signalled = track(facade.serve(plain('GET', '/s?offset=now&live=long-poll', { signal: controller.signal })));
+    await drain();
+    expect(sim.scheduler.pendingCount).toBe(2);
+    const reason = new Error('connection dropped');
+    controller.abort(reason);
+    await drain();
+    expect(signalled.error).toBe(reason);
+    expect(sim.scheduler.pendingCount).toBe(1);
+    await runLoop(sim.scheduler, { horizonMs: 60_000, maxSteps: 10 });
+    expect(unsignalled.value?.status).toBe(204);
+    expect(sim.scheduler.nowMs).toBe(LONG_POLL_TIMEOUT_MS);
+    // Neither reader is still watching: an append wakes nobody.
+    expect(streams.appendValues('/s', [1])).toMatch(/_/);
+    expect(sim.scheduler.pendingCount).toBe(0);
+  });
+
+  it('refuses an already aborted request before serving it', async () => {
+    const { streams, facade } = setup();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(facade.serve(plain('PUT', '/s', { headers: JSON_HEADERS, signal: controller.signal }))).rejects.toMatchObject({ name: 'AbortError' });
+    expect(streams.has('/s')).toBe(false);
+  });
+
+  it('answers 204 and 304 without a body over both transports', async () => {
+    const { facade, send } = setup();
+    await send('/s', { method: 'PUT', headers: JSON_HEADERS, body: '[1]' });
+    const appended = await facade.serve(plain('POST', '/s', { headers: JSON_HEADERS, body: '[2]' }));
+    expect(appended).toMatchObject({ status: 204, body: null });
+    expect((await send('/s', { method: 'POST', headers: JSON_HEADERS, body: '[3]' })).body).toBeNull();
+    const etag = (await facade.serve(plain('GET', '/s?offset=-1'))).headers.etag!;
+    expect(await facade.serve(plain('GET', '/s?offset=-1', { headers: { 'If-None-Match': etag } }))).toMatchObject({ status: 304, body: null, headers: { etag } });
+    const notModified = await send('/s?offset=-1', { headers: { 'if-none-match': etag } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body).toBeNull();
   });
 });
 

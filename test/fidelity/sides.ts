@@ -1,4 +1,6 @@
 import type { SimContext } from '../../sim/run/SimContext.ts';
+import { simRequest } from '../../world/http/SimRequest.ts';
+import type { SimResponse } from '../../world/http/SimResponse.ts';
 import { drain } from '../world/simHelpers.ts';
 import { simulatedStreamsService } from '../world/simulatedStreamsService.ts';
 
@@ -37,10 +39,21 @@ async function read(response: Response): Promise<Raw> {
   return { kind: 'response', status: response.status, headers, body: new Uint8Array(await response.arrayBuffer()) };
 }
 
-function init(request: WireRequest, signal: AbortSignal | undefined): RequestInit {
-  // identity: the reference gzips large answers, which the facade never does (docs/fidelity.md).
-  return { method: request.method, headers: { 'accept-encoding': 'identity', ...request.headers }, body: request.body, signal };
+/** A plain answer as `read` would see it through `fetch`: no body reads as no bytes. */
+function readPlain(response: SimResponse): Raw {
+  const { body } = response;
+  const bytes = body === null ? new Uint8Array(0) : typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  return { kind: 'response', status: response.status, headers: new Map(Object.entries(response.headers)), body: bytes };
 }
+
+/** identity: the reference gzips large answers, which the facade never does (docs/fidelity.md). */
+const headersOf = (request: WireRequest): Record<string, string> => ({ 'accept-encoding': 'identity', ...request.headers });
+
+function init(request: WireRequest, signal: AbortSignal | undefined): RequestInit {
+  return { method: request.method, headers: headersOf(request), body: request.body, signal };
+}
+
+const rejected = (error: unknown): Raw => ({ kind: 'rejected', error });
 
 /** The real `@durable-streams/server`, over real `fetch` on loopback. */
 export function referenceSide(origin: string): Side {
@@ -48,7 +61,7 @@ export function referenceSide(origin: string): Side {
     label: 'reference',
     origin,
     start: (request, signal) => {
-      const pending = fetch(origin + request.target, init(request, signal)).then(read, (error: unknown): Raw => ({ kind: 'rejected', error }));
+      const pending = fetch(origin + request.target, init(request, signal)).then(read, rejected);
       return { finish: () => pending };
     },
     // Real time: give the server a moment to read the request and register the long-poll.
@@ -61,21 +74,33 @@ export interface FacadeSide extends Side {
   readonly sim: SimContext;
 }
 
+/**
+ * How a facade side sends its requests: `fetch`, as WHATWG `Request`s to `handle` (what `@durable-streams/client`
+ * does); `plain`, as `SimRequest`s to `serve` (the in-process transport).
+ */
+export type FacadeTransport = 'fetch' | 'plain';
+
 /** Origin of the facade's requests: any absolute URL works; only `Location` shows it. */
 export const FACADE_ORIGIN = 'http://durable-streams.sim';
 
 /** Most scheduler steps one request may take (a held long-poll takes one: its timeout). */
 const MAX_STEPS_PER_REQUEST = 100;
 
-export function facadeSide(longPollTimeoutMs: number): FacadeSide {
+export function facadeSide(longPollTimeoutMs: number, transport: FacadeTransport = 'fetch'): FacadeSide {
   const { sim, facade } = simulatedStreamsService(longPollTimeoutMs);
+  const answer = (request: WireRequest, signal: AbortSignal | undefined): Promise<Raw> => {
+    const url = FACADE_ORIGIN + request.target;
+    if (transport === 'fetch') return facade.handle(new Request(url, init(request, signal))).then(read, rejected);
+    const plain = simRequest({ method: request.method, url, headers: headersOf(request), body: request.body, signal, peer: 'test' });
+    return facade.serve(plain).then(readPlain, rejected);
+  };
   return {
     label: 'facade',
     origin: FACADE_ORIGIN,
     sim,
     start: (request, signal) => {
       let outcome: Raw | undefined;
-      const answered = facade.handle(new Request(FACADE_ORIGIN + request.target, init(request, signal))).then(read, (error: unknown): Raw => ({ kind: 'rejected', error }));
+      const answered = answer(request, signal);
       void answered.then((raw) => (outcome = raw));
       return {
         finish: async () => {

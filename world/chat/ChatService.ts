@@ -1,6 +1,7 @@
 import type { SimContext } from '../../sim/run/SimContext.ts';
-import type { SimRequest, SimResponse } from '../http/SimHttp.ts';
-import { errorAnswer, jsonAnswer, jsonBodyOf } from '../http/simMessages.ts';
+import { errorAnswer, jsonAnswer, jsonBodyOf } from '../http/answers.ts';
+import type { SimRequest } from '../http/SimRequest.ts';
+import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimService } from '../network/Network.ts';
 
 /** The actor of the chat's observations. */

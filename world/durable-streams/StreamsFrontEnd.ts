@@ -1,7 +1,8 @@
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
-import type { SimRequest, SimResponse } from '../http/SimHttp.ts';
-import { bodyText } from '../http/simMessages.ts';
+import { bodyText } from '../http/messageBody.ts';
+import type { SimRequest } from '../http/SimRequest.ts';
+import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimService } from '../network/Network.ts';
 import type { StreamsHttpFacade } from './http/StreamsHttpFacade.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from './ReferenceSubscriptions.ts';
@@ -70,7 +71,7 @@ export class StreamsFrontEnd implements SimService {
     }
     const answer = await this.facade.serve(request);
     if (fault !== 'foreign-item' || answer.status !== 200) return answer;
-    const items = JSON.parse(bodyText(answer.body)) as unknown[];
+    const items = JSON.parse(bodyText(answer)) as unknown[];
     const { etag: _etag, 'content-length': _length, ...headers } = answer.headers;
     return { status: 200, headers, body: JSON.stringify([this.faults.foreignItem(stream!), ...items]) };
   }
@@ -103,7 +104,7 @@ function parseItems(answer: SimResponse): unknown[] {
   const contentType = answer.headers['content-type'] ?? '';
   if (!contentType.includes('json')) return [];
   try {
-    const parsed = JSON.parse(bodyText(answer.body)) as unknown;
+    const parsed = JSON.parse(bodyText(answer)) as unknown;
     return Array.isArray(parsed) ? parsed : [];
   } catch {
     return [];

@@ -1,6 +1,9 @@
-import { fetchResponseFrom, simRequestFromFetch } from '../http/fetchAdapters.ts';
-import type { FetchFunction, SimRequest, SimResponse } from '../http/SimHttp.ts';
-import { bodyText, simRequest } from '../http/simMessages.ts';
+import type { FetchFunction } from '../http/FetchFunction.ts';
+import { fetchResponseFrom } from '../http/fetchResponseFrom.ts';
+import { bodyText } from '../http/messageBody.ts';
+import { simRequest, type SimRequest } from '../http/SimRequest.ts';
+import { simRequestFromFetch } from '../http/simRequestFromFetch.ts';
+import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimProcess } from '../process/SimProcess.ts';
 import type { Network, SimService } from './Network.ts';
 
@@ -45,7 +48,7 @@ export class HostNetwork {
   readonly transport = async (exchange: DirectExchange): Promise<DirectAnswer> => {
     const request = simRequest({ ...exchange, peer: this.process.name });
     const answer = await this.send(request);
-    return { status: answer.status, headers: answer.headers, body: bodyText(answer.body) };
+    return { status: answer.status, headers: answer.headers, body: bodyText(answer) };
   };
 
   private send(request: SimRequest): Promise<SimResponse> {

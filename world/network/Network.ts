@@ -1,7 +1,8 @@
 import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
-import type { SimRequest, SimResponse } from '../http/SimHttp.ts';
-import { errorAnswer } from '../http/simMessages.ts';
+import { errorAnswer } from '../http/answers.ts';
+import type { SimRequest } from '../http/SimRequest.ts';
+import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimProcess } from '../process/SimProcess.ts';
 
 const NETWORK_ACTOR = 'network';

@@ -1,5 +1,7 @@
-import { fetchRequestFrom, simResponseFromFetch } from '../../http/fetchAdapters.ts';
-import type { FetchFunction, SimRequest, SimResponse } from '../../http/SimHttp.ts';
+import type { FetchFunction } from '../../http/FetchFunction.ts';
+import { fetchOver, serveFetchRequest } from '../../http/fetchOver.ts';
+import type { SimRequest } from '../../http/SimRequest.ts';
+import type { SimResponse } from '../../http/SimResponse.ts';
 import type { DurableStreamsService } from '../DurableStreamsService.ts';
 import { ReferenceSubscriptions } from '../ReferenceSubscriptions.ts';
 import type { VirtualClock } from '../VirtualClock.ts';
@@ -8,6 +10,9 @@ import type { StreamsHttpContext } from './StreamsHttpContext.ts';
 
 /** The reference server's long-poll timeout, used when none is given. */
 export const DEFAULT_LONG_POLL_TIMEOUT_MS = 30_000;
+
+/** The peer of requests that arrive through {@link StreamsHttpFacade.fetch}, or through `handle` without one. */
+export const FETCH_PEER = 'fetch';
 
 /** What the facade serves, and the time it runs on. */
 export interface StreamsHttpOptions {
@@ -23,13 +28,14 @@ export interface StreamsHttpOptions {
   readonly longPollTimeoutMs?: number;
 }
 
-export type { FetchFunction } from '../../http/SimHttp.ts';
+export type { FetchFunction } from '../../http/FetchFunction.ts';
 
 /**
- * The simulated Durable Streams service behind an HTTP interface: hand {@link fetch} to `@durable-streams/client`
- * (and through it to `@durable-streams/state`) and they talk to the in-memory service exactly as they would talk to
- * the reference server, without a socket, a real timer or a random number. Every request is answered in the caller's
- * own microtasks; only a held long-poll waits, on the virtual clock.
+ * The simulated Durable Streams service behind an HTTP interface, answering as the reference server does without a
+ * socket, a real timer or a random number. One server, two ways in: {@link serve} takes plain requests (the
+ * in-process transport), and {@link fetch} (or {@link handle}) takes WHATWG ones, for `@durable-streams/client` and
+ * `@durable-streams/state`; the second is an adapter over the first, so both are answered alike. Every request is
+ * answered in the caller's own microtasks; only a held long-poll waits, on the virtual clock.
  */
 export class StreamsHttpFacade {
   private readonly context: StreamsHttpContext;
@@ -43,16 +49,16 @@ export class StreamsHttpFacade {
     };
   }
 
-  /** Answers one request (see {@link handleStreamsRequest}). */
-  handle(request: Request): Promise<Response> {
+  /** Answers one request (see {@link handleStreamsRequest}); rejects only when its signal aborts. */
+  serve(request: SimRequest): Promise<SimResponse> {
     return handleStreamsRequest(this.context, request);
   }
 
-  /** Answers one request as a simulated service receives it. */
-  async serve(request: SimRequest): Promise<SimResponse> {
-    return simResponseFromFetch(await this.handle(fetchRequestFrom(request)));
+  /** Answers one WHATWG request, as {@link serve} answers it plain. */
+  handle(request: Request, peer: string = FETCH_PEER): Promise<Response> {
+    return serveFetchRequest((plain) => this.serve(plain), request, peer);
   }
 
-  /** A drop-in `fetch`: builds the `Request` (absolute URLs only) and answers it. */
-  readonly fetch: FetchFunction = async (input, init) => this.handle(new Request(input, init));
+  /** A drop-in `fetch` (absolute URLs only) over {@link serve}; its requests come from {@link FETCH_PEER}. */
+  readonly fetch: FetchFunction = fetchOver((request) => this.serve(request), FETCH_PEER);
 }

@@ -1,3 +1,6 @@
+import { bodyBytes } from '../../http/messageBody.ts';
+import type { SimHeaders, SimRequest } from '../../http/SimRequest.ts';
+import type { SimResponse } from '../../http/SimResponse.ts';
 import type { AppendOutcome, CloseOutcome } from '../DurableStreamsService.ts';
 import type { ProducerClaim } from '../producers.ts';
 import {
@@ -22,14 +25,14 @@ const STRICT_INTEGER = /^\d+$/;
  * reference's order (producer headers, empty body, media type, then the stream's own checks), because that order
  * decides which error a faulty request gets.
  */
-export async function appendToStream(context: StreamsHttpContext, path: string, request: Request): Promise<Response> {
+export function appendToStream(context: StreamsHttpContext, path: string, request: SimRequest): SimResponse {
   const headers = request.headers;
   const contentType = headers.get('content-type');
-  const seq = headers.get(SEQ) ?? undefined;
+  const seq = headers.get(SEQ);
   const close = headers.get(CLOSED) === TRUE;
   const producer = producerOf(headers);
-  if (producer instanceof Response) return producer;
-  const body = new Uint8Array(await request.arrayBuffer());
+  if (producer && 'status' in producer) return producer;
+  const body = bodyBytes(request);
 
   if (body.length === 0 && close) return closeAnswer(context.streams.closeStream(path, producer), producer);
   if (body.length === 0) return textResponse(400, 'Empty body');
@@ -38,12 +41,12 @@ export async function appendToStream(context: StreamsHttpContext, path: string, 
 }
 
 /** The producer headers: all three or none, a non-empty id, integer epoch and seq; or the 400 that says which. */
-function producerOf(headers: Headers): ProducerClaim | undefined | Response {
+function producerOf(headers: SimHeaders): ProducerClaim | undefined | SimResponse {
   const id = headers.get(PRODUCER_ID);
   const epoch = headers.get(PRODUCER_EPOCH);
   const seq = headers.get(PRODUCER_SEQ);
-  if (id === null && epoch === null && seq === null) return undefined;
-  if (id === null || epoch === null || seq === null) {
+  if (id === undefined && epoch === undefined && seq === undefined) return undefined;
+  if (id === undefined || epoch === undefined || seq === undefined) {
     return textResponse(400, 'All producer headers (Producer-Id, Producer-Epoch, Producer-Seq) must be provided together');
   }
   if (id === '') return textResponse(400, 'Invalid Producer-Id: must not be empty');
@@ -58,7 +61,7 @@ function producerOf(headers: Headers): ProducerClaim | undefined | Response {
   return { id, epoch: epochNumber, seq: seqNumber };
 }
 
-function appendAnswer(outcome: AppendOutcome, producer: ProducerClaim | undefined): Response {
+function appendAnswer(outcome: AppendOutcome, producer: ProducerClaim | undefined): SimResponse {
   switch (outcome.kind) {
     case 'appended':
       // A producer's append is answered 200 with its epoch and seq echoed, a plain one 204.
@@ -83,7 +86,7 @@ function appendAnswer(outcome: AppendOutcome, producer: ProducerClaim | undefine
   }
 }
 
-function closeAnswer(outcome: CloseOutcome, producer: ProducerClaim | undefined): Response {
+function closeAnswer(outcome: CloseOutcome, producer: ProducerClaim | undefined): SimResponse {
   switch (outcome.kind) {
     case 'closed':
       return emptyResponse(204, {
@@ -110,7 +113,7 @@ function closeAnswer(outcome: CloseOutcome, producer: ProducerClaim | undefined)
 function producerRefusal(
   verdict: Extract<AppendOutcome, { kind: 'producer-refused' }>['verdict'],
   producer: ProducerClaim,
-): Response {
+): SimResponse {
   switch (verdict.status) {
     case 'duplicate':
       // A retried batch: success without storing it again, and without an offset.

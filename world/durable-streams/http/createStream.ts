@@ -1,3 +1,6 @@
+import { bodyBytes } from '../../http/messageBody.ts';
+import type { SimRequest } from '../../http/SimRequest.ts';
+import type { SimResponse } from '../../http/SimResponse.ts';
 import { DEFAULT_CONTENT_TYPE } from '../contentTypes.ts';
 import { CLOSED, EXPIRES_AT, FORK_OFFSET, FORK_SUB_OFFSET, FORKED_FROM, NEXT_OFFSET, TTL } from './protocolHeaders.ts';
 import { emptyResponse, textResponse } from './responses.ts';
@@ -13,7 +16,7 @@ const MEDIA_TYPE = /^[\w-]+\/[\w-]+/;
  * faults gets the same 400 as from the reference. TTL and `Expires-At` are validated and kept but never expire a
  * stream (simulated runs are short); forks are not simulated (501).
  */
-export async function createStream(context: StreamsHttpContext, path: string, url: URL, request: Request): Promise<Response> {
+export function createStream(context: StreamsHttpContext, path: string, url: URL, request: SimRequest): SimResponse {
   const headers = request.headers;
   const requestedType = headers.get('content-type');
   const forkedFrom = headers.get(FORKED_FROM);
@@ -28,17 +31,16 @@ export async function createStream(context: StreamsHttpContext, path: string, ur
   if (ttl && !NON_NEGATIVE_INTEGER.test(ttl)) return textResponse(400, 'Invalid Stream-TTL value');
   if (expiresAt && Number.isNaN(Date.parse(expiresAt))) return textResponse(400, 'Invalid Stream-Expires-At timestamp');
   if (forkOffset && !/^\d+_\d+$/.test(forkOffset)) return textResponse(400, 'Invalid Stream-Fork-Offset format');
-  if (forkSubOffset !== null) {
+  if (forkSubOffset !== undefined) {
     if (!forkedFrom) return textResponse(400, 'Stream-Fork-Sub-Offset requires Stream-Forked-From');
     if (!NON_NEGATIVE_INTEGER.test(forkSubOffset)) return textResponse(400, 'Invalid Stream-Fork-Sub-Offset format');
   }
-  const body = new Uint8Array(await request.arrayBuffer());
   if (forkedFrom) return textResponse(501, 'Forks are not simulated');
 
   const { created } = context.streams.createStream(
     path,
     { contentType, ttlSeconds: ttl ? parseInt(ttl, 10) : undefined, expiresAt: expiresAt ?? undefined, closed },
-    body,
+    bodyBytes(request),
   );
   const stream = context.streams.metadata(path)!;
   return emptyResponse(created ? 201 : 200, {

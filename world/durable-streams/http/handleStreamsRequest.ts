@@ -1,9 +1,11 @@
+import { abortReason } from '../../http/abortReason.ts';
+import type { SimRequest } from '../../http/SimRequest.ts';
+import type { SimResponse } from '../../http/SimResponse.ts';
 import { HttpError } from '../../network/HttpError.ts';
 import { appendToStream } from './appendToStream.ts';
 import { createStream } from './createStream.ts';
 import { deleteStream } from './deleteStream.ts';
 import { headStream } from './headStream.ts';
-import { abortReason } from './longPoll.ts';
 import { readStream } from './readStream.ts';
 import { emptyResponse, methodNotAllowed, textResponse } from './responses.ts';
 import type { StreamsHttpContext } from './StreamsHttpContext.ts';
@@ -17,32 +19,31 @@ import { subscriptionRoutes } from './subscriptionRoutes.ts';
  * Rejects, as `fetch` does, only when the request's signal aborts (before or while a long-poll is held). Every
  * other failure is an answer: the service's refusals with their status and sentence, anything unexpected 500.
  */
-export async function handleStreamsRequest(context: StreamsHttpContext, request: Request): Promise<Response> {
-  if (request.signal.aborted) throw abortReason(request.signal);
-  const url = new URL(request.url);
+export async function handleStreamsRequest(context: StreamsHttpContext, request: SimRequest): Promise<SimResponse> {
+  const { signal, url, method } = request;
+  if (signal?.aborted) throw abortReason(signal);
   const path = url.pathname;
-  const method = request.method.toUpperCase();
   // CORS preflight: answered before any route, control routes included.
   if (method === 'OPTIONS') return emptyResponse(204);
   try {
-    const control = await subscriptionRoutes(context, method, path, request);
+    const control = subscriptionRoutes(context, method, path, request);
     if (control) return control;
     switch (method) {
       case 'PUT':
-        return await createStream(context, path, url, request);
+        return createStream(context, path, url, request);
       case 'HEAD':
         return headStream(context, path);
       case 'GET':
         return await readStream(context, path, url, request);
       case 'POST':
-        return await appendToStream(context, path, request);
+        return appendToStream(context, path, request);
       case 'DELETE':
         return deleteStream(context, path);
       default:
         return methodNotAllowed();
     }
   } catch (error) {
-    if (request.signal.aborted) throw abortReason(request.signal);
+    if (signal?.aborted) throw abortReason(signal);
     // The service words its refusals as the reference's bodies (`Stream not found`, `Invalid JSON`, ...).
     if (error instanceof HttpError) return textResponse(error.status, error.message);
     return textResponse(500, 'Internal server error');

@@ -1,3 +1,4 @@
+import type { SimResponse } from '../../http/SimResponse.ts';
 import { CLOSED, EXPIRES_AT, NEXT_OFFSET, TTL } from './protocolHeaders.ts';
 import { emptyResponse } from './responses.ts';
 import type { StreamsHttpContext } from './StreamsHttpContext.ts';
@@ -7,7 +8,7 @@ import { readEtag } from './etag.ts';
  * HEAD: the stream's metadata (tail offset, media type, closed, TTL) without its data, never cacheable since the tail
  * moves with every append. A missing stream is a bare 404, as in the reference.
  */
-export function headStream(context: StreamsHttpContext, path: string): Response {
+export function headStream(context: StreamsHttpContext, path: string): SimResponse {
   const stream = context.streams.metadata(path);
   if (!stream) return emptyResponse(404, { 'content-type': 'text/plain' });
   return emptyResponse(200, {

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { StreamsHttpFacade, DEFAULT_LONG_POLL_TIMEOUT_MS, type FetchFunction, type StreamsHttpOptions } from './StreamsHttpFacade.ts';
+export { StreamsHttpFacade, DEFAULT_LONG_POLL_TIMEOUT_MS, FETCH_PEER, type FetchFunction, type StreamsHttpOptions } from './StreamsHttpFacade.ts';
 export { handleStreamsRequest } from './handleStreamsRequest.ts';
 export type { StreamsHttpContext } from './StreamsHttpContext.ts';
 export { schedulerClock, type VirtualClock } from '../VirtualClock.ts';

@@ -1,3 +1,4 @@
+import { abortReason } from '../../http/abortReason.ts';
 import type { DurableStreamsService, StoredMessage } from '../DurableStreamsService.ts';
 import type { VirtualClock } from '../VirtualClock.ts';
 
@@ -19,8 +20,8 @@ export interface LongPollWait {
   /** The offset the reader is caught up to (the tail when the wait starts). */
   readonly offset: string;
   readonly timeoutMs: number;
-  /** The request's signal: an abort ends the wait at once, as a dropped connection would. */
-  readonly signal: AbortSignal;
+  /** The request's signal, if it has one: an abort ends the wait at once, as a dropped connection would. */
+  readonly signal: AbortSignal | undefined;
 }
 
 /**
@@ -36,7 +37,7 @@ export function waitForChange(wait: LongPollWait): Promise<LongPollOutcome> {
     const finish = (outcome: LongPollOutcome): void => {
       cancelTimer();
       unwatch();
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
     const onChange = (change: 'appended' | 'closed' | 'deleted'): void => {
@@ -46,20 +47,16 @@ export function waitForChange(wait: LongPollWait): Promise<LongPollOutcome> {
       if (messages.length > 0) finish({ kind: 'messages', messages });
       else unwatch = streams.watch(path, onChange);
     };
+    // Only ever listening on a signal, so `signal` is there when it runs.
     const onAbort = (): void => {
       cancelTimer();
       unwatch();
-      reject(abortReason(signal));
+      reject(abortReason(signal!));
     };
     const cancelTimer = clock.startTimer(wait.timeoutMs, `long-poll timeout ${path}`, () =>
       finish({ kind: 'timeout', closed: streams.metadata(path)?.closed ?? false }),
     );
     unwatch = streams.watch(path, onChange);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** What `fetch` rejects with when its signal aborts: the signal's reason, or a DOMException named AbortError. */
-export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }

@@ -1,5 +1,5 @@
 /**
- * Header and query names of the Durable Streams protocol, lower-cased as they appear on a `Headers` object. Spelled
+ * Header and query names of the Durable Streams protocol, lower-cased as every request and answer names them. Spelled
  * out here rather than imported from the client so that the simulated service depends on nothing it imitates.
  */
 export const NEXT_OFFSET = 'stream-next-offset';

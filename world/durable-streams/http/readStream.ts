@@ -1,3 +1,5 @@
+import type { SimRequest } from '../../http/SimRequest.ts';
+import type { SimResponse } from '../../http/SimResponse.ts';
 import { JSON_CONTENT_TYPE, isJsonContentType } from '../contentTypes.ts';
 import type { StoredMessage } from '../DurableStreamsService.ts';
 import { PROTOCOL_OFFSET_PATTERN, TAIL_OFFSET } from '../offsets.ts';
@@ -18,7 +20,7 @@ const TRUE = 'true';
  * to the tail (its offset is exactly the tail, or `now`) is held until data arrives (200), the stream is closed or
  * the poll times out (204 with the offset unchanged). SSE (`live=sse`) is not simulated: 501.
  */
-export async function readStream(context: StreamsHttpContext, path: string, url: URL, request: Request): Promise<Response> {
+export async function readStream(context: StreamsHttpContext, path: string, url: URL, request: SimRequest): Promise<SimResponse> {
   const { streams } = context;
   const stream = streams.metadata(path);
   if (!stream) return textResponse(404, 'Stream not found');

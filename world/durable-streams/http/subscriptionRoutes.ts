@@ -1,3 +1,5 @@
+import type { SimRequest } from '../../http/SimRequest.ts';
+import type { SimResponse } from '../../http/SimResponse.ts';
 import {
   SUBSCRIPTION_STREAM_ROOT,
   normalizeStreamName,
@@ -31,7 +33,7 @@ interface Route {
  *
  * @throws anything but a JSON syntax error, as the reference's routes do; the facade answers 500 for it.
  */
-export async function subscriptionRoutes(context: StreamsHttpContext, method: string, path: string, request: Request): Promise<Response | undefined> {
+export function subscriptionRoutes(context: StreamsHttpContext, method: string, path: string, request: SimRequest): SimResponse | undefined {
   if (path === JWKS_PATH) {
     // Webhooks are not simulated, so there is no signing key to publish.
     if (method !== 'GET') return methodNotAllowed();
@@ -45,19 +47,19 @@ export async function subscriptionRoutes(context: StreamsHttpContext, method: st
     return undefined;
   }
   try {
-    return await answer(context, route, method, request);
+    return answer(context, route, method, request);
   } catch (error) {
     if (error instanceof SyntaxError) return failure({ status: 400, code: 'INVALID_REQUEST', message: 'Invalid JSON body' });
     throw error;
   }
 }
 
-async function answer(context: StreamsHttpContext, route: Route, method: string, request: Request): Promise<Response> {
+function answer(context: StreamsHttpContext, route: Route, method: string, request: SimRequest): SimResponse {
   const subscriptions = context.subscriptions;
   switch (route.action) {
     case 'base': {
       if (method === 'PUT') {
-        const parsed = parseSubscriptionInput(await readJson(request));
+        const parsed = parseSubscriptionInput(readJson(request));
         if ('error' in parsed) return failure(invalidRequest(parsed.error));
         const defined = subscriptions.define(route.id, parsed.input);
         if (!defined.ok) return failure(defined.failure);
@@ -75,7 +77,7 @@ async function answer(context: StreamsHttpContext, route: Route, method: string,
     }
     case 'streams': {
       if (method !== 'POST') return methodNotAllowed();
-      const streams = ((await readJson(request)) as { streams?: unknown }).streams;
+      const streams = (readJson(request) as { streams?: unknown }).streams;
       // An empty list passes, as in the reference: only non-strings and empty names are refused.
       if (!Array.isArray(streams) || streams.some((stream) => typeof stream !== 'string' || stream.length === 0)) {
         return failure(invalidRequest('streams must be a non-empty string array'));
@@ -86,7 +88,7 @@ async function answer(context: StreamsHttpContext, route: Route, method: string,
       if (method !== 'DELETE') return methodNotAllowed();
       return subscriptions.unlinkStream(route.id, route.streamName ?? '') ? emptyResponse(204) : failure(subscriptionNotFound);
     case 'claim': {
-      const worker = ((await readJson(request)) as { worker?: unknown }).worker;
+      const worker = (readJson(request) as { worker?: unknown }).worker;
       if (typeof worker !== 'string' || worker.length === 0) return failure(invalidRequest('worker must be a non-empty string'));
       return managerAnswer(subscriptions.claim(route.id, worker));
     }
@@ -94,13 +96,13 @@ async function answer(context: StreamsHttpContext, route: Route, method: string,
     case 'callback': {
       const token = bearerToken(request);
       if (!token) return failure(missingToken);
-      const report = (await readJson(request)) as WakeReport;
+      const report = readJson(request) as WakeReport;
       return managerAnswer(subscriptions.acknowledge(route.id, token, report, route.action === 'ack'), (value) => ({ ok: true, ...value }));
     }
     case 'release': {
       const token = bearerToken(request);
       if (!token) return failure(missingToken);
-      const report = (await readJson(request)) as WakeReport;
+      const report = readJson(request) as WakeReport;
       const released = subscriptions.release(route.id, token, report);
       return released.ok ? emptyResponse(204) : failure(released.failure);
     }
@@ -123,23 +125,24 @@ function parseRoute(path: string): Route | undefined {
 }
 
 /** The body as JSON; an empty body reads as `{}`. Decoded like Node's Buffer (a BOM stays, and JSON refuses it). */
-async function readJson(request: Request): Promise<unknown> {
-  const raw = Buffer.from(await request.arrayBuffer()).toString('utf8');
+function readJson(request: SimRequest): unknown {
+  const body = request.body;
+  const raw = body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : '';
   return raw.length > 0 ? JSON.parse(raw) : {};
 }
 
-function bearerToken(request: Request): string | undefined {
+function bearerToken(request: SimRequest): string | undefined {
   const header = request.headers.get('authorization');
   if (!header || !header.startsWith('Bearer ')) return undefined;
   return header.slice('Bearer '.length);
 }
 
-function managerAnswer<T>(answer: SubscriptionAnswer<T>, body: (value: T) => unknown = (value) => value): Response {
+function managerAnswer<T>(answer: SubscriptionAnswer<T>, body: (value: T) => unknown = (value) => value): SimResponse {
   return answer.ok ? jsonResponse(200, body(answer.value)) : failure(answer.failure);
 }
 
 /** The reference's error body: `{"error":{"code":...,"message":...}}`, or holder and generation for ALREADY_CLAIMED. */
-function failure(failed: SubscriptionFailure): Response {
+function failure(failed: SubscriptionFailure): SimResponse {
   const { status, code, message, current_holder, generation } = failed;
   return jsonResponse(status, { error: { code, message, current_holder, generation } });
 }

@@ -1,0 +1,2 @@
+/** The signature of `fetch`, as `@durable-streams/client` takes it. */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
