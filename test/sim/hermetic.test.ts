@@ -8,38 +8,45 @@ import { HermeticLeakError, LEAK_EVENT_KIND, type Leak } from '../../sim/hermeti
 import { HermeticGlobals, installedHermeticGlobals } from '../../sim/hermetic/VirtualGlobals.ts';
 import { runLoop } from '../../sim/run/runLoop.ts';
 import { Scheduler } from '../../sim/scheduler/Scheduler.ts';
-import { setUpDailyDigest } from '../../scenarios/daily-digest/dailyDigestScenario.ts';
+import { buildDigestWorld, endWorkloadWithQuietPeriod, setUpDailyDigest } from '../../scenarios/daily-digest/dailyDigestScenario.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from '../../scenarios/daily-digest/DigestScenarioOptions.ts';
 import { DigestSession } from '../../scenarios/daily-digest/DigestSession.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import { runScenario, type RunResult } from '../../scenarios/runScenario.ts';
-import type { EntityHandler } from '../../runtime/wake/HandlerContext.ts';
-import { FAULT_KINDS } from '../../world/faults/FaultKind.ts';
-import { BOTH_FIXES, digestSpec, V04 } from '../acceptance/helpers.ts';
+import type { EntityHandler } from '../../protocol/entity/EntityHandler.ts';
+import { ALL_FAULTS, BOTH_FIXES, digestSpec, V04 } from '../acceptance/helpers.ts';
 
 /** One day, no other traffic, no faults: one wake of the entity, so a planted call runs exactly once. */
 const ONE_WAKE: readonly number[] = [];
 
-/** The daily-digest scenario with planted options (and, optionally, the hermetic mode its setUp opts in to). */
-function plantedDigest(options: Partial<DigestScenarioOptions>, mode?: 'virtualise'): Scenario {
+/** The daily-digest scenario with planted options, and optionally a crash of the first host at a given time. */
+function plantedDigest(options: Partial<DigestScenarioOptions> & { readonly crashAtMs?: number }): Scenario {
   return {
     name: 'daily-digest',
     summary: 'planted for hermetic tests',
-    setUp: (sim, spec) => {
-      if (mode) sim.hermetic?.setMode(mode);
-      return setUpDailyDigest(sim, spec, { ...DEFAULT_DIGEST_OPTIONS, ...options });
+    setUp: (sim, spec, runtime) => {
+      const digestOptions = { ...DEFAULT_DIGEST_OPTIONS, ...options };
+      const schedule = { name: 'daily-digest', firstDueAtMs: digestOptions.firstDueAtMs, periodMs: digestOptions.dayMs, count: 1 };
+      const digest = buildDigestWorld(sim, spec, runtime, digestOptions, schedule);
+      const crashAtMs = options.crashAtMs;
+      if (crashAtMs !== undefined) sim.scheduler.schedule(crashAtMs, 'test', 'kill host#1', () => void digest.supervisor.crash());
+      return endWorkloadWithQuietPeriod(sim, digest, digestOptions, schedule.firstDueAtMs + schedule.periodMs);
     },
   };
 }
 
-/** A handler that makes `call` before doing its ordinary work. */
-const callingFirst =
-  (call: () => unknown): ((handler: EntityHandler) => EntityHandler) =>
-  (handler) =>
-  async (ctx) => {
-    call();
-    return handler(ctx);
+/** The daily-digest scenario with `call` made by the simulator's own code (a task outside every process). */
+function plantedInWorld(call: () => unknown): Scenario {
+  return {
+    name: 'daily-digest',
+    summary: 'planted in the world',
+    setUp: (sim, spec, runtime) => {
+      const setup = setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS);
+      sim.scheduler.schedule(60_030, 'world', 'planted call', () => void call());
+      return setup;
+    },
   };
+}
 
 const hermeticViolations = (result: RunResult) => result.violations.filter((violation) => violation.property === 'hermetic');
 const leakEvents = (result: RunResult) => result.events.filter((event) => event.kind === LEAK_EVENT_KIND);
@@ -66,7 +73,7 @@ function globalsNow(): unknown[] {
   ];
 }
 
-describe('hermetic runs: planted leaks in the runtime', () => {
+describe('hermetic runs: the simulator\'s own code', () => {
   it.each([
     ['setTimeout', () => setTimeout(() => {}, 5)],
     ['Date.now', () => Date.now()],
@@ -75,8 +82,8 @@ describe('hermetic runs: planted leaks in the runtime', () => {
     ['performance.now', () => performance.now()],
     ['setInterval', () => clearInterval(setInterval(() => {}, 5))],
     ['crypto.randomUUID', () => crypto.randomUUID()],
-  ])('catches a planted %s and fails the run with a message naming it and its caller', async (api, call) => {
-    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), plantedDigest({ plantInHandler: callingFirst(call) }));
+  ])('catches a planted %s outside every simulated process and fails the run with a message naming it and its caller', async (api, call) => {
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), { scenario: plantedInWorld(call) });
     const [violation, ...others] = hermeticViolations(result);
     expect(others).toEqual([]);
     expect(violation!.message).toMatch(new RegExp(`^hermetic run: ${api.replace(/[.()]/g, '\\$&')} called from test/sim/hermetic\\.test\\.ts:\\d+ during a simulated run`));
@@ -87,47 +94,84 @@ describe('hermetic runs: planted leaks in the runtime', () => {
   });
 
   it('reports each leaking place once however often it leaks, and every distinct place', async () => {
-    const plant = callingFirst(() => {
+    const plant = plantedInWorld(() => {
       for (let index = 0; index < 100; index += 1) Math.random();
       Date.now();
     });
-    const result = await runScenario(digestSpec(V04, []), new RecordedChoiceSource([2]), plantedDigest({ plantInHandler: plant }));
+    const result = await runScenario(digestSpec(V04, []), new RecordedChoiceSource([2]), { scenario: plant });
     expect(leakEvents(result).map((event) => event.detail['api'])).toEqual(['Math.random', 'Date.now']);
   });
+});
 
-  it('catches a real timer planted in what the runtime sees of the world', async () => {
-    const plantInEnvironment: DigestScenarioOptions['plantInEnvironment'] = (env) => ({
-      ...env,
-      sleep: (delayMs) => new Promise<void>((resolve) => setTimeout(resolve, delayMs)),
-    });
-    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), plantedDigest({ plantInEnvironment }));
-    expect(hermeticViolations(result).map((violation) => violation.message)).toEqual([expect.stringMatching(/^hermetic run: setTimeout called from test\/sim\/hermetic\.test\.ts:\d+ /)]);
-    // Served from virtual time all the same: the run still finishes, deterministically.
-    const again = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), plantedDigest({ plantInEnvironment }));
-    expect(again.traceHash).toBe(result.traceHash);
+describe('hermetic runs: the code under simulation uses its process\'s globals', () => {
+  it('serves timers, clocks and randomness inside a process from the simulation, with no leak and the same hash run after run', async () => {
+    const observed: number[] = [];
+    const plantInHandler = (handler: EntityHandler): EntityHandler => async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 250 + Math.floor(Math.random() * 100)));
+      observed.push(Date.now(), Math.random(), performance.now());
+      return handler(ctx);
+    };
+    const runs = [];
+    for (let round = 0; round < 2; round += 1) {
+      observed.length = 0;
+      const result = await runScenario(digestSpec(V04), new RandomChoiceSource(11), { scenario: plantedDigest({ plantInHandler }) });
+      runs.push({ hash: result.traceHash, observed: [...observed], result });
+    }
+    const [first, second] = runs;
+    expect(hermeticViolations(first!.result)).toEqual([]);
+    expect(second!.hash).toBe(first!.hash);
+    expect(second!.observed).toEqual(first!.observed);
+    // A process's timer is a task of that process.
+    expect(first!.result.events.some((event) => event.actor === 'host#1' && event.kind === 'step' && /^setTimeout \d+ ms$/.test(String(event.detail['task'])))).toBe(true);
+    expect(first!.observed[0]).toBeGreaterThan(VIRTUAL_EPOCH_MS);
   });
 
-  it('catches real network access (fetch, a socket) in every mode, and never opens a connection', async () => {
+  it('takes a process\'s timers with it when the process dies', async () => {
+    const plantInHandler = (handler: EntityHandler): EntityHandler => async (ctx) => {
+      setTimeout(() => {}, 3_600_000);
+      return handler(ctx);
+    };
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), { scenario: plantedDigest({ plantInHandler, crashAtMs: 120_000 }) });
+    const exit = result.events.findIndex((event) => event.kind === 'process-exit' && event.actor === 'host#1');
+    expect(exit).toBeGreaterThan(0);
+    expect(result.events.slice(exit).some((event) => event.actor === 'host#1' && event.kind === 'step')).toBe(false);
+  });
+
+  it('routes the global fetch of a process to its simulated network: the services see the process as the peer', async () => {
+    const answers: number[] = [];
     const errors: string[] = [];
-    const plant = callingFirst(() => {
-      fetch('http://127.0.0.1:9/digest').catch((error: Error) => errors.push(error.message));
+    const plant = (handler: EntityHandler): EntityHandler => async (ctx) => {
+      const response = await fetch('http://chat.sim/channels/probe/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ entity: 'probe', action: 'hello' }),
+      });
+      answers.push(response.status);
+      await fetch('http://127.0.0.1:9/digest').catch((error: Error) => errors.push(String(error.cause ?? error.message)));
+      return handler(ctx);
+    };
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), { scenario: plantedDigest({ plantInHandler: plant }) });
+    expect(answers).toEqual([201]);
+    expect(result.events.find((event) => event.kind === 'action-performed' && event.detail['action'] === 'hello')?.detail['peer']).toBe('host#1');
+    // No real network: an address no simulated service answers is a refused connection, and no leak.
+    expect(errors).toEqual([expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:9/)]);
+    expect(hermeticViolations(result)).toEqual([]);
+  });
+
+  it('catches a real socket anywhere, and never opens a connection', async () => {
+    const errors: string[] = [];
+    const plant = (handler: EntityHandler): EntityHandler => async (ctx) => {
       try {
         connect({ host: '127.0.0.1', port: 9 });
       } catch (error) {
         errors.push((error as Error).message);
       }
-    });
-    for (const mode of [undefined, 'virtualise'] as const) {
-      errors.length = 0;
-      const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), plantedDigest({ plantInHandler: plant }, mode));
-      const messages = hermeticViolations(result).map((violation) => violation.message);
-      expect(messages).toEqual([
-        expect.stringMatching(/^hermetic run: fetch \(http:\/\/127\.0\.0\.1:9\/digest\) called from test\/sim\/hermetic\.test\.ts:\d+ .*real network access/),
-        expect.stringMatching(/^hermetic run: net\.Socket\.connect \(127\.0\.0\.1:9\) called from test\/sim\/hermetic\.test\.ts:\d+ /),
-      ]);
-      // The runtime saw the access fail, with the same message.
-      expect(errors.sort()).toEqual([...messages].sort());
-    }
+      return handler(ctx);
+    };
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(ONE_WAKE), { scenario: plantedDigest({ plantInHandler: plant }) });
+    const messages = hermeticViolations(result).map((violation) => violation.message);
+    expect(messages).toEqual([expect.stringMatching(/^hermetic run: net\.Socket\.connect \(127\.0\.0\.1:9\) called from test\/sim\/hermetic\.test\.ts:\d+ /)]);
+    expect(errors).toEqual(messages);
   });
 });
 
@@ -148,20 +192,20 @@ describe('hermetic runs: installation', () => {
         throw new Error('planted setUp failure');
       },
     };
-    await expect(runScenario(digestSpec(V04), new RecordedChoiceSource([]), setUpThrows)).rejects.toThrow('planted setUp failure');
+    await expect(runScenario(digestSpec(V04), new RecordedChoiceSource([]), { scenario: setUpThrows })).rejects.toThrow('planted setUp failure');
     expect(globalsNow()).toEqual(before);
     const stepThrows: Scenario = {
       name: 'daily-digest',
       summary: 'a task throws',
-      setUp: (sim, spec) => {
-        const setup = setUpDailyDigest(sim, spec, DEFAULT_DIGEST_OPTIONS);
+      setUp: (sim, spec, runtime) => {
+        const setup = setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS);
         sim.scheduler.schedule(10, 'test', 'throw', () => {
           throw new Error('planted step failure');
         });
         return setup;
       },
     };
-    await expect(runScenario(digestSpec(V04), new RecordedChoiceSource([]), stepThrows)).rejects.toThrow('planted step failure');
+    await expect(runScenario(digestSpec(V04), new RecordedChoiceSource([]), { scenario: stepThrows })).rejects.toThrow('planted step failure');
     expect(globalsNow()).toEqual(before);
     expect(installedHermeticGlobals()).toBeUndefined();
   });
@@ -178,7 +222,7 @@ describe('hermetic runs: installation', () => {
 
   it('records nothing in a clean run: no leak event, no violation', async () => {
     for (let index = 0; index < 20; index += 1) {
-      const spec = digestSpec(index % 2 === 0 ? V04 : BOTH_FIXES, FAULT_KINDS);
+      const spec = digestSpec(index % 2 === 0 ? V04 : BOTH_FIXES, ALL_FAULTS);
       const result = await runScenario(spec, new RandomChoiceSource(runSeed(99, index)));
       expect(leakEvents(result)).toEqual([]);
       expect(hermeticViolations(result)).toEqual([]);
@@ -273,43 +317,28 @@ describe('hermetic runs: virtualised globals', () => {
     expect(first[0]).toBeLessThan(1);
     expect(first[2]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
-
-  it('gives a runtime using timers, Date and Math.random the same trace hash and values run after run', async () => {
-    const observed: number[] = [];
-    const plantInHandler = (handler: EntityHandler): EntityHandler => async (ctx) => {
-      await new Promise((resolve) => setTimeout(resolve, 250 + Math.floor(Math.random() * 100)));
-      observed.push(Date.now(), Math.random());
-      return handler(ctx);
-    };
-    const scenario = plantedDigest({ plantInHandler }, 'virtualise');
-    const runs = [];
-    for (let round = 0; round < 2; round += 1) {
-      observed.length = 0;
-      const result = await runScenario(digestSpec(V04), new RandomChoiceSource(11), scenario);
-      runs.push({ hash: result.traceHash, observed: [...observed], result });
-    }
-    const [first, second] = runs;
-    expect(hermeticViolations(first!.result)).toEqual([]);
-    expect(second!.hash).toBe(first!.hash);
-    expect(second!.observed).toEqual(first!.observed);
-    // The timers are steps of the run, under their own actor.
-    expect(first!.result.events.some((event) => event.actor === 'timers' && event.kind === 'step' && /^setTimeout \d+ ms$/.test(String(event.detail['task'])))).toBe(true);
-    expect(first!.observed[0]).toBeGreaterThan(VIRTUAL_EPOCH_MS);
-  });
 });
 
 describe('hermetic runs: DigestSession', () => {
-  it('throws from advance when the runtime leaked, naming the call', async () => {
-    const session = new DigestSession(BOTH_FIXES, new RecordedChoiceSource([]), 1, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: callingFirst(() => Math.random()) });
+  it('throws from advance when the code under simulation leaked, naming the call', async () => {
+    const plantInHandler = (handler: EntityHandler): EntityHandler => async (ctx) => {
+      try {
+        connect({ host: '127.0.0.1', port: 9 });
+      } catch {
+        // The leak is what the test looks for.
+      }
+      return handler(ctx);
+    };
+    const session = new DigestSession(digestSpec(BOTH_FIXES), new RecordedChoiceSource([]), 1, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler });
     const advanced = session.untilNextOccurrence().then(() => session.advance(60_000));
     await expect(advanced).rejects.toThrow(HermeticLeakError);
-    await expect(advanced).rejects.toThrow(/hermetic run: Math\.random called from test\/sim\/hermetic\.test\.ts:\d+/);
+    await expect(advanced).rejects.toThrow(/hermetic run: net\.Socket\.connect \(127\.0\.0\.1:9\) called from test\/sim\/hermetic\.test\.ts:\d+/);
     expect(session.events.some((event) => event.kind === LEAK_EVENT_KIND)).toBe(true);
     expect(installedHermeticGlobals()).toBeUndefined();
   });
 
   it('runs clean sessions as before', async () => {
-    const session = new DigestSession(BOTH_FIXES, new RecordedChoiceSource([]), 1);
+    const session = new DigestSession(digestSpec(BOTH_FIXES), new RecordedChoiceSource([]), 1);
     await session.untilNextOccurrence();
     await session.advance(60_000);
     expect(session.posts()).toEqual(new Map([[0, 1]]));

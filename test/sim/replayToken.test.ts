@@ -28,7 +28,8 @@ describe('replay tokens', () => {
     };
     expect(refuse('hello')).toMatch(/malformed/);
     expect(refuse(`${prefix}.${body}x.${sum}`)).toMatch(/checksum/);
-    expect(refuse(`ws2.${body}.${sum}`)).toMatch(/version 2 is not supported/);
+    expect(refuse(`ws1.${body}.${sum}`)).toMatch(/version 1 is not supported/);
+    expect(refuse(`ws3.${body}.${sum}`)).toMatch(/version 3 is not supported/);
     expect(refuse(`${prefix}.${body}`)).toMatch(/malformed/);
   });
 });

@@ -10,11 +10,10 @@ import { ExhaustiveStrategy } from '../../sim/strategies/ExhaustiveStrategy.ts';
 import { PctChoiceSource } from '../../sim/strategies/PctChoiceSource.ts';
 import { STRATEGY_NAMES } from '../../sim/strategies/SearchStrategy.ts';
 import { SwarmChoiceSource } from '../../sim/strategies/SwarmChoiceSource.ts';
-import { resolveConfig } from '../../runtime/config.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
-import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
+import { digestSpec, V04 } from '../acceptance/helpers.ts';
 
-const spec = { scenario: 'daily-digest', config: resolveConfig('v0.4', {}), faults: [...DEFAULT_FAULT_KINDS] };
+const spec = digestSpec(V04);
 
 /** A toy program over a choice source: a count from 0 to 2, and when it is 2, a fault point. Returns its path. */
 function toyProgram(choices: ChoiceSource): string {
