@@ -73,38 +73,3 @@ describe('DurableStreamsService catch-up reads', () => {
     expect(seen).toEqual([`/s@${offset}`]);
   });
 });
-
-describe('DurableStreamsService live reads', () => {
-  it('answer at once, with no timer left behind, when items already follow the offset', async () => {
-    const { sim, ds } = serviceWith('/s', [1]);
-    const result = await ds.readLive('/s', '-1', 1_000);
-    expect(result.items).toHaveLength(1);
-    expect(sim.scheduler.pendingCount).toBe(0);
-  });
-
-  it('answer on the next append, and the timeout is cancelled', async () => {
-    const { sim, ds, offsets } = serviceWith('/s', [1]);
-    const live = track(ds.readLive('/s', offsets[0]!, 1_000));
-    await drain();
-    expect(live.settled).toBe(false);
-    sim.scheduler.schedule(50, 'writer', 'append', () => ds.append('/s', { n: 2 }));
-    expect(await runLoop(sim.scheduler, { horizonMs: 10_000, maxSteps: 100 })).toBe('idle');
-    expect(live.value?.items.map((item) => item.value)).toEqual([{ n: 2 }]);
-    expect(sim.scheduler.nowMs).toBe(50); // no timeout task ran after the answer
-  });
-
-  it('answer empty at the tail after the timeout in virtual time', async () => {
-    const { sim, ds, offsets } = serviceWith('/s', [1]);
-    const live = track(ds.readLive('/s', offsets[0]!, 1_000));
-    await runLoop(sim.scheduler, { horizonMs: 999, maxSteps: 100 });
-    expect(live.settled).toBe(false);
-    await runLoop(sim.scheduler, { horizonMs: 10_000, maxSteps: 100 });
-    expect(sim.scheduler.nowMs).toBe(1_000);
-    expect(live.value).toEqual({ items: [], nextOffset: offsets[0], upToDate: true });
-  });
-
-  it('a live read of a missing stream throws 404 synchronously', () => {
-    const { ds } = serviceWith('/s', []);
-    expect(() => ds.readLive('/missing', '-1', 1_000)).toThrow(HttpError);
-  });
-});

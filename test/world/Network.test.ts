@@ -1,38 +1,58 @@
 import { describe, expect, it } from 'vitest';
 import { runLoop } from '../../sim/run/runLoop.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
-import { HttpError } from '../../world/network/HttpError.ts';
-import { Network, type ServiceEndpoint } from '../../world/network/Network.ts';
+import { jsonAnswer } from '../../world/http/answers.ts';
+import { bodyText } from '../../world/http/messageBody.ts';
+import { simRequest, type SimRequest } from '../../world/http/SimRequest.ts';
+import type { SimResponse } from '../../world/http/SimResponse.ts';
+import { Network, type SimService } from '../../world/network/Network.ts';
 import { SimProcess } from '../../world/process/SimProcess.ts';
 import { drain, makeSim, track } from './simHelpers.ts';
 
 const OPTIONS = { baseLatencyMs: 1, maxExtraDelayMs: 40 };
 const BUDGET = { horizonMs: 10_000, maxSteps: 1_000 };
 
-function setup(sim: SimContext, reorder: boolean, service: ServiceEndpoint = { name: 'svc', up: true }) {
-  return { network: new Network(sim, OPTIONS, () => reorder), caller: new SimProcess(sim, 'host#1'), service };
+/** A service that answers every request with its path, telling `onServe` first. */
+function echoService(onServe: (request: SimRequest) => void = () => {}, up = true): SimService {
+  return {
+    name: 'svc',
+    up,
+    serve: (request) => {
+      onServe(request);
+      return jsonAnswer(200, { path: request.url.pathname });
+    },
+  };
 }
 
+function setup(sim: SimContext, reorder: boolean) {
+  const network = new Network(sim, OPTIONS, () => reorder);
+  const caller = new SimProcess(sim, 'host#1');
+  const send = (service: SimService, label: string, signal?: AbortSignal): Promise<SimResponse> =>
+    network.exchange(caller, service, simRequest({ method: 'GET', url: `http://svc.sim/${label}`, peer: caller.name, ...(signal ? { signal } : {}) }), label);
+  return { network, caller, send };
+}
+
+const pathOf = (answer: SimResponse): string => (JSON.parse(bodyText(answer)) as { path: string }).path;
+
 describe('Network', () => {
-  it('with reorder off delivers requests and responses on one channel in send order', async () => {
+  it('with reorder off delivers requests and answers on one channel in send order', async () => {
     // Non-zero tie-break choices: if two messages of a channel ever tied, these would swap them.
     const sim = makeSim([1, 2, 1, 2, 1, 2, 1, 2]);
-    const { network, caller, service } = setup(sim, false);
+    const { send } = setup(sim, false);
     const handled: string[] = [];
     const answered: string[] = [];
-    for (const label of ['a', 'b', 'c']) {
-      void network.call(caller, service, label, () => (handled.push(label), label)).then((v) => answered.push(v));
-    }
+    const service = echoService((request) => handled.push(request.url.pathname));
+    for (const label of ['a', 'b', 'c']) void send(service, label).then((answer) => answered.push(pathOf(answer)));
     await runLoop(sim.scheduler, BUDGET);
-    expect(handled).toEqual(['a', 'b', 'c']);
-    expect(answered).toEqual(['a', 'b', 'c']);
+    expect(handled).toEqual(['/a', '/b', '/c']);
+    expect(answered).toEqual(['/a', '/b', '/c']);
   });
 
-  it('a response to a process that died never settles the promise (the request was still served)', async () => {
+  it('an answer to a process that died never settles the promise (the request was still served)', async () => {
     const sim = makeSim();
-    const { network, caller, service } = setup(sim, false);
+    const { send, caller } = setup(sim, false);
     let served = false;
-    const call = track(network.call(caller, service, 'work', () => (served = true)));
+    const call = track(send(echoService(() => (served = true)), 'work'));
     sim.scheduler.step(); // the request arrives
     await drain();
     caller.exit('crash');
@@ -41,45 +61,61 @@ describe('Network', () => {
     expect(call.settled).toBe(false);
   });
 
-  it('a request to a service that is down rejects with 503 and never reaches the handler', async () => {
+  it('a request to a service that is down is answered 503 SERVICE_UNAVAILABLE and never reaches it', async () => {
     const sim = makeSim();
-    const { network, caller, service } = setup(sim, false, { name: 'svc', up: false });
+    const { send } = setup(sim, false);
     let served = false;
-    const call = track(network.call(caller, service, 'work', () => (served = true)));
+    const call = track(send(echoService(() => (served = true), false), 'work'));
     await runLoop(sim.scheduler, BUDGET);
     expect(served).toBe(false);
-    expect(call.error).toBeInstanceOf(HttpError);
-    expect((call.error as HttpError).status).toBe(503);
+    expect(call.value?.status).toBe(503);
+    expect(JSON.parse(bodyText(call.value!))).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'svc is unavailable' } });
   });
 
-  it('a handler that throws or rejects rejects the call with that error', async () => {
+  it('an abort rejects at once with the signal\'s reason; the service may still act on what it received', async () => {
     const sim = makeSim();
-    const { network, caller, service } = setup(sim, false);
-    const boom = new Error('boom');
-    const sync = track(network.call(caller, service, 'sync', () => { throw boom; }));
-    const async = track(network.call(caller, service, 'async', () => Promise.reject(boom)));
+    const { send } = setup(sim, false);
+    let served = false;
+    const controller = new AbortController();
+    const call = track(send(echoService(() => (served = true)), 'work', controller.signal));
+    sim.scheduler.step(); // the request arrives
+    await drain();
+    controller.abort(new Error('gone'));
+    await drain();
+    expect(call.error).toEqual(new Error('gone'));
     await runLoop(sim.scheduler, BUDGET);
-    expect([sync.error, async.error]).toEqual([boom, boom]);
+    expect(served).toBe(true);
+  });
+
+  it.each([
+    ['synchronously', () => { throw new Error('boom'); }],
+    ['asynchronously', () => Promise.reject(new Error('boom'))],
+  ] as const)('a service that throws %s ends the run with its error: a broken world fails loudly', async (_how, serve) => {
+    const sim = makeSim();
+    const { send } = setup(sim, false);
+    const call = track(send({ name: 'svc', up: true, serve }, 'work'));
+    await expect(runLoop(sim.scheduler, BUDGET)).rejects.toThrow('boom');
+    expect(call.settled).toBe(false);
   });
 
   it('with reorder on, a second message with a shorter extra delay overtakes the first', async () => {
     // Choices: extra delay of the first request = 10 ms, of the second = 0 ms.
     const sim = makeSim([10, 0]);
-    const { network, caller, service } = setup(sim, true);
+    const { send } = setup(sim, true);
     const handled: Array<[string, number]> = [];
-    for (const label of ['first', 'second']) {
-      void network.call(caller, service, label, () => handled.push([label, sim.scheduler.nowMs]));
-    }
+    const service = echoService((request) => handled.push([request.url.pathname, sim.scheduler.nowMs]));
+    for (const label of ['first', 'second']) void send(service, label);
     await runLoop(sim.scheduler, BUDGET);
-    expect(handled).toEqual([['second', 1], ['first', 11]]);
+    expect(handled).toEqual([['/second', 1], ['/first', 11]]);
   });
 
   it('with reorder on and ordinary (zero) choices, messages keep send order', async () => {
     const sim = makeSim();
-    const { network, caller, service } = setup(sim, true);
+    const { send } = setup(sim, true);
     const handled: string[] = [];
-    for (const label of ['first', 'second']) void network.call(caller, service, label, () => handled.push(label));
+    const service = echoService((request) => handled.push(request.url.pathname));
+    for (const label of ['first', 'second']) void send(service, label);
     await runLoop(sim.scheduler, BUDGET);
-    expect(handled).toEqual(['first', 'second']);
+    expect(handled).toEqual(['/first', '/second']);
   });
 });

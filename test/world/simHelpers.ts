@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
+import { HttpError } from '../../world/network/HttpError.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import { Scheduler } from '../../sim/scheduler/Scheduler.ts';
 import { Trace } from '../../sim/trace/Trace.ts';
-import { HttpError } from '../../world/network/HttpError.ts';
 
 /** A fresh simulated context; an empty script answers every choice with 0 (the ordinary run). */
 export function makeSim(script: readonly number[] = []): SimContext {

@@ -1,8 +1,7 @@
-import type { StreamsClient } from '../../runtime/ports.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import { DurableStreamsService } from '../../world/durable-streams/DurableStreamsService.ts';
 import { StreamsHttpFacade } from '../../world/durable-streams/http/index.ts';
-import { PullWakeSubscriptions } from '../../world/durable-streams/PullWakeSubscriptions.ts';
+import { ReferenceSubscriptions } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { schedulerClock } from '../../world/durable-streams/VirtualClock.ts';
 import { makeSim } from './simHelpers.ts';
 
@@ -11,20 +10,14 @@ export interface SimulatedStreamsService {
   readonly sim: SimContext;
   readonly streams: DurableStreamsService;
   readonly facade: StreamsHttpFacade;
-  /** The service as the fast tier's `streams` port reaches it, without the network in between. */
-  readonly port: StreamsClient;
 }
 
 export function simulatedStreamsService(longPollTimeoutMs: number): SimulatedStreamsService {
   const sim = makeSim();
   const streams = new DurableStreamsService(sim);
-  // Wired as a simulated world wires it: the world's subscriptions own the registry the HTTP routes use.
-  const subscriptions = new PullWakeSubscriptions(sim, streams, { leaseTtlMs: 30_000 });
-  const facade = new StreamsHttpFacade({ streams, subscriptions: subscriptions.reference, clock: schedulerClock(sim.scheduler), longPollTimeoutMs });
-  const port: StreamsClient = {
-    read: async (path, offset) => streams.read(path, offset),
-    readLive: (path, offset) => streams.readLive(path, offset, longPollTimeoutMs),
-    append: async (path, value) => streams.append(path, value),
-  };
-  return { sim, streams, facade, port };
+  // Wired as a simulated world wires it: the world's subscriptions are the registry the HTTP routes use.
+  const clock = schedulerClock(sim.scheduler);
+  const subscriptions = new ReferenceSubscriptions(streams, clock);
+  const facade = new StreamsHttpFacade({ streams, subscriptions, clock, longPollTimeoutMs });
+  return { sim, streams, facade };
 }

@@ -49,7 +49,8 @@ export class Network {
    * Sends `request` from `caller` to `service` and delivers the answer back. The promise never settles when the caller
    * dies first (a dead process sees nothing); it rejects with the signal's reason as soon as the request's signal
    * aborts (the service may still act on a request it already received), and with a `TypeError` when the answer is
-   * lost on the way back, as `fetch` does on a dropped connection. A service that is down answers 503.
+   * lost on the way back, as `fetch` does on a dropped connection. A service that is down answers 503. A service
+   * that throws ends the run with its error: the world is broken, which is never a finding about the runtime.
    */
   exchange(caller: SimProcess, service: SimService, request: SimRequest, label: string, fate?: () => WireFate): Promise<SimResponse> {
     return new Promise<SimResponse>((resolve, reject) => {
@@ -77,10 +78,15 @@ export class Network {
           return;
         }
         const lost = fate?.().answerLost ?? false;
+        // A service answers every request, refusals included; one that throws is a broken world, and the run must
+        // fail loudly rather than hand the runtime an error it might swallow: a synchronous throw leaves the step,
+        // an asynchronous one is thrown from a step of its own.
         void Promise.resolve(service.serve(request)).then(
           (answer) => respond(answer, lost),
-          // A service answers every request; one that throws is a broken world, shown as its own 500.
-          (error: unknown) => respond(errorAnswer(500, 'SIMULATOR_ERROR', String(error)), lost),
+          (error: unknown) =>
+            this.sim.scheduler.schedule(0, NETWORK_ACTOR, `${service.name} failed`, () => {
+              throw error;
+            }),
         );
       });
     });
