@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { choiceSequence } from '../../sim/choice/choiceSequenceArbitrary.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import type { SystemModel } from '../../models/systemModel.ts';
-import type { RuntimeConfig } from '../../runtime/config.ts';
+import type { SwitchValues } from '../../scenarios/config/SwitchValues.ts';
 import { DigestSession } from '../../scenarios/daily-digest/DigestSession.ts';
-import { BOTH_FIXES, V04 } from '../acceptance/helpers.ts';
+import { BOTH_FIXES, V04, digestSpec } from '../acceptance/helpers.ts';
 
 /** Days in a session; each NextOccurrence command moves to the next one. */
 const OCCURRENCES = 3;
@@ -93,9 +93,9 @@ const commands = fc.commands(
 );
 
 /** A session story: commands and the interleaving choices, generated, shrunk and replayed together. */
-const sessionProperty = (config: RuntimeConfig) =>
+const sessionProperty = (config: SwitchValues) =>
   fc.asyncProperty(commands, choiceSequence({ maxLength: 600 }), async (cmds, choices) => {
-    const session = new DigestSession(config, new RecordedChoiceSource(choices), OCCURRENCES);
+    const session = new DigestSession(digestSpec(config), new RecordedChoiceSource(choices), OCCURRENCES);
     await session.advance(1_000);
     const model: DigestModel = { xstate: session.model, due: 0, armed: 0 };
     await fc.asyncModelRun(() => ({ model, real: session }), cmds);

@@ -7,7 +7,7 @@ import { stateName, SystemModel } from '../../models/systemModel.ts';
 import { wakeStreamMachine } from '../../models/wakeStream.ts';
 import { wiringChainMachine } from '../../models/wiringChain.ts';
 import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
-import type { WiringMode } from '../../runtime/config.ts';
+import type { WiringMode } from '../../models/modelConfig.ts';
 
 /** Sends events in order; returns the index of the first one the machine cannot take, or -1, and the final state. */
 function drive(machine: AnyStateMachine, input: unknown, events: ModelEvent[]): { rejectedAt: number; state: string; tags: string[] } {

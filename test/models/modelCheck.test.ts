@@ -5,7 +5,11 @@ import { modelCheck } from '../../models/check/modelCheck.ts';
 import { SystemModel } from '../../models/systemModel.ts';
 import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
 import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
-import { BOTH_FIXES, V04 } from '../acceptance/helpers.ts';
+import { modelConfigOf } from '../../models/modelConfig.ts';
+import { BOTH_FIXES as BOTH_FIX_SWITCHES } from '../acceptance/helpers.ts';
+
+const V04 = modelConfigOf({});
+const BOTH_FIXES = modelConfigOf(BOTH_FIX_SWITCHES);
 
 describe('models check', () => {
   it('finds every violation but hang reachable in v0.4, and the runtime reproduces each', async () => {
@@ -32,7 +36,7 @@ describe('models check', () => {
   it('gives shortest paths the composed model accepts and that end in the violation', () => {
     for (const property of ['unwired-resolve', 'duplicate-action', 'wake-replay'] as const) {
       const { path } = checkReachability(V04, property, DEFAULT_FAULT_KINDS);
-      const model = new SystemModel(V04, DEFAULT_FAULT_KINDS);
+      const model = new SystemModel({ ...V04 }, DEFAULT_FAULT_KINDS);
       for (const event of path) expect(model.apply(event), `${property}: ${event.type}`).toBeUndefined();
       expect([...model.violations]).toContain(property);
     }

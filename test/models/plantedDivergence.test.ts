@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
-import { setUpDailyDigest } from '../../scenarios/daily-digest/dailyDigestScenario.ts';
-import { DEFAULT_DIGEST_OPTIONS } from '../../scenarios/daily-digest/DigestScenarioOptions.ts';
-import type { Scenario } from '../../scenarios/index.ts';
+import type { RuntimeUnderTest } from '../../protocol/host/RuntimeUnderTest.ts';
+import { v04Runtime } from '../../runtimes/v04/v04Runtime.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
 
@@ -12,14 +11,17 @@ import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
  */
 const TWO_WAKES = [0, 1, 120_000];
 
-/** A runtime whose manifest commit silently does nothing, yet reports success (it still emits manifest-committed). */
-const skipsManifestCommit: Scenario = {
-  name: 'daily-digest',
-  summary: 'planted divergence: manifest commit skipped',
-  setUp: (sim, spec) =>
-    setUpDailyDigest(sim, spec, {
-      ...DEFAULT_DIGEST_OPTIONS,
-      plantInEnvironment: (env) => ({ ...env, agents: { ...env.agents, commitManifest: async () => {} } }),
+/**
+ * The v0.4 runtime with a planted defect between it and the wire: its manifest commits never leave the process, yet
+ * they are answered 204 (it still annotates manifest-committed).
+ */
+const skipsManifestCommit: RuntimeUnderTest = {
+  ...v04Runtime,
+  startHost: (host) =>
+    v04Runtime.startHost({
+      ...host,
+      transport: (request) =>
+        request.method === 'POST' && request.url.endsWith('/manifest') ? Promise.resolve({ status: 204, headers: {}, body: '' }) : host.transport(request),
     }),
 };
 
@@ -31,7 +33,7 @@ describe('conformance checking', () => {
   });
 
   it('catches a runtime that skips the manifest commit, at the step where the next wake leaves the spec', async () => {
-    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES), skipsManifestCommit);
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES), { runtime: skipsManifestCommit });
     const conformance = result.violations.filter((violation) => violation.property === 'model-conformance');
     expect(conformance).toHaveLength(1);
     const [failure] = conformance;

@@ -1,38 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../runtime/config.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
 import { runSeed } from '../../sim/explore/runSeed.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
-import { FAULT_KINDS } from '../../world/faults/FaultKind.ts';
+import { ALL_FAULTS, BOTH_FIXES, digestSpec, V04 } from '../acceptance/helpers.ts';
+
+/** Runs of either configuration with every fault kind until one shows `story`, or none in `runs`. */
+async function firstRunShowing(switches: typeof V04, runs: number, story: (events: readonly TraceEvent[]) => boolean) {
+  for (let runIndex = 0; runIndex < runs; runIndex += 1) {
+    const run = await runScenario(digestSpec(switches, ALL_FAULTS), new RandomChoiceSource(runSeed(11, runIndex)));
+    if (story(run.events)) return run;
+  }
+  return undefined;
+}
+
+/** A process that died between a server's fact and its own answer: the fact happened, the process never heard. */
+const diedBeforeHearing = (fact: (event: TraceEvent) => boolean) => (events: readonly TraceEvent[]): boolean => {
+  const stored = events.findIndex(fact);
+  if (stored < 0) return false;
+  const peer = String(events[stored]!.detail['peer'] ?? '');
+  const exit = events.findIndex((event, index) => index > stored && event.actor === peer && event.kind === 'process-exit' && event.detail['reason'] === 'crash');
+  return exit > stored && !events.slice(stored, exit).some((event) => event.actor === peer && event.kind === 'step' && String(event.detail['task']).startsWith('response'));
+};
 
 /**
  * A process that crashes after its request reached a server, but before the answer reached it, leaves the server's
- * fact without its own event. The models follow the server's facts, so conformance holds in these runs (both were
- * model-conformance false alarms under `--faults all`, found by `explore --property model-conformance --seed 11`).
+ * fact without its own event. The models follow the servers' facts, so conformance holds in these runs.
  */
-const runWithAllFaults = (overrides: Record<string, string>, runIndex: number) =>
-  runScenario({ scenario: 'daily-digest', config: resolveConfig('v0.4', overrides), faults: [...FAULT_KINDS] }, new RandomChoiceSource(runSeed(11, runIndex)));
-
-const indexOf = (events: readonly TraceEvent[], actor: string, kind: string): number => events.findIndex((event) => event.actor === actor && event.kind === kind);
-
 describe('the models follow server-side facts', () => {
-  it('a digest row stored just before its process died counts as recorded: the next check sees it posted', async () => {
-    const run = await runWithAllFaults({}, 2994);
-    const stored = run.events.findIndex((event) => event.kind === 'occurrence-stored');
-    const exit = indexOf(run.events, 'host#1', 'process-exit');
-    // The story this test is about: host#1's row is stored, then host#1 dies before it hears (no `recorded`).
-    expect(stored).toBeGreaterThan(-1);
-    expect(exit).toBeGreaterThan(stored);
-    expect(run.events.slice(0, exit).some((event) => event.actor === 'host#1' && event.kind === 'recorded')).toBe(false);
-    expect(run.violations.map((violation) => violation.property)).not.toContain('model-conformance');
+  it('a shared-state write stored just before its process crashed: the run conforms', async () => {
+    const run = await firstRunShowing(V04, 3_000, diedBeforeHearing((event) => event.kind === 'shared-write' && event.detail['status'] === 200));
+    expect(run, 'a run with a crash between a stored write and its answer').toBeDefined();
+    expect(run!.violations.map((violation) => violation.property)).not.toContain('model-conformance');
   });
 
-  it('manifest rows stored, and a lease released by an ack, after the sender died', async () => {
-    const run = await runWithAllFaults({ wiring: 'retry', offset: 'durable' }, 317);
-    const exit = indexOf(run.events, 'host#1', 'process-exit');
-    expect(indexOf(run.events, 'agents-server', 'manifest-stored')).toBeLessThan(exit);
-    expect(run.events.slice(exit).some((event) => event.kind === 'lease-released')).toBe(true);
-    expect(run.violations).toEqual([]);
+  it('manifest rows stored just before their process crashed: the run conforms', async () => {
+    const run = await firstRunShowing(BOTH_FIXES, 3_000, diedBeforeHearing((event) => event.kind === 'manifest-stored' && event.detail['status'] === 204));
+    expect(run, 'a run with a crash between a stored manifest and its answer').toBeDefined();
+    expect(run!.violations.map((violation) => violation.property)).not.toContain('model-conformance');
   });
 });

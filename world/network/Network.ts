@@ -83,10 +83,13 @@ export class Network {
         // an asynchronous one is thrown from a step of its own.
         void Promise.resolve(service.serve(request)).then(
           (answer) => respond(answer, lost),
-          (error: unknown) =>
+          (error: unknown) => {
+            // A held request whose caller aborted ends without an answer: the connection is gone, nothing broke.
+            if (signal?.aborted) return;
             this.sim.scheduler.schedule(0, NETWORK_ACTOR, `${service.name} failed`, () => {
               throw error;
-            }),
+            });
+          },
         );
       });
     });

@@ -16,7 +16,8 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * 3. run the handler, whose `observe(db(...))` goes through the {@link WiringChain};
  * 4. after a normal return, wait for the chain, commit new manifest rows, then throw the first wiring error;
  * 5. on failure, roll back uncommitted manifest rows and still ack the wake as done: failed wakes are not retried.
- * The ack covers what the wake read of each stream, and nothing it did not read.
+ * The ack consumes what the claim listed (each pending stream's tail), or what the wake read when a read reached
+ * further: a wake that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
  */
 export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, aborted: () => boolean): Promise<WakeOutcome> {
   const entity = wake.entity.id;
@@ -27,7 +28,8 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
     (sharedId: string): SharedStateWriter =>
     async (event) =>
       void (await env.agents.writeSharedState(sharedId, wake.write_token, event));
-  const acks: StreamAck[] = [];
+  // What the claim listed, until reads say more.
+  const acks: StreamAck[] = wake.streams.filter((stream) => stream.has_pending).map((stream) => ({ stream: stream.stream, offset: stream.tail_offset }));
   let outcome: WakeOutcome;
   try {
     for (const row of await env.agents.readManifest(entity)) {
@@ -84,8 +86,9 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
 }
 
 /**
- * Reads the new items of every claimed stream with pending work, from its acked offset, and records in `acks` where
- * each read ended: the wake acks exactly what it read.
+ * Reads the new items of every claimed stream with pending work, from its acked offset. A read can reach past the tail
+ * the claim listed (items appended since): then the ack of that stream moves to where the read ended, so that what
+ * the handler saw is not presented again.
  */
 async function readInputs(env: V04Environment, wake: WakeNotification, acks: StreamAck[]): Promise<WakeInput[]> {
   const inputs: WakeInput[] = [];
@@ -93,7 +96,8 @@ async function readInputs(env: V04Environment, wake: WakeNotification, acks: Str
     if (!stream.has_pending) continue;
     const read = await env.streams.read(stream.stream, stream.acked_offset);
     for (const value of read.items) inputs.push({ stream: stream.stream, offset: read.nextOffset, value: value as WakeInput['value'] });
-    acks.push({ stream: stream.stream, offset: read.nextOffset });
+    const ack = acks.find((candidate) => candidate.stream === stream.stream)!;
+    if (read.nextOffset > ack.offset) acks.splice(acks.indexOf(ack), 1, { stream: stream.stream, offset: read.nextOffset });
   }
   return inputs;
 }
