@@ -5,9 +5,9 @@ import type { Violation } from './Violation.ts';
 /**
  * A wake at or before the offset an earlier runner process had already processed is served again to a later one.
  * Judged from the servers' observations alone: the wakes the Durable Streams service served each process from its
- * wake stream, where it had appended them, and the claims the agents server answered; "processed" is the longest
- * prefix of a process's served wakes that it settled with a claim. Whatever the runtime says about itself is not
- * read.
+ * wake stream, where it had appended them, and the claims and dones the agents server answered; "processed" is the
+ * longest prefix of a process's served wakes that it was done with (a claim skipped it, or a granted claim was followed
+ * by done). Whatever the runtime says about itself is not read.
  */
 export function wakeReplay(history: RunHistory): Violation[] {
   const served = new ServedWakes();

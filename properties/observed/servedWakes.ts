@@ -10,17 +10,23 @@ export interface ServedWake {
   readonly offset: string;
   /** The `stream-read` observation that served it. */
   readonly eventIndex: number;
-  /** Set when the reader got an answer to a claim of the wake's subscription after it was served. */
+  /**
+   * Set when the reader was done with the wake: a claim of its subscription answered that there was nothing to do
+   * (204, or 409 held elsewhere), or a claim granted it (200) and the reader then sent done for that wake.
+   */
   settled: boolean;
+  /** The wake id of a claim granted for it, until the reader's done settles it. */
+  claimedAs?: string;
 }
 
-/** Claim answers that settle a served wake: dispatched (200) or skipped (204 nothing pending, 409 held elsewhere). */
-const SETTLING_CLAIM_STATUSES = new Set([200, 204, 409]);
+/** Claim answers that settle a served wake at once: nothing pending (204), or held by another claim (409). */
+const SKIPPING_CLAIM_STATUSES = new Set([204, 409]);
 
 /**
- * Follows, event by event, the wakes each process was served from its wake stream and which of them it settled with
- * a claim, from the servers' observations alone (`wake-appended`, `stream-read`, `claim-answered`). A claim answer
- * settles the oldest unsettled served wake of its subscription for that peer.
+ * Follows, event by event, the wakes each process was served from its wake stream and which of them it settled, from
+ * the servers' observations alone (`wake-appended`, `stream-read`, `claim-answered`, `done-received`). A claim answer
+ * goes to the oldest unsettled served wake of its subscription for that peer: a skip settles it, a grant settles it
+ * once the peer sends done for the granted wake. A grant the peer drops (a stop aborting its claim) leaves it unsettled.
  */
 export class ServedWakes {
   private readonly positions = new Map<string, string>();
@@ -37,10 +43,19 @@ export class ServedWakes {
       this.positions.set(wakeKey(detail), detail['offset']);
       return [];
     }
-    if (event.kind === 'claim-answered' && SETTLING_CLAIM_STATUSES.has(Number(detail['status']))) {
+    if (event.kind === 'claim-answered') {
+      const status = Number(detail['status']);
+      if (status !== 200 && !SKIPPING_CLAIM_STATUSES.has(status)) return [];
       const served = this.byPeer.get(String(detail['peer'])) ?? [];
-      const oldest = served.find((wake) => !wake.settled && wake.subscription === detail['subscription']);
-      if (oldest) oldest.settled = true;
+      const oldest = served.find((wake) => !wake.settled && wake.claimedAs === undefined && wake.subscription === detail['subscription']);
+      if (!oldest) return [];
+      if (status === 200) oldest.claimedAs = String(detail['wakeId']);
+      else oldest.settled = true;
+      return [];
+    }
+    if (event.kind === 'done-received') {
+      const claimed = this.byPeer.get(String(detail['peer']))?.find((wake) => wake.claimedAs === detail['wakeId']);
+      if (claimed) claimed.settled = true;
       return [];
     }
     if (event.kind !== 'stream-read' || detail['status'] !== 200 || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return [];

@@ -102,7 +102,7 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
           if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
         },
         probe,
-        nowMs: () => Date.now() - VIRTUAL_EPOCH_MS,
+        nowMs: () => Date.now() - VIRTUAL_EPOCH_MS, // the entity's clock: runs as a simulated process
       },
     );
     const planted = options.plantInHandler ? options.plantInHandler(digest) : digest;

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
  * Which actor (a simulated process) the code running now belongs to. Code started with {@link runAsActor} keeps its
- * actor across `await`, promise callbacks and virtual timers, so the kernel can tell whose timer a `setTimeout` is
+ * actor across `await`, promise callbacks and virtual timers, so the kernel can tell whose timer a timeout is
  * (a process that dies takes its timers with it) and whose network a global `fetch` should use, without the code
  * under simulation passing anything around — it may be a runtime we did not write.
  *

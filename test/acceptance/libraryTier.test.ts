@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../runtime/config.ts';
 import { explore } from '../../scenarios/explore.ts';
 import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
-import { PROPERTY_NAMES } from '../../properties/index.ts';
+import { propertyNames } from '../../properties/index.ts';
 import { digestSpec } from './helpers.ts';
 
 /**
@@ -11,7 +10,7 @@ import { digestSpec } from './helpers.ts';
  * the simulated service in process. The preload failures come out of the real packages; the simulator still finds
  * the duplicate and the wake replay, replays them, and reports the same-DB retry as a hang.
  */
-const real = (overrides: Record<string, string> = {}) => resolveConfig('v0.4', { ...overrides, streams: 'real' });
+const real = (overrides: Record<string, string> = {}) => ({ ...overrides, streams: 'real' });
 
 describe('library tier', () => {
   it('explore finds the v0.4 duplicate, and its token replays to the same trace', async () => {
@@ -36,7 +35,7 @@ describe('library tier', () => {
       const report = await explore({ spec: digestSpec(real(), faults), maxRuns: 50, seed: 1, properties: ['unwired-resolve'], maxShrinkAttempts: 0 });
       for (const event of report.finding!.original.events) if (event.kind === 'preload-failed') errors.add(String(event.detail['error']));
     }
-    expect([...errors]).toContainEqual(expect.stringMatching(/^FetchError: HTTP Error 404 at http:\/\/durable-streams\.sim\/shared\/digest-log/));
+    expect([...errors]).toContainEqual(expect.stringMatching(/^FetchError: HTTP Error 404 at http:\/\/durable-streams\.sim\/v1\/stream\/shared\/digest-log/));
     expect([...errors]).toContainEqual(expect.stringMatching(/^TypeError: Cannot use 'in' operator to search for 'control' in undefined/));
   });
 
@@ -44,10 +43,11 @@ describe('library tier', () => {
     const report = await explore({ spec: digestSpec(real(), ['redeploy']), maxRuns: 50, seed: 1, properties: ['wake-replay'], maxShrinkAttempts: 0 });
     const run = report.finding!.original;
     const steps = run.events.filter((event) => event.kind === 'step').map((event) => String(event.detail['task']));
-    expect(steps).toContainEqual(expect.stringMatching(/^request GET \/runners\/runner-1\/wake from host#1$/));
-    expect(steps).not.toContainEqual(expect.stringMatching(/read \/runners\//)); // the fast port's reads are `read PATH`
+    expect(steps).toContainEqual(expect.stringMatching(/^request GET \/v1\/stream\/runners\/runner-1\/wake from host#1$/));
+    // Through the client: its reads carry the client's own query (`live=long-poll&offset=...` and a cursor), seen by the service.
+    expect(run.events.some((event) => event.kind === 'stream-read' && event.detail['peer'] === 'host#1' && event.detail['live'] === true)).toBe(true);
     const replayed = run.violations.find((violation) => violation.property === 'wake-replay')!;
-    expect(replayed.message).toMatch(/^host#2 re-read the wake at \S+, already processed by an earlier runner/);
+    expect(replayed.message).toMatch(/^host#2 was served the wake sub:digest-1#\d+ at \S+ again, already processed by an earlier runner/);
     expect((await replay(readReplayToken(report.finding!.replayToken))).traceHash).toBe(report.finding!.shrunk.traceHash);
   });
 
@@ -60,12 +60,12 @@ describe('library tier', () => {
       maxShrinkAttempts: 0,
     });
     const hang = report.finding!.original.violations.find((violation) => violation.property === 'hang')!;
-    expect(hang.message).toMatch(/pending: host#\d+: processWake sub:digest-1\/\d+/);
+    expect(hang.message).toMatch(/pending: host#\d+: handler of digest-1 for wake w_\d+/);
     expect(report.finding!.original.endedBy).not.toBe('step-budget');
   });
 
   it('wiring=retry offset=durable is clean over 500 runs', { timeout: 300_000 }, async () => {
-    const report = await explore({ spec: digestSpec(real({ wiring: 'retry', offset: 'durable' })), maxRuns: 500, seed: 2026, properties: [...PROPERTY_NAMES], maxShrinkAttempts: 0 });
+    const report = await explore({ spec: digestSpec(real({ wiring: 'retry', offset: 'durable' })), maxRuns: 500, seed: 2026, properties: propertyNames(), maxShrinkAttempts: 0 });
     expect(report.runsExecuted).toBe(500);
     expect(report.finding).toBeUndefined();
   });

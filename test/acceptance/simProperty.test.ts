@@ -29,11 +29,11 @@ describe('simCheck and itExplores: simulation properties in a vitest suite', () 
 
   it('a v0.4 failure names the property and the story, and says how to replay it two ways', async () => {
     const checking = simCheck(digestSpec(V04), { runs: 50, properties: ['duplicate-action'], maxShrinkAttempts: 60, testFile: THIS_FILE, replay: null });
-    await expect(checking).rejects.toThrow(/^duplicate-action: digest-1 occurrence 0 performed twice/);
+    await expect(checking).rejects.toThrow(/^duplicate-action: digest-1 digest:0 performed twice/);
     await expect(checking).rejects.toBeInstanceOf(SimPropertyError);
     const error = (await checking.catch((caught: unknown) => caught)) as SimPropertyError;
     const lines = error.message.split('\n');
-    expect(lines[1]).toMatch(/^ {2}daily-digest · wiring=swallow offset=minus-one idempotency=raw-collection · faults: .*; found in run #\d+ of at most 50 \(seed 1, strategy random\); the story: \d+ steps, faults: .*redeploy ×\d/);
+    expect(lines[1]).toMatch(/^ {2}daily-digest · v0.4 · wiring=swallow offset=minus-one idempotency=raw-collection · faults: .*; found in run #\d+ of at most 50 \(seed 1, strategy random\); the story: \d+ steps, faults: .*redeploy ×\d/);
     expect(error.message).toContain(`npm run sim -- replay ${error.replayToken}`);
     expect(error.message).toContain(`SIM_REPLAY=${error.replayToken} npx vitest run ${THIS_FILE}`);
     expect(error.message).toContain(`trace hash ${error.traceHash}`);
@@ -70,7 +70,7 @@ describe('simCheck and itExplores: simulation properties in a vitest suite', () 
     };
     const explored = await vitest({});
     expect(explored.code).toBe(1);
-    expect(explored.output).toMatch(/duplicate-action: digest-1 occurrence 0 performed twice/);
+    expect(explored.output).toMatch(/duplicate-action: digest-1 digest:0 performed twice/);
     const command = new RegExp(`SIM_REPLAY=(ws1\\.\\S+) npx vitest run ${FIXTURE.replaceAll('.', '\\.')}`).exec(explored.output);
     expect(command).not.toBeNull();
 

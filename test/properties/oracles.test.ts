@@ -42,7 +42,13 @@ const served = (peer: string, ...offsets: string[]) =>
     count: offsets.length,
     wakes: offsets.map((offset) => ({ subscription: 's', generation: generationAt(offset) })),
   });
-const claimed = (peer: string, status = 200) => event('agents-server', 'claim-answered', { peer, runner: 'r1', subscription: 's', status });
+let wakeIds = 0;
+/** The agents server answers `peer`'s claim of subscription `s`; a grant (200) is followed by the peer's done unless `dropped`. */
+const claimed = (peer: string, status = 200, dropped = false): TraceEvent[] => {
+  const wakeId = `w${++wakeIds}`;
+  const answer = event('agents-server', 'claim-answered', { peer, runner: 'r1', subscription: 's', status, ...(status === 200 ? { wakeId } : {}) });
+  return status === 200 && !dropped ? [answer, event('agents-server', 'done-received', { peer, wakeId, generation: 1, acks: [], status: 200 })] : [answer];
+};
 
 describe('duplicate-action', () => {
   it('flags the second performance of an action, at that event', () => {
@@ -88,31 +94,35 @@ describe('unwired-resolve', () => {
 describe('wake-replay (from what the servers observed)', () => {
   it('flags a later runner served a wake an earlier one had settled with a claim', () => {
     const replay = served('host#2', O1);
-    const events = [...appends(), served('host#1', O1), claimed('host#1'), served('host#1', O2), claimed('host#1', 204), replay];
+    const events = [...appends(), served('host#1', O1), ...claimed('host#1'), served('host#1', O2), ...claimed('host#1', 204), replay];
     const violations = oracle('wake-replay')(history(events));
     expect(violations).toHaveLength(1);
     expect(violations[0]!.eventIndex).toBe(events.indexOf(replay));
     expect(violations[0]!.message).toContain('the wake s#1 at');
   });
   it('does not count wakes whose claim never got an answer as processed', () => {
-    const events = [...appends(), served('host#1', O1), claimed('host#1'), served('host#1', O2), claimed('host#1', 503), served('host#2', O2, O3)];
+    const events = [...appends(), served('host#1', O1), ...claimed('host#1'), served('host#1', O2), ...claimed('host#1', 503), served('host#2', O2, O3)];
+    expect(oracle('wake-replay')(history(events))).toEqual([]);
+  });
+  it('does not count a granted claim the runner dropped before done (a stop aborting it) as processed', () => {
+    const events = [...appends(), served('host#1', O1), ...claimed('host#1'), served('host#1', O2), ...claimed('host#1', 200, true), served('host#2', O2)];
     expect(oracle('wake-replay')(history(events))).toEqual([]);
   });
   it('is quiet when the new runner resumes after the processed mark', () => {
-    const events = [...appends(), served('host#1', O1), claimed('host#1'), served('host#2', O2)];
+    const events = [...appends(), served('host#1', O1), ...claimed('host#1'), served('host#2', O2)];
     expect(oracle('wake-replay')(history(events))).toEqual([]);
   });
   it('judges where the service appended the wakes: one answer holding several wakes settles them one claim at a time', () => {
     // host#1 was served O1 and O2 in one answer and settled only one of them: only O1 is processed.
     const replay = served('host#2', O1, O2);
-    const events = [...appends(), served('host#1', O1, O2), claimed('host#1'), replay];
+    const events = [...appends(), served('host#1', O1, O2), ...claimed('host#1'), replay];
     const violations = oracle('wake-replay')(history(events));
     expect(violations).toHaveLength(1);
     expect(violations[0]!.message).toContain(`at ${O1} again`);
     expect(violations[0]!.message).toContain(`up to ${O1}`);
   });
   it('needs no annotation: a runtime that reports nothing is judged the same', () => {
-    const withNotes = [...appends(), served('host#1', O1), annotation('host#1', 'wake-read', { offset: O1, subscription: 's', generation: 1 }), claimed('host#1'), served('host#2', O1)];
+    const withNotes = [...appends(), served('host#1', O1), annotation('host#1', 'wake-read', { offset: O1, subscription: 's', generation: 1 }), ...claimed('host#1'), served('host#2', O1)];
     const without = withNotes.filter((candidate) => !candidate.annotation);
     expect(oracle('wake-replay')(history(withNotes)).map((violation) => violation.message)).toEqual(oracle('wake-replay')(history(without)).map((violation) => violation.message));
     expect(oracle('wake-replay')(history(without))).toHaveLength(1);
