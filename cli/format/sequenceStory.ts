@@ -166,10 +166,8 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'wake-read':
       return message('streams', self, 'reply', `read wake gen ${str('generation')} at ${offset('offset')}`);
     case 'lease-granted':
-    case 'lease-released':
-    case 'lease-expired':
-      if (marks.length === 0 && event.kind !== 'lease-expired') return undefined;
-      return note('streams', `${event.kind.replace('-', ' ')} gen ${str('generation')}`);
+      if (marks.length === 0) return undefined;
+      return note('streams', `lease granted gen ${str('generation')}`);
     case 'claim-settled':
       return message('agents', self, 'reply', `claim gen ${str('generation')}: ${str('outcome')}`);
     case 'claim-failed':
@@ -191,7 +189,7 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'idempotency-check':
       return note(self, `posted occurrence ${str('occurrence')}? ${str('verdict')}`);
     case 'action-performed':
-      return message(participantOf(str('from')), 'chat', 'call', `post occurrence ${str('occurrence')}`);
+      return message(participantOf(str('peer')), 'chat', 'call', `post ${str('action')}`);
     case 'recorded':
       return message(self, 'streams', 'call', `record occurrence ${str('occurrence')}`);
     case 'manifest-committed':
@@ -206,11 +204,26 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
       return note(self, `wake ${shortWakeId(str('wakeId'))} abandoned`);
     case 'heartbeat':
       return message(self, 'agents', d['ok'] === true ? 'call' : 'fail', d['ok'] === true ? 'heartbeat' : `heartbeat failed`);
-    // Server-side bookkeeping the diagram shows through the runtime's own events (`recorded`, `manifest-committed`).
-    case 'heartbeat-stored':
+    // What the servers observed of requests the diagram draws through the runtime's own events, and their bookkeeping.
+    case 'heartbeat-received':
     case 'occurrence-stored':
     case 'manifest-stored':
+    case 'manifest-read':
+    case 'stream-read':
+    case 'claim-answered':
+    case 'done-received':
+    case 'renew-received':
+    case 'shared-write':
+    case 'runner-registered':
+    case 'lease-extended':
+    case 'acks-applied':
+    case 'handler-start':
+    case 'handler-end':
+    case 'sigterm':
       return undefined;
+    case 'lease-ended':
+      if (marks.length === 0 && d['reason'] !== 'expired') return undefined;
+      return note('streams', `lease ${str('reason')} gen ${str('generation')}`);
     case 'step':
     case 'run-start':
     case 'run-end':

@@ -1,12 +1,17 @@
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 
-/** Event kinds left out of a story: bookkeeping that does not move it forward (heartbeats are routine). */
-const HIDDEN_KINDS = new Set(['step', 'run-start', 'run-end', 'heartbeat-stored']);
+/** Event kinds left out of a story: bookkeeping that does not move it forward. */
+const HIDDEN_KINDS = new Set(['step', 'run-start', 'run-end', 'lease-extended', 'acks-applied']);
 
-/** True for the events a person reads in a story: everything but scheduler steps and routine heartbeats. */
+/**
+ * True for the events a person reads in a story: everything but scheduler steps and routine traffic — heartbeats
+ * that were stored, and live reads that timed out with nothing to say.
+ */
 export function isStoryEvent(event: TraceEvent): boolean {
   if (HIDDEN_KINDS.has(event.kind)) return false;
   if (event.kind === 'heartbeat' && event.detail['ok'] === true) return false;
+  if (event.kind === 'heartbeat-received' && event.detail['status'] === 204) return false;
+  if (event.kind === 'stream-read' && event.detail['status'] === 204) return false;
   return true;
 }
 

@@ -124,19 +124,19 @@ class TraceFinder {
   explainDuplicate(second: number, cause: Cause): void {
     const post = this.events[second]!;
     const samePost = (event: TraceEvent): boolean =>
-      event.kind === 'action-performed' && event.detail['entity'] === post.detail['entity'] && event.detail['occurrence'] === post.detail['occurrence'];
+      event.kind === 'action-performed' && event.detail['entity'] === post.detail['entity'] && event.detail['action'] === post.detail['action'];
     const first = this.firstIn(0, second - 1, samePost);
     if (first === undefined) return;
     cause(first, 'first post');
-    const firstHost = String(this.events[first]!.detail['from']);
-    const secondHost = String(post.detail['from']);
+    const firstHost = String(this.events[first]!.detail['peer']);
+    const secondHost = String(post.detail['peer']);
 
     // The wake of the first post: why its check let it post, and how its record was lost.
     const firstWake = this.wakeStartBefore(first, firstHost);
     if (firstWake !== undefined) {
       this.explainWiring(firstHost, firstWake, first, cause);
       const end = this.wakeEnd(firstWake);
-      const recorded = this.firstIn(first, end, (event) => event.actor === firstHost && event.kind === 'recorded' && event.detail['occurrence'] === post.detail['occurrence']);
+      const recorded = this.firstIn(first, end, (event) => event.actor === firstHost && event.kind === 'recorded' && `digest:${String(event.detail['occurrence'])}` === post.detail['action']);
       if (recorded === undefined) {
         const failed = this.firstIn(first, end, (event) => event.actor === firstHost && event.kind === 'wake-failed');
         cause(failed, 'record rolled back');
@@ -157,9 +157,9 @@ class TraceFinder {
     const secondWake = this.wakeStartBefore(second, secondHost);
     if (secondWake === undefined) return;
     cause(secondWake, 'wake that posts again');
-    const generation = this.events[secondWake]!.detail['generation'];
-    const read = this.lastIn(0, secondWake, (event) => event.actor === secondHost && event.kind === 'wake-read' && event.detail['generation'] === generation);
-    if (read !== undefined && this.isReplayedRead(read)) cause(read, 'replayed wake');
+    const wake = { subscription: undefined, generation: this.events[secondWake]!.detail['generation'] };
+    const read = this.lastIn(0, secondWake, (event) => servedTo(event) === secondHost && serves(event, wake));
+    if (read !== undefined && this.wasServedToAnother(read, wake)) cause(read, 'replayed wake');
     this.explainWiring(secondHost, secondWake, second, cause);
     cause(
       this.lastIn(secondWake, second, (event) => event.actor === secondHost && event.kind === 'idempotency-check'),
@@ -167,32 +167,59 @@ class TraceFinder {
     );
   }
 
-  /** A later runner re-read, at `replay`, a wake an earlier runner had processed. */
+  /**
+   * A later runner was served, at `replay` (the service's `stream-read`), a wake an earlier runner had processed: the
+   * earlier read of it, the claim and done that processed it, and the restart in between.
+   */
   explainReplay(replay: number, cause: Cause): void {
     const read = this.events[replay]!;
-    const earlier = this.firstIn(0, replay - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && sameWake(event, read));
-    if (earlier === undefined) return;
-    const earlierHost = this.events[earlier]!.actor;
-    cause(earlier, 'first read of this wake');
-    cause(
-      this.firstIn(earlier, replay, (event) => event.actor === earlierHost && event.kind === 'claim-settled' && sameWake(event, read)),
-      'processed',
-    );
-    for (let index = earlier + 1; index < replay; index += 1) {
-      const event = this.events[index]!;
-      if (event.kind === 'fault' && RESTART_FAULTS.has(String(event.detail['kind']))) cause(index, 'restart');
-      if (event.actor === read.actor && event.kind === 'runner-start') cause(index, `runner starts at ${String(event.detail['startOffset'])}`);
+    const reader = servedTo(read);
+    for (const wake of servedWakes(read)) {
+      const earlier = this.firstIn(0, replay - 1, (event) => servedTo(event) !== undefined && servedTo(event) !== reader && serves(event, wake));
+      if (earlier === undefined) continue;
+      const earlierHost = servedTo(this.events[earlier]!)!;
+      cause(earlier, 'first read of this wake');
+      const claim = this.firstIn(earlier, replay, (event) => event.kind === 'claim-answered' && event.detail['peer'] === earlierHost && event.detail['subscription'] === wake.subscription);
+      const done =
+        claim === undefined
+          ? undefined
+          : this.firstIn(claim, replay, (event) => event.kind === 'done-received' && event.detail['peer'] === earlierHost && event.detail['wakeId'] === this.events[claim]!.detail['wakeId']);
+      cause(done ?? claim, 'processed');
+      for (let index = earlier + 1; index < replay; index += 1) {
+        const event = this.events[index]!;
+        if (event.kind === 'fault' && RESTART_FAULTS.has(String(event.detail['kind']))) cause(index, 'restart');
+        if (event.actor === reader && event.kind === 'runner-start') cause(index, `runner starts at ${String(event.detail['startOffset'])}`);
+      }
+      return;
     }
   }
 
-  /** True when another host read the same wake before. */
-  private isReplayedRead(index: number): boolean {
-    const read = this.events[index]!;
-    return this.firstIn(0, index - 1, (event) => event.kind === 'wake-read' && event.actor !== read.actor && sameWake(event, read)) !== undefined;
+  /** True when another process was served the wake before the read at `index`. */
+  private wasServedToAnother(index: number, wake: WakeName): boolean {
+    const reader = servedTo(this.events[index]!);
+    return this.firstIn(0, index - 1, (event) => servedTo(event) !== undefined && servedTo(event) !== reader && serves(event, wake)) !== undefined;
   }
 }
 
-/** Two runner events about the same wake event: runners name wakes by subscription and generation. */
-function sameWake(a: TraceEvent, b: TraceEvent): boolean {
-  return a.detail['subscription'] === b.detail['subscription'] && a.detail['generation'] === b.detail['generation'];
+/** A wake named by subscription and generation; an undefined subscription matches any. */
+interface WakeName {
+  readonly subscription: unknown;
+  readonly generation: unknown;
 }
+
+/** The process a read of a wake stream was served to (the service's `stream-read`), or undefined for other events. */
+function servedTo(event: TraceEvent): string | undefined {
+  return event.kind === 'stream-read' && !event.annotation && Array.isArray(event.detail['wakes']) ? String(event.detail['peer']) : undefined;
+}
+
+/** The wakes a `stream-read` served. */
+function servedWakes(event: TraceEvent): WakeName[] {
+  const wakes = event.detail['wakes'];
+  return Array.isArray(wakes) ? wakes.map((wake) => ({ subscription: (wake as Record<string, unknown>)['subscription'], generation: (wake as Record<string, unknown>)['generation'] })) : [];
+}
+
+/** True when the read `event` served `wake`. */
+function serves(event: TraceEvent, wake: WakeName): boolean {
+  return servedWakes(event).some((served) => (wake.subscription === undefined || served.subscription === wake.subscription) && served.generation === wake.generation);
+}
+

@@ -126,9 +126,9 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
         break;
       }
       case 'action-performed': {
-        const key = `${String(detail['entity'])} ${String(detail['occurrence'])}`;
+        const key = `${String(detail['entity'])} ${String(detail['action'])}`;
         postCounts.set(key, (postCounts.get(key) ?? 0) + 1);
-        const occurrence = String(detail['occurrence']);
+        const occurrence = String(detail['action']).replace(/^digest:/, '');
         byOccurrence[occurrence] = (byOccurrence[occurrence] ?? 0) + 1;
         total += 1;
         break;
@@ -160,7 +160,8 @@ export function shortOffset(offset: string): string {
 
 /** A wake id without the subscription prefix: `sub:digest-1/2` reads `digest-1/2`. */
 export function shortWakeId(wakeId: string): string {
-  return wakeId.replace(/^sub:/, '');
+  // `w_000000000000000000000007` reads as `w7`.
+  return wakeId.replace(/^sub:/, '').replace(/^w_0*(?=[0-9a-f])/, 'w');
 }
 
 /** The runner column: `host#2 @0_105` (last offset read, or where it started), `host#1 down`, `host#2 -` before its start. */

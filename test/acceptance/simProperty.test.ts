@@ -71,7 +71,7 @@ describe('simCheck and itExplores: simulation properties in a vitest suite', () 
     const explored = await vitest({});
     expect(explored.code).toBe(1);
     expect(explored.output).toMatch(/duplicate-action: digest-1 digest:0 performed twice/);
-    const command = new RegExp(`SIM_REPLAY=(ws1\\.\\S+) npx vitest run ${FIXTURE.replaceAll('.', '\\.')}`).exec(explored.output);
+    const command = new RegExp(`SIM_REPLAY=(ws2\\.\\S+) npx vitest run ${FIXTURE.replaceAll('.', '\\.')}`).exec(explored.output);
     expect(command).not.toBeNull();
 
     const replayed = await vitest({ SIM_REPLAY: command![1]! });

@@ -16,7 +16,8 @@ describe('command line: bad input', () => {
     ['bad seed', ['explore', '--seed', '12x'], /--seed must be a whole number/],
     ['negative seed', ['explore', '--seed', '-4'], /Option '--seed' argument is ambiguous\. to pass an option argument starting with a dash use '--seed=-XYZ'/],
     ['negative seed, explicit', ['explore', '--seed=-4'], /--seed must be a whole number/],
-    ['garbled token', ['replay', 'ws1.bm90IGEgdG9rZW4.0000'], /malformed replay token/],
+    ['garbled token', ['replay', 'ws2.bm90IGEgdG9rZW4.0000'], /malformed replay token/],
+    ['token of another format version', ['replay', 'ws1.bm90IGEgdG9rZW4.0000'], /replay token format version 1 is not supported/],
     ['token of another format version', ['replay', 'ws7.e30.00000000'], /format version 7 is not supported/],
     ['missing token', ['replay'], /expected exactly one token/],
     ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
@@ -51,7 +52,15 @@ describe('command line: explore and replay', () => {
       violations: Array<{ property: string; runIndex: number; replay: string; traceHash: string }>;
     };
     expect(report.scenario).toBe('daily-digest');
-    expect(report.config).toEqual({ wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' });
+    expect(report.config).toEqual({
+      wiring: 'swallow',
+      offset: 'minus-one',
+      streams: 'fast',
+      transport: 'direct',
+      'resume-offset': 'none',
+      'chat-idempotency': 'ignore',
+      idempotency: 'raw-collection',
+    });
     expect(report.seed).toBe(1);
     expect(report.runsExecuted).toBeGreaterThan(0);
     const duplicate = report.violations.find((violation) => violation.property === 'duplicate-action')!;

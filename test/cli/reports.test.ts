@@ -86,39 +86,54 @@ describe('replay: the timeline', () => {
 });
 
 describe('the causal steps of the bug report story, derived from the trace', () => {
-  // The story of electric#4625, written by hand: host#1 posts and crashes before recording it; host#2 starts at -1,
-  // re-reads the wake, its preload fails, observe resolves unwired and it posts again.
+  // The story of electric#4625, written by hand in the trace's vocabulary: host#1 is served the wake, claims it, posts
+  // and crashes before recording it; host#2 starts at -1, is served the old wake again, its preload fails, observe
+  // resolves unwired and it posts again.
   const wake = '0000000000000000_0000000000000105';
-  const raw: Array<[string, string, TraceEvent['detail']]> = [
+  const served = (peer: string): TraceEvent['detail'] => ({
+    peer,
+    stream: 'runners/runner-1/wake',
+    offset: '-1',
+    live: false,
+    status: 200,
+    next: wake,
+    count: 1,
+    wakes: [{ subscription: 'sub:digest-1', generation: 1 }],
+  });
+  const raw: Array<[string, string, TraceEvent['detail'], boolean?]> = [
     ['host#1', 'process-start', {}],
-    ['host#1', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }],
-    ['host#1', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }],
-    ['host#1', 'wake-start', { entity: 'digest-1', wakeId: 'sub:digest-1/1', generation: 1 }],
-    ['host#1', 'claim-settled', { offset: wake, subscription: 'sub:digest-1', generation: 1, outcome: 'dispatched' }],
-    ['host#1', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }],
-    ['host#1', 'handle-wired', { entity: 'digest-1', sharedId: 'digest-log', restored: false, empty: false }],
-    ['host#1', 'observe-resolved', { entity: 'digest-1', sharedId: 'digest-log', wakeId: 'sub:digest-1/1', wired: true }],
+    ['host#1', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }, true],
+    ['durable-streams', 'stream-read', served('host#1')],
+    ['host#1', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }, true],
+    ['agents-server', 'claim-answered', { peer: 'host#1', runner: 'runner-1', subscription: 'sub:digest-1', status: 200, wakeId: 'w_000000000000000000000001', generation: 1, entity: 'digest-1' }],
+    ['host#1', 'wake-start', { entity: 'digest-1', wakeId: 'w_000000000000000000000001', generation: 1 }, true],
+    ['host#1', 'claim-settled', { offset: wake, subscription: 'sub:digest-1', generation: 1, outcome: 'dispatched' }, true],
+    ['host#1', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }, true],
+    ['host#1', 'handle-wired', { entity: 'digest-1', sharedId: 'digest-log', restored: false, empty: false }, true],
+    ['host#1', 'observe-resolved', { entity: 'digest-1', sharedId: 'digest-log', wakeId: 'w_000000000000000000000001', wired: true }],
     ['host#1', 'idempotency-check', { entity: 'digest-1', occurrence: 0, verdict: 'not-posted' }],
-    ['chat', 'action-performed', { entity: 'digest-1', occurrence: 0, from: 'host#1' }],
+    ['chat', 'action-performed', { peer: 'host#1', channel: 'digests', entity: 'digest-1', action: 'digest:0', id: 'm1' }],
     ['supervisor', 'fault', { kind: 'crash', host: 'host#1' }],
     ['host#1', 'process-exit', { reason: 'crash' }],
     ['host#2', 'process-start', {}],
-    ['host#2', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }],
-    ['host#2', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }],
-    ['host#2', 'wake-start', { entity: 'digest-1', wakeId: 'sub:digest-1/1', generation: 1 }],
-    ['host#2', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }],
-    ['durable-streams', 'fault', { kind: 'preload-not-found', path: '/shared/digest-log', reader: 'host#2' }],
-    ['host#2', 'preload-failed', { entity: 'digest-1', sharedId: 'digest-log', restored: false, attempt: 1, error: 'HttpError 404', handling: 'propagate' }],
-    ['host#2', 'wiring-failed', { entity: 'digest-1', error: 'HttpError 404', code: 'SHARED_STATE_WIRING_FAILED' }],
-    ['host#2', 'observe-resolved', { entity: 'digest-1', sharedId: 'digest-log', wakeId: 'sub:digest-1/1', wired: false }],
+    ['host#2', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }, true],
+    ['durable-streams', 'stream-read', served('host#2')],
+    ['host#2', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }, true],
+    ['host#2', 'wake-start', { entity: 'digest-1', wakeId: 'w_000000000000000000000001', generation: 1 }, true],
+    ['host#2', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }, true],
+    ['durable-streams', 'fault', { kind: 'preload-not-found', stream: 'shared/digest-log', reader: 'host#2' }],
+    ['host#2', 'preload-failed', { entity: 'digest-1', sharedId: 'digest-log', restored: false, attempt: 1, error: 'HttpError 404', handling: 'propagate' }, true],
+    ['host#2', 'wiring-failed', { entity: 'digest-1', error: 'HttpError 404', code: 'SHARED_STATE_WIRING_FAILED' }, true],
+    ['host#2', 'observe-resolved', { entity: 'digest-1', sharedId: 'digest-log', wakeId: 'w_000000000000000000000001', wired: false }],
     ['host#2', 'idempotency-check', { entity: 'digest-1', occurrence: 0, verdict: 'not-posted' }],
-    ['chat', 'action-performed', { entity: 'digest-1', occurrence: 0, from: 'host#2' }],
+    ['chat', 'action-performed', { peer: 'host#2', channel: 'digests', entity: 'digest-1', action: 'digest:0', id: 'm2' }],
   ];
-  const events: TraceEvent[] = raw.map(([actor, kind, detail], step) => ({ step, atMs: step * 100, actor, kind, detail }));
+  const events: TraceEvent[] = raw.map(([actor, kind, detail, annotation], step) => ({ step, atMs: step * 100, actor, kind, detail, ...(annotation ? { annotation: true as const } : {}) }));
   const at = (actor: string, kind: string, from = 0): number => events.findIndex((event, index) => index >= from && event.actor === actor && event.kind === kind);
+  const servedAt = (peer: string): number => events.findIndex((event) => event.kind === 'stream-read' && event.detail['peer'] === peer);
   const violation = (property: Violation['property'], eventIndex: number): Violation => ({ property, message: property, step: eventIndex, atMs: eventIndex * 100, eventIndex });
   const duplicate = events.length - 1;
-  const violations = [violation('duplicate-action', duplicate), violation('unwired-resolve', at('host#2', 'observe-resolved')), violation('wake-replay', at('host#2', 'wake-read'))];
+  const violations = [violation('duplicate-action', duplicate), violation('unwired-resolve', at('host#2', 'observe-resolved')), violation('wake-replay', servedAt('host#2'))];
 
   it('marks the first post, the restart, the start at -1, the replayed wake, the preload failure and the check', () => {
     const rows = timelineRows(events, violations);
@@ -128,8 +143,9 @@ describe('the causal steps of the bug report story, derived from the trace', () 
     expect(labels(at('supervisor', 'fault'))).toEqual(['restart']);
     expect(labels(at('host#2', 'process-start'))).toEqual(['new process']);
     expect(labels(at('host#2', 'runner-start'))).toEqual(['runner starts at -1']);
-    expect(labels(at('host#2', 'wake-read'))).toEqual(['wake-replay', 'replayed wake']);
-    expect(labels(at('host#1', 'wake-read'))).toEqual(['first read of this wake']);
+    expect(labels(servedAt('host#2'))).toEqual(['wake-replay', 'replayed wake']);
+    expect(labels(servedAt('host#1'))).toEqual(['first read of this wake']);
+    expect(labels(at('agents-server', 'claim-answered'))).toEqual(['processed']);
     expect(labels(at('host#2', 'wake-start'))).toEqual(['wake that posts again']);
     expect(labels(at('durable-streams', 'fault'))).toEqual(['injected fault']);
     expect(labels(at('host#2', 'preload-failed'))).toEqual(['preload failure']);
@@ -145,9 +161,10 @@ describe('the causal steps of the bug report story, derived from the trace', () 
     const lines = formatTimeline(timelineRows(events, violations), events);
     const line = (actor: string, kind: string, from = 0): string => lines.find((text) => text.includes(`│ ${actor} `) && text.includes(` ${kind}`) && lines.indexOf(text) >= from)!;
     expect(line('host#2', 'runner-start')).toMatch(/│ host#2 @-1 /);
-    expect(line('host#2', 'wake-read')).toMatch(/^! .*│ host#2 @0_105 .*<== wake-replay {2}<-- replayed wake$/);
+    // The service serving the old wake again is what shows the replay, in the restarted runner's row.
+    expect(lines.find((text) => /^! .* stream-read /.test(text))).toMatch(/│ host#2 @-1 .*<== wake-replay {2}<-- replayed wake$/);
     expect(line('host#1', 'process-exit')).toMatch(/│ host#1 down .* 1 +│/);
-    expect(line('host#2', 'observe-resolved')).toMatch(/digest-1\/1 +UNWIRED/);
+    expect(line('host#2', 'observe-resolved')).toMatch(/w1 +UNWIRED/);
     for (const text of lines) expect(width(text), text).toBeLessThanOrEqual(120);
   });
 });
@@ -161,7 +178,7 @@ describe('replay --format mermaid', () => {
       expect(lines).toContain(`  participant ${participant}`);
     }
     expect(lines.some((line) => /^ {2}participant host\d+ as host\d+ runner$/.test(line))).toBe(true);
-    expect(lines.some((line) => /host\d+->>chat: post occurrence 0/.test(line))).toBe(true);
+    expect(lines.some((line) => /host\d+->>chat: post digest:0/.test(line))).toBe(true);
     expect(lines.some((line) => /streams--xhost\d+: preload fails/.test(line))).toBe(true);
     expect(lines.some((line) => /^ {2}Note over .*: ⚠ duplicate-action: /.test(line))).toBe(true);
     expect(lines.some((line) => line.includes('[first post]'))).toBe(true);
@@ -227,7 +244,7 @@ describe('replay --format html in a browser', () => {
     });
     // The probe shows the console capture works: a page error would have been seen the same way.
     expect(page.problems).toEqual(['console.error: wake-sim probe']);
-    expect(page.values['violations']).toMatch(/duplicate-action\s+digest-1 occurrence 0 performed twice/);
+    expect(page.values['violations']).toMatch(/duplicate-action\s+digest-1 digest:0 performed twice/);
     expect(page.values['violations']).toMatch(/duplicate-action: reproduced/);
     expect(page.values['title']).toMatch(/duplicate-action/);
     expect(page.values['sequenceRows']).toBeGreaterThan(20);
