@@ -12,9 +12,15 @@ import type { FaultKind } from './faults/FaultKind.ts';
 import type { FaultOptions } from './faults/FaultOptions.ts';
 import { PreloadFaults } from './faults/PreloadFaults.ts';
 import { HostNetwork, type ServiceDirectory } from './network/HostNetwork.ts';
+import { errorAnswer } from './http/answers.ts';
+import type { SimRequest } from './http/SimRequest.ts';
+import type { SimResponse } from './http/SimResponse.ts';
 import { Network, type SimService } from './network/Network.ts';
 import { SimProcess } from './process/SimProcess.ts';
 import { observeSubscriptions } from './durable-streams/observeSubscriptions.ts';
+
+/** The agents server's heartbeat route, where `heartbeat-failure` strikes. */
+const HEARTBEAT_ROUTE = /^\/_electric\/runners\/[^/]+\/heartbeat$/;
 
 /** Base URLs of the simulated services: never resolved, every request is answered in process. */
 export const SERVICE_ORIGINS = {
@@ -67,7 +73,7 @@ export class World {
     this.agentsServer = new AgentsServer(
       sim,
       { streams: this.streams, subscriptions: this.subscriptions, get up() { return true; } },
-      { resumeOffsetSource: options.resumeOffsetSource, leaseTtlMs: options.leaseTtlMs },
+      { resumeOffsetSource: options.resumeOffsetSource, leaseTtlMs: options.leaseTtlMs, requestFault: (request) => this.heartbeatFault(request) },
     );
     this.chat = new ChatService(sim, options.chat);
     this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'));
@@ -86,6 +92,14 @@ export class World {
   /** What `process` reaches the services with: its `fetch`, the same without WHATWG objects, and the base URLs. */
   networkFor(process: SimProcess): HostNetwork {
     return new HostNetwork(process, this.network, this.services);
+  }
+
+  /** A heartbeat the agents server fails to store (`heartbeat-failure`): answered 503 before it is routed. */
+  private heartbeatFault(request: SimRequest): SimResponse | undefined {
+    if (request.method !== 'POST' || !HEARTBEAT_ROUTE.test(request.url.pathname)) return undefined;
+    if (!this.faultFires('heartbeat-failure', this.options.faultOptions.heartbeatFailurePercent, 'heartbeat failure')) return undefined;
+    this.sim.trace.record('agents-server', 'fault', { kind: 'heartbeat-failure', peer: request.peer });
+    return errorAnswer(503, 'HEARTBEAT_FAILED', 'heartbeat could not be stored');
   }
 
   /** Makes the next fault point of `kind` fire, once. */

@@ -61,6 +61,11 @@ export interface AgentsServerOptions {
   readonly resumeOffsetSource: ResumeOffsetSource;
   /** The lease of every claim, in virtual milliseconds. */
   readonly leaseTtlMs: number;
+  /**
+   * The world's faults at the server's door: an answer for a request that fails before it is routed (a heartbeat the
+   * server cannot store, say), or undefined to serve it.
+   */
+  readonly requestFault?: (request: SimRequest) => SimResponse | undefined;
 }
 
 type Route = (request: SimRequest, match: RegExpExecArray) => SimResponse;
@@ -114,6 +119,8 @@ export class AgentsServer implements SimService {
   }
 
   serve(request: SimRequest): SimResponse {
+    const failed = this.options.requestFault?.(request);
+    if (failed) return failed;
     const path = request.url.pathname;
     if (!path.startsWith(PREFIX)) return errorAnswer(404, 'NOT_FOUND', `no route ${path}`);
     let pathKnown = false;
