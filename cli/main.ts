@@ -58,7 +58,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Runs the command line of this process and sets its exit status: what `tsx cli/main.ts` and the `wake-sim` bin do. */
+export async function runCommandLine(): Promise<void> {
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -66,3 +67,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   });
   process.exitCode = await main(process.argv.slice(2));
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await runCommandLine();
