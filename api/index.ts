@@ -10,7 +10,9 @@
  * - **A property** ({@link PropertyDefinition}) judges a {@link RunHistory} and returns {@link Violation}s;
  *   {@link registerProperty}. **A fault kind**: {@link registerFaultKind}.
  * - **Running**: {@link runSpecFor} resolves what to run, {@link runScenario} runs it once, {@link explore} searches,
- *   shrinks and gives a replay token, {@link readReplayToken} and {@link replay} re-run it.
+ *   shrinks and gives a replay token, {@link readReplayToken} and {@link replay} re-run it. {@link loadRegistrations}
+ *   imports a module of registrations so that worker threads load it too; the `wake-sim` command loads
+ *   `wake-sim.config.mjs` (or `--config-module PATH`) the same way.
  * - The kernel (`wake-sim/kernel`) is re-exported here; the test helpers are in `wake-sim/testing`.
  *
  * docs/test-your-own-runtime.md and docs/write-a-scenario.md walk through both.
@@ -36,6 +38,7 @@ export {
 } from '../scenarios/index.ts';
 export { DEFAULT_RUNTIME, getRuntime, registeredRuntimes, registerRuntime } from '../scenarios/registry/runtimes.ts';
 export { RegistryError } from '../scenarios/registry/RegistryError.ts';
+export { loadRegistrations, registrationModules, RegistrationModuleError } from '../scenarios/registry/registrationModules.ts';
 export { runSpecFor, type RunSpecRequest } from '../scenarios/config/runSpecFor.ts';
 export {
   CONFIG_PRESETS,

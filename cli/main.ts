@@ -5,6 +5,8 @@ import { modelsCommand } from './commands/modelsCommand.ts';
 import { replayCommand } from './commands/replayCommand.ts';
 import { startCommand } from './commands/startCommand.ts';
 import { pathToFileURL } from 'node:url';
+import { loadRegistrations, RegistrationModuleError } from '../scenarios/registry/registrationModules.ts';
+import { chooseConfigModule, CONFIG_FILE_NAMES, CONFIG_MODULE_OPTION, CONFIG_MODULE_VARIABLE } from './configModule.ts';
 import { EXIT, UsageError } from './UsageError.ts';
 
 const MAIN_HELP = `Usage: npm run sim -- <command> [options]
@@ -22,6 +24,11 @@ Commands:
   models     the executable models: check (model checking), coverage, docs
   help       this text; \`<command> --help\` for a command's options
 
+Your own runtimes, scenarios, properties and fault kinds: every command first imports the registration module
+named by ${CONFIG_MODULE_OPTION} PATH (before or after the command), else by $${CONFIG_MODULE_VARIABLE}, else the first
+of ${CONFIG_FILE_NAMES.join(', ')}
+in the current directory (TypeScript needs tsx installed); worker threads (--workers) import it too.
+
 Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input, 3 an internal error of the tool.`;
 
 const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => void) => Promise<number>> = {
@@ -38,8 +45,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  const [command, ...rest] = argv;
   try {
+    const { args, module } = chooseConfigModule(argv, process.env, process.cwd());
+    if (module !== undefined) await loadConfigModule(module);
+    const [command, ...rest] = args;
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(MAIN_HELP);
       return EXIT.clean;
@@ -55,6 +64,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A bug of the tool, not a finding: its own exit status, and the stack for the report.
     process.stderr.write(`sim: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.internalError;
+  }
+}
+
+/** Imports the user's registration module; a missing or failing one is bad input, not an internal error. */
+async function loadConfigModule(module: string): Promise<void> {
+  try {
+    await loadRegistrations(module);
+  } catch (error) {
+    if (error instanceof RegistrationModuleError) throw new UsageError(error.message);
+    throw error;
   }
 }
 
