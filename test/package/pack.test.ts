@@ -24,9 +24,16 @@ const STEP_TIMEOUT_MS = 240_000;
 /** npm's own limits per request, so an offline registry fails the install well before INSTALL_TIMEOUT_MS. */
 const NPM_NETWORK_OPTIONS = ['--fetch-timeout=30000', '--fetch-retries=1', '--no-audit', '--no-fund'];
 
-/** The environment of every child: none of this process's npm lifecycle, vitest or wake-sim variables. */
+/**
+ * What a child must not inherit: the outer npm script's package and lifecycle (`npm test` here), vitest's own
+ * variables, node options, and the wake-sim variables this suite may run under. npm's configuration (`npm_config_*`:
+ * registry, certificates, proxy) is kept.
+ */
+const NOT_INHERITED = /^(npm_package_|npm_lifecycle_|npm_command$|VITEST|NODE_OPTIONS$|WAKE_SIM_|SIM_REPLAY$)/;
+
+/** The environment of every child. */
 const CHILD_ENV: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(npm_|VITEST|NODE_OPTIONS$|WAKE_SIM_|SIM_REPLAY$)/i.test(entry[0]))),
+  ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !NOT_INHERITED.test(entry[0]))),
   NO_COLOR: '1',
   FORCE_COLOR: '0',
   CI: '1',
