@@ -7,7 +7,7 @@
  * replay tokens to carry it, and hermetic globals that make the process's timers, clocks and randomness the run's.
  * examples/kernel-bank/ uses nothing else.
  *
- * Nothing here imports the simulated world, the properties or the scenarios (test/package/kernelEntry.test.ts checks).
+ * Nothing here imports the simulated world, the properties or the scenarios (test/package/entryPoints.test.ts checks).
  *
  * @packageDocumentation
  */
