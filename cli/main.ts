@@ -5,6 +5,8 @@ import { modelsCommand } from './commands/modelsCommand.ts';
 import { replayCommand } from './commands/replayCommand.ts';
 import { startCommand } from './commands/startCommand.ts';
 import { pathToFileURL } from 'node:url';
+import { loadRegistrations, RegistrationModuleError } from '../scenarios/registry/registrationModules.ts';
+import { chooseConfigModule, CONFIG_FILE_NAMES, CONFIG_MODULE_OPTION, CONFIG_MODULE_VARIABLE } from './configModule.ts';
 import { EXIT, UsageError } from './UsageError.ts';
 
 const MAIN_HELP = `Usage: npm run sim -- <command> [options]
@@ -22,6 +24,11 @@ Commands:
   models     the executable models: check (model checking), coverage, docs
   help       this text; \`<command> --help\` for a command's options
 
+Your own runtimes, scenarios, properties and fault kinds: every command first imports the registration module
+named by ${CONFIG_MODULE_OPTION} PATH (before or after the command), else by $${CONFIG_MODULE_VARIABLE}, else the first
+of ${CONFIG_FILE_NAMES.join(', ')}
+in the current directory (TypeScript needs tsx installed); worker threads (--workers) import it too.
+
 Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input, 3 an internal error of the tool.`;
 
 const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => void) => Promise<number>> = {
@@ -38,8 +45,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const out = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  const [command, ...rest] = argv;
   try {
+    const { args, module } = chooseConfigModule(argv, process.env, process.cwd());
+    if (module !== undefined) await loadConfigModule(module);
+    const [command, ...rest] = args;
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(MAIN_HELP);
       return EXIT.clean;
@@ -58,7 +67,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Imports the user's registration module; a missing or failing one is bad input, not an internal error. */
+async function loadConfigModule(module: string): Promise<void> {
+  try {
+    await loadRegistrations(module);
+  } catch (error) {
+    if (error instanceof RegistrationModuleError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Runs the command line of this process and sets its exit status: what `tsx cli/main.ts` and the `wake-sim` bin do. */
+export async function runCommandLine(): Promise<void> {
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -66,3 +86,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   });
   process.exitCode = await main(process.argv.slice(2));
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await runCommandLine();

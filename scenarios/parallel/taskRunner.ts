@@ -1,4 +1,5 @@
 import Tinypool from 'tinypool';
+import { registrationModules } from '../registry/registrationModules.ts';
 import { runTask, type Task, type TaskResult } from './tasks.ts';
 
 /** Largest `--workers` accepted. */
@@ -46,6 +47,8 @@ export function workerPool(workers: number): TaskRunner {
     // Not the parent's flags: see worker.mjs.
     execArgv: [],
     isolateWorkers: false,
+    // The user's runtimes and scenarios: worker.mjs imports these modules before it runs a task.
+    workerData: { registrationModules: registrationModules() },
   });
   return {
     workers,
