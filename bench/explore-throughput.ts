@@ -12,7 +12,9 @@ import { choiceSequence } from '../sim/choice/choiceSequenceArbitrary.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { RandomStrategy } from '../sim/strategies/RandomStrategy.ts';
 import { sweep } from '../sim/explore/sweep.ts';
-import { resolveConfig, describeConfig, type RuntimeConfig } from '../runtime/config.ts';
+import { describeConfig } from '../scenarios/config/describeConfig.ts';
+import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
+import type { SwitchValues } from '../scenarios/config/SwitchValues.ts';
 import { runScenario, type RunResult } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.ts';
 
@@ -27,8 +29,8 @@ interface Row {
   readonly microsecondsPerStep: number;
 }
 
-async function measureSweep(name: string, config: RuntimeConfig, faults: readonly FaultKind[]): Promise<Row> {
-  const spec = { scenario: 'daily-digest', config, faults: [...faults] };
+async function measureSweep(name: string, config: SwitchValues, faults: readonly FaultKind[]): Promise<Row> {
+  const spec = runSpecFor({ scenario: 'daily-digest', switches: config, faults });
   const go = async (count: number, seed: number): Promise<{ ms: number; steps: number }> => {
     let steps = 0;
     const started = performance.now();
@@ -40,8 +42,8 @@ async function measureSweep(name: string, config: RuntimeConfig, faults: readonl
   return { name, runsPerSecond: (runs * 1000) / ms, stepsPerRun: steps / runs, microsecondsPerStep: (ms * 1000) / steps };
 }
 
-async function measureFastCheckGenerated(name: string, config: RuntimeConfig): Promise<Row> {
-  const spec = { scenario: 'daily-digest', config, faults: [...DEFAULT_FAULT_KINDS] };
+async function measureFastCheckGenerated(name: string, config: SwitchValues): Promise<Row> {
+  const spec = runSpecFor({ scenario: 'daily-digest', switches: config, faults: DEFAULT_FAULT_KINDS });
   let steps = 0;
   const property = fc.asyncProperty(choiceSequence(), async (choices) => {
     steps += (await runScenario(spec, new RecordedChoiceSource(choices))).steps;
@@ -55,10 +57,10 @@ async function measureFastCheckGenerated(name: string, config: RuntimeConfig): P
   return { name, runsPerSecond: (runs * 1000) / ms, stepsPerRun: steps / runs, microsecondsPerStep: (ms * 1000) / steps };
 }
 
-const v04 = resolveConfig('v0.4', {});
-const fixed = resolveConfig('v0.4', { wiring: 'retry', offset: 'durable' });
-const v04Real = resolveConfig('v0.4', { streams: 'real' });
-const fixedReal = resolveConfig('v0.4', { wiring: 'retry', offset: 'durable', streams: 'real' });
+const v04: SwitchValues = { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' };
+const fixed: SwitchValues = { ...v04, wiring: 'retry', offset: 'durable' };
+const v04Real: SwitchValues = { ...v04, streams: 'real' };
+const fixedReal: SwitchValues = { ...fixed, streams: 'real' };
 const baseline = await measureSweep(`baseline: v0.4, no faults`, v04, []);
 const rows = [
   baseline,

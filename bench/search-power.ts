@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { sweep } from '../sim/explore/sweep.ts';
 import { createStrategy } from '../sim/strategies/createStrategy.ts';
 import type { StrategyName } from '../sim/strategies/SearchStrategy.ts';
-import { resolveConfig } from '../runtime/config.ts';
+import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
 import type { RunSpec } from '../scenarios/index.ts';
 import { runScenario, type RunResult } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS } from '../world/faults/FaultKind.ts';
@@ -32,9 +32,8 @@ const maxRuns = Number(values['max-runs']);
 const rateRuns = Number(values['rate-runs']);
 const WARMUP_RUNS = 50;
 
-const v04 = resolveConfig('v0.4', {});
-const digestSpec: RunSpec = { scenario: 'daily-digest', config: v04, faults: [...DEFAULT_FAULT_KINDS] };
-const minimalSpec: RunSpec = { scenario: 'minimal-digest', config: v04, faults: ['redeploy', 'preload-not-found', 'preload-foreign-item'] };
+const digestSpec: RunSpec = runSpecFor({ scenario: 'daily-digest', faults: DEFAULT_FAULT_KINDS });
+const minimalSpec: RunSpec = runSpecFor({ scenario: 'minimal-digest', faults: ['redeploy', 'preload-not-found', 'preload-foreign-item'] });
 const isDuplicate = (result: RunResult): boolean => result.violations.some((violation) => violation.property === 'duplicate-action');
 const seeds = Array.from({ length: seedCount }, (_, index) => index + 1);
 

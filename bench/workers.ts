@@ -15,7 +15,8 @@
 import { loadavg, availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { resolveConfig, describeConfig } from '../runtime/config.ts';
+import { describeConfig } from '../scenarios/config/describeConfig.ts';
+import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
 import { explore, type ExploreRequest } from '../scenarios/explore.ts';
 import { workerPool } from '../scenarios/parallel/taskRunner.ts';
 import { DEFAULT_FAULT_KINDS } from '../world/faults/FaultKind.ts';
@@ -29,9 +30,10 @@ const WARMUP_RUNS = 400;
 /** Iterations of the calibration loop: about a second of one core. */
 const SPIN_ITERATIONS = 400_000_000;
 
-const config = resolveConfig('v0.4', { wiring: 'retry', offset: 'durable' });
+const spec = runSpecFor({ scenario: 'daily-digest', switches: { wiring: 'retry', offset: 'durable' }, faults: DEFAULT_FAULT_KINDS });
+const config = spec.config;
 const sweep = (maxRuns: number, seed: number): ExploreRequest => ({
-  spec: { scenario: 'daily-digest', config, faults: [...DEFAULT_FAULT_KINDS] },
+  spec,
   maxRuns,
   seed,
   properties: [],

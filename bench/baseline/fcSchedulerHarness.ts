@@ -71,7 +71,7 @@ export function fastCheckSchedulerProperty(
   const { onRun } = options;
   return fc.asyncProperty(fc.scheduler(), answersArbitrary, async (s, answers) => {
     const source = new FastCheckOrderedChoiceSource(answers);
-    const result = await runScenario(spec, source, undefined, fastCheckPicksTheTask(s, source));
+    const result = await runScenario(spec, source, { beforeStep: fastCheckPicksTheTask(s, source) });
     onRun?.(result);
     return !isViolation(result);
   });
