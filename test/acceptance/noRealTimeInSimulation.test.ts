@@ -15,8 +15,15 @@ const SIMULATED_CODE = ['sim', 'world', 'scenarios', 'properties', 'models'];
 const PROCESS_CODE_MARKER = 'runs as a simulated process';
 /** Sources of real time, randomness and I/O that would make a run depend on the machine. */
 const FORBIDDEN = [/\bDate\.now\b/, /\bnew Date\b/, /\bMath\.random\b/, /\bperformance\.now\b/, /\bsetTimeout\b/, /\bsetInterval\b/, /\bprocess\.hrtime\b/, /\bfetch\(/, /from 'node:(net|http|https|dgram|fs)'/];
-/** The one allowed macrotask: the kernel's microtask drain, which runs between steps, never inside one. */
-const ALLOWED = new Set([join('sim', 'scheduler', 'drainMicrotasks.ts')]);
+/**
+ * Allowed: the kernel's microtask drain (the one macrotask, run between steps, never inside one), and the loader of
+ * the user's registration modules, which reads files before any run starts.
+ */
+const ALLOWED = new Set([
+  join('sim', 'scheduler', 'drainMicrotasks.ts'),
+  join('scenarios', 'registry', 'registrationModules.ts'),
+  join('scenarios', 'registry', 'typeScriptImports.ts'),
+]);
 /** The hermetic globals, which name the real APIs to replace them during a run (and catch what this scan cannot). */
 const ALLOWED_FOLDER = join('sim', 'hermetic');
 
