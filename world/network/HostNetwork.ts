@@ -39,10 +39,19 @@ export class HostNetwork {
     private readonly services: ServiceDirectory,
   ) {}
 
+  /**
+   * A `fetch` on this process's network. A request whose body is text (or absent) leaves at once, in the caller's own
+   * turn, as a direct exchange does: were it to wait for its body to be read, it could leave after a request made
+   * later in the same step, and the two transports would make different runs of the same choices.
+   */
   readonly fetch: FetchFunction = async (input, init) => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const answer = await this.send(await simRequestFromFetch(request, this.process.name));
-    return fetchResponseFrom(answer);
+    const body = init?.body;
+    const sent =
+      body === undefined || body === null || typeof body === 'string'
+        ? this.send(textRequest(request, typeof body === 'string' ? body : undefined, this.process.name))
+        : simRequestFromFetch(request, this.process.name).then((simulated) => this.send(simulated));
+    return fetchResponseFrom(await sent);
   };
 
   readonly transport = async (exchange: DirectExchange): Promise<DirectAnswer> => {
@@ -56,4 +65,13 @@ export class HostNetwork {
     if (!service) return Promise.reject(new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${request.url.host}`) }));
     return this.network.exchange(this.process, service, request, `${request.method} ${request.url.pathname}`);
   }
+}
+
+const utf8 = new TextEncoder();
+
+/** The request a WHATWG `Request` carries, built at once from its text body (what reading the body would give). */
+function textRequest(request: Request, body: string | undefined, peer: string): SimRequest {
+  const headers = new Map<string, string>();
+  request.headers.forEach((value, name) => headers.set(name, value));
+  return { method: request.method.toUpperCase(), url: new URL(request.url), headers, body: body === undefined ? undefined : utf8.encode(body), signal: request.signal, peer };
 }
