@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SettledOffsetTracker } from '../../runtime/runner/SettledOffsetTracker.ts';
-import { formatOffset } from '../../world/durable-streams/offsets.ts';
+import { SettledOffsetTracker } from '../../../runtimes/v04/runner/SettledOffsetTracker.ts';
+import { formatOffset } from '../../../world/durable-streams/offsets.ts';
 
 const [o1, o2, o3, o4] = [10, 20, 30, 40].map(formatOffset) as [string, string, string, string];
 
