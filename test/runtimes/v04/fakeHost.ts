@@ -60,6 +60,7 @@ export class FakeHost {
   /** Aborting it is the platform's SIGTERM. */
   readonly sigterm = new AbortController();
   readonly context: HostContext;
+  /** Newest first. */
   private readonly routes: Route[] = [];
 
   constructor(options: FakeHostOptions = {}) {
@@ -80,9 +81,12 @@ export class FakeHost {
     };
   }
 
-  /** Answers `method` requests whose path is `path` (or matches it); the first route that matches answers. */
+  /**
+   * Answers `method` requests whose path is `path` (or matches it). The route added last wins among those that match,
+   * so a test can override one route of a prepared host.
+   */
   on(method: string, path: string | RegExp, respond: Responder): this {
-    this.routes.push({ method, path, respond });
+    this.routes.unshift({ method, path, respond });
     return this;
   }
 
