@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { SharedStateHandle } from '../../runtime/shared-state/SharedStateHandle.ts';
-import { StateDb } from '../../runtime/shared-state/StateDb.ts';
-import { FakeStreams, insertItem, result } from './fakes.ts';
+import { SharedStateHandle } from '../../../runtimes/v04/shared-state/SharedStateHandle.ts';
+import type { StateDb } from '../../../runtimes/v04/shared-state/StateDb.ts';
+import type { FakeHost } from './fakeHost.ts';
+import { ROWS_PATH, oneRow, sharedStateHost, stateDbOver } from './sharedStateHost.ts';
 
 const NOT_LOADED = 'shared DB "digest" is not loaded yet';
 
-async function loadedDb(streams: FakeStreams): Promise<StateDb> {
-  const db = new StateDb(streams, '/shared/digest');
+async function loadedDb(host: FakeHost): Promise<StateDb> {
+  const db = stateDbOver(host);
   await db.preload();
   return db;
 }
@@ -34,21 +35,21 @@ describe('SharedStateHandle, create mode, unwired', () => {
 
 describe('SharedStateHandle, wired', () => {
   it('reads from and writes to the DB once wired', async () => {
-    const streams = new FakeStreams([result([insertItem(10, 'k', 1)])]);
+    const host = sharedStateHost({}, oneRow('k', 1));
     const handle = new SharedStateHandle('digest', 'connect', false);
-    const db = await loadedDb(streams);
+    const db = await loadedDb(host);
     handle.wireDb(db);
     expect(handle.isWired).toBe(true);
     expect(handle.toArray()).toEqual([{ key: 'k', value: 1 }]);
     expect(handle.__electricCollection).toBe(db.collection);
     await handle.insert({ key: 'n', value: 2 });
-    expect(streams.appends).toHaveLength(1);
+    expect(host.sent(ROWS_PATH)).toEqual([`POST ${ROWS_PATH}`]);
     expect(handle.__electricCollection?.get('n')).toBe(2);
   });
 
   it('in create mode, reads after wiring come from the DB', async () => {
     const handle = new SharedStateHandle('digest', 'create', false);
-    handle.wireDb(await loadedDb(new FakeStreams([result([insertItem(10, 'k', 1)])])));
+    handle.wireDb(await loadedDb(sharedStateHost({}, oneRow('k', 1))));
     expect(handle.toArray()).toEqual([{ key: 'k', value: 1 }]);
   });
 });
