@@ -132,7 +132,8 @@ function received(request: SimRequest): ReceivedRequest {
 }
 
 /** Answers with `answers` in turn, then with the last one again and again. */
-export function inTurn(...answers: readonly [SimResponse, ...SimResponse[]]): Responder {
+export function inTurn(...answers: readonly SimResponse[]): Responder {
+  if (answers.length === 0) throw new Error('inTurn needs at least one answer');
   let next = 0;
   return () => answers[Math.min(next++, answers.length - 1)]!;
 }

@@ -28,6 +28,8 @@ export const insertEvent = (key: string, value: JsonValue) => ({ type: 'row', ke
 /** One read of a shared stream holding the one row `key = value`. */
 export const oneRow = (key: string, value: JsonValue): SimResponse => streamAnswer([insertEvent(key, value)], formatOffset(10));
 export const streamNotFound = (): SimResponse => textAnswer(404, 'Stream not found');
+/** `failures` reads of a missing stream, then reads of the one row `k = 1`. */
+export const failingReads = (failures: number): SimResponse[] => [...Array.from({ length: failures }, streamNotFound), oneRow('k', 1)];
 
 /** Writes go through the agents server with the wake's token, as processWake's writer sends them. */
 export const tokenWriter =
@@ -40,7 +42,7 @@ export const tokenWriter =
  * A fake host whose shared-state streams (all of them, together) answer `reads` in turn, the last one again and again,
  * and whose agents server accepts every shared-state write.
  */
-export function sharedStateHost(config: Partial<V04Config>, ...reads: readonly [SimResponse, ...SimResponse[]]): FakeHost {
+export function sharedStateHost(config: Partial<V04Config>, ...reads: readonly SimResponse[]): FakeHost {
   return new FakeHost({ config })
     .on('GET', /^\/v1\/stream\/shared\//, inTurn(...reads))
     .on('POST', /^\/_electric\/shared-state\/[^/]+\/rows$/, () => jsonAnswer(200, { offset: WRITTEN_OFFSET }));
