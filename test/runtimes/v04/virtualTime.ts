@@ -13,6 +13,14 @@ const ONE_HOUR_MS = 3_600_000;
 /** Steps one {@link VirtualTime.advanceTo} may take: far above any test here, low enough to end a livelock fast. */
 const MAX_STEPS_PER_ADVANCE = 10_000;
 
+/** How a body run in virtual time ended, and the time it ran in. */
+export interface Settlement<T> {
+  readonly time: VirtualTime;
+  readonly settled: boolean;
+  readonly value?: T;
+  readonly error?: unknown;
+}
+
 /**
  * Virtual time for runtime code that sleeps with the global timers (`runtimes/v04/time.ts`). Inside {@link run} the
  * process's timers and clocks are the scheduler's (hermetic mode `virtualise`), and {@link advanceTo} runs the work due
@@ -37,6 +45,18 @@ export class VirtualTime {
     return this.hermetic.run(body);
   }
 
+  /**
+   * Runs `body` with the virtual globals installed, and the scheduled work until nothing is left or nothing is due
+   * within `withinMs` from now: its outcome then, settled or not (a test of a hang asserts `settled: false`).
+   */
+  settle<T>(body: () => Promise<T>, withinMs = ONE_HOUR_MS): Promise<Settlement<T>> {
+    return this.run(async () => {
+      const outcome = track(body());
+      await this.advanceTo(this.nowMs + withinMs);
+      return { time: this, ...outcome };
+    });
+  }
+
   /** Runs scheduled work until nothing is due at or before `untilMs` (virtual ms since the start). Call inside {@link run}. */
   advanceTo(untilMs: number): Promise<LoopEnd> {
     return runLoop(this.scheduler, { horizonMs: untilMs, maxSteps: this.scheduler.steps + MAX_STEPS_PER_ADVANCE }, (task) => {
@@ -46,12 +66,7 @@ export class VirtualTime {
   }
 }
 
-/** Runs `body` in fresh virtual time until it settles or nothing is left to run; its outcome, or its error. */
-export async function settleInVirtualTime<T>(body: () => Promise<T>, untilMs = ONE_HOUR_MS): Promise<{ readonly time: VirtualTime; readonly settled: boolean; readonly value?: T; readonly error?: unknown }> {
-  const time = new VirtualTime();
-  return time.run(async () => {
-    const outcome = track(body());
-    await time.advanceTo(untilMs);
-    return { time, ...outcome };
-  });
+/** Runs `body` in fresh virtual time until it settles or nothing is left to run (see {@link VirtualTime.settle}). */
+export function settleInVirtualTime<T>(body: () => Promise<T>, withinMs?: number): Promise<Settlement<T>> {
+  return new VirtualTime().settle(body, withinMs);
 }
