@@ -48,6 +48,13 @@ interface Route {
 const PROCESS_NAME = 'host#1';
 
 /**
+ * More requests than any test here sends. A runtime that loops on answers the fake gives at once (no scheduler step
+ * between them) would starve the run loop's microtask drain and hang the test; past this budget the fake refuses the
+ * connection instead, so such a loop ends and the test fails on what it asserts.
+ */
+const MAX_REQUESTS = 1_000;
+
+/**
  * A {@link HostContext} whose services are a small scripted router: method + path → answer. Both of the host's ways
  * out reach the same router, built as the simulated network builds requests (`simRequest` for the direct transport,
  * `fetchOver` for `fetch`), so a route cannot tell the transports apart, and every request is recorded in the shape
@@ -108,6 +115,7 @@ export class FakeHost {
   private async serve(request: SimRequest): Promise<SimResponse> {
     // As the simulated network does: an aborted request is never delivered.
     if (request.signal?.aborted) throw abortReason(request.signal);
+    if (this.requests.length >= MAX_REQUESTS) throw new TypeError(`fake host: more than ${MAX_REQUESTS} requests, a loop?`);
     this.requests.push(received(request));
     const route = this.routes.find((candidate) => candidate.method === request.method && matches(candidate.path, request.url.pathname));
     // Answered, not thrown: the runtime must see it as it would see any refusal, and the test can assert it.
