@@ -11,11 +11,11 @@ const INBOX = `entities/${ENTITY}/inbox`;
 const SHARED_ID = 'digest';
 
 /**
- * Two wakes of one entity in the simulated world, each claimed over HTTP and processed: the first reads its inbox,
- * records what it read in a shared DB and so adds the DB to its manifest; the second restores the DB from the
- * manifest and reads the row back. Returns what the handlers saw and what the world recorded.
+ * One entity in the simulated world with a shared DB, and a host process that claims its wakes over HTTP and
+ * processes each with a handler. Each handler records what it saw and writes a row of what it read into the DB (so
+ * the DB goes into the entity's manifest and the next wake restores it).
  */
-async function twoWakes(config: Partial<V04Config>) {
+function entityWorld(config: Partial<V04Config>) {
   const { sim, world, process, host, time } = simulatedWorldHost(config);
   world.streams.create(streamPath(sharedStateStream(SHARED_ID)));
   world.agentsServer.createEntity({ id: ENTITY, type: 'echo', runner: 'runner-1', sources: [] });
@@ -26,20 +26,32 @@ async function twoWakes(config: Partial<V04Config>) {
     seen.push({ inputs: ctx.inputs.map((input) => input.value), rows: handle.toArray() });
     await handle.insert({ key: `wake-${seen.length}`, value: ctx.inputs.map((input) => input.value) });
   };
-  const wake = async () => {
+  const claimAndProcess = async () => {
     const claimed = await env.agents.claim('runner-1', `sub:${ENTITY}`);
     if (claimed.kind !== 'wake') throw new Error(`expected a wake, got ${claimed.reason}`);
     return processWake(env, claimed.notification, record, () => false);
   };
-  const outcomes = [];
-  for (const message of ['one', 'two']) {
-    world.streams.append(streamPath(INBOX), message);
-    const { value, error } = await time.settle(() => process.run(wake));
-    if (error) throw error;
-    outcomes.push(value);
-  }
-  const observed = (kind: string) => sim.trace.events.filter((event) => event.kind === kind).map((event) => event.detail);
-  return { world, sim, outcomes, seen, observed };
+  return {
+    world,
+    sim,
+    seen,
+    /** Appends `message` to the inbox, then claims and processes the wake it issues. */
+    async wakeFor(message: string) {
+      world.streams.append(streamPath(INBOX), message);
+      const { value, error } = await time.settle(() => process.run(claimAndProcess));
+      if (error) throw error;
+      return value;
+    },
+    observed: (kind: string) => sim.trace.events.filter((event) => event.kind === kind).map((event) => event.detail),
+    inboxOffsets: () => world.streams.read(streamPath(INBOX), '-1').items.map((item) => item.offset),
+  };
+}
+
+/** Two wakes: the first reads its inbox and records it in the DB; the second reads the row back from the restored DB. */
+async function twoWakes(config: Partial<V04Config>) {
+  const entity = entityWorld(config);
+  const outcomes = [await entity.wakeFor('one'), await entity.wakeFor('two')];
+  return { ...entity, outcomes };
 }
 
 describe.each(STREAMS_TIERS)('processWake in the simulated world (%s tier)', (streams) => {
@@ -60,20 +72,16 @@ describe.each(STREAMS_TIERS)('processWake in the simulated world (%s tier)', (st
   });
 
   it('each done acks the inbox at the end of what the wake read, and the server takes it', async () => {
-    const { world, observed } = await twoWakes({ streams });
-    const inboxOffsets = world.streams.read(streamPath(INBOX), '-1').items.map((item) => item.offset);
-    expect(observed('done-received').map((detail) => [detail['acks'], detail['status']])).toEqual(
-      inboxOffsets.map((offset) => [[{ stream: INBOX, offset }], 200]),
+    const { observed, inboxOffsets } = await twoWakes({ streams });
+    expect(observed('done-received').map((detail) => [detail['acks'], detail['status'], detail['nextWake']])).toEqual(
+      inboxOffsets().map((offset) => [[{ stream: INBOX, offset }], 200, false]),
     );
   });
 });
 
 describe('processWake in the simulated world, over each transport', () => {
   it('the services observe the same requests over direct and over fetch', async () => {
-    const story = async (transport: V04Config['transport']) => {
-      const { sim } = await twoWakes({ transport });
-      return sim.trace.events;
-    };
+    const story = async (transport: V04Config['transport']) => (await twoWakes({ transport })).sim.trace.events;
     const overDirect = await story('direct');
     expect(new Set(overDirect.map((event) => event.actor))).toEqual(new Set(['host#1', 'agents-server', 'durable-streams']));
     expect(await story('fetch')).toEqual(overDirect);
