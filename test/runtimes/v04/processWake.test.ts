@@ -127,7 +127,7 @@ describe('processWake', () => {
     expect(dones(host)).toHaveLength(1);
   });
 
-  it('a restored handle that fails to wire fails the wake before the handler runs or the inputs are read (fail-closed)', async () => {
+  it('a restored handle that fails to wire fails the wake before the handler runs (fail-closed), and its input is acked as consumed', async () => {
     let handlerRan = false;
     const { outcome, host } = await run(
       async () => {
@@ -137,9 +137,9 @@ describe('processWake', () => {
     );
     expect(outcome).toBe('failed');
     expect(handlerRan).toBe(false);
-    expect(host.sent(streamPath(INBOX))).toEqual([]);
-    // Done all the same, acking nothing: the wake read nothing.
-    expect(dones(host)).toEqual([{ authorization: `Bearer ${WRITE_TOKEN}`, body: { ...DONE_WITH_INBOX_READ, acks: [] } }]);
+    // Semantics.md §1 step 5: a failed wake is acked as done, consuming what it was for; the runtime does not retry it.
+    expect(host.sent(streamPath(INBOX))).toEqual([`GET ${streamPath(INBOX)}?offset=-1`]);
+    expect(dones(host)).toEqual([{ authorization: `Bearer ${WRITE_TOKEN}`, body: DONE_WITH_INBOX_READ }]);
   });
 
   it('observe returns the restored, wired handle and records no new manifest row for it', async () => {

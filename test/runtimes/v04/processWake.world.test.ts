@@ -77,6 +77,18 @@ describe.each(STREAMS_TIERS)('processWake in the simulated world (%s tier)', (st
       inboxOffsets().map((offset) => [[{ stream: INBOX, offset }], 200, false]),
     );
   });
+
+  it('a wake whose restored DB cannot be wired fails closed and is still acked as consumed: the server issues no next wake for it', async () => {
+    const entity = entityWorld({ streams, wiring: 'swallow' });
+    expect(await entity.wakeFor('one')).toBe('completed');
+    entity.world.arm('preload-not-found');
+    expect(await entity.wakeFor('two')).toBe('failed');
+    // The handler did not run (semantics.md §1 step 2) ...
+    expect(entity.seen.map((wake) => wake.inputs)).toEqual([['one']]);
+    // ... and the failed wake is acked as done, consuming its input: the runtime does not retry it (step 5).
+    const [, failed] = entity.observed('done-received');
+    expect([failed?.['acks'], failed?.['nextWake']]).toEqual([[{ stream: INBOX, offset: entity.inboxOffsets()[1] }], false]);
+  });
 });
 
 describe('processWake in the simulated world, over each transport', () => {
