@@ -11,8 +11,8 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
 
 /**
  * Processes one claimed wake, in the order of semantics.md §1:
- * 1. rebuild the handles the entity's manifest lists; 2. wire them, failing the wake on error (fail-closed);
- * then read the new items of the claimed streams (the wake's inputs);
+ * 1. rebuild the handles the entity's manifest lists; read the new items of the claimed streams (the wake's inputs);
+ * 2. wire the rebuilt handles, failing the wake on error (fail-closed);
  * 3. run the handler, whose `observe(db(...))` goes through the {@link WiringChain};
  * 4. after a normal return, wait for the chain, commit new manifest rows, then throw the first wiring error;
  * 5. on failure, roll back uncommitted manifest rows and still ack the wake as done: failed wakes are not retried.
@@ -33,9 +33,10 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
     for (const row of await env.agents.readManifest(entity)) {
       handles.set(row.shared_id, new SharedStateHandle(row.shared_id, row.mode, true));
     }
+    // Read before step 2, which may fail closed: a failed wake is still acked as consuming what it was for.
+    const inputs = await readInputs(env, wake, acks);
     const chain = new WiringChain(env, entity, aborted, writerFor);
     for (const handle of handles.values()) await chain.wireRestored(handle);
-    const inputs = await readInputs(env, wake, acks);
 
     const ctx: HandlerContext = {
       entity,
