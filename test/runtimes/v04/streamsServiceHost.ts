@@ -14,5 +14,5 @@ export function streamsServiceHost(longPollTimeoutMs: number, options: FakeHostO
   const { sim, streams, facade } = simulatedStreamsService(longPollTimeoutMs);
   const host = new FakeHost(options);
   for (const method of ['GET', 'POST', 'PUT', 'HEAD']) host.on(method, STREAM_PATHS, (request) => facade.serve(request));
-  return { host, streams, time: new VirtualTime(sim.scheduler) };
+  return { host, streams, facade, time: new VirtualTime(sim.scheduler) };
 }
