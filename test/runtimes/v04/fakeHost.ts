@@ -1,8 +1,8 @@
 import type { EntityHandler } from '../../../protocol/entity/EntityHandler.ts';
 import type { AnnotationValue, HostContext } from '../../../protocol/host/HostContext.ts';
-import type { V04Config } from '../../../runtimes/v04/config.ts';
-import { createV04Environment, type V04Environment } from '../../../runtimes/v04/V04Environment.ts';
 import { NEXT_OFFSET_HEADER, UP_TO_DATE_HEADER } from '../../../protocol/streams/streamsProtocol.ts';
+import { V04_SWITCHES, type V04Config } from '../../../runtimes/v04/config.ts';
+import { createV04Environment, type V04Environment } from '../../../runtimes/v04/V04Environment.ts';
 import { abortReason } from '../../../world/http/abortReason.ts';
 import { errorAnswer, jsonAnswer } from '../../../world/http/answers.ts';
 import { fetchOver } from '../../../world/http/fetchOver.ts';
@@ -81,7 +81,8 @@ export class FakeHost {
       },
       urls: FAKE_URLS,
       env: {},
-      config: { ...options.config },
+      // As a run hands them over: every switch of the runtime has a value.
+      config: { ...Object.fromEntries(V04_SWITCHES.map((definition) => [definition.name, definition.defaultValue])), ...options.config },
       signal: this.sigterm.signal,
       handlers: options.handlers ?? new Map(),
       annotate: (kind, detail) => void this.annotations.push({ kind, detail: detail ?? {} }),
