@@ -17,7 +17,7 @@ export const ROWS_PATH = AGENTS_ROUTES.sharedStateRows(SHARED_ID);
 /** The write token of the wake the shared-state DBs of these tests belong to. */
 export const WRITE_TOKEN = 'wt_000000000001';
 /** The offset the agents server answers every shared-state write with. */
-export const WRITTEN_OFFSET = formatOffset(1_000);
+const WRITTEN_OFFSET = formatOffset(1_000);
 
 /**
  * A state-protocol insert as a shared stream stores it. Written out here rather than built with the runtime's own
