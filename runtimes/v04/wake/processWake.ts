@@ -11,13 +11,13 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
 
 /**
  * Processes one claimed wake, in the order of semantics.md §1:
- * 1. rebuild the handles the entity's manifest lists; 2. wire them, failing the wake on error (fail-closed);
- * then read the new items of the claimed streams (the wake's inputs);
+ * 1. rebuild the handles the entity's manifest lists; read the new items of the claimed streams (the wake's inputs);
+ * 2. wire the rebuilt handles, failing the wake on error (fail-closed);
  * 3. run the handler, whose `observe(db(...))` goes through the {@link WiringChain};
  * 4. after a normal return, wait for the chain, commit new manifest rows, then throw the first wiring error;
  * 5. on failure, roll back uncommitted manifest rows and still ack the wake as done: failed wakes are not retried.
- * The ack consumes what the claim listed (each pending stream's tail), or what the wake read when a read reached
- * further: a wake that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
+ * The ack covers what the wake read of each stream: the inputs are read before anything can fail closed, so a wake
+ * that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
  */
 export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, aborted: () => boolean): Promise<WakeOutcome> {
   const entity = wake.entity.id;
@@ -28,16 +28,16 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
     (sharedId: string): SharedStateWriter =>
     async (event) =>
       void (await env.agents.writeSharedState(sharedId, wake.write_token, event));
-  // What the claim listed, until reads say more.
-  const acks: StreamAck[] = wake.streams.filter((stream) => stream.has_pending).map((stream) => ({ stream: stream.stream, offset: stream.tail_offset }));
+  const acks: StreamAck[] = [];
   let outcome: WakeOutcome;
   try {
     for (const row of await env.agents.readManifest(entity)) {
       handles.set(row.shared_id, new SharedStateHandle(row.shared_id, row.mode, true));
     }
+    // Read before step 2, which may fail closed: a failed wake is still acked as consuming what it was for.
+    const inputs = await readInputs(env, wake, acks);
     const chain = new WiringChain(env, entity, aborted, writerFor);
     for (const handle of handles.values()) await chain.wireRestored(handle);
-    const inputs = await readInputs(env, wake, acks);
 
     const ctx: HandlerContext = {
       entity,
@@ -86,9 +86,8 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
 }
 
 /**
- * Reads the new items of every claimed stream with pending work, from its acked offset. A read can reach past the tail
- * the claim listed (items appended since): then the ack of that stream moves to where the read ended, so that what
- * the handler saw is not presented again.
+ * Reads the new items of every claimed stream with pending work, from its acked offset, and records in `acks` where
+ * each read ended (it may reach past the tail the claim listed: what the handler saw is not presented again).
  */
 async function readInputs(env: V04Environment, wake: WakeNotification, acks: StreamAck[]): Promise<WakeInput[]> {
   const inputs: WakeInput[] = [];
@@ -96,8 +95,7 @@ async function readInputs(env: V04Environment, wake: WakeNotification, acks: Str
     if (!stream.has_pending) continue;
     const read = await env.streams.read(stream.stream, stream.acked_offset);
     for (const value of read.items) inputs.push({ stream: stream.stream, offset: read.nextOffset, value: value as WakeInput['value'] });
-    const ack = acks.find((candidate) => candidate.stream === stream.stream)!;
-    if (read.nextOffset > ack.offset) acks.splice(acks.indexOf(ack), 1, { stream: stream.stream, offset: read.nextOffset });
+    acks.push({ stream: stream.stream, offset: read.nextOffset });
   }
   return inputs;
 }

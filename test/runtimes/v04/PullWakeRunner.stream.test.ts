@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { AGENTS_ROUTES } from '../../../protocol/agents/agentsRoutes.ts';
+import { streamPath } from '../../../protocol/streams/streamsProtocol.ts';
+import { PullWakeRunner } from '../../../runtimes/v04/runner/PullWakeRunner.ts';
+import { formatOffset } from '../../../world/durable-streams/offsets.ts';
+import { emptyAnswer, errorAnswer, inTurn, type Responder } from './fakeHost.ts';
+import { streamsServiceHost } from './streamsServiceHost.ts';
+
+const RUNNER_ID = 'runner-1';
+const WAKE_STREAM = `runners/${RUNNER_ID}/wake`;
+const WAKE_PATH = streamPath(WAKE_STREAM);
+const LONG_POLL_TIMEOUT_MS = 20_000;
+
+/**
+ * A fast-tier runner over a fake host in front of the simulated service, its heartbeats answered by `heartbeat`, and
+ * the virtual times and offsets of its catch-up reads of the wake stream (each one a new connection).
+ */
+function runnerWith(heartbeat: Responder) {
+  const { host, streams, facade, time } = streamsServiceHost(LONG_POLL_TIMEOUT_MS);
+  const connections: Array<{ atMs: number; offset: string | null }> = [];
+  host.on('POST', AGENTS_ROUTES.heartbeat(RUNNER_ID), heartbeat).on('GET', WAKE_PATH, (request) => {
+    if (request.url.searchParams.get('live') === null) connections.push({ atMs: time.nowMs, offset: request.url.searchParams.get('offset') });
+    return facade.serve(request);
+  });
+  const runner = new PullWakeRunner(host.environment(), { runnerId: RUNNER_ID, wakeStream: WAKE_STREAM, startOffset: '-1' });
+  return { host, streams, time, runner, connections };
+}
+
+const unavailable = errorAnswer(503, 'SERVICE_UNAVAILABLE', 'agents-server is unavailable');
+
+describe('PullWakeRunner, its wake stream connection', () => {
+  it('reconnects after a failed read with a backoff doubling from 1 s to at most 30 s, and starts over once connected', async () => {
+    const { streams, time, runner, connections } = runnerWith(() => emptyAnswer(204));
+    time.scheduler.schedule(50_000, 'test', 'create the wake stream', () => streams.create(WAKE_PATH));
+    time.scheduler.schedule(70_000, 'test', 'delete the wake stream', () => void streams.delete(WAKE_PATH));
+    await time.run(async () => {
+      runner.start();
+      await time.advanceTo(74_000);
+      // Missing until 50 s: 1, 2, 4, 8, 16 s, then 30 s instead of 32. Connected at 61 s; the deletion ends the held
+      // long-poll at 70 s, and the backoff starts over from 1 s.
+      expect(connections.map((connection) => connection.atMs)).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000, 61_000, 71_000, 73_000]);
+      expect(runner.lifecycleState).toBe('reconnecting');
+      void runner.stop();
+      await time.advanceTo(200_000);
+    });
+  });
+
+  it('two heartbeat failures in a row reset the stream: it reconnects from its read offset after the backoff', async () => {
+    // A success in between starts the count over: only the third and fourth failures in a row reset.
+    const { streams, host, time, runner, connections } = runnerWith(inTurn(unavailable, emptyAnswer(204), unavailable, unavailable, emptyAnswer(204)));
+    streams.create(WAKE_PATH);
+    await time.run(async () => {
+      runner.start();
+      await time.advanceTo(125_000);
+      void runner.stop();
+      await time.advanceTo(200_000);
+    });
+    const heartbeats = host.annotations.filter((annotation) => annotation.kind === 'heartbeat' || annotation.kind === 'stream-reset');
+    expect(heartbeats.map((annotation) => (annotation.kind === 'heartbeat' ? [annotation.detail['reason'], annotation.detail['ok']] : annotation.kind))).toEqual([
+      ['interval', false],
+      ['interval', true],
+      ['interval', false],
+      ['interval', false],
+      'stream-reset',
+      ['stop', true],
+    ]);
+    // The empty stream's tail is where the reader was caught up; the reset connection reads on from there.
+    expect(connections).toEqual([
+      { atMs: 0, offset: '-1' },
+      { atMs: 121_000, offset: formatOffset(0) },
+    ]);
+  });
+});
