@@ -71,6 +71,8 @@ export function createRunnerLifecycle<S extends ClosableStream>(work: LifecycleW
       forgetStream: assign({ stream: () => undefined }),
       resetBackoff: assign({ backoffMs: () => backoff.firstMs }),
       growBackoff: assign({ backoffMs: ({ context }) => Math.min(context.backoffMs * 2, backoff.maxMs) }),
+      /** Nothing to do, but an action, so that the event counts as handled (`snapshot.can` ignores empty transitions). */
+      keepWaiting: () => {},
     },
   }).createMachine({
     id: 'pullWakeRunner',
@@ -105,7 +107,7 @@ export function createRunnerLifecycle<S extends ClosableStream>(work: LifecycleW
           reconnecting: {
             after: { reconnectBackoff: { target: 'connecting', actions: 'growBackoff' } },
             // Accepted so that no running state ignores a reset; the stream is already down and a connect is due.
-            on: { STREAM_RESET: {} },
+            on: { STREAM_RESET: { actions: 'keepWaiting' } },
           },
         },
       },
