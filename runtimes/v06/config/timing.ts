@@ -15,7 +15,7 @@ export const V06_TIMING = {
   reconnectMaxBackoffMs: 30_000,
   /** The same-stream claim guard (#4616) looks at a deferred wake event again this often. */
   deferralRetryMs: 25,
-  /** A stop waits this long for aborted claims to settle. */
+  /** A stop waits this long for the claims in flight to be answered (not dispatched), then aborts the rest. */
   stopClaimWaitMs: 1_000,
   /**
    * A stop waits this long for in-flight wakes to drain. Not given upstream; chosen below the platform's usual 30 s

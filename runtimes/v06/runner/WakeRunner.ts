@@ -33,8 +33,14 @@ type ClaimActorRef = Actor<typeof claimActor>;
  * wake event goes through the same-stream claim guard to a claim actor of its own; a granted claim dispatches
  * `processWake` without awaiting it. Heartbeats report the read offset, or with `offset=durable` the settled
  * low-water mark; two failed heartbeats in a row reset the stream. A stop closes the claim gate (`acceptingClaims`, so
- * a claim answered during the stop is not dispatched: B4(c)), aborts claims and waits up to 1 s for them, abandons the
- * waits of in-flight wakes and lets them drain (up to 10 s), then sends a final heartbeat.
+ * a claim answered during the stop is not dispatched: B4(c)) and drops deferred events, waits up to 1 s for claims in
+ * flight to be answered, aborts those that were not, abandons the waits of in-flight wakes and lets them drain (up to
+ * 10 s), then sends a final heartbeat.
+ *
+ * A claim the server answered counts as settled for the low-water mark even when the closed gate kept it from being
+ * dispatched: nothing is lost by not reading its wake again, since a granted lease the runner never acks expires and
+ * the service then emits a new wake for the work still pending. A claim without an answer (aborted, or failed) leaves
+ * its wake unsettled: whether the service ever saw it is unknown, so the next runner must read it again.
  */
 export class WakeRunner {
   private readonly lifecycle;
@@ -158,14 +164,19 @@ export class WakeRunner {
     actor.start();
   }
 
-  /** `answer` is undefined when a stop aborted the claim actor. */
+  /** `answer` is undefined when a stop aborted the claim actor before the server answered. */
   private claimAnswered(read: WakeRead, answer: ClaimAnswer | undefined): void {
     const about = { offset: read.offset, subscription: read.event.subscription_id, generation: read.event.generation };
-    if (answer === undefined || !this.acceptingClaims) {
-      this.env.annotate('claim-discarded', { ...about, granted: answer?.kind === 'granted' });
+    if (answer === undefined) {
+      this.env.annotate('claim-discarded', { ...about, answered: false, granted: false });
       return;
     }
     read.settle();
+    if (!this.acceptingClaims) {
+      // B4(c): answered while the runner stops. Not dispatched; a granted lease expires and the work is woken again.
+      this.env.annotate('claim-discarded', { ...about, answered: true, granted: answer.kind === 'granted' });
+      return;
+    }
     this.env.annotate('claim-settled', { ...about, outcome: answer.kind === 'granted' ? 'dispatched' : answer.kind });
     if (answer.kind === 'granted') this.dispatch(answer.wake);
     this.heartbeats.offsetMayHaveChanged();
@@ -200,8 +211,9 @@ export class WakeRunner {
   }
 
   private async drain(): Promise<void> {
-    for (const actor of this.claims.keys()) actor.stop();
+    // The gate is closed: whatever the claims answer is not dispatched, but the answers settle the low-water mark.
     await settleWithin([...this.claims.values()], V06_TIMING.stopClaimWaitMs);
+    for (const actor of this.claims.keys()) actor.stop();
     this.stopWaits.abort();
     await settleWithin([...this.wakes], V06_TIMING.stopWakeDrainMs);
     await this.heartbeats.final();

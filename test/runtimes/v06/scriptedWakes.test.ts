@@ -70,3 +70,22 @@ describe('v0.6 processWake, scripted', () => {
     expect(of(digest.events, 'action-performed').map((event) => event.detail['peer'])).toEqual(['host#2']);
   });
 });
+
+describe('v0.6 stop racing a claim (B4(c)), offset=durable', () => {
+  it('a claim answered after the stop began is not dispatched, yet settles the mark: the next runner does not read that wake again', async () => {
+    const digest = session({ wiring: 'retry', offset: 'durable' });
+    // Just after the tick: the wake is read and its claim is on the wire when SIGTERM arrives.
+    await digest.untilNextOccurrence();
+    expect(of(digest.events, 'wake-read').map((event) => event.actor)).toEqual(['host#1']);
+    expect(of(digest.events, 'claim-answered')).toHaveLength(0);
+    digest.redeploy();
+    await digest.advance(90_000);
+    expect(digest.conformanceFailure).toBeUndefined();
+    expect(of(digest.events, 'claim-discarded')).toMatchObject([{ actor: 'host#1', detail: { generation: 1, answered: true, granted: true } }]);
+    const firstWake = of(digest.events, 'wake-appended')[0]!.detail['offset'];
+    expect(of(digest.events, 'runner-start').map((event) => event.detail['startOffset'])).toEqual(['-1', firstWake]);
+    expect(of(digest.events, 'wake-read').filter((event) => event.actor === 'host#2').map((event) => event.detail['generation'])).not.toContain(1);
+    // The lease the discarded claim held expired; the work was woken again and done once.
+    expect(of(digest.events, 'action-performed').map((event) => event.detail['peer'])).toEqual(['host#2']);
+  });
+});
