@@ -6,6 +6,9 @@ export class SharedDbNotLoadedError extends Error {
   override name = 'SharedDbNotLoadedError';
 }
 
+/** What stands behind a handle: rows staged in memory until it is wired, then its loaded DB. */
+type Backing = { readonly wired: false; readonly staged: Map<string, StateRow> } | { readonly wired: true; readonly db: SharedStateDb };
+
 /**
  * What `ctx.observe(db(id))` hands the entity. Until the wake wires it to a loaded {@link SharedStateDb} it is
  * *unwired*: in `connect` mode `toArray` and `insert` throw `shared DB "<id>" is not loaded yet`; in `create` mode they
@@ -13,8 +16,9 @@ export class SharedDbNotLoadedError extends Error {
  * `undefined` — the inconsistency bug report #4625 points out, kept because entity code in the field reads it.
  */
 export class SharedDbHandle implements SharedStateHandle {
-  private db: SharedStateDb | undefined;
-  private readonly staged = new Map<string, StateRow>();
+  private backing: Backing = { wired: false, staged: new Map() };
+  /** Rows staged while unwired that the wake has not written yet. */
+  private pendingFlush: StateRow[] = [];
 
   constructor(
     readonly id: string,
@@ -24,35 +28,39 @@ export class SharedDbHandle implements SharedStateHandle {
   ) {}
 
   get wired(): boolean {
-    return this.db !== undefined;
-  }
-
-  /** Gives the handle its loaded DB. */
-  wire(db: SharedStateDb): void {
-    this.db = db;
+    return this.backing.wired;
   }
 
   get __electricCollection(): SharedCollection | undefined {
-    return this.db?.collection;
+    return this.backing.wired ? this.backing.db.collection : undefined;
+  }
+
+  /** Gives the handle its loaded DB; rows staged before stay staged until {@link flushStaged}. */
+  wire(db: SharedStateDb): void {
+    const staged = this.backing.wired ? [] : [...this.backing.staged.values()];
+    this.backing = { wired: true, db };
+    this.pendingFlush = staged;
   }
 
   toArray(): StateRow[] {
-    if (this.db) return this.db.collection.toArray();
+    const backing = this.backing;
+    if (backing.wired) return backing.db.collection.toArray();
     this.refuseWhileConnecting();
-    return [...this.staged.values()];
+    return [...backing.staged.values()];
   }
 
   async insert(row: StateRow): Promise<void> {
-    if (this.db) return this.db.insert(row);
+    const backing = this.backing;
+    if (backing.wired) return backing.db.insert(row);
     this.refuseWhileConnecting();
-    this.staged.set(row.key, row);
+    backing.staged.set(row.key, row);
   }
 
-  /** Writes the rows staged before wiring (create mode); a no-op while unwired or when nothing is staged. */
+  /** Writes the rows staged before wiring (create mode), in the order they were staged. */
   async flushStaged(): Promise<void> {
-    if (!this.db) return;
-    for (const row of this.staged.values()) await this.db.insert(row);
-    this.staged.clear();
+    const backing = this.backing;
+    if (!backing.wired) return;
+    for (let row = this.pendingFlush.shift(); row !== undefined; row = this.pendingFlush.shift()) await backing.db.insert(row);
   }
 
   private refuseWhileConnecting(): void {

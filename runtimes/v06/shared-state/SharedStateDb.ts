@@ -4,15 +4,26 @@ import type { FetchFunction } from '../../../protocol/host/FetchFunction.ts';
 import { sharedStateStream, streamPath } from '../../../protocol/streams/streamsProtocol.ts';
 import { rowInsert, SHARED_ROW_KEY_FIELD, SHARED_ROW_TYPE, type SharedRowWriter } from './rowChanges.ts';
 
-/** A stored row as the collection holds it. */
+/** A stored row as the collection holds it: the `{ key, value }` a change's value carries. */
 interface StoredRow {
   readonly key: string;
   readonly value: JsonValue;
 }
 
-/** The rows are JSON this runtime wrote itself; the schema takes them as they are. */
+/**
+ * A Standard Schema for stored rows: the change's value must be an object with a string `key` (the collection's
+ * primary key); anything else is reported as an issue, which the collection refuses.
+ */
 const storedRowSchema = {
-  '~standard': { version: 1 as const, vendor: 'wake-sim-v06', validate: (value: unknown) => ({ value: value as StoredRow }) },
+  '~standard': {
+    version: 1 as const,
+    vendor: 'wake-sim-v06',
+    validate: (candidate: unknown) => {
+      const row = candidate as Partial<StoredRow> | null;
+      if (row === null || typeof row !== 'object' || typeof row.key !== 'string') return { issues: [{ message: 'a shared row needs a string key' }] };
+      return { value: { key: row.key, value: row.value ?? null } satisfies StoredRow };
+    },
+  },
 };
 
 const SHARED_STATE = createStateSchema({ rows: { schema: storedRowSchema, type: SHARED_ROW_TYPE, primaryKey: SHARED_ROW_KEY_FIELD } });

@@ -51,9 +51,9 @@ export class SharedStateWiring {
     return this.chain;
   }
 
-  /** The first failure a pass recorded, if any: thrown after a handler that returned normally. */
-  get recordedFailure(): { readonly error: unknown } | undefined {
-    return this.liveProcessError;
+  /** Throws the first failure a pass recorded, if any (step 4, after a handler that returned normally). */
+  throwRecordedFailure(): void {
+    if (this.liveProcessError) throw this.liveProcessError.error;
   }
 
   private async wireQueued(): Promise<void> {
