@@ -90,6 +90,7 @@ export class SharedStateDb {
     this.db.close();
   }
 
+  /** Control events the stream carried before its batches were applied (annotated when the handle is wired). */
   get controlEventsSeen(): number {
     return this.controlEvents;
   }

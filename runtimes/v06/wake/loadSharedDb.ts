@@ -21,7 +21,7 @@ export async function loadSharedDb(env: WakeEnvironment, entity: string, handle:
     try {
       await db.preload();
       handle.wire(db);
-      env.annotate('handle-wired', { ...where, attempt, empty: false });
+      env.annotate('handle-wired', { ...where, attempt, empty: false, controlEvents: db.controlEventsSeen });
       return;
     } catch (error) {
       db.close();
