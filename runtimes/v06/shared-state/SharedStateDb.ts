@@ -11,19 +11,12 @@ interface StoredRow {
 }
 
 /**
- * A Standard Schema for stored rows: the change's value must be an object with a string `key` (the collection's
- * primary key); anything else is reported as an issue, which the collection refuses.
+ * The rows collection's Standard Schema. TanStack DB applies a schema to local mutations only (synced rows are taken
+ * as stored), and this runtime never mutates the collection (writes go through the agents server), so it states the
+ * row type and passes every value through.
  */
 const storedRowSchema = {
-  '~standard': {
-    version: 1 as const,
-    vendor: 'wake-sim-v06',
-    validate: (candidate: unknown) => {
-      const row = candidate as Partial<StoredRow> | null;
-      if (row === null || typeof row !== 'object' || typeof row.key !== 'string') return { issues: [{ message: 'a shared row needs a string key' }] };
-      return { value: { key: row.key, value: row.value ?? null } satisfies StoredRow };
-    },
-  },
+  '~standard': { version: 1 as const, vendor: 'wake-sim-v06', validate: (stored: unknown) => ({ value: stored as StoredRow }) },
 };
 
 const SHARED_STATE = createStateSchema({ rows: { schema: storedRowSchema, type: SHARED_ROW_TYPE, primaryKey: SHARED_ROW_KEY_FIELD } });
