@@ -1,5 +1,6 @@
 import type { RuntimeUnderTest } from '../../protocol/host/RuntimeUnderTest.ts';
 import { v04Runtime } from '../../runtimes/v04/v04Runtime.ts';
+import { v06Runtime } from '../../runtimes/v06/v06Runtime.ts';
 import { RegistryError } from './RegistryError.ts';
 
 const runtimes = new Map<string, RuntimeUnderTest>();
@@ -30,3 +31,4 @@ export function registeredRuntimes(): readonly RuntimeUnderTest[] {
 }
 
 registerRuntime(v04Runtime);
+registerRuntime(v06Runtime);
