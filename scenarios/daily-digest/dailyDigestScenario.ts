@@ -125,7 +125,9 @@ function traceStoredOccurrences(sim: SimContext, world: World): void {
   const path = `${SUBSCRIPTION_STREAM_ROOT}shared/${SHARED_ID}`;
   world.streams.onAppend((appendedTo, item) => {
     if (appendedTo !== path) return;
-    const occurrence = (item.value as { value?: { value?: { occurrence?: unknown } } } | null)?.value?.value?.occurrence;
+    // The row's value, whether the runtime wrote the change as `{ key, value: { key, value } }` or `{ key, value }`.
+    const change = item.value as { value?: { occurrence?: unknown; value?: { occurrence?: unknown } } } | null;
+    const occurrence = change?.value?.value?.occurrence ?? change?.value?.occurrence;
     if (typeof occurrence === 'number') sim.trace.record('durable-streams', 'occurrence-stored', { entity: ENTITY, occurrence });
   });
 }

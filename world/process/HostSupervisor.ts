@@ -30,6 +30,7 @@ export class HostSupervisor {
   private current: Incarnation | undefined;
   private incarnation = 0;
   private redeploying = false;
+  private restartPending = false;
 
   constructor(
     private readonly world: World,
@@ -61,7 +62,8 @@ export class HostSupervisor {
     this.redeploying = true;
     this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind: 'redeploy', host: current.process.name });
     await this.stopGracefully(current);
-    await this.restartAfterDelay();
+    // A crash while the stop was under way already put a new host in place: the platform runs one host, not two.
+    if (this.current === current) await this.restartAfterDelay();
     this.redeploying = false;
   }
 
@@ -73,7 +75,6 @@ export class HostSupervisor {
     }
     this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind: 'crash', host: current.process.name });
     current.process.exit('crash');
-    this.redeploying = false;
     await this.restartAfterDelay();
   }
 
@@ -101,10 +102,14 @@ export class HostSupervisor {
     process.exit(outcome === 'stopped' ? 'graceful' : 'crash');
   }
 
+  /** One restart at a time: a crash and a redeploy ending together replace the host once. */
   private async restartAfterDelay(): Promise<void> {
+    if (this.restartPending) return;
+    this.restartPending = true;
     const { hostRestartDelayMinMs, hostRestartDelayMaxMs } = this.world.options.faultOptions;
     const delayMs = chooseInRange(this.world.sim.choices, hostRestartDelayMinMs, hostRestartDelayMaxMs, 'host restart delay');
     await new Promise<void>((resolve) => this.world.sim.scheduler.schedule(delayMs, SUPERVISOR_ACTOR, 'start new host', resolve));
+    this.restartPending = false;
     this.startHost();
   }
 }
