@@ -25,8 +25,6 @@ const MAX_STACKED_OPERATORS = 4;
 const CHANGE_FAULT_PERCENT = 50;
 /** A fault moves to one of this many nearest points of the same fault in the chosen direction. */
 const MOVE_WINDOW_POINTS = 8;
-/** A time or delay moves by at most this fraction of its range (1/8), so it stays near where it mattered. */
-const RANGE_MOVE_DIVISOR = 8;
 
 /** A run's answers and their shapes, being edited (the same length, position for position). */
 interface Draft {
@@ -100,10 +98,16 @@ function otherAnswer(shape: ChoiceShape, answer: number, rng: RandomGenerator): 
 
 const firingAnswer = (shape: ChoiceShape, rng: RandomGenerator): number => uniformInt(rng, shape.firesFrom!, shape.optionCount - 1);
 
-/** A time or delay moved earlier or later by up to 1/{@link RANGE_MOVE_DIVISOR} of its range. */
+/**
+ * A time or delay moved earlier or later by a distance drawn log-uniformly up to the whole range: as often by a few
+ * units as by a few thousand, so a fault that landed near a moment that matters can be nudged onto it, and one that
+ * landed far from everything can jump.
+ */
 function shiftedAnswer(shape: ChoiceShape, answer: number, rng: RandomGenerator): number {
   const last = shape.optionCount - 1;
-  const delta = 1 + uniformInt(rng, 0, Math.max(0, Math.floor(last / RANGE_MOVE_DIVISOR) - 1));
+  const maxBits = Math.max(1, Math.ceil(Math.log2(last + 1)));
+  const bits = uniformInt(rng, 0, maxBits - 1);
+  const delta = (2 ** bits) + uniformInt(rng, 0, 2 ** bits - 1);
   const moved = uniformInt(rng, 0, 1) === 0 ? answer - delta : answer + delta;
   return Math.min(last, Math.max(0, moved));
 }
@@ -135,7 +139,11 @@ function setSomeFault(draft: Draft, rng: RandomGenerator, firedBefore: boolean):
 function moveFault(draft: Draft, rng: RandomGenerator): void {
   const movable = positions(draft, (shape, answer) => fires(shape, answer) || (shape.kind === 'range' && shape.fault !== undefined));
   if (movable.length === 0) return setSomeFault(draft, rng, false);
-  const from = pickFrom(rng, movable);
+  // The fault first, then one of its points: a fault with a few timed points (a redeploy's time) gets as many moves
+  // as one with a point per message (a delivery delay).
+  const faults = [...new Set(movable.map((position) => draft.shapes[position]!.fault!))];
+  const fault = faults[uniformInt(rng, 0, faults.length - 1)]!;
+  const from = pickFrom(rng, movable.filter((position) => draft.shapes[position]!.fault === fault));
   const shape = draft.shapes[from]!;
   if (shape.kind === 'range') {
     draft.answers[from] = shiftedAnswer(shape, draft.answers[from]!, rng);
