@@ -15,6 +15,8 @@ import type { RunResult } from './runScenario.ts';
 const MODEL_TRANSITION = 'model:';
 /** Trace events that are scheduling, not behaviour: each step also shows as the events it records. */
 const SCHEDULING_EVENT = 'step';
+/** How far back from a fault `near:` keys look for what host processes were doing, in virtual ms. */
+const NEAR_WINDOW_MS = 1_024;
 
 /**
  * The coverage keys of a run, sorted, each once:
@@ -23,18 +25,31 @@ const SCHEDULING_EVENT = 'step';
  * - `fault:<kind>`: every kind of fault injected;
  * - `seq:<actor>:<kind>><kind>`: every ordered pair of consecutive events of one actor (host processes counted as one
  *   actor, `host#N`), so a new order of things one actor does is new coverage;
+ * - `near:<fault>:<kind>:<b>`: for every fault injected and every kind of event a host process recorded in the
+ *   {@link NEAR_WINDOW_MS} before it, the distance to the last such event as a power of two (b = ceil(log2(ms + 1))).
+ *   A fault that lands closer to what a host was doing is new coverage before it lands inside it: the guided
+ *   search gets a gradient towards a redeploy during a wake, which a uniform search hits by luck alone;
  * - `violation:<property>`: every property the run violated.
  */
 export function coverageKeysOf(result: RunResult): string[] {
   const keys = new Set<string>(modelTransitionsOf(result).map((id) => `${MODEL_TRANSITION}${id}`));
   const lastKindOf = new Map<string, string>();
+  const lastHostEventMs = new Map<string, number>();
   for (const event of result.events) {
     if (event.kind === SCHEDULING_EVENT) continue;
-    if (event.kind === 'fault') keys.add(`fault:${String(event.detail['kind'])}`);
+    if (event.kind === 'fault') {
+      const fault = String(event.detail['kind']);
+      keys.add(`fault:${fault}`);
+      for (const [kind, atMs] of lastHostEventMs) {
+        const distanceMs = event.atMs - atMs;
+        if (distanceMs <= NEAR_WINDOW_MS) keys.add(`near:${fault}:${kind}:${Math.ceil(Math.log2(distanceMs + 1))}`);
+      }
+    }
     const actor = event.actor.replace(/#\d+$/, '#N');
     const last = lastKindOf.get(actor);
     if (last !== undefined) keys.add(`seq:${actor}:${last}>${event.kind}`);
     lastKindOf.set(actor, event.kind);
+    if (actor === 'host#N') lastHostEventMs.set(event.kind, event.atMs);
   }
   for (const violation of result.violations) keys.add(`violation:${violation.property}`);
   return [...keys].sort();
