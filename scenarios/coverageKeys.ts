@@ -61,8 +61,14 @@ export function modelTransitionKeys(keys: readonly string[]): string[] {
   return keys.filter((key) => catalog.has(key));
 }
 
+/** How many of the composed model's transitions some runs took. */
+export interface ModelTransitionCoverage {
+  readonly covered: number;
+  readonly total: number;
+}
+
 /** How many of the composed model's transitions the keys name, of how many it has. */
-export function modelTransitionCoverage(keys: readonly string[]): { readonly covered: number; readonly total: number } {
+export function modelTransitionCoverage(keys: readonly string[]): ModelTransitionCoverage {
   return { covered: modelTransitionKeys(keys).length, total: transitionKeys().size };
 }
 

@@ -7,7 +7,7 @@ import { scanGenerations } from '../sim/explore/scanGenerations.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { canSpreadRuns, type SearchStrategy, type StrategyFigures } from '../sim/strategies/SearchStrategy.ts';
 import type { PropertyName } from '../properties/index.ts';
-import { coverageKeysOf, modelTransitionCoverage, modelTransitionKeys } from './coverageKeys.ts';
+import { coverageKeysOf, modelTransitionCoverage, modelTransitionKeys, type ModelTransitionCoverage } from './coverageKeys.ts';
 import type { RunSpec } from './index.ts';
 import { ANY_COUNTED } from './parallel/tasks.ts';
 import { openTaskRunner, type TaskRunner } from './parallel/taskRunner.ts';
@@ -29,12 +29,6 @@ export interface SearchProgress {
   readonly modelTransitions: ModelTransitionCoverage;
   /** The strategy's own figures so far (the guided search's corpus). */
   readonly strategy: StrategyFigures;
-}
-
-/** How many of the composed model's transitions a search's runs took. */
-export interface ModelTransitionCoverage {
-  readonly covered: number;
-  readonly total: number;
 }
 
 /** What a search's runs reached: the runs up to and including the finding, or every run of the budget. */

@@ -17,9 +17,9 @@ export interface GuidedOptions {
    */
   readonly generationRuns: number;
   /**
-   * Chance, in percent, that a run after the first generation is fresh (uniform answers) rather than derived. On
-   * daily-digest 40 beat 10 and 25 (docs/search-strategies.md): derived runs share most of their parent's story,
-   * and rare timing coincidences still come mostly from fresh draws.
+   * Chance, in percent, that a run after the first generation is fresh (uniform answers) rather than derived. 40 beat
+   * 10 and 25 in the measurements of docs/search-strategies.md: derived runs share most of their parent's story, and
+   * rare timing coincidences still come mostly from fresh draws.
    */
   readonly freshPercent: number;
 }

@@ -139,8 +139,8 @@ function setSomeFault(draft: Draft, rng: RandomGenerator, firedBefore: boolean):
 function moveFault(draft: Draft, rng: RandomGenerator): void {
   const movable = positions(draft, (shape, answer) => fires(shape, answer) || (shape.kind === 'range' && shape.fault !== undefined));
   if (movable.length === 0) return setSomeFault(draft, rng, false);
-  // The fault first, then one of its points: a fault with a few timed points (a redeploy's time) gets as many moves
-  // as one with a point per message (a delivery delay).
+  // The fault first, then one of its points: a fault with one or two timed points gets as many moves as one with a
+  // point per message sent.
   const faults = [...new Set(movable.map((position) => draft.shapes[position]!.fault!))];
   const fault = faults[uniformInt(rng, 0, faults.length - 1)]!;
   const from = pickFrom(rng, movable.filter((position) => draft.shapes[position]!.fault === fault));
