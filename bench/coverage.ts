@@ -3,8 +3,9 @@
  * `swarm` and `guided` take on daily-digest with both fixes (`--wiring retry --offset durable`), with the default
  * faults and with every fault, after 500, 1,000 and 3,000 runs; the mean over `--seeds` seeds (and the range), and
  * the runs each strategy needs to take as many transitions as random took in all its runs on the same seed (median
- * over the seeds; ">N" when it never did). Then runs to the first v0.4 duplicate digest over `--dup-seeds` seeds,
- * random against guided.
+ * over the seeds; ">N" when it never did). `guided-uniform` is the guided search drawing its fresh runs and tails
+ * uniformly instead of the swarm way. Then runs to the first v0.4 duplicate digest over `--dup-seeds` seeds, for
+ * random, swarm and guided.
  *
  * Each search runs in this thread, as `explore` runs it without workers (the guided search is the same for any
  * number of workers). Coverage is counted from `coverageKeysOf`, as `explore` reports it.
@@ -14,8 +15,8 @@
 import { parseArgs } from 'node:util';
 import { CoverageTally } from '../sim/explore/CoverageTally.ts';
 import { sweep } from '../sim/explore/sweep.ts';
-import { createStrategy } from '../sim/strategies/createStrategy.ts';
-import type { StrategyName } from '../sim/strategies/SearchStrategy.ts';
+import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
+import { DEFAULT_GUIDED_OPTIONS } from '../sim/strategies/GuidedStrategy.ts';
 import { resolveConfig } from '../runtime/config.ts';
 import { coverageKeysOf, modelTransitionCoverage } from '../scenarios/coverageKeys.ts';
 import type { RunSpec } from '../scenarios/index.ts';
@@ -29,27 +30,33 @@ const { values } = parseArgs({
     'dup-seeds': { type: 'string', default: '20' },
     'dup-max-runs': { type: 'string', default: '2000' },
     faults: { type: 'string' },
-    strategies: { type: 'string', default: 'random,pct,swarm,guided' },
+    strategies: { type: 'string', default: 'random,pct,swarm,guided,guided-uniform' },
   },
 });
 const seedCount = Number(values.seeds);
 const maxRuns = Number(values.runs);
 const checkpoints = [500, 1_000, 3_000].filter((runs) => runs < maxRuns).concat(maxRuns);
-const strategies = values.strategies.split(',') as StrategyName[];
+const strategies = values.strategies.split(',');
+
+/** The strategy a row of the table names. */
+function strategyFor(row: string, seed: number): StrategyOptions {
+  if (row === 'guided-uniform') return { name: 'guided', seed, guided: { ...DEFAULT_GUIDED_OPTIONS, draw: 'uniform' } };
+  return { name: row as StrategyOptions['name'], seed };
+}
 const faultSets = values.faults === undefined ? ['default', 'all'] : [values.faults];
 
 const BOTH_FIXES = resolveConfig('v0.4', { wiring: 'retry', offset: 'durable' });
 const specFor = (faults: string): RunSpec => ({ scenario: 'daily-digest', config: BOTH_FIXES, faults: faults === 'all' ? [...FAULT_KINDS] : [...DEFAULT_FAULT_KINDS] });
 
 /** Covered transitions after each run of one search (`covered[i]`: after i + 1 runs), and its runs per second. */
-async function coverageCurve(spec: RunSpec, name: StrategyName, seed: number): Promise<{ covered: number[]; total: number; runsPerSecond: number }> {
+async function coverageCurve(spec: RunSpec, name: string, seed: number): Promise<{ covered: number[]; total: number; runsPerSecond: number }> {
   const tally = new CoverageTally();
   const covered: number[] = [];
   let taken = 0;
   const started = performance.now();
   await sweep({
     maxRuns,
-    strategy: createStrategy({ name, seed }),
+    strategy: createStrategy(strategyFor(name, seed)),
     run: async (choices) => coverageKeysOf(await runScenario(spec, choices)),
     feedbackOf: (coverage) => ({ coverage }),
     isFinding: () => false,
@@ -78,7 +85,7 @@ for (const faults of faultSets) {
   console.log(`\ndaily-digest, wiring=retry offset=durable, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seeds (1..${seedCount})`);
   console.log(`model transitions taken: mean % of the composed model's [min..max transitions over the seeds]; runs to take as many as`);
   console.log(`random took in ${maxRuns} runs on the same seed (median); runs/s with coverage keys computed for every run`);
-  console.log(`${'strategy'.padEnd(10)} ${checkpoints.map((runs) => `after ${runs}`.padStart(22)).join(' ')} ${`to random@${maxRuns}`.padStart(16)} ${'runs/s'.padStart(8)}`);
+  console.log(`${'strategy'.padEnd(15)} ${checkpoints.map((runs) => `after ${runs}`.padStart(22)).join(' ')} ${`to random@${maxRuns}`.padStart(16)} ${'runs/s'.padStart(8)}`);
   const randomFinal: number[] = [];
   for (const name of strategies) {
     const curves: Array<Awaited<ReturnType<typeof coverageCurve>>> = [];
@@ -91,16 +98,16 @@ for (const faults of faultSets) {
     });
     const toRandom = randomFinal.length === 0 ? Infinity : median(curves.map((curve, index) => runsToReach(curve.covered, randomFinal[index]!)));
     const toRandomCell = randomFinal.length === 0 ? '-' : Number.isFinite(toRandom) ? String(toRandom) : `>${maxRuns}`;
-    console.log(`${name.padEnd(10)} ${cells.join(' ')} ${toRandomCell.padStart(16)} ${mean(curves.map((curve) => curve.runsPerSecond)).toFixed(0).padStart(8)}`);
+    console.log(`${name.padEnd(15)} ${cells.join(' ')} ${toRandomCell.padStart(16)} ${mean(curves.map((curve) => curve.runsPerSecond)).toFixed(0).padStart(8)}`);
   }
 }
 
 /** Runs to the first v0.4 duplicate digest (1-based), or undefined within the budget. */
-async function runsToDuplicate(name: StrategyName, seed: number, budget: number): Promise<number | undefined> {
+async function runsToDuplicate(name: string, seed: number, budget: number): Promise<number | undefined> {
   const spec: RunSpec = { scenario: 'daily-digest', config: resolveConfig('v0.4', {}), faults: [...DEFAULT_FAULT_KINDS] };
   const outcome = await sweep({
     maxRuns: budget,
-    strategy: createStrategy({ name, seed }),
+    strategy: createStrategy(strategyFor(name, seed)),
     run: async (choices) => {
       const result = await runScenario(spec, choices);
       return { duplicate: result.violations.some((violation) => violation.property === 'duplicate-action'), coverage: coverageKeysOf(result) };
@@ -115,13 +122,13 @@ const dupSeeds = Number(values['dup-seeds']);
 const dupBudget = Number(values['dup-max-runs']);
 if (dupSeeds > 0) {
   console.log(`\nv0.4 (swallow / minus-one), default faults: runs to the first duplicate digest over seeds 1..${dupSeeds} (at most ${dupBudget} runs)`);
-  console.log(`${'strategy'.padEnd(10)} ${'found'.padStart(7)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'max'.padStart(7)}  per seed`);
-  for (const name of ['random', 'guided'] as const) {
+  console.log(`${'strategy'.padEnd(15)} ${'found'.padStart(7)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'max'.padStart(7)}  per seed`);
+  for (const name of ['random', 'swarm', 'guided', 'guided-uniform']) {
     const samples: number[] = [];
     for (let seed = 1; seed <= dupSeeds; seed += 1) samples.push((await runsToDuplicate(name, seed, dupBudget)) ?? Infinity);
     const sorted = [...samples].sort((a, b) => a - b);
     const at = (fraction: number): string => String(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]);
     const found = samples.filter(Number.isFinite).length;
-    console.log(`${name.padEnd(10)} ${`${found}/${dupSeeds}`.padStart(7)} ${at(0.5).padStart(7)} ${at(0.9).padStart(7)} ${at(1).padStart(7)}  ${samples.join(' ')}`);
+    console.log(`${name.padEnd(15)} ${`${found}/${dupSeeds}`.padStart(7)} ${at(0.5).padStart(7)} ${at(0.9).padStart(7)} ${at(1).padStart(7)}  ${samples.join(' ')}`);
   }
 }

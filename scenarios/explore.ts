@@ -1,5 +1,5 @@
 import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
-import { PlannedChoiceSource } from '../sim/choice/PlannedChoiceSource.ts';
+import { PlannedChoiceSource } from '../sim/strategies/PlannedChoiceSource.ts';
 import { CoverageTally } from '../sim/explore/CoverageTally.ts';
 import { sweep } from '../sim/explore/sweep.ts';
 import { runRange, ScaleOutError, type Shard } from '../sim/explore/runRange.ts';

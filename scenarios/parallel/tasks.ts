@@ -1,4 +1,4 @@
-import { PlannedChoiceSource, type RunPlan } from '../../sim/choice/PlannedChoiceSource.ts';
+import { PlannedChoiceSource, type RunPlan } from '../../sim/strategies/PlannedChoiceSource.ts';
 import type { BatchHit, BatchOutcome, RunReport } from '../../sim/explore/scanRange.ts';
 import type { RunRange } from '../../sim/explore/runRange.ts';
 import { createStrategy, type StrategyOptions } from '../../sim/strategies/createStrategy.ts';

@@ -1,4 +1,4 @@
-import type { RunPlan } from '../choice/PlannedChoiceSource.ts';
+import type { RunPlan } from '../strategies/PlannedChoiceSource.ts';
 import type { Generations } from '../strategies/Generations.ts';
 import { rangeIndex, subRange, type RunRange } from './runRange.ts';
 import { scanRange, type BatchOutcome, type RunReport, type ScanRangeOptions, type ScanRangeOutcome } from './scanRange.ts';

@@ -1,4 +1,4 @@
-import type { FinishedRun } from '../choice/PlannedChoiceSource.ts';
+import type { FinishedRun } from '../strategies/PlannedChoiceSource.ts';
 import type { RunFeedback } from '../strategies/RunFeedback.ts';
 import { rangeIndex, runsUpTo, subRange, type RunRange } from './runRange.ts';
 

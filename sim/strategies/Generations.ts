@@ -1,4 +1,4 @@
-import type { FinishedRun, RunPlan } from '../choice/PlannedChoiceSource.ts';
+import type { FinishedRun, RunPlan } from './PlannedChoiceSource.ts';
 import type { RunFeedback } from './RunFeedback.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { ChoiceSource } from '../choice/ChoiceSource.ts';
-import { PlannedChoiceSource, type FinishedRun, type RunPlan } from '../choice/PlannedChoiceSource.ts';
+import { PlannedChoiceSource, type FinishedRun, type RunPlan } from './PlannedChoiceSource.ts';
 import { runSeed } from '../explore/runSeed.ts';
 import type { Generations } from './Generations.ts';
 import { Corpus } from './guided/Corpus.ts';
@@ -17,14 +17,20 @@ export interface GuidedOptions {
    */
   readonly generationRuns: number;
   /**
-   * Chance, in percent, that a run after the first generation is fresh (uniform answers) rather than derived. 40 beat
-   * 10 and 25 in the measurements of docs/search-strategies.md: derived runs share most of their parent's story, and
-   * rare timing coincidences still come mostly from fresh draws.
+   * Chance, in percent, that a run after the first generation is fresh rather than derived. 40 beat 10 and 25 in the
+   * measurements of docs/search-strategies.md: derived runs share most of their parent's story, and rare timing
+   * coincidences still come mostly from fresh draws.
    */
   readonly freshPercent: number;
+  /**
+   * How fresh runs, and derived runs after their replayed prefix, draw their answers: uniformly (as `random`), or as
+   * a swarm run does (per run, a random subset of the fault kinds at random rates). Swarm reached more transitions
+   * in the measurements: a derived run then varies which faults it mixes, not only where they land.
+   */
+  readonly draw: 'uniform' | 'swarm';
 }
 
-export const DEFAULT_GUIDED_OPTIONS: GuidedOptions = { generationRuns: 64, freshPercent: 40 };
+export const DEFAULT_GUIDED_OPTIONS: GuidedOptions = { generationRuns: 64, freshPercent: 40, draw: 'swarm' };
 
 /** The figures of {@link GuidedStrategy.figures} that describe the search's progress rather than its settings. */
 export const GUIDED_PROGRESS_FIGURES = ['generationsEnded', 'corpusEntries', 'coverageKeys', 'newKeysLastGeneration'] as const;
@@ -43,7 +49,8 @@ interface Learnt {
  * corpus of runs that reached coverage keys no earlier run reached, and derives each new run from a corpus entry
  * picked by energy (entries that own rarely reached keys are picked more, {@link Corpus}) by editing its answers:
  * change an answer, make a fault point fire or not, move a fault earlier or later, splice two runs, cut a run short
- * ({@link mutateRun}). Some runs are fresh, and the first generation is all fresh: its runs are the random strategy's.
+ * ({@link mutateRun}). Some runs are fresh, and the first generation is all fresh: with the default swarm draws its
+ * runs are the swarm strategy's.
  *
  * Runs come in generations of {@link GuidedOptions.generationRuns}: every run of generation k is planned from the
  * corpus as it stood at the end of generation k - 1, from a stream seeded by the seed and the run's index, so the
@@ -87,13 +94,13 @@ export class GuidedStrategy implements SearchStrategy, Generations {
 
   plan(runIndex: number): RunPlan {
     const seed = runSeed(this.seed, runIndex);
-    const fresh: RunPlan = { answers: [], shapes: [], seed };
+    const fresh: RunPlan = { answers: [], shapes: [], seed, continueWith: this.options.draw };
     const rng = xoroshiro128plus(runSeed(seed, PLANNING_STREAM));
     if (uniformInt(rng, 0, 99) < this.options.freshPercent) return fresh;
     const parent = this.corpus.pick(rng);
     if (parent === undefined) return fresh;
     const partner = this.corpus.pickUniformly(rng);
-    return { ...mutateRun(parent.run, partner?.run, rng), seed };
+    return { ...mutateRun(parent.run, partner?.run, rng), seed, continueWith: this.options.draw };
   }
 
   learn(runIndex: number, run: FinishedRun, feedback: RunFeedback): void {

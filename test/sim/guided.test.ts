@@ -2,7 +2,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
 import { fires, shapeOf } from '../../sim/choice/ChoiceShape.ts';
 import { chooseInRange, choosePercent, type ChoiceSource } from '../../sim/choice/ChoiceSource.ts';
-import { PlannedChoiceSource, type RunPlan } from '../../sim/choice/PlannedChoiceSource.ts';
+import { PlannedChoiceSource, type RunPlan } from '../../sim/strategies/PlannedChoiceSource.ts';
 import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { CoverageTally } from '../../sim/explore/CoverageTally.ts';
@@ -11,7 +11,8 @@ import { scanGenerations } from '../../sim/explore/scanGenerations.ts';
 import type { BatchOutcome } from '../../sim/explore/scanRange.ts';
 import { sweep } from '../../sim/explore/sweep.ts';
 import { createStrategy } from '../../sim/strategies/createStrategy.ts';
-import { GuidedStrategy } from '../../sim/strategies/GuidedStrategy.ts';
+import { SwarmChoiceSource } from '../../sim/strategies/SwarmChoiceSource.ts';
+import { DEFAULT_GUIDED_OPTIONS, GuidedStrategy, type GuidedOptions } from '../../sim/strategies/GuidedStrategy.ts';
 import { mutateRun } from '../../sim/strategies/guided/mutateRun.ts';
 import type { StrategyName } from '../../sim/strategies/SearchStrategy.ts';
 
@@ -41,14 +42,19 @@ function maze(choices: ChoiceSource): string[] {
   return [...keys, TREASURE];
 }
 
-const SMALL_GENERATIONS = { generationRuns: 16, freshPercent: 10 };
+const SMALL_GENERATIONS = { generationRuns: 16, freshPercent: 10, draw: 'uniform' } as const;
 
 /** Runs of a maze search until the treasure (1-based), or undefined within `maxRuns`; with every run's answers. */
-async function searchMaze(name: StrategyName, seed: number, maxRuns: number): Promise<{ runsToTreasure: number | undefined; answers: number[][] }> {
+async function searchMaze(
+  name: StrategyName,
+  seed: number,
+  maxRuns: number,
+  guided: GuidedOptions = SMALL_GENERATIONS,
+): Promise<{ runsToTreasure: number | undefined; answers: number[][] }> {
   const answers: number[][] = [];
   const outcome = await sweep({
     maxRuns,
-    strategy: createStrategy({ name, seed, guided: SMALL_GENERATIONS }),
+    strategy: createStrategy({ name, seed, guided }),
     run: async (choices) => ({ keys: maze(choices), choices: [...choices.recorded] }),
     feedbackOf: (run) => ({ coverage: run.keys }),
     isFinding: (run) => run.keys.includes(TREASURE),
@@ -81,9 +87,12 @@ function outOfOrderBatches(): (batch: RunRange, plans: readonly RunPlan[] | unde
 }
 
 describe('guided search', () => {
-  it('finds the maze treasure within 5,000 runs on every seed tried, where a uniform search does not', async () => {
+  it.each([
+    ['small uniform generations', SMALL_GENERATIONS],
+    ['the default options', DEFAULT_GUIDED_OPTIONS],
+  ])('with %s, finds the maze treasure within 5,000 runs on every seed tried, where a uniform search does not', async (_, options) => {
     for (const seed of [1, 2, 3]) {
-      const guided = await searchMaze('guided', seed, 5_000);
+      const guided = await searchMaze('guided', seed, 5_000, options);
       const random = await searchMaze('random', seed, 5_000);
       expect(guided.runsToTreasure).toBeDefined();
       expect(random.runsToTreasure ?? Infinity).toBeGreaterThan(guided.runsToTreasure!);
@@ -96,7 +105,7 @@ describe('guided search', () => {
     expect((await searchMaze('guided', 8, 300)).answers).not.toEqual(first.answers);
   });
 
-  it('its first generation is the random strategy’s runs', async () => {
+  it('with uniform draws, its first generation is the random strategy’s runs', async () => {
     const guided = await searchMaze('guided', 5, SMALL_GENERATIONS.generationRuns);
     const random = await searchMaze('random', 5, SMALL_GENERATIONS.generationRuns);
     expect(guided.answers).toEqual(random.answers);
@@ -161,14 +170,24 @@ describe('guided search', () => {
 
 describe('planned choice source', () => {
   it('with no prefix answers as the random source of the same seed', () => {
-    const planned = new PlannedChoiceSource({ answers: [], shapes: [], seed: 42 });
+    const planned = new PlannedChoiceSource({ answers: [], shapes: [], seed: 42, continueWith: 'uniform' });
     const random = new RandomChoiceSource(42);
     for (let index = 0; index < 50; index += 1) expect(planned.choose(7, 'x')).toBe(random.choose(7, 'x'));
   });
 
+  it('with no prefix and swarm draws answers as the swarm source of the same seed', () => {
+    const planned = new PlannedChoiceSource({ answers: [], shapes: [], seed: 42, continueWith: 'swarm' });
+    const swarm = new SwarmChoiceSource(42);
+    const hints = [undefined, { kind: 'fault', fault: 'f', firesFrom: 70 }, { kind: 'range', fault: 'g' }, { kind: 'fault', fault: 'g', firesFrom: 90 }] as const;
+    for (let index = 0; index < 60; index += 1) {
+      const hint = hints[index % hints.length];
+      expect(planned.choose(100, 'x', hint)).toBe(swarm.choose(100, 'x', hint));
+    }
+  });
+
   it('replays its prefix while the questions match, and draws afresh from the first that does not', () => {
     const taskHint = { kind: 'task', keys: ['a', 'b', 'c'] } as const;
-    const plan: RunPlan = { answers: [2, 1, 2], shapes: [shapeOf(3, taskHint), shapeOf(3, taskHint), shapeOf(3, taskHint)], seed: 1 };
+    const plan: RunPlan = { answers: [2, 1, 2], shapes: [shapeOf(3, taskHint), shapeOf(3, taskHint), shapeOf(3, taskHint)], seed: 1, continueWith: 'uniform' };
     const source = new PlannedChoiceSource(plan);
     expect(source.choose(3, 'door', taskHint)).toBe(2);
     expect(source.choose(3, 'door', taskHint)).toBe(1);

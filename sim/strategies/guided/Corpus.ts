@@ -1,6 +1,6 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import type { FinishedRun } from '../../choice/PlannedChoiceSource.ts';
+import type { FinishedRun } from '../PlannedChoiceSource.ts';
 
 /** A run the guided search keeps because it reached coverage keys no earlier run had reached. */
 export interface CorpusEntry {

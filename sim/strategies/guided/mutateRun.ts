@@ -1,7 +1,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { fires, type ChoiceShape } from '../../choice/ChoiceShape.ts';
-import type { FinishedRun } from '../../choice/PlannedChoiceSource.ts';
+import type { FinishedRun } from '../PlannedChoiceSource.ts';
 
 /** The ways a guided run is derived from a corpus entry. */
 export type MutationName = 'change' | 'insert-fault' | 'remove-fault' | 'move-fault' | 'splice' | 'truncate';
