@@ -4,6 +4,7 @@ import { mergeShards } from '../../cli/merge/mergeShards.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { coverageKeysOf, modelTransitionCoverage } from '../../scenarios/coverageKeys.ts';
 import { explore, type ExploreRequest } from '../../scenarios/explore.ts';
+import { fixMatrix, type MatrixRequest } from '../../scenarios/fixMatrix.ts';
 import { readReplayToken, replay, replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { runScenario, type RunResult } from '../../scenarios/runScenario.ts';
 import { BOTH_FIXES, digestSpec, V04 } from './helpers.ts';
@@ -57,6 +58,30 @@ describe('explore --strategy guided', () => {
     const runIndexes = outputs.map((output) => (output.json as { finding: { runIndex: number } | null }).finding?.runIndex ?? Infinity);
     const merged = mergeShards(outputs).merged as { finding: { runIndex: number } };
     expect(merged.finding.runIndex).toBe(Math.min(...runIndexes));
+  });
+});
+
+describe('matrix --strategy guided', () => {
+  it('gives the same cells on two worker threads as in one thread; each finding replays from its token', { timeout: 240_000 }, async () => {
+    // Seed 5 finds a duplicate with both fixes in run #95, in the second generation: its shrinking on a worker starts
+    // from the run's plan, not from the strategy (a worker's fresh strategy has no corpus).
+    const request: MatrixRequest = {
+      scenario: 'daily-digest',
+      faults: digestSpec(V04).faults,
+      runsPerCell: 100,
+      seed: 5,
+      strategy: guided,
+      maxShrinkAttempts: 20,
+      configs: [V04, BOTH_FIXES],
+    };
+    const oneThread = await fixMatrix(request);
+    const findings = oneThread.flatMap((cell) => cell.findings);
+    expect(Math.max(...findings.map((finding) => finding.runsToFirst))).toBeGreaterThan(64);
+    expect(JSON.stringify(await fixMatrix({ ...request, workers: 2 }))).toBe(JSON.stringify(oneThread));
+    for (const finding of findings) {
+      const replayed = await replay(readReplayToken(finding.replay));
+      expect(replayed.violations.map((violation) => violation.property)).toContain(finding.property);
+    }
   });
 });
 
