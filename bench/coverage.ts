@@ -4,13 +4,15 @@
  * faults and with every fault, after 500, 1,000 and 3,000 runs; the mean over `--seeds` seeds (and the range), and
  * the runs each strategy needs to take as many transitions as random took in all its runs on the same seed (median
  * over the seeds; ">N" when it never did). `guided-uniform` is the guided search drawing its fresh runs and tails
- * uniformly instead of the swarm way. Then runs to the first v0.4 duplicate digest over `--dup-seeds` seeds, for
- * random, swarm and guided.
+ * uniformly instead of the swarm way. Then runs to the first duplicate digest over `--dup-seeds` seeds, for random,
+ * swarm and both guided variants, on v0.4 (`--dup-config v0.4`, the default) or with both fixes (`fixed`, where only
+ * a long retry loop that outlives its lease posts twice).
  *
  * Each search runs in this thread, as `explore` runs it without workers (the guided search is the same for any
  * number of workers). Coverage is counted from `coverageKeysOf`, as `explore` reports it.
  *
- * Usage: npm run bench:coverage [-- --seeds 3 --runs 3000 --dup-seeds 20 --dup-max-runs 2000 --faults default|all]
+ * Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --strategies random,guided
+ *        --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
  */
 import { parseArgs } from 'node:util';
 import { CoverageTally } from '../sim/explore/CoverageTally.ts';
@@ -25,12 +27,14 @@ import { DEFAULT_FAULT_KINDS, FAULT_KINDS } from '../world/faults/FaultKind.ts';
 
 const { values } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '3' },
+    seeds: { type: 'string', default: '5' },
     runs: { type: 'string', default: '3000' },
     'dup-seeds': { type: 'string', default: '20' },
     'dup-max-runs': { type: 'string', default: '2000' },
     faults: { type: 'string' },
     strategies: { type: 'string', default: 'random,pct,swarm,guided,guided-uniform' },
+    'dup-config': { type: 'string', default: 'v0.4' },
+    'dup-strategies': { type: 'string', default: 'random,swarm,guided,guided-uniform' },
   },
 });
 const seedCount = Number(values.seeds);
@@ -80,7 +84,8 @@ const runsToReach = (covered: readonly number[], target: number): number => {
   return index < 0 ? Infinity : index + 1;
 };
 
-for (const faults of faultSets) {
+// --seeds 0 skips the coverage tables (only the runs to the duplicate).
+for (const faults of seedCount > 0 ? faultSets : []) {
   const spec = specFor(faults);
   console.log(`\ndaily-digest, wiring=retry offset=durable, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seeds (1..${seedCount})`);
   console.log(`model transitions taken: mean % of the composed model's [min..max transitions over the seeds]; runs to take as many as`);
@@ -102,9 +107,11 @@ for (const faults of faultSets) {
   }
 }
 
-/** Runs to the first v0.4 duplicate digest (1-based), or undefined within the budget. */
+const dupConfig = values['dup-config'] === 'fixed' ? BOTH_FIXES : resolveConfig('v0.4', {});
+
+/** Runs to the first duplicate digest under `dupConfig` (1-based), or undefined within the budget. */
 async function runsToDuplicate(name: string, seed: number, budget: number): Promise<number | undefined> {
-  const spec: RunSpec = { scenario: 'daily-digest', config: resolveConfig('v0.4', {}), faults: [...DEFAULT_FAULT_KINDS] };
+  const spec: RunSpec = { scenario: 'daily-digest', config: dupConfig, faults: [...DEFAULT_FAULT_KINDS] };
   const outcome = await sweep({
     maxRuns: budget,
     strategy: createStrategy(strategyFor(name, seed)),
@@ -121,14 +128,16 @@ async function runsToDuplicate(name: string, seed: number, budget: number): Prom
 const dupSeeds = Number(values['dup-seeds']);
 const dupBudget = Number(values['dup-max-runs']);
 if (dupSeeds > 0) {
-  console.log(`\nv0.4 (swallow / minus-one), default faults: runs to the first duplicate digest over seeds 1..${dupSeeds} (at most ${dupBudget} runs)`);
+  const configName = values['dup-config'] === 'fixed' ? 'both fixes (retry / durable)' : 'v0.4 (swallow / minus-one)';
+  console.log(`\n${configName}, default faults: runs to the first duplicate digest over seeds 1..${dupSeeds} (at most ${dupBudget} runs)`);
   console.log(`${'strategy'.padEnd(15)} ${'found'.padStart(7)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'max'.padStart(7)}  per seed`);
-  for (const name of ['random', 'swarm', 'guided', 'guided-uniform']) {
+  for (const name of values['dup-strategies'].split(',')) {
     const samples: number[] = [];
     for (let seed = 1; seed <= dupSeeds; seed += 1) samples.push((await runsToDuplicate(name, seed, dupBudget)) ?? Infinity);
     const sorted = [...samples].sort((a, b) => a - b);
-    const at = (fraction: number): string => String(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]);
+    const show = (runs: number): string => (Number.isFinite(runs) ? String(runs) : `>${dupBudget}`);
+    const at = (fraction: number): string => show(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!);
     const found = samples.filter(Number.isFinite).length;
-    console.log(`${name.padEnd(15)} ${`${found}/${dupSeeds}`.padStart(7)} ${at(0.5).padStart(7)} ${at(0.9).padStart(7)} ${at(1).padStart(7)}  ${samples.join(' ')}`);
+    console.log(`${name.padEnd(15)} ${`${found}/${dupSeeds}`.padStart(7)} ${at(0.5).padStart(7)} ${at(0.9).padStart(7)} ${at(1).padStart(7)}  ${samples.map(show).join(' ')}`);
   }
 }

@@ -17,7 +17,6 @@ Options:
   --json          print one JSON object
   -h, --help      show this help`;
 
-
 /** `models coverage`. */
 export async function modelsCoverageCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const { values } = parseCommandArgs(
