@@ -35,8 +35,8 @@ interface Draft {
 /**
  * Derives the answers a new run starts from out of a corpus entry: one to {@link MAX_STACKED_OPERATORS} operators,
  * each chosen by weight. `partner` is the other run a splice takes its tail from. The result is a prefix: the run
- * replays it while it asks the same questions, then continues with seeded uniform answers (PlannedChoiceSource), so
- * an edit that sends the run elsewhere keeps the parent's story up to the edit and explores freely after it.
+ * replays it while it asks the same questions, then continues with seeded answers (PlannedChoiceSource), so an edit
+ * that sends the run elsewhere keeps the parent's story up to the edit and explores freely after it.
  */
 export function mutateRun(parent: FinishedRun, partner: FinishedRun | undefined, rng: RandomGenerator): FinishedRun {
   const draft: Draft = { answers: [...parent.answers], shapes: [...parent.shapes] };
