@@ -9,7 +9,7 @@ import { DEFAULT_RUNTIME, registeredRuntimes } from '../scenarios/registry/runti
 import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList, type FaultKind } from '../world/faults/FaultKind.ts';
 import { DEFAULT_EXHAUSTIVE_BOUNDS } from '../sim/strategies/ExhaustiveStrategy.ts';
 import { DEFAULT_PCT_DEPTH, PCT_EXPECTED_DECISIONS } from '../sim/strategies/PctStrategy.ts';
-import { STRATEGY_NAMES, type StrategyName } from '../sim/strategies/SearchStrategy.ts';
+import { canSpreadRuns, STRATEGY_NAMES, type StrategyName } from '../sim/strategies/SearchStrategy.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { MAX_SHARD_COUNT, type Shard } from '../sim/explore/runRange.ts';
 import { MAX_WORKERS } from '../scenarios/parallel/taskRunner.ts';
@@ -203,6 +203,6 @@ export function parseWorkers(text: unknown): number {
 /** `--shard` and `--workers` split runs by index: refused for a strategy that plans each run from the ones before. */
 export function checkScaleOut(strategy: Omit<StrategyOptions, 'seed'>, shard: Shard | undefined, workers: number): void {
   const flag = shard ? '--shard' : workers > 1 ? '--workers' : undefined;
-  if (flag === undefined || createStrategy({ ...strategy, seed: 0 }).runsAreIndependent) return;
+  if (flag === undefined || canSpreadRuns(createStrategy({ ...strategy, seed: 0 }))) return;
   throw new UsageError(`${flag} needs a strategy whose runs are independent; --strategy ${strategy.name} plans each run from the ones before it`);
 }

@@ -1,10 +1,13 @@
 import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
+import { PlannedChoiceSource } from '../sim/strategies/PlannedChoiceSource.ts';
+import { CoverageTally } from '../sim/explore/CoverageTally.ts';
 import { sweep } from '../sim/explore/sweep.ts';
 import { runRange, ScaleOutError, type Shard } from '../sim/explore/runRange.ts';
-import { scanRange } from '../sim/explore/scanRange.ts';
+import { scanGenerations } from '../sim/explore/scanGenerations.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
-import type { SearchStrategy, StrategyFigures } from '../sim/strategies/SearchStrategy.ts';
+import { canSpreadRuns, type SearchStrategy, type StrategyFigures } from '../sim/strategies/SearchStrategy.ts';
 import type { PropertyName } from '../properties/index.ts';
+import { coverageKeysOf, modelTransitionCoverage, modelTransitionKeys, type ModelTransitionCoverage } from './coverageKeys.ts';
 import type { RunSpec } from './index.ts';
 import { ANY_COUNTED } from './parallel/tasks.ts';
 import { openTaskRunner, type TaskRunner } from './parallel/taskRunner.ts';
@@ -22,6 +25,20 @@ export interface SearchProgress {
   readonly budget: number;
   /** Runs so far that violated a counted property. */
   readonly findings: number;
+  /** Transitions of the composed model the runs so far took (with workers, speculative runs included). */
+  readonly modelTransitions: ModelTransitionCoverage;
+  /** The strategy's own figures so far (the guided search's corpus). */
+  readonly strategy: StrategyFigures;
+}
+
+/** What a search's runs reached: the runs up to and including the finding, or every run of the budget. */
+export interface ExploreCoverage {
+  readonly modelTransitions: ModelTransitionCoverage;
+  /**
+   * The first run index of each model transition taken, by coverage key. A shard reports it so that merging shards can
+   * count what the unsharded search's runs up to its finding took.
+   */
+  readonly firstRuns: ReadonlyMap<string, number>;
 }
 
 /** What to explore. */
@@ -74,6 +91,7 @@ export interface ExploreReport {
   readonly runsExecuted: number;
   /** The strategy's own figures, e.g. schedules covered and whether a bound cut an exhaustive search. */
   readonly strategy: { readonly name: string; readonly exhausted: boolean; readonly figures: StrategyFigures };
+  readonly coverage: ExploreCoverage;
   readonly finding: Finding | undefined;
 }
 
@@ -95,7 +113,7 @@ export function batchSizeFor(count: number, concurrency: number): number {
 
 /** Refuses to split the runs of a strategy that plans each run from the ones before it. */
 export function assertSplittable(strategy: SearchStrategy, what: string): void {
-  if (!strategy.runsAreIndependent) {
+  if (!canSpreadRuns(strategy)) {
     throw new ScaleOutError(`${what} needs a strategy whose runs are independent; ${strategy.name} plans each run from the ones before it`);
   }
 }
@@ -116,20 +134,24 @@ export async function explore(request: ExploreRequest): Promise<ExploreReport> {
   assertSplittable(strategy, request.shard ? 'sharding' : 'running on several workers');
   const range = runRange(request.maxRuns, request.shard);
   const runner = request.runner ?? openTaskRunner(workers);
+  const tally = new CoverageTally();
   let findings = 0;
   let runsDone = 0;
   let scan;
   try {
-    scan = await scanRange({
+    scan = await scanGenerations({
       range,
       keys: [ANY_COUNTED],
       batchSize: batchSizeFor(range.count, runner.concurrency),
       concurrency: runner.concurrency,
-      runBatch: (batch) => runner.run({ kind: 'scan', spec: request.spec, strategy: strategyOptions, batch, properties: request.properties, keys: 'any' }),
+      ...(strategy.generations ? { generations: strategy.generations } : {}),
+      runBatch: (batch, plans) =>
+        runner.run({ kind: 'scan', spec: request.spec, strategy: strategyOptions, batch, properties: request.properties, keys: 'any', coverage: true, ...(plans ? { plans } : {}) }),
       onBatch: (outcome) => {
         runsDone += outcome.runsDone;
         findings += outcome.hits.length;
-        request.onProgress?.({ runsDone, budget: range.count, findings });
+        for (const run of outcome.runs ?? []) tally.add(run.runIndex, run.feedback.coverage);
+        request.onProgress?.({ runsDone, budget: range.count, findings, modelTransitions: modelTransitionCoverage(tally.reachedUpTo()), strategy: strategy.figures() });
       },
     });
   } finally {
@@ -138,38 +160,63 @@ export async function explore(request: ExploreRequest): Promise<ExploreReport> {
   }
   const strategyReport = { name: strategy.name, exhausted: false, figures: strategy.figures() };
   const runIndex = scan.firsts.get(ANY_COUNTED);
-  if (runIndex === undefined) return { request, runsExecuted: scan.runsNeeded, strategy: strategyReport, finding: undefined };
-  const original = await runScenario(request.spec, strategy.sourceForRun(runIndex)!);
-  return { request, runsExecuted: scan.runsNeeded, strategy: strategyReport, finding: await shrinkFinding(request, runIndex, original) };
+  const coverage = coverageUpTo(tally, runIndex);
+  if (runIndex === undefined) return { request, runsExecuted: scan.runsNeeded, strategy: strategyReport, coverage, finding: undefined };
+  const plan = scan.plansOfFirsts.get(runIndex);
+  const source = plan ? new PlannedChoiceSource(plan) : strategy.sourceForRun(runIndex)!;
+  const original = await runScenario(request.spec, source);
+  return { request, runsExecuted: scan.runsNeeded, strategy: strategyReport, coverage, finding: await shrinkFinding(request, runIndex, original) };
+}
+
+/** One run and the coverage keys it reached. */
+interface CoveredRun {
+  readonly result: RunResult;
+  readonly coverage: readonly string[];
 }
 
 /** The search of one thread, run after run, for every strategy (an exhaustive one plans each run from the last). */
 async function exploreSequentially(request: ExploreRequest): Promise<ExploreReport> {
-  const run = (choices: ChoiceSource): Promise<RunResult> => runScenario(request.spec, choices);
+  const run = async (choices: ChoiceSource): Promise<CoveredRun> => {
+    const result = await runScenario(request.spec, choices);
+    return { result, coverage: coverageKeysOf(result) };
+  };
   const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
+  const tally = new CoverageTally();
   let findings = 0;
   const isFinding = (result: RunResult): boolean => countedViolations(result, request.properties).length > 0;
   const outcome = await sweep({
     maxRuns: request.maxRuns,
     strategy,
     run,
-    isFinding,
-    onRun: (runIndex, result) => {
+    feedbackOf: ({ coverage }) => ({ coverage }),
+    isFinding: ({ result }) => isFinding(result),
+    onRun: (runIndex, { result, coverage }) => {
+      tally.add(runIndex, coverage);
       request.onRun?.(runIndex, result);
       if (request.onProgress) {
         if (isFinding(result)) findings += 1;
-        request.onProgress({ runsDone: runIndex + 1, budget: request.maxRuns, findings });
+        const modelTransitions = modelTransitionCoverage(tally.reachedUpTo());
+        request.onProgress({ runsDone: runIndex + 1, budget: request.maxRuns, findings, modelTransitions, strategy: strategy.figures() });
       }
     },
   });
   const strategyReport = { name: strategy.name, exhausted: outcome.strategyExhausted, figures: strategy.figures() };
-  if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, finding: undefined };
+  const coverage = coverageUpTo(tally, undefined);
+  if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding: undefined };
   return {
     request,
     runsExecuted: outcome.runsExecuted,
     strategy: strategyReport,
-    finding: await shrinkFinding(request, outcome.finding.runIndex, outcome.finding.result),
+    coverage,
+    finding: await shrinkFinding(request, outcome.finding.runIndex, outcome.finding.result.result),
   };
+}
+
+/** The coverage of the runs up to `lastRunIndex` (every run without one). */
+function coverageUpTo(tally: CoverageTally, lastRunIndex: number | undefined): ExploreCoverage {
+  const reached = tally.reachedUpTo(lastRunIndex);
+  const firstRuns = new Map(modelTransitionKeys(reached).map((key) => [key, tally.firstRuns().get(key)!]));
+  return { modelTransitions: modelTransitionCoverage(reached), firstRuns };
 }
 
 /** Shrinks the run that was found to its first counted property. */

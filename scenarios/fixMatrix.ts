@@ -1,11 +1,12 @@
 import { runRange, type Shard } from '../sim/explore/runRange.ts';
-import { scanRange } from '../sim/explore/scanRange.ts';
+import { scanGenerations } from '../sim/explore/scanGenerations.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { allConfigs } from '../models/coverage/measureCoverage.ts';
 import { propertyNames, type PropertyName } from '../properties/index.ts';
 import type { SwitchValues } from './config/SwitchValues.ts';
 import { runSpecFor } from './config/runSpecFor.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
+import { coverageKeysOf } from './coverageKeys.ts';
 import { assertSplittable, batchSizeFor } from './explore.ts';
 import type { RunSpec } from './index.ts';
 import { shrinkMatrixFinding, type ShrunkFinding } from './parallel/tasks.ts';
@@ -118,7 +119,7 @@ async function fixMatrixSequentially(request: MatrixRequest): Promise<MatrixCell
       if (source === undefined) break;
       runs += 1;
       const result = await runScenario(spec, source);
-      strategy.runFinished?.(runIndex, source);
+      strategy.runFinished?.(runIndex, source, strategy.wantsFeedback ? { coverage: coverageKeysOf(result) } : undefined);
       for (const violation of result.violations) {
         if (!firstRun.has(violation.property)) {
           firstRun.set(violation.property, { runIndex, choices: result.choices });
@@ -145,7 +146,9 @@ async function fixMatrixSequentially(request: MatrixRequest): Promise<MatrixCell
 async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Promise<MatrixCell[]> {
   const configs: readonly SwitchValues[] = request.configs ?? allConfigs().map((config) => ({ ...config }));
   const strategyOptions = { ...(request.strategy ?? { name: 'random' as const }), seed: request.seed };
-  assertSplittable(createStrategy(strategyOptions), request.shard ? 'sharding' : 'running on several workers');
+  const probe = createStrategy(strategyOptions);
+  assertSplittable(probe, request.shard ? 'sharding' : 'running on several workers');
+  const wantsFeedback = probe.wantsFeedback ?? false;
   const range = runRange(request.runsPerCell, request.shard);
   const runner = request.runner ?? openTaskRunner(workers);
   const properties = [...propertyNames()];
@@ -157,12 +160,16 @@ async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Prom
     const pending: Array<{ config: SwitchValues; runs: number; shrinks: Array<Promise<ShrunkFinding>> }> = [];
     for (const [index, config] of configs.entries()) {
       const spec = cellSpec(request, config);
-      const scan = await scanRange({
+      // A cell's own strategy: one that plans in generations learns from this cell's runs only.
+      const { generations } = createStrategy(strategyOptions);
+      const scan = await scanGenerations({
         range,
         keys: properties,
         batchSize: batchSizeFor(range.count, runner.concurrency),
         concurrency: runner.concurrency,
-        runBatch: (batch) => runner.run({ kind: 'scan', spec, strategy: strategyOptions, batch, properties, keys: 'each' }),
+        ...(generations ? { generations } : {}),
+        runBatch: (batch, plans) =>
+          runner.run({ kind: 'scan', spec, strategy: strategyOptions, batch, properties, keys: 'each', coverage: wantsFeedback, ...(plans ? { plans } : {}) }),
         onBatch: (outcome) => {
           runsDone += outcome.runsDone;
           request.onProgress?.({ cellIndex: index, cellCount: configs.length, config, runsDone, budget: configs.length * range.count, findings: found });
@@ -172,8 +179,10 @@ async function fixMatrixScaledOut(request: MatrixRequest, workers: number): Prom
       const shrinks = propertyNames().flatMap((property) => {
         const runIndex = scan.firsts.get(property);
         if (runIndex === undefined) return [];
+        const plan = scan.plansOfFirsts.get(runIndex);
+        const { maxShrinkAttempts } = request;
         return [
-          runner.run({ kind: 'shrink', spec, strategy: strategyOptions, runIndex, property, maxShrinkAttempts: request.maxShrinkAttempts, withShrunkRun: request.onFinding !== undefined }),
+          runner.run({ kind: 'shrink', spec, strategy: strategyOptions, runIndex, ...(plan ? { plan } : {}), property, maxShrinkAttempts, withShrunkRun: request.onFinding !== undefined }),
         ];
       });
       // A failed shrink is reported when the cells are put together; until then it must not count as unhandled.

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { ensureWritableDir, traceFileFor, writeTraceFile } from '../traceFiles.ts';
+import { coverageProgress } from '../format/coverageFigures.ts';
 import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
 import { openProgress } from '../format/progress.ts';
 import {
@@ -46,6 +47,10 @@ Options:
                          exhaustive  depth-first over every schedule with at most --max-deviations K non-ordinary
                                      answers per run (default 3); reports the schedules covered and whether the
                                      bound cut the search (meant for --scenario minimal-digest)
+                         guided      coverage-guided: keeps the runs that reached new coverage (model transitions,
+                                     event orders, faults) and derives new runs from them by editing their answers
+                                     (faults inserted, moved, removed; answers changed; runs spliced and cut), in
+                                     generations of 64 runs; reports its corpus
   --property P         count only these properties as findings; repeatable or comma-separated:
                        duplicate-action, missed-action, unwired-resolve, wake-replay, hang, hermetic,
                        model-conformance (default: all)
@@ -54,7 +59,9 @@ Options:
   --json               print one JSON object instead of the report
   --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
                        shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
-                       shards into what one unsharded run prints (not with --strategy exhaustive)
+                       shards into what one unsharded run prints (not with --strategy exhaustive; with
+                       --strategy guided each shard is its own guided search, so the merge is the best of n
+                       searches, not the unsharded one)
   --workers K          spread the runs over K worker threads (default 1: this thread); the report is the same
                        for any K (not with --strategy exhaustive)
   --no-progress        no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
@@ -103,7 +110,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     maxShrinkAttempts: DEFAULT_MAX_SHRINK_ATTEMPTS,
     ...(shard ? { shard } : {}),
     workers,
-    onProgress: (snapshot) => progress.update(snapshot),
+    onProgress: (snapshot) => progress.update({ ...snapshot, detail: coverageProgress(snapshot.modelTransitions, snapshot.strategy) }),
   }).finally(() => progress.finish());
   const written = typeof values['out'] === 'string' ? writeFindingFiles(values['out'], report) : [];
   if (values['json']) out(JSON.stringify({ ...exploreReportJson(report), ...(written.length > 0 ? { traceFiles: written } : {}) }, null, 2));

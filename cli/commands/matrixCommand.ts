@@ -45,7 +45,8 @@ Options:
   --runs N        runs per cell (default: ${DEFAULT_RUNS_PER_CELL}; a cell stops early once every kind was found)
   --seed S        base seed, the same for every cell (default: 1)
   --faults LIST   fault kinds, as for explore (default: the scenario's default set)
-  --strategy NAME random (default), pct [--depth D], swarm, or exhaustive [--max-deviations K], as for explore
+  --strategy NAME random (default), pct [--depth D], swarm, exhaustive [--max-deviations K] or guided, as for
+                  explore (guided: each cell's search learns from that cell's runs)
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)
   --doc FILE      also write the table as Markdown (default file: ${DEFAULT_DOC}; "-" to skip; with --shard
                   only when given)

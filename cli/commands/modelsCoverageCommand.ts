@@ -1,5 +1,6 @@
 import { measureCoverage } from '../../models/coverage/measureCoverage.ts';
 import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
+import { percentOf } from '../format/coverageFigures.ts';
 import { DEFAULT_RUNS, parseCommandArgs, parseFaultsOption, parseRuns, parseSeed } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 
@@ -15,8 +16,6 @@ Options:
   --faults LIST   fault kinds, as for explore (default: the default set)
   --json          print one JSON object
   -h, --help      show this help`;
-
-const percentOf = (covered: number, total: number): number => Number(((100 * covered) / Math.max(total, 1)).toFixed(1));
 
 /** `models coverage`. */
 export async function modelsCoverageCommand(args: readonly string[], out: (line: string) => void): Promise<number> {

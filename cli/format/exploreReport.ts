@@ -2,6 +2,7 @@ import { describeConfig } from '../../scenarios/config/describeConfig.ts';
 import type { ExploreReport, Finding } from '../../scenarios/explore.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import { propertyNames, type Violation } from '../../properties/index.ts';
+import { coverageJson, coverageLines } from './coverageFigures.ts';
 import { faultsInRun, isStoryEvent } from './story.ts';
 import { formatTimeline, TIMELINE_LEGEND, timelineRows } from './timeline.ts';
 import { formatVirtualTime } from './time.ts';
@@ -49,6 +50,7 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
         }))
       : [],
     finding: finding ? findingJson(finding) : null,
+    coverage: coverageJson(report),
     // Last, so that a merge that drops it leaves the object one unsharded run prints (cli/merge/mergeShards.ts).
     ...(request.shard ? { shard: { index: request.shard.index, count: request.shard.count } } : {}),
   };
@@ -82,6 +84,7 @@ export function exploreReportText(report: ExploreReport): string[] {
   if (!finding) {
     lines.push(`No violation in ${report.runsExecuted} runs.`);
     if (report.strategy.name === 'exhaustive') lines.push(exhaustiveCoverageLine(report));
+    lines.push(...coverageLines(report));
     return lines;
   }
   const before = storySize(finding.original);
@@ -89,6 +92,7 @@ export function exploreReportText(report: ExploreReport): string[] {
   lines.push(
     `Found ${finding.property} in run #${finding.runIndex} (run ${report.runsExecuted} of at most ${runRange(request.maxRuns, request.shard).count}${request.shard ? ' of this shard' : ''}).`,
     `  that run violated: ${violatedNames(finding.original).join(', ')}`,
+    ...coverageLines(report),
     '',
     `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
       `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events, ` +

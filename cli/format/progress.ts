@@ -12,6 +12,8 @@ export interface ProgressSnapshot {
   readonly findings: number;
   /** What is being searched right now, e.g. the matrix cell. */
   readonly label?: string;
+  /** Figures of the search shown at the end of the line, e.g. its coverage. */
+  readonly detail?: string;
 }
 
 /** The stream the line is drawn on (stderr); `columns` bounds its width. */
@@ -54,6 +56,7 @@ export function formatProgress(snapshot: ProgressSnapshot, elapsedMs: number): s
     `${snapshot.runsDone}/${snapshot.budget} runs`,
     `${rate >= 100 ? rate.toFixed(0) : rate.toFixed(1)} runs/s`,
     `${snapshot.findings} finding${snapshot.findings === 1 ? '' : 's'}`,
+    ...(snapshot.detail ? [snapshot.detail] : []),
   ];
   return parts.join('  ');
 }

@@ -1,4 +1,6 @@
 import { propertyNames } from '../../properties/index.ts';
+import { GUIDED_PROGRESS_FIGURES } from '../../sim/strategies/GuidedStrategy.ts';
+import { percentOf } from '../format/coverageFigures.ts';
 
 /**
  * Combines the `--json` outputs of `explore --shard i/n` or `matrix --shard i/n` (all n of them) into the object one
@@ -9,7 +11,11 @@ import { propertyNames } from '../../properties/index.ts';
  * and shrinking is a deterministic function of the found run's answers. So the lowest run index over all shards is
  * the one the unsharded search stops at, and its shrunk story, token and trace hashes are the ones the unsharded
  * search prints. The run counts are recomputed as the unsharded search counts them: up to and including the finding
- * (explore), up to the last first-found kind when every kind was found (matrix), else the whole budget.
+ * (explore), up to the last first-found kind when every kind was found (matrix), else the whole budget; and the
+ * explore coverage is counted from each shard's first run per model transition, up to the winning finding.
+ *
+ * A strategy that plans in generations (`guided`) is searched by each shard on its own indexes, so its shards are n
+ * separate searches: merged, they give the lowest finding among them, not what one unsharded search finds.
  */
 
 /** A merge refused: incomplete or mixed shard sets, files that are not shard outputs. One line. */
@@ -51,12 +57,22 @@ export function mergeShards(outputs: readonly ShardOutput[]): MergeResult {
   const first = shards[0]!;
   for (const shard of shards) {
     for (const field of SAME_IN_EVERY_SHARD[kind]) {
-      if (JSON.stringify(shard.json[field]) !== JSON.stringify(first.json[field])) {
+      if (JSON.stringify(searchSetting(shard.json, field)) !== JSON.stringify(searchSetting(first.json, field))) {
         throw new MergeError(`merge: ${shard.source} and ${first.source} are shards of different searches (their "${field}" differ)`);
       }
     }
   }
   return { kind, shards: shards.length, merged: kind === 'explore' ? mergeExplore(shards) : mergeMatrix(shards) };
+}
+
+/**
+ * A field that identifies the search, without the figures a strategy reports about its own progress (a guided shard's
+ * corpus is its own, so they differ between shards of one search).
+ */
+function searchSetting(json: Json, field: string): unknown {
+  const value = json[field];
+  if (field !== 'strategy' || typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([name]) => !(GUIDED_PROGRESS_FIGURES as readonly string[]).includes(name)));
 }
 
 interface Numbered {
@@ -109,7 +125,23 @@ function mergeExplore(shards: readonly Numbered[]): Json {
   }
   const { shard: _shard, ...merged } = (winner ?? shards[0]!).json;
   merged['runsExecuted'] = winner ? findingRun(winner)! + 1 : merged['runsRequested'];
+  merged['coverage'] = mergeCoverage(shards, winner ? findingRun(winner)! : Infinity);
   return merged;
+}
+
+/** The model transitions some shard took at or before run `lastRunIndex`: what the unsharded search's runs took. */
+function mergeCoverage(shards: readonly Numbered[], lastRunIndex: number): Json {
+  const taken = new Set<string>();
+  let total = 0;
+  for (const shard of shards) {
+    const coverage = shard.json['coverage'] as { modelTransitions?: { total?: unknown }; firstRuns?: Record<string, unknown> } | undefined;
+    if (coverage?.firstRuns === undefined || typeof coverage.modelTransitions?.total !== 'number') {
+      throw new MergeError(`merge: ${shard.source} has no coverage of its runs (write it with this version's --shard i/n --json)`);
+    }
+    total = coverage.modelTransitions.total;
+    for (const [key, first] of Object.entries(coverage.firstRuns)) if (typeof first === 'number' && first <= lastRunIndex) taken.add(key);
+  }
+  return { modelTransitions: { covered: taken.size, total, percent: percentOf(taken.size, total) } };
 }
 
 function findingRun(shard: Numbered): number | undefined {

@@ -1,7 +1,9 @@
-import type { BatchHit, BatchOutcome } from '../../sim/explore/scanRange.ts';
+import { PlannedChoiceSource, type RunPlan } from '../../sim/strategies/PlannedChoiceSource.ts';
+import type { BatchHit, BatchOutcome, RunReport } from '../../sim/explore/scanRange.ts';
 import type { RunRange } from '../../sim/explore/runRange.ts';
 import { createStrategy, type StrategyOptions } from '../../sim/strategies/createStrategy.ts';
 import { propertyNames, type PropertyName } from '../../properties/index.ts';
+import { coverageKeysOf } from '../coverageKeys.ts';
 import type { RunSpec } from '../index.ts';
 import { replayTokenFor } from '../replayTokens.ts';
 import { runScenario, type RunResult } from '../runScenario.ts';
@@ -29,6 +31,13 @@ export interface ScanTask {
    * `each`: one key per counted property; the batch stops once each was seen (the fix matrix).
    */
   readonly keys: 'any' | 'each';
+  /**
+   * For a strategy that plans in generations: the plan of each run of the batch, in index order (the runs' answers
+   * come from these, not from `strategy`), and every run's finished answers are reported back.
+   */
+  readonly plans?: readonly RunPlan[];
+  /** Report every run's coverage keys (`BatchOutcome.runs`), for coverage figures and guided strategies. */
+  readonly coverage: boolean;
 }
 
 /** Re-run run `runIndex`, shrink it to `property`, and describe the shrunk story as a fix matrix cell shows it. */
@@ -37,6 +46,8 @@ export interface ShrinkTask {
   readonly spec: RunSpec;
   readonly strategy: StrategyOptions;
   readonly runIndex: number;
+  /** The run's plan, for a strategy that plans in generations (the run is re-run from it, not from `strategy`). */
+  readonly plan?: RunPlan;
   readonly property: PropertyName;
   readonly maxShrinkAttempts: number;
   /** Also return the shrunk run itself (events and all), e.g. to write it as a trace file. */
@@ -66,18 +77,23 @@ export async function runTask(task: Task): Promise<BatchOutcome | ShrunkFinding>
 
 /** The runs of `task.batch` in index order, until each key was seen. */
 export async function scanBatch(task: ScanTask): Promise<BatchOutcome> {
-  const strategy = createStrategy(task.strategy);
-  if (!strategy.runsAreIndependent) throw new Error(`strategy ${strategy.name} plans runs from earlier ones; it cannot run in batches`);
+  const strategy = task.plans ? undefined : createStrategy(task.strategy);
+  if (strategy && !strategy.runsAreIndependent) throw new Error(`strategy ${strategy.name} plans runs from earlier ones; it cannot run in batches`);
   const wanted = task.keys === 'any' ? [ANY_COUNTED] : propertyNames().filter((name) => task.properties.includes(name));
   const hits: BatchHit[] = [];
+  const runs: RunReport[] = [];
   const seen = new Set<string>();
   let runsDone = 0;
   for (let position = 0; position < task.batch.count && seen.size < wanted.length; position += 1) {
     const runIndex = task.batch.first + position * task.batch.step;
-    const source = strategy.sourceForRun(runIndex);
+    const source = task.plans ? new PlannedChoiceSource(task.plans[position]!) : strategy!.sourceForRun(runIndex);
     if (source === undefined) break;
     const result = await runScenario(task.spec, source);
     runsDone += 1;
+    if (task.coverage) {
+      const finished = source instanceof PlannedChoiceSource ? { finished: source.finished() } : {};
+      runs.push({ runIndex, feedback: { coverage: coverageKeysOf(result) }, ...finished });
+    }
     const violated = countedViolations(result, task.properties);
     const keys = task.keys === 'any' ? (violated.length > 0 ? [ANY_COUNTED] : []) : violated;
     for (const key of keys) {
@@ -86,12 +102,12 @@ export async function scanBatch(task: ScanTask): Promise<BatchOutcome> {
       hits.push({ key, runIndex });
     }
   }
-  return { runsDone, hits };
+  return { runsDone, hits, ...(task.coverage ? { runs } : {}) };
 }
 
 /** Shrinks run `task.runIndex` of the strategy to `task.property`. */
 export async function shrinkFromRun(task: ShrinkTask): Promise<ShrunkFinding> {
-  const source = createStrategy(task.strategy).sourceForRun(task.runIndex);
+  const source = task.plan ? new PlannedChoiceSource(task.plan) : createStrategy(task.strategy).sourceForRun(task.runIndex);
   if (source === undefined) throw new Error(`strategy ${task.strategy.name} has no run ${task.runIndex}`);
   const original = await runScenario(task.spec, source);
   return shrinkMatrixFinding(task.spec, original.choices, task.runIndex, task.property, task.maxShrinkAttempts, task.withShrunkRun);

@@ -1,9 +1,19 @@
+import type { FinishedRun } from '../strategies/PlannedChoiceSource.ts';
+import type { RunFeedback } from '../strategies/RunFeedback.ts';
 import { rangeIndex, runsUpTo, subRange, type RunRange } from './runRange.ts';
 
 /** The runs of one batch that showed a key first (within the batch), e.g. a property a run violated. */
 export interface BatchHit {
   readonly key: string;
   readonly runIndex: number;
+}
+
+/** What one run of a batch reached, for coverage figures and for strategies that learn from runs. */
+export interface RunReport {
+  readonly runIndex: number;
+  readonly feedback: RunFeedback;
+  /** The run's answers and their shapes, for a strategy that plans in generations; absent otherwise. */
+  readonly finished?: FinishedRun;
 }
 
 /** What one batch of runs saw. */
@@ -15,6 +25,8 @@ export interface BatchOutcome {
    * every key has a hit, but must not skip a run before that.
    */
   readonly hits: readonly BatchHit[];
+  /** Per executed run, what it reached, when the search asked for it. */
+  readonly runs?: readonly RunReport[];
 }
 
 /** Options of {@link scanRange}. */

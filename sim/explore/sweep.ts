@@ -1,4 +1,5 @@
 import type { ChoiceSource } from '../choice/ChoiceSource.ts';
+import type { RunFeedback } from '../strategies/RunFeedback.ts';
 import type { SearchStrategy } from '../strategies/SearchStrategy.ts';
 
 /** Options of {@link sweep}. */
@@ -9,6 +10,8 @@ export interface SweepOptions<R> {
   readonly strategy: SearchStrategy;
   /** One simulated run under the given choices. */
   readonly run: (choices: ChoiceSource) => Promise<R>;
+  /** What a run reached, handed to the strategy (strategies guided by coverage need it). */
+  readonly feedbackOf?: (result: R) => RunFeedback;
   /** True when a run's result is a finding; the sweep stops at the first one. */
   readonly isFinding: (result: R) => boolean;
   /** Called after each run, e.g. for progress. */
@@ -30,9 +33,9 @@ export async function sweep<R>(options: SweepOptions<R>): Promise<SweepOutcome<R
     const source = strategy.sourceForRun(runIndex);
     if (source === undefined) return { runsExecuted: runIndex, strategyExhausted: true };
     const result = await options.run(source);
-    strategy.runFinished?.(runIndex, source);
+    strategy.runFinished?.(runIndex, source, options.feedbackOf?.(result));
     options.onRun?.(runIndex, result);
     if (options.isFinding(result)) return { runsExecuted: runIndex + 1, strategyExhausted: false, finding: { runIndex, result } };
   }
-  return { runsExecuted: options.maxRuns, strategyExhausted: strategy.sourceForRun(options.maxRuns) === undefined };
+  return { runsExecuted: options.maxRuns, strategyExhausted: strategy.exhausted ?? false };
 }

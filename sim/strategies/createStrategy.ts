@@ -1,4 +1,5 @@
 import { DEFAULT_EXHAUSTIVE_BOUNDS, ExhaustiveStrategy, type ExhaustiveBounds } from './ExhaustiveStrategy.ts';
+import { DEFAULT_GUIDED_OPTIONS, GuidedStrategy, type GuidedOptions } from './GuidedStrategy.ts';
 import { DEFAULT_PCT_DEPTH, PctStrategy } from './PctStrategy.ts';
 import { RandomStrategy } from './RandomStrategy.ts';
 import type { SearchStrategy, StrategyName } from './SearchStrategy.ts';
@@ -11,6 +12,7 @@ export interface StrategyOptions {
   /** PCT's bug depth. */
   readonly pctDepth?: number;
   readonly exhaustiveBounds?: ExhaustiveBounds;
+  readonly guided?: GuidedOptions;
 }
 
 /** A fresh strategy (strategies keep state across runs, so one per search). */
@@ -24,5 +26,7 @@ export function createStrategy(options: StrategyOptions): SearchStrategy {
       return new SwarmStrategy(options.seed);
     case 'exhaustive':
       return new ExhaustiveStrategy(options.exhaustiveBounds ?? DEFAULT_EXHAUSTIVE_BOUNDS);
+    case 'guided':
+      return new GuidedStrategy(options.seed, options.guided ?? DEFAULT_GUIDED_OPTIONS);
   }
 }

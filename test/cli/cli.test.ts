@@ -22,7 +22,7 @@ describe('command line: bad input', () => {
     ['missing token', ['replay'], /expected exactly one token/],
     ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
     ['a command named like an object property', ['constructor'], /unknown command "constructor"/],
-    ['unknown strategy', ['explore', '--strategy', 'clever'], /unknown strategy "clever" \(known: random, pct, swarm, exhaustive\)/],
+    ['unknown strategy', ['explore', '--strategy', 'clever'], /unknown strategy "clever" \(known: random, pct, swarm, exhaustive, guided\)/],
     ['a depth without pct', ['explore', '--depth', '2'], /--depth applies to --strategy pct only/],
     ['a bad depth', ['explore', '--strategy', 'pct', '--depth', '0'], /--depth must be a whole number from 1 to 5/],
     ['a deviation bound without exhaustive', ['explore', '--max-deviations', '2'], /--max-deviations applies to --strategy exhaustive only/],

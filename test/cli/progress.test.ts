@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { coverageProgress } from '../../cli/format/coverageFigures.ts';
 import { formatProgress, openProgress, ProgressLine, progressWanted, type ProgressStream } from '../../cli/format/progress.ts';
 
 class FakeTerminal implements ProgressStream {
@@ -17,6 +18,14 @@ describe('progress line', () => {
     expect(formatProgress({ label: 'cell 3/60 swallow/durable/raw-collection', runsDone: 1_234, budget: 12_000, findings: 1 }, 2_000)).toBe(
       'cell 3/60 swallow/durable/raw-collection  1234/12000 runs  617 runs/s  1 finding',
     );
+  });
+
+  it('ends with the coverage so far, and for the guided search its corpus and the keys its last generation added', () => {
+    const transitions = { covered: 63, total: 85 };
+    expect(formatProgress({ runsDone: 10, budget: 500, findings: 0, detail: coverageProgress(transitions, {}) }, 1_000)).toBe(
+      '10/500 runs  10.0 runs/s  0 findings  74.1 % transitions',
+    );
+    expect(coverageProgress(transitions, { corpusEntries: 57, newKeysLastGeneration: 3 })).toBe('74.1 % transitions  corpus 57 (+3 keys)');
   });
 
   it('redraws in place at most once per interval, cut to the terminal width, and clears the line at the end', () => {
