@@ -1,235 +1,233 @@
 import { assign, setup } from 'xstate';
-import type { IdempotencyCheck } from './modelConfig.ts';
-import type { ModelEvent } from './modelEvents.ts';
+import type { IdempotencyCheck } from '../modelConfig.ts';
+import type { SystemEvent } from './systemEvents.ts';
 
 /** The events the digest entity model follows. */
 export type DigestEntityEvent = Extract<
-  ModelEvent,
+  SystemEvent,
   {
     type:
       | 'OCCURRENCE_DUE'
-      | 'WAKE_START'
-      | 'HANDLE_WIRED'
+      | 'SHARED_READ'
+      | 'OCCURRENCE_STORED'
+      | 'HANDLER_START'
       | 'OBSERVE_RESOLVED'
       | 'CHECK'
       | 'ACTION'
+      | 'ACTION_DEDUPLICATED'
       | 'RECORDED'
-      | 'MANIFEST_COMMITTED'
-      | 'MANIFEST_STORED'
-      | 'OCCURRENCE_STORED'
-      | 'WAKE_FAILED'
-      | 'WAKE_ACKED'
-      | 'WAKE_ACK_FAILED'
-      | 'WAKE_ABANDONED'
-      | 'LEASE_RELEASED'
+      | 'HANDLER_END'
       | 'PROCESS_EXIT';
   }
 >;
 
-/** What the model knows about the wake in progress. */
-export interface WakeView {
+/** What the model knows about the handler invocation in progress, from the entity's own probes. */
+export interface HandlerView {
   readonly process: string;
   readonly wakeId: string;
-  /** How `observe` resolved: undefined before it did. */
+  /** How `observe` resolved: undefined before it did (or when it rejected). */
   readonly wired: boolean | undefined;
-  /** The handle was wired to an empty DB after a preload error (`wiring=empty`). */
-  readonly empty: boolean;
-  /** Occurrences the handle shows: the rows stored when it was wired (none for an empty DB). */
-  readonly visible: readonly number[];
+  /** The occurrence this handler posted, once the chat took the post. */
   readonly posted: number | undefined;
-  /** The post of this wake was recorded in the shared DB. */
+  /** The post of this handler was recorded in the shared DB. */
   readonly recorded: boolean;
-  /** The handler checks once per wake. */
+  /** The handler checks once. */
   readonly checked: boolean;
-  /** New manifest rows were committed: the handler has returned. */
-  readonly committed: boolean;
-  /** The wake failed: its handler does nothing more. */
-  readonly failed: boolean;
   /** An occurrence was due when observe resolved: the handler, which computes what is due after that, checks it. */
   readonly dueWhenResolved: boolean;
 }
 
-export interface DigestEntityContext {
+/** A post the entity decided on and the chat service has not taken yet. */
+export interface PostIntent {
+  readonly occurrence: number;
+  /** The process whose handler decided it: a post already on the wire arrives even when that process died. */
+  readonly process: string;
+}
+
+export interface DigestEntityInput {
   readonly idempotency: IdempotencyCheck;
+  /** The agents server may fail a call (the `server-restart` fault): only then can a wired insert fail. */
+  readonly serverMayFail: boolean;
+}
+
+export interface DigestEntityContext extends DigestEntityInput {
   readonly due: readonly number[];
-  /** Times each occurrence was posted. */
+  /** Times each occurrence was posted, as the chat service saw it. */
   readonly posts: Readonly<Record<number, number>>;
-  /** Occurrences whose row the shared DB holds (the stream's own record, or a handler's recorded insert). */
-  readonly recorded: readonly number[];
-  /** Whether the manifest lists the shared DB (then later wakes restore the handle). */
-  readonly manifest: boolean;
+  /** Occurrences whose row the shared stream stored. */
+  readonly stored: readonly number[];
   /**
-   * The occurrence a check found not posted and whose post has not reached the chat yet. Kept across the end of a
-   * wake: a post already on the wire arrives even when its process died.
+   * Per process, the rows its handles show: what the shared stream held at the process's last read of it that the
+   * service served (none after a read that failed: a fresh DB then holds nothing, and an empty wiring shows nothing).
    */
-  readonly postIntent: number | undefined;
-  readonly wake: WakeView | undefined;
+  readonly visible: Readonly<Record<string, readonly number[]>>;
+  readonly postIntent: PostIntent | undefined;
+  readonly handler: HandlerView | undefined;
+  /** Occurrences posted more than once, in the order the second post happened. */
+  readonly duplicates: readonly number[];
 }
 
 const newestDue = (context: DigestEntityContext): number | undefined => (context.due.length > 0 ? Math.max(...context.due) : undefined);
 
-/** The verdict the entity's idempotency check must reach, given what the handle shows. */
+/** The verdict the entity's idempotency check must reach, given what its handle shows. */
 export function expectedVerdict(context: DigestEntityContext, occurrence: number): 'posted' | 'not-posted' | 'unknown' | 'throws' {
-  const wake = context.wake;
-  if (!wake || wake.wired === undefined) return 'throws';
-  if (!wake.wired) {
+  const handler = context.handler;
+  if (!handler || handler.wired === undefined) return 'throws';
+  if (!handler.wired) {
     if (context.idempotency === 'raw-collection') return 'not-posted';
     if (context.idempotency === 'wired-gate') return 'unknown';
     return 'throws';
   }
-  return wake.visible.includes(occurrence) ? 'posted' : 'not-posted';
+  return (context.visible[handler.process] ?? []).includes(occurrence) ? 'posted' : 'not-posted';
+}
+
+/** Occurrences that fell due and were never posted: judged at the end of a run, after its quiet period. */
+export function missedOccurrences(context: DigestEntityContext): number[] {
+  return context.due.filter((occurrence) => (context.posts[occurrence] ?? 0) === 0);
 }
 
 type Guarded = { context: DigestEntityContext; event: DigestEntityEvent };
 
-/** The handler's check cannot run, or throws (an unwired handle under `public-read`): the wake fails before it. */
+/** Probes must come from the process running the handler (and name its wake, where they carry one). */
+const inThisHandler = ({ context, event }: Guarded): boolean =>
+  context.handler !== undefined && 'process' in event && event.process === context.handler.process && (!('wakeId' in event) || event.wakeId === context.handler.wakeId);
+
+/** This handler decided on a post the chat has not taken yet: it awaits it, so it cannot end. */
+const awaitsItsPost = (context: DigestEntityContext): boolean => context.postIntent !== undefined && context.postIntent.process === context.handler?.process;
+
+/** The handler's check cannot run, or throws (an unwired handle under `public-read`). */
 const checkThrows = (context: DigestEntityContext): boolean => {
   const newest = newestDue(context);
   return newest !== undefined && expectedVerdict(context, newest) === 'throws';
 };
 
-/** A handler that returns normally has checked the occurrence that was due when observe resolved. */
-const checkedIfDue = (context: DigestEntityContext): boolean => !context.wake || context.wake.checked || !context.wake.dueWhenResolved;
-
-/** A post on a wired handle not yet recorded: a wired insert does not fail, so the wake cannot end here. */
-const postUnrecorded = (context: DigestEntityContext): boolean =>
-  context.wake?.posted !== undefined && context.wake.wired === true && !context.wake.recorded;
-/** Events with a wake id must name the wake in progress; the others must come from its process. */
-const inThisWake = ({ context, event }: Guarded): boolean =>
-  'wakeId' in event ? context.wake?.wakeId === event.wakeId : 'process' in event && context.wake?.process === event.process;
+/** A handler past observe has checked the occurrence that was due when observe resolved. */
+const checkedIfDue = (handler: HandlerView): boolean => handler.checked || !handler.dueWhenResolved;
 
 /**
- * The catch-up digest entity: occurrences fall due; on any wake the entity checks whether the newest due occurrence
- * was posted (by the `idempotency` switch), posts it if not, then records it in the shared DB. The `safety` region
- * holds the invariant that no occurrence is posted twice.
+ * The catch-up digest entity, judged from the outside: occurrences fall due (cron ticks); each handler invocation
+ * (the scenario's own spans of its code) observes the shared DB, checks whether the newest due occurrence was posted
+ * (by the `idempotency` switch, on what the handle shows), posts it if not, then records it. One handler runs at a
+ * time. The `safety` region holds the invariant that no occurrence is posted twice; {@link missedOccurrences} judges
+ * the liveness obligation at the end of a run.
  */
 export const digestEntityMachine = setup({
-  types: { context: {} as DigestEntityContext, events: {} as DigestEntityEvent, input: {} as { idempotency: IdempotencyCheck } },
+  types: { context: {} as DigestEntityContext, events: {} as DigestEntityEvent, input: {} as DigestEntityInput },
   guards: {
-    inThisWake,
-    wakeOfDeadProcess: ({ context, event }) => event.type === 'PROCESS_EXIT' && context.wake?.process === event.process,
-    checksNewestWithExpectedVerdict: ({ context, event }) => {
-      const wake = context.wake;
-      if (event.type !== 'CHECK' || !inThisWake({ context, event }) || !wake || wake.checked || wake.committed || wake.failed) return false;
+    inThisHandler,
+    handlerOfDeadProcess: ({ context, event }) => event.type === 'PROCESS_EXIT' && context.handler?.process === event.process,
+    resolvesOnce: (args) => args.event.type === 'OBSERVE_RESOLVED' && inThisHandler(args) && args.context.handler?.wired === undefined,
+    checksNewestWithExpectedVerdict: (args) => {
+      const { context, event } = args;
+      const handler = context.handler;
+      if (event.type !== 'CHECK' || !inThisHandler(args) || !handler || handler.checked) return false;
       const newest = newestDue(context);
       // The cron tick of the same instant may be traced just after a check that already counted it as due.
       const plausible = newest === undefined ? event.occurrence === 0 : event.occurrence === newest || event.occurrence === newest + 1;
       return plausible && expectedVerdict(context, event.occurrence) === event.verdict;
     },
-    postsWhatItChecked: ({ context, event }) => event.type === 'ACTION' && context.postIntent === event.occurrence,
-    postsWhatItCheckedAgain: ({ context, event }) =>
-      event.type === 'ACTION' && context.postIntent === event.occurrence && (context.posts[event.occurrence] ?? 0) >= 1,
+    postsWhatItChecked: ({ context, event }) => event.type !== 'OCCURRENCE_DUE' && 'occurrence' in event && context.postIntent?.occurrence === event.occurrence,
+    postsAgainForTheFirstTime: ({ context, event }) =>
+      event.type === 'ACTION' && context.postIntent?.occurrence === event.occurrence && (context.posts[event.occurrence] ?? 0) === 1,
+    recordsWhatItPosted: (args) => {
+      const { context, event } = args;
+      const handler = context.handler;
+      return (
+        event.type === 'RECORDED' &&
+        inThisHandler(args) &&
+        handler?.posted === event.occurrence &&
+        handler.wired === true &&
+        !handler.recorded &&
+        context.stored.includes(event.occurrence)
+      );
+    },
+    /** Returned: it observed, checked what was due, and recorded what it posted (an unwired insert throws). */
+    returnsNormally: (args) => {
+      const handler = args.context.handler;
+      if (args.event.type !== 'HANDLER_END' || args.event.outcome !== 'returned' || !inThisHandler(args) || !handler) return false;
+      return handler.wired !== undefined && !awaitsItsPost(args.context) && (handler.posted === undefined || handler.recorded) && checkedIfDue(handler);
+    },
     /**
-     * A wake fails only before its post, or after it on a handle whose insert throws (unwired): a wired insert does
-     * not fail in this world, so a post on a wired handle is recorded before the wake can end — unless the process dies.
+     * Threw: before observe resolved, at a check that throws, or at the insert after its post — which fails only on
+     * an unwired handle, or when the agents server can fail the write. Never between observe and the check otherwise.
      */
-    failsWithoutLosingAPost: ({ context, event }) =>
-      inThisWake({ context, event }) && context.postIntent === undefined && !postUnrecorded(context) && (checkedIfDue(context) || checkThrows(context)),
-    /** The handler returned normally: nothing pending, and its post (if any) recorded — an unwired insert throws. */
-    handlerDone: ({ context, event }) =>
-      inThisWake({ context, event }) && context.postIntent === undefined && !(context.wake?.posted !== undefined && !context.wake.recorded) && checkedIfDue(context),
-    wakeMayEnd: ({ context }) => context.postIntent === undefined && !postUnrecorded(context) && (context.wake?.failed === true || checkedIfDue(context)),
-    recordsWhatItPosted: ({ context, event }) =>
-      event.type === 'RECORDED' && inThisWake({ context, event }) && context.wake?.posted === event.occurrence && context.wake.wired !== false && !context.wake.recorded && !context.wake.failed,
+    throws: (args) => {
+      const { context } = args;
+      const handler = context.handler;
+      if (args.event.type !== 'HANDLER_END' || args.event.outcome !== 'threw' || !inThisHandler(args) || !handler || awaitsItsPost(context)) return false;
+      if (handler.posted !== undefined && handler.wired === true && !handler.recorded && !context.serverMayFail) return false;
+      return handler.wired === undefined || checkedIfDue(handler) || checkThrows(context);
+    },
   },
   actions: {
     accept: () => {},
     markDue: assign({ due: ({ context, event }) => (event.type === 'OCCURRENCE_DUE' ? [...context.due, event.occurrence] : context.due) }),
-    beginWake: assign({
-      wake: ({ context, event }) =>
-        event.type === 'WAKE_START'
-          ? {
-              process: event.process,
-              wakeId: event.wakeId,
-              wired: undefined,
-              empty: false,
-              visible: [],
-              posted: undefined,
-              recorded: false,
-              checked: false,
-              committed: false,
-              failed: false,
-              dueWhenResolved: false,
-            }
-          : undefined,
-    }),
-    endWake: assign({ wake: () => undefined }),
-    // The handle shows what the stream held when it loaded; an empty-wired handle shows nothing from before the wake.
-    noteWiring: assign({
-      wake: ({ context, event }) =>
-        context.wake && event.type === 'HANDLE_WIRED' ? { ...context.wake, empty: event.empty, visible: event.empty ? [] : context.recorded } : context.wake,
-    }),
     noteStored: assign({
-      recorded: ({ context, event }) =>
-        event.type === 'OCCURRENCE_STORED' && !context.recorded.includes(event.occurrence) ? [...context.recorded, event.occurrence] : context.recorded,
+      stored: ({ context, event }) =>
+        event.type === 'OCCURRENCE_STORED' && !context.stored.includes(event.occurrence) ? [...context.stored, event.occurrence] : context.stored,
     }),
+    noteRead: assign({
+      visible: ({ context, event }) => (event.type === 'SHARED_READ' ? { ...context.visible, [event.process]: event.ok ? context.stored : [] } : context.visible),
+    }),
+    beginHandler: assign({
+      handler: ({ context, event }) =>
+        event.type === 'HANDLER_START'
+          ? { process: event.process, wakeId: event.wakeId, wired: undefined, posted: undefined, recorded: false, checked: false, dueWhenResolved: false }
+          : context.handler,
+    }),
+    endHandler: assign({ handler: () => undefined }),
     noteResolve: assign({
-      wake: ({ context, event }) =>
-        context.wake && event.type === 'OBSERVE_RESOLVED' ? { ...context.wake, wired: event.wired, dueWhenResolved: context.due.length > 0 } : context.wake,
+      handler: ({ context, event }) =>
+        context.handler && event.type === 'OBSERVE_RESOLVED' ? { ...context.handler, wired: event.wired, dueWhenResolved: context.due.length > 0 } : context.handler,
     }),
     noteCheck: assign({
-      postIntent: ({ context, event }) => (event.type === 'CHECK' && event.verdict === 'not-posted' ? event.occurrence : context.postIntent),
-      wake: ({ context }) => (context.wake ? { ...context.wake, checked: true } : context.wake),
+      postIntent: ({ context, event }) =>
+        event.type === 'CHECK' && event.verdict === 'not-posted' ? { occurrence: event.occurrence, process: event.process } : context.postIntent,
+      handler: ({ context }) => (context.handler ? { ...context.handler, checked: true } : context.handler),
     }),
+    /** The chat took the post (or answered it with an earlier one): the handler that decided it goes on. */
     notePost: assign({
-      postIntent: () => undefined,
       posts: ({ context, event }) => (event.type === 'ACTION' ? { ...context.posts, [event.occurrence]: (context.posts[event.occurrence] ?? 0) + 1 } : context.posts),
-      wake: ({ context, event }) => (context.wake && event.type === 'ACTION' ? { ...context.wake, posted: event.occurrence } : context.wake),
+      handler: ({ context, event }) =>
+        context.handler && 'occurrence' in event && context.postIntent?.process === context.handler.process ? { ...context.handler, posted: event.occurrence } : context.handler,
+      postIntent: () => undefined,
     }),
-    noteRecord: assign({
-      recorded: ({ context, event }) =>
-        event.type === 'RECORDED' && !context.recorded.includes(event.occurrence) ? [...context.recorded, event.occurrence] : context.recorded,
-      wake: ({ context }) => (context.wake ? { ...context.wake, recorded: true } : context.wake),
-    }),
-    noteFailure: assign({ wake: ({ context }) => (context.wake ? { ...context.wake, failed: true } : context.wake) }),
-    noteStoredManifest: assign({ manifest: () => true }),
-    noteManifest: assign({ manifest: () => true, wake: ({ context }) => (context.wake ? { ...context.wake, committed: true } : context.wake) }),
+    noteDuplicate: assign({ duplicates: ({ context, event }) => (event.type === 'ACTION' ? [...context.duplicates, event.occurrence] : context.duplicates) }),
+    noteRecord: assign({ handler: ({ context }) => (context.handler ? { ...context.handler, recorded: true } : context.handler) }),
   },
 }).createMachine({
   id: 'digestEntity',
-  description: 'The catch-up daily-digest entity.',
-  context: ({ input }) => ({ idempotency: input.idempotency, due: [], posts: {}, recorded: [], manifest: false, postIntent: undefined, wake: undefined }),
+  description: 'The catch-up daily-digest entity, as the world and its own code saw it.',
+  context: ({ input }) => ({ ...input, due: [], posts: {}, stored: [], visible: {}, postIntent: undefined, handler: undefined, duplicates: [] }),
   type: 'parallel',
   on: {
     OCCURRENCE_DUE: { actions: 'markDue' },
-    // The server's fact, not the committer's answer: a wake that dies before the answer still leaves the rows stored.
-    MANIFEST_STORED: { actions: 'noteStoredManifest' },
+    // The server's fact, not the inserter's answer: a handler that dies before the answer still leaves the row stored.
     OCCURRENCE_STORED: { actions: 'noteStored' },
+    SHARED_READ: { actions: 'noteRead' },
     PROCESS_EXIT: { actions: 'accept' },
-    // The ack answer of a wake the server already released can arrive after the next wake started.
-    WAKE_ACKED: { actions: 'accept' },
-    WAKE_ACK_FAILED: { actions: 'accept' },
+    ACTION_DEDUPLICATED: { guard: 'postsWhatItChecked', actions: 'notePost' },
   },
   states: {
     activity: {
-      description: 'Which wake, if any, is doing the entity\'s work.',
+      description: "Whether one of the entity's handlers is running.",
       initial: 'idle',
       states: {
         idle: {
-          description: 'No wake in progress (the last one was released, abandoned, or died with its process).',
-          on: {
-            WAKE_START: { target: 'handling', actions: 'beginWake' },
-            // An ack sent just before its process died still reaches the server, which releases the lease after the
-            // wake ended here with the process.
-            LEASE_RELEASED: { actions: 'accept' },
-          },
+          description: 'No handler running (the last one ended, or died with its process).',
+          on: { HANDLER_START: { target: 'handling', actions: 'beginHandler' } },
         },
         handling: {
-          description: 'One wake at a time: observe, check the newest due occurrence, post it if not posted, record it.',
+          description: 'One handler at a time: observe, check the newest due occurrence, post it if not posted, record it.',
           on: {
-            HANDLE_WIRED: { guard: 'inThisWake', actions: 'noteWiring' },
-            OBSERVE_RESOLVED: { guard: 'inThisWake', actions: 'noteResolve' },
+            OBSERVE_RESOLVED: { guard: 'resolvesOnce', actions: 'noteResolve' },
             CHECK: { guard: 'checksNewestWithExpectedVerdict', actions: 'noteCheck' },
             RECORDED: { guard: 'recordsWhatItPosted', actions: 'noteRecord' },
-            MANIFEST_COMMITTED: { guard: 'handlerDone', actions: 'noteManifest' },
-            WAKE_FAILED: { guard: 'failsWithoutLosingAPost', actions: 'noteFailure' },
-            // The server released the lease on the wake's ack: its work is over, whenever the answer (WAKE_ACKED,
-            // accepted at the root) arrives.
-            // A handler awaits its post, so a wake that checked "not posted" cannot be released before the post lands.
-            LEASE_RELEASED: { guard: 'wakeMayEnd', target: 'idle', actions: 'endWake' },
-            WAKE_ACK_FAILED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
-            WAKE_ABANDONED: { guard: 'inThisWake', target: 'idle', actions: 'endWake' },
-            PROCESS_EXIT: { guard: 'wakeOfDeadProcess', target: 'idle', actions: 'endWake' },
+            HANDLER_END: [
+              { guard: 'returnsNormally', target: 'idle', actions: 'endHandler' },
+              { guard: 'throws', target: 'idle', actions: 'endHandler' },
+            ],
+            PROCESS_EXIT: { guard: 'handlerOfDeadProcess', target: 'idle', actions: 'endHandler' },
           },
         },
       },
@@ -242,15 +240,20 @@ export const digestEntityMachine = setup({
           description: 'Every occurrence posted at most once so far.',
           on: {
             ACTION: [
-              { guard: 'postsWhatItCheckedAgain', target: 'duplicate', actions: 'notePost' },
+              { guard: 'postsAgainForTheFirstTime', target: 'duplicate', actions: ['notePost', 'noteDuplicate'] },
               { guard: 'postsWhatItChecked', actions: 'notePost' },
             ],
           },
         },
         duplicate: {
           tags: ['violation', 'duplicate-action'],
-          description: 'An occurrence was posted a second time.',
-          on: { ACTION: { guard: 'postsWhatItChecked', actions: 'notePost' } },
+          description: 'An occurrence was posted a second time; entered again for each occurrence posted twice.',
+          on: {
+            ACTION: [
+              { guard: 'postsAgainForTheFirstTime', target: 'duplicate', reenter: true, actions: ['notePost', 'noteDuplicate'] },
+              { guard: 'postsWhatItChecked', actions: 'notePost' },
+            ],
+          },
         },
       },
     },
