@@ -143,11 +143,6 @@ export class ComposedModel {
     };
   }
 
-  /** Whether a machine of the runtime layer takes part (its vocabulary was declared and kept). */
-  has(machine: MachineName): boolean {
-    return !(machine in RUNTIME_MACHINES) || this.runtime.has(machine);
-  }
-
   initial(): ComposedState {
     this.entered = [];
     return {

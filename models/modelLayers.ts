@@ -25,19 +25,11 @@ export type MachineName = keyof typeof MODEL_MACHINES;
 /** The machines a caller may swap for variants (a test plants a wrong model), by name. */
 export type ModelMachines = { readonly [name in MachineName]: AnyStateMachine };
 
-/** The system layer: judged from observations and probes, for every runtime. */
-export const SYSTEM_MACHINES: readonly MachineName[] = ['serverRunner', 'wakeStream', 'digestEntity'];
-
 /** The runtime layer: each machine and the annotation vocabulary that feeds it. */
 export const RUNTIME_MACHINES: Readonly<Partial<Record<MachineName, AnnotationVocabulary>>> = {
   runnerLifecycle: 'runner-lifecycle',
   wiringChain: 'wiring-chain',
 };
-
-/** The layer of a machine, for reports and docs. */
-export function layerOf(machine: MachineName): 'system' | 'runtime' {
-  return SYSTEM_MACHINES.includes(machine) ? 'system' : 'runtime';
-}
 
 /**
  * Which abstract events each machine follows. The runtime machines also follow a few system events (a probe, the

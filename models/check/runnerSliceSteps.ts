@@ -28,6 +28,17 @@ const positionOf = (reader: Reader): string => reader.served[reader.served.lengt
 /** Appended wakes a reader at `position` has not been served yet. */
 const unreadAfter = (context: WakeStreamContext, position: string): string[] => context.appended.filter((offset) => position === '-1' || offset > position);
 
+/**
+ * Whether a process's claims and dones can still reach the agents server: until a process started after it registers.
+ * The world restarts a host a second at least after the old one ended (`hostRestartDelayMinMs`), and a message spends
+ * at most 41 ms on the network (`network`, world/faults/FaultOptions.ts): what the old process sent has arrived by then.
+ * (A read the service holds open is different: a crashed process's can be served later, to no effect on anyone.)
+ */
+function stillOnTheWire(state: CheckState, process: string): boolean {
+  const started = state.model.runners.map(([name]) => name);
+  return started.slice(started.indexOf(process) + 1).every((later) => serverRunnerOf(state, later)?.matches('unregistered') ?? true);
+}
+
 /** A read serves the next wake, or every wake not served yet (one batch): the two shapes a durable mark can tell apart. */
 function readShapes(unread: readonly string[]): Array<readonly string[]> {
   if (unread.length === 0) return [[]];
@@ -59,6 +70,7 @@ export function runnerSliceSteps(state: CheckState, bounds: CheckBounds, faults:
   if (state.model.wakeStream.matches({ lease: 'idle' }) && budget.wakeAppends < bounds.wakeAppends) steps.push([{ type: 'WAKE_APPENDED', offset: wakeOffset(budget.wakeAppends + 1) }]);
   steps.push(...claimAnswers(state, faults));
   for (const reader of context.readers) {
+    if (!stillOnTheWire(state, reader.process)) continue;
     for (const wake of reader.served) {
       if (wake.claimedAs !== undefined && !wake.settled && leased && budget.heardGrants.includes(wake.claimedAs)) {
         steps.push([{ type: 'DONE_RECEIVED', process: reader.process, wakeId: wake.claimedAs }, { type: 'LEASE_RELEASED' }]);
@@ -111,7 +123,7 @@ function claimAnswers(state: CheckState, faults: ReadonlySet<FaultKind>): CheckS
   const steps: CheckStep[] = [];
   for (const reader of context.readers) {
     const wake = reader.served.find((candidate) => !candidate.settled && candidate.claimedAs === undefined);
-    if (!wake || state.budget.reader?.dropped.includes(wake.offset)) continue;
+    if (!wake || state.budget.reader?.dropped.includes(wake.offset) || !stillOnTheWire(state, reader.process)) continue;
     const process = reader.process;
     // The v0.4 runtime hears a claim's answer only while it reads: a stop aborts every claim in flight at once.
     const hears = process === state.budget.live && (serverRunnerOf(state, process)?.matches('reading') ?? false);
