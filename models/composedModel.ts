@@ -2,7 +2,7 @@ import { createActor, type AnyMachineSnapshot, type AnyStateNode, type Inspectio
 import { ANNOTATION_VOCABULARIES, type AnnotationVocabulary } from '../protocol/host/AnnotationVocabulary.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
-import { modelConfigOf, resumeSourceOf, type ModelConfig } from './modelConfig.ts';
+import { modelConfigOf, resumeSourceOf, type ModelConfig, type OffsetMode } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
 import { FOLLOWED_EVENTS, MODEL_MACHINES, RUNTIME_MACHINES, type MachineName, type ModelMachines } from './modelLayers.ts';
 
@@ -241,12 +241,17 @@ export class ComposedModel {
     return { state: { runners, wakeStream, entity, lifecycles, manifest, active, closing }, entered: this.entered };
   }
 
+  /** The runtime's `offset` switch, if it has one: the servers' view of a runner judges its start by it. */
+  private offsetSwitch(): OffsetMode | undefined {
+    return this.switches['offset'] === undefined ? undefined : this.config.offset;
+  }
+
   private serverRunnerInput(): unknown {
-    return { offsetMode: this.config.offset };
+    return { offsetMode: this.offsetSwitch() };
   }
 
   private wakeStreamInput(): unknown {
-    return { offsetMode: this.config.offset, resumeSource: resumeSourceOf(this.switches) };
+    return { offsetMode: this.offsetSwitch(), resumeSource: resumeSourceOf(this.switches) };
   }
 
   private entityInput(): unknown {

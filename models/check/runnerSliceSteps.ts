@@ -2,7 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { formatOffset } from '../../world/durable-streams/offsets.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import type { ModelEvent } from '../modelEvents.ts';
-import { expectedStart, type ServerRunnerContext } from '../system/serverRunner.ts';
+import { expectedStarts, type ServerRunnerContext } from '../system/serverRunner.ts';
 import type { Reader, WakeStreamContext } from '../system/wakeStream.ts';
 import type { CheckBounds, CheckState, CheckStep, LiveReader } from './CheckState.ts';
 
@@ -49,7 +49,7 @@ function readShapes(unread: readonly string[]): Array<readonly string[]> {
  * What the live process's runtime reports on a heartbeat, as the v0.4 runtime computes it: with `offset=durable` its
  * settled low-water mark, otherwise the raw read offset.
  */
-export function reportedOffset(offsetMode: string, reader: LiveReader): string {
+export function reportedOffset(offsetMode: string | undefined, reader: LiveReader): string {
   return offsetMode === 'durable' ? reader.mark : reader.readTo;
 }
 
@@ -90,9 +90,10 @@ export function runnerSliceSteps(state: CheckState, bounds: CheckBounds, faults:
     for (const resumeOffset of [null, '-1', ...context.appended]) steps.push([{ type: 'REGISTERED', process, resumeOffset }]);
   }
   if (runner.matches('registered')) {
-    const from = expectedStart(runner.context as ServerRunnerContext);
-    const start = from === 'now' ? (context.appended[context.appended.length - 1] ?? '-1') : from;
-    for (const offsets of readShapes(unreadAfter(context, start))) steps.push([{ type: 'WAKE_STREAM_READ', process, from, first: true, offsets }]);
+    for (const from of expectedStarts(runner.context as ServerRunnerContext)) {
+      const start = from === 'now' ? (context.appended[context.appended.length - 1] ?? '-1') : from;
+      for (const offsets of readShapes(unreadAfter(context, start))) steps.push([{ type: 'WAKE_STREAM_READ', process, from, first: true, offsets }]);
+    }
   }
   const reader = context.readers.find((candidate) => candidate.process === process);
   if (runner.matches('reading') && reader) {

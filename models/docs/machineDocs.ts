@@ -20,8 +20,8 @@ export const LEGEND_INTRO: Readonly<Record<MachineName, string>> = {
     'The runner of one host process as the agents server and the Durable Streams service see it, whatever runtime ' +
     'runs in the process: it registers (the answer names its wake stream and, with some servers, a resume offset), ' +
     'reads its wake stream, claims the wakes it was served, sends done and heartbeats. Its first read must start where ' +
-    'the `offset` switch says (`-1` for `minus-one`, `now` for `tail`, else the offset registration returned): that is ' +
-    'defect A seen from the outside. A stop the platform asked for, and the end of the process, still let requests that ' +
+    'the `offset` switch says (`-1` for `minus-one`, `now` for `tail`, else the offset registration returned; a runtime ' +
+    'without the switch may take any of these): that is defect A seen from the outside. A stop the platform asked for, and the end of the process, still let requests that ' +
     'were on the wire arrive. A system model: it reads only the servers\' observations.',
   wakeStream:
     'One pull-wake subscription on the Durable Streams server and the wake stream of the runner it wakes, as the ' +

@@ -9,19 +9,23 @@ export type ServerRunnerEvent = Extract<
 >;
 
 export interface ServerRunnerContext {
-  readonly offsetMode: OffsetMode;
+  /** The runtime's `offset` switch; undefined for a runtime that has none (then any start it may take is accepted). */
+  readonly offsetMode: OffsetMode | undefined;
   /** What registration returned: an offset, null for none; undefined before registration. */
   readonly resume: string | null | undefined;
 }
 
 /**
  * Where the `offset` switch says a new runner's first read of its wake stream starts (semantics.md §4): `-1` for
- * minus-one, `now` for tail, and otherwise the offset registration returned (`-1` when it returned none).
+ * minus-one, `now` for tail, and otherwise the offset registration returned (`-1` when it returned none). A runtime
+ * without the switch may start at any of them.
  */
-export function expectedStart(context: ServerRunnerContext): string {
-  if (context.offsetMode === 'minus-one') return '-1';
-  if (context.offsetMode === 'tail') return 'now';
-  return context.resume ?? '-1';
+export function expectedStarts(context: ServerRunnerContext): readonly string[] {
+  const registered = context.resume ?? '-1';
+  if (context.offsetMode === undefined) return ['-1', 'now', registered];
+  if (context.offsetMode === 'minus-one') return ['-1'];
+  if (context.offsetMode === 'tail') return ['now'];
+  return [registered];
 }
 
 /**
@@ -45,9 +49,9 @@ const IN_FLIGHT = {
  * platform asked for may still see requests that were in flight; the process ends, gracefully or not.
  */
 export const serverRunnerMachine = setup({
-  types: { context: {} as ServerRunnerContext, events: {} as ServerRunnerEvent, input: {} as { offsetMode: OffsetMode } },
+  types: { context: {} as ServerRunnerContext, events: {} as ServerRunnerEvent, input: {} as { offsetMode: OffsetMode | undefined } },
   guards: {
-    startsWhereTheSwitchSays: ({ context, event }) => event.type === 'WAKE_STREAM_READ' && event.first && event.from === expectedStart(context),
+    startsWhereTheSwitchSays: ({ context, event }) => event.type === 'WAKE_STREAM_READ' && event.first && expectedStarts(context).includes(event.from),
     laterRead: ({ event }) => event.type === 'WAKE_STREAM_READ' && !event.first,
     crashed: ({ event }) => event.type === 'PROCESS_EXIT' && event.reason === 'crash',
     exitedGracefully: ({ event }) => event.type === 'PROCESS_EXIT' && event.reason === 'graceful',

@@ -40,7 +40,7 @@ export interface Reader {
 
 export interface WakeStreamInput {
   /** What the runner reports on heartbeats is checked only where the mode defines it (`durable`: a wake's offset). */
-  readonly offsetMode: OffsetMode;
+  readonly offsetMode: OffsetMode | undefined;
   /** Where registration takes the resume offset from (the world's `resume-offset` switch). */
   readonly resumeSource: ResumeSource;
 }

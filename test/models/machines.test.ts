@@ -159,6 +159,9 @@ describe('serverRunner', () => {
     expect(drive(serverRunnerMachine, { offsetMode: 'durable' }, [registered(o1), read(o1)]).state).toBe('reading');
     expect(drive(serverRunnerMachine, { offsetMode: 'durable' }, [registered(o1), read('-1')]).rejectedAt).toBe(1);
     expect(drive(serverRunnerMachine, { offsetMode: 'durable' }, [registered(null), read('-1')]).state).toBe('reading');
+    // A runtime without the switch may start at -1, at the tail, or where registration said; nowhere else.
+    for (const from of ['-1', 'now', o1]) expect(drive(serverRunnerMachine, { offsetMode: undefined }, [registered(o1), read(from)]).state, from).toBe('reading');
+    expect(drive(serverRunnerMachine, { offsetMode: undefined }, [registered(null), read(o1)]).rejectedAt).toBe(1);
   });
   it('reads only after registering; a process that died still has its requests answered', () => {
     expect(drive(serverRunnerMachine, { offsetMode: 'minus-one' }, [read('-1')]).rejectedAt).toBe(0);
