@@ -104,6 +104,14 @@ const checkThrows = (context: DigestEntityContext): boolean => {
 /** A handler past observe has checked the occurrence that was due when observe resolved. */
 const checkedIfDue = (handler: HandlerView): boolean => handler.checked || !handler.dueWhenResolved;
 
+/** A second post of an occurrence enters the violation state (again, for each occurrence); any other post is counted. */
+const POSTS = {
+  ACTION: [
+    { guard: 'postsAgainForTheFirstTime', target: 'duplicate', reenter: true, actions: ['notePost', 'noteDuplicate'] },
+    { guard: 'postsWhatItChecked', actions: 'notePost' },
+  ],
+} as const;
+
 /**
  * The catch-up digest entity, judged from the outside: occurrences fall due (cron ticks); each handler invocation
  * (the scenario's own spans of its code) observes the shared DB, checks whether the newest due occurrence was posted
@@ -236,24 +244,11 @@ export const digestEntityMachine = setup({
       description: 'The no-duplicate invariant: each occurrence posted at most once.',
       initial: 'noDuplicate',
       states: {
-        noDuplicate: {
-          description: 'Every occurrence posted at most once so far.',
-          on: {
-            ACTION: [
-              { guard: 'postsAgainForTheFirstTime', target: 'duplicate', actions: ['notePost', 'noteDuplicate'] },
-              { guard: 'postsWhatItChecked', actions: 'notePost' },
-            ],
-          },
-        },
+        noDuplicate: { description: 'Every occurrence posted at most once so far.', on: POSTS },
         duplicate: {
           tags: ['violation', 'duplicate-action'],
           description: 'An occurrence was posted a second time; entered again for each occurrence posted twice.',
-          on: {
-            ACTION: [
-              { guard: 'postsAgainForTheFirstTime', target: 'duplicate', reenter: true, actions: ['notePost', 'noteDuplicate'] },
-              { guard: 'postsWhatItChecked', actions: 'notePost' },
-            ],
-          },
+          on: POSTS,
         },
       },
     },

@@ -108,6 +108,14 @@ function withReader(context: WakeStreamContext, process: string, change: (reader
   return context.readers.map((reader) => (reader.process === process ? change(reader) : reader));
 }
 
+/** A read that serves a replay enters the violation state (again, for each process); any other read is recorded. */
+const READS = {
+  WAKE_STREAM_READ: [
+    { guard: 'isReplay', target: 'replayed', reenter: true, actions: ['recordRead', 'markReplayed'] },
+    { guard: 'servesAppendedWakes', actions: 'recordRead' },
+  ],
+} as const;
+
 /**
  * One pull-wake subscription and the runner's wake stream, as the Durable Streams service and the agents server saw
  * them. The service issues one wake at a time: it appends a wake event only when no wake is outstanding; a claim takes
@@ -227,24 +235,11 @@ export const wakeStreamMachine = setup({
       description: 'The no-replay invariant (defect A), judged from what the service served each process.',
       initial: 'clean',
       states: {
-        clean: {
-          description: 'No process was served a wake another one had processed.',
-          on: {
-            WAKE_STREAM_READ: [
-              { guard: 'isReplay', target: 'replayed', actions: ['recordRead', 'markReplayed'] },
-              { guard: 'servesAppendedWakes', actions: 'recordRead' },
-            ],
-          },
-        },
+        clean: { description: 'No process was served a wake another one had processed.', on: READS },
         replayed: {
           tags: ['violation', 'wake-replay'],
           description: 'A process was served a wake another one had processed (defect A); entered again for each such process.',
-          on: {
-            WAKE_STREAM_READ: [
-              { guard: 'isReplay', target: 'replayed', reenter: true, actions: ['recordRead', 'markReplayed'] },
-              { guard: 'servesAppendedWakes', actions: 'recordRead' },
-            ],
-          },
+          on: READS,
         },
       },
     },
