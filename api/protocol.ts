@@ -9,6 +9,7 @@
 
 export type { RuntimeUnderTest, RunningHost } from '../protocol/host/RuntimeUnderTest.ts';
 export type { AnnotationValue, HostContext, ServiceUrls } from '../protocol/host/HostContext.ts';
+export { ANNOTATION_VOCABULARIES, type AnnotationVocabulary } from '../protocol/host/AnnotationVocabulary.ts';
 export type { DirectRequest, DirectResponse, DirectTransport } from '../protocol/host/DirectTransport.ts';
 export type { FetchFunction } from '../protocol/host/FetchFunction.ts';
 export type { SwitchDefinition } from '../protocol/switches/SwitchDefinition.ts';

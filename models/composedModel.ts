@@ -1,71 +1,14 @@
-import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
-import { modelConfigOf, type ModelConfig } from './modelConfig.ts';
+import { createActor, type AnyMachineSnapshot, type AnyStateNode, type InspectionEvent } from 'xstate';
+import { ANNOTATION_VOCABULARIES, type AnnotationVocabulary } from '../protocol/host/AnnotationVocabulary.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
-import { digestEntityMachine } from './digestEntity.ts';
-import type { ModelEvent, ModelEventType } from './modelEvents.ts';
-import { runnerLifecycleMachine } from './runnerLifecycle.ts';
-import { wakeStreamMachine } from './wakeStream.ts';
-import { wiringChainMachine } from './wiringChain.ts';
+import { modelConfigOf, resumeSourceOf, type ModelConfig, type OffsetMode } from './modelConfig.ts';
+import type { ModelEvent } from './modelEvents.ts';
+import { FOLLOWED_EVENTS, MODEL_MACHINES, RUNTIME_MACHINES, type MachineName, type ModelMachines } from './modelLayers.ts';
 
-/** The four machines of the composed model, by the name used in reports and docs. */
-export const MODEL_MACHINES = {
-  runnerLifecycle: runnerLifecycleMachine,
-  wiringChain: wiringChainMachine,
-  wakeStream: wakeStreamMachine,
-  digestEntity: digestEntityMachine,
-} as const;
+export { FOLLOWED_EVENTS, MODEL_MACHINES, type MachineName } from './modelLayers.ts';
 
-export type MachineName = keyof typeof MODEL_MACHINES;
-
-/** Which abstract events each machine follows. */
-export const FOLLOWED_EVENTS: Readonly<Record<MachineName, ReadonlySet<ModelEventType>>> = {
-  runnerLifecycle: new Set(['RUNNER_START', 'RUNNER_STATE', 'WAKE_READ', 'CLAIM_SETTLED', 'PROCESS_EXIT']),
-  wakeStream: new Set([
-    'WAKE_APPENDED',
-    'LEASE_GRANTED',
-    'LEASE_RELEASED',
-    'LEASE_EXPIRED',
-    'WAKE_READ',
-    'CLAIM_SETTLED',
-    'REGISTERED',
-    'HEARTBEAT_STORED',
-    'RUNNER_START',
-  ]),
-  wiringChain: new Set([
-    'OBSERVE',
-    'PRELOAD_FAILED',
-    'HANDLE_WIRED',
-    'WIRING_FAILED',
-    'OBSERVE_RESOLVED',
-    'MANIFEST_COMMITTED',
-    'WAKE_FAILED',
-    'WAKE_ACKED',
-    'WAKE_ACK_FAILED',
-    'WAKE_ABANDONED',
-    'LEASE_RELEASED',
-  ]),
-  digestEntity: new Set([
-    'OCCURRENCE_DUE',
-    'LEASE_RELEASED',
-    'WAKE_START',
-    'HANDLE_WIRED',
-    'OBSERVE_RESOLVED',
-    'CHECK',
-    'ACTION',
-    'RECORDED',
-    'MANIFEST_COMMITTED',
-    'MANIFEST_STORED',
-    'OCCURRENCE_STORED',
-    'WAKE_FAILED',
-    'WAKE_ACKED',
-    'WAKE_ACK_FAILED',
-    'WAKE_ABANDONED',
-    'PROCESS_EXIT',
-  ]),
-};
-
-/** One wake's wiring chain. */
+/** One wake's wiring chain (runtime layer). */
 export interface WakeSlot {
   readonly process: string;
   readonly wakeId: string;
@@ -73,14 +16,18 @@ export interface WakeSlot {
 }
 
 /**
- * The composed model's state: a runner lifecycle per host process, the wake stream, the entity, the wiring chain of
- * the wake doing work, and those of wakes the server already released that still wait for their ack answer. Plain
- * data: it can be compared, serialised and branched, which model checking needs.
+ * The composed model's state. System layer: the servers' view of each host process's runner, the wake stream, the
+ * entity. Runtime layer (empty for vocabularies the run does not have): each process's runner lifecycle, whether the
+ * server stored manifest rows (a wake started now restores the handle), the wiring chain of the wake doing work, and
+ * those of wakes the server already released that still wait for their ack answer. Plain data: it can be compared,
+ * serialised and branched, which model checking needs.
  */
 export interface ComposedState {
   readonly runners: ReadonlyArray<readonly [string, AnyMachineSnapshot]>;
   readonly wakeStream: AnyMachineSnapshot;
   readonly entity: AnyMachineSnapshot;
+  readonly lifecycles: ReadonlyArray<readonly [string, AnyMachineSnapshot]>;
+  readonly manifest: boolean;
   readonly active: WakeSlot | undefined;
   readonly closing: readonly WakeSlot[];
 }
@@ -94,7 +41,20 @@ export interface ConformanceFailure {
   readonly modelState: string;
 }
 
-export type StepResult = { readonly state: ComposedState; readonly failure?: undefined } | { readonly state?: undefined; readonly failure: ConformanceFailure };
+/** The next state, and the violation properties whose states the step entered (once per entry). */
+export type StepResult =
+  | { readonly state: ComposedState; readonly entered: readonly string[]; readonly failure?: undefined }
+  | { readonly state?: undefined; readonly entered?: undefined; readonly failure: ConformanceFailure };
+
+/** Options of a {@link ComposedModel}. */
+export interface ComposedModelOptions {
+  /** The annotation vocabularies the run has: their runtime machines join the system ones (all by default). */
+  readonly annotations?: readonly AnnotationVocabulary[];
+  /** Sees every transition, for coverage. */
+  readonly observer?: ModelObserver;
+  /** Machines to use instead of the project's own (a test plants a wrong model this way). */
+  readonly machines?: Partial<ModelMachines>;
+}
 
 /** A state value as a dotted path per region: `running.streaming`, `lease.leased+replay.clean`. */
 export function stateName(snapshot: AnyMachineSnapshot): string {
@@ -107,9 +67,10 @@ export function stateName(snapshot: AnyMachineSnapshot): string {
 
 /** Every machine's state, for reports. */
 export function describeComposed(state: ComposedState): string {
-  const runners = state.runners.map(([process, snapshot]) => `runner ${process}: ${stateName(snapshot)}`);
-  const wiring = state.active ? `wiring (${state.active.process}): ${stateName(state.active.snapshot)}` : 'wiring: no wake';
-  return [...runners, `wakeStream: ${stateName(state.wakeStream)}`, wiring, `digestEntity: ${stateName(state.entity)}`].join('; ');
+  const runners = state.runners.map(([process, snapshot]) => `serverRunner ${process}: ${stateName(snapshot)}`);
+  const lifecycles = state.lifecycles.map(([process, snapshot]) => `runnerLifecycle ${process}: ${stateName(snapshot)}`);
+  const wiring = state.active ? [`wiringChain (${state.active.process}): ${stateName(state.active.snapshot)}`] : [];
+  return [...runners, `wakeStream: ${stateName(state.wakeStream)}`, `digestEntity: ${stateName(state.entity)}`, ...lifecycles, ...wiring].join('; ');
 }
 
 /** Violation properties (`duplicate-action`, `unwired-resolve`, `wake-replay`) whose states the model is in. */
@@ -120,77 +81,118 @@ export function violationTags(state: ComposedState): Set<string> {
   return tags;
 }
 
+/** The violation property a state node stands for, if it is a violation state. */
+function violationOf(node: AnyStateNode): string | undefined {
+  const tags = node.tags as readonly string[];
+  return tags.includes('violation') ? tags.find((tag) => tag !== 'violation') : undefined;
+}
+
 /**
  * Steps the composed model purely: every abstract event goes to the machines that follow it, and a machine that
- * cannot take it in its current state (`snapshot.can`) is a conformance failure. Each machine is stepped with
- * `machine.transition` inside one long-lived actor scope (an order of magnitude cheaper than the free `transition`
- * function, which builds a scope per call); an `observer` sees every transition through XState's inspection API.
+ * cannot take it in its current state (`snapshot.can`) is a conformance failure. The runtime layer's machines take
+ * part only for the annotation vocabularies given. Each machine is stepped with `machine.transition` inside one
+ * long-lived actor scope (an order of magnitude cheaper than the free `transition` function, which builds a scope per
+ * call); XState's inspection API shows every transition taken, to an observer (coverage) and to the step itself (which
+ * violation states it entered).
  */
 export class ComposedModel {
+  readonly config: ModelConfig;
+  private readonly machines: ModelMachines;
   private readonly scopes: Record<MachineName, unknown>;
+  /** Runtime machines of the declared vocabularies. */
+  private readonly runtime: ReadonlySet<MachineName>;
+  /** Violation properties entered by the step in progress. */
+  private entered: string[] = [];
 
   /**
-   * `faults` are the fault kinds the run may use: the model allows what they can cause and nothing more (a wake that
-   * fails with nothing wrong in its wiring needs an agents-server restart).
+   * `faults` are the fault kinds the run may use: the model allows what they can cause and nothing more (a wired
+   * insert that fails needs an agents-server restart).
    */
-  readonly config: ModelConfig;
-
   constructor(
-    switches: Readonly<Record<string, string>>,
+    private readonly switches: Readonly<Record<string, string>>,
     readonly faults: readonly FaultKind[],
-    observer?: ModelObserver,
+    options: ComposedModelOptions = {},
   ) {
     const config = modelConfigOf(switches);
     this.config = config;
+    this.machines = { ...MODEL_MACHINES, ...options.machines };
+    const vocabularies = new Set(options.annotations ?? ANNOTATION_VOCABULARIES);
+    this.runtime = new Set((Object.entries(RUNTIME_MACHINES) as Array<[MachineName, AnnotationVocabulary]>).filter(([, vocabulary]) => vocabularies.has(vocabulary)).map(([name]) => name));
+    const observer = options.observer;
     const scopeFor = (machine: MachineName, input: unknown): unknown => {
-      const inspect = observer
-        ? (inspection: InspectionEvent): void => {
-            if (inspection.type !== '@xstate.microstep') return;
-            for (const definition of inspection._transitions) observer.transitionTaken(machine, definition);
-            observer.stateEntered(machine, inspection.snapshot as AnyMachineSnapshot);
+      const inspect = (inspection: InspectionEvent): void => {
+        if (inspection.type !== '@xstate.microstep') return;
+        for (const definition of inspection._transitions) {
+          observer?.transitionTaken(machine, definition);
+          for (const target of (definition.target ?? []) as AnyStateNode[]) {
+            const property = violationOf(target);
+            if (property) this.entered.push(property);
           }
-        : undefined;
-      const actor = createActor(MODEL_MACHINES[machine] as AnyStateMachine, { input, ...(inspect ? { inspect } : {}) }).start();
+        }
+        observer?.stateEntered(machine, inspection.snapshot as AnyMachineSnapshot);
+      };
+      const actor = createActor(this.machines[machine], { input, inspect }).start();
       return (actor as unknown as { _actorScope: unknown })._actorScope;
     };
     this.scopes = {
+      serverRunner: scopeFor('serverRunner', this.serverRunnerInput()),
+      wakeStream: scopeFor('wakeStream', this.wakeStreamInput()),
+      digestEntity: scopeFor('digestEntity', this.entityInput()),
       runnerLifecycle: scopeFor('runnerLifecycle', { offsetMode: config.offset }),
-      wakeStream: scopeFor('wakeStream', { offsetMode: config.offset }),
-      wiringChain: scopeFor('wiringChain', { wiring: config.wiring, restored: false, serverMayFail: faults.includes('server-restart') }),
-      digestEntity: scopeFor('digestEntity', { idempotency: config.idempotency }),
+      wiringChain: scopeFor('wiringChain', this.wiringInput(false)),
     };
   }
 
   initial(): ComposedState {
+    this.entered = [];
     return {
       runners: [],
-      wakeStream: this.initialSnapshot('wakeStream', { offsetMode: this.config.offset }),
-      entity: this.initialSnapshot('digestEntity', { idempotency: this.config.idempotency }),
+      wakeStream: this.initialSnapshot('wakeStream', this.wakeStreamInput()),
+      entity: this.initialSnapshot('digestEntity', this.entityInput()),
+      lifecycles: [],
+      manifest: false,
       active: undefined,
       closing: [],
     };
   }
 
   step(state: ComposedState, event: ModelEvent): StepResult {
-    let { runners, wakeStream, entity, active, closing } = state;
-    const fail = (machine: MachineName, machineState: string): StepResult => ({ failure: { machine, machineState, event, modelState: describeComposed(state) } });
+    this.entered = [];
+    let { runners, wakeStream, entity, lifecycles, manifest, active, closing } = state;
+    // Model checking refuses most of what it tries: the description of every machine's state is built only when read.
+    const fail = (machine: MachineName, machineState: string): StepResult => ({
+      failure: {
+        machine,
+        machineState,
+        event,
+        get modelState() {
+          return describeComposed(state);
+        },
+      },
+    });
+    const wiring = this.runtime.has('wiringChain');
 
     if (event.type === 'PROCESS_START') {
-      if (runners.some(([process]) => process === event.process)) return { state };
-      return { state: { ...state, runners: [...runners, [event.process, this.initialSnapshot('runnerLifecycle', { offsetMode: this.config.offset })]] } };
+      if (runners.some(([process]) => process === event.process)) return { state, entered: [] };
+      runners = [...runners, [event.process, this.initialSnapshot('serverRunner', this.serverRunnerInput())]];
+      if (this.runtime.has('runnerLifecycle')) lifecycles = [...lifecycles, [event.process, this.initialSnapshot('runnerLifecycle', { offsetMode: this.config.offset })]];
+      return { state: { ...state, runners, lifecycles }, entered: [] };
     }
+    if (event.type === 'MANIFEST_STORED') manifest = true;
     if (event.type === 'WAKE_START') {
+      if (!wiring) return { state, entered: [] };
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure.
       if (active) return fail('wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
-      const restored = (entity.context as { manifest: boolean }).manifest;
-      const serverMayFail = this.faults.includes('server-restart');
-      active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', { wiring: this.config.wiring, restored, serverMayFail }) };
+      active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', this.wiringInput(manifest)) };
     }
-    if (FOLLOWED_EVENTS.runnerLifecycle.has(event.type) && 'process' in event) {
+    // The runtime runs an entity's handler only inside a wake it started.
+    if (event.type === 'HANDLER_START' && wiring && active?.process !== event.process) return fail('wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
+
+    if (FOLLOWED_EVENTS.serverRunner.has(event.type) && 'process' in event) {
       const index = runners.findIndex(([process]) => process === event.process);
-      if (index < 0) return fail('runnerLifecycle', `no process ${event.process}`);
-      const next = this.transition('runnerLifecycle', runners[index]![1], event);
-      if (!next) return fail('runnerLifecycle', stateName(runners[index]![1]));
+      if (index < 0) return fail('serverRunner', `no process ${event.process}`);
+      const next = this.transition('serverRunner', runners[index]![1], event);
+      if (!next) return fail('serverRunner', stateName(runners[index]![1]));
       runners = runners.map((entry, position) => (position === index ? [entry[0], next] : entry));
     }
     if (FOLLOWED_EVENTS.wakeStream.has(event.type)) {
@@ -198,14 +200,27 @@ export class ComposedModel {
       if (!next) return fail('wakeStream', stateName(wakeStream));
       wakeStream = next;
     }
-    if (event.type === 'LEASE_RELEASED' && active) {
+    if (this.runtime.has('runnerLifecycle') && FOLLOWED_EVENTS.runnerLifecycle.has(event.type) && 'process' in event) {
+      const index = lifecycles.findIndex(([process]) => process === event.process);
+      if (index < 0) return fail('runnerLifecycle', `no process ${event.process}`);
+      const next = this.transition('runnerLifecycle', lifecycles[index]![1], event);
+      if (!next) return fail('runnerLifecycle', stateName(lifecycles[index]![1]));
+      lifecycles = lifecycles.map((entry, position) => (position === index ? [entry[0], next] : entry));
+    }
+    if (wiring && event.type === 'LEASE_RELEASED' && active) {
       // The ack of the wake doing work reached the server: its chain must be finished, and it starts closing.
       const next = this.transition('wiringChain', active.snapshot, event);
       if (!next) return fail('wiringChain', stateName(active.snapshot));
       closing = [...closing, { ...active, snapshot: next }];
       active = undefined;
     }
-    if (FOLLOWED_EVENTS.wiringChain.has(event.type) && 'process' in event) {
+    if (wiring && event.type === 'MANIFEST_STORED' && active) {
+      // Rows the server stored belong to the wake doing work: the only one that commits.
+      const next = this.transition('wiringChain', active.snapshot, event);
+      if (!next) return fail('wiringChain', stateName(active.snapshot));
+      active = { ...active, snapshot: next };
+    }
+    if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && 'process' in event) {
       const slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : active;
       if (!slot || slot.process !== event.process) return fail('wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
       const next = this.transition('wiringChain', slot.snapshot, event);
@@ -223,19 +238,40 @@ export class ComposedModel {
       if (!next) return fail('digestEntity', stateName(entity));
       entity = next;
     }
-    return { state: { runners, wakeStream, entity, active, closing } };
+    return { state: { runners, wakeStream, entity, lifecycles, manifest, active, closing }, entered: this.entered };
+  }
+
+  /** The runtime's `offset` switch, if it has one: the servers' view of a runner judges its start by it. */
+  private offsetSwitch(): OffsetMode | undefined {
+    return this.switches['offset'] === undefined ? undefined : this.config.offset;
+  }
+
+  private serverRunnerInput(): unknown {
+    return { offsetMode: this.offsetSwitch() };
+  }
+
+  private wakeStreamInput(): unknown {
+    return { offsetMode: this.offsetSwitch(), resumeSource: resumeSourceOf(this.switches) };
+  }
+
+  private entityInput(): unknown {
+    return { idempotency: this.config.idempotency, serverMayFail: this.faults.includes('server-restart') };
+  }
+
+  private wiringInput(restored: boolean): unknown {
+    return { wiring: this.config.wiring, restored, serverMayFail: this.faults.includes('server-restart') };
   }
 
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */
   private initialSnapshot(machine: MachineName, input: unknown): AnyMachineSnapshot {
-    const logic = MODEL_MACHINES[machine] as unknown as { getInitialSnapshot(scope: unknown, input: unknown): AnyMachineSnapshot };
+    const logic = this.machines[machine] as unknown as { getInitialSnapshot(scope: unknown, input: unknown): AnyMachineSnapshot };
     return logic.getInitialSnapshot(this.scopes[machine], input);
   }
 
   /** The machine's next snapshot, or undefined when it cannot take the event in its current state. */
   private transition(machine: MachineName, snapshot: AnyMachineSnapshot, event: ModelEvent): AnyMachineSnapshot | undefined {
     if (!snapshot.can(event)) return undefined;
-    const logic = MODEL_MACHINES[machine] as unknown as { transition(snapshot: unknown, event: unknown, scope: unknown): AnyMachineSnapshot };
+    const logic = this.machines[machine] as unknown as { transition(snapshot: unknown, event: unknown, scope: unknown): AnyMachineSnapshot };
     return logic.transition(snapshot, event, this.scopes[machine]);
   }
 }

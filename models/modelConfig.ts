@@ -27,3 +27,26 @@ export function modelConfigOf(values: Readonly<Record<string, string>>): ModelCo
     idempotency: pick('idempotency', MODEL_IDEMPOTENCY_CHECKS, 'raw-collection'),
   };
 }
+
+/** Where the agents server's registration takes the resume offset it returns (the world's `resume-offset` switch). */
+export type ResumeSource = 'none' | 'reported' | 'acked-seek';
+
+const RESUME_SOURCES: readonly ResumeSource[] = ['none', 'reported', 'acked-seek'];
+
+/** The resume source each runner offset mode needs, as semantics.md §4 describes the modes. */
+const RESUME_SOURCE_FOR: Readonly<Record<OffsetMode, ResumeSource>> = {
+  'minus-one': 'none',
+  durable: 'reported',
+  'durable-raw': 'reported',
+  tail: 'none',
+  'server-seek': 'acked-seek',
+};
+
+/**
+ * The server's resume source in a run: the `resume-offset` switch when the run gives one, else what its `offset` mode
+ * needs (a run spec always gives one; model checking, which varies only the three model switches, does not).
+ */
+export function resumeSourceOf(values: Readonly<Record<string, string>>): ResumeSource {
+  const given = values['resume-offset'];
+  return (RESUME_SOURCES as readonly string[]).includes(given ?? '') ? (given as ResumeSource) : RESUME_SOURCE_FOR[modelConfigOf(values).offset];
+}

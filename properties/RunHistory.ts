@@ -1,6 +1,7 @@
 import type { LoopEnd } from '../sim/run/runLoop.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
+import type { AnnotationVocabulary } from '../protocol/host/AnnotationVocabulary.ts';
 
 /** An external action the workload made due: it must be performed exactly once. */
 export interface ExpectedAction {
@@ -26,6 +27,11 @@ export interface RunHistory {
   readonly faults: readonly FaultKind[];
   /** The trace: the world's observations, the scenario's probes, and (unless dropped) the runtime's annotations. */
   readonly events: readonly TraceEvent[];
+  /**
+   * The annotation vocabularies the trace holds: those the runtime declares, none when the run dropped its annotations.
+   * Absent: none (the system models judge the run alone).
+   */
+  readonly annotations?: readonly AnnotationVocabulary[];
   readonly endedBy: LoopEnd;
   readonly endMs: number;
   readonly steps: number;

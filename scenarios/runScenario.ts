@@ -70,6 +70,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     config: spec.config,
     faults: spec.faults,
     events: trace.events,
+    annotations: options.dropAnnotations ? [] : (runtime.annotations ?? []),
     endedBy,
     endMs: scheduler.nowMs,
     steps: scheduler.steps,

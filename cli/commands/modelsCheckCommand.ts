@@ -1,4 +1,4 @@
-import { CHECKED_PROPERTIES } from '../../models/check/candidateEvents.ts';
+import { CHECK_SLICES, CHECKED_PROPERTIES } from '../../models/check/checkSlices.ts';
 import { DEFAULT_CHECK_BOUNDS } from '../../models/check/checkReachability.ts';
 import { describePath, modelCheck, type PropertyVerdict } from '../../models/check/modelCheck.ts';
 import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
@@ -7,25 +7,45 @@ import { parseCommandArgs, parseFaultsOption, parseRuns, parseSeed } from '../op
 import { EXIT } from '../UsageError.ts';
 
 const DEFAULT_REPRODUCTION_RUNS = 200;
+const CELL_WIDTH = 36;
+
+const BOUNDS_TEXT =
+  `${DEFAULT_CHECK_BOUNDS.occurrences} occurrence, ${DEFAULT_CHECK_BOUNDS.messages} other message, ${DEFAULT_CHECK_BOUNDS.processes} host processes, ` +
+  `${DEFAULT_CHECK_BOUNDS.wakes} wakes, ${DEFAULT_CHECK_BOUNDS.wakeAppends} wake events, ${DEFAULT_CHECK_BOUNDS.preloadFailures} preload failures, ` +
+  `${DEFAULT_CHECK_BOUNDS.crashes} crash and ${DEFAULT_CHECK_BOUNDS.redeploys} redeploy when those faults are enabled`;
 
 export const MODELS_CHECK_HELP = `Usage: npm run sim -- models check [options]
 
 Bounded model checking of the composed model: for every combination of the wiring, offset and idempotency switches,
-whether each violation kind (unwired-resolve, duplicate-action, wake-replay, missed-action, hang) is reachable, with
-the shortest event path to it; then, where it is, the simulated runtime driven along the path's environment events
-(occurrences, messages, preload failures, redeploys, crashes), and a seeded search under that configuration for the
-same violation (${DEFAULT_REPRODUCTION_RUNS} runs at most), with a replay token when found.
+whether each violation kind (unwired-resolve, duplicate-action, wake-replay, missed-action, hang) is reachable in the
+model, with the shortest event path to it. Where it is, the simulated runtime is tried two ways, reported apart:
+driven along the path's environment events (occurrences, messages, preload failures, redeploys, crashes), and a
+seeded search under that configuration for the same violation (${DEFAULT_REPRODUCTION_RUNS} runs at most), with a replay token when found.
 
-Bounds: ${DEFAULT_CHECK_BOUNDS.occurrences} occurrence, ${DEFAULT_CHECK_BOUNDS.messages} other message, ${DEFAULT_CHECK_BOUNDS.processes} host processes, ${DEFAULT_CHECK_BOUNDS.wakes} wakes, ${DEFAULT_CHECK_BOUNDS.wakeAppends} wake events, ${DEFAULT_CHECK_BOUNDS.preloadFailures} preload failures,
-${DEFAULT_CHECK_BOUNDS.crashes} crash and ${DEFAULT_CHECK_BOUNDS.redeploys} redeploy when those faults are enabled.
+"no path" is a bounded result about the model, not a proof about the runtime: no event sequence within the bounds
+(${BOUNDS_TEXT}) leads the model to the violation. The model is meant to allow everything the runtime does;
+test/models/checkAgainstMatrix.test.ts holds it to what exploration finds on every cell.
+
+Two traversals answer every cell: the runner slice (wake-replay, and whether a wake event can be lost for good) reads
+the offset switch; the wake slice (the other four) reads wiring and idempotency, and offset through the runner slice.
 
 Options:
   --faults LIST   fault kinds the environment may use (default: the default set)
-  --runs N        runtime runs per reproduction (default: ${DEFAULT_REPRODUCTION_RUNS}); --no-reproduce skips it
+  --runs N        runtime runs per search (default: ${DEFAULT_REPRODUCTION_RUNS}); --no-reproduce skips driving and searching
   --no-reproduce  model only
-  --seed S        base seed of the reproduction runs (default: 1)
+  --seed S        base seed of the searches (default: 1)
   --json          print one JSON object
   -h, --help      show this help`;
+
+/** One cell of the table: `no path`, or the path's length and what the runtime showed of it, each way. */
+function cellText(verdict: PropertyVerdict): string {
+  if (!verdict.reachable) return 'no path';
+  const reproduction = verdict.reproduction;
+  if (!reproduction) return `path ${verdict.path.length}`;
+  const driven = reproduction.driven.reproduced ? 'yes' : 'no';
+  const search = reproduction.search.foundAtRun !== undefined ? `run ${reproduction.search.foundAtRun}` : `none/${reproduction.search.runsExecuted}`;
+  return `path ${verdict.path.length}: driven ${driven}, search ${search}`;
+}
 
 /** `models check`. */
 export async function modelsCheckCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
@@ -50,33 +70,28 @@ export async function modelsCheckCommand(args: readonly string[], out: (line: st
   const reproductionRuns = values['no-reproduce'] ? 0 : values['runs'] === undefined ? DEFAULT_REPRODUCTION_RUNS : parseRuns(values['runs']);
   const verdicts = await modelCheck({ scenario: DEFAULT_SCENARIO, faults, reproductionRuns, seed: parseSeed(values['seed']) });
   if (values['json']) {
+    const property = (verdict: PropertyVerdict) => ({
+      reachable: verdict.reachable,
+      statesExplored: verdict.statesExplored,
+      switchesRead: verdict.switchesRead,
+      ...(verdict.wakesMayBeLost === undefined ? {} : { wakesMayBeLost: verdict.wakesMayBeLost }),
+      path: describePath(verdict.path),
+      drivenAlongPath: verdict.reproduction ? { reproduced: verdict.reproduction.driven.reproduced, steps: verdict.reproduction.driven.steps } : null,
+      search: verdict.reproduction
+        ? { runs: verdict.reproduction.search.runsExecuted, foundAtRun: verdict.reproduction.search.foundAtRun ?? null, replay: verdict.reproduction.search.replay ?? null }
+        : null,
+    });
     out(
       JSON.stringify(
         {
           scenario: DEFAULT_SCENARIO,
           faults,
           bounds: DEFAULT_CHECK_BOUNDS,
+          slices: Object.values(CHECK_SLICES).map(({ name, properties, switches, soundness }) => ({ name, properties, switches, soundness })),
           reproductionRuns,
           configs: verdicts.map(({ config, properties }) => ({
             config,
-            properties: Object.fromEntries(
-              CHECKED_PROPERTIES.map((property) => {
-                const verdict = properties[property];
-                return [
-                  property,
-                  {
-                    reachable: verdict.reachable,
-                    statesExplored: verdict.statesExplored,
-                    path: describePath(verdict.path),
-                    reproduced: verdict.reproduction?.reproduced ?? null,
-                    drivenAlongPath: verdict.reproduction?.driven.reproduced ?? null,
-                    driveSteps: verdict.reproduction?.driven.steps ?? [],
-                    searchRuns: verdict.reproduction?.runsExecuted ?? 0,
-                    replay: verdict.reproduction?.replay ?? null,
-                  },
-                ];
-              }),
-            ),
+            properties: Object.fromEntries(CHECKED_PROPERTIES.map((name) => [name, property(properties[name])])),
           })),
         },
         null,
@@ -85,32 +100,35 @@ export async function modelsCheckCommand(args: readonly string[], out: (line: st
     );
     return EXIT.clean;
   }
-  const cell = (verdict: PropertyVerdict): string => {
-    if (!verdict.reachable) return 'unreachable';
-    const reproduction = verdict.reproduction;
-    const driven = reproduction?.driven.reproduced ? 'path' : 'not path';
-    const searched = reproduction?.replay ? `run ${reproduction.runsExecuted}` : `not in ${reproduction?.runsExecuted ?? 0}`;
-    const tail = reproduction === undefined ? '' : `, runtime: ${driven}, ${searched}`;
-    return `reachable (${verdict.path.length})${tail}`;
-  };
-  out(`faults: ${faults.join(', ') || 'none'}; reachable (path length); runtime: driven along the path, and the search run that showed it`);
-  out(`${'wiring'.padEnd(14)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => property.padEnd(38)).join('')}`);
+  out(`faults: ${faults.join(', ') || 'none'}; bounds: ${BOUNDS_TEXT}`);
+  out(
+    reproductionRuns > 0
+      ? `"no path": the model reaches no violation within the bounds. "path N": it does, in N events; then the runtime driven along it (yes/no) and a search of ${reproductionRuns} runs (the run that showed it, or none).`
+      : '"no path": the model reaches no violation within the bounds. "path N": it does, in N events (runtime not tried: --no-reproduce).',
+  );
+  out(`${'wiring'.padEnd(14)} ${'offset'.padEnd(12)} ${'idempotency'.padEnd(15)} ${CHECKED_PROPERTIES.map((name) => name.padEnd(CELL_WIDTH)).join('')}`);
   for (const { config, properties } of verdicts) {
-    out(`${config.wiring.padEnd(14)} ${config.offset.padEnd(12)} ${config.idempotency.padEnd(15)} ${CHECKED_PROPERTIES.map((property) => cell(properties[property]).padEnd(38)).join('')}`);
+    out(`${config.wiring.padEnd(14)} ${config.offset.padEnd(12)} ${config.idempotency.padEnd(15)} ${CHECKED_PROPERTIES.map((name) => cellText(properties[name]).padEnd(CELL_WIDTH)).join('')}`);
   }
   const shown = new Set<string>();
   out('');
   out('Shortest paths:');
   for (const { config, properties } of verdicts) {
-    for (const property of CHECKED_PROPERTIES) {
-      const verdict = properties[property];
+    for (const name of CHECKED_PROPERTIES) {
+      const verdict = properties[name];
       const path = describePath(verdict.path).join(' -> ');
-      if (!verdict.reachable || shown.has(`${property}:${path}`)) continue;
-      shown.add(`${property}:${path}`);
-      out(`  ${property} (e.g. wiring=${config.wiring} offset=${config.offset} idempotency=${config.idempotency}):`);
+      if (!verdict.reachable || shown.has(`${name}:${path}`)) continue;
+      shown.add(`${name}:${path}`);
+      out(`  ${name} (e.g. wiring=${config.wiring} offset=${config.offset} idempotency=${config.idempotency}):`);
       describePath(verdict.path).forEach((line, index) => out(`    ${String(index + 1).padStart(2)}. ${line}`));
-      if (verdict.reproduction) out(`    runtime driven along it (${verdict.reproduction.driven.steps.join(', ') || 'no environment steps'}): ${verdict.reproduction.driven.reproduced ? 'reproduced' : 'not reproduced'}`);
-      if (verdict.reproduction?.replay) out(`    runtime search: ${replayCommand(verdict.reproduction.replay)}`);
+      const reproduction = verdict.reproduction;
+      if (!reproduction) continue;
+      out(`    driven along it (${reproduction.driven.steps.join(', ') || 'no environment steps'}): ${reproduction.driven.reproduced ? 'reproduced' : 'not reproduced'}`);
+      out(
+        reproduction.search.replay
+          ? `    found by search at run ${reproduction.search.foundAtRun}: ${replayCommand(reproduction.search.replay)}`
+          : `    not found by search in ${reproduction.search.runsExecuted} runs`,
+      );
     }
   }
   return EXIT.clean;

@@ -6,8 +6,10 @@ import { modelsDocsCommand } from './modelsDocsCommand.ts';
 
 export const MODELS_HELP = `Usage: npm run sim -- models <check|coverage|docs> [options]
 
-The executable models (models/): XState machines of the runner lifecycle, the wiring chain, the wake stream and the
-digest entity, composed into the model every simulated run is checked against.
+The executable models (models/): XState machines in two layers, composed into the model every simulated run is
+checked against. System models, fed by the world's observations and the entity's probes, for any runtime: the
+servers' view of each runner, the wake stream, the digest entity. Models of a runtime's internals, fed by the
+annotations it declares: the runner lifecycle, the wiring chain.
 
 Subcommands:
   check      model checking: for every combination of the wiring, offset and idempotency switches, whether each

@@ -1,11 +1,12 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { ComposedModel, stateName, type ComposedState } from '../../models/composedModel.ts';
 import { createModelEventTranslator } from '../../models/modelEvents.ts';
-
+import type { AnnotationVocabulary } from '../../protocol/host/AnnotationVocabulary.ts';
+import { registeredRuntimes } from '../../scenarios/registry/runtimes.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 
-/** One machine instance's state: `runner host#1`, `wakeStream`, `wiringChain`, `digestEntity`. */
+/** One machine instance's state: `runner host#1` (the servers' view), `wakeStream`, `digestEntity`, `runner host#1 lifecycle`, `wiringChain`. */
 export interface MachineStateView {
   readonly machine: string;
   readonly state: string;
@@ -13,7 +14,7 @@ export interface MachineStateView {
   readonly violations: readonly string[];
 }
 
-/** The composed model's state after one event, one entry per machine (a runner lifecycle per host process). */
+/** The composed model's state after one event, one entry per machine (a runner per host process). */
 export interface ModelStateView {
   readonly machines: readonly MachineStateView[];
   /** The abstract event the models took for this trace event, if any. */
@@ -23,13 +24,29 @@ export interface ModelStateView {
 }
 
 /**
- * Follows a run with the composed model (models/composedModel.ts), the way model conformance does, and returns the
- * state of every machine after each event. After an event the model refuses, the states stay where they were and
- * every later entry carries the failure.
+ * The annotation vocabularies a recorded run holds, as model conformance sees them: those its runtime (named by the
+ * `run-start` event) declares, none when the run has no annotation at all (dropped) or the runtime is not registered.
  */
-export function modelStatesAlong(events: readonly TraceEvent[], config: Readonly<Record<string, string>>, faults: readonly FaultKind[]): ModelStateView[] {
-  const model = new ComposedModel(config, faults);
-  const toModelEvent = createModelEventTranslator();
+export function annotationsOfRun(events: readonly TraceEvent[]): readonly AnnotationVocabulary[] {
+  if (!events.some((event) => event.annotation)) return [];
+  const runtime = events.find((event) => event.kind === 'run-start')?.detail['runtime'];
+  return registeredRuntimes().find((candidate) => candidate.name === runtime)?.annotations ?? [];
+}
+
+/**
+ * Follows a run with the composed model (models/composedModel.ts), the way model conformance does — the system models,
+ * and the models of the runtime's internals for the vocabularies the run holds — and returns the state of every
+ * machine after each event. After an event the model refuses, the states stay where they were and every later entry
+ * carries the failure.
+ */
+export function modelStatesAlong(
+  events: readonly TraceEvent[],
+  config: Readonly<Record<string, string>>,
+  faults: readonly FaultKind[],
+  annotations: readonly AnnotationVocabulary[] = annotationsOfRun(events),
+): ModelStateView[] {
+  const model = new ComposedModel(config, faults, { annotations });
+  const toModelEvent = createModelEventTranslator(annotations);
   let state: ComposedState = model.initial();
   let failure: string | null = null;
   return events.map((event) => {
@@ -46,7 +63,10 @@ export function modelStatesAlong(events: readonly TraceEvent[], config: Readonly
   });
 }
 
-/** Every machine instance's state, in a fixed order: runners by host, the wake stream, the wiring chain, the entity. */
+/**
+ * Every machine instance's state, in a fixed order: the system layer (the servers' view of each host's runner, the
+ * wake stream, the entity), then the runtime layer (each host's runner lifecycle, the wiring chains of the wakes).
+ */
 export function machineStates(state: ComposedState): MachineStateView[] {
   const view = (machine: string, snapshots: readonly AnyMachineSnapshot[], text: string): MachineStateView => ({
     machine,
@@ -58,10 +78,12 @@ export function machineStates(state: ComposedState): MachineStateView[] {
     ...(state.active ? [{ snapshot: state.active.snapshot, text: `${stateName(state.active.snapshot)} (${wakeLabel(state.active.wakeId)})` }] : []),
     ...state.closing.map((slot) => ({ snapshot: slot.snapshot, text: `${stateName(slot.snapshot)} (${wakeLabel(slot.wakeId)}, closing)` })),
   ];
+  const runtimeLayer = state.lifecycles.length > 0 || chains.length > 0;
   return [
     ...state.runners.map(([process, snapshot]) => view(`runner ${process}`, [snapshot], stateName(snapshot))),
     view('wakeStream', [state.wakeStream], stateName(state.wakeStream)),
-    view('wiringChain', chains.map((chain) => chain.snapshot), chains.length > 0 ? chains.map((chain) => chain.text).join('; ') : 'no wake'),
     view('digestEntity', [state.entity], stateName(state.entity)),
+    ...state.lifecycles.map(([process, snapshot]) => view(`runner ${process} lifecycle`, [snapshot], stateName(snapshot))),
+    ...(runtimeLayer ? [view('wiringChain', chains.map((chain) => chain.snapshot), chains.length > 0 ? chains.map((chain) => chain.text).join('; ') : 'no wake')] : []),
   ];
 }

@@ -4,8 +4,8 @@ import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
 import { MODEL_IDEMPOTENCY_CHECKS, MODEL_OFFSET_MODES, MODEL_WIRING_MODES, type ModelConfig } from '../modelConfig.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
-import { createModelEventTranslator } from '../modelEvents.ts';
-import { SystemModel } from '../systemModel.ts';
+import { getRuntime } from '../../scenarios/registry/runtimes.ts';
+import { followRun } from '../followRun.ts';
 import { ModelCoverage, type CoverageReport } from './ModelCoverage.ts';
 
 /** Every combination of the three switches, in a fixed order. */
@@ -29,8 +29,9 @@ export interface CoverageOutcome extends CoverageReport {
 }
 
 /**
- * Runs a batch of seeded simulations, round-robin over configurations, and replays each run's abstract events into a
- * composed model that records every state entered and transition taken.
+ * Runs a batch of seeded simulations, round-robin over configurations, and follows each run with the composed model
+ * (the system models, and those of the runtime's internals it declares), recording every state entered and transition
+ * taken.
  */
 export async function measureCoverage(request: CoverageRequest): Promise<CoverageOutcome> {
   const configs = request.configs ?? allConfigs();
@@ -40,15 +41,8 @@ export async function measureCoverage(request: CoverageRequest): Promise<Coverag
     const config = configs[runIndex % configs.length]!;
     const spec = runSpecFor({ scenario: request.scenario, switches: { ...config }, faults: request.faults });
     const result = await runScenario(spec, new RandomChoiceSource(runSeed(request.seed, runIndex)));
-    const model = new SystemModel(spec.config, request.faults, coverage);
-    const toModelEvent = createModelEventTranslator();
-    for (const event of result.events) {
-      const modelEvent = toModelEvent(event);
-      if (modelEvent && model.apply(modelEvent)) {
-        nonconformingRuns += 1;
-        break;
-      }
-    }
+    const annotations = getRuntime(spec.runtime).annotations ?? [];
+    if (followRun({ events: result.events, config: spec.config, faults: spec.faults, annotations }, { observer: coverage }).refused) nonconformingRuns += 1;
   }
   return { ...coverage.report(), runs: request.runs, nonconformingRuns };
 }

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import { MODEL_MACHINES, type MachineName } from '../systemModel.ts';
+import { MODEL_MACHINES, RUNTIME_MACHINES, type MachineName } from '../modelLayers.ts';
 import { machineGraph, toMermaid, type MachineGraph, type StateInfo, type TransitionInfo } from './toMermaid.ts';
 
 /**
@@ -16,45 +16,62 @@ export const DEFAULT_DOCS_DIR = 'docs/models';
 
 /** What each machine stands for in the real system: the first paragraph of its page. */
 export const LEGEND_INTRO: Readonly<Record<MachineName, string>> = {
-  runnerLifecycle:
-    'The pull-wake runner of one host process of the agents runtime: the object a host builds when its process ' +
-    'starts, registers with the agents server, and which then long-polls its wake stream and starts a claim for every ' +
-    'wake event it reads. Every process start (the first deploy, a redeploy, a restart after a crash) gets a new one; ' +
-    'a graceful stop or a crash ends it, and with it everything it held in memory, the read offset included. Where a ' +
-    'new runner starts reading is what the `offset` switch decides: under `minus-one` (v0.4) a runner re-reads its ' +
-    'wake stream from `-1` after every restart, half of the duplicate-digest story (defect A).',
-  wiringChain:
-    'One shared-state handle within one wake: what happens between the handler\'s `ctx.observe(db(...))` (or the ' +
-    'restore of a handle that an earlier wake put in the entity\'s manifest) and the wake\'s ack. The chain step ' +
-    'creates the shared-state DB and preloads it from its Durable Stream; the `wiring` switch decides what a failed ' +
-    'preload leads to. Under `swallow` (v0.4) the error is recorded and `observe` resolves with an unwired handle ' +
-    '(the `unwired-resolve` violation, defect B), so the handler reads an empty collection; `reject` fails the wake; ' +
-    '`retry` preloads again with a fresh DB until the handle is wired; `empty` wires an empty DB. A restored handle is ' +
-    'wired before the handler runs and fails closed whatever the switch says. The composed model starts one of these ' +
-    'per wake.',
+  serverRunner:
+    'The runner of one host process as the agents server and the Durable Streams service see it, whatever runtime ' +
+    'runs in the process: it registers (the answer names its wake stream and, with some servers, a resume offset), ' +
+    'reads its wake stream, claims the wakes it was served, sends done and heartbeats. Its first read must start where ' +
+    'the `offset` switch says (`-1` for `minus-one`, `now` for `tail`, else the offset registration returned; a runtime ' +
+    'without the switch may take any of these): that is defect A seen from the outside. A stop the platform asked for, and the end of the process, still let requests that ' +
+    'were on the wire arrive. A system model: it reads only the servers\' observations.',
   wakeStream:
-    'One pull-wake subscription on the Durable Streams server and the wake stream of the runner it wakes. The `lease` ' +
-    'region is the subscription: while no claim holds it, an append to a linked stream appends a wake event to the ' +
-    'wake stream; a claim takes the lease, and an ack with `done` or the lease\'s expiry gives it back. The `replay` ' +
-    'region watches what every runner reads and holds the replay invariant: no runner reads again a wake that an ' +
-    'earlier runner had already processed (every claim up to it settled). Reaching `replay.replayed` is the ' +
-    '`wake-replay` violation, what a runner restarted at offset `-1` does (defect A).',
+    'One pull-wake subscription on the Durable Streams server and the wake stream of the runner it wakes, as the ' +
+    'servers saw them. The `lease` region is the subscription: it issues one wake at a time — a wake event appended when ' +
+    'work arrives and none is outstanding — that a claim takes and a done or the lease\'s expiry ends. The `resume` ' +
+    'region is what the agents server keeps of where runners are (the heartbeat diagnostics, the registration answer). ' +
+    'The `replay` region follows what the service served every process and holds the replay invariant: no process is ' +
+    'served a wake that another had already processed (every claim up to it answered, and done where granted). ' +
+    'Reaching `replay.replayed` is the `wake-replay` violation, what a runner restarted at offset `-1` does (defect A). ' +
+    'A system model: it reads only the servers\' observations.',
   digestEntity:
-    'The catch-up daily-digest entity of the bug report (electric-sql/electric#4625). A cron tick makes one occurrence ' +
-    'due per day; on any wake the entity checks, by the `idempotency` switch, whether the newest due occurrence was ' +
-    'already posted, posts the digest to the chat if not, and records the occurrence in its shared-state DB. The ' +
-    '`activity` region follows one wake at a time; the `safety` region holds the no-duplicate invariant: no occurrence ' +
-    'is posted twice. Reaching `safety.duplicate` is the `duplicate-action` violation, the digest posted again after ' +
-    'a redeploy.',
+    'The catch-up daily-digest entity of the bug report (electric-sql/electric#4625), judged from the outside: a cron ' +
+    'tick makes one occurrence due per day; each run of its handler (the scenario\'s own spans of its code) observes the ' +
+    'shared DB, checks by the `idempotency` switch whether the newest due occurrence was already posted — on what the ' +
+    'handle shows, the rows the service served the process — posts the digest to the chat if not, and records the ' +
+    'occurrence. The `activity` region follows one handler at a time; the `safety` region holds the no-duplicate ' +
+    'invariant. Reaching `safety.duplicate` is the `duplicate-action` violation, the digest posted again after a ' +
+    'redeploy; a due occurrence never posted at the end of a run is `missed-action`. A system model: it reads the ' +
+    'servers\' observations and the entity\'s own probes.',
+  runnerLifecycle:
+    'The pull-wake runner of one host process as the runtime reports it (the `runner-lifecycle` annotation ' +
+    'vocabulary): the object a host builds when its process starts, which then long-polls its wake stream and starts a ' +
+    'claim for every wake event it reads. Every process start gets a new one; a graceful stop or a crash ends it, and ' +
+    'with it everything it held in memory, the read offset included. A model of the runtime\'s internals: it applies ' +
+    'only to a runtime that declares this vocabulary, and checks that what the runtime says agrees with what it does.',
+  wiringChain:
+    'One shared-state handle within one wake as the runtime reports it (the `wiring-chain` annotation vocabulary): ' +
+    'what happens between the handler\'s `ctx.observe(db(...))` (or the restore of a handle that an earlier wake put in ' +
+    'the entity\'s manifest) and the wake\'s ack, with the handler\'s own span placed in it. The chain step creates the ' +
+    'shared-state DB and preloads it; the `wiring` switch decides what a failed preload leads to. Under `swallow` ' +
+    '(v0.4) the error is recorded and `observe` resolves with an unwired handle (the `unwired-resolve` violation, ' +
+    'defect B); `reject` fails the wake; `retry` preloads again with a fresh DB until wired; `empty` wires an empty DB. ' +
+    'A restored handle is wired before the handler runs and fails closed whatever the switch says. A model of the ' +
+    'runtime\'s internals: it applies only to a runtime that declares this vocabulary.',
 };
 
 /** The source file of each machine, relative to the repository root. */
 const SOURCE: Readonly<Record<MachineName, string>> = {
-  runnerLifecycle: 'models/runnerLifecycle.ts',
-  wiringChain: 'models/wiringChain.ts',
-  wakeStream: 'models/wakeStream.ts',
-  digestEntity: 'models/digestEntity.ts',
+  serverRunner: 'models/system/serverRunner.ts',
+  wakeStream: 'models/system/wakeStream.ts',
+  digestEntity: 'models/system/digestEntity.ts',
+  runnerLifecycle: 'models/runtime/runnerLifecycle.ts',
+  wiringChain: 'models/runtime/wiringChain.ts',
 };
+
+/** What feeds each layer, for the index. */
+function fedBy(name: MachineName): string {
+  const vocabulary = RUNTIME_MACHINES[name];
+  return vocabulary === undefined ? 'system: observations and probes' : `runtime: \`${vocabulary}\` annotations`;
+}
 
 /** Links from docs/models to the repository root. */
 const TO_ROOT = '../../';
@@ -249,7 +266,7 @@ function withGap(section: string[]): string[] {
   return section.length === 0 ? [] : ['', ...section];
 }
 
-/** docs/models/README.md: the four pages and how they fit together. */
+/** docs/models/README.md: the pages and how they fit together. */
 export function indexPage(): string {
   const names = Object.keys(MODEL_MACHINES) as MachineName[];
   const rows = names.map((name) => {
@@ -257,29 +274,40 @@ export function indexPage(): string {
     const violations = graph.states
       .filter((state) => state.tags.includes('violation'))
       .map((state) => `${code(state.path)} (${state.tags.filter((tag) => tag !== 'violation').map(code).join(', ')})`);
-    return [`[${name}](${name}.md)`, graph.description ?? '', code(SOURCE[name]), violations.join(', ') || '—'];
+    return [`[${name}](${name}.md)`, fedBy(name), graph.description ?? '', code(SOURCE[name]), violations.join(', ') || '—'];
   });
   const lines = [
     '# Executable models',
     '',
     generatedNote('the machines in [models/](../../models/)'),
     '',
-    'The simulator models the wake path with four XState machines. Each page below shows one as a Mermaid statechart ' +
-      'drawn from the machine itself, with a legend of what each state means in the real system, the events it ' +
-      'follows and its guards.',
+    `The simulator models the wake path with ${names.length} XState machines in two layers. Each page below shows one ` +
+      'as a Mermaid statechart drawn from the machine itself, with a legend of what each state means in the real ' +
+      'system, the events it follows and its guards.',
     '',
-    ...table(['machine', 'what it stands for', 'source', 'violation states (property)'], rows),
+    ...table(['machine', 'layer, fed by', 'what it stands for', 'source', 'violation states (property)'], rows),
+    '',
+    '## Two layers',
+    '',
+    'The system models (`serverRunner`, `wakeStream`, `digestEntity`) read only what the simulated services observed ' +
+      '(reads served, claims answered, leases, heartbeats, manifests, posts) and what the scenario\'s entity code saw ' +
+      '(its probes): they apply to any runtime under test. The models of a runtime\'s internals (`runnerLifecycle`, ' +
+      '`wiringChain`) read its annotations, and apply only to a runtime that declares their vocabulary ' +
+      '(`RuntimeUnderTest.annotations`, protocol/host/AnnotationVocabulary.ts); a run that dropped its annotations is ' +
+      'judged by the system models alone.',
     '',
     '## How they are used',
     '',
-    '[models/systemModel.ts](../../models/systemModel.ts) composes them into one model of the system: a ' +
-      '`runnerLifecycle` per host process, one `wakeStream`, a `wiringChain` per wake and one `digestEntity`. Every ' +
-      'abstract event of a run goes to each machine that follows it.',
+    '[models/composedModel.ts](../../models/composedModel.ts) composes them into one model of the system: a ' +
+      '`serverRunner` per host process, one `wakeStream`, one `digestEntity`, and for a runtime that declares them a ' +
+      '`runnerLifecycle` per process and a `wiringChain` per wake; [models/systemModel.ts](../../models/systemModel.ts) ' +
+      'follows a run with it. Every abstract event of a run goes to each machine that follows it.',
     '',
     'Every simulated run is checked against the composition: the `model-conformance` property ' +
       '([properties/modelConformance.ts](../../properties/modelConformance.ts)) fails a run at the first event that a ' +
-      'machine following it cannot take in its current state, and when the model\'s violation states and the oracles ' +
-      'disagree about which violations the run contains. A page here that no longer matches the machines is caught ' +
+      'machine following it cannot take in its current state, and when a violation state the model entered has no ' +
+      'finding of the matching oracle at the same trace event (or the other way round). The oracles are the ' +
+      'properties\' own code, run on the same history. A page here that no longer matches the machines is caught ' +
       `too: \`${DOCS_COMMAND} --check\` fails while any page is stale, and so does \`npm test\` (which CI runs); ` +
       `regenerate them with \`${DOCS_COMMAND}\`.`,
   ];

@@ -1,4 +1,5 @@
 import type { SwitchDefinition } from '../switches/SwitchDefinition.ts';
+import type { AnnotationVocabulary } from './AnnotationVocabulary.ts';
 import type { HostContext } from './HostContext.ts';
 
 /** A started host process, as the platform sees it. */
@@ -22,6 +23,13 @@ export interface RuntimeUnderTest {
   readonly summary: string;
   /** Switches of this runtime; every run gives each a value (its default unless chosen). */
   readonly switches: readonly SwitchDefinition[];
+  /**
+   * The annotation vocabularies the runtime records about itself (see {@link AnnotationVocabulary}): the models of
+   * those internals check it too. Absent or empty: only the system models judge it, from the world's observations.
+   * Declare a vocabulary only when every annotation of it is recorded as specified: a model refuses a run that
+   * leaves out or reorders one.
+   */
+  readonly annotations?: readonly AnnotationVocabulary[];
   /**
    * Starts one host process. Called with the process's globals installed and inside its context, at the moment the
    * platform starts the process; a fresh call per process, with nothing kept from earlier processes (a cold start).

@@ -12,6 +12,7 @@ export const v04Runtime: RuntimeUnderTest = {
   name: 'v0.4',
   summary: 'the wake path of agents-runtime 0.4.x, with switches for defects A and B and their fixes',
   switches: V04_SWITCHES,
+  annotations: ['runner-lifecycle', 'wiring-chain'],
   startHost(host) {
     const runtimeHost = new RuntimeHost(createV04Environment(host), { runnerId: host.env['RUNNER_ID'] ?? 'runner-1', label: host.env['RUNNER_LABEL'] ?? 'runner' });
     void runtimeHost.start();

@@ -80,6 +80,16 @@ export class DigestSession {
     return end === 'step-budget' ? 'step-budget' : 'ok';
   }
 
+  /**
+   * Lets virtual time pass up to `atMs` exactly (an empty task of the workload marks the instant: {@link advance} stops
+   * at the last task before its horizon), feeding the model. For drivers that time a command to the millisecond.
+   */
+  async advanceTo(atMs: number): Promise<'ok' | 'step-budget'> {
+    if (atMs <= this.nowMs) return 'ok';
+    this.sim.scheduler.schedule(atMs - this.nowMs, 'workload', `until ${atMs} ms`, () => {});
+    return this.advance(atMs - this.nowMs);
+  }
+
   /** Runs until just after the next occurrence falls due; false when none is left. */
   async untilNextOccurrence(): Promise<boolean> {
     const next = this.nextOccurrence();

@@ -62,8 +62,8 @@ class SendMessage implements fc.AsyncCommand<DigestModel, DigestSession> {
 }
 
 class Redeploy implements fc.AsyncCommand<DigestModel, DigestSession> {
-  /** Only a running runner can be redeployed: the XState runner lifecycle says whether one is. */
-  check = (model: Readonly<DigestModel>): boolean => model.xstate.latestRunnerState()?.startsWith('running') ?? false;
+  /** Only a host whose runner reads its wake stream is redeployed: the servers' view of the runner says whether one does. */
+  check = (model: Readonly<DigestModel>): boolean => model.xstate.latestRunnerState() === 'reading';
   async run(model: DigestModel, session: DigestSession): Promise<void> {
     session.redeploy();
     await settle(session);

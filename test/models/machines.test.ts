@@ -1,11 +1,12 @@
 import { createActor, type AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { digestEntityMachine } from '../../models/digestEntity.ts';
 import type { ModelEvent } from '../../models/modelEvents.ts';
-import { runnerLifecycleMachine } from '../../models/runnerLifecycle.ts';
+import { runnerLifecycleMachine } from '../../models/runtime/runnerLifecycle.ts';
+import { wiringChainMachine } from '../../models/runtime/wiringChain.ts';
+import { digestEntityMachine } from '../../models/system/digestEntity.ts';
+import { serverRunnerMachine } from '../../models/system/serverRunner.ts';
+import { wakeStreamMachine } from '../../models/system/wakeStream.ts';
 import { stateName, SystemModel } from '../../models/systemModel.ts';
-import { wakeStreamMachine } from '../../models/wakeStream.ts';
-import { wiringChainMachine } from '../../models/wiringChain.ts';
 import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
 import type { WiringMode } from '../../models/modelConfig.ts';
 
@@ -86,88 +87,126 @@ describe('wiringChain', () => {
   it('a wake whose observe resolved unwired cannot complete without failing', () => {
     expect(run('swallow', false, [...firstObserveThenFailure, { type: 'WAKE_ACKED', process: p, wakeId: W }]).rejectedAt).toBe(4);
   });
+  it("places the handler's span: processWake commits what the server stored, fails and acks, only after the handler ended", () => {
+    const wired: ModelEvent[] = [
+      { type: 'HANDLER_START', process: p, wakeId: W },
+      { type: 'OBSERVE', process: p, created: true },
+      { type: 'HANDLE_WIRED', process: p, restored: false, empty: false },
+      { type: 'OBSERVE_RESOLVED', process: p, wired: true },
+    ];
+    const commit: ModelEvent = { type: 'MANIFEST_COMMITTED', process: p };
+    const returned: ModelEvent = { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'returned' };
+    const stored: ModelEvent = { type: 'MANIFEST_STORED' };
+    expect(run('retry', false, [...wired, stored, commit]).rejectedAt).toBe(wired.length + 1);
+    expect(run('retry', false, [...wired, returned, stored, commit, { type: 'LEASE_RELEASED' }, { type: 'WAKE_ACKED', process: p, wakeId: W }])).toMatchObject({ rejectedAt: -1, state: 'done' });
+    // The runtime may say it committed only what the agents server stored.
+    expect(run('retry', false, [...wired, returned, commit]).rejectedAt).toBe(wired.length + 1);
+    // Nothing on a wired handle fails a wake whose handler returned, unless the agents server can fail.
+    expect(run('retry', false, [...wired, returned, { type: 'WAKE_FAILED', process: p, wakeId: W }]).rejectedAt).toBe(wired.length + 1);
+  });
 });
 
 describe('wakeStream', () => {
   const o = (n: number) => `0000000000000000_${String(n).padStart(16, '0')}`;
-  const minusOne = { offsetMode: 'minus-one' };
-  const durable = { offsetMode: 'durable' };
-  const runnerStart = (process: string, startOffset: string): ModelEvent => ({ type: 'RUNNER_START', process, start: startOffset === '-1' ? 'beginning' : 'registered', startOffset, registered: startOffset !== '-1' });
-  it('appends wakes only while unleased', () => {
+  const noResume = { offsetMode: 'minus-one', resumeSource: 'none' };
+  const reported = { offsetMode: 'durable', resumeSource: 'reported' };
+  const read = (process: string, from: string, first: boolean, ...offsets: string[]): ModelEvent => ({ type: 'WAKE_STREAM_READ', process, from, first, offsets });
+  it('issues one wake at a time: no wake event while one is outstanding', () => {
     const events: ModelEvent[] = [{ type: 'WAKE_APPENDED', offset: o(1) }, { type: 'LEASE_GRANTED' }, { type: 'WAKE_APPENDED', offset: o(2) }];
-    expect(drive(wakeStreamMachine, minusOne, events).rejectedAt).toBe(2);
+    expect(drive(wakeStreamMachine, noResume, events).rejectedAt).toBe(2);
+    expect(drive(wakeStreamMachine, noResume, [{ type: 'WAKE_APPENDED', offset: o(1) }, { type: 'WAKE_APPENDED', offset: o(2) }]).rejectedAt).toBe(1);
   });
-  const firstRunnerProcessesOne: ModelEvent[] = [
+  const firstReaderProcessesOne: ModelEvent[] = [
     { type: 'WAKE_APPENDED', offset: o(1) },
-    { type: 'REGISTERED', resumeOffset: null },
-    runnerStart('host#1', '-1'),
-    { type: 'WAKE_READ', process: 'host#1', offset: o(1) },
-    { type: 'CLAIM_SETTLED', process: 'host#1', offset: o(1), dispatched: true },
+    { type: 'REGISTERED', process: 'host#1', resumeOffset: null },
+    read('host#1', '-1', true, o(1)),
+    { type: 'LEASE_GRANTED' },
+    { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w1' },
+    { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1' },
+    { type: 'LEASE_RELEASED' },
   ];
-  it('enters the replay violation when a later runner re-reads a processed wake (minus-one)', () => {
-    const events: ModelEvent[] = [
-      ...firstRunnerProcessesOne,
-      { type: 'REGISTERED', resumeOffset: null },
-      runnerStart('host#2', '-1'),
-      { type: 'WAKE_READ', process: 'host#2', offset: o(1) },
-    ];
-    const result = drive(wakeStreamMachine, minusOne, events);
+  it('enters the replay violation when the service serves a later reader a wake an earlier one processed', () => {
+    const events: ModelEvent[] = [...firstReaderProcessesOne, { type: 'REGISTERED', process: 'host#2', resumeOffset: null }, read('host#2', '-1', true, o(1))];
+    const result = drive(wakeStreamMachine, noResume, events);
     expect(result.rejectedAt).toBe(-1);
     expect(result.tags).toContain('wake-replay');
+    // Not before the earlier reader's done: a granted wake is processed only when done.
+    const beforeDone = [...firstReaderProcessesOne.slice(0, 5), read('host#2', '-1', true, o(1))];
+    expect(drive(wakeStreamMachine, noResume, beforeDone).tags).not.toContain('wake-replay');
   });
-  it('durable: registration returns the stored heartbeat, the runner starts there and cannot read behind it', () => {
-    const resumed: ModelEvent[] = [
-      ...firstRunnerProcessesOne,
-      { type: 'HEARTBEAT_STORED', offset: o(1) },
-      { type: 'REGISTERED', resumeOffset: o(1) },
-      runnerStart('host#2', o(1)),
-    ];
-    expect(drive(wakeStreamMachine, durable, resumed).rejectedAt).toBe(-1);
-    expect(drive(wakeStreamMachine, durable, [...resumed, { type: 'WAKE_READ', process: 'host#2', offset: o(1) }]).rejectedAt).toBe(resumed.length);
-    // Registration may not hand back anything but what the server stored.
-    expect(drive(wakeStreamMachine, durable, [...firstRunnerProcessesOne, { type: 'REGISTERED', resumeOffset: o(1) }]).rejectedAt).toBe(firstRunnerProcessesOne.length);
+  it('resume-offset=reported: registration returns the stored heartbeat, and nothing else', () => {
+    const resumed: ModelEvent[] = [...firstReaderProcessesOne, { type: 'HEARTBEAT_STORED', process: 'host#1', offset: o(1) }, { type: 'REGISTERED', process: 'host#2', resumeOffset: o(1) }];
+    expect(drive(wakeStreamMachine, reported, resumed).rejectedAt).toBe(-1);
+    expect(drive(wakeStreamMachine, reported, [...firstReaderProcessesOne, { type: 'REGISTERED', process: 'host#2', resumeOffset: o(1) }]).rejectedAt).toBe(firstReaderProcessesOne.length);
   });
-  it('refuses a read of a wake that was never appended', () => {
-    expect(drive(wakeStreamMachine, minusOne, [{ type: 'REGISTERED', resumeOffset: null }, runnerStart(p, '-1'), { type: 'WAKE_READ', process: p, offset: o(9) }]).rejectedAt).toBe(2);
+  it('serves a reader only appended wakes, after where it started, each once; claims answer served wakes', () => {
+    expect(drive(wakeStreamMachine, noResume, [read(p, '-1', true, o(9))]).rejectedAt).toBe(0);
+    const once = [{ type: 'WAKE_APPENDED', offset: o(1) } as ModelEvent, read(p, '-1', true, o(1))];
+    expect(drive(wakeStreamMachine, noResume, [...once, read(p, o(1), false, o(1))]).rejectedAt).toBe(2);
+    expect(drive(wakeStreamMachine, noResume, [{ type: 'WAKE_APPENDED', offset: o(1) }, read(p, o(1), true, o(1))]).rejectedAt).toBe(1);
+    expect(drive(wakeStreamMachine, noResume, [{ type: 'CLAIM_ANSWERED', process: p, outcome: 'skipped', wakeId: null }]).rejectedAt).toBe(0);
+  });
+});
+
+describe('serverRunner', () => {
+  const read = (from: string, first = true): ModelEvent => ({ type: 'WAKE_STREAM_READ', process: p, from, first, offsets: [] });
+  const registered = (resumeOffset: string | null): ModelEvent => ({ type: 'REGISTERED', process: p, resumeOffset });
+  it("starts reading where the offset switch says, whatever the runtime", () => {
+    expect(drive(serverRunnerMachine, { offsetMode: 'minus-one' }, [registered(null), read('-1')]).state).toBe('reading');
+    expect(drive(serverRunnerMachine, { offsetMode: 'minus-one' }, [registered(null), read('now')]).rejectedAt).toBe(1);
+    expect(drive(serverRunnerMachine, { offsetMode: 'tail' }, [registered(null), read('now')]).state).toBe('reading');
+    const o1 = '0000000000000000_0000000000000100';
+    expect(drive(serverRunnerMachine, { offsetMode: 'durable' }, [registered(o1), read(o1)]).state).toBe('reading');
+    expect(drive(serverRunnerMachine, { offsetMode: 'durable' }, [registered(o1), read('-1')]).rejectedAt).toBe(1);
+    expect(drive(serverRunnerMachine, { offsetMode: 'durable' }, [registered(null), read('-1')]).state).toBe('reading');
+    // A runtime without the switch may start at -1, at the tail, or where registration said; nowhere else.
+    for (const from of ['-1', 'now', o1]) expect(drive(serverRunnerMachine, { offsetMode: undefined }, [registered(o1), read(from)]).state, from).toBe('reading');
+    expect(drive(serverRunnerMachine, { offsetMode: undefined }, [registered(null), read(o1)]).rejectedAt).toBe(1);
+  });
+  it('reads only after registering; a process that died still has its requests answered', () => {
+    expect(drive(serverRunnerMachine, { offsetMode: 'minus-one' }, [read('-1')]).rejectedAt).toBe(0);
+    const crashed: ModelEvent[] = [registered(null), read('-1'), { type: 'PROCESS_EXIT', process: p, reason: 'crash' }, read('-1', false)];
+    expect(drive(serverRunnerMachine, { offsetMode: 'minus-one' }, crashed)).toMatchObject({ rejectedAt: -1, state: 'crashed' });
   });
 });
 
 describe('digestEntity', () => {
-  const wake = (wired: boolean): ModelEvent[] => [
-    { type: 'WAKE_START', process: p, wakeId: W },
+  const input = (idempotency: string) => ({ idempotency, serverMayFail: false });
+  const handler = (wired: boolean): ModelEvent[] => [
+    { type: 'HANDLER_START', process: p, wakeId: W },
     { type: 'OBSERVE_RESOLVED', process: p, wired },
   ];
-  it('requires the verdict the idempotency check must reach', () => {
-    const due: ModelEvent = { type: 'OCCURRENCE_DUE', occurrence: 0 };
-    const check = (verdict: 'posted' | 'not-posted' | 'unknown'): ModelEvent => ({ type: 'CHECK', process: p, occurrence: 0, verdict });
-    expect(drive(digestEntityMachine, { idempotency: 'raw-collection' }, [due, ...wake(false), check('not-posted')]).rejectedAt).toBe(-1);
-    expect(drive(digestEntityMachine, { idempotency: 'wired-gate' }, [due, ...wake(false), check('not-posted')]).rejectedAt).toBe(3);
-    expect(drive(digestEntityMachine, { idempotency: 'public-read' }, [due, ...wake(false), check('not-posted')]).rejectedAt).toBe(3);
+  const due: ModelEvent = { type: 'OCCURRENCE_DUE', occurrence: 0 };
+  const check = (verdict: 'posted' | 'not-posted' | 'unknown'): ModelEvent => ({ type: 'CHECK', process: p, occurrence: 0, verdict });
+  it('requires the verdict the idempotency check must reach on an unwired handle', () => {
+    expect(drive(digestEntityMachine, input('raw-collection'), [due, ...handler(false), check('not-posted')]).rejectedAt).toBe(-1);
+    expect(drive(digestEntityMachine, input('wired-gate'), [due, ...handler(false), check('not-posted')]).rejectedAt).toBe(3);
+    expect(drive(digestEntityMachine, input('public-read'), [due, ...handler(false), check('not-posted')]).rejectedAt).toBe(3);
   });
-  it('tags a second post of an occurrence as a duplicate', () => {
-    const postAndFail: ModelEvent[] = [
-      ...wake(false),
-      { type: 'CHECK', process: p, occurrence: 0, verdict: 'not-posted' },
-      { type: 'ACTION', occurrence: 0 },
-      { type: 'WAKE_FAILED', process: p, wakeId: W },
-      { type: 'LEASE_RELEASED' },
-    ];
-    const result = drive(digestEntityMachine, { idempotency: 'raw-collection' }, [{ type: 'OCCURRENCE_DUE', occurrence: 0 }, ...postAndFail, ...postAndFail]);
+  it('on a wired handle, requires what the service served the process: a row stored before its read shows', () => {
+    const stored: ModelEvent = { type: 'OCCURRENCE_STORED', occurrence: 0 };
+    const readOk: ModelEvent = { type: 'SHARED_READ', process: p, ok: true };
+    expect(drive(digestEntityMachine, input('raw-collection'), [due, stored, readOk, ...handler(true), check('posted')]).rejectedAt).toBe(-1);
+    expect(drive(digestEntityMachine, input('raw-collection'), [due, stored, readOk, ...handler(true), check('not-posted')]).rejectedAt).toBe(5);
+    // A read that failed (an empty wiring) shows nothing: "not posted" is what such a handle says.
+    expect(drive(digestEntityMachine, input('raw-collection'), [due, stored, { type: 'SHARED_READ', process: p, ok: false }, ...handler(true), check('not-posted')]).rejectedAt).toBe(-1);
+  });
+  it('tags each occurrence posted a second time as a duplicate, once', () => {
+    const postAndThrow: ModelEvent[] = [...handler(false), check('not-posted'), { type: 'ACTION', occurrence: 0 }, { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'threw' }];
+    const result = drive(digestEntityMachine, input('raw-collection'), [due, ...postAndThrow, ...postAndThrow]);
     expect(result.rejectedAt).toBe(-1);
     expect(result.tags).toContain('duplicate-action');
   });
-  it('a wake cannot fail between a post on a wired handle and its record', () => {
-    const events: ModelEvent[] = [
-      { type: 'OCCURRENCE_DUE', occurrence: 0 },
-      ...wake(true),
-      { type: 'CHECK', process: p, occurrence: 0, verdict: 'not-posted' },
-      { type: 'ACTION', occurrence: 0 },
-      { type: 'WAKE_FAILED', process: p, wakeId: W },
-    ];
-    expect(drive(digestEntityMachine, { idempotency: 'raw-collection' }, events).rejectedAt).toBe(5);
+  it('a handler cannot throw between a post on a wired handle and its record, nor end before its post lands', () => {
+    const posted: ModelEvent[] = [due, { type: 'SHARED_READ', process: p, ok: true }, ...handler(true), check('not-posted')];
+    const threw: ModelEvent = { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'threw' };
+    expect(drive(digestEntityMachine, input('raw-collection'), [...posted, threw]).rejectedAt).toBe(posted.length);
+    expect(drive(digestEntityMachine, input('raw-collection'), [...posted, { type: 'ACTION', occurrence: 0 }, threw]).rejectedAt).toBe(posted.length + 1);
+    expect(drive(digestEntityMachine, { idempotency: 'raw-collection', serverMayFail: true }, [...posted, { type: 'ACTION', occurrence: 0 }, threw]).rejectedAt).toBe(-1);
   });
-  it('refuses a post nobody checked for', () => {
-    expect(drive(digestEntityMachine, { idempotency: 'raw-collection' }, [...wake(true), { type: 'ACTION', occurrence: 0 }]).rejectedAt).toBe(2);
+  it('refuses a post nobody checked for, and two handlers at once', () => {
+    expect(drive(digestEntityMachine, input('raw-collection'), [...handler(true), { type: 'ACTION', occurrence: 0 }]).rejectedAt).toBe(2);
+    expect(drive(digestEntityMachine, input('raw-collection'), [...handler(true), { type: 'HANDLER_START', process: 'host#2', wakeId: 'w2' }]).rejectedAt).toBe(2);
   });
 });
 

@@ -32,17 +32,23 @@ describe('conformance checking', () => {
     expect(result.violations).toEqual([]);
   });
 
-  it('catches a runtime that skips the manifest commit, at the step where the next wake leaves the spec', async () => {
+  it('catches a runtime that skips the manifest commit, at the annotation that says it committed', async () => {
     const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES), { runtime: skipsManifestCommit });
     const conformance = result.violations.filter((violation) => violation.property === 'model-conformance');
     expect(conformance).toHaveLength(1);
     const [failure] = conformance;
-    // The model expects the second wake to restore the handle; the runtime observes it as new instead.
-    const secondObserve = result.events.filter((event) => event.kind === 'observe-called')[1]!;
-    expect(failure!.eventIndex).toBe(result.events.indexOf(secondObserve));
-    expect(failure!.step).toBe(secondObserve.step);
-    expect(failure!.message).toContain('wiringChain in state restoring cannot take OBSERVE');
-    expect(failure!.message).toContain('"created":true');
-    expect(failure!.message).toMatch(/model: .*digestEntity: activity\.handling/);
+    // The runtime says it committed; the agents server never stored the rows (no manifest-stored observation).
+    const committed = result.events.find((event) => event.kind === 'manifest-committed')!;
+    expect(result.events.some((event) => event.kind === 'manifest-stored')).toBe(false);
+    expect(failure!.eventIndex).toBe(result.events.indexOf(committed));
+    expect(failure!.step).toBe(committed.step);
+    expect(failure!.message).toContain('wiringChain in state resolvedWired cannot take MANIFEST_COMMITTED');
+    expect(failure!.message).toMatch(/\(annotation: host#1 manifest-committed /);
+  });
+
+  it('without its annotations the same run is judged by the system models alone, which see no lie to catch', async () => {
+    const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES), { runtime: skipsManifestCommit, dropAnnotations: true });
+    expect(result.events.some((event) => event.annotation)).toBe(false);
+    expect(result.violations).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
-import { and, setup } from 'xstate';
-import type { WiringMode } from './modelConfig.ts';
-import type { ModelEvent } from './modelEvents.ts';
+import { and, assign, setup } from 'xstate';
+import type { WiringMode } from '../modelConfig.ts';
+import type { ModelEvent } from '../modelEvents.ts';
 
 /** The events the wiring chain follows (one shared-state handle within one wake). */
 export type WiringChainEvent = Extract<
@@ -11,7 +11,10 @@ export type WiringChainEvent = Extract<
       | 'PRELOAD_FAILED'
       | 'HANDLE_WIRED'
       | 'WIRING_FAILED'
+      | 'HANDLER_START'
       | 'OBSERVE_RESOLVED'
+      | 'HANDLER_END'
+      | 'MANIFEST_STORED'
       | 'MANIFEST_COMMITTED'
       | 'WAKE_FAILED'
       | 'WAKE_ACKED'
@@ -25,27 +28,46 @@ export interface WiringChainInput {
   readonly wiring: WiringMode;
   /**
    * Whether the agents server can fail a call (the `server-restart` fault): only then can a wake fail where nothing in
-   * the wiring failed (the manifest read or commit).
+   * the wiring failed (the manifest read, an input read, the manifest commit).
    */
   readonly serverMayFail: boolean;
   /** True when an earlier wake committed the handle to the entity's manifest: it is restored and wired before the handler. */
   readonly restored: boolean;
 }
 
-type Guarded = { context: WiringChainInput; event: WiringChainEvent };
+export interface WiringChainContext extends WiringChainInput {
+  /** The entity's handler in this wake, as the scenario's own spans show it. */
+  readonly handler: 'not-started' | 'running' | 'returned' | 'threw';
+  /** The agents server stored this wake's new manifest rows: only then may the runtime say it committed them. */
+  readonly manifestStored: boolean;
+}
+
+type Guarded = { context: WiringChainContext; event: WiringChainEvent };
 const mode = (...modes: WiringMode[]) => ({ context }: Guarded) => modes.includes(context.wiring);
-/** The ack reached the server (the lease is released; its answer follows), or the ack failed. */
-const wakeEnds = { LEASE_RELEASED: 'released', WAKE_ACK_FAILED: 'done' } as const;
 
 /**
- * One shared-state handle within one wake, from restore or first `observe` to the ack. The `wiring` switch decides
- * what a failed preload leads to: `swallow` resolves `observe` unwired (the `resolvedUnwired` violation state),
- * `reject` fails the wake, `retry` tries again with a fresh DB until wired, `empty` wires an empty DB. A handle
- * restored from the manifest is wired before the handler runs and fails closed in every mode.
+ * Once the handler's span is over (or it never started): processWake commits, fails, acks or abandons only after
+ * the handler, never while it runs.
+ */
+const afterHandler = ({ context }: Guarded): boolean => context.handler !== 'running';
+
+/** The ack reached the server (the lease is released; its answer follows), or the ack failed: after the handler. */
+const wakeEnds = {
+  LEASE_RELEASED: { guard: 'afterHandler', target: 'released' },
+  WAKE_ACK_FAILED: { guard: 'afterHandler', target: 'done' },
+} as const;
+
+/**
+ * One shared-state handle within one wake, from restore or first `observe` to the ack, with the span of the entity's
+ * handler (the scenario's probes) placed in it as processWake runs it. The `wiring` switch decides what a failed
+ * preload leads to: `swallow` resolves `observe` unwired (the `resolvedUnwired` violation state), `reject` fails the
+ * wake, `retry` tries again with a fresh DB until wired, `empty` wires an empty DB. A handle restored from the
+ * manifest is wired before the handler runs and fails closed in every mode.
  */
 export const wiringChainMachine = setup({
-  types: { context: {} as WiringChainInput, events: {} as WiringChainEvent, input: {} as WiringChainInput },
+  types: { context: {} as WiringChainContext, events: {} as WiringChainEvent, input: {} as WiringChainInput },
   guards: {
+    afterHandler,
     restored: ({ context }) => context.restored,
     serverMayFail: ({ context }) => context.serverMayFail,
     notRestored: ({ context }) => !context.restored,
@@ -53,6 +75,13 @@ export const wiringChainMachine = setup({
     laterObserve: ({ event }) => event.type === 'OBSERVE' && !event.created,
     resolvedWired: ({ event }) => event.type === 'OBSERVE_RESOLVED' && event.wired,
     resolvedUnwired: ({ event }) => event.type === 'OBSERVE_RESOLVED' && !event.wired,
+    handlerStarts: ({ context, event }) => event.type === 'HANDLER_START' && context.handler === 'not-started',
+    handlerReturns: ({ context, event }) => event.type === 'HANDLER_END' && event.outcome === 'returned' && context.handler === 'running',
+    handlerThrows: ({ context, event }) => event.type === 'HANDLER_END' && event.outcome === 'threw' && context.handler === 'running',
+    handlerReturned: ({ context }) => context.handler === 'returned',
+    manifestStored: ({ context }) => context.manifestStored,
+    /** The handler threw, or the agents server failed a call before or after it (never while it runs). */
+    failsAfterHandler: ({ context }) => context.handler === 'threw' || (context.handler !== 'running' && context.serverMayFail),
     propagates: mode('swallow', 'reject'),
     swallows: mode('swallow'),
     rejects: mode('reject'),
@@ -65,12 +94,22 @@ export const wiringChainMachine = setup({
     /** A preload failure of this wake's handle (restored from the manifest, or first observed). */
     ofThisHandle: ({ context, event }) => event.type === 'PRELOAD_FAILED' && event.restored === context.restored,
   },
-  actions: { accept: () => {} },
+  actions: {
+    accept: () => {},
+    handlerRunning: assign({ handler: () => 'running' as const }),
+    handlerReturned: assign({ handler: () => 'returned' as const }),
+    handlerThrew: assign({ handler: () => 'threw' as const }),
+    noteManifestStored: assign({ manifestStored: () => true }),
+  },
 }).createMachine({
   id: 'wiringChain',
   description: 'One shared-state handle within one wake.',
-  context: ({ input }) => input,
+  context: ({ input }) => ({ ...input, handler: 'not-started', manifestStored: false }),
   initial: 'start',
+  on: {
+    // The server's fact; the runtime's `manifest-committed` must follow it, not stand in for it.
+    MANIFEST_STORED: { actions: 'noteManifestStored' },
+  },
   states: {
     start: {
       description: 'The wake begins: the manifest decides whether the handle is restored or first observed.',
@@ -92,8 +131,13 @@ export const wiringChainMachine = setup({
       },
     },
     awaitingObserve: {
-      description: 'No handle yet: the handler has not observed the DB in this wake.',
-      on: { OBSERVE: { guard: 'firstObserve', target: 'wiring' }, WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' } },
+      description: 'No handle yet: the handler has not observed the DB in this wake (it may have started).',
+      on: {
+        HANDLER_START: { guard: 'handlerStarts', actions: 'handlerRunning' },
+        OBSERVE: { guard: 'firstObserve', target: 'wiring' },
+        // The manifest read or an input read can fail (agents server down) before the handler runs.
+        WAKE_FAILED: { guard: and(['serverMayFail', 'afterHandler']), target: 'failed' },
+      },
     },
     wiring: {
       description: 'First observe: the chain step creates the DB and preloads it.',
@@ -128,35 +172,56 @@ export const wiringChainMachine = setup({
     resolvedUnwired: {
       tags: ['violation', 'unwired-resolve'],
       description: 'observe resolved with an unwired handle (defect B); the wake must still fail in the end.',
-      on: { MANIFEST_COMMITTED: { actions: 'accept' }, WAKE_FAILED: 'failed' },
+      on: {
+        HANDLER_END: [
+          { guard: 'handlerReturns', actions: 'handlerReturned' },
+          { guard: 'handlerThrows', actions: 'handlerThrew' },
+        ],
+        MANIFEST_COMMITTED: { guard: and(['handlerReturned', 'manifestStored']), actions: 'accept' },
+        WAKE_FAILED: { guard: 'afterHandler', target: 'failed' },
+      },
     },
     rejecting: {
       description: 'reject: the chain records the error and observe rejects with it.',
       on: { WIRING_FAILED: 'rejected' },
     },
-    rejected: { description: 'observe rejected: the handler fails with the wiring error (fail-closed).', on: { WAKE_FAILED: 'failed' } },
+    rejected: {
+      description: 'observe rejected: the handler fails with the wiring error (fail-closed).',
+      on: {
+        HANDLER_END: { guard: 'handlerThrows', actions: 'handlerThrew' },
+        WAKE_FAILED: { guard: 'afterHandler', target: 'failed' },
+      },
+    },
     abandoning: {
-      description: 'retry: a stop abandoned the retry; observe rejects and the wake is left unacked.',
-      on: { WAKE_ABANDONED: 'done' },
+      description: 'retry: a stop abandoned the retry; observe rejects, the handler with it, and the wake is left unacked.',
+      on: {
+        HANDLER_END: { guard: 'handlerThrows', actions: 'handlerThrew' },
+        WAKE_ABANDONED: { guard: 'afterHandler', target: 'done' },
+      },
     },
     failedClosed: { description: 'A restored handle could not be wired: the handler does not run.', on: { WAKE_FAILED: 'failed' } },
     wired: {
-      description: 'The handle has its backing DB.',
+      description: 'The handle has its backing DB (a restored one before the handler starts).',
       on: {
+        HANDLER_START: { guard: and(['restored', 'handlerStarts']), actions: 'handlerRunning' },
         OBSERVE: { guard: 'laterObserve', actions: 'accept' },
         OBSERVE_RESOLVED: { guard: 'resolvedWired', target: 'resolvedWired' },
-        WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' },
+        WAKE_FAILED: { guard: and(['serverMayFail', 'afterHandler']), target: 'failed' },
       },
     },
     resolvedWired: {
       description: 'observe returned a wired handle; the handler runs on real data.',
       on: {
-        // A handle first observed in this wake is new to the manifest: a wake that completes commits it first.
-        MANIFEST_COMMITTED: { guard: 'notRestored', target: 'committed' },
-        // Nothing on a wired handle fails the wake, except the agents server (the manifest commit).
-        WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' },
-        LEASE_RELEASED: { guard: 'restored', target: 'released' },
-        WAKE_ACK_FAILED: { guard: 'restored', target: 'done' },
+        HANDLER_END: [
+          { guard: 'handlerReturns', actions: 'handlerReturned' },
+          { guard: 'handlerThrows', actions: 'handlerThrew' },
+        ],
+        // A handle first observed in this wake is new to the manifest: a wake whose handler returned commits it first.
+        MANIFEST_COMMITTED: { guard: and(['notRestored', 'handlerReturned', 'manifestStored']), target: 'committed' },
+        // Nothing on a wired handle fails the wake but the handler itself, or the agents server (the manifest commit).
+        WAKE_FAILED: { guard: and(['failsAfterHandler', 'afterHandler']), target: 'failed' },
+        LEASE_RELEASED: { guard: and(['restored', 'handlerReturned']), target: 'released' },
+        WAKE_ACK_FAILED: { guard: and(['restored', 'handlerReturned']), target: 'done' },
       },
     },
     committed: {

@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
-import type { OffsetMode } from './modelConfig.ts';
-import type { ModelEvent } from './modelEvents.ts';
+import type { OffsetMode } from '../modelConfig.ts';
+import type { ModelEvent } from '../modelEvents.ts';
 
 /** The events the runner lifecycle follows. */
 export type RunnerLifecycleEvent = Extract<ModelEvent, { type: 'RUNNER_START' | 'RUNNER_STATE' | 'WAKE_READ' | 'CLAIM_SETTLED' | 'PROCESS_EXIT' }>;

@@ -1,0 +1,247 @@
+import { assign, setup } from 'xstate';
+import type { OffsetMode, ResumeSource } from '../modelConfig.ts';
+import type { SystemEvent } from './systemEvents.ts';
+
+/** The events the wake stream model follows. */
+export type WakeStreamEvent = Extract<
+  SystemEvent,
+  {
+    type:
+      | 'WAKE_APPENDED'
+      | 'LEASE_GRANTED'
+      | 'LEASE_RELEASED'
+      | 'LEASE_EXPIRED'
+      | 'REGISTERED'
+      | 'HEARTBEAT_STORED'
+      | 'WAKE_STREAM_READ'
+      | 'CLAIM_ANSWERED'
+      | 'DONE_RECEIVED';
+  }
+>;
+
+/** One wake the service served a reader. */
+export interface ServedWake {
+  readonly offset: string;
+  /** The reader is done with it: a claim skipped it, or a claim granted it and its done was applied. */
+  readonly settled: boolean;
+  /** The wake id of the claim granted for it, until its done settles it. */
+  readonly claimedAs: string | undefined;
+}
+
+/** A process reading the runner's wake stream, as the service saw it. */
+export interface Reader {
+  readonly process: string;
+  /** Where its first read started: `-1`, or the offset it asked for (for `now`, the tail at that moment). */
+  readonly start: string;
+  readonly served: readonly ServedWake[];
+  /** The reader was already served a replay (a violation is reported once per reader). */
+  readonly replayed: boolean;
+}
+
+export interface WakeStreamInput {
+  /** What the runner reports on heartbeats is checked only where the mode defines it (`durable`: a wake's offset). */
+  readonly offsetMode: OffsetMode | undefined;
+  /** Where registration takes the resume offset from (the world's `resume-offset` switch). */
+  readonly resumeSource: ResumeSource;
+}
+
+export interface WakeStreamContext extends WakeStreamInput {
+  /** Offsets of the wake events appended to the runner's wake stream, in order. */
+  readonly appended: readonly string[];
+  /** Every process that read the wake stream, in the order of their first reads. */
+  readonly readers: readonly Reader[];
+  /** The offset the agents server stored from the last heartbeat it received (its diagnostics table). */
+  readonly diagnostics: string | undefined;
+  /** The last wake event appended is still outstanding (not ended by a done, a release or an expiry). */
+  readonly outstanding: boolean;
+}
+
+/**
+ * The end of the longest prefix of wake events that need no more work (what `resume-offset=acked-seek` returns): every
+ * wake event but an outstanding last one; `-1` when there is none.
+ */
+export function settledPrefixEnd(context: WakeStreamContext): string {
+  const settled = context.outstanding ? context.appended.slice(0, -1) : context.appended;
+  return settled[settled.length - 1] ?? '-1';
+}
+
+type Guarded = { context: WakeStreamContext; event: WakeStreamEvent };
+
+const readerOf = (context: WakeStreamContext, process: string): Reader | undefined => context.readers.find((reader) => reader.process === process);
+
+/** Where a first read from `from` starts: `now` is the tail when it was read. */
+const startOf = (context: WakeStreamContext, from: string): string => (from === 'now' ? (context.appended[context.appended.length - 1] ?? '-1') : from);
+
+/**
+ * The service serves a reader only appended wakes, each after where the reader started and after every wake it served
+ * it before: a process never gets the same wake twice. A read that is not the process's first needs its first one.
+ */
+function servesAppendedWakes({ context, event }: Guarded): boolean {
+  if (event.type !== 'WAKE_STREAM_READ') return false;
+  const reader = readerOf(context, event.process);
+  if (event.first === (reader !== undefined)) return false;
+  let last = reader ? (reader.served[reader.served.length - 1]?.offset ?? reader.start) : startOf(context, event.from);
+  for (const offset of event.offsets) {
+    if (!context.appended.includes(offset) || (last !== '-1' && offset <= last)) return false;
+    last = offset;
+  }
+  return true;
+}
+
+/** Highest offset another reader had processed: the end of its longest prefix of settled wakes. */
+export function processedByOthers(context: WakeStreamContext, process: string): string | undefined {
+  let mark: string | undefined;
+  for (const reader of context.readers) {
+    if (reader.process === process) continue;
+    for (const wake of reader.served) {
+      if (!wake.settled) break;
+      if (mark === undefined || wake.offset > mark) mark = wake.offset;
+    }
+  }
+  return mark;
+}
+
+/** The oldest wake served to the process that no claim answered yet: the one a claim answer is for. */
+const unansweredIndex = (reader: Reader | undefined): number => reader?.served.findIndex((wake) => !wake.settled && wake.claimedAs === undefined) ?? -1;
+
+function withReader(context: WakeStreamContext, process: string, change: (reader: Reader) => Reader): readonly Reader[] {
+  return context.readers.map((reader) => (reader.process === process ? change(reader) : reader));
+}
+
+/** A read that serves a replay enters the violation state (again, for each process); any other read is recorded. */
+const READS = {
+  WAKE_STREAM_READ: [
+    { guard: 'isReplay', target: 'replayed', reenter: true, actions: ['recordRead', 'markReplayed'] },
+    { guard: 'servesAppendedWakes', actions: 'recordRead' },
+  ],
+} as const;
+
+/**
+ * One pull-wake subscription and the runner's wake stream, as the Durable Streams service and the agents server saw
+ * them. The service issues one wake at a time: it appends a wake event only when no wake is outstanding; a claim takes
+ * the lease; a done or the lease's expiry ends the wake. Each process reads only what was appended, after where it started, each wake
+ * once; every claim answer is for a wake it was served. The `replay` region holds the invariant of defect A: no
+ * process is served a wake another one had processed (every claim up to it answered, and done where granted).
+ */
+export const wakeStreamMachine = setup({
+  types: { context: {} as WakeStreamContext, events: {} as WakeStreamEvent, input: {} as WakeStreamInput },
+  guards: {
+    servesAppendedWakes,
+    isReplay: (args) => {
+      const { context, event } = args;
+      if (event.type !== 'WAKE_STREAM_READ' || !servesAppendedWakes(args) || readerOf(context, event.process)?.replayed) return false;
+      const processed = processedByOthers(context, event.process);
+      return processed !== undefined && event.offsets.some((offset) => offset <= processed);
+    },
+    resumeFollowsSource: ({ context, event }) => {
+      if (event.type !== 'REGISTERED') return false;
+      if (context.resumeSource === 'reported') return event.resumeOffset === (context.diagnostics ?? null);
+      if (context.resumeSource === 'acked-seek') return event.resumeOffset === settledPrefixEnd(context);
+      return event.resumeOffset === null;
+    },
+    storesAPlausibleMark: ({ context, event }) =>
+      event.type === 'HEARTBEAT_STORED' && (context.offsetMode !== 'durable' || event.offset === '-1' || context.appended.includes(event.offset)),
+    answersAServedWake: ({ context, event }) =>
+      event.type === 'CLAIM_ANSWERED' && (event.outcome === 'refused' || unansweredIndex(readerOf(context, event.process)) >= 0),
+  },
+  actions: {
+    /** Accepts an event without a state change (`can()` counts only transitions that target or act). */
+    accept: () => {},
+    recordAppend: assign({
+      appended: ({ context, event }) => (event.type === 'WAKE_APPENDED' ? [...context.appended, event.offset] : context.appended),
+      outstanding: () => true,
+    }),
+    recordEnd: assign({ outstanding: () => false }),
+    recordHeartbeat: assign({ diagnostics: ({ context, event }) => (event.type === 'HEARTBEAT_STORED' ? event.offset : context.diagnostics) }),
+    recordRead: assign({
+      readers: ({ context, event }) => {
+        if (event.type !== 'WAKE_STREAM_READ') return context.readers;
+        const fresh = event.offsets.map((offset): ServedWake => ({ offset, settled: false, claimedAs: undefined }));
+        if (event.first) return [...context.readers, { process: event.process, start: startOf(context, event.from), served: fresh, replayed: false }];
+        return withReader(context, event.process, (reader) => ({ ...reader, served: [...reader.served, ...fresh] }));
+      },
+    }),
+    markReplayed: assign({
+      readers: ({ context, event }) => (event.type === 'WAKE_STREAM_READ' ? withReader(context, event.process, (reader) => ({ ...reader, replayed: true })) : context.readers),
+    }),
+    recordClaim: assign({
+      readers: ({ context, event }) => {
+        if (event.type !== 'CLAIM_ANSWERED' || event.outcome === 'refused') return context.readers;
+        return withReader(context, event.process, (reader) => {
+          const index = unansweredIndex(reader);
+          const answered: ServedWake =
+            event.outcome === 'granted' ? { ...reader.served[index]!, claimedAs: event.wakeId ?? '' } : { ...reader.served[index]!, settled: true };
+          return { ...reader, served: reader.served.map((wake, position) => (position === index ? answered : wake)) };
+        });
+      },
+    }),
+    recordDone: assign({
+      readers: ({ context, event }) => {
+        if (event.type !== 'DONE_RECEIVED') return context.readers;
+        return withReader(context, event.process, (reader) => ({
+          ...reader,
+          served: reader.served.map((wake) => (wake.claimedAs === event.wakeId ? { ...wake, settled: true } : wake)),
+        }));
+      },
+    }),
+  },
+}).createMachine({
+  id: 'wakeStream',
+  description: 'A pull-wake subscription and the wake stream of the runner it wakes, as the servers saw them.',
+  context: ({ input }) => ({ ...input, appended: [], readers: [], diagnostics: undefined, outstanding: false }),
+  type: 'parallel',
+  on: {
+    CLAIM_ANSWERED: { guard: 'answersAServedWake', actions: 'recordClaim' },
+    DONE_RECEIVED: { actions: 'recordDone' },
+  },
+  states: {
+    lease: {
+      description: 'The wake of the subscription: at most one is outstanding, from its wake event to its end.',
+      initial: 'idle',
+      states: {
+        idle: {
+          description: 'No wake outstanding: work arriving on a linked stream (or a claim finding work) issues one.',
+          on: { WAKE_APPENDED: { target: 'issued', actions: 'recordAppend' } },
+        },
+        issued: {
+          description: 'A wake event is in the wake stream and nobody holds the lease: the next claim is granted.',
+          on: { LEASE_GRANTED: { target: 'leased' } },
+        },
+        leased: {
+          description: 'A claim holds the wake: no wake events; the holder sends done, or the lease expires.',
+          on: {
+            LEASE_RELEASED: { target: 'idle', actions: 'recordEnd' },
+            LEASE_EXPIRED: { target: 'idle', actions: 'recordEnd' },
+          },
+        },
+      },
+    },
+    resume: {
+      description: 'What the agents server keeps of where runners are.',
+      initial: 'tracking',
+      states: {
+        tracking: {
+          description:
+            'Heartbeats store an offset in the diagnostics table; registration returns it (resume-offset=reported), the ' +
+            'end of the settled prefix (acked-seek), or nothing (none).',
+          on: {
+            REGISTERED: { guard: 'resumeFollowsSource', actions: 'accept' },
+            HEARTBEAT_STORED: { guard: 'storesAPlausibleMark', actions: 'recordHeartbeat' },
+          },
+        },
+      },
+    },
+    replay: {
+      description: 'The no-replay invariant (defect A), judged from what the service served each process.',
+      initial: 'clean',
+      states: {
+        clean: { description: 'No process was served a wake another one had processed.', on: READS },
+        replayed: {
+          tags: ['violation', 'wake-replay'],
+          description: 'A process was served a wake another one had processed (defect A); entered again for each such process.',
+          on: READS,
+        },
+      },
+    },
+  },
+});
