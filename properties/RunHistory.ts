@@ -1,3 +1,4 @@
+import type { FollowedRun } from '../models/followRun.ts';
 import type { LoopEnd } from '../sim/run/runLoop.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
@@ -43,4 +44,9 @@ export interface RunHistory {
   readonly hangAfterMs: number;
   /** When the fault-free quiet period began. */
   readonly quietFromMs: number;
+  /**
+   * The composed model already followed along this run with these annotations (`runScenario` follows it once, for
+   * coverage and conformance alike); model conformance follows the run itself when absent.
+   */
+  readonly followedModel?: FollowedRun;
 }

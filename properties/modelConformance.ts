@@ -45,7 +45,7 @@ export function createModelConformance(options: ModelConformanceOptions = {}): P
   const oracleOf = options.oracle ?? registeredOracle;
   return (history) => {
     const annotations = history.annotations ?? [];
-    const { model, refused } = followRun(history, options.machines ? { machines: options.machines } : {});
+    const { model, refused } = options.machines ? followRun(history, { machines: options.machines }) : (history.followedModel ?? followRun(history));
     if (refused) {
       const { failure, eventIndex } = refused;
       const event = history.events[eventIndex]!;

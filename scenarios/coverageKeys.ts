@@ -1,8 +1,5 @@
-import type { AnyTransitionDefinition } from 'xstate';
-import type { ModelObserver } from '../models/coverage/ModelCoverage.ts';
-import { catalogTransitions, transitionId } from '../models/coverage/transitionCatalog.ts';
-import { createModelEventTranslator } from '../models/modelEvents.ts';
-import { MODEL_MACHINES, SystemModel } from '../models/systemModel.ts';
+import { catalogTransitions } from '../models/coverage/transitionCatalog.ts';
+import { MODEL_MACHINES } from '../models/systemModel.ts';
 import type { RunResult } from './runScenario.ts';
 
 /**
@@ -32,7 +29,7 @@ const NEAR_WINDOW_MS = 1_024;
  * - `violation:<property>`: every property the run violated.
  */
 export function coverageKeysOf(result: RunResult): string[] {
-  const keys = new Set<string>(modelTransitionsOf(result).map((id) => `${MODEL_TRANSITION}${id}`));
+  const keys = new Set<string>(result.modelTransitions.map((id) => `${MODEL_TRANSITION}${id}`));
   const lastKindOf = new Map<string, string>();
   const lastHostEventMs = new Map<string, number>();
   for (const event of result.events) {
@@ -78,20 +75,4 @@ function transitionKeys(): ReadonlySet<string> {
     Object.entries(MODEL_MACHINES).flatMap(([name, machine]) => catalogTransitions(name, machine).map((transition) => `${MODEL_TRANSITION}${transition.id}`)),
   );
   return catalogKeys;
-}
-
-/** The transitions of the composed model a run's abstract events took. */
-function modelTransitionsOf(result: RunResult): string[] {
-  const taken = new Set<string>();
-  const observer: ModelObserver = {
-    transitionTaken: (machine: string, definition: AnyTransitionDefinition) => void taken.add(transitionId(machine, definition)),
-    stateEntered: () => {},
-  };
-  const model = new SystemModel(result.spec.config, result.spec.faults, observer);
-  const toModelEvent = createModelEventTranslator();
-  for (const event of result.events) {
-    const modelEvent = toModelEvent(event);
-    if (modelEvent && model.apply(modelEvent)) break;
-  }
-  return [...taken];
 }

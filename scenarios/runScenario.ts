@@ -8,6 +8,8 @@ import type { SimContext } from '../sim/run/SimContext.ts';
 import { Scheduler } from '../sim/scheduler/Scheduler.ts';
 import type { Task } from '../sim/scheduler/Task.ts';
 import { Trace, type TraceEvent } from '../sim/trace/Trace.ts';
+import { followRun } from '../models/followRun.ts';
+import { transitionId } from '../models/coverage/transitionCatalog.ts';
 import { judge, type Violation } from '../properties/index.ts';
 import { getRuntime } from './registry/runtimes.ts';
 import { getScenario, type RunSpec, type Scenario } from './index.ts';
@@ -23,6 +25,8 @@ export interface RunResult {
   readonly endMs: number;
   /** The answers the run received: replaying them reproduces the run exactly. */
   readonly choices: readonly number[];
+  /** The transitions of the composed model the run took (ids as `models coverage` catalogs them), sorted. */
+  readonly modelTransitions: readonly string[];
 }
 
 /** Awaited before each scheduler step of a run; for harnesses that decide the next task asynchronously. */
@@ -66,11 +70,19 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
       return { setup, endedBy: await runLoop(scheduler, setup.budget, onStep, options.beforeStep) };
     })
     .finally(releaseConsole);
+  const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);
+  // The composed model follows the run once: model conformance judges it, and its transitions are the run's coverage.
+  const modelTransitions = new Set<string>();
+  const followedModel = followRun(
+    { events: trace.events, config: spec.config, faults: spec.faults, annotations },
+    { observer: { transitionTaken: (machine, definition) => void modelTransitions.add(transitionId(machine, definition)), stateEntered: () => {} } },
+  );
   const violations = judge({
     config: spec.config,
     faults: spec.faults,
     events: trace.events,
-    annotations: options.dropAnnotations ? [] : (runtime.annotations ?? []),
+    annotations,
+    followedModel,
     endedBy,
     endMs: scheduler.nowMs,
     steps: scheduler.steps,
@@ -90,5 +102,6 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     endedBy,
     endMs: scheduler.nowMs,
     choices: [...choices.recorded],
+    modelTransitions: [...modelTransitions].sort(),
   };
 }
