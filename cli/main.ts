@@ -5,6 +5,7 @@ import { modelsCommand } from './commands/modelsCommand.ts';
 import { replayCommand } from './commands/replayCommand.ts';
 import { startCommand } from './commands/startCommand.ts';
 import { pathToFileURL } from 'node:url';
+import { installInternalErrorHandlers, internalErrorText } from './internalError.ts';
 import { EXIT, UsageError } from './UsageError.ts';
 
 const MAIN_HELP = `Usage: npm run sim -- <command> [options]
@@ -22,7 +23,8 @@ Commands:
   models     the executable models: check (model checking), coverage, docs
   help       this text; \`<command> --help\` for a command's options
 
-Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input, 3 an internal error of the tool.`;
+Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input, 3 an internal error of the tool,
+4 replay FILE: this build tells the trace file's story differently.`;
 
 const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => void) => Promise<number>> = {
   explore: exploreCommand,
@@ -53,12 +55,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.badInput;
     }
     // A bug of the tool, not a finding: its own exit status, and the stack for the report.
-    process.stderr.write(`sim: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(internalErrorText(error));
     return EXIT.internalError;
   }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  installInternalErrorHandlers();
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

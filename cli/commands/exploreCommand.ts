@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
-import { ensureWritableDir, traceFileFor, writeTraceFile } from '../traceFiles.ts';
+import { ensureWritableDir } from '../outputPaths.ts';
+import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
 import { openProgress } from '../format/progress.ts';
 import {
@@ -92,7 +93,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   const shard = parseShard(values['shard']);
   const workers = parseWorkers(values['workers']);
   checkScaleOut(strategy, shard, workers);
-  if (typeof values['out'] === 'string') ensureWritableDir(values['out']);
+  if (typeof values['out'] === 'string') ensureWritableDir(values['out'], '--out');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const report: ExploreReport = await explore({
     spec,

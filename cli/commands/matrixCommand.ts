@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { allConfigs } from '../../models/coverage/measureCoverage.ts';
 import { PROPERTY_NAMES, type PropertyName } from '../../properties/index.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
-import { ensureWritableDir, makeDirectories, traceFileFor, writeTraceFile } from '../traceFiles.ts';
+import { ensureWritableDir, ensureWritableFile, makeDirectories } from '../outputPaths.ts';
+import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
 import { fixMatrix, type MatrixCell } from '../../scenarios/fixMatrix.ts';
 import { openProgress } from '../format/progress.ts';
@@ -12,7 +13,6 @@ import { EXIT } from '../UsageError.ts';
 
 const DEFAULT_RUNS_PER_CELL = 200;
 const SHRINK_ATTEMPTS = 150;
-const DEFAULT_DOC = 'docs/fix-matrix.md';
 
 export const MATRIX_HELP = `Usage: npm run sim -- matrix [options]
 
@@ -28,8 +28,8 @@ Options:
   --faults LIST   fault kinds, as for explore (default: the scenario's default set)
   --strategy NAME random (default), pct [--depth D], swarm, or exhaustive [--max-deviations K], as for explore
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)
-  --doc FILE      also write the table as Markdown (default file: ${DEFAULT_DOC}; "-" to skip; with --shard
-                  only when given)
+  --doc FILE      also write the table as Markdown to FILE (nothing is written without it; docs/fix-matrix.md is
+                  the committed one, its first lines name the command that regenerates it)
   --json          print one JSON object
   --shard i/n     run only the run indexes r of each cell with r mod n = i - 1 (1 <= i <= n); merge the --json
                   outputs of all n shards with \`npm run sim -- merge FILE...\` (not with --strategy exhaustive)
@@ -130,7 +130,9 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const workers = parseWorkers(values['workers']);
   checkScaleOut(strategy, shard, workers);
   const traceDir = typeof values['out'] === 'string' ? values['out'] : undefined;
-  if (traceDir !== undefined) ensureWritableDir(traceDir);
+  if (traceDir !== undefined) ensureWritableDir(traceDir, '--out');
+  const doc = typeof values['doc'] === 'string' ? values['doc'] : undefined;
+  if (doc !== undefined) ensureWritableFile(doc, '--doc');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const cells = await fixMatrix({
     scenario,
@@ -153,15 +155,13 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
           },
         }),
   }).finally(() => progress.finish());
-  // A shard's table is partial: it goes to the doc only when asked for by name.
-  const doc = typeof values['doc'] === 'string' ? values['doc'] : shard ? '-' : DEFAULT_DOC;
-  if (doc !== '-') writeMatrixDoc(doc, cells, { runs, seed, faults, scenario, strategy: strategy.name });
+  if (doc !== undefined) writeMatrixDoc(doc, cells, { runs, seed, faults, scenario, strategy: strategy.name });
   if (values['json']) {
     out(JSON.stringify({ scenario, faults, strategy: strategy.name, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
   } else {
     if (shard) out(`shard ${shard.index}/${shard.count}: run indexes r with r mod ${shard.count} = ${shard.index - 1} of each cell (merge the --json outputs of all shards)`);
     matrixTableLines(cells).forEach((line) => out(line));
-    if (doc !== '-') out(`\nwrote ${doc}`);
+    if (doc !== undefined) out(`\nwrote ${doc}`);
     if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (npm run sim -- replay FILE)`);
   }
   return EXIT.clean;

@@ -3,6 +3,7 @@ import type { MatrixCell } from '../../scenarios/fixMatrix.ts';
 import { replayCommand } from '../format/exploreReport.ts';
 import { MergeError, mergeShards, type ShardOutput } from '../merge/mergeShards.ts';
 import { parseCommandArgs } from '../options.ts';
+import { ensureWritableFile } from '../outputPaths.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 import { matrixTableLines, writeMatrixDoc } from './matrixCommand.ts';
 
@@ -40,6 +41,7 @@ export async function mergeCommand(args: readonly string[], out: (line: string) 
     return EXIT.clean;
   }
   if (positionals.length === 0) throw new UsageError('merge: expected the --json output file of every shard (see --help)');
+  if (typeof values['doc'] === 'string') ensureWritableFile(values['doc'], '--doc');
   let result;
   try {
     result = mergeShards(positionals.map(readShardOutput));
@@ -69,6 +71,7 @@ function readShardOutput(path: string): ShardOutput {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new UsageError(`merge: ${path} is a directory, not a shard's --json output`);
     throw new UsageError(`merge: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`);
   }
   try {
