@@ -105,6 +105,8 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     ...(shard ? { shard } : {}),
     workers,
     onProgress: (snapshot) => progress.update(snapshot),
+    onShrinkProgress: ({ tried, maxAttempts, bestChoices, bestSteps }) =>
+      progress.update({ runsDone: 0, budget: maxRuns, findings: 1, shrinking: { tried, budget: maxAttempts, bestChoices, bestSteps } }),
   }).finally(() => progress.finish());
   const written = typeof values['out'] === 'string' ? writeFindingFiles(values['out'], report) : [];
   if (values['json']) out(JSON.stringify({ ...exploreReportJson(report), ...(written.length > 0 ? { traceFiles: written } : {}) }, null, 2));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { MatrixCell } from '../../scenarios/fixMatrix.ts';
+import { reportText } from '../../scenarios/reportNotation.ts';
 import { replayCommand } from '../format/exploreReport.ts';
 import { MergeError, mergeShards, type ShardOutput } from '../merge/mergeShards.ts';
 import { parseCommandArgs } from '../options.ts';
@@ -85,10 +86,10 @@ function exploreSummary(merged: Record<string, unknown>, shards: number): string
   const finding = merged['finding'] as { property: string; runIndex: number; replay: string; shrunk: { traceHash: string } } | null;
   const head = `merged ${shards} shards of explore (${String(merged['scenario'])}, seed ${String(merged['seed'])}, ${String(merged['runsRequested'])} runs)`;
   if (!finding) return [head, `No violation in ${String(merged['runsExecuted'])} runs.`];
-  const violated = (merged['violations'] as Array<{ property: string; message: string }>).map((violation) => `  ${violation.property.padEnd(16)} ${violation.message}`);
+  const violated = (merged['violations'] as Array<{ property: string; message: string }>).map((violation) => `  ${violation.property.padEnd(16)} ${reportText(violation.message)}`);
   return [
     head,
-    `Found ${finding.property} in run #${finding.runIndex} (the lowest over all shards; run ${String(merged['runsExecuted'])} unsharded).`,
+    `Found ${finding.property} in run ${finding.runIndex + 1} (the lowest over all shards: where the unsharded search stops).`,
     'Violations in the shrunk story:',
     ...violated,
     'Replay it exactly (prints the story):',

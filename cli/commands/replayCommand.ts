@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { replay } from '../../scenarios/replayTokens.ts';
 import { ensureWritableDir } from '../outputPaths.ts';
 import { readReplayArgument } from '../replayArgument.ts';
@@ -7,7 +8,6 @@ import { htmlReport, htmlReportFileName } from '../format/htmlReport.ts';
 import { formatMermaidSequence } from '../format/mermaidSequence.ts';
 import { replayView, type ReplayView } from '../format/replayView.ts';
 import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRowJson, wrap } from '../format/timeline.ts';
-import { formatVirtualTime } from '../format/time.ts';
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 
@@ -121,7 +121,7 @@ function violationLines(view: ReplayView): string[] {
   const lines = view.violations.length === 0 ? ['No violation.'] : [];
   const indent = ' '.repeat(19);
   for (const violation of view.violations) {
-    const text = `${violation.message} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`;
+    const text = `${reportText(violation.message)} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`;
     wrap(text, TIMELINE_WIDTH - indent.length).forEach((part, position) => lines.push(position === 0 ? `  ${violation.property.padEnd(16)} ${part}` : `${indent}${part}`));
   }
   if (view.property) lines.push(`${view.property}: ${view.reproduced ? 'reproduced' : 'NOT reproduced'}`);

@@ -1,6 +1,7 @@
 import type { PropertyName } from '../../properties/index.ts';
 import { describeConfig } from '../../runtime/config.ts';
 import type { RunSpec } from '../index.ts';
+import { reportText } from '../reportNotation.ts';
 import type { RunResult } from '../runScenario.ts';
 
 /** A property failed in a simulated story: the message says which, how, and how to replay the story. */
@@ -38,7 +39,7 @@ export interface FailureContext {
 export function simPropertyError(story: RunResult, property: PropertyName, token: string, context: FailureContext = {}): SimPropertyError {
   const violation = story.violations.find((candidate) => candidate.property === property);
   const lines = [
-    `${property}: ${violation?.message ?? 'violated'}`,
+    `${property}: ${violation === undefined ? 'violated' : reportText(violation.message)}`,
     `  ${[specSummary(story.spec), context.where, `the story: ${storySummary(story)}`].filter(Boolean).join('; ')}`,
     `  replay it:   npm run sim -- replay ${token}`,
     ...(context.rerun === undefined ? [] : [`  rerun this test on that story:   ${context.rerun}`]),

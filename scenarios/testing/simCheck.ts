@@ -73,7 +73,7 @@ export async function simCheck(spec: RunSpec, options: SimCheckOptions = {}): Pr
   });
   const { finding } = report;
   if (!finding) return { mode: 'explored', runsExecuted: report.runsExecuted };
-  const where = `found in run #${finding.runIndex} of at most ${runs} (seed ${seed}, strategy ${strategy.name})`;
+  const where = `found in run ${finding.runIndex + 1} of at most ${runs} (seed ${seed}, strategy ${strategy.name})`;
   throw simPropertyError(finding.shrunk, finding.property, finding.replayToken, { where, rerun: rerunCommand(finding.replayToken, options.testFile) });
 }
 

@@ -48,7 +48,7 @@ describe('command line: explore and replay', () => {
       config: Record<string, string>;
       seed: number;
       runsExecuted: number;
-      violations: Array<{ property: string; runIndex: number; replay: string; traceHash: string }>;
+      violations: Array<{ property: string; runIndex: number; run: number; replay: string; traceHash: string }>;
     };
     expect(report.scenario).toBe('daily-digest');
     expect(report.config).toEqual({ wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' });
@@ -56,6 +56,8 @@ describe('command line: explore and replay', () => {
     expect(report.runsExecuted).toBeGreaterThan(0);
     const duplicate = report.violations.find((violation) => violation.property === 'duplicate-action')!;
     expect(duplicate.runIndex).toBe(report.runsExecuted - 1);
+    // Run numbers are 1-based wherever people read them; `runIndex` is the 0-based index the seed is mixed with.
+    expect(duplicate.run).toBe(duplicate.runIndex + 1);
 
     const replayed = await sim('replay', duplicate.replay, '--json');
     expect(replayed.code).toBe(1);

@@ -42,7 +42,7 @@ describe('replay: the timeline', () => {
     const header = lines.find((line) => line.includes('│ runner @read'));
     expect(header).toMatch(/time\s+step\s+│ runner @read\s+wake\s+handle\s+posts\s+│ actor\s+event/);
     const duplicate = lines.find((line) => line.includes('<== duplicate-action'));
-    expect(duplicate).toMatch(/^! \d\d:\d\d\.\d{3} #\d+ /);
+    expect(duplicate).toMatch(/^! +\+\d+:\d\d\.\d{3} #\d+ /);
     expect(duplicate).toMatch(/action-performed/);
     expect(duplicate).toMatch(/ 2 dup /);
     // The causal steps, derived from the trace: the first post, the preload failure behind the unwired handle.
@@ -51,6 +51,8 @@ describe('replay: the timeline', () => {
     }
     expect(lines.some((line) => line.includes('UNWIRED') && line.includes('observe-resolved'))).toBe(true);
     expect(lines).toContain('duplicate-action: reproduced');
+    expect(lines.join('\n')).not.toMatch(/\b\d{16}_\d{16}\b/);
+    expect(lines.some((line) => line.includes('a simulated day is 5 virtual minutes'))).toBe(true);
   });
 
   it('is byte-identical across replays; --all adds the scheduler steps', async () => {
@@ -193,6 +195,16 @@ describe('replay --format html', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('sequenceDiagram');
     expect(html).toContain('digestEntity');
+    // The diagram scales to the page; its texts wrap onto more lines instead of being cut.
+    expect(html).toMatch(/<svg [^>]*viewBox="0 0 \d+ \d+"/);
+    expect(html).toMatch(/svg\.sequence \{[^}]*max-width: 100%[^}]*height: auto/);
+    const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+    expect(svg).not.toContain('…');
+    expect(svg).toMatch(/preload fails: HttpError 404( |<\/text>\s*<text[^>]*>)STREAM_NOT_FOUND: Stream not found/);
+    // One notation: offsets short, virtual times with their legend, the replay command once.
+    expect(html).not.toMatch(/\b\d{16}_\d{16}\b/);
+    expect(html).toContain('a simulated day is 5 virtual minutes');
+    expect(html.split(token).length - 1).toBe(1);
   });
 
   it('refuses bad input with one line and exit 2', async () => {
