@@ -61,7 +61,8 @@ Options:
   --no-progress        no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
   -h, --help           show this help
 
-Exit status: 0 nothing found, 1 a violation was found, 2 bad input.`;
+Exit status: 0 nothing found, 1 a violation was found, 2 bad input (one line on stderr, before any run), 3 an
+internal error of the tool.`;
 
 /** `explore`: sweep, shrink, report. */
 export async function exploreCommand(args: readonly string[], out: (line: string) => void): Promise<number> {

@@ -28,14 +28,16 @@ Options:
   --faults LIST   fault kinds, as for explore (default: the scenario's default set)
   --strategy NAME random (default), pct [--depth D], swarm, or exhaustive [--max-deviations K], as for explore
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)
-  --doc FILE      also write the table as Markdown to FILE (nothing is written without it; docs/fix-matrix.md is
-                  the committed one, its first lines name the command that regenerates it)
+  --doc FILE      also write the table as Markdown to FILE (nothing is written without it); docs/fix-matrix.md is
+                  the committed one, and its third line names the command that regenerates it
   --json          print one JSON object
   --shard i/n     run only the run indexes r of each cell with r mod n = i - 1 (1 <= i <= n); merge the --json
                   outputs of all n shards with \`npm run sim -- merge FILE...\` (not with --strategy exhaustive)
   --workers K     spread the runs over K worker threads (default 1: this thread); the result is the same for any K
   --no-progress   no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
-  -h, --help      show this help`;
+  -h, --help      show this help
+
+Exit status: 0 it ran, 2 bad input (one line on stderr, before any run), 3 an internal error of the tool.`;
 
 const cellText = (cell: MatrixCell, property: string): string => {
   const finding = cell.findings.find((candidate) => candidate.property === property);

@@ -107,7 +107,7 @@ export async function startCommand(args: readonly string[], out: (line: string) 
   const shortest = verdicts[0]!.story;
   out('');
   out('='.repeat(WIDTH));
-  out('2. The shortest duplicate digest of v0.4 (the story behind the first replay command above)');
+  out('2. The shortest duplicate digest of v0.4, shrunk');
   out('');
   if (shortest?.finding?.property === 'duplicate-action') findingReportText(shortest).forEach((line) => out(line));
   else out(`No duplicate in ${DEFAULT_RUNS} runs.`);

@@ -3,7 +3,7 @@ import type { ExploreReport, Finding } from '../../scenarios/explore.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import { PROPERTY_NAMES, type Violation } from '../../properties/index.ts';
 import { faultsInRun, isStoryEvent } from './story.ts';
-import { formatTimeline, TIMELINE_LEGEND, timelineRows } from './timeline.ts';
+import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRows, wrap } from './timeline.ts';
 import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { runRange } from '../../sim/explore/runRange.ts';
 
@@ -103,10 +103,13 @@ export function findingReportText(report: ExploreReport): string[] {
       : `Found ${finding.property} in run ${finding.runIndex + 1} of at most ${request.maxRuns}.`,
     `  that run violated: ${violatedNames(finding.original).join(', ')}`,
     '',
-    `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
-      `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events, ` +
-      `${before.faultCount} -> ${after.faultCount} injected faults` +
-      (finding.shrunkToLocalMinimum ? ' (a local minimum: no single deviation can be removed).' : ' (shrink budget spent).'),
+    ...wrap(
+      `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
+        `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events, ` +
+        `${before.faultCount} -> ${after.faultCount} injected faults` +
+        (finding.shrunkToLocalMinimum ? ' (a local minimum: no single deviation can be removed).' : ' (shrink budget spent).'),
+      TIMELINE_WIDTH,
+    ),
     `  faults before: ${before.faults.join(', ') || 'none'}`,
     `  faults after:  ${after.faults.join(', ') || 'none'}`,
     '',
