@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sim } from './runSim.ts';
+import { sim, simInProcess } from './runSim.ts';
 
 describe('command line: bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
@@ -31,7 +31,7 @@ describe('command line: bad input', () => {
     ['a trace file that is not one', ['replay', 'package.json'], /package\.json is not a trace file written by wake-sim/],
   ];
   it.each(cases)('%s: one line on stderr, exit 2', async (_name, args, message) => {
-    const result = await sim(...args);
+    const result = await simInProcess(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -148,7 +148,7 @@ describe('command line: models', () => {
     [['models', 'check', '--faults', 'meteor'], /unknown fault "meteor"/],
     [['models', 'coverage', '--runs', 'x'], /--runs must be a whole number/],
   ])('%j: one line on stderr, exit 2', async (args, message) => {
-    const result = await sim(...args);
+    const result = await simInProcess(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

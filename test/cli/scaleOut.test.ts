@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sim } from './runSim.ts';
+import { sim, simInProcess } from './runSim.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wake-sim-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ describe('command line: --shard, --workers and merge refuse bad input with one l
     ['merge of a missing file', ['merge', 'no/such/shard.json'], /merge: cannot read no\/such\/shard\.json: no such file/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
-    const result = await sim(...args);
+    const result = await simInProcess(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

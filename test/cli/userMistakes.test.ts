@@ -9,7 +9,7 @@ import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
-import { sim } from './runSim.ts';
+import { sim, simInProcess } from './runSim.ts';
 
 const execFileAsync = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wake-sim-mistakes-'));
@@ -57,8 +57,9 @@ describe('user mistakes: one line on stderr, exit 2, checked before the search',
     ['replay of two arguments that are no token', ['replay', 'story.trace.json', 'html'], /^sim: replay: expected one token or trace file, got 2 arguments$/],
     ['merge of a directory', ['merge', existingDir], /^sim: merge: .*existing-dir is a directory, not a shard's --json output$/],
   ];
-  it.concurrent.each(cases)('%s', async (_name, args, message) => {
-    const result = await sim(...args);
+  // In this process (main, as the command line runs it): 24 child processes would cost half a minute of start-up.
+  it.each(cases)('%s', async (_name, args, message) => {
+    const result = await simInProcess(...args);
     expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
     expect(result.stderr.trimEnd()).toMatch(message);
     expect(result.code).toBe(2);
