@@ -3,5 +3,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Exit codes of every command. */
-export const EXIT = { clean: 0, violation: 1, badInput: 2, internalError: 3 } as const;
+/**
+ * Exit codes of every command. `traceDiffers`: `replay FILE` re-ran a trace file and this build told another story
+ * (a different trace hash) than the one the file recorded.
+ */
+export const EXIT = { clean: 0, violation: 1, badInput: 2, internalError: 3, traceDiffers: 4 } as const;

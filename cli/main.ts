@@ -7,6 +7,7 @@ import { startCommand } from './commands/startCommand.ts';
 import { pathToFileURL } from 'node:url';
 import { loadRegistrations, RegistrationModuleError } from '../scenarios/registry/registrationModules.ts';
 import { chooseConfigModule, CONFIG_FILE_NAMES, CONFIG_MODULE_OPTION, CONFIG_MODULE_VARIABLE } from './configModule.ts';
+import { installInternalErrorHandlers, internalErrorText } from './internalError.ts';
 import { EXIT, UsageError } from './UsageError.ts';
 
 const MAIN_HELP = `Usage: npm run sim -- <command> [options]
@@ -29,7 +30,8 @@ named by ${CONFIG_MODULE_OPTION} PATH (before or after the command), else by $${
 of ${CONFIG_FILE_NAMES.join(', ')}
 in the current directory (TypeScript needs tsx installed); worker threads (--workers) import it too.
 
-Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input, 3 an internal error of the tool.`;
+Exit status: 0 clean, 1 a violation was found or reproduced, 2 bad input, 3 an internal error of the tool,
+4 replay FILE: this build tells the trace file's story differently.`;
 
 const COMMANDS: Record<string, (args: readonly string[], out: (line: string) => void) => Promise<number>> = {
   explore: exploreCommand,
@@ -62,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.badInput;
     }
     // A bug of the tool, not a finding: its own exit status, and the stack for the report.
-    process.stderr.write(`sim: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(internalErrorText(error));
     return EXIT.internalError;
   }
 }
@@ -79,6 +81,7 @@ async function loadConfigModule(module: string): Promise<void> {
 
 /** Runs the command line of this process and sets its exit status: what `tsx cli/main.ts` and the `wake-sim` bin do. */
 export async function runCommandLine(): Promise<void> {
+  installInternalErrorHandlers();
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -42,16 +42,20 @@ export function specOptions(): NonNullable<ParseArgsConfig['options']> {
   return options;
 }
 
-/** Parses argv strictly; unknown options and stray arguments become one-line usage errors. */
+/**
+ * Parses argv strictly; unknown options, stray arguments and a single-value option given twice become one-line usage
+ * errors. A negative number after a value option (`--runs -1`) is taken as that option's value, so the option's own
+ * check refuses it in one line instead of parseArgs suggesting `--runs=-1`, which would then be refused too.
+ */
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
   args: readonly string[],
   options: O,
   allowPositionals: boolean,
 ): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  let parsed;
   try {
-    const parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals });
-    return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+    parsed = parseArgs({ args: attachNegativeNumbers(args, options), options, strict: true, allowPositionals, tokens: true });
   } catch (error) {
     // parseArgs explains over several lines; keep one: the first sentence, or the hint for a value starting with "-".
     const lines = error instanceof Error ? error.message.split('\n') : [String(error)];
@@ -59,6 +63,29 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
     const dashHint = lines.find((line) => line.startsWith('To specify an option argument starting with a dash'));
     throw new UsageError(`${command}: ${first}${dashHint ? ` ${dashHint.replace(/^To specify/, 'to pass')}` : ''} (see --help)`);
   }
+  // parseArgs keeps the last of two values silently; `--wiring swallow --wiring retry` is a mistake to point out.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || options[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) throw new UsageError(`${command}: ${token.rawName} given more than once (give it once; see --help)`);
+    seen.add(token.name);
+  }
+  return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+}
+
+/** `--runs -1` as `--runs=-1` for options that take a value: a negative number is never meant as an option name. */
+function attachNegativeNumbers(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const result: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    const next = args[index + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      result.push(`${arg}=${next}`);
+      index += 1;
+    } else result.push(arg);
+  }
+  return result;
 }
 
 /** The switch values named on the command line (`--wiring retry ...`), before defaults and presets. */
@@ -88,9 +115,17 @@ export function specFromOptions(values: Record<string, unknown>): RunSpec {
   }
 }
 
-/** `--faults LIST`, or the default fault set when absent. */
+/**
+ * `--faults LIST`, or the default fault set when absent. An empty list is an error, not "no faults": an unset CI
+ * variable must not turn a search into a fault-free one that passes (`none` says that on purpose). So are an empty
+ * entry (`redeploy,`) and `none` next to fault kinds.
+ */
 export function parseFaultsOption(text: unknown): FaultKind[] {
   if (typeof text !== 'string') return [...DEFAULT_FAULT_KINDS];
+  if (text.trim() === '') throw new UsageError('--faults is empty; name fault kinds, or default, all or none');
+  const words = text.split(',').map((word) => word.trim());
+  if (words.includes('')) throw new UsageError(`--faults "${text}" has an empty entry (a stray comma?)`);
+  if (words.includes('none') && words.length > 1) throw new UsageError(`--faults "${text}": none cannot be combined with other fault kinds`);
   try {
     return parseFaultList(text);
   } catch (error) {
@@ -110,6 +145,7 @@ export function parseRuns(text: unknown): number {
 
 export function parseSeed(text: unknown): number {
   if (text === undefined) return DEFAULT_SEED;
+  if (typeof text === 'string' && text.trim() === '') throw new UsageError('--seed is empty; give a whole number from 0 to 4294967295 (decimal or 0x hex)');
   const seed = typeof text === 'string' && /^(\d+|0x[0-9a-fA-F]+)$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(seed) || seed > 0xffffffff) {
     throw new UsageError(`--seed must be a whole number from 0 to 4294967295 (decimal or 0x hex), not "${String(text)}"`);
@@ -118,8 +154,10 @@ export function parseSeed(text: unknown): number {
 }
 
 export function parseProperties(values: unknown): PropertyName[] {
-  if (values === undefined) return [...propertyNames()];
-  const names = (Array.isArray(values) ? values : [values]).flatMap((value) => String(value).split(','));
+  if (values === undefined) return propertyNames();
+  const names = (Array.isArray(values) ? values : [values]).flatMap((value) => String(value).split(',').map((name) => name.trim()));
+  if (names.every((name) => name === '')) throw new UsageError(`--property is empty; name one or more of: ${propertyNames().join(', ')}`);
+  if (names.includes('')) throw new UsageError('--property has an empty entry (a stray comma?)');
   for (const name of names) {
     if (!(propertyNames() as readonly string[]).includes(name)) {
       throw new UsageError(`unknown property "${name}" (known: ${propertyNames().join(', ')})`);

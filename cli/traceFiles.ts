@@ -1,11 +1,11 @@
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ReplayTokenError } from '../sim/replay/replayToken.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { describeConfig } from '../scenarios/config/describeConfig.ts';
 import type { PropertyName } from '../properties/index.ts';
 import type { RunResult } from '../scenarios/runScenario.ts';
-import { UsageError } from './UsageError.ts';
+import { makeDirectories } from './outputPaths.ts';
 
 /** Tag of a trace file, so a random JSON file is refused rather than misread. */
 const TRACE_FILE_FORMAT = 'wake-sim-trace';
@@ -46,33 +46,6 @@ export function traceFileFor(result: RunResult, token: string, property: Propert
     violations: result.violations.map(({ property: name, message, step, atMs }) => ({ property: name, message, step, atMs })),
     events: result.events,
   };
-}
-
-/**
- * Creates `dir` if needed and checks that files can be written there, before a search spends its time: an `--out`
- * that cannot be written is a usage error, not a failure after the exploration.
- */
-export function ensureWritableDir(dir: string): void {
-  try {
-    makeDirectories(dir);
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new UsageError(`--out ${dir}: cannot write trace files there (${code})`);
-  }
-}
-
-/**
- * `mkdir -p`, one level at a time. Node's recursive `mkdirSync` spins forever on some paths of special file systems
- * (`/proc/x`); a plain `mkdirSync` per missing level fails at once with the real reason.
- */
-export function makeDirectories(dir: string): void {
-  const missing: string[] = [];
-  for (let path = resolve(dir); !existsSync(path); path = dirname(path)) {
-    missing.unshift(path);
-    if (dirname(path) === path) break;
-  }
-  for (const path of missing) mkdirSync(path);
 }
 
 /**

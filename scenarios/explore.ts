@@ -13,7 +13,7 @@ import { ANY_COUNTED } from './parallel/tasks.ts';
 import { openTaskRunner, type TaskRunner } from './parallel/taskRunner.ts';
 import { replayTokenFor } from './replayTokens.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
-import { countedViolations, shrinkToProperty } from './shrinkToProperty.ts';
+import { countedViolations, shrinkToProperty, shrinkWhile, type ShrinkProgress } from './shrinkToProperty.ts';
 
 export { countedViolations, shrinkToProperty } from './shrinkToProperty.ts';
 
@@ -65,6 +65,14 @@ export interface ExploreRequest {
   readonly runner?: TaskRunner;
   /** Called as runs end (after each run in this thread, after each batch with workers). */
   readonly onProgress?: (progress: SearchProgress) => void;
+  /**
+   * A further condition on a finding, kept while shrinking: a run counts only when it violates a counted property
+   * and `keep` holds for it (say, the story also contains a redeploy). A function cannot travel to a worker or a
+   * shard: only for a search in this thread.
+   */
+  readonly keep?: (result: RunResult) => boolean;
+  /** Called after each candidate run while the finding is shrunk. */
+  readonly onShrinkProgress?: (progress: ShrinkProgress) => void;
 }
 
 /** A shrunk failing run and how it was found. */
@@ -132,6 +140,7 @@ export async function explore(request: ExploreRequest): Promise<ExploreReport> {
   const strategyOptions = { ...(request.strategy ?? { name: 'random' as const }), seed: request.seed };
   const strategy = createStrategy(strategyOptions);
   assertSplittable(strategy, request.shard ? 'sharding' : 'running on several workers');
+  if (request.keep) throw new ScaleOutError('a search with a `keep` condition runs in this thread only (no shard, no workers)');
   const range = runRange(request.maxRuns, request.shard);
   const runner = request.runner ?? openTaskRunner(workers);
   const tally = new CoverageTally();
@@ -183,7 +192,7 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
   const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
   const tally = new CoverageTally();
   let findings = 0;
-  const isFinding = (result: RunResult): boolean => countedViolations(result, request.properties).length > 0;
+  const isFinding = (result: RunResult): boolean => countedViolations(result, request.properties).length > 0 && (request.keep?.(result) ?? true);
   const outcome = await sweep({
     maxRuns: request.maxRuns,
     strategy,
@@ -219,10 +228,19 @@ function coverageUpTo(tally: CoverageTally, lastRunIndex: number | undefined): E
   return { modelTransitions: modelTransitionCoverage(reached), firstRuns };
 }
 
-/** Shrinks the run that was found to its first counted property. */
+/** Shrinks the run that was found to its first counted property (and the request's `keep` condition). */
 async function shrinkFinding(request: ExploreRequest, runIndex: number, original: RunResult): Promise<Finding> {
   const property = countedViolations(original, request.properties)[0]!;
-  const { shrink, shrunk } = await shrinkToProperty(request.spec, original.choices, property, request.maxShrinkAttempts);
+  const { keep } = request;
+  const { shrink, shrunk } = keep
+    ? await shrinkWhile(
+        request.spec,
+        original.choices,
+        (result) => result.violations.some((violation) => violation.property === property) && keep(result),
+        request.maxShrinkAttempts,
+        request.onShrinkProgress,
+      )
+    : await shrinkToProperty(request.spec, original.choices, property, request.maxShrinkAttempts, request.onShrinkProgress);
   return {
     runIndex,
     property,

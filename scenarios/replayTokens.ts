@@ -23,9 +23,20 @@ export function replayTokenFor(spec: RunSpec, choices: readonly number[], proper
   });
 }
 
-/** Decodes and validates a token; every problem is a {@link ReplayTokenError} with a one-line message. */
+/**
+ * A token as pasted, without whitespace: tokens contain none, so line breaks and spaces that wrapping or a terminal
+ * put into one are dropped.
+ */
+export function normaliseReplayToken(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+/**
+ * Decodes and validates a token (whitespace in it ignored, see {@link normaliseReplayToken}); every problem is a
+ * {@link ReplayTokenError} with a one-line message.
+ */
 export function readReplayToken(token: string): ReplayRequest {
-  const { spec, choices } = decodeReplayToken(token);
+  const { spec, choices } = decodeReplayToken(normaliseReplayToken(token));
   if (typeof spec !== 'object' || spec === null) throw new ReplayTokenError('malformed replay token: no run description');
   const raw = spec as { scenario?: unknown; runtime?: unknown; config?: Record<string, unknown>; faults?: unknown; property?: unknown };
   try {

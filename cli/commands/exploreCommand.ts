@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
-import { ensureWritableDir, traceFileFor, writeTraceFile } from '../traceFiles.ts';
+import { ensureWritableDir } from '../outputPaths.ts';
+import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { coverageProgress } from '../format/coverageFigures.ts';
 import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
 import { openProgress } from '../format/progress.ts';
@@ -67,7 +68,8 @@ Options:
   --no-progress        no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
   -h, --help           show this help
 
-Exit status: 0 nothing found, 1 a violation was found, 2 bad input.`;
+Exit status: 0 nothing found, 1 a violation was found, 2 bad input (one line on stderr, before any run), 3 an
+internal error of the tool.`;
 
 /** `explore`: sweep, shrink, report. */
 export async function exploreCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
@@ -99,7 +101,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   const shard = parseShard(values['shard']);
   const workers = parseWorkers(values['workers']);
   checkScaleOut(strategy, shard, workers);
-  if (typeof values['out'] === 'string') ensureWritableDir(values['out']);
+  if (typeof values['out'] === 'string') ensureWritableDir(values['out'], '--out');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const report: ExploreReport = await explore({
     spec,
@@ -111,6 +113,8 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     ...(shard ? { shard } : {}),
     workers,
     onProgress: (snapshot) => progress.update({ ...snapshot, detail: coverageProgress(snapshot.modelTransitions, snapshot.strategy) }),
+    onShrinkProgress: ({ tried, maxAttempts, bestChoices, bestSteps }) =>
+      progress.update({ runsDone: 0, budget: maxRuns, findings: 1, shrinking: { tried, budget: maxAttempts, bestChoices, bestSteps } }),
   }).finally(() => progress.finish());
   const written = typeof values['out'] === 'string' ? writeFindingFiles(values['out'], report) : [];
   if (values['json']) out(JSON.stringify({ ...exploreReportJson(report), ...(written.length > 0 ? { traceFiles: written } : {}) }, null, 2));

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { MatrixCell } from '../../scenarios/fixMatrix.ts';
+import { reportText } from '../../scenarios/reportNotation.ts';
 import { replayCommand } from '../format/exploreReport.ts';
 import { MergeError, mergeShards, type ShardOutput } from '../merge/mergeShards.ts';
 import { parseCommandArgs } from '../options.ts';
+import { ensureWritableFile } from '../outputPaths.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 import { matrixTableLines, writeMatrixDoc } from './matrixCommand.ts';
 
@@ -40,6 +42,7 @@ export async function mergeCommand(args: readonly string[], out: (line: string) 
     return EXIT.clean;
   }
   if (positionals.length === 0) throw new UsageError('merge: expected the --json output file of every shard (see --help)');
+  if (typeof values['doc'] === 'string') ensureWritableFile(values['doc'], '--doc');
   let result;
   try {
     result = mergeShards(positionals.map(readShardOutput));
@@ -78,6 +81,7 @@ function readShardOutput(path: string): ShardOutput {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new UsageError(`merge: ${path} is a directory, not a shard's --json output`);
     throw new UsageError(`merge: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`);
   }
   try {
@@ -91,10 +95,10 @@ function exploreSummary(merged: Record<string, unknown>, shards: number): string
   const finding = merged['finding'] as { property: string; runIndex: number; replay: string; shrunk: { traceHash: string } } | null;
   const head = `merged ${shards} shards of explore (${String(merged['scenario'])}, seed ${String(merged['seed'])}, ${String(merged['runsRequested'])} runs)`;
   if (!finding) return [head, `No violation in ${String(merged['runsExecuted'])} runs.`];
-  const violated = (merged['violations'] as Array<{ property: string; message: string }>).map((violation) => `  ${violation.property.padEnd(16)} ${violation.message}`);
+  const violated = (merged['violations'] as Array<{ property: string; message: string }>).map((violation) => `  ${violation.property.padEnd(16)} ${reportText(violation.message)}`);
   return [
     head,
-    `Found ${finding.property} in run #${finding.runIndex} (the lowest over all shards; run ${String(merged['runsExecuted'])} unsharded).`,
+    `Found ${finding.property} in run ${finding.runIndex + 1} (the lowest over all shards: where the unsharded search stops).`,
     'Violations in the shrunk story:',
     ...violated,
     'Replay it exactly (prints the story):',

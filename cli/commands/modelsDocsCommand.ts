@@ -1,7 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_DOCS_DIR, DOCS_COMMAND, modelDocs } from '../../models/docs/machineDocs.ts';
 import { parseCommandArgs } from '../options.ts';
+import { ensureWritableDir } from '../outputPaths.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 
 export const MODELS_DOCS_HELP = `Usage: npm run sim -- models docs [--check] [--out DIR]
@@ -41,6 +43,9 @@ export async function modelsDocsCommand(args: readonly string[], out: (line: str
   }
   const dir = values['out'] === undefined ? DEFAULT_DOCS_DIR : String(values['out']);
   if (dir.trim() === '') throw new UsageError('models docs: --out needs a directory (see --help)');
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`models docs: --out ${dir} is a file, not a directory`);
+  // Written only after every page is generated; whether the directory takes them is known before.
+  if (!values['check']) ensureWritableDir(dir, '--out');
   const docs = modelDocs();
 
   if (values['check']) {
@@ -60,7 +65,6 @@ export async function modelsDocsCommand(args: readonly string[], out: (line: str
     return EXIT.violation;
   }
 
-  await mkdir(dir, { recursive: true });
   for (const doc of docs) {
     const path = join(dir, doc.file);
     await writeFile(path, doc.text, 'utf8');

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
-import { ensureWritableDir, looksLikeTraceFilePath, readTraceFile } from '../traceFiles.ts';
-import { ReplayTokenError } from '../../sim/replay/replayToken.ts';
+import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
+import { replay } from '../../scenarios/replayTokens.ts';
+import { ensureWritableDir } from '../outputPaths.ts';
+import { readReplayArgument } from '../replayArgument.ts';
 import { htmlReport, htmlReportFileName } from '../format/htmlReport.ts';
 import { formatMermaidSequence } from '../format/mermaidSequence.ts';
 import { replayView, type ReplayView } from '../format/replayView.ts';
 import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRowJson, wrap } from '../format/timeline.ts';
-import { formatVirtualTime } from '../format/time.ts';
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 
@@ -32,7 +32,11 @@ Options:
   --all                include every scheduler step and heartbeat in the timeline
   -h, --help           show this help
 
-Exit status: 0 the violation does not reproduce, 1 it reproduces, 2 bad input (e.g. a malformed token).`;
+A token may be wrapped over several lines or broken at spaces: whitespace is dropped before it is read.
+
+Exit status: 0 the violation does not reproduce, 1 it reproduces, 2 bad input (e.g. a malformed token, or an argument
+that is neither a token nor a trace file), 3 an internal error of the tool, 4 a trace file whose story this build
+tells differently (another trace hash than the file recorded).`;
 
 /** `replay <token>`. */
 export async function replayCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
@@ -50,29 +54,14 @@ export async function replayCommand(args: readonly string[], out: (line: string)
   const outDir = typeof values['out'] === 'string' ? values['out'] : undefined;
   if (format === 'html' && (outDir === undefined || outDir === '')) throw new UsageError('replay: --format html needs --out DIR (where to write the report)');
   if (format !== 'html' && outDir !== undefined) throw new UsageError('replay: --out only applies to --format html');
-  if (outDir !== undefined) ensureWritableDir(outDir);
   if (values['json'] && format !== 'text') throw new UsageError(`replay: --json and --format ${format} do not combine (pick one)`);
-  if (positionals.length !== 1) throw new UsageError('replay: expected exactly one token or trace file (see --help)');
-
-  let request;
-  let token: string;
-  let recordedTraceHash: string | undefined;
-  try {
-    const argument = positionals[0]!;
-    token = argument;
-    if (looksLikeTraceFilePath(argument)) {
-      const file = readTraceFile(argument);
-      token = file.token;
-      recordedTraceHash = file.traceHash;
-    }
-    request = readReplayToken(token);
-  } catch (error) {
-    if (error instanceof ReplayTokenError) throw new UsageError(error.message);
-    throw error;
-  }
+  const { token, request, recordedTraceHash } = readReplayArgument(positionals);
+  if (outDir !== undefined) ensureWritableDir(outDir, '--out');
   const result = await replay(request);
   const view = replayView(token, request, result, values['all'] === true, recordedTraceHash);
-  const exit = view.reproduced ? EXIT.violation : EXIT.clean;
+  // A trace file whose story this build tells differently: its own status, whatever the violation did.
+  const differs = view.recordedTraceHash !== undefined && view.recordedTraceHash !== view.traceHash;
+  const exit = differs ? EXIT.traceDiffers : view.reproduced ? EXIT.violation : EXIT.clean;
 
   if (values['json']) {
     out(JSON.stringify(replayJson(view), null, 2));
@@ -132,7 +121,7 @@ function violationLines(view: ReplayView): string[] {
   const lines = view.violations.length === 0 ? ['No violation.'] : [];
   const indent = ' '.repeat(19);
   for (const violation of view.violations) {
-    const text = `${violation.message} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`;
+    const text = `${reportText(violation.message)} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`;
     wrap(text, TIMELINE_WIDTH - indent.length).forEach((part, position) => lines.push(position === 0 ? `  ${violation.property.padEnd(16)} ${part}` : `${indent}${part}`));
   }
   if (view.property) lines.push(`${view.property}: ${view.reproduced ? 'reproduced' : 'NOT reproduced'}`);

@@ -4,8 +4,8 @@ import type { RunResult } from '../../scenarios/runScenario.ts';
 import { propertyNames, type Violation } from '../../properties/index.ts';
 import { coverageJson, coverageLines } from './coverageFigures.ts';
 import { faultsInRun, isStoryEvent } from './story.ts';
-import { formatTimeline, TIMELINE_LEGEND, timelineRows } from './timeline.ts';
-import { formatVirtualTime } from './time.ts';
+import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRows, wrap } from './timeline.ts';
+import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { runRange } from '../../sim/explore/runRange.ts';
 
 /** The command that replays a token, as a user types it. */
@@ -43,6 +43,7 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
           property: violation.property,
           message: violation.message,
           runIndex: finding.runIndex,
+          run: finding.runIndex + 1,
           step: violation.step,
           atMs: violation.atMs,
           replay: finding.replayToken,
@@ -60,6 +61,7 @@ function findingJson(finding: Finding): Record<string, unknown> {
   return {
     property: finding.property,
     runIndex: finding.runIndex,
+    run: finding.runIndex + 1,
     original: { choices: finding.original.choices.length, ...storySize(finding.original), violated: violatedNames(finding.original), traceHash: finding.original.traceHash },
     shrunk: { choices: finding.script.length, ...storySize(finding.shrunk), violated: violatedNames(finding.shrunk), traceHash: finding.shrunk.traceHash },
     shrinkAttempts: finding.shrinkAttempts,
@@ -72,57 +74,78 @@ function violatedNames(result: RunResult): string[] {
   return firstViolationPerProperty(result).map((violation) => violation.property);
 }
 
-/** The human report of `explore`. */
+/** The human report of `explore`: what was searched, then the finding ({@link findingReportText}). */
 export function exploreReportText(report: ExploreReport): string[] {
-  const { request, finding } = report;
-  const lines = [
+  const { request } = report;
+  return [
     `${request.spec.scenario} · ${request.spec.runtime} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
     `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === propertyNames().length ? 'all properties' : request.properties.join(', ')}`,
     ...(request.shard ? [shardLine(report)] : []),
     '',
+    ...findingReportText(report),
   ];
+}
+
+/**
+ * What a search found: the run, how far it shrank, the shrunk story as a timeline, its violations and the command that
+ * replays it; or that nothing was found.
+ */
+export function findingReportText(report: ExploreReport): string[] {
+  const { request, finding } = report;
   if (!finding) {
-    lines.push(`No violation in ${report.runsExecuted} runs.`);
+    const lines = [`No violation in ${report.runsExecuted} runs.`];
     if (report.strategy.name === 'exhaustive') lines.push(exhaustiveCoverageLine(report));
     lines.push(...coverageLines(report));
     return lines;
   }
   const before = storySize(finding.original);
   const after = storySize(finding.shrunk);
-  lines.push(
-    `Found ${finding.property} in run #${finding.runIndex} (run ${report.runsExecuted} of at most ${runRange(request.maxRuns, request.shard).count}${request.shard ? ' of this shard' : ''}).`,
+  return [
+    request.shard
+      ? `Found ${finding.property} in run ${finding.runIndex + 1} (this shard's ${ordinal(report.runsExecuted)} of at most ${runRange(request.maxRuns, request.shard).count}).`
+      : `Found ${finding.property} in run ${finding.runIndex + 1} of at most ${request.maxRuns}.`,
     `  that run violated: ${violatedNames(finding.original).join(', ')}`,
     ...coverageLines(report),
     '',
-    `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
-      `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events, ` +
-      `${before.faultCount} -> ${after.faultCount} injected faults` +
-      (finding.shrunkToLocalMinimum ? ' (a local minimum: no single deviation can be removed).' : ' (shrink budget spent).'),
+    ...wrap(
+      `Shrunk (${finding.shrinkAttempts} candidate runs): ${finding.original.choices.length} -> ${finding.script.length} choices, ` +
+        `${before.steps} -> ${after.steps} steps, ${before.storyEvents} -> ${after.storyEvents} story events, ` +
+        `${before.faultCount} -> ${after.faultCount} injected faults` +
+        (finding.shrunkToLocalMinimum ? ' (a local minimum: no single deviation can be removed).' : ' (shrink budget spent).'),
+      TIMELINE_WIDTH,
+    ),
     `  faults before: ${before.faults.join(', ') || 'none'}`,
     `  faults after:  ${after.faults.join(', ') || 'none'}`,
     '',
     'Story:',
     ...TIMELINE_LEGEND.map((line) => `  ${line}`),
     '',
-    ...formatTimeline(timelineRows(finding.shrunk.events, finding.shrunk.violations), finding.shrunk.events),
+    ...formatTimeline(timelineRows(finding.shrunk.events, finding.shrunk.violations, false, finding.property), finding.shrunk.events),
     '',
     'Violations in this story:',
     ...firstViolationPerProperty(finding.shrunk).map(
-      (violation) => `  ${violation.property.padEnd(16)} ${violation.message} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`,
+      (violation) => `  ${violation.property.padEnd(16)} ${reportText(violation.message)} (step ${violation.step}, ${formatVirtualTime(violation.atMs)})`,
     ),
     '',
     'Replay it exactly:',
     `  ${replayCommand(finding.replayToken)}`,
     `trace hash ${finding.shrunk.traceHash}`,
-  );
-  return lines;
+  ];
+}
+
+/** `1st`, `2nd`, `3rd`, `4th`, ... */
+function ordinal(count: number): string {
+  const tens = count % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][count % 10] ?? 'th');
+  return `${count}${suffix}`;
 }
 
 /** What a shard of an explore covers. */
 function shardLine(report: ExploreReport): string {
   const { maxRuns, shard } = report.request;
   const { index, count } = shard!;
-  return `shard ${index}/${count}: the ${runRange(maxRuns, shard).count} run indexes below ${maxRuns} with r mod ${count} = ${index - 1}; merge the --json outputs of all ${count} shards (npm run sim -- merge) for the unsharded result`;
+  const runs = [index, index + count, index + 2 * count].filter((run) => run <= maxRuns).join(', ');
+  return `shard ${index}/${count}: runs ${runs}, ... of the first ${maxRuns} (${runRange(maxRuns, shard).count} runs; run indexes r with r mod ${count} = ${index - 1}); merge the --json outputs of all ${count} shards (npm run sim -- merge) for the unsharded result`;
 }
 
 function strategyLine(report: ExploreReport): string {

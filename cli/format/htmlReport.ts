@@ -1,11 +1,12 @@
+import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { formatMermaidSequence } from './mermaidSequence.ts';
+import { VIRTUAL_TIME_LEGEND } from './time.ts';
 import type { ModelStateView } from './modelStates.ts';
 import type { ReplayView } from './replayView.ts';
 import { escapeXml, sequenceSvg } from './sequenceSvg.ts';
 import type { StoryMark } from './storyMarks.ts';
 import { constantDetails, detailText, markText, type TimelineRow } from './timeline.ts';
 import { handleCell, postsCell, runnerCell, wakeCell } from './storyState.ts';
-import { formatVirtualTime } from './time.ts';
 
 /** File name of the report of a replay: the start of its trace hash, so the same story always lands in one file. */
 export function htmlReportFileName(view: ReplayView): string {
@@ -33,7 +34,7 @@ export function htmlReport(view: ReplayView): string {
       : `<ul>${view.violations
           .map(
             (violation) =>
-              `<li><span class="property">${esc(violation.property)}</span> <span class="message">${esc(violation.message)}</span> <span class="where">step ${violation.step} · ${esc(formatVirtualTime(violation.atMs))}</span></li>`,
+              `<li><span class="property">${esc(violation.property)}</span> <span class="message">${esc(reportText(violation.message))}</span> <span class="where">step ${violation.step} · ${esc(formatVirtualTime(violation.atMs))}</span></li>`,
           )
           .join('\n')}</ul>`;
 
@@ -61,15 +62,13 @@ ${violations}
 <section id="replay">
 <h2>Replay it</h2>
 <pre class="command">${esc(view.command)}</pre>
-<p>token</p>
-<pre class="token">${esc(view.token)}</pre>
 <p>trace hash <code>${esc(view.traceHash)}</code></p>
 ${sameTrace}
 </section>
 <nav><a href="#sequence">sequence diagram</a> · <a href="#timeline">timeline</a> · <a href="#model">model states</a></nav>
 <section id="sequence">
 <h2>Sequence diagram</h2>
-<p class="legend"><span class="swatch cause"></span> a step that led to the violation (← its label) · <span class="swatch violation"></span> the event that shows it · dashed: an answer · ✕: a failure</p>
+<p class="legend"><span class="swatch cause"></span> a step that led to ${view.property ? `the ${esc(view.property)} violation` : 'a violation'} (← its label) · <span class="swatch violation"></span> an event that shows a violation · dashed: an answer · ✕: a failure · left: virtual time since the run began and scheduler step</p>
 <div class="scroll">${sequenceSvg(view.story)}</div>
 <details><summary>Mermaid source</summary>
 <pre class="mermaid-source">${esc(formatMermaidSequence(view.story))}</pre>
@@ -104,7 +103,8 @@ function timelineTable(view: ReplayView): string {
     return `<tr${rowClass(row.marks)}><td class="time">${esc(formatVirtualTime(row.event.atMs))}</td><td class="num">#${row.event.step}</td><td class="actor">${esc(row.event.actor)}</td><td class="event">${esc(row.event.kind)}</td><td class="state">${esc(runnerCell(row.state.runner))}</td><td class="state">${esc(wakeCell(row.state.wake))}</td><td class="state${handle === 'UNWIRED' || handle === 'EMPTY' ? ' alarm' : ''}">${esc(handle)}</td><td class="state">${esc(postsCell(row.state.posts))}</td><td class="details">${esc(detailText(row, constants))}</td><td class="mark">${esc(markText(row.marks))}</td></tr>`;
   });
   return `${same}
-<p class="legend">runner @read: the runner's wake-stream offset (last wake read, or where it starts; -1 = from the beginning) · wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far · offsets without zero padding</p>
+<p class="legend">${esc(VIRTUAL_TIME_LEGEND)}</p>
+<p class="legend">runner @read: the runner's wake-stream offset (last wake read, or where it starts; -1 = from the beginning) · wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far · offsets as segment_position without zero padding</p>
 <table class="timeline">
 <thead><tr><th>time</th><th>step</th><th>actor</th><th>event</th><th>runner @read</th><th>wake</th><th>handle</th><th>posts</th><th>details</th><th>marks</th></tr></thead>
 <tbody>
@@ -167,6 +167,7 @@ nav { margin: 8px 2px; font-size: 14px; }
 .swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #999; vertical-align: middle; }
 .swatch.cause { background: #fff3c4; } .swatch.violation { background: #ffdede; }
 .scroll { overflow-x: auto; border: 1px solid #e3e7ef; background: #fff; }
+svg.sequence { display: block; max-width: 100%; height: auto; }
 svg.sequence text { white-space: pre; }
 svg.sequence text.fail { fill: #a00000; }
 table { border-collapse: collapse; font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 12px; width: 100%; }

@@ -34,9 +34,16 @@ export function formatMermaidSequence(story: SequenceStory, title?: string): str
   return `${lines.join('\n')}\n`;
 }
 
+/** Longest text of one message or note before it is cut with `…`: Mermaid draws a message on one line. */
+const MAX_MESSAGE_CHARS = 64;
+
 function itemLine(item: Exclude<SequenceItem, { kind: 'violation' }>): string {
-  if (item.kind === 'note') return `Note over ${item.over.join(',')}: ${mermaidText(item.text)}`;
-  return `${item.from}${ARROWS[item.style]}${item.to}: ${mermaidText(item.text)}`;
+  if (item.kind === 'note') return `Note over ${item.over.join(',')}: ${mermaidText(clip(item.text))}`;
+  return `${item.from}${ARROWS[item.style]}${item.to}: ${mermaidText(clip(item.text))}`;
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
 }
 
 function markSuffix(marks: readonly StoryMark[]): string {

@@ -35,7 +35,8 @@ export interface ReplayView {
 export function replayView(token: string, request: ReplayRequest, result: RunResult, all: boolean, recordedTraceHash?: string): ReplayView {
   const violations = firstViolationPerProperty(result);
   const reproduced = request.property ? violations.some((violation) => violation.property === request.property) : violations.length > 0;
-  const rows = timelineRows(result.events, result.violations, all);
+  // A token shrunk to one property is a report about that violation: the causes highlighted are its causes.
+  const rows = timelineRows(result.events, result.violations, all, request.property);
   let modelStates: ModelStateView[] | undefined;
   return {
     token,

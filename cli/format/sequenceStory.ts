@@ -1,9 +1,9 @@
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import type { Violation } from '../../properties/index.ts';
 import type { StoryMark } from './storyMarks.ts';
-import { shortOffset, shortWakeId } from './storyState.ts';
+import { formatVirtualTime, reportText, shortOffset } from '../../scenarios/reportNotation.ts';
+import { shortWakeId } from './storyState.ts';
 import type { TimelineRow } from './timeline.ts';
-import { formatVirtualTime } from './time.ts';
 
 /** A lifeline of the sequence diagram. */
 export interface Participant {
@@ -36,9 +36,6 @@ export interface SequenceStory {
   readonly participants: readonly Participant[];
   readonly items: readonly SequenceItem[];
 }
-
-/** Longest text of one message before it is cut with `…` (the timeline keeps the whole text). */
-const MAX_MESSAGE_CHARS = 64;
 
 const FIXED_PARTICIPANTS: Record<string, Participant> = {
   cron: { id: 'cron', label: 'cron / workload' },
@@ -81,12 +78,12 @@ export function sequenceStory(rows: readonly TimelineRow[], violations: readonly
     if (item) items.push(item);
     for (const violation of violationsAt.get(row.index) ?? []) {
       const over = item ? (item.kind === 'message' ? [item.from, item.to] : item.over) : [participantOf(event.actor)];
-      items.push({ kind: 'violation', over: [...new Set(over)], property: violation.property, text: violation.message });
+      items.push({ kind: 'violation', over: [...new Set(over)], property: violation.property, text: reportText(violation.message) });
     }
   }
   for (const violation of violations) {
     if (violation.eventIndex !== undefined) continue;
-    items.push({ kind: 'violation', over: [], property: violation.property, text: `${violation.message} (at ${formatVirtualTime(violation.atMs)})` });
+    items.push({ kind: 'violation', over: [], property: violation.property, text: `${reportText(violation.message)} (at ${formatVirtualTime(violation.atMs)})` });
   }
 
   const used = new Set<string>();
@@ -120,8 +117,8 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
   const d = event.detail;
   const at = { atMs: event.atMs, step: event.step, marks };
   const self = participantOf(event.actor);
-  const message = (from: string, to: string, style: ArrowStyle, text: string): SequenceItem => ({ kind: 'message', from, to, style, text: clip(text), ...at });
-  const note = (over: string, text: string): SequenceItem => ({ kind: 'note', over: [over], text: clip(text), ...at });
+  const message = (from: string, to: string, style: ArrowStyle, text: string): SequenceItem => ({ kind: 'message', from, to, style, text, ...at });
+  const note = (over: string, text: string): SequenceItem => ({ kind: 'note', over: [over], text, ...at });
   const str = (key: string): string => String(d[key]);
   const offset = (key: string): string => shortOffset(str(key));
   const host = newestHost === undefined ? 'agents' : participantOf(newestHost);
@@ -129,7 +126,7 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'workload': {
       const messages = Array.isArray(d['messagesAtMs']) ? d['messagesAtMs'].length : 0;
       const faults = Array.isArray(d['faults']) && d['faults'].length > 0 ? `, ${d['faults'].length} planned fault(s)` : '';
-      return { kind: 'note', over: ['cron', 'agents'], text: clip(`plan: ${str('occurrences')} occurrence(s), ${messages} message(s)${faults}`), ...at };
+      return { kind: 'note', over: ['cron', 'agents'], text: `plan: ${str('occurrences')} occurrence(s), ${messages} message(s)${faults}`, ...at };
     }
     case 'process-start':
       return note(self, `${event.actor} starts`);
@@ -231,8 +228,4 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     default:
       return note(self, event.kind);
   }
-}
-
-function clip(text: string): string {
-  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
 }

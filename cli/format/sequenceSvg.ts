@@ -1,6 +1,7 @@
 import type { StoryMark } from './storyMarks.ts';
 import type { ArrowStyle, SequenceStory } from './sequenceStory.ts';
-import { formatVirtualTime } from './time.ts';
+import { wrap } from './timeline.ts';
+import { formatVirtualTime } from '../../scenarios/reportNotation.ts';
 
 /** Layout of the drawing, in pixels (a monospace font keeps text widths predictable). */
 const LAYOUT = {
@@ -11,7 +12,10 @@ const LAYOUT = {
   headerHeightPx: 40,
   headerGapPx: 18,
   rowHeightPx: 30,
-  labelledRowHeightPx: 44,
+  /** Extra height of a row for each further line of a wrapped text. */
+  lineHeightPx: 13,
+  /** From a message's arrow down to the first line of its mark label. */
+  labelBelowArrowPx: 14,
   violationRowHeightPx: 34,
   minGapPx: 130,
   maxGapPx: 260,
@@ -25,7 +29,8 @@ const FILL = { cause: '#fff3c4', violation: '#ffdede', violationNote: '#ffb3b3',
  * Draws the story as an SVG sequence diagram, without any library: lifelines for the participants, one row per
  * message or note with its virtual time on the left, the causal steps and the violating events on a coloured band
  * with their labels after the text, and each violation as a red note across the lifelines. A text too long for its
- * place is cut with `…` (its whole text is the element's tooltip). Deterministic: the same story gives the same bytes.
+ * place wraps onto more lines (the row grows); nothing is cut. The drawing scales down to the width of its container
+ * (`viewBox`, `max-width: 100%`). Deterministic: the same story gives the same bytes.
  */
 export function sequenceSvg(story: SequenceStory): string {
   const index = new Map(story.participants.map((participant, position) => [participant.id, position]));
@@ -44,47 +49,56 @@ export function sequenceSvg(story: SequenceStory): string {
 
   const body: string[] = [];
   let y = LAYOUT.headerHeightPx + LAYOUT.headerGapPx;
+  const { lineHeightPx } = LAYOUT;
   for (const item of story.items) {
-    const labelBelow = item.kind === 'message' && markLabel(item.marks) !== '';
-    const height = item.kind === 'violation' ? LAYOUT.violationRowHeightPx : labelBelow ? LAYOUT.labelledRowHeightPx : LAYOUT.rowHeightPx;
-    const middle = item.kind === 'violation' || !labelBelow ? y + height / 2 : y + LAYOUT.rowHeightPx / 2;
     if (item.kind === 'violation') {
       const left = LAYOUT.timeGutterPx - 8;
       const right = diagramRight;
-      body.push(
-        `<rect class="violation-note" x="${left}" y="${y + 3}" width="${right - left}" height="${height - 6}" rx="4" fill="${FILL.violationNote}" stroke="#b30000"/>`,
-        `<text x="${left + 10}" y="${middle + 4}" font-weight="bold" fill="#7a0000">${escapeXml(clipToWidth(`⚠ ${item.property}: ${item.text}`, right - left - 20))}</text>`,
-      );
+      const lines = wrapToWidth(`⚠ ${item.property}: ${item.text}`, right - left - 20);
+      const height = LAYOUT.violationRowHeightPx + (lines.length - 1) * lineHeightPx;
+      body.push(`<rect class="violation-note" x="${left}" y="${y + 3}" width="${right - left}" height="${height - 6}" rx="4" fill="${FILL.violationNote}" stroke="#b30000"/>`);
+      lines.forEach((line, row) => body.push(`<text x="${left + 10}" y="${y + 21 + row * lineHeightPx}" font-weight="bold" fill="#7a0000">${escapeXml(line)}</text>`));
       y += height;
       continue;
     }
     const label = markLabel(item.marks);
     const violating = item.marks.some((mark) => mark.kind === 'violation');
-    if (item.marks.length > 0) body.push(`<rect x="0" y="${y}" width="${width}" height="${height}" fill="${violating ? FILL.violation : FILL.cause}"/>`);
-    body.push(`<text x="6" y="${middle + 4}" fill="#666">${escapeXml(`${formatVirtualTime(item.atMs)} #${item.step}`)}</text>`);
+    const rowStart = y;
+    const band = (height: number): void => {
+      if (item.marks.length > 0) body.push(`<rect x="0" y="${rowStart}" width="${width}" height="${height}" fill="${violating ? FILL.violation : FILL.cause}"/>`);
+      body.push(`<text x="6" y="${rowStart + 19}" fill="#666">${escapeXml(`${formatVirtualTime(item.atMs)} #${item.step}`)}</text>`);
+    };
     if (item.kind === 'note') {
       const positions = item.over.map((id) => centers[index.get(id) ?? 0]!);
       const left = Math.min(...positions) - LAYOUT.minGapPx / 2 + 10;
       const right = Math.max(...positions) + LAYOUT.minGapPx / 2 - 10;
-      const needed = textWidth(labelled(item.text, label)) + LAYOUT.textPaddingPx;
       const center = (left + right) / 2;
-      const half = Math.min(Math.max((right - left) / 2, needed / 2), center - LAYOUT.timeGutterPx + 4, diagramRight - center);
-      body.push(
-        `<rect x="${Math.round(center - half)}" y="${y + 4}" width="${Math.round(half * 2)}" height="${height - 8}" rx="3" fill="${FILL.note}" stroke="#8da2c8"/>`,
-        textElement(Math.round(center), middle + 4, 'middle', '', item.text, label, violating, half * 2 - LAYOUT.textPaddingPx),
-      );
-    } else {
-      const from = centers[index.get(item.from) ?? 0]!;
-      const to = centers[index.get(item.to) ?? 0]!;
-      body.push(...arrow(from, to, middle + 6, item.style));
-      const self = from === to;
-      const room = self ? diagramRight - from - 44 : Math.abs(to - from) - 12;
-      const textX = self ? from + 40 : Math.round((from + to) / 2);
-      const anchor = self ? 'start' : 'middle';
-      // The label of a marked message goes under its arrow, so the message keeps its room.
-      body.push(textElement(textX, middle - 2, anchor, item.style, item.text, '', violating, room));
-      if (labelBelow) body.push(textElement(textX, middle + 20, anchor, '', '', label, violating, room));
+      const maxHalf = Math.min(center - LAYOUT.timeGutterPx + 4, diagramRight - center);
+      const lines = textLines(item.text, label, maxHalf * 2 - LAYOUT.textPaddingPx);
+      const needed = Math.max(...lines.map((line) => textWidth(line.text + line.label))) + LAYOUT.textPaddingPx;
+      const half = Math.min(Math.max((right - left) / 2, needed / 2), maxHalf);
+      const height = LAYOUT.rowHeightPx + (lines.length - 1) * lineHeightPx;
+      band(height);
+      body.push(`<rect x="${Math.round(center - half)}" y="${y + 4}" width="${Math.round(half * 2)}" height="${height - 8}" rx="3" fill="${FILL.note}" stroke="#8da2c8"/>`);
+      lines.forEach((line, row) => body.push(textElement(Math.round(center), y + 19 + row * lineHeightPx, 'middle', '', line.text, line.label, violating)));
+      y += height;
+      continue;
     }
+    const from = centers[index.get(item.from) ?? 0]!;
+    const to = centers[index.get(item.to) ?? 0]!;
+    const self = from === to;
+    const room = self ? diagramRight - from - 44 : Math.abs(to - from) - 12;
+    const textX = self ? from + 40 : Math.round((from + to) / 2);
+    const anchor = self ? 'start' : 'middle';
+    // The text above the arrow; the label of a marked message under it, so the message keeps its room.
+    const lines = wrapToWidth(item.text, room);
+    const labelLines = label === '' ? [] : wrapToWidth(label, room);
+    const arrowY = y + 21 + (lines.length - 1) * lineHeightPx;
+    const height = LAYOUT.rowHeightPx + (lines.length - 1) * lineHeightPx + (labelLines.length === 0 ? 0 : LAYOUT.labelBelowArrowPx + (labelLines.length - 1) * lineHeightPx);
+    band(height);
+    body.push(...arrow(from, to, arrowY, item.style));
+    lines.forEach((line, row) => body.push(textElement(textX, y + 13 + row * lineHeightPx, anchor, item.style, line, '', violating)));
+    labelLines.forEach((line, row) => body.push(textElement(textX, arrowY + LAYOUT.labelBelowArrowPx + row * lineHeightPx, anchor, '', '', line, violating)));
     y += height;
   }
   const height = y + LAYOUT.bottomMarginPx;
@@ -157,17 +171,32 @@ function arrow(from: number, to: number, y: number, style: ArrowStyle): string[]
   return [`<line x1="${from}" y1="${y}" x2="${end}" y2="${y}" stroke="${color}" stroke-width="1.3"${dashed} marker-end="url(#${marker})"/>`];
 }
 
-/**
- * A text element: `text`, then the mark label in bold, cut with `…` to `roomPx` (the label is kept; the text gives way),
- * with the whole text as its tooltip when cut.
- */
-function textElement(x: number, y: number, anchor: string, className: string, text: string, label: string, violating: boolean, roomPx: number): string {
-  const labelChars = label === '' ? 0 : [...label].length + 2;
-  const shown = clipToWidth(text, Math.max(roomPx - labelChars * LAYOUT.charWidthPx, 12 * LAYOUT.charWidthPx));
-  const tooltip = shown === text ? '' : `<title>${escapeXml(text)}</title>`;
+/** A text element: `text`, then the mark label in bold (red on a violating step, brown on a cause). */
+function textElement(x: number, y: number, anchor: string, className: string, text: string, label: string, violating: boolean): string {
   const classAttribute = className === '' ? '' : ` class="${className}"`;
-  const mark = label === '' ? '' : `<tspan font-weight="bold" fill="${violating ? '#9b0000' : '#7a5c00'}">${shown === '' ? '' : '  '}${escapeXml(label)}</tspan>`;
-  return `<text x="${x}" y="${y}" text-anchor="${anchor}"${classAttribute}>${tooltip}${escapeXml(shown)}${mark}</text>`;
+  const mark = label === '' ? '' : `<tspan font-weight="bold" fill="${violating ? '#9b0000' : '#7a5c00'}">${escapeXml(label)}</tspan>`;
+  return `<text x="${x}" y="${y}" text-anchor="${anchor}"${classAttribute}>${escapeXml(text)}${mark}</text>`;
+}
+
+/**
+ * A note's text and its mark label as lines of at most `widthPx`: the text wrapped, the label after the last line
+ * when it fits there, else on lines of its own.
+ */
+function textLines(text: string, label: string, widthPx: number): Array<{ text: string; label: string }> {
+  const lines = wrapToWidth(text, widthPx).map((line) => ({ text: line, label: '' }));
+  if (label === '') return lines;
+  const last = lines[lines.length - 1]!;
+  if (textWidth(`${last.text}  ${label}`) <= widthPx) {
+    last.label = `  ${label}`;
+    return lines;
+  }
+  return [...lines, ...wrapToWidth(label, widthPx).map((line) => ({ text: '', label: line }))];
+}
+
+/** `text` wrapped (timeline's wrap) into lines of at most `widthPx`; one empty line for an empty text. */
+function wrapToWidth(text: string, widthPx: number): string[] {
+  const lines = wrap(text, Math.floor((widthPx + 1) / LAYOUT.charWidthPx));
+  return lines.length > 0 ? lines : [''];
 }
 
 function labelled(text: string, label: string): string {
@@ -182,12 +211,6 @@ function markLabel(marks: readonly StoryMark[]): string {
 
 function textWidth(text: string): number {
   return [...text].length * LAYOUT.charWidthPx;
-}
-
-function clipToWidth(text: string, widthPx: number): string {
-  const chars = Math.max(Math.floor((widthPx + 1) / LAYOUT.charWidthPx), 4);
-  const all = [...text];
-  return all.length <= chars ? text : `${all.slice(0, chars - 1).join('')}…`;
 }
 
 /** Text safe inside XML and HTML. */

@@ -1,5 +1,5 @@
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
-import type { Violation } from '../../properties/index.ts';
+import type { PropertyName, Violation } from '../../properties/index.ts';
 
 /** Why an event is marked in a story: it shows a violation, or it is a step that led to one. */
 export interface StoryMark {
@@ -18,9 +18,12 @@ const WAKE_END_KINDS = new Set(['wake-acked', 'ack-failed', 'wake-abandoned']);
  * derived from the trace by following the violation back — for a duplicate post, the first post, the wake that lost
  * its record, the preload failure and the unwired resolve behind a wrong idempotency check, the restarts in between,
  * a replayed wake; for an unwired resolve, the fault and the preload failure; for a wake replay, the earlier read of
- * the same wake and the restart in between. Keys are event indexes; marks keep the order they were found in.
+ * the same wake and the restart in between; for a missed action, the occurrence falling due and why each wake after
+ * it did not post. With `focus`, only the violations of that property are followed back (a report about one violation
+ * highlights its causes, not another's); every violating event is still marked. Keys are event indexes; marks keep
+ * the order they were found in.
  */
-export function storyMarks(events: readonly TraceEvent[], violations: readonly Violation[]): Map<number, StoryMark[]> {
+export function storyMarks(events: readonly TraceEvent[], violations: readonly Violation[], focus?: PropertyName): Map<number, StoryMark[]> {
   const marks = new Map<number, StoryMark[]>();
   const add = (index: number | undefined, mark: StoryMark): void => {
     if (index === undefined || index < 0) return;
@@ -36,6 +39,8 @@ export function storyMarks(events: readonly TraceEvent[], violations: readonly V
   }
   const finder = new TraceFinder(events);
   for (const violation of violations) {
+    if (focus !== undefined && violation.property !== focus) continue;
+    if (violation.property === 'missed-action') finder.explainMissed(cause);
     const at = violation.eventIndex;
     if (at === undefined) continue;
     if (violation.property === 'duplicate-action') finder.explainDuplicate(at, cause);
@@ -157,14 +162,56 @@ class TraceFinder {
     const secondWake = this.wakeStartBefore(second, secondHost);
     if (secondWake === undefined) return;
     cause(secondWake, 'wake that posts again');
-    const wake = { subscription: undefined, generation: this.events[secondWake]!.detail['generation'] };
-    const read = this.lastIn(0, secondWake, (event) => servedTo(event) === secondHost && serves(event, wake));
-    if (read !== undefined && this.wasServedToAnother(read, wake)) cause(read, 'replayed wake');
+    const read = this.readThatDispatched(secondWake, secondHost);
+    if (read !== undefined && this.wasServedToAnother(read)) cause(read, 'replayed wake');
     this.explainWiring(secondHost, secondWake, second, cause);
     cause(
       this.lastIn(secondWake, second, (event) => event.actor === secondHost && event.kind === 'idempotency-check'),
       'check misses first post',
     );
+  }
+
+  /**
+   * Occurrences that fell due (`cron-tick`) and were never posted: the tick, and for every wake after it why it did
+   * not post — the fault and preload failure that failed it, a check that said "posted", the process exiting, the
+   * failed wake acked; with no wake at all, the claims that did not dispatch one.
+   */
+  explainMissed(cause: Cause): void {
+    const posted = new Set(this.events.filter((event) => event.kind === 'action-performed').map((event) => String(event.detail['action'])));
+    this.events.forEach((tick, tickIndex) => {
+      if (tick.kind !== 'cron-tick' || posted.has(`digest:${String(tick.detail['tick'])}`)) return;
+      cause(tickIndex, 'occurrence due, never posted');
+      let wakes = 0;
+      for (let start = tickIndex + 1; start < this.events.length; start += 1) {
+        if (this.events[start]!.kind !== 'wake-start') continue;
+        wakes += 1;
+        this.explainWakeWithoutPost(start, cause);
+      }
+      if (wakes > 0) return;
+      for (let index = tickIndex + 1; index < this.events.length; index += 1) {
+        const event = this.events[index]!;
+        if (event.kind === 'claim-settled' && event.detail['outcome'] !== 'dispatched') cause(index, `claim: ${String(event.detail['outcome'])}`);
+        if (event.kind === 'claim-failed') cause(index, 'claim failed');
+      }
+    });
+  }
+
+  /** Why the wake started at `start` ended without a post. */
+  private explainWakeWithoutPost(start: number, cause: Cause): void {
+    const host = this.events[start]!.actor;
+    const end = this.wakeEnd(start);
+    cause(start, 'wake that should post');
+    const failed = this.firstIn(start, end, (event) => event.actor === host && event.kind === 'wake-failed');
+    const preload = this.lastIn(start, failed ?? end, (event) => event.actor === host && event.kind === 'preload-failed');
+    cause(preload, 'preload failure');
+    if (preload !== undefined) cause(this.lastIn(start, preload, (event) => event.kind === 'fault' && event.detail['reader'] === host), 'injected fault');
+    this.explainWiring(host, start, failed ?? end, cause);
+    const check = this.firstIn(start, end, (event) => event.actor === host && event.kind === 'idempotency-check' && event.detail['verdict'] !== 'not-posted');
+    cause(check, `check says ${String(this.events[check ?? start]!.detail['verdict'])}`);
+    cause(failed, 'wake fails');
+    const endEvent = this.events[end]!;
+    if (endEvent.kind === 'process-exit' && endEvent.actor === host) cause(end, 'exit mid-wake');
+    if (endEvent.kind === 'wake-acked' && endEvent.detail['outcome'] === 'failed') cause(end, 'acked as failed');
   }
 
   /**
@@ -194,10 +241,27 @@ class TraceFinder {
     }
   }
 
-  /** True when another process was served the wake before the read at `index`. */
-  private wasServedToAnother(index: number, wake: WakeName): boolean {
-    const reader = servedTo(this.events[index]!);
-    return this.firstIn(0, index - 1, (event) => servedTo(event) !== undefined && servedTo(event) !== reader && serves(event, wake)) !== undefined;
+  /**
+   * The wake-stream read that led to the wake started at `start`: the agents server granted that wake to a claim of
+   * its subscription, and a claim follows a read that served a wake of the subscription — possibly an older
+   * generation (a replayed one, say), since the server answers a claim with the subscription's current wake. Found from
+   * the servers' observations; without a granted claim in the trace, none.
+   */
+  private readThatDispatched(start: number, host: string): number | undefined {
+    const wakeId = this.events[start]!.detail['wakeId'];
+    const claim = this.lastIn(0, start, (event) => event.kind === 'claim-answered' && event.detail['peer'] === host && event.detail['wakeId'] === wakeId);
+    if (claim === undefined) return undefined;
+    const subscription = this.events[claim]!.detail['subscription'];
+    return this.lastIn(0, claim, (event) => servedTo(event) === host && servedWakes(event).some((wake) => wake.subscription === subscription));
+  }
+
+  /** True when another process was served one of the wakes of the read at `index` before it. */
+  private wasServedToAnother(index: number): boolean {
+    const read = this.events[index]!;
+    const reader = servedTo(read);
+    return servedWakes(read).some(
+      (wake) => this.firstIn(0, index - 1, (event) => servedTo(event) !== undefined && servedTo(event) !== reader && serves(event, wake)) !== undefined,
+    );
   }
 }
 

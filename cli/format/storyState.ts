@@ -1,3 +1,4 @@
+import { shortOffset } from '../../scenarios/reportNotation.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 
 /** Whether the shared-state handle of a wake is wired, as the trace shows it. */
@@ -148,14 +149,6 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
       posts: { total, duplicates: [...postCounts.values()].filter((count) => count > 1).length, byOccurrence: { ...byOccurrence } },
     };
   });
-}
-
-/** An offset without its zero padding: `0000000000000000_0000000000000111` reads `0_111`; `-1` and `now` stay. */
-export function shortOffset(offset: string): string {
-  const match = /^(\d+)_(\d+)$/.exec(offset);
-  if (!match) return offset;
-  const trim = (digits: string): string => digits.replace(/^0+(?=\d)/, '');
-  return `${trim(match[1]!)}_${trim(match[2]!)}`;
 }
 
 /** A wake id without the subscription prefix: `sub:digest-1/2` reads `digest-1/2`. */

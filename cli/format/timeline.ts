@@ -1,9 +1,10 @@
 import type { TraceEvent, TraceValue } from '../../sim/trace/Trace.ts';
-import type { Violation } from '../../properties/index.ts';
+import type { PropertyName, Violation } from '../../properties/index.ts';
 import { isStoryEvent } from './story.ts';
 import { storyMarks, type StoryMark } from './storyMarks.ts';
-import { handleCell, postsCell, runnerCell, shortOffset, statesAlong, wakeCell, type StoryState } from './storyState.ts';
-import { formatVirtualTime } from './time.ts';
+import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
+import { handleCell, postsCell, runnerCell, statesAlong, wakeCell, type StoryState } from './storyState.ts';
+import { VIRTUAL_TIME_LEGEND } from './time.ts';
 
 /** Width the text timeline keeps to. */
 export const TIMELINE_WIDTH = 120;
@@ -19,11 +20,11 @@ export interface TimelineRow {
 
 /**
  * The rows of a run's timeline: the story events (every event with `all`) and every marked one, each with the state
- * after it (statesAlong) and its marks (storyMarks).
+ * after it (statesAlong) and its marks (storyMarks; with `focus`, the causes of that property's violations only).
  */
-export function timelineRows(events: readonly TraceEvent[], violations: readonly Violation[], all = false): TimelineRow[] {
+export function timelineRows(events: readonly TraceEvent[], violations: readonly Violation[], all = false, focus?: PropertyName): TimelineRow[] {
   const states = statesAlong(events);
-  const marks = storyMarks(events, violations);
+  const marks = storyMarks(events, violations, focus);
   const rows: TimelineRow[] = [];
   events.forEach((event, index) => {
     if (!all && !isStoryEvent(event) && !marks.has(index)) return;
@@ -63,9 +64,15 @@ export function detailParts(row: TimelineRow, constantKeys: ReadonlyMap<string, 
     .map(([key, value]) => `${key}=${formatValue(key, value)}`);
 }
 
+/**
+ * A detail value as reports print it: offsets (in any key or text) in the short notation, virtual times (`...AtMs`
+ * keys, the `kind@ms` entries of a fault plan) as {@link formatVirtualTime} writes them.
+ */
 function formatValue(key: string, value: TraceValue): string {
-  if (typeof value === 'string') return /offset$/i.test(key) ? shortOffset(value) : value;
-  return JSON.stringify(value);
+  if (/AtMs$/.test(key) && typeof value === 'number') return formatVirtualTime(value);
+  if (/AtMs$/.test(key) && Array.isArray(value) && value.every((item) => typeof item === 'number')) return `[${value.map((item) => formatVirtualTime(item as number)).join(',')}]`;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return reportText(key === 'faults' ? text.replace(/@(\d+)/g, (_, ms: string) => `@${formatVirtualTime(Number(ms))}`) : text);
 }
 
 /** Short actor names for narrow columns: `durable-streams` reads `streams`, `agents-server` reads `agents`. */
@@ -84,7 +91,9 @@ export function markText(marks: readonly StoryMark[]): string {
 
 /** What the columns mean, printed above the timeline. */
 export const TIMELINE_LEGEND = [
+  ...wrap(VIRTUAL_TIME_LEGEND, TIMELINE_WIDTH - 4),
   'runner @read: the runner\'s wake-stream offset (last wake read, or where it starts; -1 = from the beginning)',
+  'offsets: segment_position without the zero padding (0_116: segment 0, position 116), the same in every view',
   'wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far',
   'gutter: ! the event that shows a violation (<==), * a step that led to it (<--)',
 ];
@@ -109,9 +118,11 @@ export function formatTimeline(rows: readonly TimelineRow[], events: readonly Tr
   const stateWidths = widthsOf(STATE_HEADERS, stateCells);
   const actorWidth = Math.max('actor'.length, ...actors.map((actor) => actor.length));
   const pad = (values: readonly string[], widths: readonly number[]): string => values.map((value, column) => value.padEnd(widths[column]!)).join(' ');
+  // Times right-aligned, so +9:59.999 and +10:00.000 line up.
+  const padTime = (values: readonly string[]): string => [values[0]!.padStart(timeWidths[0]!), values[1]!.padEnd(timeWidths[1]!)].join(' ');
   const gutter = (marks: readonly StoryMark[]): string => (marks.some((mark) => mark.kind === 'violation') ? '! ' : marks.length > 0 ? '* ' : '  ');
   const prefix = (mark: string, time: readonly string[], state: readonly string[], actor: string): string =>
-    `${mark}${pad(time, timeWidths)} │ ${pad(state, stateWidths)} │ ${actor.padEnd(actorWidth)} `;
+    `${mark}${padTime(time)} │ ${pad(state, stateWidths)} │ ${actor.padEnd(actorWidth)} `;
 
   const lines: string[] = [];
   if (constants.size > 0) {

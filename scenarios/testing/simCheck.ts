@@ -1,12 +1,13 @@
 import type { StrategyOptions } from '../../sim/strategies/createStrategy.ts';
 import type { StrategyName } from '../../sim/strategies/SearchStrategy.ts';
 import { propertyNames, type PropertyName } from '../../properties/index.ts';
-import { describeConfig } from '../config/describeConfig.ts';
 import { explore } from '../explore.ts';
 import type { RunSpec } from '../index.ts';
-import { readReplayToken, replay, type ReplayRequest } from '../replayTokens.ts';
-import type { RunResult } from '../runScenario.ts';
+import { normaliseReplayToken, readReplayToken, replay, type ReplayRequest } from '../replayTokens.ts';
 import { countedViolations } from '../shrinkToProperty.ts';
+import { simPropertyError, specSummary } from './SimPropertyError.ts';
+
+export { SimPropertyError } from './SimPropertyError.ts';
 
 /** The environment variable that makes {@link simCheck} replay one story instead of exploring. */
 export const SIM_REPLAY_VARIABLE = 'SIM_REPLAY';
@@ -45,20 +46,6 @@ export type SimCheckOutcome =
   /** The token to replay describes another scenario, configuration or fault set: nothing was run. */
   | { readonly mode: 'not-this-spec'; readonly tokenSpec: string };
 
-/** A property failed: the message says which, how, and how to replay it. */
-export class SimPropertyError extends Error {
-  override name = 'SimPropertyError';
-
-  constructor(
-    message: string,
-    readonly property: PropertyName,
-    readonly replayToken: string,
-    readonly traceHash: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Explores `spec` for a violation of `properties` (in a vitest test, or any async test runner) and throws a
  * {@link SimPropertyError} for the first one, shrunk, whose message holds the property, a one-line summary, the
@@ -86,8 +73,8 @@ export async function simCheck(spec: RunSpec, options: SimCheckOptions = {}): Pr
   });
   const { finding } = report;
   if (!finding) return { mode: 'explored', runsExecuted: report.runsExecuted };
-  const where = `found in run #${finding.runIndex} of at most ${runs} (seed ${seed}, strategy ${strategy.name})`;
-  throw failure(spec, finding.property, finding.shrunk, finding.replayToken, where, options.testFile);
+  const where = `found in run ${finding.runIndex + 1} of at most ${runs} (seed ${seed}, strategy ${strategy.name})`;
+  throw simPropertyError(finding.shrunk, finding.property, finding.replayToken, { where, rerun: rerunCommand(finding.replayToken, options.testFile) });
 }
 
 async function checkReplay(spec: RunSpec, token: string, properties: readonly PropertyName[]): Promise<SimCheckOutcome> {
@@ -97,38 +84,15 @@ async function checkReplay(spec: RunSpec, token: string, properties: readonly Pr
   } catch (error) {
     throw new Error(`${SIM_REPLAY_VARIABLE} is not a replay token this build reads: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (specKey(request.spec) !== specKey(spec)) return { mode: 'not-this-spec', tokenSpec: specKey(request.spec) };
+  if (specSummary(request.spec) !== specSummary(spec)) return { mode: 'not-this-spec', tokenSpec: specSummary(request.spec) };
   const result = await replay(request);
   const [property] = countedViolations(result, properties);
   if (property === undefined) return { mode: 'replayed', traceHash: result.traceHash };
-  throw failure(spec, property, result, token, `replayed from ${SIM_REPLAY_VARIABLE}, not explored`, undefined);
+  const replayToken = normaliseReplayToken(token);
+  throw simPropertyError(result, property, replayToken, { where: `replayed from ${SIM_REPLAY_VARIABLE}, not explored`, rerun: rerunCommand(replayToken, undefined) });
 }
 
-/** Scenario, switches and fault kinds: what a token must share with a check to be replayed by it. */
-function specKey(spec: RunSpec): string {
-  return `${spec.scenario} · ${spec.runtime} · ${describeConfig(spec.config)} · faults: ${[...spec.faults].sort().join(',') || 'none'}`;
-}
-
-function failure(spec: RunSpec, property: PropertyName, story: RunResult, token: string, where: string, testFile: string | undefined): SimPropertyError {
-  const violation = story.violations.find((candidate) => candidate.property === property)!;
-  const lines = [
-    `${property}: ${violation.message}`,
-    `  ${specKey(spec)}; ${where}; the story: ${storySummary(story)}`,
-    `  replay it:   npm run sim -- replay ${token}`,
-    `  rerun this test on that story:   ${SIM_REPLAY_VARIABLE}=${token} npx vitest run ${testFile ?? '<test file>'}`,
-    `  trace hash ${story.traceHash}`,
-  ];
-  return new SimPropertyError(lines.join('\n'), property, token, story.traceHash);
-}
-
-/** `42 steps, faults: redeploy ×1, preload-not-found ×1`. */
-function storySummary(story: RunResult): string {
-  const faults = new Map<string, number>();
-  for (const event of story.events) {
-    if (event.kind !== 'fault') continue;
-    const kind = String(event.detail['kind']);
-    faults.set(kind, (faults.get(kind) ?? 0) + 1);
-  }
-  const faultText = [...faults].map(([kind, count]) => `${kind} ×${count}`).join(', ') || 'none';
-  return `${story.steps} steps, faults: ${faultText}`;
+/** `SIM_REPLAY=<token> npx vitest run FILE`: the test run on that one story. */
+function rerunCommand(token: string, testFile: string | undefined): string {
+  return `${SIM_REPLAY_VARIABLE}=${token} npx vitest run ${testFile ?? '<test file>'}`;
 }

@@ -26,7 +26,7 @@ describe('fix matrix', () => {
     const replayed = await replay(readReplayToken(duplicate.replay));
     expect(replayed.steps).toBe(duplicate.shrunkSteps);
     expect(replayed.violations.map((violation) => violation.property)).toContain('duplicate-action');
-    const page = matrixMarkdown([v04!, fixed!], { runs: 40, seed: 1, faults: DEFAULT_FAULT_KINDS, scenario: 'daily-digest', strategy: 'random', runtime: 'v0.4', base: {}, varied: ['wiring', 'offset', 'idempotency'] });
+    const page = matrixMarkdown([v04!, fixed!], { runs: 40, seed: 1, faults: DEFAULT_FAULT_KINDS, scenario: 'daily-digest', strategy: 'random', runtime: 'v0.4', base: {}, varied: ['wiring', 'offset', 'idempotency'], doc: 'docs/x.md' });
     expect(page).toContain('| swallow | minus-one | raw-collection | ');
     expect(page.split('\n').filter((line) => line.startsWith('| retry | durable |'))[0]).toMatch(/(\| - ){6}\|$/);
   });

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { vi } from 'vitest';
+import { main } from '../../cli/main.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -21,5 +23,29 @@ export async function sim(...args: string[]): Promise<CliResult> {
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/**
+ * Runs the command line's `main` in this process — no child process, no tsx start-up — with stdout and stderr
+ * captured, and collects its exit status and output. What it cannot show is what only the process does around `main`
+ * (the handlers of uncaught errors): tests of those use {@link sim}. Not for concurrent tests: it captures the
+ * process's streams.
+ */
+export async function simInProcess(...args: string[]): Promise<CliResult> {
+  const captured = { stdout: '', stderr: '' };
+  const capture = (stream: 'stdout' | 'stderr') =>
+    vi.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+      captured[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return true;
+    });
+  const stdout = capture('stdout');
+  const stderr = capture('stderr');
+  try {
+    const code = await main(args);
+    return { code, ...captured };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
   }
 }

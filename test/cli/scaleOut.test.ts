@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sim } from './runSim.ts';
+import { sim, simInProcess } from './runSim.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wake-sim-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ describe('command line: --shard, --workers and merge refuse bad input with one l
     ['merge of a missing file', ['merge', 'no/such/shard.json'], /merge: cannot read no\/such\/shard\.json: no such file/],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
-    const result = await sim(...args);
+    const result = await simInProcess(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -58,7 +58,7 @@ describe('command line: --shard, --workers and merge refuse bad input with one l
 });
 
 describe('command line: sharded and threaded explore give the unsharded JSON', () => {
-  // Seed 5: run #2 is the first to post twice, and it belongs to shard 3/3; three runs keep each process short (every
+  // Seed 5: run 3 (index 2) is the first to post twice, and it belongs to shard 3/3; three runs keep each process short (every
   // process that finds something shrinks it, with explore's full shrink budget).
   const search = ['explore', '--runs', '3', '--seed', '5', '--property', 'duplicate-action', '--json'];
 
@@ -74,7 +74,7 @@ describe('command line: sharded and threaded explore give the unsharded JSON', (
     expect(merged.code).toBe(1);
     expect(merged.stdout).toBe(unsharded!.stdout);
     const summary = await sim('merge', ...files);
-    expect(summary.stdout).toMatch(/Found duplicate-action in run #2 \(the lowest over all shards; run 3 unsharded\)/);
+    expect(summary.stdout).toMatch(/Found duplicate-action in run 3 \(the lowest over all shards: where the unsharded search stops\)/);
     expect(summary.stdout).toContain(`npm run sim -- replay ${(JSON.parse(unsharded!.stdout) as { finding: { replay: string } }).finding.replay}`);
   });
 

@@ -1,0 +1,22 @@
+import { EXIT } from './UsageError.ts';
+
+/**
+ * A bug of the tool, not a finding and not a user's mistake: it says so, with the stack for the report, and the
+ * process ends with {@link EXIT.internalError} (never 1, which means "violation found").
+ */
+export function internalErrorText(error: unknown): string {
+  return `sim: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+}
+
+/**
+ * Routes errors no command caught — an unhandled promise rejection, an exception thrown from a callback — to the
+ * internal-error report and exit status 3; Node's own handling would exit 1, the status of a finding.
+ */
+export function installInternalErrorHandlers(processLike: NodeJS.Process = process): void {
+  const fail = (error: unknown): void => {
+    processLike.stderr.write(internalErrorText(error));
+    processLike.exit(EXIT.internalError);
+  };
+  processLike.on('unhandledRejection', fail);
+  processLike.on('uncaughtException', fail);
+}
