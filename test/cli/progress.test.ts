@@ -25,7 +25,7 @@ describe('progress line', () => {
   it('ends with the coverage so far, and for the guided search its corpus and the keys its last generation added', () => {
     const transitions = { covered: 63, total: 85 };
     expect(formatProgress({ runsDone: 10, budget: 500, findings: 0, detail: coverageProgress(transitions, {}) }, 1_000)).toBe(
-      '10/500 runs  10.0 runs/s  0 findings  74.1 % transitions',
+      'exploring: 10/500 runs  10.0 runs/s  0 findings  ≤ 0:49 left  74.1 % transitions',
     );
     expect(coverageProgress(transitions, { corpusEntries: 57, newKeysLastGeneration: 3 })).toBe('74.1 % transitions  corpus 57 (+3 keys)');
   });

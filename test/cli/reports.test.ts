@@ -121,6 +121,7 @@ describe('the causal steps of the bug report story, derived from the trace', () 
     ['host#2', 'runner-start', { runnerId: 'runner-1', startOffset: '-1', registeredOffset: null }, true],
     ['durable-streams', 'stream-read', served('host#2')],
     ['host#2', 'wake-read', { offset: wake, subscription: 'sub:digest-1', generation: 1 }, true],
+    ['agents-server', 'claim-answered', { peer: 'host#2', runner: 'runner-1', subscription: 'sub:digest-1', status: 200, wakeId: 'w_000000000000000000000001', generation: 1, entity: 'digest-1' }],
     ['host#2', 'wake-start', { entity: 'digest-1', wakeId: 'w_000000000000000000000001', generation: 1 }, true],
     ['host#2', 'observe-called', { entity: 'digest-1', sharedId: 'digest-log', created: true }, true],
     ['durable-streams', 'fault', { kind: 'preload-not-found', stream: 'shared/digest-log', reader: 'host#2' }],

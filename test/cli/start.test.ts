@@ -19,7 +19,7 @@ function section(number: 1 | 2 | 3): string {
   return output.slice(start, next);
 }
 
-const TOKEN = /npm run sim -- replay (ws1\.\S+)/g;
+const TOKEN = /npm run sim -- replay (ws2\.\S+)/g;
 
 /** The lines of section 1 about one configuration: its title line and the lines indented under it. */
 function verdictBlock(verdicts: string, title: string): string {
@@ -56,7 +56,7 @@ describe('npm start', () => {
       const [token] = [...block.matchAll(TOKEN)].map((match) => match[1]!);
       if (token === undefined) continue;
       const request = readReplayToken(token);
-      expect(`wiring=${request.spec.config.wiring} offset=${request.spec.config.offset}`).toBe(switches);
+      expect(`wiring=${request.spec.config['wiring']} offset=${request.spec.config['offset']}`).toBe(switches);
       const replayed = await replay(request);
       expect(replayed.violations.map((violation) => violation.property), title).toContain(request.property);
     }
@@ -78,7 +78,8 @@ describe('npm start', () => {
     const line = (label: string): string | undefined => story.split('\n').find((text) => text.includes(label));
     expect(line('<-- restart')).toMatch(/fault +kind=redeploy/);
     expect(line('<-- runner starts at -1')).toMatch(/runner-start/);
-    expect(line('<-- replayed wake')).toMatch(/wake-read/);
+    // The service serving the old wake again is the replayed read.
+    expect(line('<-- replayed wake')).toMatch(/stream-read/);
     expect(line('<-- wake that posts again')).toMatch(/wake-start/);
     expect(story.split('\n').filter((text) => text.includes('<-- preload failure')).length).toBeGreaterThanOrEqual(1);
     expect(line('<== duplicate-action')).toMatch(/UNWIRED 2 dup/);
