@@ -1,4 +1,5 @@
 import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
+import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
@@ -20,5 +21,15 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     defaultValue: 'ignore',
     summary: 'whether the chat service deduplicates posts that carry an idempotency key it has seen',
     meanings: { ignore: 'every post is a new message', honor: 'a repeated idempotency key answers the first post' },
+  },
+  {
+    name: 'claim-reaper',
+    values: CLAIM_REAPERS,
+    defaultValue: 'none',
+    summary: 'whether the agents server releases claims whose lease ended without a done',
+    meanings: {
+      none: 'no reaper (upstream today): an abandoned wake leaves its entity running in the database',
+      sweep: 'a sweep every 5 s releases claims whose Durable Streams lease ended',
+    },
   },
 ];

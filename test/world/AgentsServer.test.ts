@@ -132,6 +132,7 @@ describe('AgentsServer claim and done', () => {
     claim();
     const observed = sim.trace.events.filter((event) => event.actor === 'agents-server').map((event) => [event.kind, event.detail['peer'], event.detail['status'] ?? null]);
     expect(observed).toEqual([
+      ['entity-created', undefined, null],
       ['runner-registered', 'test', null],
       ['claim-answered', 'test', 200],
     ]);
@@ -162,7 +163,7 @@ describe('AgentsServer restart', () => {
     expect(call('POST', `/_electric/wakes/${String(wake.body['wake_id'])}/done`, { generation: 1, acks: [] }, token).status).toBe(401);
     expect(call('POST', '/_electric/shared-state/s1/rows', { type: 'row', key: 'k2', value: { key: 'k2', value: 2 }, headers: { operation: 'insert' } }, token).status).toBe(401);
     expect(claim().status).toBe(409);
-    expect(server.activeClaims()).toEqual([{ wakeId: wake.body['wake_id'], subscription: SUB, runner: 'r1' }]);
+    expect(server.activeClaims()).toEqual([{ wakeId: wake.body['wake_id'], subscription: SUB, runner: 'r1', generation: 1, claimedAtMs: 0, leaseHeld: true }]);
   });
 });
 
