@@ -57,6 +57,8 @@ export class PullWakeRunner {
   private lastHeartbeatAtMs = Number.NEGATIVE_INFINITY;
   private lastReportedOffset: string | undefined;
   private heartbeatScheduled = false;
+  /** The heartbeats queued so far: each one waits for the one before it and for the minimum gap after it. */
+  private heartbeats: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly env: V04Environment,
@@ -199,22 +201,34 @@ export class PullWakeRunner {
     }
   }
 
-  /** Heartbeat on offset change, at most one per `heartbeatMinGapMs`. */
+  /** Heartbeat on offset change; changes while one is waiting to go out ride on it. */
   private offsetChanged(): void {
     if (this.heartbeatScheduled || this.stopRequested || this.reportedOffset() === this.lastReportedOffset) return;
     this.heartbeatScheduled = true;
-    const waitMs = Math.max(0, this.lastHeartbeatAtMs + RUNTIME_TIMING.heartbeatMinGapMs - Date.now());
-    void sleep(waitMs).then(async () => {
-      this.heartbeatScheduled = false;
-      if (!this.stopRequested) await this.sendHeartbeat('offset-change');
-    });
+    void this.sendHeartbeat('offset-change');
   }
 
   private reportedOffset(): string {
     return this.env.config.offset === 'durable' ? this.settledOffsets.lowWater : this.currentOffset;
   }
 
-  private async sendHeartbeat(reason: string): Promise<void> {
+  /**
+   * Sends a heartbeat once every heartbeat queued before it went out and `heartbeatMinGapMs` passed since the last
+   * one: at most one per 2 s whatever the reason (interval, offset change, stop), as semantics.md §1 requires. After
+   * a stop began only the stop's own heartbeat goes out.
+   */
+  private sendHeartbeat(reason: 'interval' | 'offset-change' | 'stop'): Promise<void> {
+    const sent = this.heartbeats.then(() => this.heartbeatAfterGap(reason));
+    this.heartbeats = sent;
+    return sent;
+  }
+
+  private async heartbeatAfterGap(reason: 'interval' | 'offset-change' | 'stop'): Promise<void> {
+    const waitMs = this.lastHeartbeatAtMs + RUNTIME_TIMING.heartbeatMinGapMs - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
+    // From here on, a later offset change needs a heartbeat of its own: this one carries what is known now.
+    if (reason === 'offset-change') this.heartbeatScheduled = false;
+    if (this.stopRequested && reason !== 'stop') return;
     const offset = this.reportedOffset();
     this.lastHeartbeatAtMs = Date.now();
     this.lastReportedOffset = offset;
