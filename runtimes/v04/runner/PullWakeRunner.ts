@@ -1,6 +1,7 @@
 import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import { asWakeEvent } from '../../../protocol/streams/streamsProtocol.ts';
-import { describeError } from '../errors.ts';
+import type { ClaimOutcome } from '../clients/AgentsApi.ts';
+import { describeError, HttpStatusError } from '../errors.ts';
 import { sleep } from '../time.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
@@ -157,7 +158,8 @@ export class PullWakeRunner {
     const { offset, subscription, generation } = wake;
     let settledAs: string;
     try {
-      const outcome = await this.env.agents.claim(this.options.runnerId, subscription);
+      const outcome = await this.claimOnce(wake, attempt);
+      if (outcome === undefined) return;
       if (attempt.aborted) {
         this.env.annotate('claim-aborted', { offset, subscription, generation, granted: outcome.kind === 'wake' });
         return;
@@ -181,6 +183,29 @@ export class PullWakeRunner {
     this.settledOffsets.settle(batch);
     this.env.annotate('claim-settled', { offset, subscription, generation, outcome: settledAs });
     this.offsetChanged();
+  }
+
+  /**
+   * One claim, retried under `claim-retry=backoff` while it fails transiently (a 5xx or a dropped connection) and the
+   * runner is not stopping; undefined when a stop ended the retries. With `none` the first failure is final (0.4.x).
+   */
+  private async claimOnce(wake: WakeRead, attempt: ClaimAttempt): Promise<ClaimOutcome | undefined> {
+    let backoffMs: number = RUNTIME_TIMING.claimRetryInitialBackoffMs;
+    for (;;) {
+      try {
+        return await this.env.agents.claim(this.options.runnerId, wake.subscription);
+      } catch (error) {
+        if (this.env.config.claimRetry === 'none' || attempt.aborted || !isTransient(error)) throw error;
+        this.env.annotate('claim-retry', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation, backoffMs, error: describeError(error) });
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.claimRetryMaxBackoffMs);
+        // A stop that began meanwhile ends the retries: no claim goes out after SIGTERM.
+        if (attempt.aborted) {
+          this.env.annotate('claim-aborted', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation, granted: false });
+          return undefined;
+        }
+      }
+    }
   }
 
   private dispatch(notification: WakeNotification): void {
@@ -257,4 +282,10 @@ export class PullWakeRunner {
     this.state = state;
     this.env.annotate('runner-state', { state, offset: this.currentOffset });
   }
+}
+
+/** A failure worth retrying: the server or its backend unavailable (5xx, 429), or the connection dropped. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return error.status >= 500 || error.status === 429;
+  return error instanceof TypeError;
 }
