@@ -93,6 +93,7 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
     claimReaper: (spec.config['claim-reaper'] ?? 'none') as ClaimReaper,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
+  options.plantInWorld?.(world);
   world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${SHARED_ID}`);
   traceStoredOccurrences(sim, world);
   scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${CRON_STREAM}`, schedule);
