@@ -18,8 +18,9 @@ export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
   'both-fixes': { wiring: 'retry', offset: 'durable' },
   hardened: {
     wiring: 'retry',
-    // A crash loses what the runner had not reported yet; the server knows which wakes are settled.
+    // A crash loses what the runner had not reported yet; the server knows which wakes were claimed.
     offset: 'server-seek',
+    'resume-offset': 'claimed-seek',
     'claim-retry': 'backoff',
     'claim-reaper': 'sweep',
     'post-key': 'action',

@@ -13,6 +13,7 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
       none: 'no offset (0.4.x up to the newest version)',
       reported: 'the offset the runner last reported on a heartbeat',
       'acked-seek': 'the end of the settled prefix of the wake stream',
+      'claimed-seek': 'hardening: the end of the prefix of the wake stream whose wakes were all claimed',
     },
   },
   {

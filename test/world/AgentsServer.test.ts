@@ -96,6 +96,17 @@ describe('AgentsServer register', () => {
   });
 });
 
+describe("AgentsServer register with 'claimed-seek'", () => {
+  it('resumes past a wake another holder still works on, and not past one nobody claimed', () => {
+    const { ds, register, claim, wakeOffsets } = setup('claimed-seek');
+    ds.append(INBOX, 'one');
+    expect(register().body['wake_stream_offset']).toBe('-1'); // the first wake is unclaimed
+    expect(claim().status).toBe(200);
+    const [first] = wakeOffsets();
+    expect(register().body['wake_stream_offset']).toBe(first); // held, not settled: acked-seek would stay at -1
+  });
+});
+
 describe('AgentsServer claim and done', () => {
   it('answers 204 with nothing pending, 409 ALREADY_CLAIMED while held, and a wake notification otherwise', () => {
     const { ds, claim } = setup();

@@ -242,7 +242,8 @@ export class AgentsServer implements SimService {
     const resumeOffset = this.resumeOffset(row);
     const tail = this.backend.streams.tailOffset(`${SUBSCRIPTION_STREAM_ROOT}${row.wakeStream}`);
     // A reported offset is whatever the runner said; a sought one is the server's own and must lie in the stream.
-    worldInvariant(this.options.resumeOffsetSource !== 'acked-seek' || resumeOffset === BEGINNING_OFFSET || resumeOffset! <= tail, this.name, () => `registration of ${row.id} seeks to ${resumeOffset}, past the wake stream's tail ${tail}`);
+    const sought = this.options.resumeOffsetSource === 'acked-seek' || this.options.resumeOffsetSource === 'claimed-seek';
+    worldInvariant(!sought || resumeOffset === BEGINNING_OFFSET || resumeOffset! <= tail, this.name, () => `registration of ${row.id} seeks to ${resumeOffset}, past the wake stream's tail ${tail}`);
     this.observe('runner-registered', { peer: request.peer, runner: row.id, wakeStream: row.wakeStream, resumeOffset: resumeOffset ?? null });
     const record = { id: row.id, label: row.label, wake_stream: row.wakeStream };
     return jsonAnswer(200, resumeOffset === undefined ? record : { ...record, wake_stream_offset: resumeOffset });
@@ -419,17 +420,19 @@ export class AgentsServer implements SimService {
       case 'reported':
         return this.diagnostics.get(runner.id);
       case 'acked-seek':
-        return this.settledPrefixEnd(runner.wakeStream);
+        return this.prefixEnd(runner.wakeStream, (subscription, generation) => this.backend.subscriptions.isSettled(subscription, generation));
+      case 'claimed-seek':
+        return this.prefixEnd(runner.wakeStream, (subscription, generation) => this.backend.subscriptions.wasClaimed(subscription, generation));
     }
   }
 
-  /** End offset of the longest prefix of wake events that need no further work (`-1` when the first one does). */
-  private settledPrefixEnd(wakeStream: string): string {
+  /** End offset of the longest prefix of the wake stream whose wake events all pass `done` (`-1` when the first fails). */
+  private prefixEnd(wakeStream: string, done: (subscription: string, generation: number) => boolean): string {
     let end = BEGINNING_OFFSET;
     for (const item of this.backend.streams.read(`${SUBSCRIPTION_STREAM_ROOT}${wakeStream}`, BEGINNING_OFFSET).items) {
       const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown };
       if (event.type === 'wake' && typeof event.subscription_id === 'string' && typeof event.generation === 'number') {
-        if (!this.backend.subscriptions.isSettled(event.subscription_id, event.generation)) break;
+        if (!done(event.subscription_id, event.generation)) break;
       }
       end = item.offset;
     }

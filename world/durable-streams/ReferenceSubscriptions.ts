@@ -328,6 +328,17 @@ export class ReferenceSubscriptions {
     return generation < subscription.generation || (generation === subscription.generation && subscription.wakeId === null);
   }
 
+  /**
+   * True when the wake of `generation` was claimed: it is held now, or it ended (a wake ends only from a lease: done,
+   * release or expiry), or a later one was issued. Its event needs no reader any more: the holder finishes it, and an
+   * expiry with work left issues a new wake event. False for an unknown subscription.
+   */
+  wasClaimed(id: string, generation: number): boolean {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return false;
+    return this.isSettled(id, generation) || (generation === subscription.generation && subscription.holder !== null);
+  }
+
   /** The holder of the subscription's lease, if any (for the world's invariants and reports). */
   holderOf(id: string): string | null {
     return this.subscriptions.get(id)?.holder ?? null;
