@@ -30,7 +30,7 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     summary: 'whether the agents server releases claims whose lease ended without a done',
     meanings: {
       none: 'no reaper (upstream today): an abandoned wake leaves its entity running in the database',
-      sweep: 'a sweep every 5 s releases claims whose Durable Streams lease ended',
+      sweep: 'a sweep every 30 s releases claims whose Durable Streams lease ended',
     },
   },
 ];

@@ -86,7 +86,7 @@ export interface ActiveClaim {
 }
 
 /** How often the claim reaper sweeps the claims table, when it runs. */
-export const CLAIM_REAPER_SWEEP_MS = 5_000;
+export const CLAIM_REAPER_SWEEP_MS = 30_000;
 
 type Route = (request: SimRequest, match: RegExpExecArray) => SimResponse;
 
