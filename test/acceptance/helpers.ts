@@ -6,6 +6,11 @@ import { DEFAULT_FAULT_KINDS, faultKinds, type FaultKind } from '../../world/fau
 /** The switches that differ from the shipped configuration. */
 export const V04: SwitchValues = {};
 export const BOTH_FIXES: SwitchValues = { wiring: 'retry', offset: 'durable' };
+/**
+ * Both fixes and a claim reaper: clean of every property under the default faults. Without the reaper a wake a
+ * redeploy abandons leaves its claim active (`stuck-claim`), which nothing in the two fixes addresses.
+ */
+export const FIXED: SwitchValues = { ...BOTH_FIXES, 'claim-reaper': 'sweep' };
 
 /** Every fault kind the world knows. */
 export const ALL_FAULTS: readonly FaultKind[] = faultKinds().map((kind) => kind.name);
