@@ -1,5 +1,5 @@
 import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
-import type { SwitchValues } from '../../scenarios/config/SwitchValues.ts';
+import { CONFIG_PRESETS, type SwitchValues } from '../../scenarios/config/SwitchValues.ts';
 import type { RunSpec } from '../../scenarios/index.ts';
 import { DEFAULT_FAULT_KINDS, faultKinds, type FaultKind } from '../../world/faults/FaultKind.ts';
 
@@ -11,6 +11,8 @@ export const BOTH_FIXES: SwitchValues = { wiring: 'retry', offset: 'durable' };
  * redeploy abandons leaves its claim active (`stuck-claim`), which nothing in the two fixes addresses.
  */
 export const FIXED: SwitchValues = { ...BOTH_FIXES, 'claim-reaper': 'sweep' };
+/** The `hardened` preset: both fixes and a switch for each finding they still show under every fault. */
+export const HARDENED: SwitchValues = CONFIG_PRESETS['hardened']!;
 
 /** Every fault kind the world knows. */
 export const ALL_FAULTS: readonly FaultKind[] = faultKinds().map((kind) => kind.name);
