@@ -371,7 +371,8 @@ export class AgentsServer implements SimService {
     const body = jsonBodyOf(request) as { rows?: unknown } | undefined;
     const rows = Array.isArray(body?.rows) ? (body.rows as ManifestRow[]).filter((row) => typeof row?.shared_id === 'string') : [];
     const current = this.manifests.get(entity) ?? [];
-    const added = rows.filter((row) => !current.some((existing) => existing.shared_id === row.shared_id));
+    // An upsert: rows already stored, or named twice in one commit, are stored once.
+    const added = rows.filter((row, index) => !current.some((existing) => existing.shared_id === row.shared_id) && rows.findIndex((other) => other.shared_id === row.shared_id) === index);
     const stored = [...current, ...added.map((row) => ({ shared_id: row.shared_id, mode: row.mode === 'create' ? 'create' : 'connect' }) as const)];
     worldInvariant(new Set(stored.map((row) => row.shared_id)).size === stored.length, this.name, () => `the manifest of ${entity} lists a shared DB twice`);
     this.manifests.set(entity, stored);
