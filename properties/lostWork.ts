@@ -19,7 +19,7 @@ export function lostWork(history: RunHistory): Violation[] {
   const violations: Violation[] = [];
   const reported = new Set<LinkedItem>();
   history.events.forEach((event, eventIndex) => {
-    work.observe(event, eventIndex);
+    work.observe(event);
     if (event.kind !== 'acks-applied' || event.annotation) return;
     const subscription = String(event.detail['subscription']);
     if (work.entity(subscription) === undefined) return;

@@ -9,7 +9,6 @@ export interface LinkedItem {
   readonly offset: string;
   readonly key: string;
   readonly atMs: number;
-  readonly eventIndex: number;
 }
 
 type Detail = { readonly [key: string]: TraceValue };
@@ -26,7 +25,8 @@ export class LinkedWork {
   /** Item keys some handler of the entity was given, by entity. */
   private readonly seen = new Map<string, Set<string>>();
 
-  observe(event: TraceEvent, eventIndex: number): void {
+  /** Feeds one event, in trace order. */
+  observe(event: TraceEvent): void {
     if (event.annotation) return;
     const detail = event.detail;
     if (event.kind === 'entity-created') {
@@ -34,7 +34,7 @@ export class LinkedWork {
     } else if (event.kind === 'linked-append') {
       for (const subscription of (detail['subscriptions'] ?? []) as readonly TraceValue[]) {
         const stream = String(detail['stream']);
-        this.items.push({ subscription: String(subscription), stream, offset: String(detail['offset']), key: itemKey(stream, detail['item']), atMs: event.atMs, eventIndex });
+        this.items.push({ subscription: String(subscription), stream, offset: String(detail['offset']), key: itemKey(stream, detail['item']), atMs: event.atMs });
       }
     } else if (event.kind === 'handler-start') {
       const entity = String(detail['entity']);

@@ -3,7 +3,6 @@ import type { TraceEvent } from '../../sim/trace/Trace.ts';
 /** How the world was set up, as its `world-configured` observation says: what timing judgements from outside need. */
 export interface WorldTiming {
   readonly longPollTimeoutMs: number;
-  readonly leaseTtlMs: number;
   /**
    * The most one delivery of a message can take: a request a service observes up to this long after an event may
    * have been sent before it, and two requests sent this far apart may arrive this much closer together.
@@ -11,8 +10,8 @@ export interface WorldTiming {
   readonly maxDeliveryMs: number;
 }
 
-/** Assumed when a trace has no `world-configured` event (a hand-made one): the digest world's long-poll and lease. */
-const UNKNOWN_WORLD: WorldTiming = { longPollTimeoutMs: 20_000, leaseTtlMs: 30_000, maxDeliveryMs: 0 };
+/** Assumed when a trace has no `world-configured` event (a hand-made one): the digest world's long-poll. */
+const UNKNOWN_WORLD: WorldTiming = { longPollTimeoutMs: 20_000, maxDeliveryMs: 0 };
 
 /** The timing of the world a run's trace was recorded in. */
 export function worldTiming(events: readonly TraceEvent[]): WorldTiming {
@@ -21,7 +20,6 @@ export function worldTiming(events: readonly TraceEvent[]): WorldTiming {
   const detail = configured.detail;
   return {
     longPollTimeoutMs: Number(detail['longPollTimeoutMs']),
-    leaseTtlMs: Number(detail['leaseTtlMs']),
     maxDeliveryMs: Number(detail['baseLatencyMs']) + Number(detail['maxExtraDelayMs']),
   };
 }
