@@ -1,7 +1,7 @@
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
-import { agentsRouteOf } from './runtimeRules.ts';
+import { agentsRouteOf } from '../observed/agentsRoute.ts';
 
 /**
  * No claim after a graceful stop began: once the platform sent a process SIGTERM (its `sigterm` event), the agents

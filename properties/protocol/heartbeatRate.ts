@@ -1,7 +1,8 @@
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
-import { agentsRouteOf, RUNTIME_RULES } from './runtimeRules.ts';
+import { agentsRouteOf } from '../observed/agentsRoute.ts';
+import { RUNTIME_RULES } from './runtimeRules.ts';
 
 /**
  * At most one heartbeat per 2 s per runner process, as the agents server received them (stored, refused, or turned
@@ -14,8 +15,8 @@ export function heartbeatRate(history: RunHistory, timing: WorldTiming): Violati
   history.events.forEach((event, eventIndex) => {
     if (event.annotation || event.actor !== 'agents-server') return;
     const detail = event.detail;
-    const runner =
-      event.kind === 'heartbeat-received' ? String(detail['runner']) : event.kind === 'request-refused' && agentsRouteOf(String(detail['path']))?.route === 'heartbeat' ? agentsRouteOf(String(detail['path']))!.runner : undefined;
+    const refused = event.kind === 'request-refused' ? agentsRouteOf(String(detail['path'])) : undefined;
+    const runner = event.kind === 'heartbeat-received' ? String(detail['runner']) : refused?.route === 'heartbeat' ? refused.runner : undefined;
     if (runner === undefined) return;
     const key = `${String(detail['peer'])} ${runner}`;
     const previous = lastAtMs.get(key);
