@@ -12,12 +12,26 @@ export interface ExpectedAction {
   readonly dueAtMs: number;
 }
 
+/** A claim the agents server's database still holds as active at the end of a run. */
+export interface ActiveClaimAtEnd {
+  readonly wakeId: string;
+  readonly subscription: string;
+  readonly runner: string;
+  readonly generation?: number;
+  readonly claimedAtMs?: number;
+  /**
+   * Whether the Durable Streams service still leases the claim's wake; unknown when absent (then only a handler span
+   * still open in a live host shows the wake alive).
+   */
+  readonly leaseHeld?: boolean;
+}
+
 /** What the world's servers know at the end of a run. */
 export interface WorldEndState {
   /** Host processes alive at the end. */
   readonly liveHosts: readonly string[];
-  /** Claims the agents server's database still holds as active. */
-  readonly activeClaims: ReadonlyArray<{ readonly wakeId: string; readonly subscription: string; readonly runner: string }>;
+  /** Claims the agents server's database still holds as active (its entities "running"). */
+  readonly activeClaims: readonly ActiveClaimAtEnd[];
 }
 
 /** Everything the properties judge a run by. */

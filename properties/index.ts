@@ -1,16 +1,21 @@
+import { concurrentWake } from './concurrentWake.ts';
+import { deafRunner } from './deafRunner.ts';
 import { duplicateAction } from './duplicateAction.ts';
 import { hang } from './hang.ts';
 import { hermetic } from './hermetic.ts';
 import { missedAction } from './missedAction.ts';
+import { lostWork } from './lostWork.ts';
 import { modelConformance } from './modelConformance.ts';
+import { protocol } from './protocol.ts';
 import { registerProperty, registeredProperties } from './registry.ts';
 import type { RunHistory } from './RunHistory.ts';
+import { stuckClaim } from './stuckClaim.ts';
 import { unwiredResolve } from './unwiredResolve.ts';
 import type { Violation } from './Violation.ts';
 import { wakeReplay } from './wakeReplay.ts';
 
 export type { PropertyName, Violation } from './Violation.ts';
-export type { ExpectedAction, RunHistory, WorldEndState } from './RunHistory.ts';
+export type { ActiveClaimAtEnd, ExpectedAction, RunHistory, WorldEndState } from './RunHistory.ts';
 export { getProperty, propertyNames, registeredProperties, registerProperty, PropertyRegistryError, type PropertyDefinition } from './registry.ts';
 
 /**
@@ -33,5 +38,10 @@ registerProperty({ name: 'missed-action', kind: 'liveness', summary: 'an action 
 registerProperty({ name: 'unwired-resolve', kind: 'safety', summary: "observe(db(...)) resolved with an unwired handle, as the entity's code saw it", judge: unwiredResolve });
 registerProperty({ name: 'wake-replay', kind: 'safety', summary: 'a wake an earlier runner had processed served again to a later one', judge: wakeReplay });
 registerProperty({ name: 'hang', kind: 'liveness', summary: 'an entity handler that never ends, or the step budget exhausted', judge: hang });
+registerProperty({ name: 'lost-work', kind: 'safety', summary: 'an item of a linked stream acked unseen, or never given to a handler by the end', judge: lostWork });
+registerProperty({ name: 'concurrent-wake', kind: 'safety', summary: 'two wakes of one entity running at the same time', judge: concurrentWake });
+registerProperty({ name: 'stuck-claim', kind: 'liveness', summary: 'a claim still active at the end with no live wake: its entity left running', judge: stuckClaim });
+registerProperty({ name: 'deaf-runner', kind: 'liveness', summary: 'a live host not reading its wake stream, past any backoff, while wakes wait', judge: deafRunner });
+registerProperty({ name: 'protocol', kind: 'safety', summary: 'heartbeat rate, reconnect backoff, no claim after SIGTERM, no backwards ack', judge: protocol });
 registerProperty({ name: 'hermetic', kind: 'run', summary: 'nothing inside the run reached real time, randomness or the network', judge: hermetic });
 registerProperty({ name: 'model-conformance', kind: 'run', summary: 'the run conforms to the executable models, which agree with the other properties', judge: modelConformance });

@@ -1,6 +1,7 @@
 import { choosePercent } from '../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
 import { AgentsServer } from './agents-server/AgentsServer.ts';
+import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
 import { ChatService, type ChatOptions } from './chat/ChatService.ts';
 import { DurableStreamsService } from './durable-streams/DurableStreamsService.ts';
@@ -40,12 +41,20 @@ export interface WorldOptions {
   /** Preload failures (of either kind) one run may inject at most; unlimited when absent. */
   readonly maxPreloadFaults?: number;
   readonly chat: ChatOptions;
+  /** Whether the agents server reaps claims whose lease ended without a done (`none` when absent). */
+  readonly claimReaper?: ClaimReaper;
 }
+
+/** The actor of the world's own record of how it is set up. */
+export const WORLD_ACTOR = 'world';
 
 /**
  * The simulated environment: Durable Streams (with the reference server's pull-wake subscriptions), the agents server,
  * a chat service as the outside world, and the network between them and the host processes. Every service answers
  * HTTP and records what it saw as observations in the trace; a process reaches them only over its {@link HostNetwork}.
+ * The first observation is `world-configured`: the lease, the long-poll timeout and the network's delays, which
+ * properties that judge timing from the servers' side need (a request observed at a service left its sender up to one
+ * delivery earlier).
  */
 export class World {
   readonly streams: DurableStreamsService;
@@ -65,6 +74,13 @@ export class World {
     readonly options: WorldOptions,
   ) {
     const clock = schedulerClock(sim.scheduler);
+    const reorder = options.faults.has('delivery-reorder');
+    sim.trace.record(WORLD_ACTOR, 'world-configured', {
+      leaseTtlMs: options.leaseTtlMs,
+      longPollTimeoutMs: options.longPollTimeoutMs,
+      baseLatencyMs: options.faultOptions.network.baseLatencyMs,
+      maxExtraDelayMs: reorder ? options.faultOptions.network.maxExtraDelayMs : 0,
+    });
     this.streams = new DurableStreamsService(sim);
     this.subscriptions = new ReferenceSubscriptions(this.streams, clock, observeSubscriptions(sim.trace, DURABLE_STREAMS));
     const facade = new StreamsHttpFacade({ streams: this.streams, subscriptions: this.subscriptions, clock, longPollTimeoutMs: options.longPollTimeoutMs });
@@ -73,7 +89,12 @@ export class World {
     this.agentsServer = new AgentsServer(
       sim,
       { streams: this.streams, subscriptions: this.subscriptions, get up() { return true; } },
-      { resumeOffsetSource: options.resumeOffsetSource, leaseTtlMs: options.leaseTtlMs, requestFault: (request) => this.heartbeatFault(request) },
+      {
+        resumeOffsetSource: options.resumeOffsetSource,
+        leaseTtlMs: options.leaseTtlMs,
+        requestFault: (request) => this.heartbeatFault(request),
+        claimReaper: options.claimReaper ?? 'none',
+      },
     );
     this.chat = new ChatService(sim, options.chat);
     this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'));

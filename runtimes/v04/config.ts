@@ -16,11 +16,14 @@ export const OFFSET_MODES = ['minus-one', 'durable', 'durable-raw', 'tail', 'ser
 export const STREAMS_TIERS = ['fast', 'real'] as const;
 /** How requests leave the process: the host's direct transport, or its `fetch` (the same requests; a test compares). */
 export const TRANSPORTS = ['direct', 'fetch'] as const;
+/** Hardening: what the runner does with a claim that failed transiently (a 5xx, a dropped connection). */
+export const CLAIM_RETRY_MODES = ['none', 'backoff'] as const;
 
 export type WiringMode = (typeof WIRING_MODES)[number];
 export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
+export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
 
 /** One value of every switch of this runtime. */
 export interface V04Config {
@@ -28,6 +31,7 @@ export interface V04Config {
   readonly offset: OffsetMode;
   readonly streams: StreamsTier;
   readonly transport: Transport;
+  readonly claimRetry: ClaimRetryMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -81,6 +85,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     summary: 'how requests leave the process (an optimisation: the services observe the same requests)',
     meanings: { direct: 'the host transport, without WHATWG objects', fetch: "the host's fetch" },
   },
+  {
+    name: 'claim-retry',
+    values: CLAIM_RETRY_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: what the runner does with a claim that failed transiently (a 5xx, a dropped connection)',
+    meanings: {
+      none: '0.4.x: the wake is dropped; its work waits for the next wake, if one ever comes',
+      backoff: 'retry the claim after 1 s, doubling to 30 s, until it is answered or the runner stops',
+    },
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -94,5 +108,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     offset: pick('offset', OFFSET_MODES, 'minus-one'),
     streams: pick('streams', STREAMS_TIERS, 'fast'),
     transport: pick('transport', TRANSPORTS, 'direct'),
+    claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
   };
 }

@@ -15,6 +15,9 @@ export const RUNTIME_TIMING = {
   /** `wiring=retry`: backoff between attempts with a fresh DB. */
   wiringRetryInitialBackoffMs: 100,
   wiringRetryMaxBackoffMs: 2_000,
+  /** `claim-retry=backoff`: the wait before retrying a failed claim, doubling up to the maximum. */
+  claimRetryInitialBackoffMs: 1_000,
+  claimRetryMaxBackoffMs: 30_000,
   /** Registration retries while the agents server is unavailable. */
   registerRetryBackoffMs: 1_000,
 } as const;

@@ -8,10 +8,24 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Named sets of switch values. `v0.4` is the configuration that shipped (every default); the rest are fixes. */
+/**
+ * Named sets of switch values. `v0.4` is the configuration that shipped (every default); `both-fixes` fixes the two
+ * defects of bug report #4625; `hardened` also closes what `both-fixes` still shows under `--faults all`, one switch
+ * per fix (README, "A hardened configuration").
+ */
 export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
   'v0.4': {},
   'both-fixes': { wiring: 'retry', offset: 'durable' },
+  hardened: {
+    wiring: 'retry',
+    // A crash loses what the runner had not reported yet; the server knows which wakes were claimed.
+    offset: 'server-seek',
+    'resume-offset': 'claimed-seek',
+    'claim-retry': 'backoff',
+    'claim-reaper': 'sweep',
+    'post-key': 'action',
+    'chat-idempotency': 'honor',
+  },
 };
 
 /**

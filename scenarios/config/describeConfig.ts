@@ -1,9 +1,25 @@
 import { WORLD_SWITCHES } from './worldSwitches.ts';
 import type { SwitchValues } from './SwitchValues.ts';
 
-/** Switches shown only when they differ from their default: they tune how a run is carried out, not what it tests. */
-const SHOWN_WHEN_CHANGED = new Set(['streams', 'transport', ...WORLD_SWITCHES.map((definition) => definition.name)]);
-const DEFAULTS: Readonly<Record<string, string>> = { streams: 'fast', transport: 'direct', ...Object.fromEntries(WORLD_SWITCHES.map((definition) => [definition.name, definition.defaultValue])) };
+/**
+ * Hardening switches (runtime and scenario) and their default values: off by default, so shown only when switched on,
+ * and a description of a configuration from before them reads as it did.
+ */
+const HARDENING_DEFAULTS: Readonly<Record<string, string>> = { 'claim-retry': 'none', 'post-key': 'none' };
+
+/**
+ * Switches shown only when they differ from their default: they tune how a run is carried out, not what it tests, or
+ * they are hardening switches left off.
+ */
+const SHOWN_WHEN_CHANGED = new Set(['streams', 'transport', ...WORLD_SWITCHES.map((definition) => definition.name), ...Object.keys(HARDENING_DEFAULTS)]);
+/** The resume offsets an `offset` value implies: saying them again says nothing new (`claimed-seek` is never implied). */
+const IMPLIED_RESUME_OFFSETS = new Set(['none', 'reported', 'acked-seek']);
+const DEFAULTS: Readonly<Record<string, string>> = {
+  streams: 'fast',
+  transport: 'direct',
+  ...Object.fromEntries(WORLD_SWITCHES.map((definition) => [definition.name, definition.defaultValue])),
+  ...HARDENING_DEFAULTS,
+};
 
 /**
  * `wiring=swallow offset=minus-one idempotency=raw-collection`: a run's switch values in their order, leaving out the
@@ -12,7 +28,7 @@ const DEFAULTS: Readonly<Record<string, string>> = { streams: 'fast', transport:
  */
 export function describeConfig(values: SwitchValues): string {
   return Object.entries(values)
-    .filter(([name, value]) => !SHOWN_WHEN_CHANGED.has(name) || (name !== 'resume-offset' && value !== DEFAULTS[name]))
+    .filter(([name, value]) => !SHOWN_WHEN_CHANGED.has(name) || (name === 'resume-offset' ? !IMPLIED_RESUME_OFFSETS.has(value) : value !== DEFAULTS[name]))
     .map(([name, value]) => `${name}=${value}`)
     .join(' ');
 }

@@ -1,4 +1,5 @@
 import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
+import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
@@ -12,6 +13,7 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
       none: 'no offset (0.4.x up to the newest version)',
       reported: 'the offset the runner last reported on a heartbeat',
       'acked-seek': 'the end of the settled prefix of the wake stream',
+      'claimed-seek': 'hardening: the end of the prefix of the wake stream whose wakes were all claimed',
     },
   },
   {
@@ -20,5 +22,15 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     defaultValue: 'ignore',
     summary: 'whether the chat service deduplicates posts that carry an idempotency key it has seen',
     meanings: { ignore: 'every post is a new message', honor: 'a repeated idempotency key answers the first post' },
+  },
+  {
+    name: 'claim-reaper',
+    values: CLAIM_REAPERS,
+    defaultValue: 'none',
+    summary: 'whether the agents server releases claims whose lease ended without a done',
+    meanings: {
+      none: 'no reaper (upstream today): an abandoned wake leaves its entity running in the database',
+      sweep: 'a sweep every 30 s releases claims whose Durable Streams lease ended',
+    },
   },
 ];

@@ -1,4 +1,5 @@
 import type { EntityHandler } from '../../protocol/entity/EntityHandler.ts';
+import type { World } from '../../world/World.ts';
 
 /** Sizes and timings of the daily-digest scenario, in virtual milliseconds. */
 export interface DigestScenarioOptions {
@@ -28,6 +29,11 @@ export interface DigestScenarioOptions {
    * command line.
    */
   readonly plantInHandler?: (handler: EntityHandler) => EntityHandler;
+  /**
+   * Plants a defect in the simulated world once it is built, before anything runs (a service that misbehaves), for
+   * tests that the properties catch a broken world's effects. Never set by the command line.
+   */
+  readonly plantInWorld?: (world: World) => void;
 }
 
 export const DEFAULT_DIGEST_OPTIONS: DigestScenarioOptions = {

@@ -5,6 +5,7 @@ import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import { VIRTUAL_EPOCH_MS } from '../../sim/hermetic/HermeticOptions.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { ExpectedAction } from '../../properties/index.ts';
+import type { ClaimReaper } from '../../world/agents-server/ClaimReaper.ts';
 import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
@@ -16,7 +17,7 @@ import { SERVICE_ORIGINS, World } from '../../world/World.ts';
 import { launchHost } from '../hosts/launchHost.ts';
 import { probedHandler } from '../hosts/probedHandler.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
-import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, type IdempotencyCheck } from './digestEntity.ts';
+import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, type IdempotencyCheck } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 
 const ENTITY = 'digest-1';
@@ -25,6 +26,9 @@ const SHARED_ID = 'digest-log';
 const CRON_STREAM = 'cron/daily-digest';
 const RUNNER_ID = 'runner-1';
 const CHAT_CHANNEL = 'digests';
+
+/** Whether the entity's posts carry an idempotency key (the scenario's `post-key` switch). */
+export const POST_KEYS = ['none', 'action'] as const;
 
 /** The switch of the digest entity's own code. */
 export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
@@ -37,6 +41,16 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
       'raw-collection': 'open-factory#52: __electricCollection undefined means "not posted"',
       'public-read': 'toArray(), which throws while unwired',
       'wired-gate': "open-factory's mitigation: do nothing this wake when unwired",
+    },
+  },
+  {
+    name: 'post-key',
+    values: POST_KEYS,
+    defaultValue: 'none',
+    summary: "whether the entity's chat posts carry an idempotency key",
+    meanings: {
+      none: "open-factory's digest: a post carries no key, so a repeated post is a second message",
+      action: 'each post carries the key <entity>/<action>, which a chat that honours keys answers once',
     },
   },
 ];
@@ -76,13 +90,16 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
     leaseTtlMs: options.leaseTtlMs,
     longPollTimeoutMs: options.longPollTimeoutMs,
     chat: { honorIdempotencyKeys: spec.config['chat-idempotency'] === 'honor' },
+    claimReaper: (spec.config['claim-reaper'] ?? 'none') as ClaimReaper,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
+  options.plantInWorld?.(world);
   world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${SHARED_ID}`);
   traceStoredOccurrences(sim, world);
   scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${CRON_STREAM}`, schedule);
   const entity = world.agentsServer.createEntity({ id: ENTITY, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [CRON_STREAM] });
   const idempotency = (spec.config['idempotency'] ?? 'raw-collection') as IdempotencyCheck;
+  const keyed = spec.config['post-key'] === 'action';
 
   const handlersFor = (process: SimProcess): ReadonlyMap<string, EntityHandler> => {
     const network = world.networkFor(process);
@@ -90,14 +107,14 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
       if (process.alive) sim.trace.record(process.name, kind, detail);
     };
     const digest = digestHandler(
-      { entity: ENTITY, sharedId: SHARED_ID, schedule, idempotency },
+      { entity: ENTITY, inbox: entity.inbox, sharedId: SHARED_ID, schedule, idempotency },
       {
-        post: async (occurrence) => {
+        post: async (action, text) => {
           const answer = await network.transport({
             method: 'POST',
             url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ entity: ENTITY, action: digestAction(occurrence), text: `digest of day ${occurrence + 1}` }),
+            body: JSON.stringify({ entity: ENTITY, action, text, ...(keyed ? { idempotency_key: `${ENTITY}/${action}` } : {}) }),
           });
           if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
         },
@@ -132,9 +149,14 @@ function traceStoredOccurrences(sim: SimContext, world: World): void {
   });
 }
 
-/** The due occurrences of a schedule as the actions the properties expect. */
-export function expectedDigests(schedule: CronSchedule): ExpectedAction[] {
-  return Array.from({ length: schedule.count }, (_, occurrence) => ({ entity: ENTITY, action: digestAction(occurrence), dueAtMs: occurrenceDueAtMs(schedule, occurrence) }));
+/**
+ * The actions the properties expect: each due occurrence's digest, and a reply to each message of the workload (sent
+ * at `messagesAtMs`, message `index` at `messagesAtMs[index]`).
+ */
+export function expectedActions(schedule: CronSchedule, messagesAtMs: readonly number[]): ExpectedAction[] {
+  const digests = Array.from({ length: schedule.count }, (_, occurrence) => ({ entity: ENTITY, action: digestAction(occurrence), dueAtMs: occurrenceDueAtMs(schedule, occurrence) }));
+  const replies = messagesAtMs.map((atMs, index) => ({ entity: ENTITY, action: replyAction(index), dueAtMs: atMs }));
+  return [...digests, ...replies];
 }
 
 export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest, options: DigestScenarioOptions): ScenarioSetup {
@@ -172,7 +194,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
       }
     });
   }
-  return endWorkloadWithQuietPeriod(sim, { world, supervisor, schedule }, options, workloadEndMs);
+  return endWorkloadWithQuietPeriod(sim, { world, supervisor, schedule }, options, workloadEndMs, messageTimesMs);
 }
 
 /**
@@ -184,6 +206,8 @@ export function endWorkloadWithQuietPeriod(
   digest: Pick<DigestWorld, 'world' | 'supervisor' | 'schedule'>,
   options: DigestScenarioOptions,
   workloadEndMs: number,
+  /** When the workload's messages reach the entity: each must be answered. */
+  messagesAtMs: readonly number[] = [],
 ): ScenarioSetup {
   const { world, supervisor, schedule } = digest;
   sim.scheduler.schedule(workloadEndMs, 'faults', 'quiet period', () => {
@@ -192,7 +216,7 @@ export function endWorkloadWithQuietPeriod(
   });
   return {
     budget: { horizonMs: workloadEndMs + options.quietPeriodMs, maxSteps: options.maxSteps },
-    expectedActions: expectedDigests(schedule),
+    expectedActions: expectedActions(schedule, messagesAtMs),
     hangAfterMs: options.hangAfterMs,
     quietFromMs: workloadEndMs,
     endState: () => ({ liveHosts: supervisor.liveProcess ? [supervisor.liveProcess.name] : [], activeClaims: world.agentsServer.activeClaims() }),

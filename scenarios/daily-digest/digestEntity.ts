@@ -1,4 +1,4 @@
-import { db, type EntityHandler, type SharedStateHandle } from '../../protocol/entity/EntityHandler.ts';
+import { db, type EntityHandler, type SharedStateHandle, type WakeInput } from '../../protocol/entity/EntityHandler.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { type CronSchedule, occurrenceDueAtMs } from '../../world/agents-server/CronScheduler.ts';
 
@@ -8,8 +8,8 @@ export type IdempotencyCheck = (typeof IDEMPOTENCY_CHECKS)[number];
 
 /** What the entity does to the outside world, and how it reports what it saw. */
 export interface DigestEntityIo {
-  /** Posts the digest of one occurrence to the chat channel: the external side effect. */
-  post(occurrence: number): Promise<void>;
+  /** Posts to the chat channel: the external side effect; `action` names it (`digest:0`, `reply:3`). */
+  post(action: string, text: string): Promise<void>;
   /** Records what the entity's own code saw (scenario observations, not the runtime's). */
   probe(kind: string, detail: { readonly [key: string]: TraceValue }): void;
   /** Virtual milliseconds since the start of the run, from the process's clock. */
@@ -18,6 +18,8 @@ export interface DigestEntityIo {
 
 export interface DigestEntityOptions {
   readonly entity: string;
+  /** The entity's inbox, by its name under the Durable Streams root: the stream its messages arrive on. */
+  readonly inbox: string;
   /** The shared-state DB where posted occurrences are recorded. */
   readonly sharedId: string;
   readonly schedule: CronSchedule;
@@ -55,25 +57,47 @@ function checkPosted(handle: SharedStateHandle, key: string, check: IdempotencyC
 /** The key of an occurrence's row in the shared DB, and the chat action that posts it. */
 export const occurrenceKey = (occurrence: number): string => `occurrence-${occurrence}`;
 export const digestAction = (occurrence: number): string => `digest:${occurrence}`;
+/** The chat action that answers inbox message `index`. */
+export const replyAction = (index: number): string => `reply:${index}`;
+
+/** A message of the workload, as the inbox stores it. */
+export interface InboxMessage {
+  readonly type: 'message';
+  readonly index: number;
+}
+
+/** The inbox messages among a wake's inputs, in stream order. */
+export function inboxMessages(inputs: readonly WakeInput[], inbox: string): InboxMessage[] {
+  return inputs.flatMap((input) => {
+    const value = input.value as { readonly type?: unknown; readonly index?: unknown } | null;
+    return input.stream === inbox && value?.type === 'message' && typeof value.index === 'number' ? [{ type: 'message', index: value.index }] : [];
+  });
+}
 
 /**
- * The catch-up entity of the bug report: on any wake, if the newest due occurrence has not been posted, post it,
- * then record it in the shared DB (the record of success is written after the side effect). It probes what it saw:
- * the handle `observe` gave it (wired or not), its check's verdict, the row it recorded.
+ * The catch-up entity of the bug report, which also consumes its inbox. On any wake: if the newest due occurrence
+ * has not been posted, post it, then record it in the shared DB (the record of success is written after the side
+ * effect); then answer each inbox message the wake gave it with a reply post (`reply:<index>`), which it records
+ * nowhere: the runtime's ack is what marks a message consumed (docs/modelling-choices.md). It probes what it saw: the
+ * handle `observe` gave it (wired or not), its check's verdict, the row it recorded.
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
-  const { entity, sharedId, schedule, idempotency } = options;
-  return async (ctx) => {
-    const handle = await ctx.observe(db(sharedId));
-    io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
+  const { entity, inbox, sharedId, schedule, idempotency } = options;
+  const catchUp = async (handle: SharedStateHandle): Promise<void> => {
     const occurrence = newestDueOccurrence(schedule, io.nowMs());
     if (occurrence === undefined) return;
     const key = occurrenceKey(occurrence);
     const verdict = checkPosted(handle, key, idempotency);
     io.probe('idempotency-check', { entity, occurrence, verdict });
     if (verdict !== 'not-posted') return;
-    await io.post(occurrence);
+    await io.post(digestAction(occurrence), `digest of day ${occurrence + 1}`);
     await handle.insert({ key, value: { occurrence, dueAtMs: occurrenceDueAtMs(schedule, occurrence) } });
     io.probe('recorded', { entity, occurrence });
+  };
+  return async (ctx) => {
+    const handle = await ctx.observe(db(sharedId));
+    io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
+    await catchUp(handle);
+    for (const message of inboxMessages(ctx.inputs, inbox)) await io.post(replyAction(message.index), `reply to message ${message.index}`);
   };
 }

@@ -55,5 +55,5 @@ function setUpMinimalDigest(sim: SimContext, spec: RunSpec, runtime: RuntimeUnde
     sim.scheduler.schedule(redeployAtMs, 'faults', 'redeploy', () => void supervisor.redeploy());
   }
   sim.trace.record('workload', 'workload', { occurrences: 1, messagesAtMs: [messageAtMs], faults: redeployAtMs === undefined ? [] : [`redeploy@${redeployAtMs}`] });
-  return endWorkloadWithQuietPeriod(sim, digest, options, workloadEndMs);
+  return endWorkloadWithQuietPeriod(sim, digest, options, workloadEndMs, [messageAtMs]);
 }

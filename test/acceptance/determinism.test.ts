@@ -6,7 +6,7 @@ import { runSeed } from '../../sim/explore/runSeed.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 
-import { ALL_FAULTS, BOTH_FIXES, digestSpec, V04 } from './helpers.ts';
+import { ALL_FAULTS, BOTH_FIXES, digestSpec, HARDENED, V04 } from './helpers.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -16,7 +16,7 @@ describe('determinism', () => {
       const result: string[] = [];
       for (let index = 0; index < 300; index += 1) {
         // Alternate configurations and use every fault kind, to cover as many code paths as the runs reach.
-        const spec = digestSpec(index % 2 === 0 ? V04 : BOTH_FIXES, ALL_FAULTS);
+        const spec = digestSpec([V04, BOTH_FIXES, HARDENED][index % 3]!, ALL_FAULTS);
         result.push((await runScenario(spec, new RandomChoiceSource(runSeed(99, index)))).traceHash);
       }
       return result;

@@ -57,9 +57,12 @@ describe('command line: explore and replay', () => {
       offset: 'minus-one',
       streams: 'fast',
       transport: 'direct',
+      'claim-retry': 'none',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
+      'claim-reaper': 'none',
       idempotency: 'raw-collection',
+      'post-key': 'none',
     });
     expect(report.seed).toBe(1);
     expect(report.runsExecuted).toBeGreaterThan(0);
@@ -105,7 +108,7 @@ describe('command line: explore and replay', () => {
   });
 
   it('explore --strategy exhaustive on the minimal scenario reports the schedules it covered', async () => {
-    const result = await sim('explore', '--scenario', 'minimal-digest', '--strategy', 'exhaustive', '--max-deviations', '1', '--wiring', 'retry', '--offset', 'durable', '--json');
+    const result = await sim('explore', '--scenario', 'minimal-digest', '--strategy', 'exhaustive', '--max-deviations', '1', '--wiring', 'retry', '--offset', 'durable', '--claim-reaper', 'sweep', '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { runsExecuted: number; strategy: Record<string, unknown> };
     expect(report.strategy).toMatchObject({ name: 'exhaustive', exhausted: true, maxDeviations: 1, schedulesCovered: report.runsExecuted });

@@ -96,6 +96,17 @@ describe('AgentsServer register', () => {
   });
 });
 
+describe("AgentsServer register with 'claimed-seek'", () => {
+  it('resumes past a wake another holder still works on, and not past one nobody claimed', () => {
+    const { ds, register, claim, wakeOffsets } = setup('claimed-seek');
+    ds.append(INBOX, 'one');
+    expect(register().body['wake_stream_offset']).toBe('-1'); // the first wake is unclaimed
+    expect(claim().status).toBe(200);
+    const [first] = wakeOffsets();
+    expect(register().body['wake_stream_offset']).toBe(first); // held, not settled: acked-seek would stay at -1
+  });
+});
+
 describe('AgentsServer claim and done', () => {
   it('answers 204 with nothing pending, 409 ALREADY_CLAIMED while held, and a wake notification otherwise', () => {
     const { ds, claim } = setup();
@@ -132,6 +143,7 @@ describe('AgentsServer claim and done', () => {
     claim();
     const observed = sim.trace.events.filter((event) => event.actor === 'agents-server').map((event) => [event.kind, event.detail['peer'], event.detail['status'] ?? null]);
     expect(observed).toEqual([
+      ['entity-created', undefined, null],
       ['runner-registered', 'test', null],
       ['claim-answered', 'test', 200],
     ]);
@@ -162,7 +174,7 @@ describe('AgentsServer restart', () => {
     expect(call('POST', `/_electric/wakes/${String(wake.body['wake_id'])}/done`, { generation: 1, acks: [] }, token).status).toBe(401);
     expect(call('POST', '/_electric/shared-state/s1/rows', { type: 'row', key: 'k2', value: { key: 'k2', value: 2 }, headers: { operation: 'insert' } }, token).status).toBe(401);
     expect(claim().status).toBe(409);
-    expect(server.activeClaims()).toEqual([{ wakeId: wake.body['wake_id'], subscription: SUB, runner: 'r1' }]);
+    expect(server.activeClaims()).toEqual([{ wakeId: wake.body['wake_id'], subscription: SUB, runner: 'r1', generation: 1, claimedAtMs: 0, leaseHeld: true }]);
   });
 });
 

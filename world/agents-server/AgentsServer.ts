@@ -8,6 +8,8 @@ import { headerOf } from '../http/headerOf.ts';
 import type { SimRequest } from '../http/SimRequest.ts';
 import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimService } from '../network/Network.ts';
+import { worldInvariant } from '../WorldInvariantError.ts';
+import type { ClaimReaper } from './ClaimReaper.ts';
 import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
@@ -39,6 +41,8 @@ interface ClaimRow {
   readonly subscription: string;
   readonly generation: number;
   readonly runner: string;
+  /** When the claim was granted, in virtual milliseconds. */
+  readonly claimedAtMs: number;
   status: 'active' | 'released';
 }
 
@@ -66,7 +70,23 @@ export interface AgentsServerOptions {
    * server cannot store, say), or undefined to serve it.
    */
   readonly requestFault?: (request: SimRequest) => SimResponse | undefined;
+  /** Whether the server releases claim rows whose Durable Streams lease ended without a done (none when absent). */
+  readonly claimReaper?: ClaimReaper;
 }
+
+/** A claim the server's database still holds as active, and whether its wake still holds its lease. */
+export interface ActiveClaim {
+  readonly wakeId: string;
+  readonly subscription: string;
+  readonly runner: string;
+  readonly generation: number;
+  readonly claimedAtMs: number;
+  /** True while the Durable Streams service still leases this claim's generation of the subscription. */
+  readonly leaseHeld: boolean;
+}
+
+/** How often the claim reaper sweeps the claims table, when it runs. */
+export const CLAIM_REAPER_SWEEP_MS = 30_000;
 
 type Route = (request: SimRequest, match: RegExpExecArray) => SimResponse;
 
@@ -82,7 +102,12 @@ const WAKE_STREAM_OF = (runner: string): string => `runners/${runner}/wake`;
  *
  * Every request is recorded as an observation of what the server saw and answered (actor `agents-server`):
  * `runner-registered`, `heartbeat-received`, `claim-answered`, `done-received`, `renew-received`, `manifest-read`,
- * `manifest-stored`, `shared-write`; and `server-down` / `server-up` around a restart.
+ * `manifest-stored`, `shared-write`, `request-refused` (failed at the door); and `entity-created` when an entity is
+ * provisioned, `server-down` / `server-up` around a restart, `claim-reaped` when the reaper releases a claim.
+ *
+ * Its own invariants are asserted as it acts (a claim's generation only grows per subscription, an authorised write
+ * has its claim row, a manifest lists a shared DB once, a sought resume offset lies within the wake stream): a broken server
+ * throws a {@link WorldInvariantError} and fails the run.
  */
 export class AgentsServer implements SimService {
   readonly name = AGENTS_SERVER;
@@ -94,6 +119,8 @@ export class AgentsServer implements SimService {
   private readonly entitiesBySubscription = new Map<string, EntityRow>();
   private readonly manifests = new Map<string, ManifestRow[]>();
   private readonly claims = new Map<string, ClaimRow>();
+  /** subscription -> the newest generation a claim was granted for (the generation that only grows). */
+  private readonly grantedGenerations = new Map<string, number>();
   private readonly tokens = new WriteTokenStore();
   private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]>;
 
@@ -112,6 +139,7 @@ export class AgentsServer implements SimService {
       ['POST', /^\/_electric\/entities\/([^/]+)\/manifest$/, (request, match) => this.commitManifest(request, decode(match[1]!))],
       ['POST', /^\/_electric\/shared-state\/([^/]+)\/rows$/, (request, match) => this.writeSharedState(request, decode(match[1]!))],
     ];
+    if (options.claimReaper === 'sweep') this.scheduleSweep();
   }
 
   get up(): boolean {
@@ -120,7 +148,10 @@ export class AgentsServer implements SimService {
 
   serve(request: SimRequest): SimResponse {
     const failed = this.options.requestFault?.(request);
-    if (failed) return failed;
+    if (failed) {
+      this.observe('request-refused', { peer: request.peer, method: request.method, path: request.url.pathname, status: failed.status });
+      return failed;
+    }
     const path = request.url.pathname;
     if (!path.startsWith(PREFIX)) return errorAnswer(404, 'NOT_FOUND', `no route ${path}`);
     let pathKnown = false;
@@ -155,6 +186,7 @@ export class AgentsServer implements SimService {
     const row: EntityRow = { id: entity.id, type: entity.type, subscription, runner: entity.runner, inbox };
     this.entities.set(entity.id, row);
     this.entitiesBySubscription.set(subscription, row);
+    this.observe('entity-created', { entity: entity.id, type: entity.type, subscription, runner: entity.runner, streams: [inbox, ...entity.sources], wakeStream });
     return row;
   }
 
@@ -171,9 +203,34 @@ export class AgentsServer implements SimService {
     });
   }
 
-  /** Claim rows still active (for the stuck-claim property and reports). */
-  activeClaims(): Array<{ readonly wakeId: string; readonly subscription: string; readonly runner: string }> {
-    return [...this.claims.values()].filter((row) => row.status === 'active').map(({ wakeId, subscription, runner }) => ({ wakeId, subscription, runner }));
+  /** Claim rows still active, each with whether its wake still holds its lease (for the stuck-claim property). */
+  activeClaims(): ActiveClaim[] {
+    return [...this.claims.values()]
+      .filter((row) => row.status === 'active')
+      .map(({ wakeId, subscription, runner, generation, claimedAtMs }) => ({ wakeId, subscription, runner, generation, claimedAtMs, leaseHeld: this.leaseHeld(subscription, generation) }));
+  }
+
+  private leaseHeld(subscription: string, generation: number): boolean {
+    const lease = this.backend.subscriptions.leaseOf(subscription);
+    return lease !== undefined && lease.generation === generation;
+  }
+
+  /**
+   * The claim reaper (`claim-reaper=sweep`): every {@link CLAIM_REAPER_SWEEP_MS}, while the server runs, it releases
+   * the claim rows whose Durable Streams lease ended without a done (expired, or the service issued a later wake), so
+   * an entity whose wake was abandoned is not left running in the server's database.
+   */
+  private scheduleSweep(): void {
+    this.sim.scheduler.schedule(CLAIM_REAPER_SWEEP_MS, this.name, 'claim reaper sweep', () => {
+      if (this.running) {
+        for (const row of this.claims.values()) {
+          if (row.status !== 'active' || this.leaseHeld(row.subscription, row.generation)) continue;
+          row.status = 'released';
+          this.observe('claim-reaped', { wakeId: row.wakeId, subscription: row.subscription, generation: row.generation });
+        }
+      }
+      this.scheduleSweep();
+    });
   }
 
   private register(request: SimRequest): SimResponse {
@@ -183,7 +240,11 @@ export class AgentsServer implements SimService {
     this.backend.streams.create(`${SUBSCRIPTION_STREAM_ROOT}${row.wakeStream}`);
     this.runners.set(row.id, row);
     const resumeOffset = this.resumeOffset(row);
-    this.observe('runner-registered', { peer: request.peer, runner: row.id, resumeOffset: resumeOffset ?? null });
+    const tail = this.backend.streams.tailOffset(`${SUBSCRIPTION_STREAM_ROOT}${row.wakeStream}`);
+    // A reported offset is whatever the runner said; a sought one is the server's own and must lie in the stream.
+    const sought = this.options.resumeOffsetSource === 'acked-seek' || this.options.resumeOffsetSource === 'claimed-seek';
+    worldInvariant(!sought || resumeOffset === BEGINNING_OFFSET || resumeOffset! <= tail, this.name, () => `registration of ${row.id} seeks to ${resumeOffset}, past the wake stream's tail ${tail}`);
+    this.observe('runner-registered', { peer: request.peer, runner: row.id, wakeStream: row.wakeStream, resumeOffset: resumeOffset ?? null });
     const record = { id: row.id, label: row.label, wake_stream: row.wakeStream };
     return jsonAnswer(200, resumeOffset === undefined ? record : { ...record, wake_stream_offset: resumeOffset });
   }
@@ -225,8 +286,11 @@ export class AgentsServer implements SimService {
       return errorAnswer(status, code, answer.failure.message ?? code);
     }
     const wake = answer.value;
+    const previous = this.grantedGenerations.get(subscription) ?? 0;
+    worldInvariant(wake.generation > previous, this.name, () => `claim of ${subscription} granted generation ${wake.generation} after ${previous}: a generation only grows`);
+    this.grantedGenerations.set(subscription, wake.generation);
     const grant = this.tokens.mint({ wakeId: wake.wake_id, subscription, generation: wake.generation, entity: entity.id, streamsToken: wake.token });
-    this.claims.set(wake.wake_id, { wakeId: wake.wake_id, subscription, generation: wake.generation, runner: runnerId, status: 'active' });
+    this.claims.set(wake.wake_id, { wakeId: wake.wake_id, subscription, generation: wake.generation, runner: runnerId, claimedAtMs: this.sim.scheduler.nowMs, status: 'active' });
     observe(200, { wakeId: wake.wake_id, generation: wake.generation, entity: entity.id });
     return jsonAnswer(200, {
       wake_id: wake.wake_id,
@@ -272,7 +336,8 @@ export class AgentsServer implements SimService {
     }
     this.tokens.revoke(grant.token);
     const claim = this.claims.get(wakeId);
-    if (claim) claim.status = 'released';
+    worldInvariant(claim !== undefined, this.name, () => `done of ${wakeId} authorised by a token with no claim row`);
+    claim.status = 'released';
     observe(200, { nextWake: answer.value.next_wake });
     return jsonAnswer(200, { next_wake: answer.value.next_wake });
   }
@@ -306,8 +371,11 @@ export class AgentsServer implements SimService {
     const body = jsonBodyOf(request) as { rows?: unknown } | undefined;
     const rows = Array.isArray(body?.rows) ? (body.rows as ManifestRow[]).filter((row) => typeof row?.shared_id === 'string') : [];
     const current = this.manifests.get(entity) ?? [];
-    const added = rows.filter((row) => !current.some((existing) => existing.shared_id === row.shared_id));
-    this.manifests.set(entity, [...current, ...added.map((row) => ({ shared_id: row.shared_id, mode: row.mode === 'create' ? 'create' : 'connect' }) as const)]);
+    // An upsert: rows already stored, or named twice in one commit, are stored once.
+    const added = rows.filter((row, index) => !current.some((existing) => existing.shared_id === row.shared_id) && rows.findIndex((other) => other.shared_id === row.shared_id) === index);
+    const stored = [...current, ...added.map((row) => ({ shared_id: row.shared_id, mode: row.mode === 'create' ? 'create' : 'connect' }) as const)];
+    worldInvariant(new Set(stored.map((row) => row.shared_id)).size === stored.length, this.name, () => `the manifest of ${entity} lists a shared DB twice`);
+    this.manifests.set(entity, stored);
     this.observe('manifest-stored', { peer: request.peer, entity, sharedIds: added.map((row) => row.shared_id), status: 204 });
     return emptyAnswer(204);
   }
@@ -353,17 +421,19 @@ export class AgentsServer implements SimService {
       case 'reported':
         return this.diagnostics.get(runner.id);
       case 'acked-seek':
-        return this.settledPrefixEnd(runner.wakeStream);
+        return this.prefixEnd(runner.wakeStream, (subscription, generation) => this.backend.subscriptions.isSettled(subscription, generation));
+      case 'claimed-seek':
+        return this.prefixEnd(runner.wakeStream, (subscription, generation) => this.backend.subscriptions.wasClaimed(subscription, generation));
     }
   }
 
-  /** End offset of the longest prefix of wake events that need no further work (`-1` when the first one does). */
-  private settledPrefixEnd(wakeStream: string): string {
+  /** End offset of the longest prefix of the wake stream whose wake events all pass `done` (`-1` when the first fails). */
+  private prefixEnd(wakeStream: string, done: (subscription: string, generation: number) => boolean): string {
     let end = BEGINNING_OFFSET;
     for (const item of this.backend.streams.read(`${SUBSCRIPTION_STREAM_ROOT}${wakeStream}`, BEGINNING_OFFSET).items) {
       const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown };
       if (event.type === 'wake' && typeof event.subscription_id === 'string' && typeof event.generation === 'number') {
-        if (!this.backend.subscriptions.isSettled(event.subscription_id, event.generation)) break;
+        if (!done(event.subscription_id, event.generation)) break;
       }
       end = item.offset;
     }

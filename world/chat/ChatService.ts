@@ -20,7 +20,8 @@ export interface ChatOptions {
  * The outside world an entity acts on: a chat channel at `POST /channels/:channel/messages` with a JSON body
  * `{ entity, action, text, idempotency_key? }`, answering `201 { id }`. Every post it accepts is an external side
  * effect, recorded as the observation `action-performed` (peer, entity, action): the ground truth of the duplicate-
- * and missed-action properties. A deduplicated post is recorded as `post-deduplicated` and performs nothing.
+ * and missed-action properties. A deduplicated post is recorded as `post-deduplicated` and performs nothing; a request
+ * it refuses as `post-refused`.
  */
 export class ChatService implements SimService {
   readonly name = CHAT;
@@ -34,11 +35,15 @@ export class ChatService implements SimService {
   ) {}
 
   serve(request: SimRequest): SimResponse {
+    const refuse = (status: number, code: string, message: string): SimResponse => {
+      this.sim.trace.record(this.name, 'post-refused', { peer: request.peer, method: request.method, path: request.url.pathname, status });
+      return errorAnswer(status, code, message);
+    };
     const match = /^\/channels\/([^/]+)\/messages$/.exec(request.url.pathname);
-    if (!match) return errorAnswer(404, 'NOT_FOUND', `no route ${request.url.pathname}`);
-    if (request.method !== 'POST') return errorAnswer(405, 'METHOD_NOT_ALLOWED', request.method);
+    if (!match) return refuse(404, 'NOT_FOUND', `no route ${request.url.pathname}`);
+    if (request.method !== 'POST') return refuse(405, 'METHOD_NOT_ALLOWED', request.method);
     const body = jsonBodyOf(request) as { entity?: unknown; action?: unknown; idempotency_key?: unknown } | undefined;
-    if (typeof body?.entity !== 'string' || typeof body.action !== 'string') return errorAnswer(400, 'INVALID_REQUEST', 'entity and action are required');
+    if (typeof body?.entity !== 'string' || typeof body.action !== 'string') return refuse(400, 'INVALID_REQUEST', 'entity and action are required');
     const key = typeof body.idempotency_key === 'string' ? body.idempotency_key : undefined;
     const channel = decodeURIComponent(match[1]!);
     const earlier = key === undefined || !this.options.honorIdempotencyKeys ? undefined : this.byKey.get(key);

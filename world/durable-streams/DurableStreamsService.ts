@@ -1,6 +1,7 @@
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { HttpError, streamNotFound } from '../network/HttpError.ts';
+import { worldInvariant } from '../WorldInvariantError.ts';
 import { JSON_CONTENT_TYPE, isJsonContentType, normalizeContentType, DEFAULT_CONTENT_TYPE } from './contentTypes.ts';
 import { parseJsonAppend, storedJsonByteLength } from './jsonMessages.ts';
 import { BEGINNING_OFFSET, MESSAGE_FRAME_BYTES, OFFSET_PATTERN, TAIL_OFFSET, formatOffset } from './offsets.ts';
@@ -345,8 +346,11 @@ export class DurableStreamsService {
   }
 
   private storeMessage(stream: StoredStream, values: readonly TraceValue[], bytes: Uint8Array | undefined): StoredMessage {
+    const previousTail = formatOffset(stream.byteCount);
     stream.byteCount += MESSAGE_FRAME_BYTES + (bytes ? bytes.length : storedJsonByteLength(values));
     const message: StoredMessage = { offset: formatOffset(stream.byteCount), values, bytes };
+    // Offsets are strictly increasing and sort as strings: every reader's resume position depends on it.
+    worldInvariant(message.offset > previousTail, 'durable-streams', () => `an append moved the tail from ${previousTail} to ${message.offset}`);
     stream.messages.push(message);
     for (const value of values) stream.items.push({ offset: message.offset, value });
     return message;

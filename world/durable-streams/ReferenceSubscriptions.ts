@@ -1,5 +1,6 @@
 import type { TraceValue } from '../../sim/trace/Trace.ts';
-import type { DurableStreamsService } from './DurableStreamsService.ts';
+import { worldInvariant } from '../WorldInvariantError.ts';
+import type { DurableStreamsService, StreamItem } from './DurableStreamsService.ts';
 import { globMatch } from './globMatch.ts';
 import { isoTimestamp } from './isoTimestamp.ts';
 import { BEGINNING_OFFSET, ZERO_OFFSET } from './offsets.ts';
@@ -104,14 +105,19 @@ export type WakeEndReason = 'done' | 'released' | 'expired';
  * Every method is optional to implement by being a no-op.
  */
 export interface SubscriptionObserver {
-  /** A wake was issued; `wakeStreamOffset` is where its event landed (undefined when the event was lost). */
-  wakeIssued(subscription: string, generation: number, triggeredBy: string, wakeStreamOffset: string | undefined): void;
+  /**
+   * A wake was issued; `wakeStreamOffset` is where its event landed in `wakeStream` (a name under the root), undefined
+   * when the event was lost.
+   */
+  wakeIssued(subscription: string, generation: number, triggeredBy: string, wakeStreamOffset: string | undefined, wakeStream: string | undefined): void;
   leaseGranted(subscription: string, generation: number, holder: string, leaseTtlMs: number): void;
   /** An ack moved the lease's expiry. */
   leaseExtended(subscription: string, generation: number): void;
   /** Acks were applied: each stream's cursor moved to the offset given. */
   acksApplied(subscription: string, generation: number, acks: ReadonlyArray<{ readonly stream: string; readonly offset: string }>): void;
   wakeEnded(subscription: string, generation: number, reason: WakeEndReason): void;
+  /** An item landed in a stream that `subscriptions` link: work for each of them, appended at `offset`. */
+  itemLinked(subscriptions: readonly string[], stream: string, offset: string, item: TraceValue): void;
 }
 
 const SILENT: SubscriptionObserver = {
@@ -120,6 +126,7 @@ const SILENT: SubscriptionObserver = {
   leaseExtended: () => {},
   acksApplied: () => {},
   wakeEnded: () => {},
+  itemLinked: () => {},
 };
 
 interface Link {
@@ -178,6 +185,7 @@ export class ReferenceSubscriptions {
     private readonly clock: VirtualClock,
     private readonly observer: SubscriptionObserver = SILENT,
   ) {
+    streams.onAppend((path, item) => this.onItemAppended(path, item));
     streams.onWrite((path) => this.onStreamWrite(path));
     streams.onDelete((path) => this.onStreamDeleted(path));
   }
@@ -266,6 +274,7 @@ export class ReferenceSubscriptions {
     subscription.token = this.mintToken(subscription);
     this.extendLease(subscription);
     this.observer.leaseGranted(subscription.id, subscription.generation, worker, subscription.input.leaseTtlMs);
+    this.assertLeaseShape(subscription);
     return succeed({
       wake_id: subscription.wakeId!,
       generation: subscription.generation,
@@ -293,6 +302,7 @@ export class ReferenceSubscriptions {
     this.observer.leaseExtended(subscription.id, subscription.generation);
     let nextWake = false;
     if (report.done === true) nextWake = this.endWake(subscription, 'done');
+    this.assertLeaseShape(subscription);
     return succeed({ next_wake: nextWake });
   }
 
@@ -304,6 +314,7 @@ export class ReferenceSubscriptions {
     const fenced = this.checkToken(subscription, token, report);
     if (fenced) return fail(fenced);
     this.endWake(subscription, 'released');
+    this.assertLeaseShape(subscription);
     return succeed(undefined);
   }
 
@@ -317,9 +328,36 @@ export class ReferenceSubscriptions {
     return generation < subscription.generation || (generation === subscription.generation && subscription.wakeId === null);
   }
 
+  /**
+   * True when the wake of `generation` was claimed: it is held now, or it ended (a wake ends only from a lease: done,
+   * release or expiry), or a later one was issued. Its event needs no reader any more: the holder finishes it, and an
+   * expiry with work left issues a new wake event. False for an unknown subscription.
+   */
+  wasClaimed(id: string, generation: number): boolean {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) return false;
+    return this.isSettled(id, generation) || (generation === subscription.generation && subscription.holder !== null);
+  }
+
   /** The holder of the subscription's lease, if any (for the world's invariants and reports). */
   holderOf(id: string): string | null {
     return this.subscriptions.get(id)?.holder ?? null;
+  }
+
+  /** The lease the subscription's current wake holds (its holder and generation), or undefined when none is held. */
+  leaseOf(id: string): { readonly holder: string; readonly generation: number } | undefined {
+    const subscription = this.subscriptions.get(id);
+    return subscription && subscription.holder !== null ? { holder: subscription.holder, generation: subscription.generation } : undefined;
+  }
+
+  /** Tells the observer which subscriptions an appended item is work for (a glob links a stream by its first write). */
+  private onItemAppended(path: string, item: StreamItem): void {
+    const name = streamNameOf(path);
+    if (name === undefined) return;
+    const linking = [...this.subscriptions.values()].filter(
+      (subscription) => subscription.links.has(name) || (subscription.input.pattern ? globMatch(subscription.input.pattern, name) : false),
+    );
+    if (linking.length > 0) this.observer.itemLinked(linking.map((subscription) => subscription.id), name, item.offset, item.value);
   }
 
   private onStreamWrite(path: string): void {
@@ -344,15 +382,18 @@ export class ReferenceSubscriptions {
   }
 
   private issueWake(subscription: Subscription, triggeredBy: string): void {
+    // One wake at a time: a new one only once the last ended, and never while a lease is held.
+    worldInvariant(subscription.wakeId === null && subscription.holder === null, 'durable-streams', () => `${subscription.id} issued a wake while wake ${subscription.wakeId} (held by ${subscription.holder}) is outstanding`);
     subscription.generation += 1;
     this.issuedWakes += 1;
     subscription.wakeId = `w_${this.issuedWakes.toString(16).padStart(24, '0')}`;
     const wakeStream = subscription.input.wakeStream;
     if (wakeStream === undefined) return;
-    const path = SUBSCRIPTION_STREAM_ROOT + normalizeStreamName(wakeStream);
+    const wakeStreamName = normalizeStreamName(wakeStream);
+    const path = SUBSCRIPTION_STREAM_ROOT + wakeStreamName;
     // Like the reference, a missing or closed wake stream loses the event but not the wake: it can still be claimed.
     if (this.streams.metadata(path)?.closed !== false) {
-      this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, undefined);
+      this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, undefined, wakeStreamName);
       return;
     }
     const event: { [key: string]: TraceValue } = {
@@ -363,7 +404,7 @@ export class ReferenceSubscriptions {
       ts: wallClockMs(this.clock),
     };
     const offset = this.streams.appendValues(path, [event], { silent: true });
-    this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset);
+    this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset, wakeStreamName);
   }
 
   /** Ends the current wake (done, release, expiry) and issues the next one if work is pending; true if it did. */
@@ -381,9 +422,21 @@ export class ReferenceSubscriptions {
   private extendLease(subscription: Subscription): void {
     this.clearLease(subscription);
     subscription.cancelLease = this.clock.startTimer(subscription.input.leaseTtlMs, `lease expiry ${subscription.id}`, () => {
+      worldInvariant(subscription.holder !== null, 'durable-streams', () => `the lease of ${subscription.id} expired while nobody held it`);
       subscription.cancelLease = undefined;
       this.endWake(subscription, 'expired');
+      this.assertLeaseShape(subscription);
     });
+  }
+
+  /** A held lease always names its wake, has a token and will expire; no lease means no token and no expiry timer. */
+  private assertLeaseShape(subscription: Subscription): void {
+    const held = subscription.holder !== null;
+    worldInvariant(
+      held ? subscription.wakeId !== null && subscription.token !== null && subscription.cancelLease !== undefined : subscription.token === null && subscription.cancelLease === undefined,
+      'durable-streams',
+      () => `the lease of ${subscription.id} (holder ${subscription.holder}, wake ${subscription.wakeId}) ${held ? 'has no wake, token or expiry' : 'left a token or an expiry timer behind'}`,
+    );
   }
 
   private clearLease(subscription: Subscription): void {
@@ -425,7 +478,14 @@ export class ReferenceSubscriptions {
       if (offset < link.acked) return invalid('Ack offset regresses the committed cursor');
       if (offset > this.tailOf(name)) return invalid('Ack offset is beyond stream tail');
     }
-    for (const ack of entries) subscription.links.get(normalizeStreamName((ack.stream ?? ack.path ?? '') as string))!.acked = ack.offset as string;
+    for (const ack of entries) {
+      const name = normalizeStreamName((ack.stream ?? ack.path ?? '') as string);
+      const link = subscription.links.get(name)!;
+      const offset = ack.offset as string;
+      // The checks above must have refused what would move a cursor backwards or past the tail.
+      worldInvariant(offset >= link.acked && offset <= this.tailOf(name), 'durable-streams', () => `${subscription.id} moved the cursor of ${name} from ${link.acked} to ${offset} (tail ${this.tailOf(name)})`);
+      link.acked = offset;
+    }
     if (entries.length > 0) {
       const applied = entries.map((ack) => ({ stream: normalizeStreamName((ack.stream ?? ack.path ?? '') as string), offset: ack.offset as string }));
       this.observer.acksApplied(subscription.id, subscription.generation, applied);

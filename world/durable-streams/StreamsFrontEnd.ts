@@ -22,8 +22,9 @@ export interface ReadFaults {
  * The Durable Streams service as processes reach it over the network: the HTTP facade (the reference server's
  * protocol), with the world's read faults applied in front of it, and an observation of every request it answers
  * (actor `durable-streams`):
- * - `stream-read` — a read: peer, stream (name under the root), offset asked, live or not, status, next offset, how
- *   many items, and for a runner's wake stream the wakes served (subscription and generation of each);
+ * - `stream-read` — a read, observed when answered: peer, stream (name under the root), offset asked, live or not,
+ *   status, next offset, how many items, for a runner's wake stream the wakes served (subscription and generation of
+ *   each), and `heldMs` when the service held the read before answering (a long-poll), so its arrival is known;
  * - `stream-append` — a write: peer, stream, status, offset;
  * - `streams-request` — anything else: peer, method, path, status.
  */
@@ -47,15 +48,16 @@ export class StreamsFrontEnd implements SimService {
     const live = request.url.searchParams.get('live');
     const isRead = request.method === 'GET' && stream !== undefined && !stream.startsWith('__ds');
     const fault = isRead && live === null ? this.faults.draw(request.peer, stream) : undefined;
+    const arrivedAtMs = this.sim.scheduler.nowMs;
     let answer: SimResponse;
     try {
       answer = await this.answer(request, fault, stream);
     } catch (error) {
       // Only an abort rejects (a dropped connection): the reader never saw an answer.
-      if (isRead) this.observeRead(request, stream, live !== null, { status: 0, headers: {}, body: null }, true);
+      if (isRead) this.observeRead(request, stream, live !== null, { status: 0, headers: {}, body: null }, true, arrivedAtMs);
       throw error;
     }
-    if (isRead) this.observeRead(request, stream, live !== null, answer, false);
+    if (isRead) this.observeRead(request, stream, live !== null, answer, false, arrivedAtMs);
     else if (request.method === 'POST' && stream !== undefined && !stream.startsWith('__ds')) {
       this.record('stream-append', { peer: request.peer, stream, status: answer.status, offset: answer.headers['stream-next-offset'] ?? null });
     } else {
@@ -76,7 +78,7 @@ export class StreamsFrontEnd implements SimService {
     return { status: 200, headers, body: JSON.stringify([this.faults.foreignItem(stream!), ...items]) };
   }
 
-  private observeRead(request: SimRequest, stream: string, live: boolean, answer: SimResponse, aborted: boolean): void {
+  private observeRead(request: SimRequest, stream: string, live: boolean, answer: SimResponse, aborted: boolean, arrivedAtMs: number): void {
     const detail: Record<string, TraceValue> = {
       peer: request.peer,
       stream,
@@ -85,6 +87,8 @@ export class StreamsFrontEnd implements SimService {
       status: answer.status,
       next: answer.headers['stream-next-offset'] ?? null,
     };
+    const heldMs = this.sim.scheduler.nowMs - arrivedAtMs;
+    if (heldMs > 0) detail['heldMs'] = heldMs;
     if (aborted) detail['aborted'] = true;
     if (answer.status === 200) {
       const items = parseItems(answer);

@@ -2,14 +2,17 @@ import type { Trace } from '../../sim/trace/Trace.ts';
 import type { SubscriptionObserver } from './ReferenceSubscriptions.ts';
 
 /**
- * Records what the pull-wake subscriptions do as the service's observations (actor `actor`): `wake-appended`
- * (subscription, generation, the linked stream that issued it, its offset in the wake stream, or null when the event
- * was lost), `lease-granted` (with the holder), `lease-extended`, `acks-applied` (each stream's new cursor) and
- * `lease-ended` (why: done, released or expired).
+ * Records what the pull-wake subscriptions do as the service's observations (actor `actor`): `linked-append` (an item
+ * that landed in a linked stream: the subscriptions it is work for, the stream, the offset after it, the item itself),
+ * `wake-appended` (subscription, generation, the linked stream that issued it, the wake stream and its offset there,
+ * or null when the event was lost), `lease-granted` (with the holder), `lease-extended`, `acks-applied` (each
+ * stream's new cursor) and `lease-ended` (why: done, released or expired).
  */
 export function observeSubscriptions(trace: Trace, actor: string): SubscriptionObserver {
   return {
-    wakeIssued: (subscription, generation, stream, offset) => void trace.record(actor, 'wake-appended', { subscription, generation, stream, offset: offset ?? null }),
+    itemLinked: (subscriptions, stream, offset, item) => void trace.record(actor, 'linked-append', { subscriptions: [...subscriptions], stream, offset, item }),
+    wakeIssued: (subscription, generation, stream, offset, wakeStream) =>
+      void trace.record(actor, 'wake-appended', { subscription, generation, stream, wakeStream: wakeStream ?? null, offset: offset ?? null }),
     leaseGranted: (subscription, generation, holder, leaseTtlMs) => void trace.record(actor, 'lease-granted', { subscription, generation, holder, leaseTtlMs }),
     leaseExtended: (subscription, generation) => void trace.record(actor, 'lease-extended', { subscription, generation }),
     acksApplied: (subscription, generation, acks) =>

@@ -49,7 +49,8 @@ export class Network {
    * Sends `request` from `caller` to `service` and delivers the answer back. The promise never settles when the caller
    * dies first (a dead process sees nothing); it rejects with the signal's reason as soon as the request's signal
    * aborts (the service may still act on a request it already received), and with a `TypeError` when the answer is
-   * lost on the way back, as `fetch` does on a dropped connection. A service that is down answers 503. A service
+   * lost on the way back, as `fetch` does on a dropped connection. A service that is down answers 503 (observed as the
+ * service's `request-refused`). A service
    * that throws ends the run with its error: the world is broken, which is never a finding about the runtime.
    */
   exchange(caller: SimProcess, service: SimService, request: SimRequest, label: string, fate?: () => WireFate): Promise<SimResponse> {
@@ -74,6 +75,8 @@ export class Network {
       };
       this.deliver(`${caller.name}>${service.name}`, `request ${label} from ${caller.name}`, () => {
         if (!service.up) {
+          // Observed by the service's load balancer: the peer asked, and was turned away while the service was down.
+          this.sim.trace.record(service.name, 'request-refused', { peer: caller.name, method: request.method, path: request.url.pathname, status: 503 });
           respond(errorAnswer(503, 'SERVICE_UNAVAILABLE', `${service.name} is unavailable`), false);
           return;
         }

@@ -1,6 +1,7 @@
 import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import { asWakeEvent } from '../../../protocol/streams/streamsProtocol.ts';
-import { describeError } from '../errors.ts';
+import type { ClaimOutcome } from '../clients/AgentsApi.ts';
+import { describeError, HttpStatusError } from '../errors.ts';
 import { sleep } from '../time.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
@@ -57,6 +58,8 @@ export class PullWakeRunner {
   private lastHeartbeatAtMs = Number.NEGATIVE_INFINITY;
   private lastReportedOffset: string | undefined;
   private heartbeatScheduled = false;
+  /** The heartbeats queued so far: each one waits for the one before it and for the minimum gap after it. */
+  private heartbeats: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly env: V04Environment,
@@ -155,7 +158,8 @@ export class PullWakeRunner {
     const { offset, subscription, generation } = wake;
     let settledAs: string;
     try {
-      const outcome = await this.env.agents.claim(this.options.runnerId, subscription);
+      const outcome = await this.claimOnce(wake, attempt);
+      if (outcome === undefined) return;
       if (attempt.aborted) {
         this.env.annotate('claim-aborted', { offset, subscription, generation, granted: outcome.kind === 'wake' });
         return;
@@ -181,6 +185,29 @@ export class PullWakeRunner {
     this.offsetChanged();
   }
 
+  /**
+   * One claim, retried under `claim-retry=backoff` while it fails transiently (a 5xx or a dropped connection) and the
+   * runner is not stopping; undefined when a stop ended the retries. With `none` the first failure is final (0.4.x).
+   */
+  private async claimOnce(wake: WakeRead, attempt: ClaimAttempt): Promise<ClaimOutcome | undefined> {
+    let backoffMs: number = RUNTIME_TIMING.claimRetryInitialBackoffMs;
+    for (;;) {
+      try {
+        return await this.env.agents.claim(this.options.runnerId, wake.subscription);
+      } catch (error) {
+        if (this.env.config.claimRetry === 'none' || attempt.aborted || !isTransient(error)) throw error;
+        this.env.annotate('claim-retry', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation, backoffMs, error: describeError(error) });
+        await sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.claimRetryMaxBackoffMs);
+        // A stop that began meanwhile ends the retries: no claim goes out after SIGTERM.
+        if (attempt.aborted) {
+          this.env.annotate('claim-aborted', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation, granted: false });
+          return undefined;
+        }
+      }
+    }
+  }
+
   private dispatch(notification: WakeNotification): void {
     const handler = this.env.host.handlers.get(notification.entity.type);
     if (!handler) {
@@ -199,22 +226,34 @@ export class PullWakeRunner {
     }
   }
 
-  /** Heartbeat on offset change, at most one per `heartbeatMinGapMs`. */
+  /** Heartbeat on offset change; changes while one is waiting to go out ride on it. */
   private offsetChanged(): void {
     if (this.heartbeatScheduled || this.stopRequested || this.reportedOffset() === this.lastReportedOffset) return;
     this.heartbeatScheduled = true;
-    const waitMs = Math.max(0, this.lastHeartbeatAtMs + RUNTIME_TIMING.heartbeatMinGapMs - Date.now());
-    void sleep(waitMs).then(async () => {
-      this.heartbeatScheduled = false;
-      if (!this.stopRequested) await this.sendHeartbeat('offset-change');
-    });
+    void this.sendHeartbeat('offset-change');
   }
 
   private reportedOffset(): string {
     return this.env.config.offset === 'durable' ? this.settledOffsets.lowWater : this.currentOffset;
   }
 
-  private async sendHeartbeat(reason: string): Promise<void> {
+  /**
+   * Sends a heartbeat once every heartbeat queued before it went out and `heartbeatMinGapMs` passed since the last
+   * one: at most one per 2 s whatever the reason (interval, offset change, stop), as semantics.md §1 requires. After
+   * a stop began only the stop's own heartbeat goes out.
+   */
+  private sendHeartbeat(reason: 'interval' | 'offset-change' | 'stop'): Promise<void> {
+    const sent = this.heartbeats.then(() => this.heartbeatAfterGap(reason));
+    this.heartbeats = sent;
+    return sent;
+  }
+
+  private async heartbeatAfterGap(reason: 'interval' | 'offset-change' | 'stop'): Promise<void> {
+    const waitMs = this.lastHeartbeatAtMs + RUNTIME_TIMING.heartbeatMinGapMs - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
+    // From here on, a later offset change needs a heartbeat of its own: this one carries what is known now.
+    if (reason === 'offset-change') this.heartbeatScheduled = false;
+    if (this.stopRequested && reason !== 'stop') return;
     const offset = this.reportedOffset();
     this.lastHeartbeatAtMs = Date.now();
     this.lastReportedOffset = offset;
@@ -243,4 +282,10 @@ export class PullWakeRunner {
     this.state = state;
     this.env.annotate('runner-state', { state, offset: this.currentOffset });
   }
+}
+
+/** A failure worth retrying: the server or its backend unavailable (5xx, 429), or the connection dropped. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof HttpStatusError) return error.status >= 500 || error.status === 429;
+  return error instanceof TypeError;
 }

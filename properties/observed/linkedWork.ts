@@ -1,0 +1,67 @@
+import type { TraceEvent, TraceValue } from '../../sim/trace/Trace.ts';
+import { itemKey } from './itemKey.ts';
+
+/** An item the Durable Streams service stored in a stream some subscription links: work for that subscription. */
+export interface LinkedItem {
+  readonly subscription: string;
+  readonly stream: string;
+  /** The offset after the item, as the service stored it. */
+  readonly offset: string;
+  readonly key: string;
+  readonly atMs: number;
+}
+
+type Detail = { readonly [key: string]: TraceValue };
+
+/**
+ * Follows, event by event, the work each subscription's entity was given and what its handlers saw, from the world's
+ * observations and the scenario's probes alone: `entity-created` (which subscription is which entity's),
+ * `linked-append` (an item that is work for some subscriptions) and `handler-start` (the items an entity's handler
+ * was given). Annotations are ignored.
+ */
+export class LinkedWork {
+  private readonly entityOf = new Map<string, string>();
+  private readonly items: LinkedItem[] = [];
+  /** Item keys some handler of the entity was given, by entity. */
+  private readonly seen = new Map<string, Set<string>>();
+
+  /** Feeds one event, in trace order. */
+  observe(event: TraceEvent): void {
+    if (event.annotation) return;
+    const detail = event.detail;
+    if (event.kind === 'entity-created') {
+      this.entityOf.set(String(detail['subscription']), String(detail['entity']));
+    } else if (event.kind === 'linked-append') {
+      for (const subscription of (detail['subscriptions'] ?? []) as readonly TraceValue[]) {
+        const stream = String(detail['stream']);
+        this.items.push({ subscription: String(subscription), stream, offset: String(detail['offset']), key: itemKey(stream, detail['item']), atMs: event.atMs });
+      }
+    } else if (event.kind === 'handler-start') {
+      const entity = String(detail['entity']);
+      const seen = this.seen.get(entity) ?? new Set<string>();
+      for (const input of (detail['inputs'] ?? []) as readonly Detail[]) seen.add(itemKey(String(input['stream']), input['item']));
+      this.seen.set(entity, seen);
+    }
+  }
+
+  /** The entity whose subscription this is, when the agents server said so. */
+  entity(subscription: string): string | undefined {
+    return this.entityOf.get(subscription);
+  }
+
+  /** Whether some handler of the subscription's entity was given the item (so far). */
+  wasSeen(item: LinkedItem): boolean {
+    const entity = this.entityOf.get(item.subscription);
+    return entity !== undefined && (this.seen.get(entity)?.has(item.key) ?? false);
+  }
+
+  /** The items of `stream` that are `subscription`'s work, stored at or before `offset`. */
+  itemsUpTo(subscription: string, stream: string, offset: string): LinkedItem[] {
+    return this.items.filter((item) => item.subscription === subscription && item.stream === stream && item.offset <= offset);
+  }
+
+  /** Every item that was work for a subscription of an entity the agents server created. */
+  entityItems(): LinkedItem[] {
+    return this.items.filter((item) => this.entityOf.has(item.subscription));
+  }
+}

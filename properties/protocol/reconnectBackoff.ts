@@ -1,0 +1,50 @@
+import type { RunHistory } from '../RunHistory.ts';
+import type { Violation } from '../Violation.ts';
+import { WAKE_STREAM_PATTERN } from '../observed/wakeKey.ts';
+import type { WorldTiming } from '../observed/worldTiming.ts';
+import { RUNTIME_RULES } from './runtimeRules.ts';
+
+/** Where a reader stands after a failed read of its wake stream. */
+interface Failing {
+  readonly failedAtMs: number;
+  /** The wait before the last reconnect of this run of failures, if there was one. */
+  readonly lastWaitMs: number | undefined;
+}
+
+/**
+ * Reconnects that back off: after a read of its wake stream failed (an error answer, or the connection dropped), a
+ * runner process's next read arrives no sooner than 1 s later, and while reads keep failing each wait is at least as
+ * long as the one before (up to the 30 s cap), so a backoff that does not grow, or resets without a success, shows.
+ * Judged at the Durable Streams service: when each failure was answered and when the next read arrived.
+ */
+export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Violation[] {
+  const failing = new Map<string, Failing>();
+  const violations: Violation[] = [];
+  const flagged = new Set<string>();
+  history.events.forEach((event, eventIndex) => {
+    if (event.annotation || event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(event.detail['stream']))) return;
+    const detail = event.detail;
+    const reader = `${String(detail['peer'])} ${String(detail['stream'])}`;
+    const arrivedAtMs = event.atMs - Number(detail['heldMs'] ?? 0);
+    const before = failing.get(reader);
+    const failed = detail['aborted'] === true || (detail['status'] !== 200 && detail['status'] !== 204);
+    let waitMs: number | undefined;
+    if (before && arrivedAtMs >= before.failedAtMs) {
+      waitMs = arrivedAtMs - before.failedAtMs;
+      const floorMs = Math.max(RUNTIME_RULES.reconnectInitialBackoffMs - timing.maxDeliveryMs, Math.min(before.lastWaitMs ?? 0, RUNTIME_RULES.reconnectMaxBackoffMs) - 2 * timing.maxDeliveryMs);
+      if (waitMs < floorMs && !flagged.has(reader)) {
+        flagged.add(reader);
+        violations.push({
+          property: 'protocol',
+          message: `reconnect backoff: ${String(detail['peer'])} read ${String(detail['stream'])} again ${waitMs} ms after a failed read (at least ${floorMs} ms)`,
+          step: event.step,
+          atMs: event.atMs,
+          eventIndex,
+        });
+      }
+    }
+    if (failed) failing.set(reader, { failedAtMs: event.atMs, lastWaitMs: waitMs });
+    else failing.delete(reader);
+  });
+  return violations;
+}

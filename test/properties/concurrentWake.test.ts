@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { historyOf, judgeBy, TraceBuilder } from './handMadeTraces.ts';
+
+const SUB = 'sub:e1';
+const granted = (trace: TraceBuilder, atMs: number, generation: number, peer = 'host#1'): TraceBuilder =>
+  trace
+    .at(atMs, 'durable-streams', 'lease-granted', { subscription: SUB, generation, holder: 'r1', leaseTtlMs: 30_000 })
+    .at(atMs, 'agents-server', 'claim-answered', { peer, runner: 'r1', subscription: SUB, status: 200, wakeId: `w${generation}`, generation, entity: 'e1' });
+const leaseEnded = (trace: TraceBuilder, atMs: number, generation: number, reason: string): TraceBuilder =>
+  trace.at(atMs, 'durable-streams', 'lease-ended', { subscription: SUB, generation, reason });
+const started = (trace: TraceBuilder, atMs: number, generation: number, process = 'host#1'): TraceBuilder =>
+  trace.at(atMs, process, 'handler-start', { entity: 'e1', wakeId: `w${generation}`, inputs: [] });
+const ended = (trace: TraceBuilder, atMs: number, generation: number, process = 'host#1'): TraceBuilder =>
+  trace.at(atMs, process, 'handler-end', { entity: 'e1', wakeId: `w${generation}`, outcome: 'returned' });
+
+describe('concurrent-wake', () => {
+  it("flags the entity's next wake granted while a handler that outlived its lease still runs", () => {
+    const trace = started(granted(new TraceBuilder(), 0, 1), 10, 1);
+    leaseEnded(trace, 30_000, 1, 'expired');
+    granted(trace, 30_010, 2);
+    const violations = judgeBy('concurrent-wake', historyOf(trace.events));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.eventIndex).toBe(trace.last);
+    expect(violations[0]!.message).toContain('wake w2 granted while wake w1 (generation 1: its handler open in host#1 since 10 ms) still runs');
+  });
+
+  it('flags a handler that starts after its lease ended while the next wake holds the entity', () => {
+    const trace = leaseEnded(granted(new TraceBuilder(), 0, 1), 30_000, 1, 'expired');
+    granted(trace, 30_010, 2);
+    started(trace, 30_020, 1);
+    const violations = judgeBy('concurrent-wake', historyOf(trace.events));
+    expect(violations.map((violation) => violation.eventIndex)).toEqual([trace.last]);
+  });
+
+  it('flags two handlers of the same wake at once', () => {
+    const trace = started(started(granted(new TraceBuilder(), 0, 1), 10, 1), 20, 1, 'host#2');
+    expect(judgeBy('concurrent-wake', historyOf(trace.events))[0]!.message).toContain('a second handler of wake w1');
+  });
+
+  it('is quiet for wakes one after another, and for a handler whose process died before the next grant', () => {
+    const oneAfterAnother = ended(started(granted(new TraceBuilder(), 0, 1), 10, 1), 20, 1);
+    leaseEnded(oneAfterAnother, 25, 1, 'done');
+    started(granted(oneAfterAnother, 40, 2), 50, 2);
+    expect(judgeBy('concurrent-wake', historyOf(oneAfterAnother.events))).toEqual([]);
+
+    const crashed = started(granted(new TraceBuilder(), 0, 1), 10, 1).at(15, 'host#1', 'process-exit', { reason: 'crash' });
+    leaseEnded(crashed, 30_000, 1, 'expired');
+    started(granted(crashed, 30_010, 2, 'host#2'), 30_020, 2, 'host#2');
+    expect(judgeBy('concurrent-wake', historyOf(crashed.events))).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { historyOf, judgeBy, TraceBuilder } from './handMadeTraces.ts';
+
+const WAKE = 'runners/r1/wake';
+/** Long-poll 20 s, deliveries instant: deaf after 30 s of backoff plus a long-poll. */
+const world = (): TraceBuilder =>
+  new TraceBuilder()
+    .at(0, 'world', 'world-configured', { leaseTtlMs: 30_000, longPollTimeoutMs: 20_000, baseLatencyMs: 0, maxExtraDelayMs: 0 })
+    .at(0, 'host#1', 'process-start')
+    .at(1, 'agents-server', 'runner-registered', { peer: 'host#1', runner: 'r1', wakeStream: WAKE, resumeOffset: null });
+const read = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+  trace.at(atMs, 'durable-streams', 'stream-read', { peer: 'host#1', stream: WAKE, offset: '-1', live: true, status: 204, next: '-1' });
+const wakeAppended = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+  trace.at(atMs, 'durable-streams', 'wake-appended', { subscription: 'sub:e1', generation: 1, stream: 'entities/e1/inbox', wakeStream: WAKE, offset: '0000000000000000_0000000000000100' });
+
+describe('deaf-runner', () => {
+  it('flags a live host that stops reading its wake stream while a wake waits, past backoff and long-poll', () => {
+    const trace = wakeAppended(read(world(), 10), 60_000);
+    const violations = judgeBy('deaf-runner', historyOf(trace.events, { endMs: 200_000 }));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.message).toContain('host#1 has not read runners/r1/wake since 60000 ms while 1 wake(s) waited');
+    expect(violations[0]!.atMs).toBe(110_000);
+  });
+
+  it('flags a live host that never registers while a wake waits', () => {
+    const trace = wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000);
+    expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 100_000 }))[0]!.message).toContain('host#1 has not registered its runner');
+  });
+
+  it('is quiet while the host keeps reading, once the wake is claimed, and for a host that is stopping', () => {
+    const reading = wakeAppended(world(), 60_000);
+    for (let atMs = 20_000; atMs <= 200_000; atMs += 20_000) read(reading, atMs);
+    expect(judgeBy('deaf-runner', historyOf(reading.events, { endMs: 200_000 }))).toEqual([]);
+
+    const claimed = wakeAppended(read(world(), 10), 60_000).at(60_005, 'durable-streams', 'lease-granted', { subscription: 'sub:e1', generation: 1, holder: 'r1', leaseTtlMs: 30_000 });
+    expect(judgeBy('deaf-runner', historyOf(claimed.events, { endMs: 200_000 }))).toEqual([]);
+
+    const stopping = wakeAppended(read(world(), 10), 60_000).at(60_001, 'host#1', 'sigterm');
+    expect(judgeBy('deaf-runner', historyOf(stopping.events, { endMs: 200_000 }))).toEqual([]);
+  });
+
+  it('allows exactly the backoff cap plus a long-poll', () => {
+    const trace = wakeAppended(read(world(), 10), 60_000);
+    expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 110_000 }))).toEqual([]);
+    expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 110_001 }))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { historyOf, judgeBy, TraceBuilder } from './handMadeTraces.ts';
+
+const SUB = 'sub:e1';
+const INBOX = 'entities/e1/inbox';
+const O1 = '0000000000000000_0000000000000030';
+const O2 = '0000000000000000_0000000000000060';
+const message = (index: number) => ({ type: 'message', index });
+
+/** The entity e1 exists and two messages landed in its inbox, at O1 and O2. */
+const twoMessages = (): TraceBuilder =>
+  new TraceBuilder()
+    .at(0, 'agents-server', 'entity-created', { entity: 'e1', type: 't', subscription: SUB, runner: 'r1', streams: [INBOX], wakeStream: 'runners/r1/wake' })
+    .at(100, 'durable-streams', 'linked-append', { subscriptions: [SUB], stream: INBOX, offset: O1, item: message(0) })
+    .at(200, 'durable-streams', 'linked-append', { subscriptions: [SUB], stream: INBOX, offset: O2, item: message(1) });
+/** A handler of e1 in host#1 was given these messages. */
+const handled = (trace: TraceBuilder, atMs: number, ...indexes: number[]): TraceBuilder =>
+  trace.at(atMs, 'host#1', 'handler-start', { entity: 'e1', wakeId: `w${atMs}`, inputs: indexes.map((index) => ({ stream: INBOX, offset: O2, item: message(index) })) });
+const acked = (trace: TraceBuilder, atMs: number, offset: string): TraceBuilder =>
+  trace.at(atMs, 'durable-streams', 'acks-applied', { subscription: SUB, generation: 1, acks: [{ stream: INBOX, offset }] });
+
+describe('lost-work', () => {
+  it('flags an ack that moves the cursor past an item no handler was given, at that ack', () => {
+    const trace = acked(handled(twoMessages(), 300, 0), 400, O2);
+    const violations = judgeBy('lost-work', historyOf(trace.events));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]!.eventIndex).toBe(trace.last);
+    expect(violations[0]!.message).toContain(`past the item at ${O2}`);
+  });
+
+  it('flags an item stored before the quiet period that no handler was given by the end, and only that one', () => {
+    const trace = handled(twoMessages(), 300, 1);
+    const violations = judgeBy('lost-work', historyOf(trace.events, { quietFromMs: 150 }));
+    expect(violations.map((violation) => violation.message)).toEqual([expect.stringContaining(`${INBOX} at ${O1}`)]);
+    expect(violations[0]!.eventIndex).toBeUndefined();
+  });
+
+  it('is quiet when every item was given to a handler before the ack that covered it', () => {
+    const trace = acked(handled(twoMessages(), 300, 0, 1), 400, O2);
+    expect(judgeBy('lost-work', historyOf(trace.events))).toEqual([]);
+  });
+
+  it('matches items by what they are, not by the offsets a runtime handed its handler', () => {
+    // The runtime gave the handler the batch's end offset for both items (one offset per answer): still both seen.
+    const trace = acked(handled(twoMessages(), 300, 0, 1), 400, O2);
+    expect(trace.events.find((event) => event.kind === 'handler-start')!.detail['inputs']).toEqual([
+      { stream: INBOX, offset: O2, item: message(0) },
+      { stream: INBOX, offset: O2, item: message(1) },
+    ]);
+    expect(judgeBy('lost-work', historyOf(trace.events))).toEqual([]);
+  });
+
+  it('never counts a runtime annotation as a handler having seen an item', () => {
+    const trace = twoMessages().note(300, 'host#1', 'handler-start', { entity: 'e1', wakeId: 'w', inputs: [{ stream: INBOX, offset: O2, item: message(0) }] });
+    acked(trace, 400, O1);
+    const violations = judgeBy('lost-work', historyOf(trace.events, { quietFromMs: 150 }));
+    expect(violations.map((violation) => violation.eventIndex)).toEqual([trace.last]);
+  });
+});

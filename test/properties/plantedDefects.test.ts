@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { DirectRequest, DirectResponse } from '../../protocol/host/DirectTransport.ts';
+import type { RuntimeUnderTest } from '../../protocol/host/RuntimeUnderTest.ts';
+import { v04Runtime } from '../../runtimes/v04/v04Runtime.ts';
+import { setUpDailyDigest } from '../../scenarios/daily-digest/dailyDigestScenario.ts';
+import { DEFAULT_DIGEST_OPTIONS } from '../../scenarios/daily-digest/DigestScenarioOptions.ts';
+import type { Scenario } from '../../scenarios/index.ts';
+import { runScenario, type RunResult } from '../../scenarios/runScenario.ts';
+import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
+import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
+
+/**
+ * One day (the cron tick at 60 s) and one message at 120 s, no faults: two wakes, both clean when nothing is planted.
+ * Every run drops the runtime's annotations: the properties judge from the world's observations and the probes.
+ */
+const TWO_WAKES = [0, 1, 120_000];
+
+/** The v0.4 runtime with `wire` between it and its direct transport: a defect planted at the wire. */
+const plantedAtTheWire = (wire: (request: DirectRequest, send: (request: DirectRequest) => Promise<DirectResponse>) => Promise<DirectResponse>): RuntimeUnderTest => ({
+  ...v04Runtime,
+  startHost: (host) => v04Runtime.startHost({ ...host, transport: (request) => wire(request, host.transport) }),
+});
+
+const runPlanted = (options: { runtime?: RuntimeUnderTest; scenario?: Scenario }): Promise<RunResult> =>
+  runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES), { ...options, dropAnnotations: true });
+const firing = (result: RunResult, property: string) => result.violations.filter((violation) => violation.property === property);
+
+describe('each property fires on a real run with a defect planted for it', () => {
+  it('nothing fires on the same story without a plant', async () => {
+    // Model conformance follows the runtime's annotations, which these runs drop; every other property needs none.
+    const judgedFromOutside = (await runPlanted({})).violations.filter((violation) => violation.property !== 'model-conformance');
+    expect(judgedFromOutside).toEqual([]);
+  });
+
+  it('lost-work: a runtime that loses the last item of an inbox read acks past a message its handler never saw', async () => {
+    const dropsLastInboxItem = plantedAtTheWire(async (request, send) => {
+      const answer = await send(request);
+      if (request.method !== 'GET' || !request.url.includes('/inbox') || answer.status !== 200) return answer;
+      return { ...answer, body: JSON.stringify((JSON.parse(answer.body) as unknown[]).slice(0, -1)) };
+    });
+    const result = await runPlanted({ runtime: dropsLastInboxItem });
+    const [lost] = firing(result, 'lost-work');
+    expect(lost?.message).toMatch(/^sub:digest-1 acked entities\/digest-1\/inbox to \S+ \(generation 2\), past the item at \S+ no handler of digest-1 was given$/);
+    expect(result.events[lost!.eventIndex!]!.kind).toBe('acks-applied');
+  });
+
+  it('concurrent-wake: a handler slower than the lease runs on while the entity is woken again', async () => {
+    const slowHandler: Scenario = {
+      name: 'daily-digest',
+      summary: 'planted: a handler that outlives its 30 s lease',
+      setUp: (sim, spec, runtime) =>
+        setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: (handler) => async (ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 40_000));
+          await handler(ctx);
+        } }),
+    };
+    const [concurrent] = firing(await runPlanted({ scenario: slowHandler }), 'concurrent-wake');
+    expect(concurrent?.message).toMatch(/^digest-1: wake w_0+2 granted while wake w_0+1 \(generation 1: its handler open in host#1 since 60\d{3} ms\) still runs$/);
+  });
+
+  it('stuck-claim: a runtime that never sends done leaves its claims active after their leases ended', async () => {
+    const neverDone = plantedAtTheWire((request, send) =>
+      request.url.endsWith('/done') ? Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"next_wake":false}' }) : send(request),
+    );
+    const stuck = firing(await runPlanted({ runtime: neverDone }), 'stuck-claim');
+    expect(stuck.length).toBeGreaterThan(0);
+    expect(stuck[0]!.message).toMatch(/^claim of wake w_0+1 \(generation 1\) on sub:digest-1 by runner-1 active since 60\d{3} ms with no live wake/);
+  });
+
+  it('deaf-runner: a wake-stream socket that goes stale after the first long-poll leaves the runner deaf to the tick', async () => {
+    let liveReads = 0;
+    const staleSocket = plantedAtTheWire((request, send) => {
+      const liveWakeRead = request.method === 'GET' && request.url.includes('/wake?') && request.url.includes('live=');
+      // A stale socket: the request never answers and does not notice its abort either.
+      return liveWakeRead && ++liveReads > 1 ? new Promise<DirectResponse>(() => {}) : send(request);
+    });
+    const [deaf] = firing(await runPlanted({ runtime: staleSocket }), 'deaf-runner');
+    expect(deaf?.message).toMatch(/^host#1 has not read runners\/runner-1\/wake since 60\d{3} ms while 1 wake\(s\) waited/);
+  });
+
+  it('protocol: a client that sends every heartbeat twice breaks the 2 s rate at the server', async () => {
+    const doubledHeartbeats = plantedAtTheWire((request, send) => {
+      if (request.url.endsWith('/heartbeat')) void send(request).catch(() => {});
+      return send(request);
+    });
+    const [rate] = firing(await runPlanted({ runtime: doubledHeartbeats }), 'protocol');
+    expect(rate?.message).toMatch(/^heartbeat rate: host#1 sent two heartbeats of runner-1 \d+ ms apart \(at most one per 2000 ms\)$/);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { historyOf, judgeBy, TraceBuilder } from './handMadeTraces.ts';
+
+const WAKE = 'runners/r1/wake';
+/** Deliveries take 1 to 11 ms: the servers allow 11 ms of slack. */
+const world = (): TraceBuilder => new TraceBuilder().at(0, 'world', 'world-configured', { leaseTtlMs: 30_000, longPollTimeoutMs: 20_000, baseLatencyMs: 1, maxExtraDelayMs: 10 });
+const heartbeat = (trace: TraceBuilder, atMs: number, peer = 'host#1'): TraceBuilder =>
+  trace.at(atMs, 'agents-server', 'heartbeat-received', { peer, runner: 'r1', offset: '-1', status: 204 });
+const read = (trace: TraceBuilder, atMs: number, status: number, extra: Record<string, number | boolean> = {}): TraceBuilder =>
+  trace.at(atMs, 'durable-streams', 'stream-read', { peer: 'host#1', stream: WAKE, offset: '-1', live: false, status, next: null, ...extra });
+const protocolOf = (trace: TraceBuilder) => judgeBy('protocol', historyOf(trace.events));
+
+describe('protocol: heartbeat rate', () => {
+  it('flags two heartbeats of one runner process closer than 2 s, less a delivery of slack', () => {
+    const trace = heartbeat(heartbeat(world(), 1_000), 2_988);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([[trace.last, expect.stringContaining('heartbeat rate: host#1 sent two heartbeats of r1 1988 ms apart')]]);
+  });
+
+  it('counts heartbeats turned away at the door, and is quiet at 2 s less the slack, and across processes', () => {
+    const refused = world().at(1_000, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path: '/_electric/runners/r1/heartbeat', status: 503 });
+    expect(protocolOf(heartbeat(refused, 1_500))).toHaveLength(1);
+    expect(protocolOf(heartbeat(heartbeat(world(), 1_000), 2_989))).toEqual([]);
+    expect(protocolOf(heartbeat(heartbeat(world(), 1_000), 1_500, 'host#2'))).toEqual([]);
+  });
+});
+
+describe('protocol: reconnect backoff', () => {
+  it('flags a read right after a failed one, and a backoff that shrinks while reads keep failing', () => {
+    expect(protocolOf(read(read(world(), 1_000, 500), 1_200, 200))[0]!.message).toContain('read runners/r1/wake again 200 ms after a failed read (at least 989 ms)');
+    const shrinking = read(read(read(world(), 1_000, 500), 5_000, 500), 6_500, 200);
+    expect(protocolOf(shrinking)[0]!.message).toContain('again 1500 ms after a failed read (at least 3978 ms)');
+  });
+
+  it('counts a dropped connection as a failure, judges a held read from its arrival, and resets on success', () => {
+    expect(protocolOf(read(read(world(), 1_000, 0, { aborted: true }), 1_100, 200))).toHaveLength(1);
+    // Answered at 21 s after being held 20 s: it arrived at 1.5 s, 500 ms after the failure.
+    expect(protocolOf(read(read(world(), 1_000, 500), 21_000, 204, { heldMs: 19_500 }))).toHaveLength(1);
+    const recovered = read(read(read(read(world(), 1_000, 500), 5_000, 200), 6_000, 500), 7_100, 200);
+    expect(protocolOf(recovered)).toEqual([]);
+  });
+});
+
+describe('protocol: no claim after a graceful stop began', () => {
+  const claim = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 204 });
+  it('flags a claim that reaches the server after SIGTERM and one delivery', () => {
+    const trace = claim(world().at(1_000, 'host#1', 'sigterm'), 1_012);
+    expect(protocolOf(trace)[0]!.message).toContain('claim after stop: host#1 claimed sub:e1 12 ms after its SIGTERM');
+  });
+  it('allows a claim sent just before SIGTERM, still on the wire', () => {
+    expect(protocolOf(claim(world().at(1_000, 'host#1', 'sigterm'), 1_011))).toEqual([]);
+  });
+});
+
+describe('protocol: acked offsets never move backwards', () => {
+  const O1 = '0000000000000000_0000000000000100';
+  const O2 = '0000000000000000_0000000000000200';
+  const claimed = (trace: TraceBuilder, wakeId: string): TraceBuilder =>
+    trace.at(10, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 200, wakeId, generation: 1, entity: 'e1' });
+  const applied = (): TraceBuilder => world().at(5, 'durable-streams', 'acks-applied', { subscription: 'sub:e1', generation: 1, acks: [{ stream: 'inbox', offset: O2 }] });
+  it('flags a done that acks a stream below the cursor the service holds', () => {
+    const trace = claimed(applied(), 'w2').at(20, 'agents-server', 'done-received', { peer: 'host#1', wakeId: 'w2', generation: 2, acks: [{ stream: 'inbox', offset: O1 }], status: 409, code: 'INVALID_OFFSET' });
+    expect(protocolOf(trace)[0]!.message).toContain(`ack regression: host#1 acked inbox back to ${O1} (cursor ${O2})`);
+  });
+  it('does not judge a done refused for its token before its acks were looked at', () => {
+    const trace = claimed(applied(), 'w2').at(20, 'agents-server', 'done-received', { peer: 'host#1', wakeId: 'w2', generation: 2, acks: [{ stream: 'inbox', offset: O1 }], status: 409, code: 'FENCED' });
+    expect(protocolOf(trace)).toEqual([]);
+  });
+});
