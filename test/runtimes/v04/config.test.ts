@@ -4,7 +4,10 @@ import { ConfigError, describeSwitchValues, listSwitchValues, resolveSwitchValue
 import { WORLD_SWITCHES } from '../../../scenarios/config/worldSwitches.ts';
 import { RESUME_OFFSET_SOURCES } from '../../../world/agents-server/ResumeOffsetSource.ts';
 
-const SHIPPED: V04Config = { wiring: 'swallow', offset: 'minus-one', streams: 'fast', transport: 'direct' };
+const SHIPPED: V04Config = { wiring: 'swallow', offset: 'minus-one', streams: 'fast', transport: 'direct', claimRetry: 'none' };
+
+/** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
+const fieldOf = (name: string): keyof V04Config => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()) as keyof V04Config;
 
 /** The runtime's switch values as a run hands them to a host: validated by the simulator, every switch named. */
 const resolved = (preset: string, overrides: Record<string, string>) => resolveSwitchValues(V04_SWITCHES, preset, overrides);
@@ -23,9 +26,9 @@ describe('v04Config', () => {
 
   it('reads every value each of its switches declares, and gives each switch its declared default', () => {
     for (const definition of V04_SWITCHES) {
-      const name = definition.name as keyof V04Config;
-      expect(v04Config({})[name]).toBe(definition.defaultValue);
-      for (const value of definition.values) expect(v04Config({ [name]: value })[name]).toBe(value);
+      const field = fieldOf(definition.name);
+      expect(v04Config({})[field]).toBe(definition.defaultValue);
+      for (const value of definition.values) expect(v04Config({ [definition.name]: value })[field]).toBe(value);
     }
   });
 
