@@ -74,7 +74,7 @@ function disagreements(history: RunHistory, findings: readonly ModelFinding[], o
     const oracle = oracleOf(property);
     if (!oracle) continue;
     const byModel = findings.filter((finding) => finding.property === property).map((finding) => finding.at);
-    const byOracle = oracle(history, new Set()).map((violation) => violation.eventIndex);
+    const byOracle = oracleFindingsInModelScope(property, history, oracle).map((violation) => violation.eventIndex);
     const unmatched = (mine: ReadonlyArray<number | undefined>, theirs: ReadonlyArray<number | undefined>): Array<number | undefined> => {
       const left = [...theirs];
       return mine.filter((at) => {
@@ -99,6 +99,22 @@ function disagreements(history: RunHistory, findings: readonly ModelFinding[], o
       ...(first === undefined ? {} : { eventIndex: first }),
     },
   ];
+}
+
+/**
+ * The actions the entity model owns: its digests. Replies to inbox messages (and any action a scenario adds) are
+ * obligations the oracles judge alone, so the comparison leaves them out on the oracle's side.
+ */
+const MODELLED_ACTION = /^digest:\d+$/;
+
+/** An oracle's findings of `property`, restricted to what the model that judges it too can see. */
+function oracleFindingsInModelScope(property: string, history: RunHistory, oracle: PropertyDefinition['judge']): Violation[] {
+  if (property === 'missed-action') {
+    return oracle({ ...history, expectedActions: history.expectedActions.filter((action) => MODELLED_ACTION.test(action.action)) }, new Set());
+  }
+  const found = oracle(history, new Set());
+  if (property !== 'duplicate-action') return found;
+  return found.filter((violation) => violation.eventIndex === undefined || MODELLED_ACTION.test(String(history.events[violation.eventIndex]?.detail['action'])));
 }
 
 /** Model conformance with the project's machines and the registered oracles. */

@@ -46,7 +46,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
 
   it('refuses an unknown preset with a ConfigError naming the known ones', () => {
     expect(() => resolved('v9', {})).toThrow(ConfigError);
-    expect(() => resolved('v9', {})).toThrow(/unknown config "v9" \(known: v0\.4, both-fixes\)/);
+    expect(() => resolved('v9', {})).toThrow(/unknown config "v9" \(known: v0\.4, both-fixes, hardened\)/);
     // An inherited property name is not a preset.
     expect(() => resolved('toString', {})).toThrow(ConfigError);
   });
@@ -75,7 +75,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
 
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
-    expect(listSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty offset=minus-one streams=fast transport=fetch');
+    expect(listSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none');
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });
 });

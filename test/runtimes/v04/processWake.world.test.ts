@@ -95,7 +95,7 @@ describe('processWake in the simulated world, over each transport', () => {
   it('the services observe the same requests over direct and over fetch', async () => {
     const story = async (transport: V04Config['transport']) => (await twoWakes({ transport })).sim.trace.events;
     const overDirect = await story('direct');
-    expect(new Set(overDirect.map((event) => event.actor))).toEqual(new Set(['host#1', 'agents-server', 'durable-streams']));
+    expect(new Set(overDirect.map((event) => event.actor))).toEqual(new Set(['world', 'host#1', 'agents-server', 'durable-streams']));
     expect(await story('fetch')).toEqual(overDirect);
   });
 });
