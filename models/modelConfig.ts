@@ -29,9 +29,9 @@ export function modelConfigOf(values: Readonly<Record<string, string>>): ModelCo
 }
 
 /** Where the agents server's registration takes the resume offset it returns (the world's `resume-offset` switch). */
-export type ResumeSource = 'none' | 'reported' | 'acked-seek';
+export type ResumeSource = 'none' | 'reported' | 'acked-seek' | 'claimed-seek';
 
-const RESUME_SOURCES: readonly ResumeSource[] = ['none', 'reported', 'acked-seek'];
+const RESUME_SOURCES: readonly ResumeSource[] = ['none', 'reported', 'acked-seek', 'claimed-seek'];
 
 /** The resume source each runner offset mode needs, as semantics.md §4 describes the modes. */
 const RESUME_SOURCE_FOR: Readonly<Record<OffsetMode, ResumeSource>> = {

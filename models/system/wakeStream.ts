@@ -54,6 +54,8 @@ export interface WakeStreamContext extends WakeStreamInput {
   readonly diagnostics: string | undefined;
   /** The last wake event appended is still outstanding (not ended by a done, a release or an expiry). */
   readonly outstanding: boolean;
+  /** The outstanding wake's lease is held (a claim was granted and has not ended). */
+  readonly leased: boolean;
 }
 
 /**
@@ -63,6 +65,15 @@ export interface WakeStreamContext extends WakeStreamInput {
 export function settledPrefixEnd(context: WakeStreamContext): string {
   const settled = context.outstanding ? context.appended.slice(0, -1) : context.appended;
   return settled[settled.length - 1] ?? '-1';
+}
+
+/**
+ * The end of the longest prefix of wake events that were all claimed (what `resume-offset=claimed-seek` returns): every
+ * wake event but an outstanding last one nobody holds; `-1` when there is none.
+ */
+export function claimedPrefixEnd(context: WakeStreamContext): string {
+  const claimed = context.outstanding && !context.leased ? context.appended.slice(0, -1) : context.appended;
+  return claimed[claimed.length - 1] ?? '-1';
 }
 
 type Guarded = { context: WakeStreamContext; event: WakeStreamEvent };
@@ -137,6 +148,7 @@ export const wakeStreamMachine = setup({
       if (event.type !== 'REGISTERED') return false;
       if (context.resumeSource === 'reported') return event.resumeOffset === (context.diagnostics ?? null);
       if (context.resumeSource === 'acked-seek') return event.resumeOffset === settledPrefixEnd(context);
+      if (context.resumeSource === 'claimed-seek') return event.resumeOffset === claimedPrefixEnd(context);
       return event.resumeOffset === null;
     },
     storesAPlausibleMark: ({ context, event }) =>
@@ -151,7 +163,8 @@ export const wakeStreamMachine = setup({
       appended: ({ context, event }) => (event.type === 'WAKE_APPENDED' ? [...context.appended, event.offset] : context.appended),
       outstanding: () => true,
     }),
-    recordEnd: assign({ outstanding: () => false }),
+    recordLease: assign({ leased: () => true }),
+    recordEnd: assign({ outstanding: () => false, leased: () => false }),
     recordHeartbeat: assign({ diagnostics: ({ context, event }) => (event.type === 'HEARTBEAT_STORED' ? event.offset : context.diagnostics) }),
     recordRead: assign({
       readers: ({ context, event }) => {
@@ -188,7 +201,7 @@ export const wakeStreamMachine = setup({
 }).createMachine({
   id: 'wakeStream',
   description: 'A pull-wake subscription and the wake stream of the runner it wakes, as the servers saw them.',
-  context: ({ input }) => ({ ...input, appended: [], readers: [], diagnostics: undefined, outstanding: false }),
+  context: ({ input }) => ({ ...input, appended: [], readers: [], diagnostics: undefined, outstanding: false, leased: false }),
   type: 'parallel',
   on: {
     CLAIM_ANSWERED: { guard: 'answersAServedWake', actions: 'recordClaim' },
@@ -205,7 +218,7 @@ export const wakeStreamMachine = setup({
         },
         issued: {
           description: 'A wake event is in the wake stream and nobody holds the lease: the next claim is granted.',
-          on: { LEASE_GRANTED: { target: 'leased' } },
+          on: { LEASE_GRANTED: { target: 'leased', actions: 'recordLease' } },
         },
         leased: {
           description: 'A claim holds the wake: no wake events; the holder sends done, or the lease expires.',
@@ -223,7 +236,7 @@ export const wakeStreamMachine = setup({
         tracking: {
           description:
             'Heartbeats store an offset in the diagnostics table; registration returns it (resume-offset=reported), the ' +
-            'end of the settled prefix (acked-seek), or nothing (none).',
+            'end of the settled prefix (acked-seek), the end of the claimed prefix (claimed-seek), or nothing (none).',
           on: {
             REGISTERED: { guard: 'resumeFollowsSource', actions: 'accept' },
             HEARTBEAT_STORED: { guard: 'storesAPlausibleMark', actions: 'recordHeartbeat' },

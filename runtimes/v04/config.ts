@@ -18,12 +18,15 @@ export const STREAMS_TIERS = ['fast', 'real'] as const;
 export const TRANSPORTS = ['direct', 'fetch'] as const;
 /** Hardening: what the runner does with a claim that failed transiently (a 5xx, a dropped connection). */
 export const CLAIM_RETRY_MODES = ['none', 'backoff'] as const;
+/** Hardening: whether a wake keeps its lease while it runs longer than the lease lasts. */
+export const LEASE_RENEWAL_MODES = ['none', 'renew'] as const;
 
 export type WiringMode = (typeof WIRING_MODES)[number];
 export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
 export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
+export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
 
 /** One value of every switch of this runtime. */
 export interface V04Config {
@@ -32,6 +35,7 @@ export interface V04Config {
   readonly streams: StreamsTier;
   readonly transport: Transport;
   readonly claimRetry: ClaimRetryMode;
+  readonly leaseRenewal: LeaseRenewalMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -95,6 +99,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       backoff: 'retry the claim after 1 s, doubling to 30 s, until it is answered or the runner stops',
     },
   },
+  {
+    name: 'lease-renewal',
+    values: LEASE_RENEWAL_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: whether a wake that runs longer than its lease keeps it',
+    meanings: {
+      none: '0.4.x: the lease runs out after lease_ttl_ms whatever the wake is doing; a second wake of the entity may start beside it',
+      renew: 'renew the lease every third of its length while the wake runs; a wake whose renewal is refused has lost its claim and stops before its handler goes on',
+    },
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -109,5 +123,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     streams: pick('streams', STREAMS_TIERS, 'fast'),
     transport: pick('transport', TRANSPORTS, 'direct'),
     claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
+    leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
   };
 }

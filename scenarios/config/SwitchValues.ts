@@ -22,6 +22,8 @@ export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
     offset: 'server-seek',
     'resume-offset': 'claimed-seek',
     'claim-retry': 'backoff',
+    // A wake whose wiring retries through a long outage outlives its lease; renewing keeps a second wake out.
+    'lease-renewal': 'renew',
     'claim-reaper': 'sweep',
     'post-key': 'action',
     'chat-idempotency': 'honor',

@@ -58,6 +58,7 @@ describe('command line: explore and replay', () => {
       streams: 'fast',
       transport: 'direct',
       'claim-retry': 'none',
+      'lease-renewal': 'none',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
       'claim-reaper': 'none',

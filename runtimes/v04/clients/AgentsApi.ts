@@ -5,6 +5,7 @@ import {
   type DoneResponse,
   type ManifestResponse,
   type ManifestRow,
+  type RenewRequest,
   type RunnerRecord,
   type SharedStateWriteResponse,
   type WakeNotification,
@@ -47,6 +48,12 @@ export class AgentsApi {
     const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.done(wakeId)), { json: body, headers: { authorization: bearer(writeToken) } });
     if (answer.status !== 200) throw answerError(answer, 'DONE_FAILED');
     return jsonOf<DoneResponse>(answer);
+  }
+
+  /** Extends the lease of a claimed wake; a refusal (401, 409 `FENCED`) means the claim is no longer this wake's. */
+  async renew(wakeId: string, writeToken: string, body: RenewRequest): Promise<void> {
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.renew(wakeId)), { json: body, headers: { authorization: bearer(writeToken) } });
+    if (answer.status !== 200) throw answerError(answer, 'RENEW_FAILED');
   }
 
   async readManifest(entity: string): Promise<readonly ManifestRow[]> {

@@ -4,6 +4,7 @@ import { AbortedError, describeError } from '../errors.ts';
 import { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
 import type { SharedStateWriter } from '../shared-state/stateEvents.ts';
 import type { V04Environment } from '../V04Environment.ts';
+import { LeaseRenewer } from './LeaseRenewer.ts';
 import { WiringChain } from './WiringChain.ts';
 
 /** How a wake ended: acked after success, acked after failure (no retry), or abandoned unacked by a stop. */
@@ -18,10 +19,24 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * 5. on failure, roll back uncommitted manifest rows and still ack the wake as done: failed wakes are not retried.
  * The ack covers what the wake read of each stream: the inputs are read before anything can fail closed, so a wake
  * that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
+ * With `lease-renewal=renew` the wake renews its lease while it runs; once a renewal is refused the wake is abandoned
+ * at its next step (a wiring attempt, or `observe` returning), as a stop abandons it: its claim belongs to another.
  */
-export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, aborted: () => boolean): Promise<WakeOutcome> {
+export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, stopping: () => boolean): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   env.annotate('wake-start', { entity, wakeId: wake.wake_id, generation: wake.generation });
+  const renewer = env.config.leaseRenewal === 'renew' ? new LeaseRenewer(env, wake) : undefined;
+  renewer?.start();
+  const leaseLost = (): boolean => renewer?.lostReason !== undefined;
+  try {
+    return await runWake(env, wake, handler, () => stopping() || leaseLost(), leaseLost);
+  } finally {
+    renewer?.stop();
+  }
+}
+
+async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, aborted: () => boolean, leaseLost: () => boolean): Promise<WakeOutcome> {
+  const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
   const writerFor =
@@ -53,6 +68,7 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
           chain.add(handle);
         }
         await chain.wirePendingAndWait();
+        if (leaseLost()) throw new AbortedError(`wake ${wake.wake_id} abandoned: its lease renewal was refused`);
         return handle;
       },
     };
