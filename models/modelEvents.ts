@@ -90,7 +90,8 @@ function toModelEvent(event: TraceEvent, wakePosition: (detail: TraceEvent['deta
     case 'lease-granted':
       return { type: 'LEASE_GRANTED' };
     case 'lease-ended':
-      return detail['reason'] === 'expired' ? { type: 'LEASE_EXPIRED' } : { type: 'LEASE_RELEASED' };
+      // A lease a restart of Durable Streams forgot ends as an expired one does: without the holder's ack.
+      return detail['reason'] === 'expired' || detail['reason'] === 'lost' ? { type: 'LEASE_EXPIRED' } : { type: 'LEASE_RELEASED' };
     case 'process-start':
       return { type: 'PROCESS_START', process };
     case 'process-exit':
