@@ -1,6 +1,7 @@
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import { modelConfigOf, type ModelConfig } from './modelConfig.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
+import { faultsMayFailRequests } from '../world/faults/requestFailures.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import { digestEntityMachine } from './digestEntity.ts';
 import type { ModelEvent, ModelEventType } from './modelEvents.ts';
@@ -156,8 +157,8 @@ export class ComposedModel {
     this.scopes = {
       runnerLifecycle: scopeFor('runnerLifecycle', { offsetMode: config.offset }),
       wakeStream: scopeFor('wakeStream', { offsetMode: config.offset }),
-      wiringChain: scopeFor('wiringChain', { wiring: config.wiring, restored: false, serverMayFail: faults.includes('server-restart') }),
-      digestEntity: scopeFor('digestEntity', { idempotency: config.idempotency }),
+      wiringChain: scopeFor('wiringChain', { wiring: config.wiring, restored: false, serverMayFail: faultsMayFailRequests(faults) }),
+      digestEntity: scopeFor('digestEntity', { idempotency: config.idempotency, requestsMayFail: faultsMayFailRequests(faults) }),
     };
   }
 
@@ -165,7 +166,7 @@ export class ComposedModel {
     return {
       runners: [],
       wakeStream: this.initialSnapshot('wakeStream', { offsetMode: this.config.offset }),
-      entity: this.initialSnapshot('digestEntity', { idempotency: this.config.idempotency }),
+      entity: this.initialSnapshot('digestEntity', { idempotency: this.config.idempotency, requestsMayFail: faultsMayFailRequests(this.faults) }),
       active: undefined,
       closing: [],
     };
@@ -183,7 +184,7 @@ export class ComposedModel {
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure.
       if (active) return fail('wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
       const restored = (entity.context as { manifest: boolean }).manifest;
-      const serverMayFail = this.faults.includes('server-restart');
+      const serverMayFail = faultsMayFailRequests(this.faults);
       active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', { wiring: this.config.wiring, restored, serverMayFail }) };
     }
     if (FOLLOWED_EVENTS.runnerLifecycle.has(event.type) && 'process' in event) {

@@ -51,6 +51,11 @@ export interface WakeView {
 
 export interface DigestEntityContext {
   readonly idempotency: IdempotencyCheck;
+  /**
+   * A request of the wake can fail (a lost answer, a dropped connection, a restart): then a wake can fail after its
+   * check, with its post unrecorded, or with a post that never reached the chat.
+   */
+  readonly requestsMayFail: boolean;
   readonly due: readonly number[];
   /** Times each occurrence was posted. */
   readonly posts: Readonly<Record<number, number>>;
@@ -104,7 +109,11 @@ const inThisWake = ({ context, event }: Guarded): boolean =>
  * holds the invariant that no occurrence is posted twice.
  */
 export const digestEntityMachine = setup({
-  types: { context: {} as DigestEntityContext, events: {} as DigestEntityEvent, input: {} as { idempotency: IdempotencyCheck } },
+  types: {
+    context: {} as DigestEntityContext,
+    events: {} as DigestEntityEvent,
+    input: {} as { idempotency: IdempotencyCheck; requestsMayFail?: boolean },
+  },
   guards: {
     inThisWake,
     wakeOfDeadProcess: ({ context, event }) => event.type === 'PROCESS_EXIT' && context.wake?.process === event.process,
@@ -124,11 +133,15 @@ export const digestEntityMachine = setup({
      * not fail in this world, so a post on a wired handle is recorded before the wake can end — unless the process dies.
      */
     failsWithoutLosingAPost: ({ context, event }) =>
-      inThisWake({ context, event }) && context.postIntent === undefined && !postUnrecorded(context) && (checkedIfDue(context) || checkThrows(context)),
+      inThisWake({ context, event }) &&
+      (context.requestsMayFail || (context.postIntent === undefined && !postUnrecorded(context))) &&
+      (checkedIfDue(context) || checkThrows(context)),
     /** The handler returned normally: nothing pending, and its post (if any) recorded — an unwired insert throws. */
     handlerDone: ({ context, event }) =>
       inThisWake({ context, event }) && context.postIntent === undefined && !(context.wake?.posted !== undefined && !context.wake.recorded) && checkedIfDue(context),
-    wakeMayEnd: ({ context }) => context.postIntent === undefined && !postUnrecorded(context) && (context.wake?.failed === true || checkedIfDue(context)),
+    wakeMayEnd: ({ context }) =>
+      (context.requestsMayFail && context.wake?.failed === true) ||
+      (context.postIntent === undefined && !postUnrecorded(context) && (context.wake?.failed === true || checkedIfDue(context))),
     recordsWhatItPosted: ({ context, event }) =>
       event.type === 'RECORDED' && inThisWake({ context, event }) && context.wake?.posted === event.occurrence && context.wake.wired !== false && !context.wake.recorded && !context.wake.failed,
   },
@@ -188,7 +201,16 @@ export const digestEntityMachine = setup({
 }).createMachine({
   id: 'digestEntity',
   description: 'The catch-up daily-digest entity.',
-  context: ({ input }) => ({ idempotency: input.idempotency, due: [], posts: {}, recorded: [], manifest: false, postIntent: undefined, wake: undefined }),
+  context: ({ input }) => ({
+    idempotency: input.idempotency,
+    requestsMayFail: input.requestsMayFail ?? false,
+    due: [],
+    posts: {},
+    recorded: [],
+    manifest: false,
+    postIntent: undefined,
+    wake: undefined,
+  }),
   type: 'parallel',
   on: {
     OCCURRENCE_DUE: { actions: 'markDue' },
