@@ -35,7 +35,7 @@ export class StreamsRequestFaults {
     }
     if (this.fires('rate-limit', this.options.rateLimitPercent, 'rate limit')) {
       const retryAfterSeconds = this.options.rateLimitRetryAfterSeconds;
-      this.sim.trace.record('durable-streams', 'fault', { kind: 'rate-limit', ...where, retryAfterSeconds });
+      this.sim.trace.record('durable-streams', 'fault', { kind: 'rate-limit', ...where, status: 429, retryAfterSeconds });
       return { status: 429, headers: { 'content-type': 'text/plain', 'retry-after': String(retryAfterSeconds) }, body: 'Too many requests' };
     }
     return undefined;
