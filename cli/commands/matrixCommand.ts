@@ -44,7 +44,7 @@ Options:
                   switch option (e.g. --streams real) applies to every cell
   --runs N        runs per cell (default: ${DEFAULT_RUNS_PER_CELL}; a cell stops early once every kind was found)
   --seed S        base seed, the same for every cell (default: 1)
-  --faults LIST   fault kinds, as for explore (default: the scenario's default set)
+  --faults LIST   fault worlds and kinds, as for explore (default: the scenario's default set)
   --strategy NAME random (default), pct [--depth D], swarm, or exhaustive [--max-deviations K], as for explore
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)
   --doc FILE      also write the table as Markdown (default file: ${DEFAULT_DOC}; "-" to skip; with --shard
