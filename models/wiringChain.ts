@@ -24,8 +24,9 @@ export type WiringChainEvent = Extract<
 export interface WiringChainInput {
   readonly wiring: WiringMode;
   /**
-   * Whether the agents server can fail a call (the `server-restart` fault): only then can a wake fail where nothing in
-   * the wiring failed (the manifest read or commit).
+   * Whether a fault can fail a request (a restart, a 5xx or 429, a lost answer, a dropped connection:
+   * `world/faults/requestFailures.ts`): only then can a wake fail where nothing in the wiring failed (the manifest read
+   * or commit, a read of its inputs).
    */
   readonly serverMayFail: boolean;
   /** True when an earlier wake committed the handle to the entity's manifest: it is restored and wired before the handler. */
