@@ -21,8 +21,8 @@ const FAULTS_ACTOR = 'faults';
  */
 export class FaultPoints {
   private struck = 0;
-  /** Granted wakes whose done has not arrived: wake id -> the process that claimed it. */
-  private readonly wakesInFlight = new Map<string, string>();
+  /** Ids of granted wakes whose done has not arrived. */
+  private readonly wakesInFlight = new Set<string>();
   /** Processes that posted to the chat and have not written to shared state since. */
   private readonly unrecordedPosts = new Set<string>();
   private readonly exited = new Set<string>();
@@ -51,7 +51,7 @@ export class FaultPoints {
         this.moment('claim-outstanding', peer);
         if (detail['status'] !== 200) return;
         const wakeId = String(detail['wakeId']);
-        this.wakesInFlight.set(wakeId, peer ?? '');
+        this.wakesInFlight.add(wakeId);
         this.moment('wake-in-flight', peer, () => this.wakesInFlight.has(wakeId));
         return;
       }
