@@ -15,23 +15,17 @@ const post = (network: ReturnType<typeof worldFixture>['network']) =>
   );
 
 describe('wire faults', () => {
-  it('lost-answer: the chat performs the post, and the poster\'s fetch fails: an outcome it cannot know', async () => {
-    const { world, network, runUntil, kinds } = worldFixture(['lost-answer']);
-    world.arm('lost-answer');
+  it.each([
+    ['lost-answer', 1],
+    ['connection-drop', 0],
+  ] as const)('%s: the poster\'s fetch fails (posts the chat performed: %i), an outcome the poster cannot know', async (kind, performed) => {
+    const { world, network, runUntil, kinds } = worldFixture([kind]);
+    world.arm(kind);
     const call = post(network);
     await runUntil(10);
-    expect(kinds('action-performed')).toHaveLength(1);
+    expect(kinds('action-performed')).toHaveLength(performed);
     expect(call.error).toBeInstanceOf(TypeError);
-    expect(kinds('fault')[0]?.detail).toMatchObject({ kind: 'lost-answer', peer: 'host#1', service: 'chat' });
-  });
-
-  it('connection-drop: the post never reaches the chat, and the poster\'s fetch fails', async () => {
-    const { world, network, runUntil, kinds } = worldFixture(['connection-drop']);
-    world.arm('connection-drop');
-    const call = post(network);
-    await runUntil(10);
-    expect(kinds('action-performed')).toHaveLength(0);
-    expect(call.error).toBeInstanceOf(TypeError);
+    expect(kinds('fault')[0]?.detail).toMatchObject({ kind, peer: 'host#1', service: 'chat' });
   });
 
   it('stale-connection: a held read is served, but its answer never comes and never fails; other reads are not held', async () => {
