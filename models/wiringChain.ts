@@ -166,8 +166,9 @@ export const wiringChainMachine = setup({
     },
     failed: { description: 'The wake failed; it is still acked as done (no retry).', on: wakeEnds },
     released: {
-      description: 'The server took the ack and released the lease; the answer is on its way back.',
-      on: { WAKE_ACKED: 'done' },
+      description: 'The server took the ack and released the lease; the answer is on its way back, and may be lost.',
+      // A lost answer (a fault that fails requests) fails the ack in the runtime although the server took it.
+      on: { WAKE_ACKED: 'done', WAKE_ACK_FAILED: { guard: 'serverMayFail', target: 'done' } },
     },
     done: { type: 'final', description: 'The wake is over for the runtime: acked, or its ack failed, or a stop abandoned it.' },
   },
