@@ -1,6 +1,7 @@
 import { createActor, type AnyMachineSnapshot, type AnyStateNode, type InspectionEvent } from 'xstate';
 import { ANNOTATION_VOCABULARIES, type AnnotationVocabulary } from '../protocol/host/AnnotationVocabulary.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
+import { faultsMayFailRequests } from '../world/faults/requestFailures.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import { modelConfigOf, resumeSourceOf, type ModelConfig, type OffsetMode } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
@@ -255,11 +256,11 @@ export class ComposedModel {
   }
 
   private entityInput(): unknown {
-    return { idempotency: this.config.idempotency, serverMayFail: this.faults.includes('server-restart') };
+    return { idempotency: this.config.idempotency, serverMayFail: faultsMayFailRequests(this.faults) };
   }
 
   private wiringInput(restored: boolean): unknown {
-    return { wiring: this.config.wiring, restored, serverMayFail: this.faults.includes('server-restart') };
+    return { wiring: this.config.wiring, restored, serverMayFail: faultsMayFailRequests(this.faults) };
   }
 
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */

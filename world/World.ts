@@ -11,7 +11,13 @@ import { DURABLE_STREAMS, StreamsFrontEnd } from './durable-streams/StreamsFront
 import { schedulerClock } from './durable-streams/VirtualClock.ts';
 import type { FaultKind } from './faults/FaultKind.ts';
 import type { FaultOptions } from './faults/FaultOptions.ts';
+import { FaultPoints, type StrikePlatformFault } from './faults/FaultPoints.ts';
+import { HandlerStalls } from './faults/HandlerStalls.ts';
+import { PLATFORM_FAULT_KINDS } from './faults/PlatformFaults.ts';
 import { PreloadFaults } from './faults/PreloadFaults.ts';
+import { StreamOutages } from './faults/StreamOutages.ts';
+import { StreamsRequestFaults } from './faults/StreamsRequestFaults.ts';
+import { wireFaultPolicy } from './faults/WireFaultPolicy.ts';
 import { HostNetwork, type ServiceDirectory } from './network/HostNetwork.ts';
 import { errorAnswer } from './http/answers.ts';
 import type { SimRequest } from './http/SimRequest.ts';
@@ -63,6 +69,8 @@ export class World {
   readonly agentsServer: AgentsServer;
   readonly chat: ChatService;
   readonly network: Network;
+  /** Where a scenario lets its handlers' processes stall (`slow-handler`). */
+  readonly handlerStalls: HandlerStalls;
   /** Whether a fault point may fire: false in the quiet period at the end of a run. */
   faultsActive = true;
   /** Fault points armed to fire next, by kind, whatever the choices say (scripted faults of model-based tests). */
@@ -84,11 +92,21 @@ export class World {
     this.streams = new DurableStreamsService(sim);
     this.subscriptions = new ReferenceSubscriptions(this.streams, clock, observeSubscriptions(sim.trace, DURABLE_STREAMS));
     const facade = new StreamsHttpFacade({ streams: this.streams, subscriptions: this.subscriptions, clock, longPollTimeoutMs: options.longPollTimeoutMs });
-    const preloadFaults = new PreloadFaults(sim, options.faultOptions, (kind, percent, label) => this.faultFires(kind, percent, label), options.maxPreloadFaults);
-    this.streamsFront = new StreamsFrontEnd(sim, facade, preloadFaults);
+    const fires = (kind: FaultKind, percent: number, label: string): boolean => this.faultFires(kind, percent, label);
+    this.handlerStalls = new HandlerStalls(sim, options.faultOptions, fires);
+    const preloadFaults = new PreloadFaults(sim, options.faultOptions, fires, options.maxPreloadFaults);
+    const outages = new StreamOutages(sim, options.faultOptions, fires, () => this.faultsActive);
+    const readFaults = {
+      // An outage answers first: its 404 is not a read of the stream, so a cold connection stays cold.
+      draw: (peer: string, stream: string) => (outages.strikes(peer, stream) ? ('not-found' as const) : preloadFaults.draw(peer, stream)),
+      foreignItem: (stream: string) => preloadFaults.foreignItem(stream),
+    };
+    const requestFaults = new StreamsRequestFaults(sim, options.faultOptions, fires);
+    const front = new StreamsFrontEnd(sim, facade, readFaults, this.subscriptions, (request) => requestFaults.refuse(request));
+    this.streamsFront = front;
     this.agentsServer = new AgentsServer(
       sim,
-      { streams: this.streams, subscriptions: this.subscriptions, get up() { return true; } },
+      { streams: this.streams, subscriptions: this.subscriptions, get up() { return front.up; } },
       {
         resumeOffsetSource: options.resumeOffsetSource,
         leaseTtlMs: options.leaseTtlMs,
@@ -97,7 +115,8 @@ export class World {
       },
     );
     this.chat = new ChatService(sim, options.chat);
-    this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'));
+    const wireFaults = wireFaultPolicy(sim, options.faultOptions, fires, { durableStreams: front.name, chat: this.chat.name });
+    this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'), wireFaults);
     this.services = new Map<string, SimService>([
       [SERVICE_ORIGINS.durableStreams, this.streamsFront],
       [SERVICE_ORIGINS.agentsServer, this.agentsServer],
@@ -113,6 +132,16 @@ export class World {
   /** What `process` reaches the services with: its `fetch`, the same without WHATWG objects, and the base URLs. */
   networkFor(process: SimProcess): HostNetwork {
     return new HostNetwork(process, this.network, this.services);
+  }
+
+  /**
+   * Lets the run's enabled platform faults strike at the moments the world's services see (issue 15), carried out by
+   * `strike` (a scenario's `PlatformFaults`). Without this call no moment asks a question: a scenario that plans
+   * its faults itself (the minimal one, for exhaustive search) keeps its space small.
+   */
+  enableFaultPoints(strike: StrikePlatformFault): void {
+    const kinds = PLATFORM_FAULT_KINDS.filter((kind) => this.options.faults.has(kind));
+    new FaultPoints(this.sim, this.options.faultOptions.faultPoints, kinds, () => this.faultsActive, strike);
   }
 
   /** A heartbeat the agents server fails to store (`heartbeat-failure`): answered 503 before it is routed. */

@@ -36,9 +36,15 @@ Options:
   --idempotency I      raw-collection | public-read | wired-gate
   --streams T          fast (default) | real: real @durable-streams/state StreamDBs, and the wake stream read with
                        @durable-streams/client, over HTTP to the simulated service
-  --faults LIST        comma list of: redeploy, crash, server-restart, preload-not-found, preload-foreign-item,
-                       delivery-reorder, heartbeat-failure; or default | all | none
-                       (default: redeploy,preload-not-found,preload-foreign-item,delivery-reorder)
+  --faults LIST        comma list of fault worlds and kinds, or none (default: report):
+                         report    the bug report's: redeploy, preload-not-found, preload-foreign-item,
+                                   delivery-reorder (also: default)
+                         platform  crash, server-restart, heartbeat-failure, rolling-deploy, ds-restart
+                         network   delivery-reorder, server-error, rate-limit, stream-outage, lost-answer,
+                                   connection-drop, stale-connection, hung-connect, slow-handler
+                         all       every kind
+                       platform faults also strike at moments the world sees (a wake in flight, a claim
+                       outstanding, a lease about to expire, a stop's drain, ...)
   --runs N             stop after N runs (default: 500)
   --seed S             base seed, decimal or 0x hex (default: 1)
   --strategy NAME      how runs are drawn (default: random):

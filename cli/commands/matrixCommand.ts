@@ -44,7 +44,7 @@ Options:
                   switch option (e.g. --streams real) applies to every cell
   --runs N        runs per cell (default: ${DEFAULT_RUNS_PER_CELL}; a cell stops early once every kind was found)
   --seed S        base seed, the same for every cell (default: 1)
-  --faults LIST   fault kinds, as for explore (default: the scenario's default set)
+  --faults LIST   fault worlds and kinds, as for explore (default: the scenario's default set)
   --strategy NAME random (default), pct [--depth D], swarm, exhaustive [--max-deviations K] or guided, as for
                   explore (guided: each cell's search learns from that cell's runs)
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)

@@ -27,8 +27,9 @@ export type WiringChainEvent = Extract<
 export interface WiringChainInput {
   readonly wiring: WiringMode;
   /**
-   * Whether the agents server can fail a call (the `server-restart` fault): only then can a wake fail where nothing in
-   * the wiring failed (the manifest read, an input read, the manifest commit).
+   * Whether a fault can fail a request (a restart, a 5xx or 429, a lost answer, a dropped connection:
+   * `world/faults/requestFailures.ts`): only then can a wake fail where nothing in the wiring failed (the manifest read
+   * or commit, a read of its inputs).
    */
   readonly serverMayFail: boolean;
   /** True when an earlier wake committed the handle to the entity's manifest: it is restored and wired before the handler. */
@@ -230,8 +231,9 @@ export const wiringChainMachine = setup({
     },
     failed: { description: 'The wake failed; it is still acked as done (no retry).', on: wakeEnds },
     released: {
-      description: 'The server took the ack and released the lease; the answer is on its way back.',
-      on: { WAKE_ACKED: 'done' },
+      description: 'The server took the ack and released the lease; the answer is on its way back, and may be lost.',
+      // A lost answer (a fault that fails requests) fails the ack in the runtime although the server took it.
+      on: { WAKE_ACKED: 'done', WAKE_ACK_FAILED: { guard: 'serverMayFail', target: 'done' } },
     },
     done: { type: 'final', description: 'The wake is over for the runtime: acked, or its ack failed, or a stop abandoned it.' },
   },

@@ -93,7 +93,8 @@ export class SystemEventTranslator {
       case 'lease-granted':
         return { type: 'LEASE_GRANTED' };
       case 'lease-ended':
-        return detail['reason'] === 'expired' ? { type: 'LEASE_EXPIRED' } : { type: 'LEASE_RELEASED' };
+        // A lease a restart of Durable Streams forgot ends as an expired one does: without the holder's ack.
+        return detail['reason'] === 'expired' || detail['reason'] === 'lost' ? { type: 'LEASE_EXPIRED' } : { type: 'LEASE_RELEASED' };
       case 'fault':
         if (detail['kind'] === 'preload-foreign-item') this.spoiledReads.add(`${String(detail['reader'])} ${String(detail['stream'])}`);
         return undefined;

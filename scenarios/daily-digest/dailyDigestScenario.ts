@@ -10,12 +10,14 @@ import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetS
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
+import { PlatformFaults } from '../../world/faults/PlatformFaults.ts';
 import { drawTimedFaults } from '../../world/faults/TimedFaultPlan.ts';
 import { HostSupervisor } from '../../world/process/HostSupervisor.ts';
 import type { SimProcess } from '../../world/process/SimProcess.ts';
 import { SERVICE_ORIGINS, World } from '../../world/World.ts';
 import { launchHost } from '../hosts/launchHost.ts';
 import { probedHandler } from '../hosts/probedHandler.ts';
+import { stalledHandler } from '../hosts/stalledHandler.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, type IdempotencyCheck } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
@@ -123,7 +125,8 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
       },
     );
     const planted = options.plantInHandler ? options.plantInHandler(digest) : digest;
-    return new Map([[ENTITY_TYPE, probedHandler(ENTITY, planted, probe)]]);
+    const slowed = stalledHandler(planted, () => world.handlerStalls.stall(process, `${ENTITY} after observe`));
+    return new Map([[ENTITY_TYPE, probedHandler(ENTITY, slowed, probe)]]);
   };
   const supervisor = new HostSupervisor(world, launchHost(sim, world, { runtime, config: spec.config, runnerId: RUNNER_ID, runnerLabel: 'digest host', handlersFor }));
   supervisor.startHost();
@@ -182,18 +185,13 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
   messageTimesMs.forEach((atMs, index) => {
     scheduler.schedule(atMs, 'workload', `message ${index} to ${ENTITY}`, () => sendMessage(index));
   });
+  const platform = new PlatformFaults(world, supervisor);
   for (const fault of timedFaults) {
     scheduler.schedule(fault.atMs, 'faults', fault.kind, () => {
-      if (!world.faultsActive) return;
-      if (fault.kind === 'redeploy') void supervisor.redeploy();
-      else if (fault.kind === 'crash') void supervisor.crash();
-      else {
-        const downtimeMs = chooseInRange(choices, faultOptions.serverDowntimeMinMs, faultOptions.serverDowntimeMaxMs, 'server downtime', { kind: 'range', fault: 'server-restart' });
-        trace.record('faults', 'fault', { kind: 'server-restart', downtimeMs });
-        world.agentsServer.restart(downtimeMs);
-      }
+      if (world.faultsActive) platform.strike(fault.kind);
     });
   }
+  world.enableFaultPoints((kind, process) => platform.strike(kind, process));
   return endWorkloadWithQuietPeriod(sim, { world, supervisor, schedule }, options, workloadEndMs, messageTimesMs);
 }
 
@@ -219,6 +217,6 @@ export function endWorkloadWithQuietPeriod(
     expectedActions: expectedActions(schedule, messagesAtMs),
     hangAfterMs: options.hangAfterMs,
     quietFromMs: workloadEndMs,
-    endState: () => ({ liveHosts: supervisor.liveProcess ? [supervisor.liveProcess.name] : [], activeClaims: world.agentsServer.activeClaims() }),
+    endState: () => ({ liveHosts: supervisor.liveProcesses.map((process) => process.name), activeClaims: world.agentsServer.activeClaims() }),
   };
 }

@@ -41,6 +41,7 @@ export class Trace {
   private readonly entries: TraceEvent[] = [];
   private readonly hasher: Hash = createHash('sha256');
   private digest: string | undefined;
+  private readonly watchers: Array<(event: TraceEvent) => void> = [];
 
   constructor(
     private readonly clock: TraceClock,
@@ -56,7 +57,16 @@ export class Trace {
     const event: TraceEvent = { step: this.clock.steps, atMs: this.clock.nowMs, actor, kind, detail };
     this.entries.push(event);
     this.hasher.update(serializeEvent(event));
+    for (const watcher of this.watchers) watcher(event);
     return event;
+  }
+
+  /**
+   * Calls `watcher` with every event {@link record}ed from now on (annotations excluded), right after it is recorded:
+   * for parts of a simulated world that react to what another part observed (a fault at a moment a service saw).
+   */
+  onRecord(watcher: (event: TraceEvent) => void): void {
+    this.watchers.push(watcher);
   }
 
   /**

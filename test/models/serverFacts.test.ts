@@ -3,12 +3,19 @@ import { runScenario } from '../../scenarios/runScenario.ts';
 import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
 import { runSeed } from '../../sim/explore/runSeed.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
-import { ALL_FAULTS, BOTH_FIXES, digestSpec, V04 } from '../acceptance/helpers.ts';
+import { parseFaultList } from '../../world/faults/FaultKind.ts';
+import { BOTH_FIXES, digestSpec, V04 } from '../acceptance/helpers.ts';
 
-/** Runs of either configuration with every fault kind until one shows `story`, or none in `runs`. */
+/**
+ * The crash stories need the report's and the platform's faults; the network's (slow handlers, lost answers) add
+ * findings of their own to the same runs (a handler that outlives its lease), which are not what these tests are about.
+ */
+const CRASH_WORLDS = parseFaultList('report,platform');
+
+/** Runs of either configuration with the report's and the platform's faults until one shows `story`, or none in `runs`. */
 async function firstRunShowing(switches: typeof V04, runs: number, story: (events: readonly TraceEvent[]) => boolean) {
   for (let runIndex = 0; runIndex < runs; runIndex += 1) {
-    const run = await runScenario(digestSpec(switches, ALL_FAULTS), new RandomChoiceSource(runSeed(11, runIndex)));
+    const run = await runScenario(digestSpec(switches, CRASH_WORLDS), new RandomChoiceSource(runSeed(11, runIndex)));
     if (story(run.events)) return run;
   }
   return undefined;

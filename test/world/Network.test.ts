@@ -5,7 +5,7 @@ import { jsonAnswer } from '../../world/http/answers.ts';
 import { bodyText } from '../../world/http/messageBody.ts';
 import { simRequest, type SimRequest } from '../../world/http/SimRequest.ts';
 import type { SimResponse } from '../../world/http/SimResponse.ts';
-import { Network, type SimService } from '../../world/network/Network.ts';
+import { ConnectionDropped, Network, type SimService, type WireExchange, type WireFate } from '../../world/network/Network.ts';
 import { SimProcess } from '../../world/process/SimProcess.ts';
 import { drain, makeSim, track } from './simHelpers.ts';
 
@@ -24,8 +24,11 @@ function echoService(onServe: (request: SimRequest) => void = () => {}, up = tru
   };
 }
 
-function setup(sim: SimContext, reorder: boolean) {
-  const network = new Network(sim, OPTIONS, () => reorder);
+function setup(sim: SimContext, reorder: boolean, fates: Array<WireFate | undefined> = [], seen: WireExchange[] = []) {
+  const network = new Network(sim, OPTIONS, () => reorder, (exchange) => {
+    seen.push(exchange);
+    return fates.shift() ?? { request: 'delivered', answer: 'delivered' };
+  });
   const caller = new SimProcess(sim, 'host#1');
   const send = (service: SimService, label: string, signal?: AbortSignal): Promise<SimResponse> =>
     network.exchange(caller, service, simRequest({ method: 'GET', url: `http://svc.sim/${label}`, peer: caller.name, ...(signal ? { signal } : {}) }), label);
@@ -117,5 +120,64 @@ describe('Network', () => {
     for (const label of ['first', 'second']) void send(service, label);
     await runLoop(sim.scheduler, BUDGET);
     expect(handled).toEqual(['/first', '/second']);
+  });
+
+  describe('wire faults', () => {
+    it.each([
+      ['request', { request: 'dropped', answer: 'delivered' }, false],
+      ['answer', { request: 'delivered', answer: 'dropped' }, true],
+    ] as const)('a dropped %s fails the caller\'s fetch as a reset connection does (the service acted only on a dropped answer)', async (_leg, fate, servedExpected) => {
+      const sim = makeSim();
+      const { send } = setup(sim, false, [fate]);
+      let served = false;
+      const call = track(send(echoService(() => (served = true)), 'work'));
+      await runLoop(sim.scheduler, BUDGET);
+      expect(served).toBe(servedExpected);
+      expect(call.error).toBeInstanceOf(TypeError);
+      expect((call.error as TypeError).message).toBe('fetch failed');
+    });
+
+    it.each([
+      ['request', { request: 'hung', answer: 'delivered' }, false],
+      ['answer', { request: 'delivered', answer: 'hung' }, true],
+    ] as const)('a hung %s never settles the call and never fails it; only the caller\'s abort ends the wait', async (_leg, fate, servedExpected) => {
+      const sim = makeSim();
+      const { send } = setup(sim, false, [fate]);
+      let served = false;
+      const controller = new AbortController();
+      const call = track(send(echoService(() => (served = true)), 'work', controller.signal));
+      expect(await runLoop(sim.scheduler, BUDGET)).toBe('idle');
+      expect(served).toBe(servedExpected);
+      expect(call.settled).toBe(false);
+      controller.abort(new Error('gave up'));
+      await drain();
+      expect(call.error).toEqual(new Error('gave up'));
+    });
+
+    it('a service that cuts a held request (ConnectionDropped) fails the caller\'s fetch: no broken world', async () => {
+      const sim = makeSim();
+      const { send } = setup(sim, false);
+      const call = track(send({ name: 'svc', up: true, serve: () => Promise.reject(new ConnectionDropped('restarted')) }, 'held'));
+      expect(await runLoop(sim.scheduler, BUDGET)).toBe('idle');
+      expect(call.error).toBeInstanceOf(TypeError);
+    });
+
+    it('tells the wire faults which request opens a connection: the first to a service, and the first after a break', async () => {
+      const sim = makeSim();
+      const seen: WireExchange[] = [];
+      const { send } = setup(sim, false, [undefined, undefined, { request: 'delivered', answer: 'dropped' }, undefined, undefined], seen);
+      const service = echoService();
+      for (const label of ['a', 'b', 'c', 'd', 'e']) {
+        void send(service, label).catch(() => {});
+        await runLoop(sim.scheduler, BUDGET);
+      }
+      expect(seen.map((exchange) => [exchange.request.url.pathname, exchange.connect])).toEqual([
+        ['/a', true],
+        ['/b', false],
+        ['/c', false],
+        ['/d', true],
+        ['/e', false],
+      ]);
+    });
   });
 });

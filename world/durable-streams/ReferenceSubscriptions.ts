@@ -97,8 +97,8 @@ export interface WakeReport {
   readonly done?: unknown;
 }
 
-/** Why a wake ended. */
-export type WakeEndReason = 'done' | 'released' | 'expired';
+/** Why a wake ended: `lost` when a restart of the service forgot its lease. */
+export type WakeEndReason = 'done' | 'released' | 'expired' | 'lost';
 
 /**
  * Told what the subscriptions do, as it happens: the simulated world records these as the service's observations.
@@ -179,6 +179,8 @@ export class ReferenceSubscriptions {
   private readonly tokens = new Map<string, TokenRecord>();
   private mintedTokens = 0;
   private issuedWakes = 0;
+  /** False while the service is down ({@link suspend}): writes wake nobody then. */
+  private running = true;
 
   constructor(
     private readonly streams: DurableStreamsService,
@@ -339,6 +341,40 @@ export class ReferenceSubscriptions {
     return this.isSettled(id, generation) || (generation === subscription.generation && subscription.holder !== null);
   }
 
+  /**
+   * The service goes down, and what it keeps only in memory is lost: every lease (holder, token, expiry timer), every
+   * outstanding wake, every minted token. Subscription definitions, links, cursors and generations are kept, as a
+   * service that persists its subscriptions keeps them (the reference server keeps even those only in memory; see
+   * docs/modelling-choices.md). Until {@link resume}, writes to linked streams issue no wake. Returns the leases lost.
+   */
+  suspend(): Array<{ readonly subscription: string; readonly generation: number; readonly holder: string }> {
+    this.running = false;
+    const lost: Array<{ readonly subscription: string; readonly generation: number; readonly holder: string }> = [];
+    for (const subscription of this.subscriptions.values()) {
+      this.clearLease(subscription);
+      if (subscription.holder !== null) {
+        lost.push({ subscription: subscription.id, generation: subscription.generation, holder: subscription.holder });
+        this.observer.wakeEnded(subscription.id, subscription.generation, 'lost');
+      }
+      subscription.token = null;
+      subscription.holder = null;
+      subscription.wakeId = null;
+    }
+    this.tokens.clear();
+    return lost;
+  }
+
+  /**
+   * The service is back: every subscription with pending work gets a new wake, as when a lease ends with work still
+   * pending, so that work written before or during the restart is not stranded until the next write.
+   */
+  resume(): void {
+    this.running = true;
+    for (const subscription of this.subscriptions.values()) {
+      if (subscription.wakeId === null && this.hasPendingWork(subscription)) this.issueWake(subscription, this.firstPendingStream(subscription));
+    }
+  }
+
   /** The holder of the subscription's lease, if any (for the world's invariants and reports). */
   holderOf(id: string): string | null {
     return this.subscriptions.get(id)?.holder ?? null;
@@ -369,7 +405,7 @@ export class ReferenceSubscriptions {
         // A stream linked by its first write counts from the beginning: everything in it is work.
         this.link(subscription, name, 'glob', subscription.links.get(name)?.acked ?? BEGINNING_OFFSET);
       }
-      if (subscription.links.has(name) && subscription.wakeId === null && subscription.holder === null && this.hasPendingWork(subscription)) {
+      if (this.running && subscription.links.has(name) && subscription.wakeId === null && subscription.holder === null && this.hasPendingWork(subscription)) {
         this.issueWake(subscription, name);
       }
     }

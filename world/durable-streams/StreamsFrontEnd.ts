@@ -3,9 +3,9 @@ import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { bodyText } from '../http/messageBody.ts';
 import type { SimRequest } from '../http/SimRequest.ts';
 import type { SimResponse } from '../http/SimResponse.ts';
-import type { SimService } from '../network/Network.ts';
+import { ConnectionDropped, type SimService } from '../network/Network.ts';
 import type { StreamsHttpFacade } from './http/StreamsHttpFacade.ts';
-import { SUBSCRIPTION_STREAM_ROOT } from './ReferenceSubscriptions.ts';
+import { SUBSCRIPTION_STREAM_ROOT, type ReferenceSubscriptions } from './ReferenceSubscriptions.ts';
 
 /** The actor of the Durable Streams service's observations. */
 export const DURABLE_STREAMS = 'durable-streams';
@@ -18,28 +18,57 @@ export interface ReadFaults {
   foreignItem(stream: string): TraceValue;
 }
 
+/** Faults at the service's door: an answer for a request that fails before it is served, or undefined to serve it. */
+export type DoorFaults = (request: SimRequest) => SimResponse | undefined;
+
 /**
  * The Durable Streams service as processes reach it over the network: the HTTP facade (the reference server's
- * protocol), with the world's read faults applied in front of it, and an observation of every request it answers
- * (actor `durable-streams`):
+ * protocol), with the world's faults applied in front of it (at the door, then on catch-up reads), and an observation
+ * of every request it answers (actor `durable-streams`):
  * - `stream-read` — a read, observed when answered: peer, stream (name under the root), offset asked, live or not,
  *   status, next offset, how many items, for a runner's wake stream the wakes served (subscription and generation of
  *   each), and `heldMs` when the service held the read before answering (a long-poll), so its arrival is known;
  * - `stream-append` — a write: peer, stream, status, offset;
- * - `streams-request` — anything else: peer, method, path, status.
+ * - `streams-request` — anything else: peer, method, path, status;
+ * - `streams-down` / `streams-up` around a restart ({@link restart}).
  */
 export class StreamsFrontEnd implements SimService {
   readonly name = DURABLE_STREAMS;
   private running = true;
+  /** Aborts with a {@link ConnectionDropped} when the service goes down: every request it holds is cut. */
+  private connections = new AbortController();
 
   constructor(
     private readonly sim: SimContext,
     private readonly facade: StreamsHttpFacade,
     private readonly faults: ReadFaults,
+    /** The pull-wake subscriptions behind the facade, whose in-memory state a restart loses. */
+    private readonly subscriptions?: ReferenceSubscriptions,
+    private readonly door: DoorFaults = () => undefined,
   ) {}
 
   get up(): boolean {
     return this.running;
+  }
+
+  /**
+   * Goes down for `downtimeMs` (`ds-restart`): requests meanwhile answer 503 (the network's answer for a service that
+   * is down), held reads are cut (their callers see the connection drop), and the subscriptions lose their leases and
+   * outstanding wakes; streams, offsets and subscription cursors survive. Back up, every subscription with pending
+   * work is woken again. A restart while down is a no-op.
+   */
+  restart(downtimeMs: number): void {
+    if (!this.running) return;
+    this.running = false;
+    const leasesLost = this.subscriptions?.suspend() ?? [];
+    this.record('streams-down', { downtimeMs, leasesLost });
+    this.connections.abort(new ConnectionDropped('Durable Streams restarted'));
+    this.connections = new AbortController();
+    this.sim.scheduler.schedule(downtimeMs, this.name, 'durable streams back up', () => {
+      this.running = true;
+      this.record('streams-up', {});
+      this.subscriptions?.resume();
+    });
   }
 
   async serve(request: SimRequest): Promise<SimResponse> {
@@ -47,15 +76,18 @@ export class StreamsFrontEnd implements SimService {
     const stream = path.startsWith(SUBSCRIPTION_STREAM_ROOT) ? path.slice(SUBSCRIPTION_STREAM_ROOT.length) : undefined;
     const live = request.url.searchParams.get('live');
     const isRead = request.method === 'GET' && stream !== undefined && !stream.startsWith('__ds');
-    const fault = isRead && live === null ? this.faults.draw(request.peer, stream) : undefined;
     const arrivedAtMs = this.sim.scheduler.nowMs;
-    let answer: SimResponse;
-    try {
-      answer = await this.answer(request, fault, stream);
-    } catch (error) {
-      // Only an abort rejects (a dropped connection): the reader never saw an answer.
-      if (isRead) this.observeRead(request, stream, live !== null, { status: 0, headers: {}, body: null }, true, arrivedAtMs);
-      throw error;
+    let answer: SimResponse | undefined = this.door(request);
+    if (answer === undefined) {
+      const fault = isRead && live === null ? this.faults.draw(request.peer, stream) : undefined;
+      const signals = request.signal ? [request.signal, this.connections.signal] : [this.connections.signal];
+      try {
+        answer = await this.answer({ ...request, signal: AbortSignal.any(signals) }, fault, stream);
+      } catch (error) {
+        // Only an abort rejects: the caller's (it dropped the connection) or a restart's (which cut it).
+        if (isRead) this.observeRead(request, stream, live !== null, { status: 0, headers: {}, body: null }, true, arrivedAtMs);
+        throw error;
+      }
     }
     if (isRead) this.observeRead(request, stream, live !== null, answer, false, arrivedAtMs);
     else if (request.method === 'POST' && stream !== undefined && !stream.startsWith('__ds')) {

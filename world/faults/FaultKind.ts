@@ -1,3 +1,5 @@
+import { FAULT_WORLDS, type FaultWorldName } from './FaultWorlds.ts';
+
 /** The name of a registered fault kind, e.g. `redeploy`. */
 export type FaultKind = string;
 
@@ -18,12 +20,22 @@ const BUILT_IN: readonly FaultKindDefinition[] = [
   { name: 'preload-foreign-item', summary: 'a non-state item lands in the batch before up-to-date (the state guard throws)' },
   { name: 'delivery-reorder', summary: 'each message draws an extra delay, so messages overtake each other' },
   { name: 'heartbeat-failure', summary: 'a heartbeat is answered 503' },
+  { name: 'rolling-deploy', summary: 'a new host process starts before the old one is stopped; the two overlap for a while' },
+  { name: 'ds-restart', summary: 'Durable Streams is down for a while: requests answer 503, held reads are cut, leases and outstanding wakes are lost' },
+  { name: 'server-error', summary: 'a Durable Streams request is answered 5xx' },
+  { name: 'rate-limit', summary: 'a Durable Streams request is answered 429 with a Retry-After' },
+  { name: 'stream-outage', summary: 'a shared stream answers 404 to every read for a drawn time, up to several leases' },
+  { name: 'lost-answer', summary: 'a service acts on a request but its answer never arrives: the connection drops' },
+  { name: 'connection-drop', summary: 'a request never reaches its service: the connection drops' },
+  { name: 'stale-connection', summary: "a held read's answer never arrives and never fails (a half-open socket)" },
+  { name: 'hung-connect', summary: 'a new connection to Durable Streams never completes and never fails' },
+  { name: 'slow-handler', summary: "the entity handler's process stalls for a drawn time once the handler has read its state" },
 ];
 
 const kinds = new Map<string, FaultKindDefinition>(BUILT_IN.map((definition) => [definition.name, definition]));
 
 /** The bug report's world: redeploys, transient preload failures of both kinds, reordered deliveries. */
-export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = ['redeploy', 'preload-not-found', 'preload-foreign-item', 'delivery-reorder'];
+export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = FAULT_WORLDS.report.kinds;
 
 /** Thrown for an unknown fault name; the message is a complete one-line explanation. */
 export class FaultListError extends Error {
@@ -46,19 +58,22 @@ export function faultKinds(): readonly FaultKindDefinition[] {
 }
 
 /**
- * Parses `--faults`: a comma-separated list of kinds, or `default`, `all`, `none`. The result keeps the canonical
- * order of {@link faultKinds}, so equal sets print and encode equally. An empty list is refused: `none` says it.
+ * Parses `--faults`: a comma-separated list of kinds and fault worlds (`report` — also `default` —, `platform`,
+ * `network`, `all`), or `none`. The result keeps the canonical order of {@link faultKinds}, so equal sets print and
+ * encode equally. An empty list is refused: `none` says it.
  */
 export function parseFaultList(text: string): FaultKind[] {
   const words = text.split(',').map((word) => word.trim()).filter((word) => word.length > 0);
-  if (words.length === 0) throw new FaultListError('empty fault list (name kinds, or default, all, none)');
+  const worlds = `${Object.keys(FAULT_WORLDS).join(', ')}, default, all`;
+  if (words.length === 0) throw new FaultListError(`empty fault list (name kinds, or ${worlds}, none)`);
   const chosen = new Set<FaultKind>();
   for (const word of words) {
     if (word === 'none') continue;
-    if (word === 'default') DEFAULT_FAULT_KINDS.forEach((kind) => chosen.add(kind));
+    const world = word === 'default' ? FAULT_WORLDS.report : FAULT_WORLDS[word as FaultWorldName];
+    if (world) world.kinds.forEach((kind) => chosen.add(kind));
     else if (word === 'all') kinds.forEach((_, kind) => chosen.add(kind));
     else if (kinds.has(word)) chosen.add(word);
-    else throw new FaultListError(`unknown fault "${word}" (known: ${[...kinds.keys()].join(', ')}, or default, all, none)`);
+    else throw new FaultListError(`unknown fault "${word}" (known: ${[...kinds.keys()].join(', ')}, or ${worlds}, none)`);
   }
   return [...kinds.keys()].filter((kind) => chosen.has(kind));
 }

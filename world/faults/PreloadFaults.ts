@@ -3,9 +3,7 @@ import type { TraceValue } from '../../sim/trace/Trace.ts';
 import type { ReadFaults } from '../durable-streams/StreamsFrontEnd.ts';
 import type { FaultKind } from './FaultKind.ts';
 import type { FaultOptions } from './FaultOptions.ts';
-
-/** Shared-state streams live under this name prefix; their cold reads are where preload faults strike. */
-const SHARED_STREAM_PREFIX = 'shared/';
+import { isSharedStream } from './sharedStreams.ts';
 
 /** Decides whether a fault of `kind` fires at this point (the world's armed faults and the choice source). */
 export type FaultDecision = (kind: FaultKind, percent: number, label: string) => boolean;
@@ -14,11 +12,13 @@ export type FaultDecision = (kind: FaultKind, percent: number, label: string) =>
  * The transient failures of a catch-up read of a shared-state stream (semantics.md §3): the service answers 404 as if
  * the stream were not created yet (`preload-not-found`), or a non-state item — a wake event of a subscription being
  * registered — lands in the batch before up-to-date (`preload-foreign-item`). Whether either happens is a choice,
- * likelier on a process's first read of that stream (a cold connection). Past the run's cap on preload faults a read
- * cannot fail and asks no question.
+ * likelier while the reading process's connection to that stream is cold: from its first read until a read that no
+ * fault failed. A cold connection is a span, not one read: a process whose reads keep failing stays cold (issue 14;
+ * an earlier rule warmed it after its first read whatever the outcome, and so hid a retry loop outliving its lease).
+ * Past the run's cap on preload faults a read cannot fail and asks no question.
  */
 export class PreloadFaults implements ReadFaults {
-  /** Shared streams each process has read at least once: its warm connections. */
+  /** Shared streams each process has read without a fault: its warm connections. */
   private readonly warmReads = new Map<string, Set<string>>();
   private injected = 0;
 
@@ -31,13 +31,11 @@ export class PreloadFaults implements ReadFaults {
   ) {}
 
   draw(peer: string, stream: string): 'not-found' | 'foreign-item' | undefined {
-    if (!stream.startsWith(SHARED_STREAM_PREFIX)) return undefined;
+    if (!isSharedStream(stream)) return undefined;
     const readers = this.warmReads.get(peer) ?? new Set<string>();
-    const warm = readers.has(stream);
-    readers.add(stream);
     this.warmReads.set(peer, readers);
     const { preloadFailureColdPercent, preloadFailureWarmPercent } = this.options;
-    const percent = this.injected >= (this.maxPreloadFaults ?? Infinity) ? 0 : warm ? preloadFailureWarmPercent : preloadFailureColdPercent;
+    const percent = this.injected >= (this.maxPreloadFaults ?? Infinity) ? 0 : readers.has(stream) ? preloadFailureWarmPercent : preloadFailureColdPercent;
     for (const [kind, label, outcome] of [
       ['preload-not-found', 'preload 404', 'not-found'],
       ['preload-foreign-item', 'preload foreign item', 'foreign-item'],
@@ -48,6 +46,7 @@ export class PreloadFaults implements ReadFaults {
         return outcome;
       }
     }
+    readers.add(stream);
     return undefined;
   }
 

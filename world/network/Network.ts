@@ -24,10 +24,44 @@ export interface NetworkOptions {
   readonly maxExtraDelayMs: number;
 }
 
-/** What the network does to one exchange beyond delivering it: decided by the world's wire faults. */
+/**
+ * What becomes of one leg of an exchange (the request, or its answer): it arrives; it is `dropped` (the connection
+ * breaks: the caller's `fetch` fails with a `TypeError`, as on a reset); or it is `hung` (it never arrives and nothing
+ * ever fails: a half-open socket, or a connect that never completes; only the caller's own abort ends the wait).
+ */
+export type LegFate = 'delivered' | 'dropped' | 'hung';
+
+/** What the network does to one exchange: decided by the world's wire faults when the request reaches the far end. */
 export interface WireFate {
-  /** The service handles the request, but its answer never reaches the caller: the connection drops. */
-  readonly answerLost: boolean;
+  /** A request that is not delivered never reaches the service. */
+  readonly request: LegFate;
+  /** An answer that is not delivered was still acted on: the service handled the request. */
+  readonly answer: LegFate;
+}
+
+/** One exchange as the wire faults see it, when its request reaches the far end of the wire. */
+export interface WireExchange {
+  readonly caller: string;
+  readonly service: string;
+  readonly request: SimRequest;
+  /**
+   * True when the request opens a connection: the caller's first to this service, or its first since one of its
+   * exchanges with the service broke (dropped, hung, or cut by a restart).
+   */
+  readonly connect: boolean;
+}
+
+/** Decides each exchange's fate; every answer but "both delivered" is a fault, drawn from the choice source. */
+export type WireFaults = (exchange: WireExchange) => WireFate;
+
+const DELIVERED: WireFate = { request: 'delivered', answer: 'delivered' };
+
+/**
+ * What a service rejects `serve` with when the connection of a request it holds breaks on its side (a restart cuts
+ * held reads): the caller sees the connection drop, as for a lost answer. Any other rejection is a broken world.
+ */
+export class ConnectionDropped extends Error {
+  override name = 'ConnectionDropped';
 }
 
 /**
@@ -37,23 +71,29 @@ export interface WireFate {
  */
 export class Network {
   private readonly channelLastDueAtMs = new Map<string, number>();
+  /** `caller>service` pairs with an open connection (see {@link WireExchange.connect}). */
+  private readonly openConnections = new Set<string>();
 
   constructor(
     private readonly sim: SimContext,
     private readonly options: NetworkOptions,
     /** Whether deliveries may be reordered now (off in the fault-free quiet period). */
     private readonly reorderDeliveries: () => boolean,
+    /** The world's wire faults; every exchange is delivered both ways without them. */
+    private readonly wireFaults: WireFaults = () => DELIVERED,
   ) {}
 
   /**
    * Sends `request` from `caller` to `service` and delivers the answer back. The promise never settles when the caller
-   * dies first (a dead process sees nothing); it rejects with the signal's reason as soon as the request's signal
-   * aborts (the service may still act on a request it already received), and with a `TypeError` when the answer is
-   * lost on the way back, as `fetch` does on a dropped connection. A service that is down answers 503 (observed as the
- * service's `request-refused`). A service
-   * that throws ends the run with its error: the world is broken, which is never a finding about the runtime.
+   * dies first (a dead process sees nothing), nor when the wire faults hang a leg; it rejects with the signal's reason
+   * as soon as the request's signal aborts (the service may still act on a request it already received), and with a
+   * `TypeError` when a leg is dropped or the service cuts the connection ({@link ConnectionDropped}), as `fetch` does on
+   * a dropped connection. A service that is down answers 503 (observed as the service's `request-refused`). A service
+   * that throws anything else ends the run with its error: the world is broken, which is never a finding about the
+   * runtime.
    */
-  exchange(caller: SimProcess, service: SimService, request: SimRequest, label: string, fate?: () => WireFate): Promise<SimResponse> {
+  exchange(caller: SimProcess, service: SimService, request: SimRequest, label: string): Promise<SimResponse> {
+    const connection = `${caller.name}>${service.name}`;
     return new Promise<SimResponse>((resolve, reject) => {
       const signal = request.signal;
       let settled = false;
@@ -66,29 +106,39 @@ export class Network {
       const onAbort = (): void => settle(() => reject(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError')));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      const respond = (answer: SimResponse, lost: boolean): void => {
+      /** `answer` is absent only for a leg that is not delivered. */
+      const respond = (answer: SimResponse | undefined, fate: LegFate): void => {
+        if (fate !== 'delivered') this.openConnections.delete(connection);
+        // A hung answer is never put on the wire: nothing ever reaches the caller.
+        if (fate === 'hung') return;
         this.deliver(`${service.name}>${caller.name}`, `response ${label} to ${caller.name}`, () => {
           if (!caller.alive) return;
-          if (lost) settle(() => reject(new TypeError('fetch failed', { cause: new Error(`connection to ${service.name} dropped`) })));
-          else settle(() => resolve(answer));
+          if (fate === 'dropped') settle(() => reject(new TypeError('fetch failed', { cause: new Error(`connection to ${service.name} dropped`) })));
+          else settle(() => resolve(answer!));
         });
       };
-      this.deliver(`${caller.name}>${service.name}`, `request ${label} from ${caller.name}`, () => {
+      this.deliver(connection, `request ${label} from ${caller.name}`, () => {
         if (!service.up) {
           // Observed by the service's load balancer: the peer asked, and was turned away while the service was down.
           this.sim.trace.record(service.name, 'request-refused', { peer: caller.name, method: request.method, path: request.url.pathname, status: 503 });
-          respond(errorAnswer(503, 'SERVICE_UNAVAILABLE', `${service.name} is unavailable`), false);
+          respond(errorAnswer(503, 'SERVICE_UNAVAILABLE', `${service.name} is unavailable`), 'delivered');
           return;
         }
-        const lost = fate?.().answerLost ?? false;
+        const fate = this.wireFaults({ caller: caller.name, service: service.name, request, connect: !this.openConnections.has(connection) });
+        if (fate.request !== 'delivered') {
+          respond(undefined, fate.request);
+          return;
+        }
+        if (fate.answer === 'delivered') this.openConnections.add(connection);
         // A service answers every request, refusals included; one that throws is a broken world, and the run must
         // fail loudly rather than hand the runtime an error it might swallow: a synchronous throw leaves the step,
         // an asynchronous one is thrown from a step of its own.
         void Promise.resolve(service.serve(request)).then(
-          (answer) => respond(answer, lost),
+          (answer) => respond(answer, fate.answer),
           (error: unknown) => {
             // A held request whose caller aborted ends without an answer: the connection is gone, nothing broke.
             if (signal?.aborted) return;
+            if (error instanceof ConnectionDropped) return respond(undefined, fate.answer === 'hung' ? 'hung' : 'dropped');
             this.sim.scheduler.schedule(0, NETWORK_ACTOR, `${service.name} failed`, () => {
               throw error;
             });

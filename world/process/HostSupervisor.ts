@@ -19,97 +19,136 @@ interface Incarnation {
   readonly process: SimProcess;
   readonly host: LaunchedHost;
   readonly sigterm: AbortController;
+  /** A deploy is replacing it: it gets SIGTERM (or already did), and a successor is, or will be, started for it. */
+  replaced: boolean;
 }
 
 /**
- * Plays the deployment platform: starts host processes one after another and carries out redeploys (SIGTERM, wait for
- * the graceful stop at most the grace period, end the process, a new process after a delay) and crashes (the process
- * dies at once, a new one follows). It knows nothing of what runs in the processes.
+ * Plays the deployment platform for one host slot: starts host processes and carries out
+ * - redeploys: SIGTERM, wait for the graceful stop at most the grace period, end the process, a new one after a delay;
+ * - rolling deploys: a new process after a delay, both run for a drawn overlap, then the old one is stopped as above;
+ * - crashes: a process dies at once; unless a deploy is already replacing it, a successor follows after a delay.
+ * One deploy at a time: a deploy asked for during another is skipped (`fault-skipped`). It knows nothing of what runs
+ * in the processes.
  */
 export class HostSupervisor {
-  private current: Incarnation | undefined;
-  private incarnation = 0;
-  private redeploying = false;
-  private restartPending = false;
+  /** Every process started, in start order. */
+  private readonly incarnations: Incarnation[] = [];
+  private deploying = false;
 
   constructor(
     private readonly world: World,
     private readonly launch: HostLauncher,
   ) {}
 
-  /** The live host process, if any. */
+  /** The newest live host process, if any. */
   get liveProcess(): SimProcess | undefined {
-    return this.current?.process.alive ? this.current.process : undefined;
+    return this.liveProcesses.at(-1);
+  }
+
+  /** Every live host process, oldest first: two while a rolling deploy overlaps them. */
+  get liveProcesses(): SimProcess[] {
+    return this.incarnations.filter((incarnation) => incarnation.process.alive).map((incarnation) => incarnation.process);
   }
 
   startHost(): void {
-    this.incarnation += 1;
-    const process = this.world.newProcess(`host#${this.incarnation}`);
+    const process = this.world.newProcess(`host#${this.incarnations.length + 1}`);
     const sigterm = new AbortController();
     const host = process.run(() => this.launch(process, sigterm.signal));
     // A stop that fails is the host's business; the platform only waits for it.
     host.stopped.catch(() => {});
-    this.current = { process, host, sigterm };
+    this.incarnations.push({ process, host, sigterm, replaced: false });
   }
 
   async redeploy(): Promise<void> {
-    const current = this.current;
-    if (!current || !current.process.alive || this.redeploying) {
-      const reason = this.redeploying ? 'a redeploy is in progress' : 'no running host';
-      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind: 'redeploy', reason });
-      return;
-    }
-    this.redeploying = true;
-    this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind: 'redeploy', host: current.process.name });
-    await this.stopGracefully(current);
-    // A crash while the stop was under way already put a new host in place: the platform runs one host, not two.
-    if (this.current === current) await this.restartAfterDelay();
-    this.redeploying = false;
+    const old = this.beginDeploy('redeploy');
+    if (!old) return;
+    await this.stopGracefully(old);
+    await this.startAfterDelay();
+    this.deploying = false;
   }
 
-  async crash(): Promise<void> {
-    const current = this.current;
-    if (!current || !current.process.alive) {
+  /** The new process starts before the old one is stopped: for a while two runners of the same id run side by side. */
+  async rollingDeploy(): Promise<void> {
+    const old = this.beginDeploy('rolling-deploy');
+    if (!old) return;
+    await this.startAfterDelay();
+    const { deployOverlapMinMs, deployOverlapMaxMs } = this.world.options.faultOptions;
+    const overlapMs = chooseInRange(this.world.sim.choices, deployOverlapMinMs, deployOverlapMaxMs, 'deploy overlap', { kind: 'range', fault: 'rolling-deploy' });
+    this.world.sim.trace.record(SUPERVISOR_ACTOR, 'deploy-overlap', { old: old.process.name, overlapMs });
+    await this.sleep(overlapMs, `overlap before stopping ${old.process.name}`);
+    await this.stopGracefully(old);
+    this.deploying = false;
+  }
+
+  /** Kills `processName` if it is alive, else the newest live process. */
+  async crash(processName?: string): Promise<void> {
+    const live = this.incarnations.filter((incarnation) => incarnation.process.alive);
+    const victim = live.find((incarnation) => incarnation.process.name === processName) ?? live.at(-1);
+    if (!victim) {
       this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind: 'crash', reason: 'no running host' });
       return;
     }
-    this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind: 'crash', host: current.process.name });
-    current.process.exit('crash');
-    await this.restartAfterDelay();
+    this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind: 'crash', host: victim.process.name });
+    victim.process.exit('crash');
+    // A process a deploy is replacing already has its successor (or will have it): the platform starts no other.
+    if (!victim.replaced) await this.startAfterDelay();
   }
 
-  /** SIGTERM, then the end of the process once its stop settled or the grace period ran out, whichever is first. */
+  /** The process a deploy replaces (the newest live one), or undefined when the deploy is skipped. */
+  private beginDeploy(kind: 'redeploy' | 'rolling-deploy'): Incarnation | undefined {
+    const old = this.incarnations.filter((incarnation) => incarnation.process.alive && !incarnation.replaced).at(-1);
+    if (!old || this.deploying) {
+      const reason = this.deploying ? 'a deploy is in progress' : 'no running host';
+      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind, reason });
+      return undefined;
+    }
+    this.deploying = true;
+    old.replaced = true;
+    this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind, host: old.process.name });
+    return old;
+  }
+
+  /**
+   * SIGTERM, then the end of the process once its stop settled or the grace period ran out, whichever is first; a
+   * process that dies meanwhile (a crash during the drain) ends the wait at once.
+   */
   private async stopGracefully(incarnation: Incarnation): Promise<void> {
     const { process, host, sigterm } = incarnation;
+    if (!process.alive) return;
     this.world.sim.trace.record(process.name, 'sigterm', {});
     // Abort listeners are the host's code: they run as its process.
     process.run(() => sigterm.abort());
     const graceMs = this.world.options.faultOptions.stopGracePeriodMs;
-    let outcome: 'stopped' | 'grace period over' = 'stopped';
+    let outcome = 'stopped' as 'stopped' | 'died' | 'grace period over';
+    let cancelGrace = (): void => {};
     await Promise.race([
       host.stopped.then(
         () => {},
         () => {},
       ),
-      new Promise<void>((resolve) =>
-        this.world.sim.scheduler.schedule(graceMs, SUPERVISOR_ACTOR, `stop grace period of ${process.name}`, () => {
+      process.exited.then(() => void (outcome = 'died')),
+      new Promise<void>((resolve) => {
+        const handle = this.world.sim.scheduler.schedule(graceMs, SUPERVISOR_ACTOR, `stop grace period of ${process.name}`, () => {
           outcome = 'grace period over';
           resolve();
-        }),
-      ),
+        });
+        cancelGrace = () => this.world.sim.scheduler.cancel(handle);
+      }),
     ]);
-    if (outcome !== 'stopped') this.world.sim.trace.record(SUPERVISOR_ACTOR, 'stop-timed-out', { host: process.name, graceMs });
-    process.exit(outcome === 'stopped' ? 'graceful' : 'crash');
+    cancelGrace();
+    if (outcome === 'grace period over') this.world.sim.trace.record(SUPERVISOR_ACTOR, 'stop-timed-out', { host: process.name, graceMs });
+    process.exit(outcome === 'grace period over' ? 'crash' : 'graceful');
   }
 
-  /** One restart at a time: a crash and a redeploy ending together replace the host once. */
-  private async restartAfterDelay(): Promise<void> {
-    if (this.restartPending) return;
-    this.restartPending = true;
+  private async startAfterDelay(): Promise<void> {
     const { hostRestartDelayMinMs, hostRestartDelayMaxMs } = this.world.options.faultOptions;
     const delayMs = chooseInRange(this.world.sim.choices, hostRestartDelayMinMs, hostRestartDelayMaxMs, 'host restart delay');
-    await new Promise<void>((resolve) => this.world.sim.scheduler.schedule(delayMs, SUPERVISOR_ACTOR, 'start new host', resolve));
-    this.restartPending = false;
+    await this.sleep(delayMs, 'start new host');
     this.startHost();
+  }
+
+  private sleep(delayMs: number, label: string): Promise<void> {
+    return new Promise<void>((resolve) => this.world.sim.scheduler.schedule(delayMs, SUPERVISOR_ACTOR, label, resolve));
   }
 }

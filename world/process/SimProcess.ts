@@ -13,6 +13,9 @@ export type ExitReason = 'graceful' | 'crash';
  */
 export class SimProcess {
   private living = true;
+  private markExited: (reason: ExitReason) => void = () => {};
+  /** Settles with the reason once the process has ended, however it ended. */
+  readonly exited: Promise<ExitReason> = new Promise((resolve) => (this.markExited = resolve));
 
   constructor(
     private readonly sim: SimContext,
@@ -34,5 +37,6 @@ export class SimProcess {
     this.living = false;
     this.sim.scheduler.retireActor(this.name);
     this.sim.trace.record(this.name, 'process-exit', { reason });
+    this.markExited(reason);
   }
 }

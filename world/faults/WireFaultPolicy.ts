@@ -1,0 +1,44 @@
+import type { SimContext } from '../../sim/run/SimContext.ts';
+import type { LegFate, WireExchange, WireFate, WireFaults } from '../network/Network.ts';
+import type { FaultOptions } from './FaultOptions.ts';
+import type { FaultDecision } from './PreloadFaults.ts';
+
+/** The services whose exchanges some wire faults single out. */
+export interface WireFaultTargets {
+  /** Durable Streams: its held reads can go stale, and new connections to it can hang. */
+  readonly durableStreams: string;
+  /** The outside world: a post whose answer is lost is a side effect whose outcome the poster cannot know. */
+  readonly chat: string;
+}
+
+const DELIVERED: LegFate = 'delivered';
+
+/**
+ * The world's wire faults, decided per exchange when its request reaches the far end of the wire:
+ * - `connection-drop`: the request never reaches the service, and the caller's `fetch` fails;
+ * - `hung-connect`: a request opening a connection to Durable Streams never completes, and never fails (B5);
+ * - `stale-connection`: a held read (a long-poll) is served, but its answer never comes and never fails: a half-open
+ *   socket after the host slept (O4);
+ * - `lost-answer`: the service acts on the request, but its answer is lost and the caller's `fetch` fails; likelier on
+ *   a post to the chat, the side effect whose outcome then becomes unknown.
+ * Each is recorded as a `fault` of the network (peer, service, method, path).
+ */
+export function wireFaultPolicy(sim: SimContext, options: FaultOptions, fires: FaultDecision, targets: WireFaultTargets): WireFaults {
+  return (exchange: WireExchange): WireFate => {
+    const { request, service } = exchange;
+    const strike = (kind: string, fate: WireFate): WireFate => {
+      sim.trace.record('network', 'fault', { kind, peer: exchange.caller, service, method: request.method, path: request.url.pathname });
+      return fate;
+    };
+    if (fires('connection-drop', options.connectionDropPercent, 'connection drop')) return strike('connection-drop', { request: 'dropped', answer: DELIVERED });
+    if (exchange.connect && service === targets.durableStreams && fires('hung-connect', options.hungConnectPercent, 'hung connect')) {
+      return strike('hung-connect', { request: 'hung', answer: DELIVERED });
+    }
+    if (service === targets.durableStreams && request.url.searchParams.has('live') && fires('stale-connection', options.staleConnectionPercent, 'stale connection')) {
+      return strike('stale-connection', { request: DELIVERED, answer: 'hung' });
+    }
+    const lostPercent = service === targets.chat ? options.lostPostAnswerPercent : options.lostAnswerPercent;
+    if (fires('lost-answer', lostPercent, 'lost answer')) return strike('lost-answer', { request: DELIVERED, answer: 'dropped' });
+    return { request: DELIVERED, answer: DELIVERED };
+  };
+}
