@@ -42,6 +42,7 @@ export const FOLLOWED_EVENTS: Readonly<Record<MachineName, ReadonlySet<ModelEven
     'LEASE_GRANTED',
     'LEASE_RELEASED',
     'LEASE_EXPIRED',
+    'WAKE_DROPPED',
     'REGISTERED',
     'HEARTBEAT_STORED',
     'WAKE_STREAM_READ',

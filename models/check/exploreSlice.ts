@@ -110,6 +110,11 @@ export function exploreSlice(
 
   /** A wake in progress that no step of its own can move on (only the environment can: a deadlock of the wake). */
   const hangs = (state: CheckState): boolean => state.model.active !== undefined && [...next(state).values()].every(({ step }) => ENVIRONMENT_EVENTS.has(step[0]!.type));
+  /** A wake that hangs before posting the due occurrence never posts it: the run ends with the action missed too. */
+  const missesWhileHung = (state: CheckState): boolean => {
+    const entity = state.model.entity.context as DigestEntityContext;
+    return entity.postIntent === undefined && missedOccurrences(entity).length > 0 && hangs(state);
+  };
   const targets = new WeakMap<CheckState, SliceTarget[]>();
   const targetsOf = (state: CheckState): SliceTarget[] => {
     const known = targets.get(state);
@@ -117,7 +122,7 @@ export function exploreSlice(
     const found: SliceTarget[] = [];
     const tags = violationTags(state.model);
     for (const property of slice.properties) {
-      if (property === 'missed-action' ? missesAnAction(state) : property === 'hang' ? hangs(state) : tags.has(property)) found.push(property);
+      if (property === 'missed-action' ? missesAnAction(state) || missesWhileHung(state) : property === 'hang' ? hangs(state) : tags.has(property)) found.push(property);
     }
     if (sliceName === 'runner' && losesAWake(state)) found.push('wake-lost');
     targets.set(state, found);

@@ -236,7 +236,17 @@ export const digestEntityMachine = setup({
               { guard: 'throws', target: 'idle', actions: 'endHandler' },
             ],
             PROCESS_EXIT: { guard: 'handlerOfDeadProcess', target: 'idle', actions: 'endHandler' },
+            // A handler that outlived its lease, and the wake granted beside it (the concurrent-wake oracle reports it).
+            HANDLER_START: { target: 'overlapping' },
           },
+        },
+        overlapping: {
+          tags: ['violation', 'concurrent-wake'],
+          description:
+            'Two handlers ran at once: a wake was granted while an earlier handler still ran (its lease ended under it). ' +
+            'The interleaving of two handlers is not modelled: the model stops following handler steps but keeps each ' +
+            "check's post intent, so that posts stay judged by the no-duplicate invariant.",
+          on: { OBSERVE_RESOLVED: { actions: 'accept' }, CHECK: { actions: 'noteCheck' }, RECORDED: { actions: 'accept' }, HANDLER_END: { actions: 'accept' }, HANDLER_START: { actions: 'accept' } },
         },
       },
     },

@@ -20,6 +20,8 @@ export type SystemEvent =
   | { readonly type: 'LEASE_GRANTED' }
   | { readonly type: 'LEASE_RELEASED' }
   | { readonly type: 'LEASE_EXPIRED' }
+  /** A restart of Durable Streams forgot the outstanding wake before anyone claimed it. */
+  | { readonly type: 'WAKE_DROPPED' }
   /**
    * A read of the runner's wake stream by `process`: its first one (whatever it was answered), or one that served wakes.
    * `from` is the offset asked (`-1`, `now` or an offset); `offsets` are where the service had appended the wakes it
@@ -95,6 +97,8 @@ export class SystemEventTranslator {
       case 'lease-ended':
         // A lease a restart of Durable Streams forgot ends as an expired one does: without the holder's ack.
         return detail['reason'] === 'expired' || detail['reason'] === 'lost' ? { type: 'LEASE_EXPIRED' } : { type: 'LEASE_RELEASED' };
+      case 'wake-dropped':
+        return { type: 'WAKE_DROPPED' };
       case 'fault':
         if (detail['kind'] === 'preload-foreign-item') this.spoiledReads.add(`${String(detail['reader'])} ${String(detail['stream'])}`);
         return undefined;

@@ -11,6 +11,7 @@ export type WakeStreamEvent = Extract<
       | 'LEASE_GRANTED'
       | 'LEASE_RELEASED'
       | 'LEASE_EXPIRED'
+      | 'WAKE_DROPPED'
       | 'REGISTERED'
       | 'HEARTBEAT_STORED'
       | 'WAKE_STREAM_READ'
@@ -84,14 +85,16 @@ const readerOf = (context: WakeStreamContext, process: string): Reader | undefin
 const startOf = (context: WakeStreamContext, from: string): string => (from === 'now' ? (context.appended[context.appended.length - 1] ?? '-1') : from);
 
 /**
- * The service serves a reader only appended wakes, each after where the reader started and after every wake it served
- * it before: a process never gets the same wake twice. A read that is not the process's first needs its first one.
+ * The service serves a reader only appended wakes, in order, each after the offset the read asked for (for a first read
+ * from `now`, the tail). A process may be served a wake again: when the answer to a read was lost on the wire, the
+ * runner asks again from where it was, and the service cannot know. A read that is not the process's first needs its
+ * first one.
  */
 function servesAppendedWakes({ context, event }: Guarded): boolean {
   if (event.type !== 'WAKE_STREAM_READ') return false;
   const reader = readerOf(context, event.process);
   if (event.first === (reader !== undefined)) return false;
-  let last = reader ? (reader.served[reader.served.length - 1]?.offset ?? reader.start) : startOf(context, event.from);
+  let last = event.first ? startOf(context, event.from) : event.from;
   for (const offset of event.offsets) {
     if (!context.appended.includes(offset) || (last !== '-1' && offset <= last)) return false;
     last = offset;
@@ -171,7 +174,11 @@ export const wakeStreamMachine = setup({
         if (event.type !== 'WAKE_STREAM_READ') return context.readers;
         const fresh = event.offsets.map((offset): ServedWake => ({ offset, settled: false, claimedAs: undefined }));
         if (event.first) return [...context.readers, { process: event.process, start: startOf(context, event.from), served: fresh, replayed: false }];
-        return withReader(context, event.process, (reader) => ({ ...reader, served: [...reader.served, ...fresh] }));
+        // A wake served again (its first answer lost) is the same wake for the claims that follow.
+        return withReader(context, event.process, (reader) => ({
+          ...reader,
+          served: [...reader.served, ...fresh.filter((wake) => !reader.served.some((known) => known.offset === wake.offset))],
+        }));
       },
     }),
     markReplayed: assign({
@@ -218,7 +225,11 @@ export const wakeStreamMachine = setup({
         },
         issued: {
           description: 'A wake event is in the wake stream and nobody holds the lease: the next claim is granted.',
-          on: { LEASE_GRANTED: { target: 'leased', actions: 'recordLease' } },
+          on: {
+            LEASE_GRANTED: { target: 'leased', actions: 'recordLease' },
+            // A restart of the service forgets it; when the service is back, pending work issues a new one.
+            WAKE_DROPPED: { target: 'idle', actions: 'recordEnd' },
+          },
         },
         leased: {
           description: 'A claim holds the wake: no wake events; the holder sends done, or the lease expires.',

@@ -204,9 +204,14 @@ describe('digestEntity', () => {
     expect(drive(digestEntityMachine, input('raw-collection'), [...posted, { type: 'ACTION', occurrence: 0 }, threw]).rejectedAt).toBe(posted.length + 1);
     expect(drive(digestEntityMachine, { idempotency: 'raw-collection', serverMayFail: true }, [...posted, { type: 'ACTION', occurrence: 0 }, threw]).rejectedAt).toBe(-1);
   });
-  it('refuses a post nobody checked for, and two handlers at once', () => {
+  it('refuses a post nobody checked for', () => {
     expect(drive(digestEntityMachine, input('raw-collection'), [...handler(true), { type: 'ACTION', occurrence: 0 }]).rejectedAt).toBe(2);
-    expect(drive(digestEntityMachine, input('raw-collection'), [...handler(true), { type: 'HANDLER_START', process: 'host#2', wakeId: 'w2' }]).rejectedAt).toBe(2);
+  });
+
+  it('marks two handlers at once as the concurrent-wake violation, and still judges their posts', () => {
+    const overlapping = drive(digestEntityMachine, input('raw-collection'), [...handler(true), { type: 'HANDLER_START', process: 'host#2', wakeId: 'w2' }]);
+    expect(overlapping.rejectedAt).toBe(-1);
+    expect(overlapping.tags).toContain('concurrent-wake');
   });
 });
 

@@ -116,6 +116,8 @@ export interface SubscriptionObserver {
   /** Acks were applied: each stream's cursor moved to the offset given. */
   acksApplied(subscription: string, generation: number, acks: ReadonlyArray<{ readonly stream: string; readonly offset: string }>): void;
   wakeEnded(subscription: string, generation: number, reason: WakeEndReason): void;
+  /** A restart of the service forgot an outstanding wake nobody held: its event stays in the wake stream, unclaimable. */
+  wakeDropped(subscription: string, generation: number): void;
   /** An item landed in a stream that `subscriptions` link: work for each of them, appended at `offset`. */
   itemLinked(subscriptions: readonly string[], stream: string, offset: string, item: TraceValue): void;
 }
@@ -126,6 +128,7 @@ const SILENT: SubscriptionObserver = {
   leaseExtended: () => {},
   acksApplied: () => {},
   wakeEnded: () => {},
+  wakeDropped: () => {},
   itemLinked: () => {},
 };
 
@@ -355,6 +358,8 @@ export class ReferenceSubscriptions {
       if (subscription.holder !== null) {
         lost.push({ subscription: subscription.id, generation: subscription.generation, holder: subscription.holder });
         this.observer.wakeEnded(subscription.id, subscription.generation, 'lost');
+      } else if (subscription.wakeId !== null) {
+        this.observer.wakeDropped(subscription.id, subscription.generation);
       }
       subscription.token = null;
       subscription.holder = null;

@@ -6,7 +6,8 @@ import type { SubscriptionObserver } from './ReferenceSubscriptions.ts';
  * that landed in a linked stream: the subscriptions it is work for, the stream, the offset after it, the item itself),
  * `wake-appended` (subscription, generation, the linked stream that issued it, the wake stream and its offset there,
  * or null when the event was lost), `lease-granted` (with the holder), `lease-extended`, `acks-applied` (each
- * stream's new cursor) and `lease-ended` (why: done, released or expired).
+ * stream's new cursor) `lease-ended` (why: done, released, expired, or lost to a restart) and `wake-dropped` (an outstanding wake nobody
+ * held, forgotten by a restart).
  */
 export function observeSubscriptions(trace: Trace, actor: string): SubscriptionObserver {
   return {
@@ -18,5 +19,6 @@ export function observeSubscriptions(trace: Trace, actor: string): SubscriptionO
     acksApplied: (subscription, generation, acks) =>
       void trace.record(actor, 'acks-applied', { subscription, generation, acks: acks.map((ack) => ({ stream: ack.stream, offset: ack.offset })) }),
     wakeEnded: (subscription, generation, reason) => void trace.record(actor, 'lease-ended', { subscription, generation, reason }),
+    wakeDropped: (subscription, generation) => void trace.record(actor, 'wake-dropped', { subscription, generation }),
   };
 }
