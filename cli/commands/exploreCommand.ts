@@ -3,6 +3,7 @@ import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { ensureWritableDir } from '../outputPaths.ts';
 import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { coverageProgress } from '../format/coverageFigures.ts';
+import { coverageGapLines, coverageGapsJson, coverageGapsOf } from '../format/coverageGaps.ts';
 import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
 import { openProgress } from '../format/progress.ts';
 import {
@@ -64,6 +65,9 @@ Options:
   --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
                        DIR/<property>.original.trace.json (as found); \`replay FILE\` re-runs either
   --json               print one JSON object instead of the report
+  --coverage-gaps      also compare the model transitions the runs took with those \`models check\` reaches in this
+                       configuration and fault set, and list each reachable one no run took (the traversal takes
+                       seconds, longer with many fault kinds)
   --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
                        shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
                        shards into what one unsharded run prints (not with --strategy exhaustive; with
@@ -90,6 +94,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
       property: { type: 'string', multiple: true },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      'coverage-gaps': { type: 'boolean' },
       ...SCALE_OUT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -123,9 +128,14 @@ export async function exploreCommand(args: readonly string[], out: (line: string
       progress.update({ runsDone: 0, budget: maxRuns, findings: 1, shrinking: { tried, budget: maxAttempts, bestChoices, bestSteps } }),
   }).finally(() => progress.finish());
   const written = typeof values['out'] === 'string' ? writeFindingFiles(values['out'], report) : [];
-  if (values['json']) out(JSON.stringify({ ...exploreReportJson(report), ...(written.length > 0 ? { traceFiles: written } : {}) }, null, 2));
-  else {
+  const gaps = values['coverage-gaps'] ? coverageGapsOf(report) : undefined;
+  if (values['json']) {
+    const json = exploreReportJson(report);
+    if (gaps) json['coverage'] = { ...(json['coverage'] as Record<string, unknown>), reachable: coverageGapsJson(gaps) };
+    out(JSON.stringify({ ...json, ...(written.length > 0 ? { traceFiles: written } : {}) }, null, 2));
+  } else {
     exploreReportText(report).forEach((line) => out(line));
+    if (gaps) coverageGapLines(gaps).forEach((line) => out(line));
     for (const path of written) out(`wrote ${path}  (${replayCommand(path)})`);
   }
   return report.finding ? EXIT.violation : EXIT.clean;

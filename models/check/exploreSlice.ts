@@ -1,6 +1,7 @@
 import { fromTransition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
+import type { ModelObserver } from '../coverage/ModelCoverage.ts';
 import { ComposedModel, violationTags, type ComposedState } from '../composedModel.ts';
 import type { ModelConfig } from '../modelConfig.ts';
 import { missedOccurrences, type DigestEntityContext } from '../system/digestEntity.ts';
@@ -26,6 +27,8 @@ export interface SliceExploration {
 /** What a traversal of the wake slice takes from the runner slice. */
 export interface SliceOptions {
   readonly wakesMayBeLost: boolean;
+  /** Told every transition the traversal's model steps take (for the transitions reachable in a configuration). */
+  readonly observer?: ModelObserver;
 }
 
 /**
@@ -71,7 +74,10 @@ export function exploreSlice(
 ): SliceExploration {
   const slice = CHECK_SLICES[sliceName];
   // The runner slice runs the system models alone: what the runtime says about its reads only marks what it heard.
-  const model = new ComposedModel({ ...config }, faults, { annotations: sliceName === 'wake' ? ['wiring-chain'] : [] });
+  const model = new ComposedModel({ ...config }, faults, {
+    annotations: sliceName === 'wake' ? ['wiring-chain'] : [],
+    ...(options.observer ? { observer: options.observer } : {}),
+  });
   const faultSet = new Set(faults);
   const successors = new Map<string, Map<string, { readonly step: CheckStep; readonly state: CheckState }>>();
   const stepKey = (step: CheckStep): string => JSON.stringify(step);

@@ -116,7 +116,7 @@ describe('command line: explore and replay', () => {
   });
 
   it('explore exits 0 when nothing is found', async () => {
-    const result = await sim('explore', '--wiring', 'retry', '--offset', 'durable', '--runs', '20', '--json');
+    const result = await sim('explore', '--config', 'hardened', '--runs', '20', '--json');
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { violations: unknown[] }).violations).toEqual([]);
   });
