@@ -260,7 +260,7 @@ export class ComposedModel {
   }
 
   private wiringInput(restored: boolean): unknown {
-    return { wiring: this.config.wiring, restored, serverMayFail: faultsMayFailRequests(this.faults) };
+    return { wiring: this.config.wiring, restored, serverMayFail: faultsMayFailRequests(this.faults), leaseMayBeLost: this.switches['lease-renewal'] === 'renew' };
   }
 
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */

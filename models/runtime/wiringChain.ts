@@ -34,6 +34,11 @@ export interface WiringChainInput {
   readonly serverMayFail: boolean;
   /** True when an earlier wake committed the handle to the entity's manifest: it is restored and wired before the handler. */
   readonly restored: boolean;
+  /**
+   * The runtime renews its lease and abandons a wake whose renewal was refused (`lease-renewal=renew`): `observe`
+   * then throws once the handle is wired, and the wake is left unacked, as a stop leaves it.
+   */
+  readonly leaseMayBeLost?: boolean;
 }
 
 export interface WiringChainContext extends WiringChainInput {
@@ -71,6 +76,7 @@ export const wiringChainMachine = setup({
     afterHandler,
     restored: ({ context }) => context.restored,
     serverMayFail: ({ context }) => context.serverMayFail,
+    leaseMayBeLost: ({ context }) => context.leaseMayBeLost === true,
     notRestored: ({ context }) => !context.restored,
     firstObserve: ({ event }) => event.type === 'OBSERVE' && event.created,
     laterObserve: ({ event }) => event.type === 'OBSERVE' && !event.created,
@@ -208,6 +214,9 @@ export const wiringChainMachine = setup({
         OBSERVE: { guard: 'laterObserve', actions: 'accept' },
         OBSERVE_RESOLVED: { guard: 'resolvedWired', target: 'resolvedWired' },
         WAKE_FAILED: { guard: and(['serverMayFail', 'afterHandler']), target: 'failed' },
+        // The lease was lost while the handle was being wired: observe throws instead of resolving, the wake is abandoned.
+        HANDLER_END: { guard: and(['leaseMayBeLost', 'handlerThrows']), actions: 'handlerThrew' },
+        WAKE_ABANDONED: { guard: and(['leaseMayBeLost', 'afterHandler']), target: 'done' },
       },
     },
     resolvedWired: {

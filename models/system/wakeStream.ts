@@ -156,8 +156,12 @@ export const wakeStreamMachine = setup({
     },
     storesAPlausibleMark: ({ context, event }) =>
       event.type === 'HEARTBEAT_STORED' && (context.offsetMode !== 'durable' || event.offset === '-1' || context.appended.includes(event.offset)),
+    // A claim retried after its answer was lost (claim-retry) is answered again, a skip: the process already holds it.
     answersAServedWake: ({ context, event }) =>
-      event.type === 'CLAIM_ANSWERED' && (event.outcome === 'refused' || unansweredIndex(readerOf(context, event.process)) >= 0),
+      event.type === 'CLAIM_ANSWERED' &&
+      (event.outcome === 'refused' ||
+        unansweredIndex(readerOf(context, event.process)) >= 0 ||
+        (event.outcome === 'skipped' && (readerOf(context, event.process)?.served.length ?? 0) > 0)),
   },
   actions: {
     /** Accepts an event without a state change (`can()` counts only transitions that target or act). */
@@ -189,6 +193,8 @@ export const wakeStreamMachine = setup({
         if (event.type !== 'CLAIM_ANSWERED' || event.outcome === 'refused') return context.readers;
         return withReader(context, event.process, (reader) => {
           const index = unansweredIndex(reader);
+          // A repeated claim's answer: the wake it is for was answered before.
+          if (index < 0) return reader;
           const answered: ServedWake =
             event.outcome === 'granted' ? { ...reader.served[index]!, claimedAs: event.wakeId ?? '' } : { ...reader.served[index]!, settled: true };
           return { ...reader, served: reader.served.map((wake, position) => (position === index ? answered : wake)) };

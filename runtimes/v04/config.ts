@@ -20,6 +20,10 @@ export const TRANSPORTS = ['direct', 'fetch'] as const;
 export const CLAIM_RETRY_MODES = ['none', 'backoff'] as const;
 /** Hardening: whether a wake keeps its lease while it runs longer than the lease lasts. */
 export const LEASE_RENEWAL_MODES = ['none', 'renew'] as const;
+/** Hardening: whether the runner gives up on a wake-stream read that never answers. */
+export const READ_WATCHDOG_MODES = ['none', 'reset'] as const;
+/** Hardening: whether a failed wake's done acknowledges the inputs it was woken for. */
+export const FAILED_WAKE_MODES = ['ack', 'redeliver'] as const;
 
 export type WiringMode = (typeof WIRING_MODES)[number];
 export type OffsetMode = (typeof OFFSET_MODES)[number];
@@ -27,6 +31,8 @@ export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
 export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
 export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
+export type ReadWatchdogMode = (typeof READ_WATCHDOG_MODES)[number];
+export type FailedWakeMode = (typeof FAILED_WAKE_MODES)[number];
 
 /** One value of every switch of this runtime. */
 export interface V04Config {
@@ -36,6 +42,8 @@ export interface V04Config {
   readonly transport: Transport;
   readonly claimRetry: ClaimRetryMode;
   readonly leaseRenewal: LeaseRenewalMode;
+  readonly readWatchdog: ReadWatchdogMode;
+  readonly failedWake: FailedWakeMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -109,6 +117,26 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       renew: 'renew the lease every third of its length while the wake runs; a wake whose renewal is refused has lost its claim and stops before its handler goes on',
     },
   },
+  {
+    name: 'read-watchdog',
+    values: READ_WATCHDOG_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: whether the runner gives up on a wake-stream read that never answers',
+    meanings: {
+      none: '0.4.x: a read waits as long as its connection does; a connect that hangs leaves the runner deaf to its wakes',
+      reset: 'abort a wake-stream read that has not answered within 30 s (a long-poll answers within 20 s) and reconnect',
+    },
+  },
+  {
+    name: 'failed-wake',
+    values: FAILED_WAKE_MODES,
+    defaultValue: 'ack',
+    summary: "hardening: whether a failed wake's done acknowledges the inputs it was woken for",
+    meanings: {
+      ack: '0.4.x: a failed wake is acked as having consumed its inputs (no retry): a message it was for is never handled',
+      redeliver: 'a failed wake sends done without acks: its inputs stay pending and the server wakes the entity again',
+    },
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -124,5 +152,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     transport: pick('transport', TRANSPORTS, 'direct'),
     claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
+    readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES, 'none'),
+    failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),
   };
 }

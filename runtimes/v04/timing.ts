@@ -18,6 +18,8 @@ export const RUNTIME_TIMING = {
   /** `claim-retry=backoff`: the wait before retrying a failed claim, doubling up to the maximum. */
   claimRetryInitialBackoffMs: 1_000,
   claimRetryMaxBackoffMs: 30_000,
+  /** `read-watchdog=reset`: a wake-stream read unanswered this long is aborted (the service holds a long-poll 20 s). */
+  readWatchdogMs: 30_000,
   /** Registration retries while the agents server is unavailable. */
   registerRetryBackoffMs: 1_000,
 } as const;

@@ -24,6 +24,10 @@ export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
     'claim-retry': 'backoff',
     // A wake whose wiring retries through a long outage outlives its lease; renewing keeps a second wake out.
     'lease-renewal': 'renew',
+    // A wake-stream connect that hangs leaves the runner deaf; a read unanswered for 30 s is abandoned and retried.
+    'read-watchdog': 'reset',
+    // A wake that fails after reading a message (a lost chat answer) would ack it unhandled; redelivery retries it.
+    'failed-wake': 'redeliver',
     'claim-reaper': 'sweep',
     'post-key': 'action',
     'chat-idempotency': 'honor',

@@ -59,6 +59,8 @@ describe('command line: explore and replay', () => {
       transport: 'direct',
       'claim-retry': 'none',
       'lease-renewal': 'none',
+      'read-watchdog': 'none',
+      'failed-wake': 'ack',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
       'claim-reaper': 'none',
@@ -119,6 +121,17 @@ describe('command line: explore and replay', () => {
     const result = await sim('explore', '--config', 'hardened', '--runs', '20', '--json');
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { violations: unknown[] }).violations).toEqual([]);
+  });
+
+  it('explore --coverage-gaps compares the transitions taken with those the model reaches in the configuration', async () => {
+    const result = await sim('explore', '--config', 'hardened', '--runs', '5', '--json', '--coverage-gaps');
+    expect(result.code).toBe(0);
+    const coverage = (JSON.parse(result.stdout) as { coverage: { modelTransitions: { covered: number }; reachable: { covered: number; total: number; missed: string[]; beyondCheck: number } } }).coverage;
+    expect(coverage.reachable.covered).toBe(coverage.modelTransitions.covered);
+    expect(coverage.reachable.total).toBeGreaterThan(coverage.reachable.covered);
+    // Five runs miss some of what the model reaches; each miss is named by its catalog id.
+    expect(coverage.reachable.missed.length).toBe(coverage.reachable.total - coverage.reachable.covered);
+    expect(coverage.reachable.missed.every((id) => /^[a-zA-Z]+:[^:]+:[A-Z_a-z]+#\d+$/.test(id))).toBe(true);
   });
 
   it('prints help with exit 0', async () => {

@@ -100,13 +100,18 @@ export class PullWakeRunner {
       this.setState('connecting');
       const connection = new AbortController();
       this.connection = connection;
+      const watchdog = this.watchReads(connection);
       try {
         await this.reader.follow(this.options.wakeStream, this.currentOffset, connection.signal, {
           connected: () => {
+            watchdog.answered();
             backoffMs = RUNTIME_TIMING.reconnectInitialBackoffMs;
             this.setState('streaming');
           },
-          batch: (batch) => this.onBatch(batch),
+          batch: (batch) => {
+            watchdog.answered();
+            this.onBatch(batch);
+          },
         });
       } catch (error) {
         if (this.stopRequested) return;
@@ -114,8 +119,30 @@ export class PullWakeRunner {
         this.setState('reconnecting');
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.reconnectMaxBackoffMs);
+      } finally {
+        watchdog.stop();
       }
     }
+  }
+
+  /**
+   * `read-watchdog=reset`: aborts the connection when no read answered for {@link RUNTIME_TIMING.readWatchdogMs}, so a
+   * connect or a long-poll that hangs ends in a reconnect instead of a runner deaf to its wakes. A no-op otherwise.
+   */
+  private watchReads(connection: AbortController): { answered(): void; stop(): void } {
+    if (this.env.config.readWatchdog === 'none') return { answered: () => {}, stop: () => {} };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(() => connection.abort(new StreamInterrupt('no answer from the wake stream')), RUNTIME_TIMING.readWatchdogMs);
+    };
+    arm();
+    return {
+      answered: arm,
+      stop: () => {
+        if (timer !== undefined) clearTimeout(timer);
+      },
+    };
   }
 
   /**

@@ -19,6 +19,7 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * 5. on failure, roll back uncommitted manifest rows and still ack the wake as done: failed wakes are not retried.
  * The ack covers what the wake read of each stream: the inputs are read before anything can fail closed, so a wake
  * that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
+ * With `failed-wake=redeliver` a failed wake acknowledges nothing instead, so its inputs are presented again.
  * With `lease-renewal=renew` the wake renews its lease while it runs; once a renewal is refused the wake is abandoned
  * at its next step (a wiring attempt, or `observe` returning), as a stop abandons it: its claim belongs to another.
  */
@@ -93,7 +94,9 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
     outcome = 'failed';
   }
   try {
-    await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks });
+    // failed-wake=redeliver: acknowledge nothing, so the server keeps the inputs pending and wakes the entity again.
+    const consumed = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
+    await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks: consumed });
     env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
   } catch (error) {
     env.annotate('ack-failed', { entity, wakeId: wake.wake_id, error: describeError(error) });
