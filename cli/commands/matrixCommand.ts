@@ -27,9 +27,10 @@ import {
 import { EXIT } from '../UsageError.ts';
 
 const DEFAULT_RUNS_PER_CELL = 200;
-const SHRINK_ATTEMPTS = 150;
+/** Shrink attempts per finding of a cell (exported for the committed-matrix check, which must shrink alike). */
+export const SHRINK_ATTEMPTS = 150;
 /** The switches a matrix varies unless `--vary` names others: the defects, their fixes, the entity's check. */
-const DEFAULT_VARIED = ['wiring', 'offset', 'idempotency'];
+export const DEFAULT_VARIED = ['wiring', 'offset', 'idempotency'];
 
 export const MATRIX_HELP = `Usage: npm run sim -- matrix [options]
 
