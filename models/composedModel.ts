@@ -6,6 +6,7 @@ import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import { modelConfigOf, resumeSourceOf, type ModelConfig, type OffsetMode } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
 import { FOLLOWED_EVENTS, MODEL_MACHINES, RUNTIME_MACHINES, type MachineName, type ModelMachines } from './modelLayers.ts';
+import { TransitionMemo, type MemoisedStep, type RecordedMicrostep } from './TransitionMemo.ts';
 
 export { FOLLOWED_EVENTS, MODEL_MACHINES, type MachineName } from './modelLayers.ts';
 
@@ -55,6 +56,28 @@ export interface ComposedModelOptions {
   readonly observer?: ModelObserver;
   /** Machines to use instead of the project's own (a test plants a wrong model this way). */
   readonly machines?: Partial<ModelMachines>;
+  /**
+   * Step every machine through XState, without the shared transition memo: the reference the memoised model is
+   * tested against. Default false.
+   */
+  readonly interpreted?: boolean;
+}
+
+/** One memo per machine logic, shared by every composed model in the process (a planted machine gets its own). */
+const MEMOS = new WeakMap<object, TransitionMemo>();
+
+function memoOf(logic: object): TransitionMemo {
+  let memo = MEMOS.get(logic);
+  if (!memo) {
+    memo = new TransitionMemo();
+    MEMOS.set(logic, memo);
+  }
+  return memo;
+}
+
+/** Canonical text of an event or input; `undefined` written out so that an absent and an undefined field differ. */
+function canonicalText(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) => (field === undefined ? '\u0000undefined' : field));
 }
 
 /** A state value as a dotted path per region: `running.streaming`, `lease.leased+replay.clean`. */
@@ -104,6 +127,13 @@ export class ComposedModel {
   private readonly runtime: ReadonlySet<MachineName>;
   /** Violation properties entered by the step in progress. */
   private entered: string[] = [];
+  /** Microsteps XState showed since the machine step in progress began; what the memo stores and replays. */
+  private microsteps: RecordedMicrostep[] = [];
+  private readonly observer: ModelObserver | undefined;
+  private readonly memoised: boolean;
+  /** The last event given a canonical text, and that text: one event goes to several machines. */
+  private keyedEvent: ModelEvent | undefined;
+  private keyedText = '';
 
   /**
    * `faults` are the fault kinds the run may use: the model allows what they can cause and nothing more (a wired
@@ -119,18 +149,13 @@ export class ComposedModel {
     this.machines = { ...MODEL_MACHINES, ...options.machines };
     const vocabularies = new Set(options.annotations ?? ANNOTATION_VOCABULARIES);
     this.runtime = new Set((Object.entries(RUNTIME_MACHINES) as Array<[MachineName, AnnotationVocabulary]>).filter(([, vocabulary]) => vocabularies.has(vocabulary)).map(([name]) => name));
-    const observer = options.observer;
+    this.observer = options.observer;
+    this.memoised = !options.interpreted;
     const scopeFor = (machine: MachineName, input: unknown): unknown => {
+      // Only recorded here: every step replays what it recorded (or what the memo recorded the first time) alike.
       const inspect = (inspection: InspectionEvent): void => {
         if (inspection.type !== '@xstate.microstep') return;
-        for (const definition of inspection._transitions) {
-          observer?.transitionTaken(machine, definition);
-          for (const target of (definition.target ?? []) as AnyStateNode[]) {
-            const property = violationOf(target);
-            if (property) this.entered.push(property);
-          }
-        }
-        observer?.stateEntered(machine, inspection.snapshot as AnyMachineSnapshot);
+        this.microsteps.push({ transitions: inspection._transitions, snapshot: inspection.snapshot as AnyMachineSnapshot });
       };
       const actor = createActor(this.machines[machine], { input, inspect }).start();
       return (actor as unknown as { _actorScope: unknown })._actorScope;
@@ -266,13 +291,49 @@ export class ComposedModel {
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */
   private initialSnapshot(machine: MachineName, input: unknown): AnyMachineSnapshot {
     const logic = this.machines[machine] as unknown as { getInitialSnapshot(scope: unknown, input: unknown): AnyMachineSnapshot };
-    return logic.getInitialSnapshot(this.scopes[machine], input);
+    const compute = (): MemoisedStep => this.recorded(() => logic.getInitialSnapshot(this.scopes[machine], input));
+    const result = this.memoised ? memoOf(logic).initial(canonicalText(input), compute) : compute();
+    this.replay(machine, result.microsteps);
+    return result.next!;
   }
 
   /** The machine's next snapshot, or undefined when it cannot take the event in its current state. */
   private transition(machine: MachineName, snapshot: AnyMachineSnapshot, event: ModelEvent): AnyMachineSnapshot | undefined {
-    if (!snapshot.can(event)) return undefined;
     const logic = this.machines[machine] as unknown as { transition(snapshot: unknown, event: unknown, scope: unknown): AnyMachineSnapshot };
-    return logic.transition(snapshot, event, this.scopes[machine]);
+    const compute = (): MemoisedStep => this.recorded(() => (snapshot.can(event) ? logic.transition(snapshot, event, this.scopes[machine]) : undefined));
+    const result = this.memoised ? memoOf(logic).step(snapshot, this.eventText(event), compute) : compute();
+    this.replay(machine, result.microsteps);
+    return result.next;
+  }
+
+  /** Runs one XState computation and returns its result with the microsteps it showed. */
+  private recorded(compute: () => AnyMachineSnapshot | undefined): MemoisedStep {
+    this.microsteps = [];
+    const next = compute();
+    const microsteps = this.microsteps;
+    this.microsteps = [];
+    return { next, microsteps };
+  }
+
+  /** Tells the observer the microsteps of a machine step, in order, and notes the violation states they entered. */
+  private replay(machine: MachineName, microsteps: readonly RecordedMicrostep[]): void {
+    for (const microstep of microsteps) {
+      for (const definition of microstep.transitions) {
+        this.observer?.transitionTaken(machine, definition);
+        for (const target of (definition.target ?? []) as AnyStateNode[]) {
+          const property = violationOf(target);
+          if (property) this.entered.push(property);
+        }
+      }
+      this.observer?.stateEntered(machine, microstep.snapshot);
+    }
+  }
+
+  private eventText(event: ModelEvent): string {
+    if (event !== this.keyedEvent) {
+      this.keyedEvent = event;
+      this.keyedText = canonicalText(event);
+    }
+    return this.keyedText;
   }
 }
