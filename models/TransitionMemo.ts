@@ -17,7 +17,7 @@ export interface MemoisedStep {
  * How many memoised steps one machine keeps before it forgets them all: enough for the composed model's reachable
  * states under every event a sweep shows, few enough that a million-run sweep keeps flat memory.
  */
-export const MEMO_STEP_LIMIT = 50_000;
+export const MEMO_STEP_LIMIT = 10_000;
 
 /**
  * Memoised steps of one XState machine. The models are pure — guards read only the snapshot and the event, actions
