@@ -332,7 +332,8 @@ export class ComposedModel {
   private eventText(event: ModelEvent): string {
     if (event !== this.keyedEvent) {
       this.keyedEvent = event;
-      this.keyedText = canonicalText(event);
+      // Plain JSON: translated events set every field they have (null, never undefined), so no two differ only by one.
+      this.keyedText = JSON.stringify(event);
     }
     return this.keyedText;
   }
