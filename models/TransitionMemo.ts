@@ -32,29 +32,38 @@ export class TransitionMemo {
   private initials = new Map<string, MemoisedStep>();
   private stored = 0;
 
-  /** The memoised initial snapshot for `input` (its canonical text), computing it with `compute` when not yet known. */
-  initial(inputKey: string, compute: () => MemoisedStep): MemoisedStep {
-    const known = this.initials.get(inputKey);
-    if (known) return known;
-    const computed = this.intern(compute());
-    this.remember();
-    this.initials.set(inputKey, computed);
-    return computed;
+  /** The memoised initial snapshot for `input` (its canonical text), if known. */
+  knownInitial(inputKey: string): MemoisedStep | undefined {
+    return this.initials.get(inputKey);
   }
 
-  /** The memoised step of `snapshot` under the event whose canonical text is `eventKey`, computing it when not yet known. */
-  step(snapshot: AnyMachineSnapshot, eventKey: string, compute: () => MemoisedStep): MemoisedStep {
-    let byEvent = this.steps.get(snapshot);
-    const known = byEvent?.get(eventKey);
-    if (known) return known;
-    const computed = this.intern(compute());
+  /** Stores a computed initial snapshot; returns it as later callers will get it (interned). */
+  storeInitial(inputKey: string, computed: MemoisedStep): MemoisedStep {
+    const interned = this.intern(computed);
     this.remember();
+    this.initials.set(inputKey, interned);
+    return interned;
+  }
+
+  /**
+   * The memoised step of `snapshot` under the event whose canonical text is `eventKey`, if known. (Lookup and store
+   * are two calls, not one taking a callback: a closure made per step costs more than the lookup.)
+   */
+  knownStep(snapshot: AnyMachineSnapshot, eventKey: string): MemoisedStep | undefined {
+    return this.steps.get(snapshot)?.get(eventKey);
+  }
+
+  /** Stores a computed step; returns it as later callers will get it (interned). */
+  storeStep(snapshot: AnyMachineSnapshot, eventKey: string, computed: MemoisedStep): MemoisedStep {
+    const interned = this.intern(computed);
+    this.remember();
+    let byEvent = this.steps.get(snapshot);
     if (!byEvent) {
       byEvent = new Map();
       this.steps.set(snapshot, byEvent);
     }
-    byEvent.set(eventKey, computed);
-    return computed;
+    byEvent.set(eventKey, interned);
+    return interned;
   }
 
   /** Replaces the step's next snapshot by an equal one met before, so equal states converge on one memo entry. */

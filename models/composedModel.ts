@@ -185,17 +185,6 @@ export class ComposedModel {
   step(state: ComposedState, event: ModelEvent): StepResult {
     this.entered = [];
     let { runners, wakeStream, entity, lifecycles, manifest, active, closing } = state;
-    // Model checking refuses most of what it tries: the description of every machine's state is built only when read.
-    const fail = (machine: MachineName, machineState: string): StepResult => ({
-      failure: {
-        machine,
-        machineState,
-        event,
-        get modelState() {
-          return describeComposed(state);
-        },
-      },
-    });
     const wiring = this.runtime.has('wiringChain');
 
     if (event.type === 'PROCESS_START') {
@@ -208,49 +197,49 @@ export class ComposedModel {
     if (event.type === 'WAKE_START') {
       if (!wiring) return { state, entered: [] };
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure.
-      if (active) return fail('wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
+      if (active) return this.fail(state, event, 'wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
       active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', this.wiringInput(manifest)) };
     }
     // The runtime runs an entity's handler only inside a wake it started.
-    if (event.type === 'HANDLER_START' && wiring && active?.process !== event.process) return fail('wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
+    if (event.type === 'HANDLER_START' && wiring && active?.process !== event.process) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
 
     if (FOLLOWED_EVENTS.serverRunner.has(event.type) && 'process' in event) {
       const index = runners.findIndex(([process]) => process === event.process);
-      if (index < 0) return fail('serverRunner', `no process ${event.process}`);
+      if (index < 0) return this.fail(state, event, 'serverRunner', `no process ${event.process}`);
       const next = this.transition('serverRunner', runners[index]![1], event);
-      if (!next) return fail('serverRunner', stateName(runners[index]![1]));
+      if (!next) return this.fail(state, event, 'serverRunner', stateName(runners[index]![1]));
       runners = runners.map((entry, position) => (position === index ? [entry[0], next] : entry));
     }
     if (FOLLOWED_EVENTS.wakeStream.has(event.type)) {
       const next = this.transition('wakeStream', wakeStream, event);
-      if (!next) return fail('wakeStream', stateName(wakeStream));
+      if (!next) return this.fail(state, event, 'wakeStream', stateName(wakeStream));
       wakeStream = next;
     }
     if (this.runtime.has('runnerLifecycle') && FOLLOWED_EVENTS.runnerLifecycle.has(event.type) && 'process' in event) {
       const index = lifecycles.findIndex(([process]) => process === event.process);
-      if (index < 0) return fail('runnerLifecycle', `no process ${event.process}`);
+      if (index < 0) return this.fail(state, event, 'runnerLifecycle', `no process ${event.process}`);
       const next = this.transition('runnerLifecycle', lifecycles[index]![1], event);
-      if (!next) return fail('runnerLifecycle', stateName(lifecycles[index]![1]));
+      if (!next) return this.fail(state, event, 'runnerLifecycle', stateName(lifecycles[index]![1]));
       lifecycles = lifecycles.map((entry, position) => (position === index ? [entry[0], next] : entry));
     }
     if (wiring && event.type === 'LEASE_RELEASED' && active) {
       // The ack of the wake doing work reached the server: its chain must be finished, and it starts closing.
       const next = this.transition('wiringChain', active.snapshot, event);
-      if (!next) return fail('wiringChain', stateName(active.snapshot));
+      if (!next) return this.fail(state, event, 'wiringChain', stateName(active.snapshot));
       closing = [...closing, { ...active, snapshot: next }];
       active = undefined;
     }
     if (wiring && event.type === 'MANIFEST_STORED' && active) {
       // Rows the server stored belong to the wake doing work: the only one that commits.
       const next = this.transition('wiringChain', active.snapshot, event);
-      if (!next) return fail('wiringChain', stateName(active.snapshot));
+      if (!next) return this.fail(state, event, 'wiringChain', stateName(active.snapshot));
       active = { ...active, snapshot: next };
     }
     if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && 'process' in event) {
       const slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : active;
-      if (!slot || slot.process !== event.process) return fail('wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
+      if (!slot || slot.process !== event.process) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
       const next = this.transition('wiringChain', slot.snapshot, event);
-      if (!next) return fail('wiringChain', stateName(slot.snapshot));
+      if (!next) return this.fail(state, event, 'wiringChain', stateName(slot.snapshot));
       const done = next.status === 'done';
       if (slot === active) active = done ? undefined : { ...slot, snapshot: next };
       else closing = done ? closing.filter((candidate) => candidate !== slot) : closing.map((candidate) => (candidate === slot ? { ...slot, snapshot: next } : candidate));
@@ -261,10 +250,28 @@ export class ComposedModel {
     }
     if (FOLLOWED_EVENTS.digestEntity.has(event.type)) {
       const next = this.transition('digestEntity', entity, event);
-      if (!next) return fail('digestEntity', stateName(entity));
+      if (!next) return this.fail(state, event, 'digestEntity', stateName(entity));
       entity = next;
     }
     return { state: { runners, wakeStream, entity, lifecycles, manifest, active, closing }, entered: this.entered };
+  }
+
+  /**
+   * The failure of `machine` in `machineState` to take `event` in `state`. A method, not a closure made per step: the
+   * step is the hot path of conformance. Model checking refuses most of what it tries: the description of every
+   * machine's state is built only when read.
+   */
+  private fail(state: ComposedState, event: ModelEvent, machine: MachineName, machineState: string): StepResult {
+    return {
+      failure: {
+        machine,
+        machineState,
+        event,
+        get modelState() {
+          return describeComposed(state);
+        },
+      },
+    };
   }
 
   /** The runtime's `offset` switch, if it has one: the servers' view of a runner judges its start by it. */
@@ -291,8 +298,15 @@ export class ComposedModel {
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */
   private initialSnapshot(machine: MachineName, input: unknown): AnyMachineSnapshot {
     const logic = this.machines[machine] as unknown as { getInitialSnapshot(scope: unknown, input: unknown): AnyMachineSnapshot };
-    const compute = (): MemoisedStep => this.recorded(() => logic.getInitialSnapshot(this.scopes[machine], input));
-    const result = this.memoised ? memoOf(logic).initial(canonicalText(input), compute) : compute();
+    const memo = this.memoised ? memoOf(logic) : undefined;
+    const inputKey = memo ? canonicalText(input) : '';
+    let result = memo?.knownInitial(inputKey);
+    if (!result) {
+      this.microsteps = [];
+      const computed: MemoisedStep = { next: logic.getInitialSnapshot(this.scopes[machine], input), microsteps: this.microsteps };
+      this.microsteps = [];
+      result = memo ? memo.storeInitial(inputKey, computed) : computed;
+    }
     this.replay(machine, result.microsteps);
     return result.next!;
   }
@@ -300,19 +314,18 @@ export class ComposedModel {
   /** The machine's next snapshot, or undefined when it cannot take the event in its current state. */
   private transition(machine: MachineName, snapshot: AnyMachineSnapshot, event: ModelEvent): AnyMachineSnapshot | undefined {
     const logic = this.machines[machine] as unknown as { transition(snapshot: unknown, event: unknown, scope: unknown): AnyMachineSnapshot };
-    const compute = (): MemoisedStep => this.recorded(() => (snapshot.can(event) ? logic.transition(snapshot, event, this.scopes[machine]) : undefined));
-    const result = this.memoised ? memoOf(logic).step(snapshot, this.eventText(event), compute) : compute();
+    const memo = this.memoised ? memoOf(logic) : undefined;
+    const eventKey = memo ? this.eventText(event) : '';
+    let result = memo?.knownStep(snapshot, eventKey);
+    if (!result) {
+      this.microsteps = [];
+      const next = snapshot.can(event) ? logic.transition(snapshot, event, this.scopes[machine]) : undefined;
+      const computed: MemoisedStep = { next, microsteps: this.microsteps };
+      this.microsteps = [];
+      result = memo ? memo.storeStep(snapshot, eventKey, computed) : computed;
+    }
     this.replay(machine, result.microsteps);
     return result.next;
-  }
-
-  /** Runs one XState computation and returns its result with the microsteps it showed. */
-  private recorded(compute: () => AnyMachineSnapshot | undefined): MemoisedStep {
-    this.microsteps = [];
-    const next = compute();
-    const microsteps = this.microsteps;
-    this.microsteps = [];
-    return { next, microsteps };
   }
 
   /** Tells the observer the microsteps of a machine step, in order, and notes the violation states they entered. */
