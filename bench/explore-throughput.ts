@@ -6,6 +6,7 @@
  *   measured just before the row), and simulated time per wall time;
  * - the rows of the earlier bench (v0.4 without faults, v0.4 and wiring=retry offset=durable with the default faults,
  *   the library tier, fast-check generating the choices), each also against the fast path of its configuration;
+ *   rows compared with each other are measured together, taking turns in chunks of 25 runs;
  * - conformance priced: the same sweep without following the composed model;
  * - the wire path (`transport=fetch`: the runtime's requests as WHATWG fetch) against the fast path;
  * - memory: RSS and used heap after each tenth of a longer sweep.
@@ -26,7 +27,7 @@ import { runScenario } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.ts';
 import { measureDrainHopMicroseconds } from './throughput/measureDrainHop.ts';
 import { memorySweep } from './throughput/memorySweep.ts';
-import { measureSweep, type SweepFigures } from './throughput/measureSweep.ts';
+import { measureSweeps, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '1000' }, warmup: { type: 'string', default: '100' }, 'sweep-runs': { type: 'string', default: '3000' } },
@@ -44,9 +45,15 @@ interface Row extends SweepFigures {
 
 const specOf = (switches: SwitchValues, faults: readonly FaultKind[]): RunSpec => runSpecFor({ scenario: 'daily-digest', switches, faults });
 
-async function sweepRow(name: string, spec: RunSpec, conformance = true): Promise<Row> {
+/**
+ * Rows for cases measured together (taking turns, see {@link measureSweeps}); each row after the first is compared
+ * with the first. The drain hop is measured just before.
+ */
+async function sweepRows(rows: ReadonlyArray<{ readonly name: string } & SweepCase>): Promise<Row[]> {
   const hopMicroseconds = await measureDrainHopMicroseconds();
-  return { name, hopMicroseconds, ...(await measureSweep(spec, { runs, warmupRuns, conformance })) };
+  const figures = await measureSweeps(rows, { runs, warmupRuns });
+  const measured = rows.map((row, index): Row => ({ name: row.name, hopMicroseconds, ...figures[index]! }));
+  return measured.map((row, index) => (index === 0 ? row : against(row, measured[0]!)));
 }
 
 async function fastCheckRow(name: string, spec: RunSpec): Promise<Row> {
@@ -73,19 +80,19 @@ const against = (row: Row, reference: Row): Row => ({ ...row, against: { name: r
 const v04: SwitchValues = { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' };
 const fixed: SwitchValues = { ...v04, wiring: 'retry', offset: 'durable' };
 
-const noFaults = await sweepRow(`v0.4, no faults`, specOf(v04, []));
-const v04Row = await sweepRow(`explore ${describeConfig(v04)}`, specOf(v04, DEFAULT_FAULT_KINDS));
-const fixedRow = await sweepRow(`explore ${describeConfig(fixed)}`, specOf(fixed, DEFAULT_FAULT_KINDS));
-const rows: Row[] = [
-  noFaults,
-  v04Row,
-  fixedRow,
-  against(await sweepRow(`  without conformance`, specOf(fixed, DEFAULT_FAULT_KINDS), false), fixedRow),
-  against(await sweepRow(`  wire path (transport=fetch)`, specOf({ ...fixed, transport: 'fetch' }, DEFAULT_FAULT_KINDS)), fixedRow),
-  against(await sweepRow(`  library tier (streams=real)`, specOf({ ...fixed, streams: 'real' }, DEFAULT_FAULT_KINDS)), fixedRow),
-  against(await sweepRow(`library tier: explore ${describeConfig({ ...v04, streams: 'real' })}`, specOf({ ...v04, streams: 'real' }, DEFAULT_FAULT_KINDS)), v04Row),
-  against(await fastCheckRow(`fast-check generated, v0.4`, specOf(v04, DEFAULT_FAULT_KINDS)), v04Row),
-];
+const fixedSpec = specOf(fixed, DEFAULT_FAULT_KINDS);
+const [noFaults] = await sweepRows([{ name: `v0.4, no faults`, spec: specOf(v04, []) }]);
+const v04Rows = await sweepRows([
+  { name: `explore ${describeConfig(v04)}`, spec: specOf(v04, DEFAULT_FAULT_KINDS) },
+  { name: `library tier: explore ${describeConfig({ ...v04, streams: 'real' })}`, spec: specOf({ ...v04, streams: 'real' }, DEFAULT_FAULT_KINDS) },
+]);
+const fixedRows = await sweepRows([
+  { name: `explore ${describeConfig(fixed)}`, spec: fixedSpec },
+  { name: `  without conformance`, spec: fixedSpec, conformance: false },
+  { name: `  wire path (transport=fetch)`, spec: specOf({ ...fixed, transport: 'fetch' }, DEFAULT_FAULT_KINDS) },
+  { name: `  library tier (streams=real)`, spec: specOf({ ...fixed, streams: 'real' }, DEFAULT_FAULT_KINDS) },
+]);
+const rows: Row[] = [noFaults!, ...v04Rows, ...fixedRows, against(await fastCheckRow(`fast-check generated, v0.4`, specOf(v04, DEFAULT_FAULT_KINDS)), v04Rows[0]!)];
 
 console.log(`daily-digest, default faults unless said, ${runs} timed runs per row after ${warmupRuns} warm-up runs (node ${process.version})`);
 console.log(`hop = the drain hop (µs), measured just before each row; step/hop = µs per step over it; sim/wall = simulated over wall time`);
