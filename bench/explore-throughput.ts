@@ -1,80 +1,120 @@
 /**
- * Runs per second of `explore`'s sweep (seeded runs, no shrinking) on the daily-digest scenario, for v0.4 and for
- * wiring=retry offset=durable, in the fast tier and in the library tier (`streams=real`: real StreamDBs over HTTP
- * to the simulated service), against a baseline measured in the same process: the same scenario with no faults
- * (the floor cost of simulating the world), and fast-check generating the choice sequences (the property-suite path).
+ * Throughput of `explore`'s sweep (seeded runs, no shrinking) on the daily-digest scenario, every figure a ratio
+ * measured in this process, so that it means the same on a loaded machine:
  *
- * Usage: npm run bench [-- --runs N]   (default 1000 runs per row; the first 100 runs of each row warm up)
+ * - per row: runs/s, steps per run, µs per step and that cost over the drain hop (the macrotask hop each step needs,
+ *   measured just before the row), and simulated time per wall time;
+ * - the rows of the earlier bench (v0.4 without faults, v0.4 and wiring=retry offset=durable with the default faults,
+ *   the library tier, fast-check generating the choices), each also against the fast path of its configuration;
+ *   rows compared with each other are measured together, taking turns in chunks of 25 runs;
+ * - conformance priced: the same sweep without following the composed model;
+ * - the wire path (`transport=fetch`: the runtime's requests as WHATWG fetch) against the fast path;
+ * - memory: RSS and used heap after each tenth of a longer sweep.
+ *
+ * Usage: npm run bench [-- --runs N --warmup W --sweep-runs S]
+ *   (defaults: 1000 timed runs per row after 100 warm-up runs; a memory sweep of 3000 runs; `node --expose-gc`
+ *   makes the memory figures collect first)
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { choiceSequence } from '../sim/choice/choiceSequenceArbitrary.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
-import { RandomStrategy } from '../sim/strategies/RandomStrategy.ts';
-import { sweep } from '../sim/explore/sweep.ts';
 import { describeConfig } from '../scenarios/config/describeConfig.ts';
 import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
 import type { SwitchValues } from '../scenarios/config/SwitchValues.ts';
-import { runScenario, type RunResult } from '../scenarios/runScenario.ts';
+import type { RunSpec } from '../scenarios/index.ts';
+import { runScenario } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.ts';
+import { measureDrainHopMicroseconds } from './throughput/measureDrainHop.ts';
+import { memorySweep } from './throughput/memorySweep.ts';
+import { measureSweeps, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '1000' }, warmup: { type: 'string', default: '100' }, 'sweep-runs': { type: 'string', default: '3000' } },
+});
 const runs = Number(values.runs);
-const WARMUP_RUNS = 100;
+const warmupRuns = Number(values.warmup);
+const sweepRuns = Number(values['sweep-runs']);
 
-interface Row {
+interface Row extends SweepFigures {
   readonly name: string;
-  readonly runsPerSecond: number;
-  readonly stepsPerRun: number;
-  readonly microsecondsPerStep: number;
+  readonly hopMicroseconds: number;
+  /** The row this one is compared with, by name, and the ratio of their runs/s. */
+  readonly against?: { readonly name: string; readonly ratio: number };
 }
 
-async function measureSweep(name: string, config: SwitchValues, faults: readonly FaultKind[]): Promise<Row> {
-  const spec = runSpecFor({ scenario: 'daily-digest', switches: config, faults });
-  const go = async (count: number, seed: number): Promise<{ ms: number; steps: number }> => {
-    let steps = 0;
-    const started = performance.now();
-    await sweep({ maxRuns: count, strategy: new RandomStrategy(seed), run: (choices) => runScenario(spec, choices), isFinding: () => false, onRun: (_, result: RunResult) => void (steps += result.steps) });
-    return { ms: performance.now() - started, steps };
-  };
-  await go(WARMUP_RUNS, 999);
-  const { ms, steps } = await go(runs, 1);
-  return { name, runsPerSecond: (runs * 1000) / ms, stepsPerRun: steps / runs, microsecondsPerStep: (ms * 1000) / steps };
+const specOf = (switches: SwitchValues, faults: readonly FaultKind[]): RunSpec => runSpecFor({ scenario: 'daily-digest', switches, faults });
+
+/**
+ * Rows for cases measured together (taking turns, see {@link measureSweeps}); each row after the first is compared
+ * with the first. The drain hop is measured just before.
+ */
+async function sweepRows(rows: ReadonlyArray<{ readonly name: string } & SweepCase>): Promise<Row[]> {
+  const hopMicroseconds = await measureDrainHopMicroseconds();
+  const figures = await measureSweeps(rows, { runs, warmupRuns });
+  const measured = rows.map((row, index): Row => ({ name: row.name, hopMicroseconds, ...figures[index]! }));
+  return measured.map((row, index) => (index === 0 ? row : against(row, measured[0]!)));
 }
 
-async function measureFastCheckGenerated(name: string, config: SwitchValues): Promise<Row> {
-  const spec = runSpecFor({ scenario: 'daily-digest', switches: config, faults: DEFAULT_FAULT_KINDS });
+async function fastCheckRow(name: string, spec: RunSpec): Promise<Row> {
+  const hopMicroseconds = await measureDrainHopMicroseconds();
   let steps = 0;
+  let simulatedMs = 0;
   const property = fc.asyncProperty(choiceSequence(), async (choices) => {
-    steps += (await runScenario(spec, new RecordedChoiceSource(choices))).steps;
+    const result = await runScenario(spec, new RecordedChoiceSource(choices));
+    steps += result.steps;
+    simulatedMs += result.endMs;
     return true;
   });
-  await fc.check(property, { numRuns: WARMUP_RUNS, seed: 999 });
+  await fc.check(property, { numRuns: warmupRuns, seed: 999 });
   steps = 0;
+  simulatedMs = 0;
   const started = performance.now();
   await fc.check(property, { numRuns: runs, seed: 1 });
-  const ms = performance.now() - started;
-  return { name, runsPerSecond: (runs * 1000) / ms, stepsPerRun: steps / runs, microsecondsPerStep: (ms * 1000) / steps };
+  const wallMs = performance.now() - started;
+  return { name, hopMicroseconds, runsPerSecond: (runs * 1000) / wallMs, stepsPerRun: steps / runs, microsecondsPerStep: (wallMs * 1000) / steps, simulatedPerWall: simulatedMs / wallMs };
 }
+
+const against = (row: Row, reference: Row): Row => ({ ...row, against: { name: reference.name, ratio: row.runsPerSecond / reference.runsPerSecond } });
 
 const v04: SwitchValues = { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' };
 const fixed: SwitchValues = { ...v04, wiring: 'retry', offset: 'durable' };
-const v04Real: SwitchValues = { ...v04, streams: 'real' };
-const fixedReal: SwitchValues = { ...fixed, streams: 'real' };
-const baseline = await measureSweep(`baseline: v0.4, no faults`, v04, []);
-const rows = [
-  baseline,
-  await measureSweep(`explore ${describeConfig(v04)}`, v04, DEFAULT_FAULT_KINDS),
-  await measureSweep(`explore ${describeConfig(fixed)}`, fixed, DEFAULT_FAULT_KINDS),
-  await measureSweep(`library tier: explore ${describeConfig(v04Real)}`, v04Real, DEFAULT_FAULT_KINDS),
-  await measureSweep(`library tier: explore ${describeConfig(fixedReal)}`, fixedReal, DEFAULT_FAULT_KINDS),
-  await measureFastCheckGenerated(`fast-check generated, v0.4`, v04),
-];
 
-console.log(`daily-digest, default faults, ${runs} runs per row (node ${process.version})`);
-console.log(`${'row'.padEnd(92)} ${'runs/s'.padStart(8)} ${'steps/run'.padStart(10)} ${'µs/step'.padStart(8)} ${'vs baseline'.padStart(12)}`);
+const fixedSpec = specOf(fixed, DEFAULT_FAULT_KINDS);
+const [noFaults] = await sweepRows([{ name: `v0.4, no faults`, spec: specOf(v04, []) }]);
+const v04Rows = await sweepRows([
+  { name: `explore ${describeConfig(v04)}`, spec: specOf(v04, DEFAULT_FAULT_KINDS) },
+  { name: `library tier: explore ${describeConfig({ ...v04, streams: 'real' })}`, spec: specOf({ ...v04, streams: 'real' }, DEFAULT_FAULT_KINDS) },
+]);
+const fixedRows = await sweepRows([
+  { name: `explore ${describeConfig(fixed)}`, spec: fixedSpec },
+  { name: `  without conformance`, spec: fixedSpec, conformance: false },
+  { name: `  wire path (transport=fetch)`, spec: specOf({ ...fixed, transport: 'fetch' }, DEFAULT_FAULT_KINDS) },
+  { name: `  library tier (streams=real)`, spec: specOf({ ...fixed, streams: 'real' }, DEFAULT_FAULT_KINDS) },
+]);
+const rows: Row[] = [noFaults!, ...v04Rows, ...fixedRows, against(await fastCheckRow(`fast-check generated, v0.4`, specOf(v04, DEFAULT_FAULT_KINDS)), v04Rows[0]!)];
+
+console.log(`daily-digest, default faults unless said, ${runs} timed runs per row after ${warmupRuns} warm-up runs (node ${process.version})`);
+console.log(`hop = the drain hop (µs), measured just before each row; step/hop = µs per step over it; sim/wall = simulated over wall time`);
+console.log(
+  `${'row'.padEnd(72)} ${'runs/s'.padStart(7)} ${'steps/run'.padStart(9)} ${'µs/step'.padStart(8)} ${'hop'.padStart(5)} ${'step/hop'.padStart(8)} ${'sim/wall'.padStart(9)}  vs`,
+);
 for (const row of rows) {
+  const versus = row.against ? `${row.against.ratio.toFixed(2)}x ${row.against.name.trim()}` : '';
   console.log(
-    `${row.name.padEnd(92)} ${row.runsPerSecond.toFixed(0).padStart(8)} ${row.stepsPerRun.toFixed(0).padStart(10)} ${row.microsecondsPerStep.toFixed(1).padStart(8)} ${(row.runsPerSecond / baseline.runsPerSecond).toFixed(2).padStart(11)}x`,
+    `${row.name.padEnd(72)} ${row.runsPerSecond.toFixed(0).padStart(7)} ${row.stepsPerRun.toFixed(0).padStart(9)} ${row.microsecondsPerStep.toFixed(1).padStart(8)} ${row.hopMicroseconds.toFixed(1).padStart(5)} ${(row.microsecondsPerStep / row.hopMicroseconds).toFixed(1).padStart(8)} ${row.simulatedPerWall.toFixed(0).padStart(9)}  ${versus}`,
   );
+}
+
+if (sweepRuns > 0) {
+  const marks = await memorySweep(specOf(fixed, DEFAULT_FAULT_KINDS), sweepRuns);
+  const first = marks[0]!;
+  const collected = (globalThis as { gc?: unknown }).gc ? 'after a full collection' : 'without forcing a collection (node --expose-gc to force one)';
+  console.log(`\nmemory over a sweep of ${sweepRuns} runs of ${describeConfig(fixed)}, ${collected}; growth against the first 10 %`);
+  console.log(`${'done'.padStart(5)} ${'runs'.padStart(8)} ${'RSS MiB'.padStart(8)} ${'heap MiB'.padStart(9)} ${'RSS growth'.padStart(11)}`);
+  for (const mark of marks) {
+    console.log(
+      `${`${mark.percent} %`.padStart(5)} ${String(mark.runs).padStart(8)} ${mark.rssMiB.toFixed(1).padStart(8)} ${mark.heapUsedMiB.toFixed(1).padStart(9)} ${`${(((mark.rssMiB - first.rssMiB) / first.rssMiB) * 100).toFixed(1)} %`.padStart(11)}`,
+    );
+  }
 }

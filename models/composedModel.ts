@@ -6,6 +6,7 @@ import type { ModelObserver } from './coverage/ModelCoverage.ts';
 import { modelConfigOf, resumeSourceOf, type ModelConfig, type OffsetMode } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
 import { FOLLOWED_EVENTS, MODEL_MACHINES, RUNTIME_MACHINES, type MachineName, type ModelMachines } from './modelLayers.ts';
+import { TransitionMemo, type MemoisedStep, type RecordedMicrostep } from './TransitionMemo.ts';
 
 export { FOLLOWED_EVENTS, MODEL_MACHINES, type MachineName } from './modelLayers.ts';
 
@@ -55,6 +56,28 @@ export interface ComposedModelOptions {
   readonly observer?: ModelObserver;
   /** Machines to use instead of the project's own (a test plants a wrong model this way). */
   readonly machines?: Partial<ModelMachines>;
+  /**
+   * Step every machine through XState, without the shared transition memo: the reference the memoised model is
+   * tested against. Default false.
+   */
+  readonly interpreted?: boolean;
+}
+
+/** One memo per machine logic, shared by every composed model in the process (a planted machine gets its own). */
+const MEMOS = new WeakMap<object, TransitionMemo>();
+
+function memoOf(logic: object): TransitionMemo {
+  let memo = MEMOS.get(logic);
+  if (!memo) {
+    memo = new TransitionMemo();
+    MEMOS.set(logic, memo);
+  }
+  return memo;
+}
+
+/** Canonical text of an event or input; `undefined` written out so that an absent and an undefined field differ. */
+function canonicalText(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) => (field === undefined ? '\u0000undefined' : field));
 }
 
 /** A state value as a dotted path per region: `running.streaming`, `lease.leased+replay.clean`. */
@@ -104,6 +127,13 @@ export class ComposedModel {
   private readonly runtime: ReadonlySet<MachineName>;
   /** Violation properties entered by the step in progress. */
   private entered: string[] = [];
+  /** Microsteps XState showed since the machine step in progress began; what the memo stores and replays. */
+  private microsteps: RecordedMicrostep[] = [];
+  private readonly observer: ModelObserver | undefined;
+  private readonly memoised: boolean;
+  /** The last event given a canonical text, and that text: one event goes to several machines. */
+  private keyedEvent: ModelEvent | undefined;
+  private keyedText = '';
 
   /**
    * `faults` are the fault kinds the run may use: the model allows what they can cause and nothing more (a wired
@@ -119,18 +149,13 @@ export class ComposedModel {
     this.machines = { ...MODEL_MACHINES, ...options.machines };
     const vocabularies = new Set(options.annotations ?? ANNOTATION_VOCABULARIES);
     this.runtime = new Set((Object.entries(RUNTIME_MACHINES) as Array<[MachineName, AnnotationVocabulary]>).filter(([, vocabulary]) => vocabularies.has(vocabulary)).map(([name]) => name));
-    const observer = options.observer;
+    this.observer = options.observer;
+    this.memoised = !options.interpreted;
     const scopeFor = (machine: MachineName, input: unknown): unknown => {
+      // Only recorded here: every step replays what it recorded (or what the memo recorded the first time) alike.
       const inspect = (inspection: InspectionEvent): void => {
         if (inspection.type !== '@xstate.microstep') return;
-        for (const definition of inspection._transitions) {
-          observer?.transitionTaken(machine, definition);
-          for (const target of (definition.target ?? []) as AnyStateNode[]) {
-            const property = violationOf(target);
-            if (property) this.entered.push(property);
-          }
-        }
-        observer?.stateEntered(machine, inspection.snapshot as AnyMachineSnapshot);
+        this.microsteps.push({ transitions: inspection._transitions, snapshot: inspection.snapshot as AnyMachineSnapshot });
       };
       const actor = createActor(this.machines[machine], { input, inspect }).start();
       return (actor as unknown as { _actorScope: unknown })._actorScope;
@@ -160,17 +185,6 @@ export class ComposedModel {
   step(state: ComposedState, event: ModelEvent): StepResult {
     this.entered = [];
     let { runners, wakeStream, entity, lifecycles, manifest, active, closing } = state;
-    // Model checking refuses most of what it tries: the description of every machine's state is built only when read.
-    const fail = (machine: MachineName, machineState: string): StepResult => ({
-      failure: {
-        machine,
-        machineState,
-        event,
-        get modelState() {
-          return describeComposed(state);
-        },
-      },
-    });
     const wiring = this.runtime.has('wiringChain');
 
     if (event.type === 'PROCESS_START') {
@@ -183,49 +197,49 @@ export class ComposedModel {
     if (event.type === 'WAKE_START') {
       if (!wiring) return { state, entered: [] };
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure.
-      if (active) return fail('wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
+      if (active) return this.fail(state, event, 'wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
       active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', this.wiringInput(manifest)) };
     }
     // The runtime runs an entity's handler only inside a wake it started.
-    if (event.type === 'HANDLER_START' && wiring && active?.process !== event.process) return fail('wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
+    if (event.type === 'HANDLER_START' && wiring && active?.process !== event.process) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
 
     if (FOLLOWED_EVENTS.serverRunner.has(event.type) && 'process' in event) {
       const index = runners.findIndex(([process]) => process === event.process);
-      if (index < 0) return fail('serverRunner', `no process ${event.process}`);
+      if (index < 0) return this.fail(state, event, 'serverRunner', `no process ${event.process}`);
       const next = this.transition('serverRunner', runners[index]![1], event);
-      if (!next) return fail('serverRunner', stateName(runners[index]![1]));
+      if (!next) return this.fail(state, event, 'serverRunner', stateName(runners[index]![1]));
       runners = runners.map((entry, position) => (position === index ? [entry[0], next] : entry));
     }
     if (FOLLOWED_EVENTS.wakeStream.has(event.type)) {
       const next = this.transition('wakeStream', wakeStream, event);
-      if (!next) return fail('wakeStream', stateName(wakeStream));
+      if (!next) return this.fail(state, event, 'wakeStream', stateName(wakeStream));
       wakeStream = next;
     }
     if (this.runtime.has('runnerLifecycle') && FOLLOWED_EVENTS.runnerLifecycle.has(event.type) && 'process' in event) {
       const index = lifecycles.findIndex(([process]) => process === event.process);
-      if (index < 0) return fail('runnerLifecycle', `no process ${event.process}`);
+      if (index < 0) return this.fail(state, event, 'runnerLifecycle', `no process ${event.process}`);
       const next = this.transition('runnerLifecycle', lifecycles[index]![1], event);
-      if (!next) return fail('runnerLifecycle', stateName(lifecycles[index]![1]));
+      if (!next) return this.fail(state, event, 'runnerLifecycle', stateName(lifecycles[index]![1]));
       lifecycles = lifecycles.map((entry, position) => (position === index ? [entry[0], next] : entry));
     }
     if (wiring && event.type === 'LEASE_RELEASED' && active) {
       // The ack of the wake doing work reached the server: its chain must be finished, and it starts closing.
       const next = this.transition('wiringChain', active.snapshot, event);
-      if (!next) return fail('wiringChain', stateName(active.snapshot));
+      if (!next) return this.fail(state, event, 'wiringChain', stateName(active.snapshot));
       closing = [...closing, { ...active, snapshot: next }];
       active = undefined;
     }
     if (wiring && event.type === 'MANIFEST_STORED' && active) {
       // Rows the server stored belong to the wake doing work: the only one that commits.
       const next = this.transition('wiringChain', active.snapshot, event);
-      if (!next) return fail('wiringChain', stateName(active.snapshot));
+      if (!next) return this.fail(state, event, 'wiringChain', stateName(active.snapshot));
       active = { ...active, snapshot: next };
     }
     if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && 'process' in event) {
       const slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : active;
-      if (!slot || slot.process !== event.process) return fail('wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
+      if (!slot || slot.process !== event.process) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
       const next = this.transition('wiringChain', slot.snapshot, event);
-      if (!next) return fail('wiringChain', stateName(slot.snapshot));
+      if (!next) return this.fail(state, event, 'wiringChain', stateName(slot.snapshot));
       const done = next.status === 'done';
       if (slot === active) active = done ? undefined : { ...slot, snapshot: next };
       else closing = done ? closing.filter((candidate) => candidate !== slot) : closing.map((candidate) => (candidate === slot ? { ...slot, snapshot: next } : candidate));
@@ -236,10 +250,28 @@ export class ComposedModel {
     }
     if (FOLLOWED_EVENTS.digestEntity.has(event.type)) {
       const next = this.transition('digestEntity', entity, event);
-      if (!next) return fail('digestEntity', stateName(entity));
+      if (!next) return this.fail(state, event, 'digestEntity', stateName(entity));
       entity = next;
     }
     return { state: { runners, wakeStream, entity, lifecycles, manifest, active, closing }, entered: this.entered };
+  }
+
+  /**
+   * The failure of `machine` in `machineState` to take `event` in `state`. A method, not a closure made per step: the
+   * step is the hot path of conformance. Model checking refuses most of what it tries: the description of every
+   * machine's state is built only when read.
+   */
+  private fail(state: ComposedState, event: ModelEvent, machine: MachineName, machineState: string): StepResult {
+    return {
+      failure: {
+        machine,
+        machineState,
+        event,
+        get modelState() {
+          return describeComposed(state);
+        },
+      },
+    };
   }
 
   /** The runtime's `offset` switch, if it has one: the servers' view of a runner judges its start by it. */
@@ -266,13 +298,56 @@ export class ComposedModel {
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */
   private initialSnapshot(machine: MachineName, input: unknown): AnyMachineSnapshot {
     const logic = this.machines[machine] as unknown as { getInitialSnapshot(scope: unknown, input: unknown): AnyMachineSnapshot };
-    return logic.getInitialSnapshot(this.scopes[machine], input);
+    const memo = this.memoised ? memoOf(logic) : undefined;
+    const inputKey = memo ? canonicalText(input) : '';
+    let result = memo?.knownInitial(inputKey);
+    if (!result) {
+      this.microsteps = [];
+      const computed: MemoisedStep = { next: logic.getInitialSnapshot(this.scopes[machine], input), microsteps: this.microsteps };
+      this.microsteps = [];
+      result = memo ? memo.storeInitial(inputKey, computed) : computed;
+    }
+    this.replay(machine, result.microsteps);
+    return result.next!;
   }
 
   /** The machine's next snapshot, or undefined when it cannot take the event in its current state. */
   private transition(machine: MachineName, snapshot: AnyMachineSnapshot, event: ModelEvent): AnyMachineSnapshot | undefined {
-    if (!snapshot.can(event)) return undefined;
     const logic = this.machines[machine] as unknown as { transition(snapshot: unknown, event: unknown, scope: unknown): AnyMachineSnapshot };
-    return logic.transition(snapshot, event, this.scopes[machine]);
+    const memo = this.memoised ? memoOf(logic) : undefined;
+    const eventKey = memo ? this.eventText(event) : '';
+    let result = memo?.knownStep(snapshot, eventKey);
+    if (!result) {
+      this.microsteps = [];
+      const next = snapshot.can(event) ? logic.transition(snapshot, event, this.scopes[machine]) : undefined;
+      const computed: MemoisedStep = { next, microsteps: this.microsteps };
+      this.microsteps = [];
+      result = memo ? memo.storeStep(snapshot, eventKey, computed) : computed;
+    }
+    this.replay(machine, result.microsteps);
+    return result.next;
+  }
+
+  /** Tells the observer the microsteps of a machine step, in order, and notes the violation states they entered. */
+  private replay(machine: MachineName, microsteps: readonly RecordedMicrostep[]): void {
+    for (const microstep of microsteps) {
+      for (const definition of microstep.transitions) {
+        this.observer?.transitionTaken(machine, definition);
+        for (const target of (definition.target ?? []) as AnyStateNode[]) {
+          const property = violationOf(target);
+          if (property) this.entered.push(property);
+        }
+      }
+      this.observer?.stateEntered(machine, microstep.snapshot);
+    }
+  }
+
+  private eventText(event: ModelEvent): string {
+    if (event !== this.keyedEvent) {
+      this.keyedEvent = event;
+      // Plain JSON: translated events set every field they have (null, never undefined), so no two differ only by one.
+      this.keyedText = JSON.stringify(event);
+    }
+    return this.keyedText;
   }
 }

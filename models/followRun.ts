@@ -25,6 +25,8 @@ export interface FollowOptions {
   readonly observer?: ModelObserver;
   /** Machines to use instead of the project's own. */
   readonly machines?: Partial<ModelMachines>;
+  /** Step the machines through XState without the transition memo: the reference the memoised model is tested against. */
+  readonly interpreted?: boolean;
 }
 
 /** Where following a run stopped: at the first event the model refused, if any. */
@@ -40,7 +42,7 @@ export interface FollowedRun {
  */
 export function followRun(run: RunToFollow, options: FollowOptions = {}): FollowedRun {
   const annotations = run.annotations ?? [];
-  const model = new SystemModel(run.config, run.faults, options.observer, { annotations, ...(options.machines ? { machines: options.machines } : {}) });
+  const model = new SystemModel(run.config, run.faults, options.observer, { annotations, ...(options.machines ? { machines: options.machines } : {}), ...(options.interpreted ? { interpreted: true } : {}) });
   const toModelEvent = createModelEventTranslator(annotations);
   for (let eventIndex = 0; eventIndex < run.events.length; eventIndex += 1) {
     const modelEvent = toModelEvent(run.events[eventIndex]!);

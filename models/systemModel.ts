@@ -21,6 +21,8 @@ export interface SystemModelOptions {
   readonly annotations?: readonly AnnotationVocabulary[];
   /** Machines to use instead of the project's own (a test plants a wrong model). */
   readonly machines?: Partial<ModelMachines>;
+  /** Step the machines through XState without the transition memo (see {@link ComposedModelOptions.interpreted}). */
+  readonly interpreted?: boolean;
 }
 
 /**

@@ -18,14 +18,21 @@ export type { PropertyName, Violation } from './Violation.ts';
 export type { ActiveClaimAtEnd, ExpectedAction, RunHistory, WorldEndState } from './RunHistory.ts';
 export { getProperty, propertyNames, registeredProperties, registerProperty, PropertyRegistryError, type PropertyDefinition } from './registry.ts';
 
+/** Options of {@link judge}. */
+export interface JudgeOptions {
+  /** Properties not to judge (the throughput bench prices model conformance by leaving it out). */
+  readonly skip?: readonly string[];
+}
+
 /**
  * Judges a run by every registered property, in registration order; each sees which earlier ones the run violated.
  * Violations come out in property order, each property's in trace order.
  */
-export function judge(history: RunHistory): Violation[] {
+export function judge(history: RunHistory, options: JudgeOptions = {}): Violation[] {
   const violations: Violation[] = [];
   const verdicts = new Set<string>();
   for (const property of registeredProperties()) {
+    if (options.skip?.includes(property.name)) continue;
     const found = property.judge(history, verdicts);
     violations.push(...found);
     if (found.length > 0) verdicts.add(property.name);

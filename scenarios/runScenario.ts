@@ -44,6 +44,11 @@ export interface RunOptions {
    * (a runtime we did not write annotates nothing).
    */
   readonly dropAnnotations?: boolean;
+  /**
+   * Follow the run with the composed model and judge model conformance (default true). Off, the run is judged by
+   * every other property and reports no model transitions: the throughput bench prices conformance this way.
+   */
+  readonly conformance?: boolean;
 }
 
 /**
@@ -73,16 +78,18 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);
   // The composed model follows the run once: model conformance judges it, and its transitions are the run's coverage.
   const modelTransitions = new Set<string>();
-  const followedModel = followRun(
-    { events: trace.events, config: spec.config, faults: spec.faults, annotations },
-    { observer: { transitionTaken: (machine, definition) => void modelTransitions.add(transitionId(machine, definition)), stateEntered: () => {} } },
-  );
+  const conformance = options.conformance ?? true;
+  const followedModel = conformance
+    ? followRun(
+        { events: trace.events, config: spec.config, faults: spec.faults, annotations },
+        { observer: { transitionTaken: (machine, definition) => void modelTransitions.add(transitionId(machine, definition)), stateEntered: () => {} } },
+      )
+    : undefined;
   const violations = judge({
     config: spec.config,
     faults: spec.faults,
     events: trace.events,
     annotations,
-    followedModel,
     endedBy,
     endMs: scheduler.nowMs,
     steps: scheduler.steps,
@@ -91,7 +98,8 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     pendingTasks: scheduler.pendingTasks().map((task) => `${task.actor}: ${task.label} at ${task.dueAtMs} ms`),
     hangAfterMs: setup.hangAfterMs,
     quietFromMs: setup.quietFromMs,
-  });
+    ...(followedModel ? { followedModel } : {}),
+  }, conformance ? {} : { skip: ['model-conformance'] });
   trace.record('sim', 'run-end', { endedBy, violations: violations.map((violation) => violation.property) });
   return {
     spec,

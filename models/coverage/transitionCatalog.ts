@@ -24,8 +24,27 @@ function guardName(definition: AnyTransitionDefinition): string | undefined {
   return 'inline';
 }
 
+/**
+ * Identifiers already built, by definition and machine name: every run's coverage asks for the id of each
+ * transition it takes, and building one walks the source state's transitions (hundreds of times a run).
+ */
+const KNOWN_IDS = new WeakMap<AnyTransitionDefinition, Map<string, string>>();
+
 /** The identifier of a transition definition, as the catalog lists it. */
 export function transitionId(machine: string, definition: AnyTransitionDefinition): string {
+  let byMachine = KNOWN_IDS.get(definition);
+  const known = byMachine?.get(machine);
+  if (known !== undefined) return known;
+  const id = buildTransitionId(machine, definition);
+  if (!byMachine) {
+    byMachine = new Map();
+    KNOWN_IDS.set(definition, byMachine);
+  }
+  byMachine.set(machine, id);
+  return id;
+}
+
+function buildTransitionId(machine: string, definition: AnyTransitionDefinition): string {
   const source = definition.source as AnyStateNode;
   const eventless = definition.eventType === '';
   const siblings: readonly AnyTransitionDefinition[] = eventless ? source.always ?? [] : source.transitions.get(definition.eventType) ?? [];

@@ -81,12 +81,29 @@ export class Scheduler {
    * undefined when nothing is pending. The caller drains microtasks afterwards.
    */
   step(beforeRun?: (task: Task) => void): Task | undefined {
-    const enabled = this.dueTasks();
-    if (enabled.length === 0) return undefined;
-    const dueAtMs = enabled[0]!.dueAtMs;
+    // One pass finds the earliest instant and the first task due then; most steps have one, and need no array.
+    const pending = this.pending;
+    let dueAtMs = Infinity;
+    let first = -1;
+    let dueCount = 0;
+    for (let index = 0; index < pending.length; index += 1) {
+      const taskDueAtMs = pending[index]!.dueAtMs;
+      if (taskDueAtMs < dueAtMs) {
+        dueAtMs = taskDueAtMs;
+        first = index;
+        dueCount = 1;
+      } else if (taskDueAtMs === dueAtMs) dueCount += 1;
+    }
+    if (first < 0) return undefined;
+    let picked = pending[first]!;
+    let pickedIndex = first;
     // A lone due task is a forced move: no choice is asked for (and none recorded).
-    const picked = enabled.length === 1 ? enabled[0]! : enabled[this.choices.choose(enabled.length, 'pick task', { kind: 'task', keys: enabled.map(taskKey) })]!;
-    this.pending.splice(this.pending.indexOf(picked), 1);
+    if (dueCount > 1) {
+      const enabled = this.dueTasks();
+      picked = enabled[this.choices.choose(enabled.length, 'pick task', { kind: 'task', keys: enabled.map(taskKey) })]!;
+      pickedIndex = pending.indexOf(picked);
+    }
+    pending.splice(pickedIndex, 1);
     this.currentMs = dueAtMs;
     this.stepsTaken += 1;
     beforeRun?.(picked);

@@ -5,6 +5,7 @@ import type { SimRequest } from '../http/SimRequest.ts';
 import type { SimResponse } from '../http/SimResponse.ts';
 import { ConnectionDropped, type SimService } from '../network/Network.ts';
 import type { StreamsHttpFacade } from './http/StreamsHttpFacade.ts';
+import { followAbort } from '../http/followAbort.ts';
 import { SUBSCRIPTION_STREAM_ROOT, type ReferenceSubscriptions } from './ReferenceSubscriptions.ts';
 
 /** The actor of the Durable Streams service's observations. */
@@ -35,8 +36,11 @@ export type DoorFaults = (request: SimRequest) => SimResponse | undefined;
 export class StreamsFrontEnd implements SimService {
   readonly name = DURABLE_STREAMS;
   private running = true;
-  /** Aborts with a {@link ConnectionDropped} when the service goes down: every request it holds is cut. */
-  private connections = new AbortController();
+  /**
+   * One controller per request in progress, in arrival order: a restart aborts each with a {@link ConnectionDropped}
+   * (every request the service holds is cut), as a shared signal's dependants would be, without listeners on one.
+   */
+  private readonly inProgress = new Set<AbortController>();
 
   constructor(
     private readonly sim: SimContext,
@@ -62,8 +66,10 @@ export class StreamsFrontEnd implements SimService {
     this.running = false;
     const leasesLost = this.subscriptions?.suspend() ?? [];
     this.record('streams-down', { downtimeMs, leasesLost });
-    this.connections.abort(new ConnectionDropped('Durable Streams restarted'));
-    this.connections = new AbortController();
+    const cut = new ConnectionDropped('Durable Streams restarted');
+    const held = [...this.inProgress];
+    this.inProgress.clear();
+    for (const connection of held) connection.abort(cut);
     this.sim.scheduler.schedule(downtimeMs, this.name, 'durable streams back up', () => {
       this.running = true;
       this.record('streams-up', {});
@@ -80,13 +86,19 @@ export class StreamsFrontEnd implements SimService {
     let answer: SimResponse | undefined = this.door(request);
     if (answer === undefined) {
       const fault = isRead && live === null ? this.faults.draw(request.peer, stream) : undefined;
-      const signals = request.signal ? [request.signal, this.connections.signal] : [this.connections.signal];
+      // Aborted by the caller's signal (it dropped the connection) or by a restart (which cut it).
+      const connection = new AbortController();
+      const unfollow = request.signal ? followAbort(request.signal, connection) : () => {};
+      this.inProgress.add(connection);
       try {
-        answer = await this.answer({ ...request, signal: AbortSignal.any(signals) }, fault, stream);
+        answer = await this.answer({ ...request, signal: connection.signal }, fault, stream);
       } catch (error) {
-        // Only an abort rejects: the caller's (it dropped the connection) or a restart's (which cut it).
+        // Only an abort rejects.
         if (isRead) this.observeRead(request, stream, live !== null, { status: 0, headers: {}, body: null }, true, arrivedAtMs);
         throw error;
+      } finally {
+        this.inProgress.delete(connection);
+        unfollow();
       }
     }
     if (isRead) this.observeRead(request, stream, live !== null, answer, false, arrivedAtMs);

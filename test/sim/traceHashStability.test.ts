@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
+import { readReplayToken } from '../../scenarios/replayTokens.ts';
+import { runScenario } from '../../scenarios/runScenario.ts';
+
+/**
+ * Trace hashes recorded (bench/recordTraceHashes.ts) on the code before the machinery was made cheaper: replay tokens
+ * across runtimes, configurations (library tier, wire path) and fault worlds, with each run's hash, step count and
+ * violations. The hash covers every event of the run and its verdicts, so any change to scheduling, the world, the
+ * trace format or the judgement shows here.
+ */
+const RECORDED: ReadonlyArray<{ token: string; traceHash: string; steps: number; violations: string[] }> = JSON.parse(
+  readFileSync(new URL('./fixtures/traceHashes.json', import.meta.url), 'utf8'),
+);
+
+describe('trace hashes are stable across changes to the machinery', () => {
+  it('has recordings across runtimes, configurations and fault worlds', () => {
+    expect(RECORDED.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('replays every recorded token to the recorded hash, step count and verdicts', async () => {
+    for (const recorded of RECORDED) {
+      const { spec, choices } = readReplayToken(recorded.token);
+      const result = await runScenario(spec, new RecordedChoiceSource(choices));
+      expect({ hash: result.traceHash, steps: result.steps, violations: result.violations.map((violation) => violation.property) }).toEqual({
+        hash: recorded.traceHash,
+        steps: recorded.steps,
+        violations: recorded.violations,
+      });
+    }
+  });
+});
