@@ -162,7 +162,9 @@ export const digestEntityMachine = setup({
     throws: (args) => {
       const { context } = args;
       const handler = context.handler;
-      if (args.event.type !== 'HANDLER_END' || args.event.outcome !== 'threw' || !inThisHandler(args) || !handler || awaitsItsPost(context)) return false;
+      if (args.event.type !== 'HANDLER_END' || args.event.outcome !== 'threw' || !inThisHandler(args) || !handler) return false;
+      // A post that never reached the chat (its connection dropped) fails the handler only where requests can fail.
+      if (awaitsItsPost(context) && !context.serverMayFail) return false;
       if (handler.posted !== undefined && handler.wired === true && !handler.recorded && !context.serverMayFail) return false;
       return handler.wired === undefined || checkedIfDue(handler) || checkThrows(context);
     },
@@ -184,6 +186,8 @@ export const digestEntityMachine = setup({
           : context.handler,
     }),
     endHandler: assign({ handler: () => undefined }),
+    /** A handler that threw before its post reached the chat will not post: a later post needs a check of its own. */
+    dropPostIntent: assign({ postIntent: ({ context }) => (awaitsItsPost(context) ? undefined : context.postIntent) }),
     noteResolve: assign({
       handler: ({ context, event }) =>
         context.handler && event.type === 'OBSERVE_RESOLVED' ? { ...context.handler, wired: event.wired, dueWhenResolved: context.due.length > 0 } : context.handler,
@@ -233,7 +237,7 @@ export const digestEntityMachine = setup({
             RECORDED: { guard: 'recordsWhatItPosted', actions: 'noteRecord' },
             HANDLER_END: [
               { guard: 'returnsNormally', target: 'idle', actions: 'endHandler' },
-              { guard: 'throws', target: 'idle', actions: 'endHandler' },
+              { guard: 'throws', target: 'idle', actions: ['dropPostIntent', 'endHandler'] },
             ],
             PROCESS_EXIT: { guard: 'handlerOfDeadProcess', target: 'idle', actions: 'endHandler' },
             // A handler that outlived its lease, and the wake granted beside it (the concurrent-wake oracle reports it).
