@@ -26,6 +26,9 @@ export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
 export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
+/** Hardening: what a wake does with a done that failed transiently. */
+export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
+export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
 export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
 
 /** One value of every switch of this runtime. */
@@ -35,6 +38,7 @@ export interface V04Config {
   readonly streams: StreamsTier;
   readonly transport: Transport;
   readonly claimRetry: ClaimRetryMode;
+  readonly doneRetry: DoneRetryMode;
   readonly leaseRenewal: LeaseRenewalMode;
 }
 
@@ -100,6 +104,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
   },
   {
+    name: 'done-retry',
+    values: DONE_RETRY_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: what a wake does with a done that failed transiently (a 5xx, a dropped connection)',
+    meanings: {
+      none: '0.4.x: the done is reported failed and never sent again; the claim waits for its lease (and a reaper)',
+      backoff: 'retry the done after 0.5 s, doubling to 2 s, while the lease lasts: a done refused while the agents server restarts reaches it once it is back',
+    },
+  },
+  {
     name: 'lease-renewal',
     values: LEASE_RENEWAL_MODES,
     defaultValue: 'none',
@@ -123,6 +137,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     streams: pick('streams', STREAMS_TIERS, 'fast'),
     transport: pick('transport', TRANSPORTS, 'direct'),
     claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
+    doneRetry: pick('done-retry', DONE_RETRY_MODES, 'none'),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
   };
 }

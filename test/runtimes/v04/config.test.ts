@@ -4,7 +4,7 @@ import { ConfigError, describeSwitchValues, listSwitchValues, resolveSwitchValue
 import { WORLD_SWITCHES } from '../../../scenarios/config/worldSwitches.ts';
 import { RESUME_OFFSET_SOURCES } from '../../../world/agents-server/ResumeOffsetSource.ts';
 
-const SHIPPED: V04Config = { wiring: 'swallow', offset: 'minus-one', streams: 'fast', transport: 'direct', claimRetry: 'none', leaseRenewal: 'none' };
+const SHIPPED: V04Config = { wiring: 'swallow', offset: 'minus-one', streams: 'fast', transport: 'direct', claimRetry: 'none', doneRetry: 'none', leaseRenewal: 'none' };
 
 /** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
 const fieldOf = (name: string): keyof V04Config => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()) as keyof V04Config;
