@@ -75,7 +75,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
 
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
-    expect(listSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none lease-renewal=none');
+    expect(listSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none lease-renewal=none');
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });
 });
