@@ -10,9 +10,8 @@
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { propertyNames } from '../properties/index.ts';
 import { explore, type ExploreReport } from '../scenarios/explore.ts';
-import { HISTORY_ENTRIES, historyEntry, historySpec, type HistoryEntry } from '../scenarios/history/historyEntries.ts';
+import { countedProperties, HISTORY_ENTRIES, historyEntry, historySpec, type HistoryEntry } from '../scenarios/history/historyEntries.ts';
 import { inThisThread, workerPool, type TaskRunner } from '../scenarios/parallel/taskRunner.ts';
 import type { RunResult } from '../scenarios/runScenario.ts';
 import type { StrategyName } from '../sim/strategies/SearchStrategy.ts';
@@ -38,7 +37,6 @@ const workers = Number(values.workers);
 /** Candidate runs the shrinker may try per finding: fewer than explore's default, as the bench shrinks many. */
 const maxShrinkAttempts = Number(values.shrink);
 const seeds = Array.from({ length: seedCount }, (_, index) => index + 1);
-const properties = propertyNames();
 
 const faultKindsOf = (result: RunResult): string[] => result.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));
 
@@ -61,7 +59,7 @@ async function exploreRow(runner: TaskRunner, entry: HistoryEntry, value: string
   const spec = historySpec(entry, value);
   const outcomes: SeedOutcome[] = [];
   for (const seed of rowSeeds) {
-    const report = await explore({ spec, maxRuns, seed, strategy: { name: strategy }, properties, maxShrinkAttempts, runner });
+    const report = await explore({ spec, maxRuns, seed, strategy: { name: strategy }, properties: countedProperties(entry), maxShrinkAttempts, runner });
     outcomes.push(outcomeOf(seed, report));
     process.stderr.write(`  ${entry.id} ${entry.switchName}=${value} ${strategy} seed ${seed}: ${report.finding ? `${report.finding.property} at run ${report.finding.runIndex + 1}` : `clean in ${report.runsExecuted}`}\n`);
   }
@@ -72,6 +70,7 @@ async function exploreRow(runner: TaskRunner, entry: HistoryEntry, value: string
 /** The fast-check harness on the defect: the run on which `fc.check` first saw any property fail, per seed. */
 async function baselineRow(entry: HistoryEntry): Promise<HistoryRow> {
   const spec = historySpec(entry, entry.defect);
+  const properties = countedProperties(entry);
   const outcomes: SeedOutcome[] = [];
   for (const seed of seeds) {
     let violated: string | undefined;
@@ -102,10 +101,10 @@ try {
 }
 
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);
-console.log(`History benchmark: ${entries.map((entry) => entry.id).join(', ')}; defect: ${seedCount} seeds of at most ${maxRuns} runs; fixed: seed 1, ${maxRuns} runs; every property counted; shrink budget ${maxShrinkAttempts} candidate runs; ${workers} worker thread(s); ${minutes} min wall time.`);
+console.log(`History benchmark: ${entries.map((entry) => entry.id).join(', ')}; defect: ${seedCount} seeds of at most ${maxRuns} runs; fixed: seed 1, ${maxRuns} runs; every property counted unless the entry says otherwise; shrink budget ${maxShrinkAttempts} candidate runs; ${workers} worker thread(s); ${minutes} min wall time.`);
 console.log('');
 for (const entry of entries) {
-  console.log(`- ${entry.id} (${entry.switchName}=${entry.defect} | ${entry.fixed}): ${entry.runtime}, preset ${entry.preset}${Object.keys(entry.switches).length ? ` with ${Object.entries(entry.switches).map(([name, value]) => `${name}=${value}`).join(' ')}` : ''}, faults ${entry.faults.join(',')}`);
+  console.log(`- ${entry.id} (${entry.switchName}=${entry.defect} | ${entry.fixed}): ${entry.runtime}, preset ${entry.preset}${Object.keys(entry.switches).length ? ` with ${Object.entries(entry.switches).map(([name, value]) => `${name}=${value}`).join(' ')}` : ''}, faults ${entry.faults.join(',')}${entry.counted ? `; counting ${entry.counted.join(', ')}` : ''}`);
 }
 console.log('');
 console.log('"found": seeds whose exploration found a violation of any property within the budget (for a fixed value, seed 1 only). Median and p90 runs to the first finding are over the seeds that found one. The story is the shrunk run of the lowest seed that found one.');

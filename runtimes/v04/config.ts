@@ -26,6 +26,9 @@ export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
 export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
+/** Historical B6 (d344c32aa): whether a wake whose handler pass completed still sends its done once a stop began. */
+export const STOP_DONE_MODES = ['skip', 'send'] as const;
+export type StopDoneMode = (typeof STOP_DONE_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -39,6 +42,7 @@ export interface V04Config {
   readonly transport: Transport;
   readonly claimRetry: ClaimRetryMode;
   readonly doneRetry: DoneRetryMode;
+  readonly stopDone: StopDoneMode;
   readonly leaseRenewal: LeaseRenewalMode;
 }
 
@@ -114,6 +118,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
   },
   {
+    name: 'stop-done',
+    values: STOP_DONE_MODES,
+    defaultValue: 'send',
+    summary: 'historical B6 (d344c32aa): whether a wake whose handler pass completed sends its done after a stop began',
+    meanings: {
+      skip: 'B6, the defect: once a stop is requested the done is skipped; the claim stays pending over finished work',
+      send: 'the fix: the done is always sent with the offsets the pass consumed',
+    },
+  },
+  {
     name: 'lease-renewal',
     values: LEASE_RENEWAL_MODES,
     defaultValue: 'none',
@@ -138,6 +152,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     transport: pick('transport', TRANSPORTS, 'direct'),
     claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
     doneRetry: pick('done-retry', DONE_RETRY_MODES, 'none'),
+    stopDone: pick('stop-done', STOP_DONE_MODES, 'send'),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
   };
 }

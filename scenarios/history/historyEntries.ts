@@ -1,3 +1,4 @@
+import { propertyNames } from '../../properties/index.ts';
 import type { PropertyName } from '../../properties/Violation.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import { runSpecFor } from '../config/runSpecFor.ts';
@@ -33,7 +34,16 @@ export interface HistoryEntry {
   readonly property: PropertyName;
   /** Why this world: what gives the defect room, and what else it holds. */
   readonly room: string;
+  /**
+   * The properties that count as a finding, when not every one: an entry whose defect the executable models reject
+   * before any behaviour goes wrong counts the behavioural properties, so that what it finds is what a user would see
+   * (its model-conformance finding is reported in docs/history.md).
+   */
+  readonly counted?: readonly PropertyName[];
 }
+
+/** Every property but the executable models' conformance: what the system did, as the outside world saw it. */
+export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().filter((name) => name !== 'model-conformance');
 
 /**
  * The entries the current simulated world can show. The base is the `hardened` preset of the v0.4-shaped runtime,
@@ -74,6 +84,24 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     property: 'stuck-claim',
     room: 'crashes that abandon a wake after a heartbeat went out during it; the claim reaper (claim-reaper=sweep) that should release the abandoned row',
   },
+  {
+    id: 'B6',
+    title: 'a stop skips the done of a wake whose handler pass completed (d344c32aa, #4417)',
+    switchName: 'stop-done',
+    defect: 'skip',
+    fixed: 'send',
+    where: 'runtime v0.4: the end of a wake (runtimes/v04/wake/processWake.ts)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'both-fixes',
+    // Clean under the report's faults with the reaper (test/acceptance/fixedConfigClean.test.ts); no post keys, so a
+    // redelivered wake's second reply is seen. The hardened preset's chat deduplication would hide it.
+    switches: { 'claim-reaper': 'sweep' },
+    faults: ['redeploy'],
+    property: 'duplicate-action',
+    room: 'redeploys (a graceful stop) while a wake finishes its pass: the skipped done leaves the claim pending, the wake is redelivered after the lease, and its message is answered again',
+    counted: BEHAVIOURAL_PROPERTIES,
+  },
 ];
 
 /** The entry with `id`; throws a one-line error listing the known ids otherwise. */
@@ -92,4 +120,9 @@ export function historySpec(entry: HistoryEntry, value: string): RunSpec {
     switches: { ...entry.switches, [entry.switchName]: value },
     faults: entry.faults,
   });
+}
+
+/** The properties that count as a finding for `entry`. */
+export function countedProperties(entry: HistoryEntry): readonly PropertyName[] {
+  return entry.counted ?? propertyNames();
 }

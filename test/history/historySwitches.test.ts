@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { propertyNames } from '../../properties/index.ts';
 import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
 import { explore } from '../../scenarios/explore.ts';
-import { HISTORY_ENTRIES, historySpec } from '../../scenarios/history/historyEntries.ts';
+import { countedProperties, HISTORY_ENTRIES, historySpec } from '../../scenarios/history/historyEntries.ts';
 
 /** Runs for the defect to show: every entry's is found within a few runs of seed 1 (bench:history, docs/history.md). */
 const DEFECT_RUNS = 100;
 /** Runs the fix must pass clean: a modest budget here; bench:history runs 2,000 per strategy. */
-const FIXED_RUNS = 200;
+const FIXED_RUNS = 150;
 /** The shrinker's budget: the finding's property is what is asserted, not the story's length. */
 const SHRINK_ATTEMPTS = 50;
 
 describe.each(HISTORY_ENTRIES.map((entry) => [entry.id, entry] as const))('history entry %s', (_, entry) => {
   it(`${entry.switchName}=${entry.defect} (the defect) is found by ${entry.property}`, { timeout: 120_000 }, async () => {
-    const report = await explore({ spec: historySpec(entry, entry.defect), maxRuns: DEFECT_RUNS, seed: 1, properties: propertyNames(), maxShrinkAttempts: SHRINK_ATTEMPTS });
+    const report = await explore({ spec: historySpec(entry, entry.defect), maxRuns: DEFECT_RUNS, seed: 1, properties: countedProperties(entry), maxShrinkAttempts: SHRINK_ATTEMPTS });
     expect(report.finding?.property).toBe(entry.property);
     // The shrunk story still shows the defect's property, and it needed a fault of the entry's world to get there.
     expect(report.finding!.shrunk.violations.map((violation) => violation.property)).toContain(entry.property);
@@ -22,7 +21,7 @@ describe.each(HISTORY_ENTRIES.map((entry) => [entry.id, entry] as const))('histo
   });
 
   it(`${entry.switchName}=${entry.fixed} (the fix, the default) is clean in ${FIXED_RUNS} runs`, { timeout: 120_000 }, async () => {
-    const report = await explore({ spec: historySpec(entry, entry.fixed), maxRuns: FIXED_RUNS, seed: 1, properties: propertyNames(), maxShrinkAttempts: SHRINK_ATTEMPTS });
+    const report = await explore({ spec: historySpec(entry, entry.fixed), maxRuns: FIXED_RUNS, seed: 1, properties: countedProperties(entry), maxShrinkAttempts: SHRINK_ATTEMPTS });
     const found = report.finding ? `${report.finding.property}: ${report.finding.replayToken}` : 'nothing';
     expect(found).toBe('nothing');
     expect(report.runsExecuted).toBe(FIXED_RUNS);

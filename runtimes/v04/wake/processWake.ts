@@ -34,13 +34,22 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
   try {
-    return await runWake(env, wake, handler, () => stopping() || leaseLost(), leaseLost, leaseEndsAtMs);
+    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping }, leaseEndsAtMs);
   } finally {
     renewer?.stop();
   }
 }
 
-async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, aborted: () => boolean, leaseLost: () => boolean, leaseEndsAtMs: number): Promise<WakeOutcome> {
+/** What a wake asks of its runner while it runs: whether to give up, and why. */
+interface WakeSignals {
+  /** A stop began or the lease was lost: the wake is abandoned at its next step. */
+  readonly aborted: () => boolean;
+  readonly leaseLost: () => boolean;
+  /** A stop (SIGTERM) began. */
+  readonly stopping: () => boolean;
+}
+
+async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, { aborted, leaseLost, stopping }: WakeSignals, leaseEndsAtMs: number): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
@@ -87,6 +96,8 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
     }
     const wiringError = chain.error;
     if (wiringError) throw wiringError.value;
+    // B6's defect (`stop-done=skip`): a stop that began during the pass drops its done, though the pass is complete.
+    if (env.config.stopDone === 'skip' && stopping()) throw new AbortedError(`wake ${wake.wake_id}: stopping, done skipped`);
     outcome = 'completed';
   } catch (error) {
     if (error instanceof AbortedError) {

@@ -4,7 +4,7 @@ import { ConfigError, describeSwitchValues, listSwitchValues, resolveSwitchValue
 import { WORLD_SWITCHES } from '../../../scenarios/config/worldSwitches.ts';
 import { RESUME_OFFSET_SOURCES } from '../../../world/agents-server/ResumeOffsetSource.ts';
 
-const SHIPPED: V04Config = { wiring: 'swallow', offset: 'minus-one', streams: 'fast', transport: 'direct', claimRetry: 'none', doneRetry: 'none', leaseRenewal: 'none' };
+const SHIPPED: V04Config = { wiring: 'swallow', offset: 'minus-one', streams: 'fast', transport: 'direct', claimRetry: 'none', doneRetry: 'none', stopDone: 'send', leaseRenewal: 'none' };
 
 /** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
 const fieldOf = (name: string): keyof V04Config => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()) as keyof V04Config;
@@ -75,7 +75,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
 
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
-    expect(listSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none lease-renewal=none');
+    expect(listSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send lease-renewal=none');
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });
 });
