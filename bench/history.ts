@@ -49,7 +49,6 @@ function outcomeOf(seed: number, report: ExploreReport): SeedOutcome {
     runsExecuted: report.runsExecuted,
     property: finding.property,
     storySteps: finding.shrunk.steps,
-    storyEvents: finding.shrunk.events.filter((event) => !event.annotation).length,
     storyFaults: describeFaults(faultKindsOf(finding.shrunk)),
     replayToken: finding.replayToken,
   };
@@ -83,7 +82,7 @@ async function baselineRow(entry: HistoryEntry): Promise<HistoryRow> {
     outcomes.push(details.failed ? { seed, runsToFinding: details.numRuns, runsExecuted: details.numRuns, ...(violated ? { property: violated } : {}) } : { seed, runsToFinding: undefined, runsExecuted: maxRuns });
     process.stderr.write(`  ${entry.id} fast-check baseline seed ${seed}: ${details.failed ? `failed at run ${details.numRuns}` : 'clean'}\n`);
   }
-  return { entry: entry.id, value: `${entry.switchName}=${entry.defect} (defect)`, strategy: 'fast-check scheduler (baseline, not shrunk here)', maxRuns, outcomes };
+  return { entry: entry.id, value: `${entry.switchName}=${entry.defect} (defect)`, strategy: 'fast-check (baseline: fc.scheduler harness, no shrinking)', maxRuns, outcomes };
 }
 
 const runner = workers > 1 ? workerPool(workers) : inThisThread();

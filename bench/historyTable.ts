@@ -11,9 +11,8 @@ export interface SeedOutcome {
   /** Runs executed: the finding's run, or the whole budget. */
   readonly runsExecuted: number;
   readonly property?: string;
-  /** The shrunk story: scheduler steps, story events (annotations left out), and its injected faults by kind. */
+  /** The shrunk story: scheduler steps, and its injected faults by kind. */
   readonly storySteps?: number;
-  readonly storyEvents?: number;
   readonly storyFaults?: string;
   readonly replayToken?: string;
 }
@@ -51,7 +50,7 @@ export function shownOutcome(row: HistoryRow): SeedOutcome | undefined {
 /** The markdown table of `rows`, one line per row; every figure is derived from the outcomes. */
 export function historyTable(rows: readonly HistoryRow[]): string {
   const lines = [
-    '| entry | value | strategy | found | median runs | p90 runs | property | story steps (events) | story faults | token |',
+    '| entry | value | strategy | found | median runs | p90 runs | property | story steps | story faults | token |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of rows) {
@@ -61,7 +60,7 @@ export function historyTable(rows: readonly HistoryRow[]): string {
     const properties = [...new Set(found.map((outcome) => outcome.property))].join(', ');
     const foundCell = row.outcomes.length === 1 && found.length === 0 ? `clean in ${row.outcomes[0]!.runsExecuted} runs` : `${found.length}/${row.outcomes.length} seeds`;
     lines.push(
-      `| ${row.entry} | ${row.value} | ${row.strategy} | ${foundCell} | ${quantile(runs, 0.5) ?? '–'} | ${quantile(runs, 0.9) ?? '–'} | ${properties || '–'} | ${shown ? `${shown.storySteps} (${shown.storyEvents})` : '–'} | ${shown?.storyFaults ?? '–'} | ${shown ? tokenLabel(row, shown) : '–'} |`,
+      `| ${row.entry} | ${row.value} | ${row.strategy} | ${foundCell} | ${quantile(runs, 0.5) ?? '–'} | ${quantile(runs, 0.9) ?? '–'} | ${properties || '–'} | ${shown?.storySteps ?? '–'} | ${shown?.storyFaults ?? '–'} | ${shown?.replayToken ? tokenLabel(row, shown) : '–'} |`,
     );
   }
   return lines.join('\n');
@@ -69,7 +68,7 @@ export function historyTable(rows: readonly HistoryRow[]): string {
 
 /** The short name a row's token goes by in the list under the table. */
 export function tokenLabel(row: HistoryRow, outcome: SeedOutcome): string {
-  return `${row.entry}-${row.value.split(' ')[0]!.split('=')[1]}-${row.strategy}-s${outcome.seed}`;
+  return `${row.entry}-${row.value.split(' ')[0]!.split('=')[1]}-${row.strategy.split(' ')[0]}-s${outcome.seed}`;
 }
 
 /** The replay command of every row's shown story, by the label the table names it with. */
