@@ -2,6 +2,8 @@ import { choosePercent } from '../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
 import { AgentsServer } from './agents-server/AgentsServer.ts';
 import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
+import type { DoneRelease } from './agents-server/DoneRelease.ts';
+import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
 import { ChatService, type ChatOptions } from './chat/ChatService.ts';
 import { DurableStreamsService } from './durable-streams/DurableStreamsService.ts';
@@ -49,6 +51,10 @@ export interface WorldOptions {
   readonly chat: ChatOptions;
   /** Whether the agents server reaps claims whose lease ended without a done (`none` when absent). */
   readonly claimReaper?: ClaimReaper;
+  /** Whether done releases a claim row whose write token the server lost (`independent`, the fix, when absent; B3). */
+  readonly doneRelease?: DoneRelease;
+  /** Whether a runner heartbeat erases its claim rows' lease expiry (`keep`, the fix, when absent; B10). */
+  readonly heartbeatLease?: HeartbeatLease;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -112,6 +118,8 @@ export class World {
         leaseTtlMs: options.leaseTtlMs,
         requestFault: (request) => this.heartbeatFault(request),
         claimReaper: options.claimReaper ?? 'none',
+        doneRelease: options.doneRelease ?? 'independent',
+        heartbeatLease: options.heartbeatLease ?? 'keep',
       },
     );
     this.chat = new ChatService(sim, options.chat);

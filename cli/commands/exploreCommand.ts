@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
+import { withRegisteredSwitches } from '../format/switchHelp.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { ensureWritableDir } from '../outputPaths.ts';
 import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
@@ -101,7 +102,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     false,
   );
   if (values['help']) {
-    out(EXPLORE_HELP);
+    out(withRegisteredSwitches(EXPLORE_HELP));
     return EXIT.clean;
   }
   const spec = specFromOptions(values);

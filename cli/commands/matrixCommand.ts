@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { withRegisteredSwitches } from '../format/switchHelp.ts';
 import { dirname } from 'node:path';
 import { propertyNames, type PropertyName } from '../../properties/index.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
@@ -167,7 +168,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     false,
   );
   if (values['help']) {
-    out(MATRIX_HELP);
+    out(withRegisteredSwitches(MATRIX_HELP));
     return EXIT.clean;
   }
   // The matrix varies some switches itself; the switch options given apply to every cell.

@@ -30,6 +30,12 @@ export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
 export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
+/** Historical B6 (d344c32aa): whether a wake whose handler pass completed still sends its done once a stop began. */
+export const STOP_DONE_MODES = ['skip', 'send'] as const;
+export type StopDoneMode = (typeof STOP_DONE_MODES)[number];
+/** Hardening: what a wake does with a done that failed transiently. */
+export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
+export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
 export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
 export type ReadWatchdogMode = (typeof READ_WATCHDOG_MODES)[number];
 export type FailedWakeMode = (typeof FAILED_WAKE_MODES)[number];
@@ -41,6 +47,8 @@ export interface V04Config {
   readonly streams: StreamsTier;
   readonly transport: Transport;
   readonly claimRetry: ClaimRetryMode;
+  readonly doneRetry: DoneRetryMode;
+  readonly stopDone: StopDoneMode;
   readonly leaseRenewal: LeaseRenewalMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
@@ -108,6 +116,26 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
   },
   {
+    name: 'done-retry',
+    values: DONE_RETRY_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: what a wake does with a done that failed transiently (a 5xx, a dropped connection)',
+    meanings: {
+      none: '0.4.x: the done is reported failed and never sent again; the claim waits for its lease (and a reaper)',
+      backoff: 'retry the done after 0.5 s, doubling to 2 s, while the lease lasts: a done refused while the agents server restarts reaches it once it is back',
+    },
+  },
+  {
+    name: 'stop-done',
+    values: STOP_DONE_MODES,
+    defaultValue: 'send',
+    summary: 'historical B6 (d344c32aa): whether a wake whose handler pass completed sends its done after a stop began',
+    meanings: {
+      skip: 'B6, the defect: once a stop is requested the done is skipped; the claim stays pending over finished work',
+      send: 'the fix: the done is always sent with the offsets the pass consumed',
+    },
+  },
+  {
     name: 'lease-renewal',
     values: LEASE_RENEWAL_MODES,
     defaultValue: 'none',
@@ -151,6 +179,8 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     streams: pick('streams', STREAMS_TIERS, 'fast'),
     transport: pick('transport', TRANSPORTS, 'direct'),
     claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
+    doneRetry: pick('done-retry', DONE_RETRY_MODES, 'none'),
+    stopDone: pick('stop-done', STOP_DONE_MODES, 'send'),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES, 'none'),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),

@@ -20,6 +20,13 @@ export const RUNTIME_TIMING = {
   claimRetryMaxBackoffMs: 30_000,
   /** `read-watchdog=reset`: a wake-stream read unanswered this long is aborted (the service holds a long-poll 20 s). */
   readWatchdogMs: 30_000,
+  /** `done-retry=backoff`: the wait before the second attempt, doubled per attempt up to the cap. */
+  doneRetryInitialBackoffMs: 500,
+  /**
+   * `done-retry=backoff`: the longest wait between attempts. Short, as the lease bounds the retries: a done has to get
+   * through between two restarts, and a long wait could skip the window.
+   */
+  doneRetryMaxBackoffMs: 2_000,
   /** Registration retries while the agents server is unavailable. */
   registerRetryBackoffMs: 1_000,
 } as const;

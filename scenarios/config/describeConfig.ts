@@ -5,7 +5,15 @@ import type { SwitchValues } from './SwitchValues.ts';
  * Hardening switches (runtime and scenario) and their default values: off by default, so shown only when switched on,
  * and a description of a configuration from before them reads as it did.
  */
-const HARDENING_DEFAULTS: Readonly<Record<string, string>> = { 'claim-retry': 'none', 'lease-renewal': 'none', 'read-watchdog': 'none', 'failed-wake': 'ack', 'post-key': 'none' };
+const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
+  'claim-retry': 'none',
+  'done-retry': 'none',
+  'stop-done': 'send',
+  'lease-renewal': 'none',
+  'read-watchdog': 'none',
+  'failed-wake': 'ack',
+  'post-key': 'none',
+};
 
 /**
  * Switches shown only when they differ from their default: they tune how a run is carried out, not what it tests, or

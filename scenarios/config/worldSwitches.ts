@@ -1,5 +1,7 @@
 import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
 import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
+import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
+import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
@@ -31,6 +33,26 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       none: 'no reaper (upstream today): an abandoned wake leaves its entity running in the database',
       sweep: 'a sweep every 30 s releases claims whose Durable Streams lease ended',
+    },
+  },
+  {
+    name: 'done-release',
+    values: DONE_RELEASES,
+    defaultValue: 'independent',
+    summary: "historical B3 (c6fb22dd9): whether done releases the claim row when the server lost the claim's write token",
+    meanings: {
+      'token-gated': 'B3, the defect: the release is gated on the in-memory token; after a server restart the row stays active',
+      independent: 'the fix: the row is released whenever the done names its generation; only the ack needs the token',
+    },
+  },
+  {
+    name: 'heartbeat-lease',
+    values: HEARTBEAT_LEASES,
+    defaultValue: 'keep',
+    summary: "historical B10 (c02dd6d75): what a runner heartbeat does to the lease expiry of the runner's claim rows",
+    meanings: {
+      erase: 'B10, the defect: the heartbeat writes lease_expires_at = null, so the claim reaper never releases the row',
+      keep: 'the fix: a heartbeat touches only the last-heartbeat time',
     },
   },
 ];

@@ -6,6 +6,8 @@ import { VIRTUAL_EPOCH_MS } from '../../sim/hermetic/HermeticOptions.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { ExpectedAction } from '../../properties/index.ts';
 import type { ClaimReaper } from '../../world/agents-server/ClaimReaper.ts';
+import type { DoneRelease } from '../../world/agents-server/DoneRelease.ts';
+import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts';
 import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
@@ -93,6 +95,8 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
     longPollTimeoutMs: options.longPollTimeoutMs,
     chat: { honorIdempotencyKeys: spec.config['chat-idempotency'] === 'honor' },
     claimReaper: (spec.config['claim-reaper'] ?? 'none') as ClaimReaper,
+    doneRelease: (spec.config['done-release'] ?? 'independent') as DoneRelease,
+    heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);

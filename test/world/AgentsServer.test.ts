@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runLoop } from '../../sim/run/runLoop.ts';
-import { AgentsServer } from '../../world/agents-server/AgentsServer.ts';
+import { AgentsServer, type AgentsServerOptions } from '../../world/agents-server/AgentsServer.ts';
 import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { DurableStreamsService } from '../../world/durable-streams/DurableStreamsService.ts';
 import { ReferenceSubscriptions } from '../../world/durable-streams/ReferenceSubscriptions.ts';
@@ -19,12 +19,12 @@ interface Answer {
   readonly body: Record<string, unknown>;
 }
 
-function setup(resumeOffsetSource: ResumeOffsetSource = 'none') {
+function setup(resumeOffsetSource: ResumeOffsetSource = 'none', history: Pick<AgentsServerOptions, 'doneRelease' | 'heartbeatLease' | 'claimReaper'> = {}) {
   const sim = makeSim();
   const ds = new DurableStreamsService(sim);
   const subscriptions = new ReferenceSubscriptions(ds, schedulerClock(sim.scheduler));
   let streamsUp = true;
-  const server = new AgentsServer(sim, { streams: ds, subscriptions, get up() { return streamsUp; } }, { resumeOffsetSource, leaseTtlMs: 5_000 });
+  const server = new AgentsServer(sim, { streams: ds, subscriptions, get up() { return streamsUp; } }, { resumeOffsetSource, leaseTtlMs: 5_000, ...history });
   server.createEntity({ id: 'e1', type: 'echo', runner: 'r1', sources: [] });
   const call = (method: string, path: string, body?: unknown, token?: string): Answer => {
     const answer = server.serve(
@@ -163,8 +163,8 @@ describe('AgentsServer restart', () => {
     expect(sim.scheduler.pendingCount).toBe(0);
   });
 
-  it('loses write tokens: done and shared-state writes after the restart are 401, the claim stays held until its lease ends', () => {
-    const { ds, server, claim, call } = setup();
+  it('loses write tokens: done and shared-state writes after the restart are 401; with done-release=token-gated (B3) the claim row stays active', () => {
+    const { ds, server, claim, call } = setup('none', { doneRelease: 'token-gated' });
     ds.create(`${ROOT}shared/s1`);
     ds.append(INBOX, 'hello');
     const wake = claim();
@@ -175,6 +175,40 @@ describe('AgentsServer restart', () => {
     expect(call('POST', '/_electric/shared-state/s1/rows', { type: 'row', key: 'k2', value: { key: 'k2', value: 2 }, headers: { operation: 'insert' } }, token).status).toBe(401);
     expect(claim().status).toBe(409);
     expect(server.activeClaims()).toEqual([{ wakeId: wake.body['wake_id'], subscription: SUB, runner: 'r1', generation: 1, claimedAtMs: 0, leaseHeld: true }]);
+  });
+
+  it("B3's fix (done-release=independent, the default): a done after the restart is still 401 but releases the claim row it names", () => {
+    const { ds, server, claim, call } = setup();
+    ds.append(INBOX, 'hello');
+    const wake = claim();
+    const token = String(wake.body['write_token']);
+    server.restart(1_000);
+    // A done naming another generation releases nothing: the row is keyed by its generation.
+    expect(call('POST', `/_electric/wakes/${String(wake.body['wake_id'])}/done`, { generation: 2, acks: [] }, token).status).toBe(401);
+    expect(server.activeClaims()).toHaveLength(1);
+    expect(call('POST', `/_electric/wakes/${String(wake.body['wake_id'])}/done`, { generation: 1, acks: [] }, token).status).toBe(401);
+    expect(server.activeClaims()).toEqual([]);
+  });
+});
+
+describe('AgentsServer heartbeats and claim leases (B10)', () => {
+  const abandonedWake = async (heartbeatLease: 'erase' | 'keep') => {
+    const { sim, ds, server, claim, register, heartbeat } = setup('none', { heartbeatLease, claimReaper: 'sweep' });
+    register();
+    ds.append(INBOX, 'hello');
+    expect(claim().status).toBe(200);
+    expect(heartbeat('-1').status).toBe(204);
+    // No done ever comes: the lease ends, and the reaper sweeps at 30 s.
+    await runLoop(sim.scheduler, { horizonMs: 31_000, maxSteps: 100 });
+    return server.activeClaims();
+  };
+
+  it('heartbeat-lease=keep (the fix): the reaper releases a claim whose lease ended, heartbeat or not', async () => {
+    expect(await abandonedWake('keep')).toEqual([]);
+  });
+
+  it('heartbeat-lease=erase (B10): a heartbeat erased the lease, so the reaper never releases the row', async () => {
+    expect(await abandonedWake('erase')).toHaveLength(1);
   });
 });
 

@@ -10,6 +10,8 @@ import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimService } from '../network/Network.ts';
 import { worldInvariant } from '../WorldInvariantError.ts';
 import type { ClaimReaper } from './ClaimReaper.ts';
+import type { DoneRelease } from './DoneRelease.ts';
+import type { HeartbeatLease } from './HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
@@ -43,6 +45,11 @@ interface ClaimRow {
   readonly runner: string;
   /** When the claim was granted, in virtual milliseconds. */
   readonly claimedAtMs: number;
+  /**
+   * When the row's lease ends (`lease_expires_at`), in virtual milliseconds; null once a heartbeat erased it
+   * (`heartbeat-lease=erase`, B10), after which the claim reaper never releases the row.
+   */
+  leaseExpiresAtMs: number | null;
   status: 'active' | 'released';
 }
 
@@ -72,6 +79,10 @@ export interface AgentsServerOptions {
   readonly requestFault?: (request: SimRequest) => SimResponse | undefined;
   /** Whether the server releases claim rows whose Durable Streams lease ended without a done (none when absent). */
   readonly claimReaper?: ClaimReaper;
+  /** Whether done releases a claim row without the in-memory write token (`independent`, the fix, when absent; B3). */
+  readonly doneRelease?: DoneRelease;
+  /** Whether a heartbeat erases the lease expiry of its runner's claim rows (`keep`, the fix, when absent; B10). */
+  readonly heartbeatLease?: HeartbeatLease;
 }
 
 /** A claim the server's database still holds as active, and whether its wake still holds its lease. */
@@ -224,7 +235,8 @@ export class AgentsServer implements SimService {
     this.sim.scheduler.schedule(CLAIM_REAPER_SWEEP_MS, this.name, 'claim reaper sweep', () => {
       if (this.running) {
         for (const row of this.claims.values()) {
-          if (row.status !== 'active' || this.leaseHeld(row.subscription, row.generation)) continue;
+          // A row whose lease expiry a heartbeat erased (B10) has no lease to end, so the sweep never sees it expire.
+          if (row.status !== 'active' || row.leaseExpiresAtMs === null || this.leaseHeld(row.subscription, row.generation)) continue;
           row.status = 'released';
           this.observe('claim-reaped', { wakeId: row.wakeId, subscription: row.subscription, generation: row.generation });
         }
@@ -258,6 +270,7 @@ export class AgentsServer implements SimService {
     if (status === 404) return errorAnswer(404, 'RUNNER_NOT_FOUND', `runner ${runnerId} is not registered`);
     if (status === 400) return errorAnswer(400, 'INVALID_REQUEST', 'wake_stream_offset is required');
     this.diagnostics.set(runnerId, offset as string);
+    if (this.options.heartbeatLease === 'erase') this.eraseLeases(runnerId);
     return emptyAnswer(204);
   }
 
@@ -290,7 +303,8 @@ export class AgentsServer implements SimService {
     worldInvariant(wake.generation > previous, this.name, () => `claim of ${subscription} granted generation ${wake.generation} after ${previous}: a generation only grows`);
     this.grantedGenerations.set(subscription, wake.generation);
     const grant = this.tokens.mint({ wakeId: wake.wake_id, subscription, generation: wake.generation, entity: entity.id, streamsToken: wake.token });
-    this.claims.set(wake.wake_id, { wakeId: wake.wake_id, subscription, generation: wake.generation, runner: runnerId, claimedAtMs: this.sim.scheduler.nowMs, status: 'active' });
+    const claimedAtMs = this.sim.scheduler.nowMs;
+    this.claims.set(wake.wake_id, { wakeId: wake.wake_id, subscription, generation: wake.generation, runner: runnerId, claimedAtMs, leaseExpiresAtMs: claimedAtMs + this.options.leaseTtlMs, status: 'active' });
     observe(200, { wakeId: wake.wake_id, generation: wake.generation, entity: entity.id });
     return jsonAnswer(200, {
       wake_id: wake.wake_id,
@@ -317,7 +331,8 @@ export class AgentsServer implements SimService {
       });
     const grant = this.authorised(request, wakeId);
     if (!grant) {
-      observe(401);
+      const released = this.releaseWithoutToken(wakeId, body?.generation);
+      observe(401, released ? { claimReleased: true } : {});
       return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
     }
     if (!this.backend.up) {
@@ -350,6 +365,8 @@ export class AgentsServer implements SimService {
       : undefined;
     const status = !grant ? 401 : !this.backend.up ? 503 : answer!.ok ? 200 : answer!.failure.status;
     this.observe('renew-received', { peer: request.peer, wakeId, status });
+    const renewed = this.claims.get(wakeId);
+    if (status === 200 && renewed?.status === 'active') renewed.leaseExpiresAtMs = this.sim.scheduler.nowMs + this.options.leaseTtlMs;
     if (!grant) return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
     if (!answer) return errorAnswer(503, 'STREAMS_UNAVAILABLE', 'the Durable Streams service is unavailable');
     if (!answer.ok) return errorAnswer(answer.failure.status, answer.failure.code, answer.failure.message ?? answer.failure.code);
@@ -406,6 +423,30 @@ export class AgentsServer implements SimService {
     const offset = this.backend.streams.append(path, event as TraceValue);
     observe(200, offset);
     return jsonAnswer(200, { offset });
+  }
+
+  /**
+   * B3's fix (`done-release=independent`): a done whose write token the server no longer holds still releases the
+   * active claim row it names by wake id and generation, as the row lives in the database; `token-gated` (the defect)
+   * releases nothing. Returns whether a row was released.
+   */
+  private releaseWithoutToken(wakeId: string, generation: unknown): boolean {
+    if ((this.options.doneRelease ?? 'independent') === 'token-gated') return false;
+    const row = this.claims.get(wakeId);
+    if (row?.status !== 'active' || row.generation !== generation) return false;
+    row.status = 'released';
+    return true;
+  }
+
+  /** B10's defect (`heartbeat-lease=erase`): the heartbeat of `runnerId` erases the lease expiry of its active claim rows. */
+  private eraseLeases(runnerId: string): void {
+    const erased: string[] = [];
+    for (const row of this.claims.values()) {
+      if (row.status !== 'active' || row.runner !== runnerId || row.leaseExpiresAtMs === null) continue;
+      row.leaseExpiresAtMs = null;
+      erased.push(row.wakeId);
+    }
+    if (erased.length > 0) this.observe('claim-lease-erased', { runner: runnerId, wakeIds: erased });
   }
 
   /** The live grant a request's bearer token names, when it is the grant of `wakeId`. */

@@ -1,8 +1,9 @@
 import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import { asWakeEvent } from '../../../protocol/streams/streamsProtocol.ts';
 import type { ClaimOutcome } from '../clients/AgentsApi.ts';
-import { describeError, HttpStatusError } from '../errors.ts';
+import { describeError } from '../errors.ts';
 import { sleep } from '../time.ts';
+import { isTransient } from '../transientFailure.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
 import { processWake, type WakeOutcome } from '../wake/processWake.ts';
@@ -309,10 +310,4 @@ export class PullWakeRunner {
     this.state = state;
     this.env.annotate('runner-state', { state, offset: this.currentOffset });
   }
-}
-
-/** A failure worth retrying: the server or its backend unavailable (5xx, 429), or the connection dropped. */
-function isTransient(error: unknown): boolean {
-  if (error instanceof HttpStatusError) return error.status >= 500 || error.status === 429;
-  return error instanceof TypeError;
 }

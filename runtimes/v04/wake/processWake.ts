@@ -4,6 +4,9 @@ import { AbortedError, describeError } from '../errors.ts';
 import { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
 import type { SharedStateWriter } from '../shared-state/stateEvents.ts';
 import type { V04Environment } from '../V04Environment.ts';
+import { nowMs, sleep } from '../time.ts';
+import { RUNTIME_TIMING } from '../timing.ts';
+import { isTransient } from '../transientFailure.ts';
 import { LeaseRenewer } from './LeaseRenewer.ts';
 import { WiringChain } from './WiringChain.ts';
 
@@ -25,18 +28,29 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  */
 export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, stopping: () => boolean): Promise<WakeOutcome> {
   const entity = wake.entity.id;
+  // The claim's lease began no later than this: a done retried past it could only race the wake that follows.
+  const leaseEndsAtMs = nowMs() + wake.lease_ttl_ms;
   env.annotate('wake-start', { entity, wakeId: wake.wake_id, generation: wake.generation });
   const renewer = env.config.leaseRenewal === 'renew' ? new LeaseRenewer(env, wake) : undefined;
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
   try {
-    return await runWake(env, wake, handler, () => stopping() || leaseLost(), leaseLost);
+    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping }, leaseEndsAtMs);
   } finally {
     renewer?.stop();
   }
 }
 
-async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, aborted: () => boolean, leaseLost: () => boolean): Promise<WakeOutcome> {
+/** What a wake asks of its runner while it runs: whether to give up, and why. */
+interface WakeSignals {
+  /** A stop began or the lease was lost: the wake is abandoned at its next step. */
+  readonly aborted: () => boolean;
+  readonly leaseLost: () => boolean;
+  /** A stop (SIGTERM) began. */
+  readonly stopping: () => boolean;
+}
+
+async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, { aborted, leaseLost, stopping }: WakeSignals, leaseEndsAtMs: number): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
@@ -83,6 +97,8 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
     }
     const wiringError = chain.error;
     if (wiringError) throw wiringError.value;
+    // B6's defect (`stop-done=skip`): a stop that began during the pass drops its done, though the pass is complete.
+    if (env.config.stopDone === 'skip' && stopping()) throw new AbortedError(`wake ${wake.wake_id}: stopping, done skipped`);
     outcome = 'completed';
   } catch (error) {
     if (error instanceof AbortedError) {
@@ -96,12 +112,33 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
   try {
     // failed-wake=redeliver: acknowledge nothing, so the server keeps the inputs pending and wakes the entity again.
     const consumed = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
-    await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks: consumed });
+    await sendDone(env, wake, consumed, leaseEndsAtMs);
     env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
   } catch (error) {
     env.annotate('ack-failed', { entity, wakeId: wake.wake_id, error: describeError(error) });
   }
   return outcome;
+}
+
+/**
+ * Sends the wake's done; under `done-retry=backoff` a transient failure (the agents server restarting, a 5xx) is
+ * retried with a doubling wait (capped at 2 s) for as long as the claim's lease lasts (past it the
+ * service issues the next wake, which the retries would race), so a done is not lost to a short outage.
+ */
+async function sendDone(env: V04Environment, wake: WakeNotification, acks: StreamAck[], leaseEndsAtMs: number): Promise<void> {
+  let backoffMs: number = RUNTIME_TIMING.doneRetryInitialBackoffMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks });
+      return;
+    } catch (error) {
+      const withinLease = nowMs() + backoffMs < leaseEndsAtMs;
+      if (env.config.doneRetry === 'none' || !withinLease || !isTransient(error)) throw error;
+      env.annotate('done-retry', { wakeId: wake.wake_id, attempt, backoffMs, error: describeError(error) });
+      await sleep(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.doneRetryMaxBackoffMs);
+    }
+  }
 }
 
 /**

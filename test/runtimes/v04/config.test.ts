@@ -4,7 +4,18 @@ import { ConfigError, describeSwitchValues, listSwitchValues, resolveSwitchValue
 import { WORLD_SWITCHES } from '../../../scenarios/config/worldSwitches.ts';
 import { RESUME_OFFSET_SOURCES } from '../../../world/agents-server/ResumeOffsetSource.ts';
 
-const SHIPPED: V04Config = { wiring: 'swallow', offset: 'minus-one', streams: 'fast', transport: 'direct', claimRetry: 'none', leaseRenewal: 'none', readWatchdog: 'none', failedWake: 'ack' };
+const SHIPPED: V04Config = {
+  wiring: 'swallow',
+  offset: 'minus-one',
+  streams: 'fast',
+  transport: 'direct',
+  claimRetry: 'none',
+  doneRetry: 'none',
+  stopDone: 'send',
+  leaseRenewal: 'none',
+  readWatchdog: 'none',
+  failedWake: 'ack',
+};
 
 /** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
 const fieldOf = (name: string): keyof V04Config => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()) as keyof V04Config;
@@ -75,7 +86,9 @@ describe('the runtime\'s switches as a run resolves them', () => {
 
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
-    expect(listSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none lease-renewal=none read-watchdog=none failed-wake=ack');
+    expect(listSwitchValues(V04_SWITCHES, values)).toBe(
+      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send lease-renewal=none read-watchdog=none failed-wake=ack',
+    );
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });
 });

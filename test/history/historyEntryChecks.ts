@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { runSpecFor } from '../../scenarios/config/runSpecFor.ts';
+import { explore } from '../../scenarios/explore.ts';
+import { countedProperties, historyEntry, historySpec } from '../../scenarios/history/historyEntries.ts';
+
+/** Runs for the defect to show: every entry's is found within a few runs of seed 1 (bench:history, docs/history.md). */
+const DEFECT_RUNS = 100;
+/** Runs the fix must pass clean: a modest budget here; bench:history runs 2,000 per strategy. */
+const FIXED_RUNS = 150;
+/** The shrinker's budget: the finding's property is what is asserted, not the story's length. */
+const SHRINK_ATTEMPTS = 50;
+
+/**
+ * The checks of one historical entry: its defect value is found by the property its scenario was chosen for, on seed
+ * 1 within a small budget; its fix, the switch's default, is clean in a modest one. One test file per entry keeps each
+ * file's time small.
+ */
+export function checkHistoryEntry(id: string): void {
+  const entry = historyEntry(id);
+  describe(`history entry ${entry.id}: ${entry.title}`, () => {
+    it(`${entry.switchName}=${entry.defect} (the defect) is found by ${entry.property}`, { timeout: 120_000 }, async () => {
+      const report = await explore({ spec: historySpec(entry, entry.defect), maxRuns: DEFECT_RUNS, seed: 1, properties: countedProperties(entry), maxShrinkAttempts: SHRINK_ATTEMPTS });
+      expect(report.finding?.property).toBe(entry.property);
+      // The shrunk story still shows the defect's property, and it needed a fault of the entry's world to get there.
+      expect(report.finding!.shrunk.violations.map((violation) => violation.property)).toContain(entry.property);
+      const faults = report.finding!.shrunk.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));
+      expect(faults.some((kind) => entry.faults.includes(kind))).toBe(true);
+    });
+
+    it(`${entry.switchName}=${entry.fixed} (the fix, the default) is clean in ${FIXED_RUNS} runs`, { timeout: 120_000 }, async () => {
+      const report = await explore({ spec: historySpec(entry, entry.fixed), maxRuns: FIXED_RUNS, seed: 1, properties: countedProperties(entry), maxShrinkAttempts: SHRINK_ATTEMPTS });
+      const found = report.finding ? `${report.finding.property}: ${report.finding.replayToken}` : 'nothing';
+      expect(found).toBe('nothing');
+      expect(report.runsExecuted).toBe(FIXED_RUNS);
+    });
+
+    it(`the fix is the default value of ${entry.switchName}, and the defect value is accepted`, () => {
+      const unset = runSpecFor({ scenario: entry.scenario, runtime: entry.runtime, preset: entry.preset, switches: entry.switches, faults: entry.faults });
+      expect(unset.config[entry.switchName]).toBe(entry.fixed);
+      expect(historySpec(entry, entry.defect).config[entry.switchName]).toBe(entry.defect);
+    });
+  });
+}
