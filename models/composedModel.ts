@@ -15,6 +15,8 @@ export interface WakeSlot {
   readonly process: string;
   readonly wakeId: string;
   readonly snapshot: AnyMachineSnapshot;
+  /** The wake's lease ended (expired, or a Durable Streams restart lost it) while the wake was still doing work. */
+  readonly leaseEnded?: boolean;
 }
 
 /**
@@ -104,6 +106,9 @@ export function violationTags(state: ComposedState): Set<string> {
   for (const snapshot of snapshots) for (const tag of snapshot.tags as Set<string>) if (tag !== 'violation') tags.add(tag);
   return tags;
 }
+
+/** A wake of `process` lingers after its lease ended (it has not noticed yet): its steps are followed apart. */
+const lingersIn = (closing: readonly WakeSlot[], process: string): boolean => closing.some((slot) => slot.leaseEnded === true && slot.process === process);
 
 /** The violation property a state node stands for, if it is a violation state. */
 function violationOf(node: AnyStateNode): string | undefined {
@@ -196,12 +201,18 @@ export class ComposedModel {
     if (event.type === 'MANIFEST_STORED') manifest = true;
     if (event.type === 'WAKE_START') {
       if (!wiring) return { state, entered: [] };
-      // One wake of the entity does work at a time: a second one while the first holds its lease is a failure.
+      // One wake of the entity does work at a time: a second one while the first holds its lease is a failure. A runtime
+      // that renews its lease learns that it lost it at its next renewal, and abandons the wake at its next step: until
+      // then the old wake lingers beside the new one, followed apart (the oracles judge what it does meanwhile).
+      if (active?.leaseEnded === true && this.switches['lease-renewal'] === 'renew') {
+        closing = [...closing, active];
+        active = undefined;
+      }
       if (active) return this.fail(state, event, 'wiringChain', `${stateName(active.snapshot)} (${active.wakeId} still active)`);
       active = { process: event.process, wakeId: event.wakeId, snapshot: this.initialSnapshot('wiringChain', this.wiringInput(manifest)) };
     }
     // The runtime runs an entity's handler only inside a wake it started.
-    if (event.type === 'HANDLER_START' && wiring && active?.process !== event.process) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
+    if (event.type === 'HANDLER_START' && wiring && active?.process !== event.process && !lingersIn(closing, event.process)) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
 
     if (FOLLOWED_EVENTS.serverRunner.has(event.type) && 'process' in event) {
       const index = runners.findIndex(([process]) => process === event.process);
@@ -222,6 +233,7 @@ export class ComposedModel {
       if (!next) return this.fail(state, event, 'runnerLifecycle', stateName(lifecycles[index]![1]));
       lifecycles = lifecycles.map((entry, position) => (position === index ? [entry[0], next] : entry));
     }
+    if (wiring && event.type === 'LEASE_EXPIRED' && active) active = { ...active, leaseEnded: true };
     if (wiring && event.type === 'LEASE_RELEASED' && active) {
       // The ack of the wake doing work reached the server: its chain must be finished, and it starts closing.
       const next = this.transition('wiringChain', active.snapshot, event);
@@ -236,9 +248,20 @@ export class ComposedModel {
       active = { ...active, snapshot: next };
     }
     if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && 'process' in event) {
-      const slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : active;
+      let slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : active;
+      let next = slot && slot.process === event.process ? this.transition('wiringChain', slot.snapshot, event) : undefined;
+      if (!next && !('wakeId' in event)) {
+        // An event that names no wake may be a lingering wake's, one whose lost lease it has not noticed yet.
+        for (const candidate of closing) {
+          if (candidate.leaseEnded !== true || candidate.process !== event.process) continue;
+          next = this.transition('wiringChain', candidate.snapshot, event);
+          if (next) {
+            slot = candidate;
+            break;
+          }
+        }
+      }
       if (!slot || slot.process !== event.process) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
-      const next = this.transition('wiringChain', slot.snapshot, event);
       if (!next) return this.fail(state, event, 'wiringChain', stateName(slot.snapshot));
       const done = next.status === 'done';
       if (slot === active) active = done ? undefined : { ...slot, snapshot: next };
