@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
+import { explore, type ExploreReport } from '../../scenarios/explore.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { ensureWritableDir } from '../outputPaths.ts';
 import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
@@ -12,6 +12,7 @@ import {
   parseRuns,
   parseSeed,
   parseShard,
+  parseShrinkAttempts,
   parseStrategyOptions,
   parseWorkers,
   SCALE_OUT_OPTIONS,
@@ -64,6 +65,8 @@ Options:
   --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
                        DIR/<property>.original.trace.json (as found); \`replay FILE\` re-runs either
   --json               print one JSON object instead of the report
+  --shrink-attempts N  at most N candidate runs while shrinking a finding (default 2500; 0: report the run as
+                       found, unshrunk, e.g. when only whether and where a property fails matters)
   --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
                        shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
                        shards into what one unsharded run prints (not with --strategy exhaustive; with
@@ -90,6 +93,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
       property: { type: 'string', multiple: true },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      'shrink-attempts': { type: 'string' },
       ...SCALE_OUT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -106,6 +110,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   const properties = parseProperties(values['property']);
   const shard = parseShard(values['shard']);
   const workers = parseWorkers(values['workers']);
+  const maxShrinkAttempts = parseShrinkAttempts(values['shrink-attempts']);
   checkScaleOut(strategy, shard, workers);
   if (typeof values['out'] === 'string') ensureWritableDir(values['out'], '--out');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
@@ -115,7 +120,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     seed,
     strategy,
     properties,
-    maxShrinkAttempts: DEFAULT_MAX_SHRINK_ATTEMPTS,
+    maxShrinkAttempts,
     ...(shard ? { shard } : {}),
     workers,
     onProgress: (snapshot) => progress.update({ ...snapshot, detail: coverageProgress(snapshot.modelTransitions, snapshot.strategy) }),
