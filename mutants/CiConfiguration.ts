@@ -31,6 +31,9 @@ export const CI_PROPERTIES = [
   'hermetic',
 ] as const;
 
+/** Properties the unmutated v0.6 runtime already violates under its CI configuration. */
+const V06_KNOWN_FINDINGS: readonly string[] = ['lost-work', 'missed-action', 'protocol'];
+
 /**
  * The configuration a user would put in CI, per runtime: the runtime with every fix it has switched on, under the
  * bug report's fault world (see docs/mutants.md for why not `--faults all`: the unmutated hardened runtime already
@@ -40,8 +43,10 @@ export const CI_CONFIGURATIONS: Readonly<Record<MutatedRuntime, CiConfiguration>
   'v0.4': { args: ['--runtime', 'v0.4', '--config', 'hardened', '--faults', 'report'], properties: CI_PROPERTIES },
   'v0.6': {
     args: ['--runtime', 'v0.6', '--wiring', 'retry', '--offset', 'durable', '--deferral', 'fifo', '--faults', 'report'],
-    // Unmutated, v0.6 fails lost-work at run 1: it gives a handler each input at the item's own offset and acks to
-    // that offset, which the oracle reads as an ack past an item no handler saw (docs/mutants.md, "Baselines").
-    properties: CI_PROPERTIES.filter((property) => property !== 'lost-work'),
+    // The unmutated v0.6 runtime fails three properties under this configuration within two runs, so they are not
+    // counted for it (docs/mutants.md, "Baselines"): lost-work (it acks to the offset of the item it handed over,
+    // which the oracle reads as an ack past an item no handler saw), missed-action (a reply never performed) and
+    // protocol (a final heartbeat 54 ms after the previous one).
+    properties: CI_PROPERTIES.filter((property) => !V06_KNOWN_FINDINGS.includes(property)),
   },
 };
