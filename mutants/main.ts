@@ -30,7 +30,9 @@ async function main(argv: readonly string[]): Promise<number> {
     workers: args.workers,
     timeoutMs: EXPLORATION_TIMEOUT_MS,
     onOutcome: ({ mutant, verdict }) => {
-      if (!args.json) process.stderr.write(`${mutant.id}: ${verdict.kind === 'detected' ? `${verdict.property} at run ${verdict.run}` : verdict.kind}\n`);
+      if (args.json) return;
+      const what = verdict.kind === 'detected' ? `${verdict.property} at run ${verdict.run}` : verdict.kind === 'flagged' ? `flagged: ${verdict.reason}` : 'survived';
+      process.stderr.write(`${mutant.id}: ${what}\n`);
     },
   });
   if (args.json) process.stdout.write(`${JSON.stringify({ ...report, summary: summarize(report) }, null, 2)}\n`);
