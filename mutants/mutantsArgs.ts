@@ -15,6 +15,8 @@ export interface MutantsArgs {
   readonly seed: number;
   readonly mutants: readonly Mutant[];
   readonly workers: number;
+  /** Wall-clock limit of one exploration; a mutant whose exploration runs longer is flagged as a timeout. */
+  readonly timeoutSeconds: number;
   readonly json: boolean;
   readonly help: boolean;
 }
@@ -22,6 +24,9 @@ export interface MutantsArgs {
 /** The budget of the CI configuration the suite measures: at most 3,000 runs. */
 export const DEFAULT_MUTANT_RUNS = 3_000;
 const MAX_WORKERS = 16;
+/** One exploration of 3,000 clean runs takes one to two minutes on a loaded shared core; a mutant that makes every
+ * run spin to its step limit is cut off and flagged rather than holding the suite up. */
+const DEFAULT_TIMEOUT_SECONDS = 300;
 
 export const MUTANTS_HELP = `Usage: npm run mutants -- [options]
 
@@ -35,6 +40,7 @@ Options:
   --seed S       base seed, a whole number (default 1)
   --only IDS     comma-separated mutant ids (default: every mutant)
   --workers N    explorations at once, each in its own copy (default 1)
+  --timeout S    wall-clock seconds one exploration may take before its mutant is flagged (default 300)
   --json         one JSON object instead of the table
   -h, --help     this help
 
@@ -52,6 +58,7 @@ export function parseMutantsArgs(argv: readonly string[]): MutantsArgs {
         seed: { type: 'string' },
         only: { type: 'string' },
         workers: { type: 'string' },
+        timeout: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,6 +78,7 @@ export function parseMutantsArgs(argv: readonly string[]): MutantsArgs {
     seed: wholeNumber(values['seed'], '--seed', 1, 0, 0xffff_ffff),
     mutants: selectMutants(values['only']),
     workers: wholeNumber(values['workers'], '--workers', 1, 1, MAX_WORKERS),
+    timeoutSeconds: wholeNumber(values['timeout'], '--timeout', DEFAULT_TIMEOUT_SECONDS, 10, 3_600),
     json: values['json'] === true,
     help: values['help'] === true,
   };
