@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { propertyNames, type PropertyName } from '../properties/index.ts';
+import { DEFAULT_MAX_SHRINK_ATTEMPTS } from '../scenarios/explore.ts';
 import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
 import { ConfigError } from '../scenarios/config/SwitchValues.ts';
 import { WORLD_SWITCHES } from '../scenarios/config/worldSwitches.ts';
@@ -141,6 +142,16 @@ export function parseRuns(text: unknown): number {
     throw new UsageError(`--runs must be a whole number from 1 to ${MAX_RUNS}, not "${String(text)}"`);
   }
   return runs;
+}
+
+/** `--shrink-attempts N`: the shrink budget of a finding, 0 (no shrinking) up to the default. */
+export function parseShrinkAttempts(text: unknown): number {
+  if (text === undefined) return DEFAULT_MAX_SHRINK_ATTEMPTS;
+  const attempts = Number(text);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || attempts > DEFAULT_MAX_SHRINK_ATTEMPTS) {
+    throw new UsageError(`--shrink-attempts must be a whole number from 0 to ${DEFAULT_MAX_SHRINK_ATTEMPTS}, not "${String(text)}"`);
+  }
+  return attempts;
 }
 
 export function parseSeed(text: unknown): number {

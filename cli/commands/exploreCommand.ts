@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_SHRINK_ATTEMPTS, explore, type ExploreReport } from '../../scenarios/explore.ts';
+import { explore, type ExploreReport } from '../../scenarios/explore.ts';
 import { withRegisteredSwitches } from '../format/switchHelp.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { ensureWritableDir } from '../outputPaths.ts';
@@ -14,6 +14,7 @@ import {
   parseRuns,
   parseSeed,
   parseShard,
+  parseShrinkAttempts,
   parseStrategyOptions,
   parseWorkers,
   SCALE_OUT_OPTIONS,
@@ -69,6 +70,8 @@ Options:
   --coverage-gaps      also compare the model transitions the runs took with those \`models check\` reaches in this
                        configuration and fault set, and list each reachable one no run took (the traversal takes
                        seconds, longer with many fault kinds)
+  --shrink-attempts N  at most N candidate runs while shrinking a finding (default 2500; 0: report the run as
+                       found, unshrunk, e.g. when only whether and where a property fails matters)
   --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
                        shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
                        shards into what one unsharded run prints (not with --strategy exhaustive; with
@@ -96,6 +99,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
       out: { type: 'string' },
       json: { type: 'boolean' },
       'coverage-gaps': { type: 'boolean' },
+      'shrink-attempts': { type: 'string' },
       ...SCALE_OUT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -112,6 +116,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   const properties = parseProperties(values['property']);
   const shard = parseShard(values['shard']);
   const workers = parseWorkers(values['workers']);
+  const maxShrinkAttempts = parseShrinkAttempts(values['shrink-attempts']);
   checkScaleOut(strategy, shard, workers);
   if (typeof values['out'] === 'string') ensureWritableDir(values['out'], '--out');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
@@ -121,7 +126,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     seed,
     strategy,
     properties,
-    maxShrinkAttempts: DEFAULT_MAX_SHRINK_ATTEMPTS,
+    maxShrinkAttempts,
     ...(shard ? { shard } : {}),
     workers,
     onProgress: (snapshot) => progress.update({ ...snapshot, detail: coverageProgress(snapshot.modelTransitions, snapshot.strategy) }),

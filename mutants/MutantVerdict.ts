@@ -1,0 +1,43 @@
+import type { ExplorationResult } from './exploreInWorkspace.ts';
+
+/**
+ * What became of one mutant. Only `detected` counts towards the detection rate; `flagged` mutants are left out of
+ * it, with the reason, because their result says nothing about the oracles.
+ */
+export type MutantVerdict =
+  | { readonly kind: 'detected'; readonly property: string; readonly run: number; readonly token: string }
+  | { readonly kind: 'survived'; readonly runsExecuted: number }
+  | { readonly kind: 'flagged'; readonly reason: string };
+
+/** What the unmutated baseline of the same configuration, budget and seed violated, and from which run on. */
+export interface BaselineFailure {
+  readonly properties: ReadonlySet<string>;
+  /** The baseline's first violating run; every run before it was clean. */
+  readonly fromRun: number;
+}
+
+/**
+ * Judges a mutant's exploration against the unmutated baseline: a violation of a property the baseline also
+ * violates, at or after the run where the baseline first did, is no detection (the mutant may not be involved), so
+ * it is flagged; so is a run of the CLI that failed or timed out. A violation before the baseline's first failing run
+ * counts: with the same seed those runs were clean without the mutant (for `random`, `swarm` and `pct` exactly the
+ * same runs; `guided` derives its later generations from what it covered, so there it is the first generation).
+ */
+export function judgeMutant(result: ExplorationResult, baseline: BaselineFailure | undefined): MutantVerdict {
+  switch (result.kind) {
+    case 'clean':
+      return { kind: 'survived', runsExecuted: result.runsExecuted };
+    case 'violation':
+      if (baseline && baseline.properties.has(result.property) && result.run >= baseline.fromRun) return { kind: 'flagged', reason: `${result.property} also fails the unmutated baseline` };
+      return { kind: 'detected', property: result.property, run: result.run, token: result.token };
+    case 'error':
+      return { kind: 'flagged', reason: `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}` };
+    case 'timeout':
+      return { kind: 'flagged', reason: `explore did not finish within ${Math.round(result.afterMs / 1000)} s` };
+  }
+}
+
+/** What a baseline exploration violated; undefined when it was clean. */
+export function baselineFailure(result: ExplorationResult): BaselineFailure | undefined {
+  return result.kind === 'violation' ? { properties: new Set([result.property, ...result.otherProperties]), fromRun: result.run } : undefined;
+}

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CI_CONFIGURATIONS } from './CiConfiguration.ts';
+import { exploreInWorkspace, type ExplorationBudget, type ExplorationResult } from './exploreInWorkspace.ts';
+import type { Mutant, MutatedRuntime } from './Mutant.ts';
+import { MutantNotApplicable } from './applyMutant.ts';
+import { MutantTypechecker } from './MutantTypechecker.ts';
+import { baselineFailure, judgeMutant, type BaselineFailure, type MutantVerdict } from './MutantVerdict.ts';
+import { MutantWorkspace } from './MutantWorkspace.ts';
+
+/** One mutant's line of the table. */
+export interface MutantOutcome {
+  readonly mutant: Mutant;
+  readonly verdict: MutantVerdict;
+}
+
+/** The unmutated runtime under the same configuration and budget. */
+export interface BaselineOutcome {
+  readonly runtime: MutatedRuntime;
+  readonly result: ExplorationResult;
+}
+
+/** Everything one `npm run mutants` found. */
+export interface MutantSuiteReport {
+  readonly budget: ExplorationBudget;
+  readonly baselines: readonly BaselineOutcome[];
+  readonly outcomes: readonly MutantOutcome[];
+  readonly elapsedMs: number;
+}
+
+/** What the suite needs besides the mutants. */
+export interface MutantSuiteRequest {
+  readonly projectRoot: string;
+  readonly mutants: readonly Mutant[];
+  readonly budget: ExplorationBudget;
+  /** How many explorations run at once, each in a workspace of its own. */
+  readonly workers: number;
+  /** Wall-clock limit of one exploration. */
+  readonly timeoutMs: number;
+  readonly onOutcome?: (outcome: MutantOutcome) => void;
+}
+
+/**
+ * Measures the unmutated baseline of each runtime the mutants touch, then plants each mutant in a workspace and
+ * explores it with the same configuration, budget and seed. A mutant that does not compile is flagged before it is
+ * explored. Outcomes come back in catalog order whatever order the workers finished in.
+ */
+export async function runMutantSuite(request: MutantSuiteRequest): Promise<MutantSuiteReport> {
+  const startedAtMs = performance.now();
+  const typechecker = new MutantTypechecker(request.projectRoot);
+  const workspaces = Array.from({ length: Math.max(1, request.workers) }, () => MutantWorkspace.create(request.projectRoot));
+  try {
+    const runtimes = [...new Set(request.mutants.map((mutant) => mutant.runtime))];
+    const baselines = await pool(runtimes, workspaces, async (runtime, workspace) => {
+      workspace.restore();
+      return { runtime, result: await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[runtime], request.budget, request.timeoutMs) };
+    });
+    const failing = new Map(baselines.map((baseline) => [baseline.runtime, baselineFailure(baseline.result)]));
+    const outcomes = await pool(request.mutants, workspaces, async (mutant, workspace) => {
+      const outcome: MutantOutcome = { mutant, verdict: await verdictFor(mutant, workspace, typechecker, request, failing.get(mutant.runtime)) };
+      request.onOutcome?.(outcome);
+      return outcome;
+    });
+    return { budget: request.budget, baselines, outcomes, elapsedMs: performance.now() - startedAtMs };
+  } finally {
+    for (const workspace of workspaces) workspace.dispose();
+  }
+}
+
+async function verdictFor(mutant: Mutant, workspace: MutantWorkspace, typechecker: MutantTypechecker, request: MutantSuiteRequest, failing: BaselineFailure | undefined): Promise<MutantVerdict> {
+  try {
+    const compileError = typechecker.firstError(mutant, readFileSync(join(request.projectRoot, mutant.file), 'utf8'));
+    if (compileError !== undefined) return { kind: 'flagged', reason: `does not compile: ${compileError}` };
+    workspace.plant(mutant);
+  } catch (error) {
+    if (error instanceof MutantNotApplicable) return { kind: 'flagged', reason: error.message };
+    throw error;
+  }
+  try {
+    return judgeMutant(await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[mutant.runtime], request.budget, request.timeoutMs), failing);
+  } finally {
+    workspace.restore();
+  }
+}
+
+/** Maps `items` over the workspaces, one item per free workspace at a time; results in the order of `items`. */
+async function pool<T, R>(items: readonly T[], workspaces: readonly MutantWorkspace[], work: (item: T, workspace: MutantWorkspace) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    workspaces.map(async (workspace) => {
+      while (next < items.length) {
+        const index = next;
+        next += 1;
+        results[index] = await work(items[index]!, workspace);
+      }
+    }),
+  );
+  return results;
+}
