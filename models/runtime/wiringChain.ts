@@ -158,6 +158,9 @@ export const wiringChainMachine = setup({
           { guard: and(['ofThisHandle', 'treatsAsEmpty']), target: 'readingAsEmpty' },
         ],
         WIRING_FAILED: { guard: 'retries', target: 'abandoning' },
+        // A lost lease abandons the retry: observe rejects, and the handler may end before the chain reports it.
+        HANDLER_END: { guard: and(['leaseMayBeLost', 'handlerThrows']), actions: 'handlerThrew' },
+        WAKE_ABANDONED: { guard: and(['leaseMayBeLost', 'afterHandler']), target: 'done' },
       },
     },
     preloadingSameDbAgain: {
@@ -202,6 +205,9 @@ export const wiringChainMachine = setup({
     abandoning: {
       description: 'retry: a stop abandoned the retry; observe rejects, the handler with it, and the wake is left unacked.',
       on: {
+        // A preload already under way when the retry was abandoned may still end either way: nothing waits for it.
+        PRELOAD_FAILED: { guard: 'ofThisHandle', actions: 'accept' },
+        HANDLE_WIRED: { actions: 'accept' },
         HANDLER_END: { guard: 'handlerThrows', actions: 'handlerThrew' },
         WAKE_ABANDONED: { guard: 'afterHandler', target: 'done' },
       },

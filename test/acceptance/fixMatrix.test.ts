@@ -9,13 +9,15 @@ const V04 = { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collecti
 const BOTH_FIXES = { wiring: 'retry', offset: 'durable', idempotency: 'raw-collection' };
 
 describe('fix matrix', () => {
-  it('finds the v0.4 duplicate and nothing with both fixes, from exploration, with tokens that replay', async () => {
+  it('finds the v0.4 duplicate and nothing with both fixes and the claim reaper in 40 runs, from exploration, with tokens that replay', async () => {
     const [v04, fixed] = await fixMatrix({
       scenario: 'daily-digest',
       faults: DEFAULT_FAULT_KINDS,
       runsPerCell: 40,
       seed: 1,
       maxShrinkAttempts: 40,
+      // Without the reaper, a wake a redeploy abandons leaves its claim active (stuck-claim) within these runs.
+      baseSwitches: { 'claim-reaper': 'sweep' },
       configs: [V04, BOTH_FIXES],
     });
     const found = v04!.findings.map((finding) => finding.property);

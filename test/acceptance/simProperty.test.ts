@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { itExplores } from '../../scenarios/testing/itExplores.ts';
 import { simCheck, SimPropertyError } from '../../scenarios/testing/simCheck.ts';
-import { BOTH_FIXES, digestSpec, V04 } from './helpers.ts';
+import { BOTH_FIXES, digestSpec, HARDENED, V04 } from './helpers.ts';
 
 const execFileAsync = promisify(execFile);
 const THIS_FILE = 'test/acceptance/simProperty.test.ts';
@@ -25,7 +25,7 @@ async function withSimReplay<T>(token: string | undefined, body: () => Promise<T
 
 describe('simCheck and itExplores: simulation properties in a vitest suite', () => {
   // How a user writes one: explores 30 runs, fails with a replayable story if any property breaks.
-  itExplores('wiring=retry offset=durable: no violation of any property in 30 runs', digestSpec(BOTH_FIXES), { runs: 30 });
+  itExplores('the hardened preset: no violation of any property in 30 runs', digestSpec(HARDENED), { runs: 30 });
 
   it('a v0.4 failure names the property and the story, and says how to replay it two ways', async () => {
     const checking = simCheck(digestSpec(V04), { runs: 50, properties: ['duplicate-action'], maxShrinkAttempts: 60, testFile: THIS_FILE, replay: null });
