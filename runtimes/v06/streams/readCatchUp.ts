@@ -19,13 +19,14 @@ export interface CatchUp {
 /**
  * Reads stream `name` from `fromOffset` to its current end with `@durable-streams/client` (`live: false`), over the
  * process's `fetch`. A missing stream rejects with the client's `FetchError` (404).
+ *
+ * `json()` collects every item up to the end. (Subscribing with `subscribeJson` and awaiting `closed` lost items: the
+ * session may close before the subscriber was handed the last batch, and the wake then acked input its handler never
+ * saw — `lost-work` with no fault, run 1 of seed 1.) Each item gets the read's end offset: what a reader resumes from.
  */
 export async function readCatchUp(fetch: FetchFunction, baseUrl: string, name: string, fromOffset: string): Promise<CatchUp> {
   const session = await stream({ url: `${baseUrl}${streamPath(name)}`, offset: fromOffset, live: false, json: true, fetch, warnOnHttp: false });
-  const items: CaughtUpItem[] = [];
-  session.subscribeJson((batch) => {
-    for (const value of batch.items) items.push({ value, offset: batch.offset });
-  });
-  await session.closed;
-  return { items, endOffset: session.offset };
+  const values = await session.json();
+  const endOffset = session.offset;
+  return { items: values.map((value): CaughtUpItem => ({ value, offset: endOffset })), endOffset };
 }
