@@ -38,7 +38,7 @@ export function readReplayArgument(positionals: readonly string[]): ReplayArgume
   if (single === undefined) throw new UsageError(`replay: expected one token or trace file, got ${positionals.length} arguments`);
   if (existsSync(single) && statSync(single).isDirectory()) throw new UsageError(`replay: ${single} is a directory, not a trace file`);
   if (!existsSync(single) && !looksLikeTraceFilePath(single)) {
-    throw new UsageError(`replay: "${shorten(single)}" is neither a replay token (ws1.<data>.<checksum>) nor a trace file (no file of that name)`);
+    throw new UsageError(`replay: "${shorten(single)}" is neither a replay token (ws2.<data>.<checksum>) nor a trace file (no file of that name)`);
   }
   try {
     const file = readTraceFile(single);

@@ -23,6 +23,22 @@ import {
   STRATEGY_OPTIONS,
 } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
+import { propertyNames } from '../../properties/index.ts';
+
+/** Names as comma-separated lines indented by `indent`, none longer than `width`. */
+function wrapList(names: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [index, name] of names.entries()) {
+    const item = index < names.length - 1 ? `${name},` : name;
+    if (line !== '' && indent + line.length + 1 + item.length > width) {
+      lines.push(line);
+      line = item;
+    } else line = line === '' ? item : `${line} ${item}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((text) => `${' '.repeat(indent)}${text}`).join('\n');
+}
 
 export const EXPLORE_HELP = `Usage: npm run sim -- explore [options]
 
@@ -61,9 +77,8 @@ Options:
                                      event orders, faults) and derives new runs from them by editing their answers
                                      (faults inserted, moved, removed; answers changed; runs spliced and cut), in
                                      generations of 64 runs; reports its corpus
-  --property P         count only these properties as findings; repeatable or comma-separated:
-                       duplicate-action, missed-action, unwired-resolve, wake-replay, hang, hermetic,
-                       model-conformance (default: all)
+  --property P         count only these properties as findings; repeatable or comma-separated (default: all):
+${wrapList(propertyNames(), 23, 118)}
   --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
                        DIR/<property>.original.trace.json (as found); \`replay FILE\` re-runs either
   --json               print one JSON object instead of the report

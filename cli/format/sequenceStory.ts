@@ -135,7 +135,7 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'fault': {
       const kind = str('kind');
       if (kind === 'redeploy' || kind === 'crash') return message('faults', participantOf(str('host')), 'async', kind);
-      if (kind === 'preload-not-found' || kind === 'preload-foreign-item') return message('faults', 'streams', 'async', `${kind} on ${str('path')}`);
+      if (kind === 'preload-not-found' || kind === 'preload-foreign-item') return message('faults', 'streams', 'async', `${kind} on ${str('stream')}`);
       if (kind === 'server-restart') return message('faults', 'agents', 'async', `server restart (down ${str('downtimeMs')} ms)`);
       return message('faults', self === 'faults' ? 'agents' : self, 'async', kind);
     }

@@ -39,7 +39,7 @@ describe('user mistakes: one line on stderr, exit 2, checked before the search',
     ['an empty --property', ['explore', '--runs', ENDLESS, '--property', ''], /^sim: --property is empty; name one or more of: duplicate-action, /],
     ['an empty --seed', ['explore', '--runs', ENDLESS, '--seed', ''], /^sim: --seed is empty; give a whole number from 0 to 4294967295/],
     ['--runs -1', ['explore', '--runs', '-1'], /^sim: --runs must be a whole number from 1 to 10000000, not "-1"$/],
-    ['replay of neither a token nor a trace file', ['replay', 'hello'], /^sim: replay: "hello" is neither a replay token \(ws1\.<data>\.<checksum>\) nor a trace file \(no file of that name\)$/],
+    ['replay of neither a token nor a trace file', ['replay', 'hello'], /^sim: replay: "hello" is neither a replay token \(ws2\.<data>\.<checksum>\) nor a trace file \(no file of that name\)$/],
 
     ['matrix --doc ""', ['matrix', '--runs', ENDLESS, '--doc', ''], /^sim: --doc needs a file path, not an empty string$/],
     ['matrix --doc an existing directory', ['matrix', '--runs', ENDLESS, '--doc', existingDir], /^sim: --doc .*existing-dir: is a directory, not a file$/],
