@@ -8,6 +8,7 @@ const HOST = 'runtimes/v04/RuntimeHost.ts';
 const READER = 'runtimes/v04/runner/HttpWakeStreamReader.ts';
 const STREAMS = 'runtimes/v04/clients/StreamsApi.ts';
 const AGENTS = 'runtimes/v04/clients/AgentsApi.ts';
+const TRANSIENT = 'runtimes/v04/transientFailure.ts';
 
 /** Planted defects in the v0.4 runtime, each one a change a maintainer could plausibly make in review. */
 export const V04_MUTANTS: readonly Mutant[] = [
@@ -125,16 +126,16 @@ export const V04_MUTANTS: readonly Mutant[] = [
   {
     id: 'v04-claim-503-not-retried',
     runtime: 'v0.4',
-    file: RUNNER,
+    file: TRANSIENT,
     search: 'return error.status >= 500 || error.status === 429;',
     replace: 'return error.status === 500 || error.status === 429;',
-    description: 'only a 500 counts as transient; a 503 from a restarting server drops the claim for good',
+    description: 'only a 500 counts as transient; a 503 from a restarting server drops the claim (and a done) for good',
     defectClass: 'swallowed-error',
   },
   {
     id: 'v04-dropped-connection-not-retried',
     runtime: 'v0.4',
-    file: RUNNER,
+    file: TRANSIENT,
     search: '  return error instanceof TypeError;\n}',
     replace: '  return false;\n}',
     description: 'a claim whose connection dropped is not retried: its wake is dropped',
