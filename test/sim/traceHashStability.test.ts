@@ -8,7 +8,8 @@ import { runScenario } from '../../scenarios/runScenario.ts';
  * Trace hashes recorded (bench/recordTraceHashes.ts) on the code before the machinery was made cheaper, and recorded
  * again after new switches were added (the hash covers the run's resolved configuration, so a new switch changes every
  * hash of the runtime that has it; the step counts and verdicts were unchanged but for model-conformance failures the
- * model fixes of the same change removed): replay tokens
+ * model fixes of the same change removed), and once more for the v0.6 runtime after its catch-up reads stopped losing
+ * their last batch (its eight tokens: the lost-work verdicts that defect caused are gone): replay tokens
  * across runtimes, configurations (library tier, wire path) and fault worlds, with each run's hash, step count and
  * violations. The hash covers every event of the run and its verdicts, so any change to scheduling, the world, the
  * trace format or the judgement shows here.
