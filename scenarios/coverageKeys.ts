@@ -58,6 +58,11 @@ export function modelTransitionKeys(keys: readonly string[]): string[] {
   return keys.filter((key) => catalog.has(key));
 }
 
+/** The catalog ids (`machine:source:EVENT#i`) of the transitions the keys name. */
+export function modelTransitionIds(keys: readonly string[]): string[] {
+  return modelTransitionKeys(keys).map((key) => key.slice(MODEL_TRANSITION.length));
+}
+
 /** How many of the composed model's transitions some runs took. */
 export interface ModelTransitionCoverage {
   readonly covered: number;

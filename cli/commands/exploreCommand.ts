@@ -7,6 +7,7 @@ import { coverageProgress } from '../format/coverageFigures.ts';
 import { coverageGapLines, coverageGapsJson, coverageGapsOf } from '../format/coverageGaps.ts';
 import { exploreReportJson, exploreReportText, replayCommand } from '../format/exploreReport.ts';
 import { openProgress } from '../format/progress.ts';
+import { wrap } from '../format/timeline.ts';
 import {
   checkScaleOut,
   parseCommandArgs,
@@ -25,20 +26,10 @@ import {
 import { EXIT } from '../UsageError.ts';
 import { propertyNames } from '../../properties/index.ts';
 
-/** Names as comma-separated lines indented by `indent`, none longer than `width`. */
-function wrapList(names: readonly string[], indent: number, width: number): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const [index, name] of names.entries()) {
-    const item = index < names.length - 1 ? `${name},` : name;
-    if (line !== '' && indent + line.length + 1 + item.length > width) {
-      lines.push(line);
-      line = item;
-    } else line = line === '' ? item : `${line} ${item}`;
-  }
-  if (line !== '') lines.push(line);
-  return lines.map((text) => `${' '.repeat(indent)}${text}`).join('\n');
-}
+/** The property names as the help lists them: comma-separated, wrapped under the option descriptions. */
+const PROPERTY_LIST = wrap(propertyNames().join(', '), 118 - 23)
+  .map((line) => `${' '.repeat(23)}${line}`)
+  .join('\n');
 
 export const EXPLORE_HELP = `Usage: npm run sim -- explore [options]
 
@@ -78,7 +69,7 @@ Options:
                                      (faults inserted, moved, removed; answers changed; runs spliced and cut), in
                                      generations of 64 runs; reports its corpus
   --property P         count only these properties as findings; repeatable or comma-separated (default: all):
-${wrapList(propertyNames(), 23, 118)}
+${PROPERTY_LIST}
   --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
                        DIR/<property>.original.trace.json (as found); \`replay FILE\` re-runs either
   --json               print one JSON object instead of the report

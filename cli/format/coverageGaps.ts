@@ -1,16 +1,15 @@
 import { reachableCoverage, type ReachableCoverage } from '../../models/coverage/reachableTransitions.ts';
 import { modelConfigOf } from '../../models/modelConfig.ts';
+import { modelTransitionIds } from '../../scenarios/coverageKeys.ts';
 import type { ExploreReport } from '../../scenarios/explore.ts';
 import { percentOf } from './coverageFigures.ts';
-
-const MODEL_TRANSITION_KEY = 'model:';
 
 /**
  * The coverage of what is reachable, for `explore --coverage-gaps`: the transitions the runs took against those model
  * checking reaches in the run's configuration and fault set. Undefined for a scenario the models do not follow.
  */
 export function coverageGapsOf(report: ExploreReport): ReachableCoverage | undefined {
-  const taken = [...report.coverage.firstRuns.keys()].filter((key) => key.startsWith(MODEL_TRANSITION_KEY)).map((key) => key.slice(MODEL_TRANSITION_KEY.length));
+  const taken = modelTransitionIds([...report.coverage.firstRuns.keys()]);
   if (taken.length === 0) return undefined;
   const { spec } = report.request;
   return reachableCoverage(modelConfigOf(spec.config as Record<string, string>), spec.faults, taken);
