@@ -1,5 +1,6 @@
 import type { AnnotationVocabulary } from '../../protocol/host/AnnotationVocabulary.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
+import { namedWake, type NamedWake } from '../namedWake.ts';
 import type { WakePositions } from '../../world/durable-streams/WakePositions.ts';
 import { wakeKey } from '../../world/durable-streams/WakePositions.ts';
 
@@ -25,11 +26,13 @@ export type RuntimeEvent =
   | { readonly type: 'CLAIM_SETTLED'; readonly process: string; readonly offset: string; readonly dispatched: boolean }
   // wiring-chain
   | { readonly type: 'WAKE_START'; readonly process: string; readonly wakeId: string }
-  | { readonly type: 'OBSERVE'; readonly process: string; readonly created: boolean }
-  | { readonly type: 'PRELOAD_FAILED'; readonly process: string; readonly restored: boolean }
-  | { readonly type: 'HANDLE_WIRED'; readonly process: string; readonly restored: boolean; readonly empty: boolean }
-  | { readonly type: 'WIRING_FAILED'; readonly process: string }
-  | { readonly type: 'MANIFEST_COMMITTED'; readonly process: string }
+  // The wiring steps name their wake when the runtime says which (`wakeId` in the annotation): a wake that lingers
+  // after its lease beside the next one is then followed exactly; without it the composed model guesses.
+  | ({ readonly type: 'OBSERVE'; readonly process: string; readonly created: boolean } & NamedWake)
+  | ({ readonly type: 'PRELOAD_FAILED'; readonly process: string; readonly restored: boolean } & NamedWake)
+  | ({ readonly type: 'HANDLE_WIRED'; readonly process: string; readonly restored: boolean; readonly empty: boolean } & NamedWake)
+  | ({ readonly type: 'WIRING_FAILED'; readonly process: string } & NamedWake)
+  | ({ readonly type: 'MANIFEST_COMMITTED'; readonly process: string } & NamedWake)
   | { readonly type: 'WAKE_FAILED'; readonly process: string; readonly wakeId: string }
   | { readonly type: 'WAKE_ACKED'; readonly process: string; readonly wakeId: string }
   | { readonly type: 'WAKE_ACK_FAILED'; readonly process: string; readonly wakeId: string }
@@ -82,15 +85,15 @@ export function translateAnnotation(event: TraceEvent, vocabularies: ReadonlySet
     case 'wake-start':
       return { type: 'WAKE_START', process, wakeId };
     case 'observe-called':
-      return { type: 'OBSERVE', process, created: detail['created'] === true };
+      return { type: 'OBSERVE', process, created: detail['created'] === true, ...namedWake(detail) };
     case 'preload-failed':
-      return { type: 'PRELOAD_FAILED', process, restored: detail['restored'] === true };
+      return { type: 'PRELOAD_FAILED', process, restored: detail['restored'] === true, ...namedWake(detail) };
     case 'handle-wired':
-      return { type: 'HANDLE_WIRED', process, restored: detail['restored'] === true, empty: detail['empty'] === true };
+      return { type: 'HANDLE_WIRED', process, restored: detail['restored'] === true, empty: detail['empty'] === true, ...namedWake(detail) };
     case 'wiring-failed':
-      return { type: 'WIRING_FAILED', process };
+      return { type: 'WIRING_FAILED', process, ...namedWake(detail) };
     case 'manifest-committed':
-      return { type: 'MANIFEST_COMMITTED', process };
+      return { type: 'MANIFEST_COMMITTED', process, ...namedWake(detail) };
     case 'wake-failed':
       return { type: 'WAKE_FAILED', process, wakeId };
     case 'wake-acked':

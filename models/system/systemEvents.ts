@@ -1,5 +1,6 @@
 import type { TraceEvent, TraceValue } from '../../sim/trace/Trace.ts';
 import { WakePositions, wakeKey } from '../../world/durable-streams/WakePositions.ts';
+import { namedWake, type NamedWake } from '../namedWake.ts';
 
 /**
  * The abstract events of the system models: what the simulated services observed (actor = the service, `peer` = the
@@ -47,7 +48,7 @@ export type SystemEvent =
   | { readonly type: 'ACTION_DEDUPLICATED'; readonly occurrence: number }
   // the entity's own code (the scenario's probes)
   | { readonly type: 'HANDLER_START'; readonly process: string; readonly wakeId: string }
-  | { readonly type: 'OBSERVE_RESOLVED'; readonly process: string; readonly wired: boolean }
+  | ({ readonly type: 'OBSERVE_RESOLVED'; readonly process: string; readonly wired: boolean } & NamedWake)
   | { readonly type: 'CHECK'; readonly process: string; readonly occurrence: number; readonly verdict: 'posted' | 'not-posted' | 'unknown' }
   | { readonly type: 'RECORDED'; readonly process: string; readonly occurrence: number }
   | { readonly type: 'HANDLER_END'; readonly process: string; readonly wakeId: string; readonly outcome: 'returned' | 'threw' };
@@ -130,7 +131,7 @@ export class SystemEventTranslator {
       case 'handler-end':
         return { type: 'HANDLER_END', process: event.actor, wakeId: String(detail['wakeId']), outcome: detail['outcome'] === 'returned' ? 'returned' : 'threw' };
       case 'observe-resolved':
-        return { type: 'OBSERVE_RESOLVED', process: event.actor, wired: detail['wired'] === true };
+        return { type: 'OBSERVE_RESOLVED', process: event.actor, wired: detail['wired'] === true, ...namedWake(detail) };
       case 'idempotency-check':
         return { type: 'CHECK', process: event.actor, occurrence: Number(detail['occurrence']), verdict: detail['verdict'] as 'posted' | 'not-posted' | 'unknown' };
       case 'recorded':

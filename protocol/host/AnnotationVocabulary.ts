@@ -9,7 +9,10 @@
  *   `claim-settled` (subscription, generation, outcome: `dispatched` or why not), in the order they happen.
  * - `wiring-chain`: `wake-start` (wakeId), `observe-called` (sharedId, created), `preload-failed` (sharedId,
  *   restored), `handle-wired` (sharedId, restored, empty), `wiring-failed`, `manifest-committed`, `wake-failed`,
- *   `wake-acked`, `ack-failed`, `wake-abandoned` (wakeId), as semantics.md §1 describes processWake.
+ *   `wake-acked`, `ack-failed`, `wake-abandoned` (wakeId), as semantics.md §1 describes processWake. The steps in
+ *   between should name their wake too (`wakeId`): a wake that has not yet noticed it lost its lease can run beside
+ *   the next one in the same process, and only the id tells the models whose step it is (without it they guess).
+ *   The entity code's `observe-resolved` probe names it the same way.
  */
 export type AnnotationVocabulary = 'runner-lifecycle' | 'wiring-chain';
 

@@ -30,6 +30,9 @@ export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
 export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
+/** Hardening (B2's fix, 37b9922e7): whether a wake event of an entity whose wake runs in this process is claimed at once. */
+export const CLAIM_GUARD_MODES = ['none', 'defer'] as const;
+export type ClaimGuardMode = (typeof CLAIM_GUARD_MODES)[number];
 /** Historical B6 (d344c32aa): whether a wake whose handler pass completed still sends its done once a stop began. */
 export const STOP_DONE_MODES = ['skip', 'send'] as const;
 export type StopDoneMode = (typeof STOP_DONE_MODES)[number];
@@ -52,6 +55,7 @@ export interface V04Config {
   readonly leaseRenewal: LeaseRenewalMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
+  readonly claimGuard: ClaimGuardMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -165,6 +169,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       redeliver: 'a failed wake sends done without acks: its inputs stay pending and the server wakes the entity again',
     },
   },
+  {
+    name: 'claim-guard',
+    values: CLAIM_GUARD_MODES,
+    defaultValue: 'none',
+    summary: 'hardening (B2\'s fix): whether a wake event of an entity whose wake still runs in this process is claimed at once',
+    meanings: {
+      none: '0.4.x: every wake event is claimed as it is read; if the service lost the running wake\'s lease (a restart), it grants the claim and two wakes of the entity run at once',
+      defer: 'the claim waits until the entity\'s running wake in this process has ended (acked, failed or abandoned), then goes out',
+    },
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -184,5 +198,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES, 'none'),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),
+    claimGuard: pick('claim-guard', CLAIM_GUARD_MODES, 'none'),
   };
 }

@@ -24,6 +24,8 @@ export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
     'claim-retry': 'backoff',
     // A wake whose wiring retries through a long outage outlives its lease; renewing keeps a second wake out.
     'lease-renewal': 'renew',
+    // A service restart loses the running wake's lease and re-issues it; claiming that at once starts a second wake.
+    'claim-guard': 'defer',
     // A wake-stream connect that hangs leaves the runner deaf; a read unanswered for 30 s is abandoned and retried.
     'read-watchdog': 'reset',
     // A wake that fails after reading a message (a lost chat answer) would ack it unhandled; redelivery retries it.

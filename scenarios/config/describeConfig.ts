@@ -12,6 +12,7 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'lease-renewal': 'none',
   'read-watchdog': 'none',
   'failed-wake': 'ack',
+  'claim-guard': 'none',
   'post-key': 'none',
 };
 

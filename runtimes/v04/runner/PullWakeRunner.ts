@@ -52,6 +52,8 @@ export class PullWakeRunner {
   private readonly claims = new Set<Promise<void>>();
   private readonly claimAttempts = new Set<ClaimAttempt>();
   private readonly wakes = new Set<Promise<WakeOutcome>>();
+  /** The wake running in this process per subscription (one entity each), for `claim-guard=defer`. */
+  private readonly runningBySubscription = new Map<string, { readonly wakeId: string; readonly wake: Promise<WakeOutcome> }>();
   private stopRequested = false;
   private wakesAborted = false;
   private connection: AbortController | undefined;
@@ -186,6 +188,8 @@ export class PullWakeRunner {
     const { offset, subscription, generation } = wake;
     let settledAs: string;
     try {
+      // Only `defer` awaits here: with `none` the claim goes out in the same turn as before the guard existed.
+      if (this.env.config.claimGuard === 'defer' && !(await this.waitForRunningWake(wake, attempt))) return;
       const outcome = await this.claimOnce(wake, attempt);
       if (outcome === undefined) return;
       if (attempt.aborted) {
@@ -211,6 +215,23 @@ export class PullWakeRunner {
     this.settledOffsets.settle(batch);
     this.env.annotate('claim-settled', { offset, subscription, generation, outcome: settledAs });
     this.offsetChanged();
+  }
+
+  /**
+   * `claim-guard=defer`: holds the claim of a wake event while a wake of the same subscription runs in this process.
+   * The service grants one lease per subscription, so such an event is either stale or a re-issue after the service
+   * lost the running wake's lease (a restart); claiming it at once would start a second wake of the entity beside the
+   * first. False when a stop began meanwhile: the claim never goes out.
+   */
+  private async waitForRunningWake(wake: WakeRead, attempt: ClaimAttempt): Promise<boolean> {
+    for (let running = this.runningBySubscription.get(wake.subscription); running; running = this.runningBySubscription.get(wake.subscription)) {
+      this.env.annotate('claim-deferred', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation, behind: running.wakeId });
+      // The wake's own promise settles after its bookkeeping (below) removed it from the map.
+      await running.wake.catch(() => undefined);
+    }
+    if (!attempt.aborted) return true;
+    this.env.annotate('claim-aborted', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation, granted: false });
+    return false;
   }
 
   /**
@@ -242,8 +263,13 @@ export class PullWakeRunner {
       this.env.annotate('no-handler', { entity: notification.entity.id, type: notification.entity.type });
       return;
     }
-    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted).finally(() => this.wakes.delete(wake));
+    const subscription = notification.subscription_id;
+    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted).finally(() => {
+      this.wakes.delete(wake);
+      if (this.runningBySubscription.get(subscription)?.wake === wake) this.runningBySubscription.delete(subscription);
+    });
     this.wakes.add(wake);
+    this.runningBySubscription.set(subscription, { wakeId: notification.wake_id, wake });
   }
 
   private async heartbeatLoop(): Promise<void> {

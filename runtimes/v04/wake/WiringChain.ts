@@ -37,6 +37,8 @@ export class WiringChain {
   constructor(
     private readonly env: V04Environment,
     private readonly entity: string,
+    /** The wake the chain belongs to: every annotation names it, so a wake lingering beside the next stays apart. */
+    private readonly wakeId: string,
     private readonly aborted: () => boolean,
     /** The writer of one shared DB's changes (through the agents server, with the wake's token). */
     private readonly writerFor: (sharedId: string) => SharedStateWriter,
@@ -89,7 +91,7 @@ export class WiringChain {
    * the chain treats it).
    */
   private async wire(handle: SharedStateHandle): Promise<void> {
-    const where = { entity: this.entity, sharedId: handle.id, restored: handle.restored };
+    const where = { entity: this.entity, wakeId: this.wakeId, sharedId: handle.id, restored: handle.restored };
     let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
     const openDb = () => createSharedStateDb(this.env, handle.id, this.writerFor(handle.id));
     let db = openDb();
@@ -119,7 +121,7 @@ export class WiringChain {
   }
 
   private failBackgroundWake(error: unknown): void {
-    this.env.annotate('wiring-failed', { entity: this.entity, error: describeError(error), code: 'SHARED_STATE_WIRING_FAILED' });
+    this.env.annotate('wiring-failed', { entity: this.entity, wakeId: this.wakeId, error: describeError(error), code: 'SHARED_STATE_WIRING_FAILED' });
     if (this.hasError) return;
     this.hasError = true;
     this.firstError = error;

@@ -66,7 +66,7 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
     }
     // Read before step 2, which may fail closed: a failed wake is still acked as consuming what it was for.
     const inputs = await readInputs(env, wake, acks);
-    const chain = new WiringChain(env, entity, aborted, writerFor);
+    const chain = new WiringChain(env, entity, wake.wake_id, aborted, writerFor);
     for (const handle of handles.values()) await chain.wireRestored(handle);
 
     const ctx: HandlerContext = {
@@ -75,7 +75,7 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
       inputs,
       observe: async (source: DbSource) => {
         let handle = handles.get(source.id);
-        env.annotate('observe-called', { entity, sharedId: source.id, created: !handle });
+        env.annotate('observe-called', { entity, wakeId: wake.wake_id, sharedId: source.id, created: !handle });
         if (!handle) {
           handle = new SharedStateHandle(source.id, source.mode, false);
           handles.set(source.id, handle);
@@ -92,7 +92,7 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
     await chain.settled();
     if (uncommittedRows.length > 0) {
       await env.agents.commitManifest(entity, wake.write_token, uncommittedRows);
-      env.annotate('manifest-committed', { entity, sharedIds: uncommittedRows.map((row) => row.shared_id) });
+      env.annotate('manifest-committed', { entity, wakeId: wake.wake_id, sharedIds: uncommittedRows.map((row) => row.shared_id) });
       uncommittedRows.length = 0;
     }
     const wiringError = chain.error;

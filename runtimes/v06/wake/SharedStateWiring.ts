@@ -25,6 +25,8 @@ export class SharedStateWiring {
   constructor(
     private readonly env: WakeEnvironment,
     private readonly entity: string,
+    /** Named in every annotation, so that a wake lingering beside the next one is told apart. */
+    private readonly wakeId: string,
     private readonly writerFor: (sharedId: string) => SharedRowWriter,
   ) {}
 
@@ -64,12 +66,12 @@ export class SharedStateWiring {
   }
 
   private load(handle: SharedDbHandle): Promise<void> {
-    return loadSharedDb(this.env, this.entity, handle, this.writerFor(handle.id));
+    return loadSharedDb(this.env, this.entity, this.wakeId, handle, this.writerFor(handle.id));
   }
 
   /** `failBackgroundWake(err, 'SHARED_STATE_WIRING_FAILED')`: note the error; the running handler goes on. */
   private recordFailure(error: unknown): void {
-    this.env.annotate('wiring-failed', { entity: this.entity, code: 'SHARED_STATE_WIRING_FAILED', error: errorLine(error) });
+    this.env.annotate('wiring-failed', { entity: this.entity, wakeId: this.wakeId, code: 'SHARED_STATE_WIRING_FAILED', error: errorLine(error) });
     if (this.liveProcessError === undefined) this.liveProcessError = { error };
   }
 }

@@ -30,7 +30,7 @@ export class WakePass {
       async (change) => {
         await env.agents.writeSharedState(sharedId, wake.write_token, change);
       };
-    this.wiring = new SharedStateWiring(env, wake.entity.id, writerFor);
+    this.wiring = new SharedStateWiring(env, wake.entity.id, wake.wake_id, writerFor);
   }
 
   /** Steps 1 and 2: rebuild the handles the manifest lists and wire each before the handler (fail-closed). */
@@ -61,7 +61,7 @@ export class WakePass {
       await this.env.agents.commitManifest(this.wake.entity.id, this.wake.write_token, this.uncommitted);
       // Rows leave the list only once stored: a refused commit leaves them to be rolled back with the wake.
       const committed = this.uncommitted.splice(0, this.uncommitted.length);
-      this.env.annotate('manifest-committed', { entity: this.wake.entity.id, sharedIds: committed.map((row) => row.shared_id) });
+      this.env.annotate('manifest-committed', { entity: this.wake.entity.id, wakeId: this.wake.wake_id, sharedIds: committed.map((row) => row.shared_id) });
     }
     this.wiring.throwRecordedFailure();
   }
@@ -74,7 +74,7 @@ export class WakePass {
   /** `ctx.observe(db(...))`: the known handle or a new unwired one, then a wiring pass awaited as the switch says. */
   private async observe(source: DbSource): Promise<SharedStateHandle> {
     const known = this.handles.get(source.id);
-    this.env.annotate('observe-called', { entity: this.wake.entity.id, sharedId: source.id, created: known === undefined });
+    this.env.annotate('observe-called', { entity: this.wake.entity.id, wakeId: this.wake.wake_id, sharedId: source.id, created: known === undefined });
     let handle = known;
     if (handle === undefined) {
       handle = new SharedDbHandle(source.id, source.mode, false);

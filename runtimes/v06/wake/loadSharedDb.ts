@@ -13,8 +13,8 @@ import type { WakeEnvironment } from './WakeEnvironment.ts';
  * preload failed never settles) after a backoff of 100 ms doubling to 2 s, until wired or until a stop abandons it
  * (then it rejects with `WakeAbandoned`).
  */
-export async function loadSharedDb(env: WakeEnvironment, entity: string, handle: SharedDbHandle, writer: SharedRowWriter): Promise<void> {
-  const where = { entity, sharedId: handle.id, restored: handle.restored };
+export async function loadSharedDb(env: WakeEnvironment, entity: string, wakeId: string, handle: SharedDbHandle, writer: SharedRowWriter): Promise<void> {
+  const where = { entity, wakeId, sharedId: handle.id, restored: handle.restored };
   let backoffMs: number = V06_TIMING.wiringRetryFirstBackoffMs;
   for (let attempt = 1; ; attempt += 1) {
     const db = new SharedStateDb(env.fetch, env.streamsBaseUrl, handle.id, writer);

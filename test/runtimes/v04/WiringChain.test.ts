@@ -10,7 +10,7 @@ import { settleInVirtualTime } from './virtualTime.ts';
 function setup(wiring: WiringMode, failures: number, aborted = false) {
   const host = sharedStateHost({ wiring }, ...failingReads(failures));
   const env = host.environment();
-  const chain = new WiringChain(env, 'e1', () => aborted, tokenWriter(env));
+  const chain = new WiringChain(env, 'e1', 'w1', () => aborted, tokenWriter(env));
   const handle = new SharedStateHandle(SHARED_ID, 'connect', false);
   chain.add(handle);
   return { host, chain, handle };
@@ -26,7 +26,7 @@ describe('WiringChain after one failed preload', () => {
     expect({ settled, error }).toEqual({ settled: true, error: undefined });
     expect(handle.isWired).toBe(false);
     expect(chain.error?.value).toBeInstanceOf(HttpStatusError);
-    expect(host.annotations).toContainEqual({ kind: 'wiring-failed', detail: { entity: 'e1', error: NOT_FOUND, code: 'SHARED_STATE_WIRING_FAILED' } });
+    expect(host.annotations).toContainEqual({ kind: 'wiring-failed', detail: { entity: 'e1', wakeId: 'w1', error: NOT_FOUND, code: 'SHARED_STATE_WIRING_FAILED' } });
   });
 
   it('swallow: the next pass retries the failed handle first, with a fresh DB, and the first error stays', async () => {
@@ -88,7 +88,7 @@ describe('WiringChain after one failed preload', () => {
     expect(handle.isWired).toBe(false);
     expect(time.firedTimeoutsMs).toEqual([100]);
     expect(host.requests).toHaveLength(1);
-    expect(host.annotations).toEqual([{ kind: 'preload-failed', detail: { entity: 'e1', sharedId: SHARED_ID, restored: false, attempt: 1, error: NOT_FOUND, handling: 'retry-same-db' } }]);
+    expect(host.annotations).toEqual([{ kind: 'preload-failed', detail: { entity: 'e1', wakeId: 'w1', sharedId: SHARED_ID, restored: false, attempt: 1, error: NOT_FOUND, handling: 'retry-same-db' } }]);
   });
 
   it('empty: resolves wired with an empty collection and does not read again', async () => {

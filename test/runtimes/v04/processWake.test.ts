@@ -152,7 +152,7 @@ describe('processWake', () => {
     );
     expect(outcome).toBe('completed');
     expect(seen?.toArray()).toEqual([{ key: 'k', value: 1 }]);
-    expect(host.annotations).toContainEqual({ kind: 'observe-called', detail: { entity: 'e1', sharedId: SHARED_ID, created: false } });
+    expect(host.annotations).toContainEqual({ kind: 'observe-called', detail: { entity: 'e1', wakeId: 'sub:e1/1', sharedId: SHARED_ID, created: false } });
     expect(host.sent(MANIFEST_PATH)).toEqual([`GET ${MANIFEST_PATH}`]);
   });
 
