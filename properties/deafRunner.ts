@@ -11,8 +11,14 @@ interface Host {
   stopping: boolean;
   /** The wake stream of the runner it registered, once it did. */
   wakeStream: string | undefined;
-  /** When the service last answered (or dropped) a read of that wake stream by it. */
+  /** When the service last answered (or dropped, or refused while down) a read of that wake stream by it. */
   lastReadAtMs: number | undefined;
+  /**
+   * The network swallowed its latest read (a connect that hung, an answer lost on a half-open socket): the runner can
+   * only learn of it by giving the read up, so it is allowed that long on top of the backoff. `answer-due` while the
+   * swallowed answer of a stale connection is still to come (the service records the read when it answers).
+   */
+  swallowed: 'no' | 'yes' | 'answer-due';
   flagged: boolean;
 }
 
@@ -22,8 +28,10 @@ interface Host {
  * wake stream until a claim of it is granted. A runner that follows its stream has a read answered at least once per
  * long-poll, and one that lost its connection is back within the 30 s backoff cap; so a host silent for longer than
  * the cap plus a long-poll (plus two deliveries) after a wake began waiting — or after its last read, or its start,
- * whichever came last — is deaf. Judged from the service's observations (`process-start`, `sigterm`,
- * `process-exit`, `runner-registered`, `stream-read`, `wake-appended`, `lease-granted`), at each event and at the end.
+ * whichever came last — is deaf. A read the network swallowed (`hung-connect`, `stale-connection`) also counts as an
+ * attempt, and the runner gets {@link RUNTIME_RULES.unansweredReadAbandonMs} more to give it up. Judged from the
+ * service's and the network's observations (`process-start`, `sigterm`, `process-exit`, `runner-registered`,
+ * `stream-read`, `request-refused`, `wake-appended`, `lease-granted`, `fault`), at each event and at the end.
  */
 export function deafRunner(history: RunHistory): Violation[] {
   const timing = worldTiming(history.events);
@@ -46,14 +54,15 @@ export function deafRunner(history: RunHistory): Violation[] {
       }
       if (waitingWakes === 0) continue;
       const silentSinceMs = Math.max(host.startedAtMs, host.lastReadAtMs ?? host.startedAtMs, oldestMs);
-      if (nowMs - silentSinceMs <= deafAfterMs) continue;
+      const allowedMs = deafAfterMs + (host.swallowed === 'no' ? 0 : RUNTIME_RULES.unansweredReadAbandonMs);
+      if (nowMs - silentSinceMs <= allowedMs) continue;
       host.flagged = true;
       const what = host.wakeStream === undefined ? 'has not registered its runner' : `has not read ${host.wakeStream}`;
       violations.push({
         property: 'deaf-runner',
-        message: `${name} ${what} since ${silentSinceMs} ms while ${waitingWakes} wake(s) waited (the oldest since ${oldestMs} ms); a runner must be back within ${deafAfterMs} ms`,
+        message: `${name} ${what} since ${silentSinceMs} ms while ${waitingWakes} wake(s) waited (the oldest since ${oldestMs} ms); a runner must be back within ${allowedMs} ms`,
         step,
-        atMs: silentSinceMs + deafAfterMs,
+        atMs: silentSinceMs + allowedMs,
         ...(eventIndex === undefined ? {} : { eventIndex }),
       });
     }
@@ -72,7 +81,7 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
   const detail = event.detail;
   switch (event.kind) {
     case 'process-start':
-      hosts.set(event.actor, { startedAtMs: event.atMs, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, flagged: false });
+      hosts.set(event.actor, { startedAtMs: event.atMs, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, swallowed: 'no', flagged: false });
       return;
     case 'sigterm': {
       const host = hosts.get(event.actor);
@@ -89,7 +98,28 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     }
     case 'stream-read': {
       const host = hosts.get(String(detail['peer']));
-      if (host && host.wakeStream === detail['stream']) host.lastReadAtMs = event.atMs;
+      if (!host || host.wakeStream !== detail['stream']) return;
+      host.lastReadAtMs = event.atMs;
+      // The answer of a stale connection is recorded here, but the runner never gets it: still swallowed.
+      host.swallowed = host.swallowed === 'answer-due' ? 'yes' : 'no';
+      return;
+    }
+    case 'request-refused': {
+      // Turned away at the door while the service was down: an answer all the same, and the runner backs off from it.
+      const host = hosts.get(String(detail['peer']));
+      if (!host?.wakeStream || detail['method'] !== 'GET' || !String(detail['path']).endsWith(`/${host.wakeStream}`)) return;
+      host.lastReadAtMs = event.atMs;
+      host.swallowed = 'no';
+      return;
+    }
+    case 'fault': {
+      const kind = detail['kind'];
+      if (kind !== 'hung-connect' && kind !== 'stale-connection') return;
+      const host = hosts.get(String(detail['peer']));
+      if (!host?.wakeStream || !String(detail['path']).endsWith(`/${host.wakeStream}`)) return;
+      // The runner did try: a connect that hangs never reaches the service, so this is the only sign of it.
+      host.lastReadAtMs = Math.max(host.lastReadAtMs ?? event.atMs, event.atMs);
+      host.swallowed = kind === 'hung-connect' ? 'yes' : 'answer-due';
       return;
     }
     case 'wake-appended':

@@ -3,7 +3,9 @@ import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
 
 /**
- * A wake at or before the offset an earlier runner process had already processed is served again to a later one.
+ * A wake at or before the offset earlier runner processes had already processed when a later one began reading is
+ * served again to that later one (two processes reading live beside each other, as in a rolling deploy, each read on
+ * from where they are: what one handles while the other reads is no replay).
  * Judged from the servers' observations alone: the wakes the Durable Streams service served each process from its
  * wake stream, where it had appended them, and the claims and dones the agents server answered; "processed" is the
  * longest prefix of a process's served wakes that it was done with (a claim skipped it, or a granted claim was followed
@@ -18,7 +20,7 @@ export function wakeReplay(history: RunHistory): Violation[] {
     if (fresh.length === 0) return;
     const peer = String(event.detail['peer']);
     if (flagged.has(peer)) return;
-    const processed = served.processedByOthers(peer);
+    const processed = served.processedBeforeStart(peer);
     if (processed === undefined) return;
     const replayed = fresh.find((wake) => wake.offset <= processed);
     if (!replayed) return;

@@ -37,6 +37,12 @@ export interface Reader {
   readonly served: readonly ServedWake[];
   /** The reader was already served a replay (a violation is reported once per reader). */
   readonly replayed: boolean;
+  /**
+   * What other readers had processed when this one began (it registered, or else read first): the history behind
+   * it. Only a wake
+   * at or before it is a replay; what others handle later while this one reads on (a rolling deploy) is not.
+   */
+  readonly processedAtStart: string | undefined;
 }
 
 export interface WakeStreamInput {
@@ -53,6 +59,11 @@ export interface WakeStreamContext extends WakeStreamInput {
   readonly readers: readonly Reader[];
   /** The offset the agents server stored from the last heartbeat it received (its diagnostics table). */
   readonly diagnostics: string | undefined;
+  /**
+   * What other readers had processed when each process registered (null: nothing yet), the moment it learnt where to
+   * start; a process that never registers is judged from its first read.
+   */
+  readonly registeredMarks: Readonly<Record<string, string | null>>;
   /** The last wake event appended is still outstanding (not ended by a done, a release or an expiry). */
   readonly outstanding: boolean;
   /** The outstanding wake's lease is held (a claim was granted and has not ended). */
@@ -115,8 +126,16 @@ export function processedByOthers(context: WakeStreamContext, process: string): 
   return mark;
 }
 
+/** What others had processed when `process` began: when it registered, or else now (its first read). */
+function processedAtStartOf(context: WakeStreamContext, process: string): string | undefined {
+  return Object.hasOwn(context.registeredMarks, process) ? (context.registeredMarks[process] ?? undefined) : processedByOthers(context, process);
+}
+
 /** The oldest wake served to the process that no claim answered yet: the one a claim answer is for. */
 const unansweredIndex = (reader: Reader | undefined): number => reader?.served.findIndex((wake) => !wake.settled && wake.claimedAs === undefined) ?? -1;
+
+/** The oldest wake served to the process whose granted claim has not ended with done: the one a new grant replaces. */
+const regrantedIndex = (reader: Reader | undefined): number => reader?.served.findIndex((wake) => !wake.settled && wake.claimedAs !== undefined) ?? -1;
 
 function withReader(context: WakeStreamContext, process: string, change: (reader: Reader) => Reader): readonly Reader[] {
   return context.readers.map((reader) => (reader.process === process ? change(reader) : reader));
@@ -135,7 +154,7 @@ const READS = {
  * them. The service issues one wake at a time: it appends a wake event only when no wake is outstanding; a claim takes
  * the lease; a done or the lease's expiry ends the wake. Each process reads only what was appended, after where it started, each wake
  * once; every claim answer is for a wake it was served. The `replay` region holds the invariant of defect A: no
- * process is served a wake another one had processed (every claim up to it answered, and done where granted).
+ * process is served a wake others had processed before it began reading (every claim up to it answered, and done where granted).
  */
 export const wakeStreamMachine = setup({
   types: { context: {} as WakeStreamContext, events: {} as WakeStreamEvent, input: {} as WakeStreamInput },
@@ -144,7 +163,8 @@ export const wakeStreamMachine = setup({
     isReplay: (args) => {
       const { context, event } = args;
       if (event.type !== 'WAKE_STREAM_READ' || !servesAppendedWakes(args) || readerOf(context, event.process)?.replayed) return false;
-      const processed = processedByOthers(context, event.process);
+      const reader = readerOf(context, event.process);
+      const processed = reader ? reader.processedAtStart : processedAtStartOf(context, event.process);
       return processed !== undefined && event.offsets.some((offset) => offset <= processed);
     },
     resumeFollowsSource: ({ context, event }) => {
@@ -161,6 +181,9 @@ export const wakeStreamMachine = setup({
       event.type === 'CLAIM_ANSWERED' &&
       (event.outcome === 'refused' ||
         unansweredIndex(readerOf(context, event.process)) >= 0 ||
+        // A claim retried after its grant was lost on the wire, granted again: the service lost the first lease (a
+        // restart) and re-issued the wake meanwhile.
+        (event.outcome === 'granted' && regrantedIndex(readerOf(context, event.process)) >= 0) ||
         (event.outcome === 'skipped' && (readerOf(context, event.process)?.served.length ?? 0) > 0)),
   },
   actions: {
@@ -171,13 +194,22 @@ export const wakeStreamMachine = setup({
       outstanding: () => true,
     }),
     recordLease: assign({ leased: () => true }),
+    recordRegistration: assign({
+      registeredMarks: ({ context, event }) =>
+        event.type !== 'REGISTERED' || Object.hasOwn(context.registeredMarks, event.process)
+          ? context.registeredMarks
+          : { ...context.registeredMarks, [event.process]: processedByOthers(context, event.process) ?? null },
+    }),
     recordEnd: assign({ outstanding: () => false, leased: () => false }),
     recordHeartbeat: assign({ diagnostics: ({ context, event }) => (event.type === 'HEARTBEAT_STORED' ? event.offset : context.diagnostics) }),
     recordRead: assign({
       readers: ({ context, event }) => {
         if (event.type !== 'WAKE_STREAM_READ') return context.readers;
         const fresh = event.offsets.map((offset): ServedWake => ({ offset, settled: false, claimedAs: undefined }));
-        if (event.first) return [...context.readers, { process: event.process, start: startOf(context, event.from), served: fresh, replayed: false }];
+        if (event.first) {
+          const reader: Reader = { process: event.process, start: startOf(context, event.from), served: fresh, replayed: false, processedAtStart: processedAtStartOf(context, event.process) };
+          return [...context.readers, reader];
+        }
         // A wake served again (its first answer lost) is the same wake for the claims that follow.
         return withReader(context, event.process, (reader) => ({
           ...reader,
@@ -193,8 +225,13 @@ export const wakeStreamMachine = setup({
         if (event.type !== 'CLAIM_ANSWERED' || event.outcome === 'refused') return context.readers;
         return withReader(context, event.process, (reader) => {
           const index = unansweredIndex(reader);
-          // A repeated claim's answer: the wake it is for was answered before.
-          if (index < 0) return reader;
+          // A repeated claim's answer: the wake it is for was answered before. Granted again, it is that wake's
+          // claim now (its done names the new wake id).
+          if (index < 0) {
+            const regranted = event.outcome === 'granted' ? regrantedIndex(reader) : -1;
+            if (regranted < 0) return reader;
+            return { ...reader, served: reader.served.map((wake, position) => (position === regranted ? { ...wake, claimedAs: event.wakeId ?? '' } : wake)) };
+          }
           const answered: ServedWake =
             event.outcome === 'granted' ? { ...reader.served[index]!, claimedAs: event.wakeId ?? '' } : { ...reader.served[index]!, settled: true };
           return { ...reader, served: reader.served.map((wake, position) => (position === index ? answered : wake)) };
@@ -214,7 +251,7 @@ export const wakeStreamMachine = setup({
 }).createMachine({
   id: 'wakeStream',
   description: 'A pull-wake subscription and the wake stream of the runner it wakes, as the servers saw them.',
-  context: ({ input }) => ({ ...input, appended: [], readers: [], diagnostics: undefined, outstanding: false, leased: false }),
+  context: ({ input }) => ({ ...input, appended: [], readers: [], registeredMarks: {}, diagnostics: undefined, outstanding: false, leased: false }),
   type: 'parallel',
   on: {
     CLAIM_ANSWERED: { guard: 'answersAServedWake', actions: 'recordClaim' },
@@ -255,7 +292,7 @@ export const wakeStreamMachine = setup({
             'Heartbeats store an offset in the diagnostics table; registration returns it (resume-offset=reported), the ' +
             'end of the settled prefix (acked-seek), the end of the claimed prefix (claimed-seek), or nothing (none).',
           on: {
-            REGISTERED: { guard: 'resumeFollowsSource', actions: 'accept' },
+            REGISTERED: { guard: 'resumeFollowsSource', actions: 'recordRegistration' },
             HEARTBEAT_STORED: { guard: 'storesAPlausibleMark', actions: 'recordHeartbeat' },
           },
         },

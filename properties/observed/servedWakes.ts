@@ -32,6 +32,8 @@ export class ServedWakes {
   private readonly positions = new Map<string, string>();
   private readonly byPeer = new Map<string, ServedWake[]>();
   private readonly peerOrder: string[] = [];
+  /** What other processes had processed when each process began (see {@link processedBeforeStart}). */
+  private readonly processedAtStart = new Map<string, string | undefined>();
 
   /**
    * Feeds one event in trace order; returns the wakes it served (for a `stream-read` of a wake stream), else nothing.
@@ -43,12 +45,22 @@ export class ServedWakes {
       this.positions.set(wakeKey(detail), detail['offset']);
       return [];
     }
+    if (event.kind === 'runner-registered') {
+      this.noteStart(String(detail['peer']));
+      return [];
+    }
     if (event.kind === 'claim-answered') {
       const status = Number(detail['status']);
       if (status !== 200 && !SKIPPING_CLAIM_STATUSES.has(status)) return [];
       const served = this.byPeer.get(String(detail['peer'])) ?? [];
       const oldest = served.find((wake) => !wake.settled && wake.claimedAs === undefined && wake.subscription === detail['subscription']);
-      if (!oldest) return [];
+      if (!oldest) {
+        // A claim retried after its grant was lost on the wire, granted again (the service had re-issued the wake):
+        // the wake it was for is now held under the new wake id.
+        const regranted = status === 200 ? served.find((wake) => !wake.settled && wake.claimedAs !== undefined && wake.subscription === detail['subscription']) : undefined;
+        if (regranted) regranted.claimedAs = String(detail['wakeId']);
+        return [];
+      }
       if (status === 200) oldest.claimedAs = String(detail['wakeId']);
       else oldest.settled = true;
       return [];
@@ -58,9 +70,11 @@ export class ServedWakes {
       if (claimed) claimed.settled = true;
       return [];
     }
-    if (event.kind !== 'stream-read' || detail['status'] !== 200 || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return [];
-    const wakes = (detail['wakes'] ?? []) as ReadonlyArray<{ readonly [key: string]: TraceValue }>;
+    if (event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return [];
     const peer = String(detail['peer']);
+    this.noteStart(peer);
+    if (detail['status'] !== 200) return [];
+    const wakes = (detail['wakes'] ?? []) as ReadonlyArray<{ readonly [key: string]: TraceValue }>;
     let served = this.byPeer.get(peer);
     if (!served) {
       served = [];
@@ -76,6 +90,24 @@ export class ServedWakes {
       fresh.push(entry);
     }
     return fresh;
+  }
+
+  /**
+   * The highest offset other processes had processed when `peer` began (registered, or else first read): the history
+   * that was behind it when it began. A wake at or before it served to `peer` is a replay. What others process later,
+   * while `peer` reads on from where it is (the two processes of a rolling deploy, each reading live), is not: either
+   * may read a wake the other has just handled, and the claim answers 204 or 409.
+   */
+  processedBeforeStart(peer: string): string | undefined {
+    return this.processedAtStart.get(peer);
+  }
+
+  /**
+   * A process begins when it registers (it learns where to start), or, if the agents server never saw it register,
+   * with its first read of its wake stream, whatever the answer: the history behind it is fixed then.
+   */
+  private noteStart(peer: string): void {
+    if (!this.processedAtStart.has(peer)) this.processedAtStart.set(peer, this.processedByOthers(peer));
   }
 
   /**

@@ -4,10 +4,13 @@ import { WAKE_STREAM_PATTERN } from '../observed/wakeKey.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
 
+/** How a request path names its stream (`/v1/stream/runners/r1/wake`). */
+const STREAM_PATH_PREFIX = /^\/v1\/stream\//;
+
 /** Where a reader stands after a failed read of its wake stream. */
 interface Failing {
   readonly failedAtMs: number;
-  /** The wait before the last reconnect of this run of failures, if there was one. */
+  /** The wait before the last reconnect of this run of failures, if there was one and it was a backoff. */
   readonly lastWaitMs: number | undefined;
 }
 
@@ -15,13 +18,21 @@ interface Failing {
  * Reconnects that back off: after a read of its wake stream failed (an error answer, or the connection dropped), a
  * runner process's next read arrives no sooner than 1 s later, and while reads keep failing each wait is at least as
  * long as the one before (up to the 30 s cap), so a backoff that does not grow, or resets without a success, shows.
- * Judged at the Durable Streams service: when each failure was answered and when the next read arrived.
+ * Judged at the Durable Streams service: when each failure was answered and when the next read arrived. A failure
+ * the reader never saw (its answer lost on a half-open socket) starts no measurement, nor does a wait longer than the
+ * cap count as a backoff step: the reader learnt of the failure late, at a moment the service cannot see.
  */
 export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Violation[] {
   const failing = new Map<string, Failing>();
   const violations: Violation[] = [];
   const flagged = new Set<string>();
+  // Reads whose answer the network swallowed (a half-open socket): the reader never learns when they failed.
+  const unseenAnswers = new Set<string>();
   history.events.forEach((event, eventIndex) => {
+    if (!event.annotation && event.kind === 'fault' && event.detail['kind'] === 'stale-connection') {
+      unseenAnswers.add(`${String(event.detail['peer'])} ${String(event.detail['path']).replace(STREAM_PATH_PREFIX, '')}`);
+      return;
+    }
     if (event.annotation || event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(event.detail['stream']))) return;
     const detail = event.detail;
     const reader = `${String(detail['peer'])} ${String(detail['stream'])}`;
@@ -43,7 +54,13 @@ export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Viol
         });
       }
     }
-    if (failed) failing.set(reader, { failedAtMs: event.atMs, lastWaitMs: waitMs });
+    // A wait longer than the cap was no backoff: the reader learnt of the failure late (the answer was lost on a stale
+    // or dropped connection, and its read watchdog gave up on it), so it says nothing of how long its next wait must be.
+    const backoffWaitMs = waitMs !== undefined && waitMs <= RUNTIME_RULES.reconnectMaxBackoffMs + 2 * timing.maxDeliveryMs ? waitMs : undefined;
+    // A failure whose answer never reached the reader is no base for its next wait: it learns of it later (its read
+    // watchdog), at a moment the service cannot see.
+    const seen = !unseenAnswers.delete(reader);
+    if (failed && seen) failing.set(reader, { failedAtMs: event.atMs, lastWaitMs: backoffWaitMs });
     else failing.delete(reader);
   });
   return violations;

@@ -3,6 +3,8 @@ import { AgentsApi } from './clients/AgentsApi.ts';
 import { HttpClient } from './clients/HttpClient.ts';
 import { StreamsApi } from './clients/StreamsApi.ts';
 import { v04Config, type V04Config } from './config.ts';
+import { withRequestDeadline } from './clients/requestDeadline.ts';
+import { RUNTIME_TIMING } from './timing.ts';
 
 /** What every part of the v0.4 runtime works with inside one host process. */
 export interface V04Environment {
@@ -15,8 +17,9 @@ export interface V04Environment {
 }
 
 /** The environment of one host process, its clients on the transport the `transport` switch chooses. */
-export function createV04Environment(host: HostContext): V04Environment {
-  const config = v04Config(host.config);
+export function createV04Environment(processHost: HostContext): V04Environment {
+  const config = v04Config(processHost.config);
+  const host = config.requestTimeout === 'abort' ? withRequestDeadline(processHost, RUNTIME_TIMING.requestDeadlineMs) : processHost;
   const http = new HttpClient(host, config.transport);
   return {
     host,

@@ -30,6 +30,9 @@ export type OffsetMode = (typeof OFFSET_MODES)[number];
 export type StreamsTier = (typeof STREAMS_TIERS)[number];
 export type Transport = (typeof TRANSPORTS)[number];
 export type ClaimRetryMode = (typeof CLAIM_RETRY_MODES)[number];
+/** Hardening: whether a request the network never answers is given up. */
+export const REQUEST_TIMEOUT_MODES = ['none', 'abort'] as const;
+export type RequestTimeoutMode = (typeof REQUEST_TIMEOUT_MODES)[number];
 /** Hardening (B2's fix, 37b9922e7): whether a wake event of an entity whose wake runs in this process is claimed at once. */
 export const CLAIM_GUARD_MODES = ['none', 'defer'] as const;
 export type ClaimGuardMode = (typeof CLAIM_GUARD_MODES)[number];
@@ -56,6 +59,7 @@ export interface V04Config {
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
   readonly claimGuard: ClaimGuardMode;
+  readonly requestTimeout: RequestTimeoutMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -179,6 +183,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       defer: 'the claim waits until the entity\'s running wake in this process has ended (acked, failed or abandoned), then goes out',
     },
   },
+  {
+    name: 'request-timeout',
+    values: REQUEST_TIMEOUT_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: whether a request the network never answers (a connection that hangs) is given up',
+    meanings: {
+      none: '0.4.x: a request waits as long as its connection does; a wake whose preload hangs holds its claim for good',
+      abort: 'abort any request unanswered after 30 s (a long-poll is answered within 20 s), failing it as a dropped connection, so the usual retries take over',
+    },
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -199,5 +213,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES, 'none'),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES, 'none'),
+    requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
   };
 }

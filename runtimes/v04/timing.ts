@@ -20,6 +20,8 @@ export const RUNTIME_TIMING = {
   claimRetryMaxBackoffMs: 30_000,
   /** `read-watchdog=reset`: a wake-stream read unanswered this long is aborted (the service holds a long-poll 20 s). */
   readWatchdogMs: 30_000,
+  /** `request-timeout=abort`: a request unanswered this long is aborted (longer than a long-poll's 20 s hold). */
+  requestDeadlineMs: 30_000,
   /** `done-retry=backoff`: the wait before the second attempt, doubled per attempt up to the cap. */
   doneRetryInitialBackoffMs: 500,
   /**

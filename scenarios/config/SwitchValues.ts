@@ -26,6 +26,8 @@ export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
     'lease-renewal': 'renew',
     // A service restart loses the running wake's lease and re-issues it; claiming that at once starts a second wake.
     'claim-guard': 'defer',
+    // A request on a connection that hangs never settles: a preload waiting on one keeps its wake (and claim) forever.
+    'request-timeout': 'abort',
     // A wake-stream connect that hangs leaves the runner deaf; a read unanswered for 30 s is abandoned and retried.
     'read-watchdog': 'reset',
     // A wake that fails after reading a message (a lost chat answer) would ack it unhandled; redelivery retries it.

@@ -13,6 +13,7 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'read-watchdog': 'none',
   'failed-wake': 'ack',
   'claim-guard': 'none',
+  'request-timeout': 'none',
   'post-key': 'none',
 };
 

@@ -35,7 +35,7 @@ const wakeReplayOffByOne: PropertyDefinition['judge'] = (history) => {
   history.events.forEach((event, eventIndex) => {
     const fresh = served.observe(event, eventIndex);
     const peer = String(event.detail['peer']);
-    const processed = fresh.length > 0 && !flagged.has(peer) ? served.processedByOthers(peer) : undefined;
+    const processed = fresh.length > 0 && !flagged.has(peer) ? served.processedBeforeStart(peer) : undefined;
     if (processed === undefined || !fresh.some((wake) => wake.offset < processed)) return;
     flagged.add(peer);
     violations.push({ property: 'wake-replay', message: 'replayed', step: event.step, atMs: event.atMs, eventIndex });

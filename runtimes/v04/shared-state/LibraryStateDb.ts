@@ -46,9 +46,11 @@ export class LibraryStateDb implements SharedStateDb {
     fetch: FetchFunction,
     readonly stream: string,
     private readonly write: SharedStateWriter,
+    /** Aborts the preload's reads (the wake lost its lease). */
+    signal?: AbortSignal,
   ) {
     this.db = createStreamDB({
-      streamOptions: { url: `${baseUrl}${streamPath(stream)}`, contentType: 'application/json', fetch },
+      streamOptions: { url: `${baseUrl}${streamPath(stream)}`, contentType: 'application/json', fetch, ...(signal ? { signal } : {}) },
       state: ROW_SCHEMA,
       live: false,
       onBeforeBatch: (batch) => {

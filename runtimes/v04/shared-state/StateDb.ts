@@ -35,13 +35,15 @@ export class StateDb implements SharedStateDb {
     private readonly streams: StreamsApi,
     readonly stream: string,
     private readonly write: SharedStateWriter,
+    /** Aborts the preload's read (the wake lost its lease): a read on a connection that hangs would never end. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   async preload(): Promise<void> {
     if (this.loaded) return;
     if (this.started) return new Promise<void>(() => {});
     this.started = true;
-    const result = await this.streams.read(this.stream, BEGINNING_OFFSET);
+    const result = await this.streams.read(this.stream, BEGINNING_OFFSET, this.signal ? { signal: this.signal } : {});
     this.applyBatch(result.items);
     this.loaded = true;
   }

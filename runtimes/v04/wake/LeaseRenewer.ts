@@ -16,10 +16,18 @@ export class LeaseRenewer {
   private lostWith: string | undefined;
   private stopped = false;
 
+  /** Aborted when a renewal is refused: the wake's requests in flight (a preload on a hung connection) end at once. */
+  private readonly lost = new AbortController();
+
   constructor(
     private readonly env: V04Environment,
     private readonly wake: WakeNotification,
   ) {}
+
+  /** Aborts once the wake has lost its claim. */
+  get signal(): AbortSignal {
+    return this.lost.signal;
+  }
 
   /** Why the wake lost its claim, if a renewal was refused. */
   get lostReason(): string | undefined {
@@ -51,6 +59,7 @@ export class LeaseRenewer {
       if (error instanceof HttpStatusError && (error.status === 401 || error.status === 409)) {
         this.lostWith = describeError(error);
         this.env.annotate('lease-lost', { entity: this.wake.entity.id, wakeId: this.wake.wake_id, error: this.lostWith });
+        this.lost.abort();
         return;
       }
     }

@@ -42,6 +42,8 @@ export class WiringChain {
     private readonly aborted: () => boolean,
     /** The writer of one shared DB's changes (through the agents server, with the wake's token). */
     private readonly writerFor: (sharedId: string) => SharedStateWriter,
+    /** Aborts a preload in flight when the wake loses its lease (`lease-renewal=renew`). */
+    private readonly signal?: AbortSignal,
   ) {
     this.mode = env.config.wiring;
   }
@@ -93,7 +95,7 @@ export class WiringChain {
   private async wire(handle: SharedStateHandle): Promise<void> {
     const where = { entity: this.entity, wakeId: this.wakeId, sharedId: handle.id, restored: handle.restored };
     let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
-    const openDb = () => createSharedStateDb(this.env, handle.id, this.writerFor(handle.id));
+    const openDb = () => createSharedStateDb(this.env, handle.id, this.writerFor(handle.id), this.signal);
     let db = openDb();
     for (let attempt = 1; ; attempt += 1) {
       // `retry` takes a fresh DB per attempt: preload() again on a DB whose preload failed never settles, which is

@@ -24,7 +24,8 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
  * With `failed-wake=redeliver` a failed wake acknowledges nothing instead, so its inputs are presented again.
  * With `lease-renewal=renew` the wake renews its lease while it runs; once a renewal is refused the wake is abandoned
- * at its next step (a wiring attempt, or `observe` returning), as a stop abandons it: its claim belongs to another.
+ * at its next step (a wiring attempt, or `observe` returning), as a stop abandons it: its claim belongs to another. A
+ * preload in flight then is aborted, so that a read on a hung connection does not keep the wake open for good.
  */
 export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, stopping: () => boolean): Promise<WakeOutcome> {
   const entity = wake.entity.id;
@@ -35,7 +36,7 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
   try {
-    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping }, leaseEndsAtMs);
+    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs);
   } finally {
     renewer?.stop();
   }
@@ -48,9 +49,11 @@ interface WakeSignals {
   readonly leaseLost: () => boolean;
   /** A stop (SIGTERM) began. */
   readonly stopping: () => boolean;
+  /** Aborts when the lease is lost (`lease-renewal=renew`): a preload waiting on a hung connection gives up at once. */
+  readonly leaseLostSignal?: AbortSignal;
 }
 
-async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, { aborted, leaseLost, stopping }: WakeSignals, leaseEndsAtMs: number): Promise<WakeOutcome> {
+async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, { aborted, leaseLost, stopping, leaseLostSignal }: WakeSignals, leaseEndsAtMs: number): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
@@ -66,7 +69,7 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
     }
     // Read before step 2, which may fail closed: a failed wake is still acked as consuming what it was for.
     const inputs = await readInputs(env, wake, acks);
-    const chain = new WiringChain(env, entity, wake.wake_id, aborted, writerFor);
+    const chain = new WiringChain(env, entity, wake.wake_id, aborted, writerFor, leaseLostSignal);
     for (const handle of handles.values()) await chain.wireRestored(handle);
 
     const ctx: HandlerContext = {

@@ -16,6 +16,7 @@ const SHIPPED: V04Config = {
   readWatchdog: 'none',
   failedWake: 'ack',
   claimGuard: 'none',
+  requestTimeout: 'none',
 };
 
 /** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
@@ -88,7 +89,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
     expect(listSwitchValues(V04_SWITCHES, values)).toBe(
-      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send lease-renewal=none read-watchdog=none failed-wake=ack claim-guard=none',
+      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send lease-renewal=none read-watchdog=none failed-wake=ack claim-guard=none request-timeout=none',
     );
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });
