@@ -112,6 +112,25 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     counted: BEHAVIOURAL_PROPERTIES,
   },
   {
+    id: 'B4a',
+    title: 'a wake-stream read that fails ends the runner\'s read loop for good: no reconnect (e126eba37, #4339)',
+    switchName: 'stream-reconnect',
+    defect: 'give-up',
+    fixed: 'backoff',
+    where: 'runtime v0.4: the wake-stream read loop (runtimes/v04/runner/PullWakeRunner.ts, streamLoop)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // B4's 5xx half: a Durable Streams request answered 5xx ends a wake-stream read in an error. Its restart half
+    // (ds-restart) finds the defect as fast, but the hardened base shows a heartbeat-rate finding of its own there
+    // (docs/history.md, B4(a)).
+    switches: {},
+    faults: ['server-error'],
+    // As for O4, the runner that stopped reading misses a digest first; deaf-runner is violated in the same run.
+    property: 'missed-action',
+    room: 'Durable Streams requests answered 5xx, among them reads of the wake stream; nothing but a reconnect brings a runner whose read failed back to its wakes',
+  },
+  {
     id: 'O4',
     title: 'a long-poll left on a stale socket makes the runner deaf: only heartbeat failures reset the stream (a4da19e65, unmerged)',
     switchName: 'read-watchdog',
