@@ -39,6 +39,12 @@ export type ClaimGuardMode = (typeof CLAIM_GUARD_MODES)[number];
 /** Historical B6 (d344c32aa): whether a wake whose handler pass completed still sends its done once a stop began. */
 export const STOP_DONE_MODES = ['skip', 'send'] as const;
 export type StopDoneMode = (typeof STOP_DONE_MODES)[number];
+/**
+ * Historical B4(a) (e126eba37, #4339): what the runner does when its wake-stream read ends in an error (the
+ * connection cut by a restart, a 5xx, a reset it asked for itself).
+ */
+export const STREAM_RECONNECT_MODES = ['give-up', 'backoff'] as const;
+export type StreamReconnectMode = (typeof STREAM_RECONNECT_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -55,6 +61,7 @@ export interface V04Config {
   readonly claimRetry: ClaimRetryMode;
   readonly doneRetry: DoneRetryMode;
   readonly stopDone: StopDoneMode;
+  readonly streamReconnect: StreamReconnectMode;
   readonly leaseRenewal: LeaseRenewalMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
@@ -144,6 +151,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
   },
   {
+    name: 'stream-reconnect',
+    values: STREAM_RECONNECT_MODES,
+    defaultValue: 'backoff',
+    summary: 'historical B4(a) (e126eba37): whether the runner reads its wake stream again after a read ended in an error',
+    meanings: {
+      'give-up': 'B4(a), the defect: the first failed read ends the read loop for good; the process lives on (heartbeats go on) but reads no wake',
+      backoff: 'the fix: reconnect after 1 s, doubling to 30 s, until the runner stops',
+    },
+  },
+  {
     name: 'lease-renewal',
     values: LEASE_RENEWAL_MODES,
     defaultValue: 'none',
@@ -209,6 +226,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
     doneRetry: pick('done-retry', DONE_RETRY_MODES, 'none'),
     stopDone: pick('stop-done', STOP_DONE_MODES, 'send'),
+    streamReconnect: pick('stream-reconnect', STREAM_RECONNECT_MODES, 'backoff'),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES, 'none'),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),

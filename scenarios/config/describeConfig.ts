@@ -9,6 +9,7 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'claim-retry': 'none',
   'done-retry': 'none',
   'stop-done': 'send',
+  'stream-reconnect': 'backoff',
   'lease-renewal': 'none',
   'read-watchdog': 'none',
   'failed-wake': 'ack',

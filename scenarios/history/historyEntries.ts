@@ -1,9 +1,11 @@
 import { propertyNames } from '../../properties/index.ts';
 import type { PropertyName } from '../../properties/Violation.ts';
 import type { FaultKind } from '../../world/faults/FaultKind.ts';
+import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
 import { runSpecFor } from '../config/runSpecFor.ts';
 import type { SwitchValues } from '../config/SwitchValues.ts';
-import type { RunSpec } from '../index.ts';
+import { getScenario, switchesFor, type RunSpec } from '../index.ts';
+import { getRuntime } from '../registry/runtimes.ts';
 
 /**
  * One entry of historical-bugs.md put back as a switch value: the defect and its fix side by side, in a world that
@@ -19,7 +21,11 @@ export interface HistoryEntry {
   readonly switchName: string;
   /** The value that puts the defect back. */
   readonly defect: string;
-  /** The value of the fix (the switch's default). */
+  /**
+   * The value of the fix: the switch's default, or, for a hardening switch whose default is the shipped (defective)
+   * behaviour, the value the entry's preset sets. Either way it is what the entry's world has when the switch is not
+   * named.
+   */
   readonly fixed: string;
   /** Where the switch acts: the simulated servers or a runtime. */
   readonly where: string;
@@ -46,8 +52,11 @@ export interface HistoryEntry {
 export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().filter((name) => name !== 'model-conformance');
 
 /**
- * The entries the current simulated world can show. The base is the `hardened` preset of the v0.4-shaped runtime,
- * which is clean under every fault (test/acceptance/hardenedClean.test.ts), so what a defect value adds stands out.
+ * The entries the current simulated world can show. The base is mostly the `hardened` preset of the v0.4-shaped
+ * runtime, clean under each entry's faults, so what a defect value adds stands out (under `--faults all` it still
+ * shows a rolling-deploy wake replay: test/acceptance/hardenedClean.test.ts). B3, B10 and B6 put a fixed defect back
+ * behind a switch whose default is the fix; O4, O5, O8 and O9 are open upstream, and their switches already existed as
+ * the 0.4.x default (the defect) beside a hardening value the preset sets (the fix as modelled here).
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
@@ -102,6 +111,94 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     room: 'redeploys (a graceful stop) while a wake finishes its pass: the skipped done leaves the claim pending, the wake is redelivered after the lease, and its message is answered again',
     counted: BEHAVIOURAL_PROPERTIES,
   },
+  {
+    id: 'B4a',
+    title: 'a wake-stream read that fails ends the runner\'s read loop for good: no reconnect (e126eba37, #4339)',
+    switchName: 'stream-reconnect',
+    defect: 'give-up',
+    fixed: 'backoff',
+    where: 'runtime v0.4: the wake-stream read loop (runtimes/v04/runner/PullWakeRunner.ts, streamLoop)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // B4's 5xx half: a Durable Streams request answered 5xx ends a wake-stream read in an error. Its restart half
+    // (ds-restart) finds the defect as fast, but the hardened base shows a heartbeat-rate finding of its own there
+    // (docs/history.md, B4(a)).
+    switches: {},
+    faults: ['server-error'],
+    // As for O4, the runner that stopped reading misses a digest first; deaf-runner is violated in the same run.
+    property: 'missed-action',
+    room: 'Durable Streams requests answered 5xx, among them reads of the wake stream; nothing but a reconnect brings a runner whose read failed back to its wakes',
+  },
+  {
+    id: 'O4',
+    title: 'a long-poll left on a stale socket makes the runner deaf: only heartbeat failures reset the stream (a4da19e65, unmerged)',
+    switchName: 'read-watchdog',
+    defect: 'none',
+    fixed: 'reset',
+    where: 'runtime v0.4: the wake-stream read loop (runtimes/v04/runner/PullWakeRunner.ts, watchReads)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // The half-open socket is the network world's `stale-connection`: the long-poll is served, its answer never comes
+    // and never fails. Heartbeats still succeed, so the runner's only other reset (two heartbeat failures) never fires.
+    switches: {},
+    faults: ['stale-connection'],
+    // The general property that names the symptom first is missed-action (the digest the deaf runner never ran);
+    // deaf-runner is violated in the same run (test/history/historyO4.test.ts checks it on its own).
+    property: 'missed-action',
+    room: 'long-polls of the wake stream whose answer never arrives on a socket that never fails; heartbeats keep succeeding, so nothing but a read watchdog ends the read',
+  },
+  {
+    id: 'O5',
+    title: 'after a transient wiring error observe(db()) resolves unwired, so an idempotency check passes wrongly and an action runs again (#4625)',
+    switchName: 'wiring',
+    defect: 'swallow',
+    fixed: 'retry',
+    where: 'runtime v0.4: observe() and the wiring chain (runtimes/v04/wake/WiringChain.ts)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // The preset's post keys and the chat service's deduplication would absorb the repeated post, the side effect
+    // #4625 is about; without them a second post is seen (as in B6). Everything else of the preset stays.
+    switches: { 'post-key': 'none', 'chat-idempotency': 'ignore' },
+    faults: ['redeploy', 'preload-not-found', 'preload-foreign-item', 'delivery-reorder'],
+    property: 'duplicate-action',
+    room: "the bug report's world: preloads of the shared log that fail transiently (404, a foreign item), redeploys that make the next wake read the log again; no post keys, so a repeated digest reaches the chat",
+  },
+  {
+    id: 'O8',
+    title: 'the runtime does not retry a claim across an agents-server restart: the wake is dropped (#4197)',
+    switchName: 'claim-retry',
+    defect: 'none',
+    fixed: 'backoff',
+    where: 'runtime v0.4: the claim of a wake read from the wake stream (runtimes/v04/runner/PullWakeRunner.ts, claimOnce)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // The preset keeps the claim reaper (claim-reaper=sweep), so what this entry shows is not O9's leaked row. The
+    // done's own retry (done-retry) is left at the 0.4.x value: with the reaper, a done lost to the downtime is
+    // released after its lease and shows nothing; the dropped claim is what stays visible.
+    switches: {},
+    faults: ['server-restart'],
+    property: 'missed-action',
+    room: 'agents-server restarts while a wake read from the wake stream is being claimed; the claim reaper on, so a claim row that outlives its wake is released',
+  },
+  {
+    id: 'O9',
+    title: 'no lease reaper for consumer_claims: an abandoned claim stays active (c6fb22dd9, c02dd6d75)',
+    switchName: 'claim-reaper',
+    defect: 'none',
+    fixed: 'sweep',
+    where: 'world: agents server, claim reaper (world/agents-server/AgentsServer.ts, scheduleSweep)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    switches: {},
+    faults: ['crash'],
+    property: 'stuck-claim',
+    room: 'crashes that abandon a wake between its claim and its done; nothing but a reaper releases the row',
+  },
 ];
 
 /** The entry with `id`; throws a one-line error listing the known ids otherwise. */
@@ -120,6 +217,13 @@ export function historySpec(entry: HistoryEntry, value: string): RunSpec {
     switches: { ...entry.switches, [entry.switchName]: value },
     faults: entry.faults,
   });
+}
+
+/** The definition of the switch that carries `entry`, as its scenario and runtime register it. */
+export function historySwitch(entry: HistoryEntry): SwitchDefinition {
+  const definition = switchesFor(getScenario(entry.scenario), getRuntime(entry.runtime)).find((candidate) => candidate.name === entry.switchName);
+  if (!definition) throw new Error(`history entry ${entry.id}: no switch "${entry.switchName}" in scenario ${entry.scenario} on runtime ${entry.runtime}`);
+  return definition;
 }
 
 /** The properties that count as a finding for `entry`. */

@@ -60,6 +60,7 @@ describe('command line: explore and replay', () => {
       'claim-retry': 'none',
       'done-retry': 'none',
       'stop-done': 'send',
+      'stream-reconnect': 'backoff',
       'lease-renewal': 'none',
       'read-watchdog': 'none',
       'failed-wake': 'ack',

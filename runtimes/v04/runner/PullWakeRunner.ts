@@ -119,6 +119,11 @@ export class PullWakeRunner {
       } catch (error) {
         if (this.stopRequested) return;
         this.env.annotate('stream-error', { error: describeError(error) });
+        // B4(a): the read loop ends with its first failed read; the runner is left in the state it was in.
+        if (this.env.config.streamReconnect === 'give-up') {
+          this.env.annotate('stream-given-up', { error: describeError(error) });
+          return;
+        }
         this.setState('reconnecting');
         await sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.reconnectMaxBackoffMs);

@@ -3,6 +3,7 @@ import { AGENTS_ROUTES } from '../../../protocol/agents/agentsRoutes.ts';
 import { streamPath } from '../../../protocol/streams/streamsProtocol.ts';
 import { PullWakeRunner } from '../../../runtimes/v04/runner/PullWakeRunner.ts';
 import { formatOffset } from '../../../world/durable-streams/offsets.ts';
+import type { V04Config } from '../../../runtimes/v04/config.ts';
 import { emptyAnswer, errorAnswer, inTurn, type Responder } from './fakeHost.ts';
 import { streamsServiceHost } from './streamsServiceHost.ts';
 
@@ -15,8 +16,8 @@ const LONG_POLL_TIMEOUT_MS = 20_000;
  * A fast-tier runner over a fake host in front of the simulated service, its heartbeats answered by `heartbeat`, and
  * the virtual times and offsets of its catch-up reads of the wake stream (each one a new connection).
  */
-function runnerWith(heartbeat: Responder) {
-  const { host, streams, facade, time } = streamsServiceHost(LONG_POLL_TIMEOUT_MS);
+function runnerWith(heartbeat: Responder, config: Partial<V04Config> = {}) {
+  const { host, streams, facade, time } = streamsServiceHost(LONG_POLL_TIMEOUT_MS, { config });
   const connections: Array<{ atMs: number; offset: string | null }> = [];
   host.on('POST', AGENTS_ROUTES.heartbeat(RUNNER_ID), heartbeat).on('GET', WAKE_PATH, (request) => {
     if (request.url.searchParams.get('live') === null) connections.push({ atMs: time.nowMs, offset: request.url.searchParams.get('offset') });
@@ -69,5 +70,21 @@ describe('PullWakeRunner, its wake stream connection', () => {
       { atMs: 0, offset: '-1' },
       { atMs: 121_000, offset: formatOffset(0) },
     ]);
+  });
+
+  it('stream-reconnect=give-up (historical B4(a)): the first failed read ends the read loop; heartbeats go on', async () => {
+    const { streams, host, time, runner, connections } = runnerWith(() => emptyAnswer(204), { streamReconnect: 'give-up' });
+    // The stream is missing at first, so the first read fails; it exists from 10 s on, but nobody reads it again.
+    time.scheduler.schedule(10_000, 'test', 'create the wake stream', () => streams.create(WAKE_PATH));
+    await time.run(async () => {
+      runner.start();
+      await time.advanceTo(95_000);
+      void runner.stop();
+      await time.advanceTo(200_000);
+    });
+    expect(connections.map((connection) => connection.atMs)).toEqual([0]);
+    expect(host.annotations.filter((annotation) => annotation.kind === 'stream-given-up')).toHaveLength(1);
+    const heartbeats = host.annotations.filter((annotation) => annotation.kind === 'heartbeat').map((annotation) => annotation.detail['reason']);
+    expect(heartbeats).toEqual(['interval', 'interval', 'interval', 'stop']);
   });
 });

@@ -12,6 +12,7 @@ const SHIPPED: V04Config = {
   claimRetry: 'none',
   doneRetry: 'none',
   stopDone: 'send',
+  streamReconnect: 'backoff',
   leaseRenewal: 'none',
   readWatchdog: 'none',
   failedWake: 'ack',
@@ -89,7 +90,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
     expect(listSwitchValues(V04_SWITCHES, values)).toBe(
-      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send lease-renewal=none read-watchdog=none failed-wake=ack claim-guard=none request-timeout=none',
+      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send stream-reconnect=backoff lease-renewal=none read-watchdog=none failed-wake=ack claim-guard=none request-timeout=none',
     );
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });

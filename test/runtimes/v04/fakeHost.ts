@@ -81,8 +81,12 @@ export class FakeHost {
       },
       urls: FAKE_URLS,
       env: {},
-      // As a run hands them over: every switch of the runtime has a value.
-      config: { ...Object.fromEntries(V04_SWITCHES.map((definition) => [definition.name, definition.defaultValue])), ...options.config },
+      // As a run hands them over: every switch of the runtime has a value, by switch name (`streamReconnect` is
+      // `stream-reconnect`).
+      config: {
+        ...Object.fromEntries(V04_SWITCHES.map((definition) => [definition.name, definition.defaultValue])),
+        ...Object.fromEntries(Object.entries(options.config ?? {}).map(([field, value]) => [field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`), value])),
+      },
       signal: this.sigterm.signal,
       handlers: options.handlers ?? new Map(),
       annotate: (kind, detail) => void this.annotations.push({ kind, detail: detail ?? {} }),
