@@ -142,7 +142,9 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     preset: 'hardened',
     // The half-open socket is the network world's `stale-connection`: the long-poll is served, its answer never comes
     // and never fails. Heartbeats still succeed, so the runner's only other reset (two heartbeat failures) never fires.
-    switches: {},
+    // The hardened preset's request timeout (`request-timeout=abort`) would end such a read too, a second fix of the
+    // same defect: it is off here, so the entry shows what the read watchdog alone does.
+    switches: { 'request-timeout': 'none' },
     faults: ['stale-connection'],
     // The general property that names the symptom first is missed-action (the digest the deaf runner never ran);
     // deaf-runner is violated in the same run (test/history/historyO4.test.ts checks it on its own).

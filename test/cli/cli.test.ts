@@ -64,6 +64,8 @@ describe('command line: explore and replay', () => {
       'lease-renewal': 'none',
       'read-watchdog': 'none',
       'failed-wake': 'ack',
+      'claim-guard': 'none',
+      'request-timeout': 'none',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
       'claim-reaper': 'none',
