@@ -201,6 +201,25 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     property: 'stuck-claim',
     room: 'crashes that abandon a wake between its claim and its done; nothing but a reaper releases the row',
   },
+  {
+    id: 'B2',
+    title: 'a wake event of a stream whose wake is still running is claimed at once, starting a second wake beside it (37b9922e7, #4616)',
+    switchName: 'claim-guard',
+    defect: 'none',
+    fixed: 'defer',
+    where: 'runtime v0.4: the claim of each wake event read (runtimes/v04/runner/PullWakeRunner.ts, waitForRunningWake)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // The duplicate wake event of upstream's trigger is, here, the one the Durable Streams service re-issues after a
+    // restart forgot the running wake's lease; a shared-stream outage keeps that wake running long enough to see it.
+    // Not modelled: the replacement token of the second claim (the simulated server grants a new lease and token
+    // without revoking the first; the running wake learns of the loss at its next renewal).
+    switches: {},
+    faults: ['ds-restart', 'stream-outage'],
+    property: 'concurrent-wake',
+    room: 'Durable Streams restarts that forget the lease of a wake whose preload retries through a shared-stream outage, and re-issue its wake event while it still runs',
+  },
 ];
 
 /** The entry with `id`; throws a one-line error listing the known ids otherwise. */
