@@ -31,16 +31,25 @@ export const CI_PROPERTIES = [
   'hermetic',
 ] as const;
 
+/**
+ * Properties the unmutated hardened v0.4 runtime already violates under `--faults all`: a second wake granted beside a
+ * handler that stalled past its lost lease (README, "A hardened configuration"; seed 1, run 148).
+ */
+const V04_KNOWN_FINDINGS: readonly string[] = ['concurrent-wake'];
+
 /** Properties the unmutated v0.6 runtime already violates under its CI configuration. */
 const V06_KNOWN_FINDINGS: readonly string[] = ['lost-work', 'missed-action', 'protocol'];
 
 /**
- * The configuration a user would put in CI, per runtime: the runtime with every fix it has switched on, under the
- * bug report's fault world (see docs/mutants.md for why not `--faults all`: the unmutated hardened runtime already
- * fails there, at run 1, so no mutant could be told apart from the baseline).
+ * The configuration a user would put in CI, per runtime: the runtime with every fix it has switched on. v0.4 runs
+ * under every fault kind (`--faults all`): its hardened preset is clean there for 3,000 random runs of seed 1 counting
+ * every property but the one it is known to violate (docs/mutants.md). v0.6 runs under the bug report's faults.
  */
 export const CI_CONFIGURATIONS: Readonly<Record<MutatedRuntime, CiConfiguration>> = {
-  'v0.4': { args: ['--runtime', 'v0.4', '--config', 'hardened', '--faults', 'report'], properties: CI_PROPERTIES },
+  'v0.4': {
+    args: ['--runtime', 'v0.4', '--config', 'hardened', '--faults', 'all'],
+    properties: CI_PROPERTIES.filter((property) => !V04_KNOWN_FINDINGS.includes(property)),
+  },
   'v0.6': {
     args: ['--runtime', 'v0.6', '--wiring', 'retry', '--offset', 'durable', '--deferral', 'fifo', '--faults', 'report'],
     // The unmutated v0.6 runtime fails three properties under this configuration within two runs, so they are not

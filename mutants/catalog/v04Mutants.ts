@@ -17,7 +17,9 @@ export const V04_MUTANTS: readonly Mutant[] = [
     runtime: 'v0.4',
     file: PROCESS_WAKE,
     search: "    outcome = 'failed';\n  }",
-    replace: "    return 'failed';\n  }",
+    // Returned behind a condition the compiler does not evaluate (always true): a bare `return` would narrow `outcome`
+    // below to 'completed', and the comparison there would no longer compile.
+    replace: "    outcome = 'failed';\n    if (Number.isFinite(0)) return outcome;\n  }",
     description: 'a failed wake returns before its done: the claim is never released and its inputs never acked',
     defectClass: 'skipped-ack',
   },
