@@ -38,9 +38,8 @@ export interface Reader {
   /** The reader was already served a replay (a violation is reported once per reader). */
   readonly replayed: boolean;
   /**
-   * What other readers had processed when this one began (it registered, or else read first): the history behind
-   * it. Only a wake
-   * at or before it is a replay; what others handle later while this one reads on (a rolling deploy) is not.
+   * What other readers had processed when this one began (it registered, or else read first): the history behind it.
+   * Only a wake at or before it is a replay; what others handle later while this one reads on (a rolling deploy) is not.
    */
   readonly processedAtStart: string | undefined;
 }
