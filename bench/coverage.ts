@@ -14,7 +14,6 @@
  * Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --strategies random,guided
  *        --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
  */
-import { parseArgs } from 'node:util';
 import { CoverageTally } from '../sim/explore/CoverageTally.ts';
 import { sweep } from '../sim/explore/sweep.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
@@ -24,8 +23,11 @@ import { coverageKeysOf, modelTransitionCoverage } from '../scenarios/coverageKe
 import type { RunSpec } from '../scenarios/index.ts';
 import { runScenario } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, faultKinds } from '../world/faults/FaultKind.ts';
+import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --strategies random,guided
+       --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]`;
+const values = parseBenchArgs(USAGE, {
   options: {
     seeds: { type: 'string', default: '5' },
     runs: { type: 'string', default: '3000' },
@@ -37,8 +39,8 @@ const { values } = parseArgs({
     'dup-strategies': { type: 'string', default: 'random,swarm,guided,guided-uniform' },
   },
 });
-const seedCount = Number(values.seeds);
-const maxRuns = Number(values.runs);
+const seedCount = wholeNumberArg('seeds', values.seeds);
+const maxRuns = wholeNumberArg('runs', values.runs);
 const checkpoints = [500, 1_000, 3_000].filter((runs) => runs < maxRuns).concat(maxRuns);
 const strategies = values.strategies.split(',');
 
@@ -126,8 +128,8 @@ async function runsToDuplicate(name: string, seed: number, budget: number): Prom
   return outcome.finding ? outcome.finding.runIndex + 1 : undefined;
 }
 
-const dupSeeds = Number(values['dup-seeds']);
-const dupBudget = Number(values['dup-max-runs']);
+const dupSeeds = wholeNumberArg('dup-seeds', values['dup-seeds']);
+const dupBudget = wholeNumberArg('dup-max-runs', values['dup-max-runs']);
 if (dupSeeds > 0) {
   const configName = values['dup-config'] === 'fixed' ? 'both fixes (retry / durable)' : 'v0.4 (swallow / minus-one)';
   console.log(`\n${configName}, default faults: runs to the first duplicate digest over seeds 1..${dupSeeds} (at most ${dupBudget} runs)`);

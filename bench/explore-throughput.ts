@@ -15,7 +15,6 @@
  *   (defaults: 1000 timed runs per row after 100 warm-up runs; a memory sweep of 3000 runs; `node --expose-gc`
  *   makes the memory figures collect first)
  */
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { choiceSequence } from '../sim/choice/choiceSequenceArbitrary.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
@@ -28,13 +27,17 @@ import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.t
 import { measureDrainHopMicroseconds } from './throughput/measureDrainHop.ts';
 import { memorySweep } from './throughput/memorySweep.ts';
 import { measureSweeps, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
+import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run bench [-- --runs N --warmup W --sweep-runs S]
+       (defaults: 1000 timed runs per row after 100 warm-up runs; a memory sweep of 3000 runs; \`node --expose-gc\`
+       makes the memory figures collect first)`;
+const values = parseBenchArgs(USAGE, {
   options: { runs: { type: 'string', default: '1000' }, warmup: { type: 'string', default: '100' }, 'sweep-runs': { type: 'string', default: '3000' } },
 });
-const runs = Number(values.runs);
-const warmupRuns = Number(values.warmup);
-const sweepRuns = Number(values['sweep-runs']);
+const runs = wholeNumberArg('runs', values.runs);
+const warmupRuns = wholeNumberArg('warmup', values.warmup, 0);
+const sweepRuns = wholeNumberArg('sweep-runs', values['sweep-runs'], 0);
 
 interface Row extends SweepFigures {
   readonly name: string;

@@ -8,7 +8,6 @@
  * Usage: npm run bench:history [-- --entries B3,B10 --seeds 10 --runs 2000 --strategies random,swarm,guided
  *        --workers 2 --shrink 500 --no-baseline]
  */
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { explore, type ExploreReport } from '../scenarios/explore.ts';
 import { countedProperties, HISTORY_ENTRIES, historyEntry, historySpec, type HistoryEntry } from '../scenarios/history/historyEntries.ts';
@@ -17,8 +16,11 @@ import type { RunResult } from '../scenarios/runScenario.ts';
 import type { StrategyName } from '../sim/strategies/SearchStrategy.ts';
 import { fastCheckSchedulerProperty } from './baseline/fcSchedulerHarness.ts';
 import { describeFaults, historyTable, tokenList, type HistoryRow, type SeedOutcome } from './historyTable.ts';
+import { fromArgs, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run bench:history [-- --entries B3,B10 --seeds 10 --runs 2000 --strategies random,swarm,guided
+       --workers 2 --shrink 500 --no-baseline]`;
+const values = parseBenchArgs(USAGE, {
   options: {
     entries: { type: 'string', default: HISTORY_ENTRIES.map((entry) => entry.id).join(',') },
     seeds: { type: 'string', default: '10' },
@@ -29,13 +31,13 @@ const { values } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
   },
 });
-const entries = values.entries.split(',').map((id) => historyEntry(id.trim()));
-const seedCount = Number(values.seeds);
-const maxRuns = Number(values.runs);
+const entries = fromArgs(() => values.entries.split(',').map((id) => historyEntry(id.trim())));
+const seedCount = wholeNumberArg('seeds', values.seeds);
+const maxRuns = wholeNumberArg('runs', values.runs);
 const strategies = values.strategies.split(',').map((name) => name.trim()) as StrategyName[];
-const workers = Number(values.workers);
+const workers = wholeNumberArg('workers', values.workers);
 /** Candidate runs the shrinker may try per finding: fewer than explore's default, as the bench shrinks many. */
-const maxShrinkAttempts = Number(values.shrink);
+const maxShrinkAttempts = wholeNumberArg('shrink', values.shrink, 0);
 const seeds = Array.from({ length: seedCount }, (_, index) => index + 1);
 
 const faultKindsOf = (result: RunResult): string[] => result.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));

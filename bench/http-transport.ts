@@ -10,7 +10,6 @@
  *
  * Usage: npm run bench:http [-- --requests N --rounds R]   (default 20000 requests per round, 5 rounds, a warm-up round)
  */
-import { parseArgs } from 'node:util';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { Scheduler } from '../sim/scheduler/Scheduler.ts';
 import { Trace } from '../sim/trace/Trace.ts';
@@ -19,10 +18,12 @@ import { StreamsHttpFacade } from '../world/durable-streams/http/StreamsHttpFaca
 import { schedulerClock } from '../world/durable-streams/VirtualClock.ts';
 import { bodyText } from '../world/http/messageBody.ts';
 import { simRequest } from '../world/http/SimRequest.ts';
+import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
-const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' } } });
-const requestsPerRound = Number(values.requests);
-const rounds = Number(values.rounds);
+const USAGE = `Usage: npm run bench:http [-- --requests N --rounds R]   (default 20000 requests per round, 5 rounds, a warm-up round)`;
+const values = parseBenchArgs(USAGE, { options: { requests: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '5' } } });
+const requestsPerRound = wholeNumberArg('requests', values.requests);
+const rounds = wholeNumberArg('rounds', values.rounds);
 
 const ORIGIN = 'http://durable-streams.sim';
 const JSON_HEADERS = { 'content-type': 'application/json' };

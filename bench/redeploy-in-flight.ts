@@ -6,14 +6,15 @@
  *
  * Usage: npm run bench:in-flight [-- --runs 500 --seed 1 --faults report --wiring swallow --offset minus-one]
  */
-import { parseArgs } from 'node:util';
 import { RandomStrategy } from '../sim/strategies/RandomStrategy.ts';
 import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
 import { runScenario } from '../scenarios/runScenario.ts';
 import { parseFaultList } from '../world/faults/FaultKind.ts';
 import { stopsDuringWakes } from './wakeInFlightStops.ts';
+import { fromArgs, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run bench:in-flight [-- --runs 500 --seed 1 --faults report --wiring swallow --offset minus-one]`;
+const values = parseBenchArgs(USAGE, {
   options: {
     runs: { type: 'string', default: '500' },
     seed: { type: 'string', default: '1' },
@@ -22,9 +23,9 @@ const { values } = parseArgs({
     offset: { type: 'string', default: 'minus-one' },
   },
 });
-const runs = Number(values.runs);
-const seed = Number(values.seed);
-const spec = runSpecFor({ scenario: 'daily-digest', switches: { wiring: values.wiring, offset: values.offset }, faults: parseFaultList(values.faults) });
+const runs = wholeNumberArg('runs', values.runs);
+const seed = wholeNumberArg('seed', values.seed, 0);
+const spec = fromArgs(() => runSpecFor({ scenario: 'daily-digest', switches: { wiring: values.wiring, offset: values.offset }, faults: parseFaultList(values.faults) }));
 const strategy = new RandomStrategy(seed);
 
 let runsWithOne = 0;

@@ -13,7 +13,6 @@
  *
  * Usage: npm run bench:search [-- --seeds 50 --max-runs 2000 --rate-runs 500]
  */
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { sweep } from '../sim/explore/sweep.ts';
 import { createStrategy } from '../sim/strategies/createStrategy.ts';
@@ -23,13 +22,15 @@ import type { RunSpec } from '../scenarios/index.ts';
 import { runScenario, type RunResult } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS } from '../world/faults/FaultKind.ts';
 import { fastCheckSchedulerProperty } from './baseline/fcSchedulerHarness.ts';
+import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run bench:search [-- --seeds 50 --max-runs 2000 --rate-runs 500]`;
+const values = parseBenchArgs(USAGE, {
   options: { seeds: { type: 'string', default: '50' }, 'max-runs': { type: 'string', default: '2000' }, 'rate-runs': { type: 'string', default: '500' } },
 });
-const seedCount = Number(values.seeds);
-const maxRuns = Number(values['max-runs']);
-const rateRuns = Number(values['rate-runs']);
+const seedCount = wholeNumberArg('seeds', values.seeds);
+const maxRuns = wholeNumberArg('max-runs', values['max-runs']);
+const rateRuns = wholeNumberArg('rate-runs', values['rate-runs']);
 const WARMUP_RUNS = 50;
 
 const digestSpec: RunSpec = runSpecFor({ scenario: 'daily-digest', faults: DEFAULT_FAULT_KINDS });

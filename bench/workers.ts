@@ -13,18 +13,19 @@
  * Usage: npm run bench:workers [-- --runs N --rounds R --workers K]   (defaults: 300 runs, 4 rounds, 2 workers)
  */
 import { loadavg, availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { describeConfig } from '../scenarios/config/describeConfig.ts';
 import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
 import { explore, type ExploreRequest } from '../scenarios/explore.ts';
 import { workerPool } from '../scenarios/parallel/taskRunner.ts';
 import { DEFAULT_FAULT_KINDS } from '../world/faults/FaultKind.ts';
+import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '300' }, rounds: { type: 'string', default: '4' }, workers: { type: 'string', default: '2' } } });
-const runs = Number(values.runs);
-const rounds = Number(values.rounds);
-const workers = Number(values.workers);
+const USAGE = `Usage: npm run bench:workers [-- --runs N --rounds R --workers K]   (defaults: 300 runs, 4 rounds, 2 workers)`;
+const values = parseBenchArgs(USAGE, { options: { runs: { type: 'string', default: '300' }, rounds: { type: 'string', default: '4' }, workers: { type: 'string', default: '2' } } });
+const runs = wholeNumberArg('runs', values.runs);
+const rounds = wholeNumberArg('rounds', values.rounds);
+const workers = wholeNumberArg('workers', values.workers);
 /** Warm-up runs per thread: measured rounds kept rising until about 400 (the JIT of each worker warms up apart). */
 const WARMUP_RUNS = 400;
 /** Iterations of the calibration loop: about a second of one core. */

@@ -1,0 +1,42 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/**
+ * The command line of a bench script, checked before any long work: `--help` (or `-h`) prints `usage` and exits 0;
+ * an unknown option or a missing value is one line on stderr and exit 2, as everywhere else in the tool, never a
+ * stack dump.
+ */
+export function parseBenchArgs<T extends ParseArgsConfig>(usage: string, config: T): ReturnType<typeof parseArgs<T>>['values'] {
+  if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  try {
+    return parseArgs(config).values;
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** `value` of option `--name` as a whole number of at least `min`; anything else is refused (exit 2). */
+export function wholeNumberArg(name: string, value: string | undefined, min = 1): number {
+  const number = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isSafeInteger(number) || number < min) refuse(`--${name} must be a whole number of at least ${min}, not "${value ?? ''}"`);
+  return number;
+}
+
+/**
+ * Runs `read`, which turns arguments into what the script needs (an entry id into an entry, a switch value into a
+ * run spec); the one-line error it throws for a bad argument is refused with exit 2 instead of a stack dump.
+ */
+export function fromArgs<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function refuse(message: string): never {
+  process.stderr.write(`bench: ${message.split('\n')[0]} (--help for usage)\n`);
+  process.exit(2);
+}

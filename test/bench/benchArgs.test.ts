@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs one bench script as `npm run bench:*` would (node with tsx) and collects its exit and output. */
+async function bench(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', `bench/${script}`, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** One line on stderr, exit 2, nothing on stdout: how the tool refuses bad input. */
+const refusedWith = (message: RegExp) => ({ code: 2, stdout: '', stderr: expect.stringMatching(new RegExp(`^bench: ${message.source} \\(--help for usage\\)\\n$`)) });
+
+describe('the bench scripts check their command line before any work', () => {
+  it('--help prints the usage and exits 0', async () => {
+    expect(await bench('history.ts', '--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: npm run bench:history /), stderr: '' });
+  });
+
+  it('an unknown option, a number that is not one and an unknown entry are each one line and exit 2', async () => {
+    const [unknown, notANumber, unknownEntry, badSwitch] = await Promise.all([
+      bench('explore-throughput.ts', '--bogus'),
+      bench('workers.ts', '--runs', 'abc'),
+      bench('history.ts', '--entries', 'B99'),
+      bench('redeploy-in-flight.ts', '--wiring', 'nope'),
+    ]);
+    expect(unknown).toMatchObject(refusedWith(/Unknown option '--bogus'/));
+    expect(notANumber).toMatchObject(refusedWith(/--runs must be a whole number of at least 1, not "abc"/));
+    expect(unknownEntry).toMatchObject(refusedWith(/unknown history entry "B99" \(known: .*\)/));
+    expect(badSwitch).toMatchObject(refusedWith(/unknown value "nope" for --wiring \(allowed: .*\)/));
+  });
+});
