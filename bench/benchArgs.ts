@@ -1,14 +1,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EXIT } from '../cli/UsageError.ts';
 
 /**
  * The command line of a bench script, checked before any long work: `--help` (or `-h`) prints `usage` and exits 0;
- * an unknown option or a missing value is one line on stderr and exit 2, as everywhere else in the tool, never a
- * stack dump.
+ * an unknown option or a missing value is one line on stderr and `EXIT.badInput` (2), as everywhere else in the
+ * tool, never a stack dump.
  */
 export function parseBenchArgs<T extends ParseArgsConfig>(usage: string, config: T): ReturnType<typeof parseArgs<T>>['values'] {
   if (process.argv.slice(2).some((argument) => argument === '--help' || argument === '-h')) {
     process.stdout.write(`${usage}\n`);
-    process.exit(0);
+    process.exit(EXIT.clean);
   }
   try {
     return parseArgs(config).values;
@@ -38,5 +39,5 @@ export function fromArgs<T>(read: () => T): T {
 
 function refuse(message: string): never {
   process.stderr.write(`bench: ${message.split('\n')[0]} (--help for usage)\n`);
-  process.exit(2);
+  process.exit(EXIT.badInput);
 }

@@ -1,3 +1,4 @@
+import { streamPath } from '../protocol/streams/streamsProtocol.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { RUNTIME_RULES } from './protocol/runtimeRules.ts';
 import { worldTiming } from './observed/worldTiming.ts';
@@ -107,7 +108,7 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     case 'request-refused': {
       // Turned away at the door while the service was down: an answer all the same, and the runner backs off from it.
       const host = hosts.get(String(detail['peer']));
-      if (!host?.wakeStream || detail['method'] !== 'GET' || !String(detail['path']).endsWith(`/${host.wakeStream}`)) return;
+      if (!host?.wakeStream || detail['method'] !== 'GET' || detail['path'] !== streamPath(host.wakeStream)) return;
       host.lastReadAtMs = event.atMs;
       host.swallowed = 'no';
       return;
@@ -116,9 +117,9 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
       const kind = detail['kind'];
       if (kind !== 'hung-connect' && kind !== 'stale-connection') return;
       const host = hosts.get(String(detail['peer']));
-      if (!host?.wakeStream || !String(detail['path']).endsWith(`/${host.wakeStream}`)) return;
+      if (!host?.wakeStream || detail['path'] !== streamPath(host.wakeStream)) return;
       // The runner did try: a connect that hangs never reaches the service, so this is the only sign of it.
-      host.lastReadAtMs = Math.max(host.lastReadAtMs ?? event.atMs, event.atMs);
+      host.lastReadAtMs = event.atMs;
       host.swallowed = kind === 'hung-connect' ? 'yes' : 'answer-due';
       return;
     }

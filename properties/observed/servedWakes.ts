@@ -114,7 +114,7 @@ export class ServedWakes {
    * The highest offset any other process had processed: the end of its longest prefix of served wakes that it settled,
    * or undefined when none had.
    */
-  processedByOthers(peer: string): string | undefined {
+  private processedByOthers(peer: string): string | undefined {
     let mark: string | undefined;
     for (const other of this.peerOrder) {
       if (other === peer) continue;

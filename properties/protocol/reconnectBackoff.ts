@@ -1,11 +1,9 @@
+import { streamPath } from '../../protocol/streams/streamsProtocol.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import { WAKE_STREAM_PATTERN } from '../observed/wakeKey.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
-
-/** How a request path names its stream (`/v1/stream/runners/r1/wake`). */
-const STREAM_PATH_PREFIX = /^\/v1\/stream\//;
 
 /** Where a reader stands after a failed read of its wake stream. */
 interface Failing {
@@ -26,11 +24,12 @@ export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Viol
   const failing = new Map<string, Failing>();
   const violations: Violation[] = [];
   const flagged = new Set<string>();
-  // Reads whose answer the network swallowed (a half-open socket): the reader never learns when they failed.
+  // Reads whose answer the network swallowed (a half-open socket), by peer and request path: the reader never learns
+  // when they failed.
   const unseenAnswers = new Set<string>();
   history.events.forEach((event, eventIndex) => {
     if (!event.annotation && event.kind === 'fault' && event.detail['kind'] === 'stale-connection') {
-      unseenAnswers.add(`${String(event.detail['peer'])} ${String(event.detail['path']).replace(STREAM_PATH_PREFIX, '')}`);
+      unseenAnswers.add(`${String(event.detail['peer'])} ${String(event.detail['path'])}`);
       return;
     }
     if (event.annotation || event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(event.detail['stream']))) return;
@@ -59,7 +58,7 @@ export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Viol
     const backoffWaitMs = waitMs !== undefined && waitMs <= RUNTIME_RULES.reconnectMaxBackoffMs + 2 * timing.maxDeliveryMs ? waitMs : undefined;
     // A failure whose answer never reached the reader is no base for its next wait: it learns of it later (its read
     // watchdog), at a moment the service cannot see.
-    const seen = !unseenAnswers.delete(reader);
+    const seen = !unseenAnswers.delete(`${String(detail['peer'])} ${streamPath(String(detail['stream']))}`);
     if (failed && seen) failing.set(reader, { failedAtMs: event.atMs, lastWaitMs: backoffWaitMs });
     else failing.delete(reader);
   });
