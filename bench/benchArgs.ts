@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { attachNegativeNumbers } from '../cli/options.ts';
 import { EXIT } from '../cli/UsageError.ts';
 
 /**
@@ -12,7 +13,8 @@ export function parseBenchArgs<T extends ParseArgsConfig>(usage: string, config:
     process.exit(EXIT.clean);
   }
   try {
-    return parseArgs(config).values;
+    // `--runs -1` reaches the option's own check (one line saying what is wrong) instead of parseArgs' "ambiguous".
+    return parseArgs({ ...config, args: attachNegativeNumbers(process.argv.slice(2), config.options ?? {}) }).values;
   } catch (error) {
     return refuse(error instanceof Error ? error.message : String(error));
   }
@@ -23,6 +25,22 @@ export function wholeNumberArg(name: string, value: string | undefined, min = 1)
   const number = Number(value);
   if (value === undefined || value.trim() === '' || !Number.isSafeInteger(number) || number < min) refuse(`--${name} must be a whole number of at least ${min}, not "${value ?? ''}"`);
   return number;
+}
+
+/** `value` of option `--name`, one of `allowed`; anything else is refused (exit 2). */
+export function oneOfArg<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) refuse(`--${name} must be one of ${allowed.join(', ')}, not "${value}"`);
+  return value as T;
+}
+
+/** `value` of option `--name` as a comma list, each entry one of `allowed`; an unknown or empty entry is refused. */
+export function listArg<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (entry === '') refuse(`--${name} "${value}" has an empty entry (a stray comma?)`);
+    if (!(allowed as readonly string[]).includes(entry)) refuse(`--${name}: unknown "${entry}" (known: ${allowed.join(', ')})`);
+  }
+  return entries as T[];
 }
 
 /**

@@ -23,10 +23,11 @@ import { coverageKeysOf, modelTransitionCoverage } from '../scenarios/coverageKe
 import type { RunSpec } from '../scenarios/index.ts';
 import { runScenario } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, faultKinds } from '../world/faults/FaultKind.ts';
-import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
+import { listArg, oneOfArg, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
 const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --strategies random,guided
-       --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]`;
+       --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
+       --seeds 0 skips the coverage tables, --dup-seeds 0 the runs to the duplicate; strategies: ${'random, pct, swarm, guided, guided-uniform'}`;
 const values = parseBenchArgs(USAGE, {
   options: {
     seeds: { type: 'string', default: '5' },
@@ -39,17 +40,23 @@ const values = parseBenchArgs(USAGE, {
     'dup-strategies': { type: 'string', default: 'random,swarm,guided,guided-uniform' },
   },
 });
-const seedCount = wholeNumberArg('seeds', values.seeds);
+const STRATEGY_ROWS = ['random', 'pct', 'swarm', 'guided', 'guided-uniform'] as const;
+// Every argument is checked here, before the first search: a mistake in the last one must not cost the whole run.
+const seedCount = wholeNumberArg('seeds', values.seeds, 0);
 const maxRuns = wholeNumberArg('runs', values.runs);
 const checkpoints = [500, 1_000, 3_000].filter((runs) => runs < maxRuns).concat(maxRuns);
-const strategies = values.strategies.split(',');
+const strategies = listArg('strategies', values.strategies, STRATEGY_ROWS);
+const dupSeeds = wholeNumberArg('dup-seeds', values['dup-seeds'], 0);
+const dupBudget = wholeNumberArg('dup-max-runs', values['dup-max-runs']);
+const dupStrategies = listArg('dup-strategies', values['dup-strategies'], STRATEGY_ROWS);
+const dupConfigName = oneOfArg('dup-config', values['dup-config'], ['v0.4', 'fixed'] as const);
+const faultSets = values.faults === undefined ? ['default', 'all'] : [oneOfArg('faults', values.faults, ['default', 'all'] as const)];
 
 /** The strategy a row of the table names. */
 function strategyFor(row: string, seed: number): StrategyOptions {
   if (row === 'guided-uniform') return { name: 'guided', seed, guided: { ...DEFAULT_GUIDED_OPTIONS, draw: 'uniform' } };
   return { name: row as StrategyOptions['name'], seed };
 }
-const faultSets = values.faults === undefined ? ['default', 'all'] : [values.faults];
 
 const BOTH_FIXES = { wiring: 'retry', offset: 'durable' };
 const specFor = (faults: string): RunSpec =>
@@ -110,7 +117,7 @@ for (const faults of seedCount > 0 ? faultSets : []) {
   }
 }
 
-const dupConfig = values['dup-config'] === 'fixed' ? BOTH_FIXES : {};
+const dupConfig = dupConfigName === 'fixed' ? BOTH_FIXES : {};
 
 /** Runs to the first duplicate digest under `dupConfig` (1-based), or undefined within the budget. */
 async function runsToDuplicate(name: string, seed: number, budget: number): Promise<number | undefined> {
@@ -128,13 +135,11 @@ async function runsToDuplicate(name: string, seed: number, budget: number): Prom
   return outcome.finding ? outcome.finding.runIndex + 1 : undefined;
 }
 
-const dupSeeds = wholeNumberArg('dup-seeds', values['dup-seeds']);
-const dupBudget = wholeNumberArg('dup-max-runs', values['dup-max-runs']);
 if (dupSeeds > 0) {
-  const configName = values['dup-config'] === 'fixed' ? 'both fixes (retry / durable)' : 'v0.4 (swallow / minus-one)';
+  const configName = dupConfigName === 'fixed' ? 'both fixes (retry / durable)' : 'v0.4 (swallow / minus-one)';
   console.log(`\n${configName}, default faults: runs to the first duplicate digest over seeds 1..${dupSeeds} (at most ${dupBudget} runs)`);
   console.log(`${'strategy'.padEnd(15)} ${'found'.padStart(7)} ${'median'.padStart(7)} ${'p90'.padStart(7)} ${'max'.padStart(7)}  per seed`);
-  for (const name of values['dup-strategies'].split(',')) {
+  for (const name of dupStrategies) {
     const samples: number[] = [];
     for (let seed = 1; seed <= dupSeeds; seed += 1) samples.push((await runsToDuplicate(name, seed, dupBudget)) ?? Infinity);
     const sorted = [...samples].sort((a, b) => a - b);

@@ -16,7 +16,7 @@ import type { RunResult } from '../scenarios/runScenario.ts';
 import type { StrategyName } from '../sim/strategies/SearchStrategy.ts';
 import { fastCheckSchedulerProperty } from './baseline/fcSchedulerHarness.ts';
 import { describeFaults, historyTable, tokenList, type HistoryRow, type SeedOutcome } from './historyTable.ts';
-import { fromArgs, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
+import { fromArgs, listArg, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
 const USAGE = `Usage: npm run bench:history [-- --entries B3,B10 --seeds 10 --runs 2000 --strategies random,swarm,guided
        --workers 2 --shrink 500 --no-baseline]`;
@@ -34,7 +34,7 @@ const values = parseBenchArgs(USAGE, {
 const entries = fromArgs(() => values.entries.split(',').map((id) => historyEntry(id.trim())));
 const seedCount = wholeNumberArg('seeds', values.seeds);
 const maxRuns = wholeNumberArg('runs', values.runs);
-const strategies = values.strategies.split(',').map((name) => name.trim()) as StrategyName[];
+const strategies = listArg<StrategyName>('strategies', values.strategies, ['random', 'pct', 'swarm', 'guided']);
 const workers = wholeNumberArg('workers', values.workers);
 /** Candidate runs the shrinker may try per finding: fewer than explore's default, as the bench shrinks many. */
 const maxShrinkAttempts = wholeNumberArg('shrink', values.shrink, 0);

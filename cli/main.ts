@@ -51,6 +51,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { args, module } = chooseConfigModule(argv, process.env, process.cwd());
     if (module !== undefined) await loadConfigModule(module);
     const [command, ...rest] = args;
+    if (command === 'help' && rest.length > 0) {
+      // `help explore` is `explore --help`; `help nope` is a mistake like `nope`.
+      const topic = Object.hasOwn(COMMANDS, rest[0]!) ? COMMANDS[rest[0]!] : undefined;
+      if (rest.length > 1 || !topic) throw new UsageError(`help: unknown command "${rest.join(' ')}" (known: ${Object.keys(COMMANDS).join(', ')})`);
+      return await topic(['--help'], out);
+    }
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(MAIN_HELP);
       return EXIT.clean;

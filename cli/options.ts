@@ -75,7 +75,7 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
 }
 
 /** `--runs -1` as `--runs=-1` for options that take a value: a negative number is never meant as an option name. */
-function attachNegativeNumbers(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+export function attachNegativeNumbers(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
   const result: string[] = [];
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;

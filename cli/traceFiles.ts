@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReplayTokenError } from '../sim/replay/replayToken.ts';
+import { hashOfEvents } from '../sim/trace/Trace.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { describeConfig } from '../scenarios/config/describeConfig.ts';
 import type { PropertyName } from '../properties/index.ts';
@@ -94,8 +95,12 @@ export function readTraceFile(path: string): TraceFile {
       `${path} is trace file version ${String(file.version)}; this build reads version ${TRACE_FILE_VERSION} (replay it with the version that wrote it)`,
     );
   }
-  if (typeof file.token !== 'string' || typeof file.traceHash !== 'string') {
-    throw new ReplayTokenError(`${path} is not a complete trace file: it has no token or trace hash`);
+  if (typeof file.token !== 'string' || typeof file.traceHash !== 'string' || !Array.isArray(file.events)) {
+    throw new ReplayTokenError(`${path} is not a complete trace file: it has no token, trace hash or events`);
+  }
+  // The recorded story is compared with the replay by its hash; events edited by hand would otherwise pass unseen.
+  if (hashOfEvents(file.events) !== file.traceHash) {
+    throw new ReplayTokenError(`${path}: its events do not give its recorded trace hash (was the file edited?)`);
   }
   return file as TraceFile;
 }

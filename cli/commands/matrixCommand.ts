@@ -174,7 +174,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   // The matrix varies some switches itself; the switch options given apply to every cell.
   const spec = specFromOptions(values);
   const { scenario, faults, runtime } = spec;
-  const varied = typeof values['vary'] === 'string' ? values['vary'].split(',').map((name) => name.trim()).filter((name) => name.length > 0) : DEFAULT_VARIED;
+  const varied = typeof values['vary'] === 'string' ? parseVaried(values['vary']) : DEFAULT_VARIED;
   const switches = switchesFor(getScenario(scenario), getRuntime(runtime));
   const base = Object.fromEntries(Object.entries(switchOptions(values)).filter(([name]) => !varied.includes(name)));
   const configs = matrixCells(switches, varied);
@@ -222,4 +222,12 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (npm run sim -- replay FILE)`);
   }
   return EXIT.clean;
+}
+
+/** `--vary a,b`: switch names; an empty list or entry is a mistake (an empty CI variable), not "vary nothing". */
+function parseVaried(text: string): string[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.every((name) => name === '')) throw new UsageError('--vary is empty; name the switches to vary (e.g. wiring,offset)');
+  if (names.includes('')) throw new UsageError(`--vary "${text}" has an empty entry (a stray comma?)`);
+  return names;
 }

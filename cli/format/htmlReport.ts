@@ -53,6 +53,7 @@ export function htmlReport(view: ReplayView): string {
 <h1>wake-sim replay report</h1>
 <p class="run">${esc(view.scenario)} · ${esc(view.config)} · faults: ${esc(view.faults.join(', ') || 'none')}</p>
 <p class="run">${view.steps} steps, ${view.choices} recorded choices · faults injected: ${esc(view.faultsInjected.join(', ') || 'none')}</p>
+<p class="legend">${esc(VIRTUAL_TIME_LEGEND)}</p>
 </header>
 <section id="violations" class="${view.violations.length > 0 ? 'violations' : 'clean'}">
 <h2>${view.violations.length > 0 ? 'Violations' : 'Violations: none'}</h2>
@@ -102,15 +103,23 @@ function timelineTable(view: ReplayView): string {
     const handle = handleCell(row.state.wake);
     return `<tr${rowClass(row.marks)}><td class="time">${esc(formatVirtualTime(row.event.atMs))}</td><td class="num">#${row.event.step}</td><td class="actor">${esc(row.event.actor)}</td><td class="event">${esc(row.event.kind)}</td><td class="state">${esc(runnerCell(row.state.runner))}</td><td class="state">${esc(wakeCell(row.state.wake))}</td><td class="state${handle === 'UNWIRED' || handle === 'EMPTY' ? ' alarm' : ''}">${esc(handle)}</td><td class="state">${esc(postsCell(row.state.posts))}</td><td class="details">${esc(detailText(row, constants))}</td><td class="mark">${esc(markText(row.marks))}</td></tr>`;
   });
+  // A violation judged at the end of the run (a missed action, a stuck claim) has no event of its own: its row closes
+  // the table, at the step and time it was judged, so the step the Violations box cites is in the timeline too.
+  for (const violation of view.violations) {
+    if (violation.eventIndex !== undefined) continue;
+    rows.push(
+      `<tr class="violation end-of-run"><td class="time">${esc(formatVirtualTime(violation.atMs))}</td><td class="num">#${violation.step}</td><td class="actor">judge</td><td class="event">end of run</td><td colspan="4"></td><td class="details">${esc(reportText(violation.message))}</td><td class="mark">${esc(markText([{ kind: 'violation', label: violation.property }]))}</td></tr>`,
+    );
+  }
   return `${same}
 <p class="legend">${esc(VIRTUAL_TIME_LEGEND)}</p>
 <p class="legend">runner @read: the runner's wake-stream offset (last wake read, or where it starts; -1 = from the beginning) · wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far · offsets as segment_position without zero padding</p>
-<table class="timeline">
+<div class="scroll"><table class="timeline">
 <thead><tr><th>time</th><th>step</th><th>actor</th><th>event</th><th>runner @read</th><th>wake</th><th>handle</th><th>posts</th><th>details</th><th>marks</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>`;
+</table></div>`;
 }
 
 function modelTable(rows: readonly TimelineRow[], states: readonly ModelStateView[]): string {
@@ -173,9 +182,10 @@ svg.sequence text.fail { fill: #a00000; }
 table { border-collapse: collapse; font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 12px; width: 100%; }
 th, td { border: 1px solid #e1e5ee; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eef2f8; position: sticky; top: 0; }
-td.time, td.num, td.actor, td.state, td.event, td.mark, td.model-event { white-space: nowrap; }
-table.model td.state { white-space: normal; min-width: 9em; }
-td.details { word-break: break-word; }
+td.time, td.num, td.actor, td.state, td.event, td.model-event { white-space: nowrap; }
+table.model td.state { white-space: normal; min-width: 9em; overflow-wrap: anywhere; }
+td.details { word-break: break-word; min-width: 18em; }
+td.mark { min-width: 10em; }
 tr.cause td { background: #fff3c4; }
 tr.violation td { background: #ffdede; font-weight: bold; }
 td.changed { background: #e6f0ff; }

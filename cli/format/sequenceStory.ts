@@ -201,7 +201,9 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
       return note(self, `wake ${shortWakeId(str('wakeId'))} abandoned`);
     case 'heartbeat':
       return message(self, 'agents', d['ok'] === true ? 'call' : 'fail', d['ok'] === true ? 'heartbeat' : `heartbeat failed`);
-    // What the servers observed of requests the diagram draws through the runtime's own events, and their bookkeeping.
+    // What the servers observed of requests the diagram draws through the runtime's own events, and their bookkeeping:
+    // left out, unless the story marks one as a step towards the violation; then it is drawn as the server saw it, so
+    // every highlighted row of the timeline has its place in the diagram too.
     case 'heartbeat-received':
     case 'occurrence-stored':
     case 'manifest-stored':
@@ -211,13 +213,12 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'done-received':
     case 'renew-received':
     case 'shared-write':
-    case 'runner-registered':
     case 'lease-extended':
     case 'acks-applied':
     case 'handler-start':
     case 'handler-end':
     case 'sigterm':
-      return undefined;
+      return marks.length === 0 ? undefined : observedExchange(event, at, host);
     case 'lease-ended':
       if (marks.length === 0 && d['reason'] !== 'expired') return undefined;
       return note('streams', `lease ${str('reason')} gen ${str('generation')}`);
@@ -227,5 +228,31 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
       return undefined;
     default:
       return note(self, event.kind);
+  }
+}
+
+/**
+ * A marked observation of the world (a server's view of a request) or a marked runtime step the diagram otherwise
+ * leaves out: an answer from the server to the process that asked, or a note over the process.
+ */
+function observedExchange(event: TraceEvent, at: { atMs: number; step: number; marks: readonly StoryMark[] }, newestHost: string): SequenceItem {
+  const d = event.detail;
+  const self = participantOf(event.actor);
+  const peer = typeof d['peer'] === 'string' ? participantOf(d['peer']) : newestHost;
+  const status = d['status'] === undefined ? '' : ` (${String(d['status'])})`;
+  const reply = (text: string): SequenceItem => ({ kind: 'message', from: self, to: peer, style: 'reply', text: `${text}${status}`, ...at });
+  switch (event.kind) {
+    case 'stream-read':
+      return reply(`serves ${String(d['stream'])} from ${shortOffset(String(d['offset']))}`);
+    case 'claim-answered':
+      return reply(`claim gen ${String(d['generation'])} answered`);
+    case 'done-received':
+      return reply(`done gen ${String(d['generation'])} received`);
+    case 'handler-start':
+    case 'handler-end':
+    case 'sigterm':
+      return { kind: 'note', over: [self], text: event.kind, ...at };
+    default:
+      return self === peer ? { kind: 'note', over: [self], text: event.kind, ...at } : reply(event.kind);
   }
 }

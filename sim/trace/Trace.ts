@@ -114,3 +114,10 @@ export function serializeEvent(event: TraceEvent): string {
   const marker = event.annotation ? '~' : '';
   return `${event.step}|${event.atMs}|${event.actor}|${marker}${event.kind}|${JSON.stringify(event.detail)}\n`;
 }
+
+/** The hash a {@link Trace} of exactly these events gives: to check that a stored list of events is still the run's. */
+export function hashOfEvents(events: readonly TraceEvent[]): string {
+  const hasher = createHash('sha256');
+  for (const event of events) hasher.update(serializeEvent(event));
+  return hasher.digest('hex');
+}

@@ -35,4 +35,29 @@ describe('the bench scripts check their command line before any work', () => {
     expect(unknownEntry).toMatchObject(refusedWith(/unknown history entry "B99" \(known: .*\)/));
     expect(badSwitch).toMatchObject(refusedWith(/unknown value "nope" for --wiring \(allowed: .*\)/));
   });
+
+  it('every argument is checked before the first search, the last ones too; a negative number says what is wrong', async () => {
+    const [strategies, lastArgument, faults, dupConfig, historyStrategies, negative] = await Promise.all([
+      bench('coverage.ts', '--strategies', 'random,nope'),
+      // Checked after the coverage tables, this would run them for minutes first.
+      bench('coverage.ts', '--dup-strategies', 'random,,guided'),
+      bench('coverage.ts', '--faults', 'nope'),
+      bench('coverage.ts', '--dup-config', 'nope'),
+      bench('history.ts', '--strategies', 'nope'),
+      bench('http-transport.ts', '--rounds', '-1'),
+    ]);
+    expect(strategies).toMatchObject(refusedWith(/--strategies: unknown "nope" \(known: random, pct, swarm, guided, guided-uniform\)/));
+    expect(lastArgument).toMatchObject(refusedWith(/--dup-strategies "random,,guided" has an empty entry \(a stray comma\?\)/));
+    expect(faults).toMatchObject(refusedWith(/--faults must be one of default, all, not "nope"/));
+    expect(dupConfig).toMatchObject(refusedWith(/--dup-config must be one of v0\.4, fixed, not "nope"/));
+    expect(historyStrategies).toMatchObject(refusedWith(/--strategies: unknown "nope" \(known: random, pct, swarm, guided\)/));
+    expect(negative).toMatchObject(refusedWith(/--rounds must be a whole number of at least 1, not "-1"/));
+  });
+
+  it('--seeds 0 and --dup-seeds 0 skip a part of bench:coverage, as its usage says', async () => {
+    const onlyDuplicates = await bench('coverage.ts', '--seeds', '0', '--dup-seeds', '1', '--dup-max-runs', '5', '--dup-strategies', 'random');
+    expect(onlyDuplicates.code).toBe(0);
+    expect(onlyDuplicates.stdout).not.toMatch(/model transitions taken/);
+    expect(onlyDuplicates.stdout).toMatch(/runs to the first duplicate digest over seeds 1\.\.1/);
+  }, 60_000);
 });

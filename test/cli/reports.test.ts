@@ -191,6 +191,16 @@ describe('replay --format mermaid', () => {
   });
 });
 
+/** Each highlighted timeline row (a cause, or the event that shows a violation) has its highlighted band in the diagram. */
+function expectEveryMarkedRowDrawn(html: string): void {
+  const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+  const timeline = html.slice(html.indexOf('<table class="timeline">'), html.indexOf('</table>', html.indexOf('<table class="timeline">')));
+  const markedRows = timeline.match(/<tr class="(cause|violation)">/g) ?? [];
+  const bands = svg.match(/<rect x="0" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#(fff3c4|ffdede)"\/>/g) ?? [];
+  expect(markedRows.length).toBeGreaterThanOrEqual(3);
+  expect(bands.length).toBe(markedRows.length);
+}
+
 describe('replay --format html', () => {
   it('writes a self-contained report and prints its path; the same token gives the same bytes in any directory', async () => {
     const first = join(scratch, 'first');
@@ -223,7 +233,37 @@ describe('replay --format html', () => {
     expect(html).not.toMatch(/\b\d{16}_\d{16}\b/);
     expect(html).toContain('a simulated day is 5 virtual minutes');
     expect(html.split(token).length - 1).toBe(1);
+    expectEveryMarkedRowDrawn(html);
   });
+
+  it('draws every highlighted step of a two-host story, the servers\' observations included', async () => {
+    // Defect A alone: a redeploy, and the new process is served the old wake again from -1.
+    const explored = await sim('explore', '--wiring', 'retry', '--faults', 'redeploy', '--runs', '50', '--property', 'wake-replay', '--json');
+    expect(explored.code).toBe(1);
+    const replayed = (JSON.parse(explored.stdout) as { finding: { replay: string } }).finding.replay;
+    const { lines } = await replayLines(replayed, '--format', 'html', '--out', join(scratch, 'two-hosts'));
+    const html = readFileSync(lines.find((line) => line.startsWith('wrote '))!.slice('wrote '.length), 'utf8');
+    expect(html).toContain('host#2 runner');
+    // The first read of the wake and the done that processed it are what the servers saw: no runtime event draws them.
+    expect(html).toMatch(/serves runners\/runner-1\/wake from/);
+    expectEveryMarkedRowDrawn(html);
+  }, 120_000);
+
+  it('closes the timeline with a row for a violation judged at the end of the run, at the step the report cites', async () => {
+    const explored = await sim('explore', '--wiring', 'reject', '--runs', '50', '--property', 'missed-action', '--json');
+    expect(explored.code).toBe(1);
+    const missed = (JSON.parse(explored.stdout) as { finding: { replay: string } }).finding.replay;
+    const { lines } = await replayLines(missed, '--format', 'html', '--out', join(scratch, 'missed'));
+    const html = readFileSync(lines.find((line) => line.startsWith('wrote '))!.slice('wrote '.length), 'utf8');
+    const cited = /<span class="property">missed-action<\/span> <span class="message">[^<]*<\/span> <span class="where">step (\d+) · ([^<]+)<\/span>/.exec(html);
+    expect(cited).not.toBeNull();
+    const endRow = /<tr class="violation end-of-run"><td class="time">([^<]+)<\/td><td class="num">#(\d+)<\/td>.*?<\/tr>/.exec(html);
+    expect(endRow?.[2]).toBe(cited![1]);
+    expect(endRow?.[1]).toBe(cited![2]);
+    expect(endRow?.[0]).toContain('&#60;== missed-action');
+    // The timeline scrolls inside its box instead of running off a narrow page.
+    expect(html).toContain('<div class="scroll"><table class="timeline">');
+  }, 120_000);
 
   it('refuses bad input with one line and exit 2', async () => {
     await expect(replayLines(token, '--format', 'pdf')).rejects.toThrow(UsageError);
@@ -259,7 +299,7 @@ describe('replay --format html in a browser', () => {
       violations: 'document.querySelector("#violations").innerText',
       title: 'document.title',
       sequenceRows: 'document.querySelectorAll("svg.sequence text").length',
-      timelineRows: 'document.querySelectorAll("table.timeline tbody tr").length',
+      timelineRows: 'document.querySelectorAll("table.timeline tbody tr:not(.end-of-run)").length',
       markedRows: 'document.querySelectorAll("table.timeline tr.violation").length',
       modelRows: 'document.querySelectorAll("table.model tbody tr").length',
     };

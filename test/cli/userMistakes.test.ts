@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { traceFileFor, writeTraceFile } from '../../cli/traceFiles.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { replayTokenFor } from '../../scenarios/replayTokens.ts';
+import { hashOfEvents, type TraceEvent } from '../../sim/trace/Trace.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
 import { sim, simInProcess } from './runSim.ts';
@@ -56,6 +57,9 @@ describe('user mistakes: one line on stderr, exit 2, checked before the search',
     ['replay of an empty argument', ['replay', ''], /^sim: replay: the token or trace file argument is empty$/],
     ['replay of two arguments that are no token', ['replay', 'story.trace.json', 'html'], /^sim: replay: expected one token or trace file, got 2 arguments$/],
     ['merge of a directory', ['merge', existingDir], /^sim: merge: .*existing-dir is a directory, not a shard's --json output$/],
+    ['an empty matrix --vary', ['matrix', '--runs', ENDLESS, '--vary', ''], /^sim: --vary is empty; name the switches to vary \(e\.g\. wiring,offset\)$/],
+    ['a stray comma in matrix --vary', ['matrix', '--runs', ENDLESS, '--vary', 'wiring,,offset'], /^sim: --vary "wiring,,offset" has an empty entry \(a stray comma\?\)$/],
+    ['help of an unknown command', ['help', 'nope'], /^sim: help: unknown command "nope" \(known: explore, replay, start, models, matrix, merge\)$/],
   ];
   // In this process (main, as the command line runs it): 24 child processes would cost half a minute of start-up.
   it.each(cases)('%s', async (_name, args, message) => {
@@ -85,12 +89,21 @@ describe('replay: tokens as pasted, and trace files this build tells differently
     const result = await runScenario(digestSpec(BOTH_FIXES), new RecordedChoiceSource([]));
     const same = writeTraceFile(dir, 'same', traceFileFor(result, token, undefined));
     const recorded = JSON.parse(readFileSync(same, 'utf8')) as Record<string, unknown>;
+    // What an older build would have written: one event told differently, and the hash of the events as written.
+    const events = (recorded['events'] as TraceEvent[]).map((event, index) => (index === 5 ? { ...event, atMs: event.atMs + 1 } : event));
+    const otherHash = hashOfEvents(events);
     const other = join(dir, 'other.trace.json');
-    writeFileSync(other, JSON.stringify({ ...recorded, traceHash: '0'.repeat(64) }));
+    writeFileSync(other, JSON.stringify({ ...recorded, events, traceHash: otherHash }));
     expect((await sim('replay', same)).code).toBe(0);
     const differs = await sim('replay', other);
     expect(differs.code).toBe(4);
-    expect(differs.stdout).toMatch(/DIFFERENT trace from the one the file recorded \(0{64}\)/);
+    expect(differs.stdout).toContain(`DIFFERENT trace from the one the file recorded (${otherHash})`);
+    // An event edited by hand, the hash left as it was: the file is not what any build recorded.
+    const edited = join(dir, 'edited.trace.json');
+    writeFileSync(edited, JSON.stringify({ ...recorded, events }));
+    const refused = await sim('replay', edited);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^sim: .*edited\.trace\.json: its events do not give its recorded trace hash \(was the file edited\?\)\n$/);
     const help = await sim('replay', '--help');
     expect(help.stdout).toMatch(/\b4 a trace file whose story this build\s+tells differently/);
   });
