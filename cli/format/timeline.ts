@@ -71,7 +71,8 @@ export function detailParts(row: TimelineRow, constantKeys: ReadonlyMap<string, 
 function formatValue(key: string, value: TraceValue): string {
   if (/AtMs$/.test(key) && typeof value === 'number') return formatVirtualTime(value);
   if (/AtMs$/.test(key) && Array.isArray(value) && value.every((item) => typeof item === 'number')) return `[${value.map((item) => formatVirtualTime(item as number)).join(',')}]`;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  // JSON has no `undefined`: a runtime we did not write may still put one in an event's detail.
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return reportText(key === 'faults' ? text.replace(/@(\d+)/g, (_, ms: string) => `@${formatVirtualTime(Number(ms))}`) : text);
 }
 
@@ -112,11 +113,17 @@ export function formatTimeline(rows: readonly TimelineRow[], events: readonly Tr
   const timeCells = rows.map((row) => [formatVirtualTime(row.event.atMs), `#${row.event.step}`]);
   const stateCells = rows.map((row) => [runnerCell(row.state.runner), wakeCell(row.state.wake), handleCell(row.state.wake), postsCell(row.state.posts)]);
   const actors = rows.map((row) => actorLabel(row.event.actor));
+  // A loop, not Math.max(...cells): a run that spins to its step budget has more rows than a call has arguments.
+  const widest = (first: number, lengths: Iterable<number>): number => {
+    let width = first;
+    for (const length of lengths) width = Math.max(width, length);
+    return width;
+  };
   const widthsOf = (headers: readonly string[], cells: readonly (readonly string[])[]): number[] =>
-    headers.map((header, column) => Math.max(header.length, ...cells.map((cell) => cell[column]!.length)));
+    headers.map((header, column) => widest(header.length, cells.map((cell) => cell[column]!.length)));
   const timeWidths = widthsOf(TIME_HEADERS, timeCells);
   const stateWidths = widthsOf(STATE_HEADERS, stateCells);
-  const actorWidth = Math.max('actor'.length, ...actors.map((actor) => actor.length));
+  const actorWidth = widest('actor'.length, actors.map((actor) => actor.length));
   const pad = (values: readonly string[], widths: readonly number[]): string => values.map((value, column) => value.padEnd(widths[column]!)).join(' ');
   // Times right-aligned, so +9:59.999 and +10:00.000 line up.
   const padTime = (values: readonly string[]): string => [values[0]!.padStart(timeWidths[0]!), values[1]!.padEnd(timeWidths[1]!)].join(' ');

@@ -172,6 +172,22 @@ describe('the causal steps of the bug report story, derived from the trace', () 
   });
 });
 
+describe('the timeline of any trace a runtime can leave', () => {
+  const event = (step: number, detail: TraceEvent['detail']): TraceEvent => ({ step, atMs: step, actor: 'host#1', kind: 'heartbeat', detail });
+
+  it('prints a detail value that JSON cannot hold (undefined) instead of failing', () => {
+    // Found by Stryker: a mutant that left a field undefined turned its finding into an internal error.
+    const events = [event(1, { ok: true, offset: undefined as unknown as string })];
+    expect(formatTimeline(timelineRows(events, [], true), events).join('\n')).toMatch(/offset=undefined/);
+  });
+
+  it('prints a run that spun to its step budget: more rows than a call takes arguments', () => {
+    const events = Array.from({ length: 200_000 }, (_, index) => event(index, { ok: true, n: index }));
+    const lines = formatTimeline(timelineRows(events, [], true), events);
+    expect(lines.some((line) => line.includes('n=199999'))).toBe(true);
+  });
+});
+
 describe('replay --format mermaid', () => {
   it('prints a sequenceDiagram of the story with the violation as a note, the same every time', async () => {
     const { code, lines } = await replayLines(token, '--format', 'mermaid');
