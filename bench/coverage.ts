@@ -25,9 +25,10 @@ import { runScenario } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, faultKinds } from '../world/faults/FaultKind.ts';
 import { listArg, oneOfArg, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
+const STRATEGY_ROWS = ['random', 'pct', 'swarm', 'guided', 'guided-uniform'] as const;
 const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --strategies random,guided
        --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
-       --seeds 0 skips the coverage tables, --dup-seeds 0 the runs to the duplicate; strategies: ${'random, pct, swarm, guided, guided-uniform'}`;
+       --seeds 0 skips the coverage tables, --dup-seeds 0 the runs to the duplicate; strategies: ${STRATEGY_ROWS.join(', ')}`;
 const values = parseBenchArgs(USAGE, {
   options: {
     seeds: { type: 'string', default: '5' },
@@ -40,7 +41,6 @@ const values = parseBenchArgs(USAGE, {
     'dup-strategies': { type: 'string', default: 'random,swarm,guided,guided-uniform' },
   },
 });
-const STRATEGY_ROWS = ['random', 'pct', 'swarm', 'guided', 'guided-uniform'] as const;
 // Every argument is checked here, before the first search: a mistake in the last one must not cost the whole run.
 const seedCount = wholeNumberArg('seeds', values.seeds, 0);
 const maxRuns = wholeNumberArg('runs', values.runs);

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReplayTokenError } from '../sim/replay/replayToken.ts';
-import { hashOfEvents } from '../sim/trace/Trace.ts';
-import type { TraceEvent } from '../sim/trace/Trace.ts';
+import { hashOfEvents, type TraceEvent } from '../sim/trace/Trace.ts';
 import { describeConfig } from '../scenarios/config/describeConfig.ts';
 import type { PropertyName } from '../properties/index.ts';
 import type { RunResult } from '../scenarios/runScenario.ts';

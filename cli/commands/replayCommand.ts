@@ -35,8 +35,8 @@ Options:
 A token may be wrapped over several lines or broken at spaces: whitespace is dropped before it is read.
 
 Exit status: 0 the violation does not reproduce, 1 it reproduces, 2 bad input (e.g. a malformed token, an argument
-that is neither a token nor a trace file, or a trace file whose events were edited), 3 an internal error of the tool, 4 a trace file whose story this build
-tells differently (another trace hash than the file recorded).`;
+that is neither a token nor a trace file, or a trace file whose events were edited), 3 an internal error of the
+tool, 4 a trace file whose story this build tells differently (another trace hash than the file recorded).`;
 
 /** `replay <token>`. */
 export async function replayCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
