@@ -29,8 +29,9 @@ interface Host {
  * wake stream until a claim of it is granted. A runner that follows its stream has a read answered at least once per
  * long-poll, and one that lost its connection is back within the 30 s backoff cap; so a host silent for longer than
  * the cap plus a long-poll (plus two deliveries) after a wake began waiting — or after its last read, or its start,
- * whichever came last — is deaf. A read the network swallowed (`hung-connect`, `stale-connection`) also counts as an
- * attempt, and the runner gets {@link RUNTIME_RULES.unansweredReadAbandonMs} more to give it up. Judged from the
+ * whichever came last — is deaf. A read the network dropped (`connection-drop`) counts as an attempt, as a read the
+ * service refused while down does; a read it swallowed (`hung-connect`, `stale-connection`) counts too, and the runner
+ * gets {@link RUNTIME_RULES.unansweredReadAbandonMs} more to give it up. Judged from the
  * service's and the network's observations (`process-start`, `sigterm`, `process-exit`, `runner-registered`,
  * `stream-read`, `request-refused`, `wake-appended`, `lease-granted`, `fault`), at each event and at the end.
  */
@@ -115,12 +116,13 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     }
     case 'fault': {
       const kind = detail['kind'];
-      if (kind !== 'hung-connect' && kind !== 'stale-connection') return;
+      if (kind !== 'hung-connect' && kind !== 'stale-connection' && kind !== 'connection-drop') return;
       const host = hosts.get(String(detail['peer']));
-      if (!host?.wakeStream || detail['path'] !== streamPath(host.wakeStream)) return;
-      // The runner did try: a connect that hangs never reaches the service, so this is the only sign of it.
+      if (!host?.wakeStream || detail['method'] !== 'GET' || detail['path'] !== streamPath(host.wakeStream)) return;
+      // The runner did try: a request the network hung or dropped may never reach the service, so this is the only
+      // sign of it. A dropped one fails at once, an answer the runner backs off from, like a refused one.
       host.lastReadAtMs = event.atMs;
-      host.swallowed = kind === 'hung-connect' ? 'yes' : 'answer-due';
+      host.swallowed = kind === 'hung-connect' ? 'yes' : kind === 'stale-connection' ? 'answer-due' : 'no';
       return;
     }
     case 'wake-appended':

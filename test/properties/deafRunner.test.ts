@@ -39,6 +39,18 @@ describe('deaf-runner', () => {
     expect(judgeBy('deaf-runner', historyOf(stopping.events, { endMs: 200_000 }))).toEqual([]);
   });
 
+  it('counts a read the network dropped as an attempt: a runner retrying through a partition is not deaf', () => {
+    const dropped = (trace: TraceBuilder, atMs: number, path = `/v1/stream/${WAKE}`): TraceBuilder =>
+      trace.at(atMs, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'durable-streams', method: 'GET', path });
+    const retrying = wakeAppended(read(world(), 10), 60_000);
+    for (let atMs = 60_500; atMs <= 200_000; atMs += 30_000) dropped(retrying, atMs);
+    expect(judgeBy('deaf-runner', historyOf(retrying.events, { endMs: 200_000 }))).toEqual([]);
+    // Drops of other requests (a heartbeat, another stream) are no sign of reading the wake stream.
+    const elsewhere = wakeAppended(read(world(), 10), 60_000);
+    for (let atMs = 60_500; atMs <= 200_000; atMs += 30_000) dropped(elsewhere, atMs, '/v1/stream/shared/digest-log');
+    expect(judgeBy('deaf-runner', historyOf(elsewhere.events, { endMs: 200_000 }))).toHaveLength(1);
+  });
+
   it('allows exactly the backoff cap plus a long-poll', () => {
     const trace = wakeAppended(read(world(), 10), 60_000);
     expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 110_000 }))).toEqual([]);
