@@ -108,8 +108,8 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     }
     case 'request-refused': {
       // Turned away at the door while the service was down: an answer all the same, and the runner backs off from it.
-      const host = hosts.get(String(detail['peer']));
-      if (!host?.wakeStream || detail['method'] !== 'GET' || detail['path'] !== streamPath(host.wakeStream)) return;
+      const host = wakeStreamReader(hosts, detail);
+      if (!host) return;
       host.lastReadAtMs = event.atMs;
       host.swallowed = 'no';
       return;
@@ -117,8 +117,8 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     case 'fault': {
       const kind = detail['kind'];
       if (kind !== 'hung-connect' && kind !== 'stale-connection' && kind !== 'connection-drop') return;
-      const host = hosts.get(String(detail['peer']));
-      if (!host?.wakeStream || detail['method'] !== 'GET' || detail['path'] !== streamPath(host.wakeStream)) return;
+      const host = wakeStreamReader(hosts, detail);
+      if (!host) return;
       // The runner did try: a request the network hung or dropped may never reach the service, so this is the only
       // sign of it. A dropped one fails at once, an answer the runner backs off from, like a refused one.
       host.lastReadAtMs = event.atMs;
@@ -134,4 +134,10 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
       waiting.delete(`${String(detail['subscription'])}#${String(detail['generation'])}`);
       return;
   }
+}
+
+/** The host whose request this is, when it is a read (GET) of that host's own wake stream. */
+function wakeStreamReader(hosts: ReadonlyMap<string, Host>, detail: TraceEvent['detail']): Host | undefined {
+  const host = hosts.get(String(detail['peer']));
+  return host?.wakeStream !== undefined && detail['method'] === 'GET' && detail['path'] === streamPath(host.wakeStream) ? host : undefined;
 }
