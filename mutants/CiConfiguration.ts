@@ -27,6 +27,7 @@ export const CI_PROPERTIES = [
   'concurrent-wake',
   'stuck-claim',
   'deaf-runner',
+  'uncaught-error',
   'protocol',
   'hermetic',
 ] as const;

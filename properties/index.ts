@@ -10,6 +10,7 @@ import { protocol } from './protocol.ts';
 import { registerProperty, registeredProperties } from './registry.ts';
 import type { RunHistory } from './RunHistory.ts';
 import { stuckClaim } from './stuckClaim.ts';
+import { uncaughtError } from './uncaughtError.ts';
 import { unwiredResolve } from './unwiredResolve.ts';
 import type { Violation } from './Violation.ts';
 import { wakeReplay } from './wakeReplay.ts';
@@ -49,6 +50,7 @@ registerProperty({ name: 'lost-work', kind: 'safety', summary: 'an item of a lin
 registerProperty({ name: 'concurrent-wake', kind: 'safety', summary: 'two wakes of one entity running at the same time', judge: concurrentWake });
 registerProperty({ name: 'stuck-claim', kind: 'liveness', summary: 'a claim still active at the end with no live wake: its entity left running', judge: stuckClaim });
 registerProperty({ name: 'deaf-runner', kind: 'liveness', summary: 'a live host not reading its wake stream, past any backoff, while wakes wait', judge: deafRunner });
-registerProperty({ name: 'protocol', kind: 'safety', summary: 'heartbeat rate, reconnect backoff, no claim after SIGTERM, no backwards ack', judge: protocol });
+registerProperty({ name: 'uncaught-error', kind: 'safety', summary: 'a host process died of an error its own code never handled (Node ends it)', judge: uncaughtError });
+registerProperty({ name: 'protocol', kind: 'safety', summary: 'heartbeat rate, reconnect backoff, no claim or wake-stream read after SIGTERM, no backwards ack', judge: protocol });
 registerProperty({ name: 'hermetic', kind: 'run', summary: 'nothing inside the run reached real time, randomness or the network', judge: hermetic });
 registerProperty({ name: 'model-conformance', kind: 'run', summary: 'the run conforms to the executable models, which agree with the other properties', judge: modelConformance });

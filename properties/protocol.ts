@@ -1,6 +1,7 @@
 import { ackRegression } from './protocol/ackRegression.ts';
 import { claimAfterStop } from './protocol/claimAfterStop.ts';
 import { heartbeatRate } from './protocol/heartbeatRate.ts';
+import { readAfterStop } from './protocol/readAfterStop.ts';
 import { reconnectBackoff } from './protocol/reconnectBackoff.ts';
 import { worldTiming } from './observed/worldTiming.ts';
 import type { RunHistory } from './RunHistory.ts';
@@ -8,11 +9,11 @@ import type { Violation } from './Violation.ts';
 
 /**
  * The rules of semantics.md §1 a runtime must honour, checked at the servers: at most one heartbeat per 2 s per
- * runner process, reconnects that back off, no claim after a graceful stop began, acked offsets that never move
- * backwards. Each violation's message starts with the rule it breaks; violations come out in trace order.
+ * runner process, reconnects that back off, no claim and no wake-stream read after a graceful stop began, acked
+ * offsets that never move backwards. Each violation's message starts with the rule it breaks; violations come out in trace order.
  */
 export function protocol(history: RunHistory): Violation[] {
   const timing = worldTiming(history.events);
-  const found = [...heartbeatRate(history, timing), ...reconnectBackoff(history, timing), ...claimAfterStop(history, timing), ...ackRegression(history)];
+  const found = [...heartbeatRate(history, timing), ...reconnectBackoff(history, timing), ...claimAfterStop(history, timing), ...readAfterStop(history, timing), ...ackRegression(history)];
   return found.sort((a, b) => (a.eventIndex ?? Infinity) - (b.eventIndex ?? Infinity));
 }

@@ -82,12 +82,15 @@ export class World {
   /** Fault points armed to fire next, by kind, whatever the choices say (scripted faults of model-based tests). */
   private readonly armed: FaultKind[] = [];
   private readonly services: ServiceDirectory;
+  /** Every process started in the run, by name: an error its code never handled ends it. */
+  private readonly processes = new Map<string, SimProcess>();
 
   constructor(
     readonly sim: SimContext,
     readonly options: WorldOptions,
   ) {
     const clock = schedulerClock(sim.scheduler);
+    sim.hermetic?.handleActorErrors((error) => this.processes.get(error.actor)?.fail(error));
     const reorder = options.faults.has('delivery-reorder');
     sim.trace.record(WORLD_ACTOR, 'world-configured', {
       leaseTtlMs: options.leaseTtlMs,
@@ -134,7 +137,9 @@ export class World {
 
   newProcess(name: string): SimProcess {
     this.sim.trace.record(name, 'process-start');
-    return new SimProcess(this.sim, name);
+    const process = new SimProcess(this.sim, name);
+    this.processes.set(name, process);
+    return process;
   }
 
   /** What `process` reaches the services with: its `fetch`, the same without WHATWG objects, and the base URLs. */

@@ -131,7 +131,7 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'process-start':
       return note(self, `${event.actor} starts`);
     case 'process-exit':
-      return note(self, `${event.actor} exits (${str('reason')})`);
+      return note(self, `${event.actor} exits (${str('reason')}${d['cause'] === undefined ? '' : `: ${str('cause')}`})`);
     case 'fault': {
       const kind = str('kind');
       if (kind === 'redeploy' || kind === 'crash') return message('faults', participantOf(str('host')), 'async', kind);

@@ -1,4 +1,5 @@
 import { currentActor } from '../actors/actorContext.ts';
+import { routeActorErrors, type ActorErrorHandler } from './ActorErrors.ts';
 import { activeRun, setActiveRun, type HermeticRun } from './activeRun.ts';
 import { callerOf } from './callerOf.ts';
 import { applyGlobalPatches } from './globalPatches.ts';
@@ -29,13 +30,17 @@ export class HermeticGlobals implements HermeticRun {
   private readonly byPlace = new Map<string, Leak>();
   private restore: (() => void) | undefined;
   private readonly actorFetches = new Map<string, typeof fetch>();
+  private actorErrorHandler: ActorErrorHandler | undefined;
 
   constructor(
     private readonly scheduler: TimerScheduler,
     private readonly options: HermeticOptions,
   ) {
     this.currentMode = checkMode(options.mode);
-    this.timers = new VirtualTimers(scheduler, options.timerActor ?? DEFAULT_TIMER_ACTOR);
+    this.timers = new VirtualTimers(scheduler, options.timerActor ?? DEFAULT_TIMER_ACTOR, (error) => {
+      this.actorErrorHandler?.(error);
+      return this.actorErrorHandler !== undefined;
+    });
     this.random = new VirtualRandom(options.randomSeed ?? DEFAULT_RANDOM_SEED);
   }
 
@@ -74,7 +79,12 @@ export class HermeticGlobals implements HermeticRun {
     if (activeRun()) {
       throw new Error('hermetic run: another simulated run is in flight in this process; simulated runs must not overlap (await each before starting the next)');
     }
-    this.restore = applyGlobalPatches();
+    const restoreGlobals = applyGlobalPatches();
+    const restoreErrorRouting = routeActorErrors(() => this.actorErrorHandler);
+    this.restore = () => {
+      restoreErrorRouting();
+      restoreGlobals();
+    };
     setActiveRun(this);
   }
 
@@ -109,6 +119,14 @@ export class HermeticGlobals implements HermeticRun {
 
   touch(kind: Exclude<LeakKind, 'network'>, api: string): void {
     if (this.currentMode === 'forbid' || (this.currentMode === 'actors' && currentActor() === undefined)) this.leak(kind, api);
+  }
+
+  /**
+   * Where errors a simulated process's code never handled go while the run is installed (sim/hermetic/ActorErrors.ts):
+   * the world ends that process, as Node would. Without a handler they reach the process's own listeners as before.
+   */
+  handleActorErrors(handler: ActorErrorHandler): void {
+    this.actorErrorHandler = handler;
   }
 
   /** Makes the global `fetch`, called by code running as `actor`, that actor's simulated network. */

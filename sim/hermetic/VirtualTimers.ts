@@ -1,5 +1,6 @@
 import { currentActor, runAsActor } from '../actors/actorContext.ts';
 import type { Scheduler } from '../scheduler/Scheduler.ts';
+import type { ActorError } from './ActorErrors.ts';
 import type { TaskHandle } from '../scheduler/Task.ts';
 
 /** What virtual timers need of a scheduler: its clock, and adding and cancelling tasks. */
@@ -77,6 +78,11 @@ export class VirtualTimers {
   constructor(
     private readonly scheduler: TimerScheduler,
     private readonly timerActor: string,
+    /**
+     * Told of an exception an actor's timer callback threw, as Node would emit `uncaughtException`; true when it was
+     * taken care of (the process ends), false to let it propagate as before.
+     */
+    private readonly callbackThrew: (error: ActorError) => boolean = () => false,
   ) {}
 
   /** Timers set and neither fired (for timeouts and immediates) nor cleared. */
@@ -118,7 +124,16 @@ export class VirtualTimers {
     const label = entry.api === 'setImmediate' ? entry.api : `${entry.api} ${entry.delayMs} ms`;
     const actor = entry.actor;
     if (actor === undefined) return this.scheduler.schedule(entry.delayMs, this.timerActor, label, () => this.fire(entry));
-    return this.scheduler.schedule(entry.delayMs, actor, label, () => runAsActor(actor, () => this.fire(entry)));
+    return this.scheduler.schedule(entry.delayMs, actor, label, () => runAsActor(actor, () => this.fireAsActor(entry, actor)));
+  }
+
+  /** A throw out of a process's timer callback is that process's uncaught exception, not the scheduler's. */
+  private fireAsActor(entry: TimerEntry, actor: string): void {
+    try {
+      this.fire(entry);
+    } catch (error) {
+      if (!this.callbackThrew({ actor, kind: 'uncaught-exception', error })) throw error;
+    }
   }
 
   private fire(entry: TimerEntry): void {

@@ -86,4 +86,29 @@ describe('each property fires on a real run with a defect planted for it', () =>
     const [rate] = firing(await runPlanted({ runtime: doubledHeartbeats }), 'protocol');
     expect(rate?.message).toMatch(/^heartbeat rate: host#1 sent two heartbeats of runner-1 \d+ ms apart \(at most one per 2000 ms\)$/);
   });
+
+  it('uncaught-error: a done fired and forgotten whose rejection nobody handles ends the process, and the platform restarts it', async () => {
+    let dones = 0;
+    const forgottenDone = plantedAtTheWire((request, send) => {
+      if (!request.url.endsWith('/done') || ++dones > 1) return send(request);
+      // The first done is sent and forgotten; its connection drops, and nothing ever handles the rejection.
+      void send(request).then(() => Promise.reject(new Error('connection reset by peer')));
+      return Promise.resolve({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"next_wake":false}' });
+    });
+    const result = await runPlanted({ runtime: forgottenDone });
+    const [crash] = firing(result, 'uncaught-error');
+    expect(crash?.message).toBe('host#1 died of an unhandled-rejection its code never handled: Error: connection reset by peer');
+    expect(result.events[crash!.eventIndex!]).toMatchObject({ actor: 'host#1', kind: 'process-exit', detail: { reason: 'crash', cause: 'unhandled-rejection' } });
+    // The platform starts a successor, as after any crash.
+    expect(result.events.filter((event) => event.kind === 'process-start').map((event) => event.actor)).toEqual(['host#1', 'host#2']);
+  });
+
+  it('uncaught-error: an exception thrown out of a timer callback of the runtime ends the process', async () => {
+    const throwingTimer = plantedAtTheWire((request, send) => {
+      if (request.url.endsWith('/done')) setTimeout(() => { throw new TypeError('cannot read properties of undefined'); }, 5);
+      return send(request);
+    });
+    const [crash] = firing(await runPlanted({ runtime: throwingTimer }), 'uncaught-error');
+    expect(crash?.message).toBe('host#1 died of an uncaught-exception its code never handled: TypeError: cannot read properties of undefined');
+  });
 });

@@ -52,6 +52,17 @@ describe('protocol: no claim after a graceful stop began', () => {
   });
 });
 
+describe('protocol: no wake-stream read after a graceful stop began', () => {
+  it('flags a read that arrives after SIGTERM and one delivery', () => {
+    const trace = read(world().at(1_000, 'host#1', 'sigterm'), 1_040, 200);
+    expect(protocolOf(trace)[0]!.message).toBe('read after stop: host#1 read runners/r1/wake 40 ms after its SIGTERM');
+  });
+  it('allows a long-poll that arrived before SIGTERM and is answered after it, and a read still on the wire', () => {
+    expect(protocolOf(read(world().at(1_000, 'host#1', 'sigterm'), 5_000, 204, { heldMs: 4_500 }))).toEqual([]);
+    expect(protocolOf(read(world().at(1_000, 'host#1', 'sigterm'), 1_011, 200))).toEqual([]);
+  });
+});
+
 describe('protocol: acked offsets never move backwards', () => {
   const O1 = '0000000000000000_0000000000000100';
   const O2 = '0000000000000000_0000000000000200';

@@ -1,5 +1,7 @@
 import { connect, Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { runAsActor } from '../../sim/actors/actorContext.ts';
+import { actorErrorMessage, type ActorError } from '../../sim/hermetic/ActorErrors.ts';
 import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { runSeed } from '../../sim/explore/runSeed.ts';
@@ -343,5 +345,58 @@ describe('hermetic runs: DigestSession', () => {
     await session.advance(60_000);
     expect(session.posts()).toEqual(new Map([[0, 1]]));
     expect(session.leaks satisfies readonly Leak[]).toEqual([]);
+  });
+});
+
+describe('hermetic runs: errors an actor never handled', () => {
+  /** Runs `body` as actor `p#1` under virtualised globals, handing actor errors to `errors`, then the loop. */
+  async function asActor(body: () => void, errors: ActorError[]): Promise<void> {
+    const scheduler = new Scheduler(new RecordedChoiceSource([]));
+    const hermetic = new HermeticGlobals(scheduler, { mode: 'virtualise' });
+    hermetic.handleActorErrors((error) => errors.push(error));
+    await hermetic.run(async () => {
+      runAsActor('p#1', body);
+      await runLoop(scheduler, { horizonMs: 10_000, maxSteps: 100 });
+    });
+  }
+
+  it("routes an actor's unhandled rejection and a throw from its timer to the handler, with the actor", async () => {
+    const errors: ActorError[] = [];
+    await asActor(() => {
+      void Promise.reject(new Error('nobody listens'));
+      setTimeout(() => {
+        throw new TypeError('from a timer');
+      }, 5);
+    }, errors);
+    expect(errors.map(({ actor, kind, error }) => [actor, kind, actorErrorMessage(error)])).toEqual([
+      ['p#1', 'unhandled-rejection', 'Error: nobody listens'],
+      ['p#1', 'uncaught-exception', 'TypeError: from a timer'],
+    ]);
+  });
+
+  it("leaves the tool's own unhandled rejections, outside every actor, to the listeners that were there, and puts them back", async () => {
+    // Only this test's listener is there during the test (vitest's own would report the planted rejection).
+    const vitestListeners = process.rawListeners('unhandledRejection') as ((...args: unknown[]) => void)[];
+    process.removeAllListeners('unhandledRejection');
+    const seen: unknown[] = [];
+    const listener = (reason: unknown): void => void seen.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const errors: ActorError[] = [];
+      const scheduler = new Scheduler(new RecordedChoiceSource([]));
+      const hermetic = new HermeticGlobals(scheduler, { mode: 'virtualise' });
+      hermetic.handleActorErrors((error) => errors.push(error));
+      const toolBug = new Error('a bug of the tool');
+      await hermetic.run(async () => {
+        void Promise.reject(toolBug);
+        await runLoop(scheduler, { horizonMs: 10, maxSteps: 10 });
+      });
+      expect(errors).toEqual([]);
+      expect(seen).toEqual([toolBug]);
+      expect(process.listeners('unhandledRejection')).toEqual([listener]);
+    } finally {
+      process.removeListener('unhandledRejection', listener);
+      for (const vitestListener of vitestListeners) process.on('unhandledRejection', vitestListener);
+    }
   });
 });

@@ -27,7 +27,8 @@ interface Incarnation {
  * Plays the deployment platform for one host slot: starts host processes and carries out
  * - redeploys: SIGTERM, wait for the graceful stop at most the grace period, end the process, a new one after a delay;
  * - rolling deploys: a new process after a delay, both run for a drawn overlap, then the old one is stopped as above;
- * - crashes: a process dies at once; unless a deploy is already replacing it, a successor follows after a delay.
+ * - crashes: a process dies at once; unless a deploy is already replacing it, a successor follows after a delay. The
+ *   same when a process dies of an error its own code never handled (SimProcess.fail).
  * One deploy at a time: a deploy asked for during another is skipped (`fault-skipped`). It knows nothing of what runs
  * in the processes.
  */
@@ -57,7 +58,10 @@ export class HostSupervisor {
     const host = process.run(() => this.launch(process, sigterm.signal));
     // A stop that fails is the host's business; the platform only waits for it.
     host.stopped.catch(() => {});
-    this.incarnations.push({ process, host, sigterm, replaced: false });
+    const incarnation: Incarnation = { process, host, sigterm, replaced: false };
+    this.incarnations.push(incarnation);
+    // The platform restarts a process that died by itself as it does a killed one.
+    void process.exited.then(() => (process.diedOf && !incarnation.replaced ? this.startAfterDelay() : undefined));
   }
 
   async redeploy(): Promise<void> {

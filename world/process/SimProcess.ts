@@ -1,4 +1,5 @@
 import { runAsActor } from '../../sim/actors/actorContext.ts';
+import { actorErrorMessage, type ActorError } from '../../sim/hermetic/ActorErrors.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 
 /** How a process ended: stopped by the platform after a graceful stop, or killed. */
@@ -13,6 +14,7 @@ export type ExitReason = 'graceful' | 'crash';
  */
 export class SimProcess {
   private living = true;
+  private failure: ActorError | undefined;
   private markExited: (reason: ExitReason) => void = () => {};
   /** Settles with the reason once the process has ended, however it ended. */
   readonly exited: Promise<ExitReason> = new Promise((resolve) => (this.markExited = resolve));
@@ -32,11 +34,28 @@ export class SimProcess {
     return runAsActor(this.name, body);
   }
 
+  /** The error the process died of, when its own code killed it (below); undefined for any other end. */
+  get diedOf(): ActorError | undefined {
+    return this.failure;
+  }
+
   exit(reason: ExitReason): void {
     if (!this.living) return;
     this.living = false;
     this.sim.scheduler.retireActor(this.name);
-    this.sim.trace.record(this.name, 'process-exit', { reason });
+    const failure = this.failure;
+    this.sim.trace.record(this.name, 'process-exit', failure ? { reason, cause: failure.kind, error: actorErrorMessage(failure.error) } : { reason });
     this.markExited(reason);
+  }
+
+  /**
+   * The process's own code let an error go (an unhandled rejection, a throw from a callback): Node ends the process
+   * at once, exit status 1, as abruptly as a kill. The exit records the cause, which is what the platform sees (the
+   * status and the error on stderr). An error from a process that is already dead changes nothing.
+   */
+  fail(error: ActorError): void {
+    if (!this.living) return;
+    this.failure = error;
+    this.exit('crash');
   }
 }
