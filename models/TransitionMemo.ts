@@ -20,6 +20,17 @@ export interface MemoisedStep {
 export const MEMO_STEP_LIMIT = 10_000;
 
 /**
+ * Characters of interned snapshot keys one machine keeps before it forgets every memoised step. The step limit alone
+ * does not bound memory: a key is the snapshot's whole context, and a context that grows along a run (the wake
+ * stream's list of appended wakes, in a run that wakes its entity thousands of times) makes each key longer than the
+ * last, so ten thousand of them held gigabytes (the mutant `v04-ack-at-claimed-offset`, docs/mutants.md). 32 Mi
+ * characters is about 32 MB of one-byte strings. Ordinary sweeps stay below it — at most 14.6 million characters when
+ * the step limit forgot a memo, in 1,500 random runs of the hardened v0.4 runtime under `--faults all` — so for them the
+ * step limit still decides when the memo is forgotten. Forgetting never changes a result, only what is recomputed.
+ */
+export const MEMO_KEY_CHARS_LIMIT = 32 * 1024 * 1024;
+
+/**
  * Memoised steps of one XState machine. The models are pure — guards read only the snapshot and the event, actions
  * only assign — so a step is a function of (state value, context, event) and can be computed once and replayed, with
  * its microsteps, to every later caller. Snapshots are interned by their content (state value, status, context): two
@@ -31,6 +42,7 @@ export class TransitionMemo {
   private interned = new Map<string, AnyMachineSnapshot>();
   private initials = new Map<string, MemoisedStep>();
   private stored = 0;
+  private keyChars = 0;
 
   /** The memoised initial snapshot for `input` (its canonical text), if known. */
   knownInitial(inputKey: string): MemoisedStep | undefined {
@@ -73,17 +85,22 @@ export class TransitionMemo {
     const known = this.interned.get(key);
     if (known) return { next: known, microsteps: step.microsteps };
     this.interned.set(key, step.next);
+    this.keyChars += key.length;
     return step;
   }
 
-  /** Counts a stored step; past the limit every memoised step is forgotten (snapshots in use stay valid). */
+  /**
+   * Counts a stored step; past either limit (steps, key characters) every memoised step is forgotten (snapshots in use
+   * stay valid).
+   */
   private remember(): void {
     this.stored += 1;
-    if (this.stored <= MEMO_STEP_LIMIT) return;
+    if (this.stored <= MEMO_STEP_LIMIT && this.keyChars <= MEMO_KEY_CHARS_LIMIT) return;
     this.steps = new WeakMap();
     this.interned = new Map();
     this.initials = new Map();
     this.stored = 0;
+    this.keyChars = 0;
   }
 }
 

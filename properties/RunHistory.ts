@@ -50,6 +50,8 @@ export interface RunHistory {
   readonly endedBy: LoopEnd;
   readonly endMs: number;
   readonly steps: number;
+  /** The run's trace budget in events (`RunBudget.maxTraceEvents`), for the hang report of a run it cut off. */
+  readonly maxTraceEvents?: number;
   readonly expectedActions: readonly ExpectedAction[];
   readonly endState: WorldEndState;
   /** Scheduler tasks still queued at the end (labels), for hang reports. */

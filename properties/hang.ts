@@ -9,7 +9,8 @@ interface OpenSpan {
 }
 
 /**
- * Liveness: the system stopped making progress with work pending — the step budget ran out, or an entity handler the
+ * Liveness: the system stopped making progress with work pending — the step budget or the trace budget ran out (a run
+ * that keeps recording without settling is cut off before it exhausts the tool's memory), or an entity handler the
  * scenario saw start in a process still alive at the end never ended (open for longer than the hang threshold, or the
  * queue ran empty under it). Judged from the scenario's own spans of its entity code, not from the runtime's report of
  * its work. Lists what was pending.
@@ -20,6 +21,10 @@ export function hang(history: RunHistory): Violation[] {
   const stuck = open.filter((span) => live.has(span.process) && (history.endedBy !== 'horizon' || history.endMs - span.sinceMs >= history.hangAfterMs));
   if (history.endedBy === 'step-budget') {
     return [violation(history, `step budget of ${history.steps} steps exhausted`, stuck, history.pendingTasks)];
+  }
+  if (history.endedBy === 'trace-budget') {
+    const limit = history.maxTraceEvents === undefined ? '' : ` of ${history.maxTraceEvents} events`;
+    return [violation(history, `trace budget${limit} exhausted (${history.events.length} events kept after ${history.steps} steps)`, stuck, history.pendingTasks)];
   }
   if (stuck.length === 0) return [];
   const why = history.endedBy === 'idle' ? 'no task left to run' : `open for ${history.hangAfterMs} ms or more at the end`;

@@ -45,7 +45,7 @@ registerProperty({ name: 'duplicate-action', kind: 'safety', summary: 'the same 
 registerProperty({ name: 'missed-action', kind: 'liveness', summary: 'an action that fell due never performed by the end of the run', judge: missedAction });
 registerProperty({ name: 'unwired-resolve', kind: 'safety', summary: "observe(db(...)) resolved with an unwired handle, as the entity's code saw it", judge: unwiredResolve });
 registerProperty({ name: 'wake-replay', kind: 'safety', summary: 'a wake an earlier runner had processed served again to a later one', judge: wakeReplay });
-registerProperty({ name: 'hang', kind: 'liveness', summary: 'an entity handler that never ends, or the step budget exhausted', judge: hang });
+registerProperty({ name: 'hang', kind: 'liveness', summary: 'an entity handler that never ends, or the step or trace budget exhausted', judge: hang });
 registerProperty({ name: 'lost-work', kind: 'safety', summary: 'an item of a linked stream acked unseen, or never given to a handler by the end', judge: lostWork });
 registerProperty({ name: 'concurrent-wake', kind: 'safety', summary: 'two wakes of one entity running at the same time', judge: concurrentWake });
 registerProperty({ name: 'stuck-claim', kind: 'liveness', summary: 'a claim still active at the end with no live wake: its entity left running', judge: stuckClaim });

@@ -3,7 +3,8 @@ import type { ChoiceSource } from '../sim/choice/ChoiceSource.ts';
 import { captureConsole } from '../sim/hermetic/captureConsole.ts';
 import { recordLeak } from '../sim/hermetic/LeakReport.ts';
 import { HermeticGlobals } from '../sim/hermetic/VirtualGlobals.ts';
-import { runLoop, type LoopEnd } from '../sim/run/runLoop.ts';
+import { runLoop, type LoopEnd, type RunBudget } from '../sim/run/runLoop.ts';
+import { DEFAULT_MAX_TRACE_EVENTS } from '../sim/run/traceBudget.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
 import { Scheduler } from '../sim/scheduler/Scheduler.ts';
 import type { Task } from '../sim/scheduler/Task.ts';
@@ -53,10 +54,11 @@ export interface RunOptions {
 
 /**
  * Runs one scenario under one choice source: sets up the world and starts the runtime under test in it, runs the loop
- * to its budget, judges the history with every property, and seals the trace. Deterministic: the same spec and the
- * same answers give the same trace hash. The run is hermetic (sim/hermetic/): from `setUp` to the end of the loop the
- * process's timers, clocks, randomness and network are the simulation's — served as the simulated process's own for
- * code running in one, a leak anywhere else — removed again when the loop ends or throws.
+ * to its budget (its steps and its trace events, {@link DEFAULT_MAX_TRACE_EVENTS} unless the scenario names a limit),
+ * judges the history with every property, and seals the trace. Deterministic: the same spec and the same answers give
+ * the same trace hash. The run is hermetic (sim/hermetic/): from `setUp` to the end of the loop the process's timers,
+ * clocks, randomness and network are the simulation's — served as the simulated process's own for code running in
+ * one, a leak anywhere else — removed again when the loop ends or throws.
  */
 export async function runScenario(spec: RunSpec, choices: ChoiceSource, options: RunOptions = {}): Promise<RunResult> {
   const scenario = options.scenario ?? getScenario(spec.scenario);
@@ -68,11 +70,12 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   // Switches in the spec's order, which resolution fixed: the same configuration hashes the same however it was written.
   trace.record('sim', 'run-start', { scenario: spec.scenario, runtime: spec.runtime, ...spec.config, faults: [...spec.faults] });
   const releaseConsole = captureConsole((level, text) => trace.record('console', 'console', { level, text }));
-  const { setup, endedBy } = await hermetic
+  const { setup, budget, endedBy } = await hermetic
     .run(async () => {
       const setup = scenario.setUp(sim, spec, runtime);
+      const budget = budgetOf(setup.budget);
       const onStep = (task: Task): void => void trace.record(task.actor, 'step', { task: task.label });
-      return { setup, endedBy: await runLoop(scheduler, setup.budget, onStep, options.beforeStep) };
+      return { setup, budget, endedBy: await runLoop(scheduler, budget, onStep, options.beforeStep, () => trace.events.length) };
     })
     .finally(releaseConsole);
   const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);
@@ -93,6 +96,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     endedBy,
     endMs: scheduler.nowMs,
     steps: scheduler.steps,
+    maxTraceEvents: budget.maxTraceEvents,
     expectedActions: setup.expectedActions,
     endState: setup.endState(),
     pendingTasks: scheduler.pendingTasks().map((task) => `${task.actor}: ${task.label} at ${task.dueAtMs} ms`),
@@ -112,4 +116,9 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     choices: [...choices.recorded],
     modelTransitions: [...modelTransitions].sort(),
   };
+}
+
+/** The scenario's budget with the trace limit every run has: the scenario's own, else the default. */
+function budgetOf(budget: RunBudget): RunBudget & { readonly maxTraceEvents: number } {
+  return { ...budget, maxTraceEvents: budget.maxTraceEvents ?? DEFAULT_MAX_TRACE_EVENTS };
 }

@@ -20,6 +20,8 @@ export interface DigestScenarioOptions {
   /** Work open this long at the end of the run is a hang. */
   readonly hangAfterMs: number;
   readonly maxSteps: number;
+  /** Trace events one run may keep (`RunBudget.maxTraceEvents`); the tool's default when absent. */
+  readonly maxTraceEvents?: number;
   readonly leaseTtlMs: number;
   readonly longPollTimeoutMs: number;
   /** Preload failures one run may inject at most (unlimited when absent). */

@@ -217,7 +217,11 @@ export function endWorkloadWithQuietPeriod(
     sim.trace.record('faults', 'quiet-period', {});
   });
   return {
-    budget: { horizonMs: workloadEndMs + options.quietPeriodMs, maxSteps: options.maxSteps },
+    budget: {
+      horizonMs: workloadEndMs + options.quietPeriodMs,
+      maxSteps: options.maxSteps,
+      ...(options.maxTraceEvents === undefined ? {} : { maxTraceEvents: options.maxTraceEvents }),
+    },
     expectedActions: expectedActions(schedule, messagesAtMs),
     hangAfterMs: options.hangAfterMs,
     quietFromMs: workloadEndMs,

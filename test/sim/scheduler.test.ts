@@ -72,4 +72,18 @@ describe('runLoop', () => {
     expect(await runLoop(endless(), { horizonMs: 1e9, maxSteps: 7 })).toBe('step-budget');
     expect(await runLoop(new Scheduler(new RecordedChoiceSource([])), { horizonMs: 10, maxSteps: 10 })).toBe('idle');
   });
+
+  it('stops at the trace budget, counted between steps, and refuses a trace budget nothing counts', async () => {
+    const scheduler = new Scheduler(new RecordedChoiceSource([]));
+    let traced = 0;
+    // Each tick records three events: the loop sees the count only between steps.
+    const tick = (): void => {
+      traced += 3;
+      scheduler.schedule(10, 'clock', 'tick', tick);
+    };
+    scheduler.schedule(10, 'clock', 'tick', tick);
+    expect(await runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 }, undefined, undefined, () => traced)).toBe('trace-budget');
+    expect([scheduler.steps, traced]).toEqual([4, 12]);
+    await expect(runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 })).rejects.toThrow(RangeError);
+  });
 });
