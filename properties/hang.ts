@@ -23,8 +23,9 @@ export function hang(history: RunHistory): Violation[] {
     return [violation(history, `step budget of ${history.steps} steps exhausted`, stuck, history.pendingTasks)];
   }
   if (history.endedBy === 'trace-budget') {
-    const limit = history.maxTraceEvents === undefined ? '' : ` of ${history.maxTraceEvents} events`;
-    return [violation(history, `trace budget${limit} exhausted (${history.events.length} events kept after ${history.steps} steps)`, stuck, history.pendingTasks)];
+    const limit = history.maxTraceEvents === undefined ? '' : ` of ${history.maxTraceEvents} observations`;
+    const observations = history.events.filter((event) => !event.annotation).length;
+    return [violation(history, `trace budget${limit} exhausted (${observations} kept after ${history.steps} steps)`, stuck, history.pendingTasks)];
   }
   if (stuck.length === 0) return [];
   const why = history.endedBy === 'idle' ? 'no task left to run' : `open for ${history.hangAfterMs} ms or more at the end`;

@@ -75,7 +75,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
       const setup = scenario.setUp(sim, spec, runtime);
       const budget = budgetOf(setup.budget);
       const onStep = (task: Task): void => void trace.record(task.actor, 'step', { task: task.label });
-      return { setup, budget, endedBy: await runLoop(scheduler, budget, onStep, options.beforeStep, () => trace.events.length) };
+      return { setup, budget, endedBy: await runLoop(scheduler, budget, onStep, options.beforeStep, () => trace.observationCount) };
     })
     .finally(releaseConsole);
   const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);

@@ -90,7 +90,12 @@ export class World {
     readonly options: WorldOptions,
   ) {
     const clock = schedulerClock(sim.scheduler);
-    sim.hermetic?.handleActorErrors((error) => this.processes.get(error.actor)?.fail(error));
+    // An error a process's code let go ends that process; one from an actor that is no process of this world is not its own.
+    sim.hermetic?.handleActorErrors((error) => {
+      const process = this.processes.get(error.actor);
+      process?.fail(error);
+      return process !== undefined;
+    });
     const reorder = options.faults.has('delivery-reorder');
     sim.trace.record(WORLD_ACTOR, 'world-configured', {
       leaseTtlMs: options.leaseTtlMs,

@@ -154,7 +154,12 @@ export class DigestSession {
     return this.sim.trace.events;
   }
 
-  /** Runs the synchronous part of a command with the simulation's globals installed. */
+  /**
+   * Runs the synchronous part of a command with the simulation's globals installed. An error the command's code lets
+   * go after it returned (the rejection of a request its SIGTERM aborted, say) is reported by Node only once the
+   * microtasks ran: it reaches the process's own listeners (vitest's), not the simulated process, unless the driver's
+   * next `advance` has installed the globals again by then, as it has when called right after the command.
+   */
   private hermetically<T>(body: () => T): T {
     const result = this.hermetic.runSync(body);
     this.throwOnNewLeaks();

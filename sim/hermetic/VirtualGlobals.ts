@@ -37,10 +37,7 @@ export class HermeticGlobals implements HermeticRun {
     private readonly options: HermeticOptions,
   ) {
     this.currentMode = checkMode(options.mode);
-    this.timers = new VirtualTimers(scheduler, options.timerActor ?? DEFAULT_TIMER_ACTOR, (error) => {
-      this.actorErrorHandler?.(error);
-      return this.actorErrorHandler !== undefined;
-    });
+    this.timers = new VirtualTimers(scheduler, options.timerActor ?? DEFAULT_TIMER_ACTOR, (error) => this.actorErrorHandler?.(error) ?? false);
     this.random = new VirtualRandom(options.randomSeed ?? DEFAULT_RANDOM_SEED);
   }
 
@@ -122,8 +119,9 @@ export class HermeticGlobals implements HermeticRun {
   }
 
   /**
-   * Where errors a simulated process's code never handled go while the run is installed (sim/hermetic/ActorErrors.ts):
-   * the world ends that process, as Node would. Without a handler they reach the process's own listeners as before.
+   * Where errors an actor's code never handled go while the run is installed (sim/hermetic/ActorErrors.ts): the
+   * handler decides what they mean for the actor. Errors it does not take, and all of them without a handler, reach
+   * the listeners the process had before the run.
    */
   handleActorErrors(handler: ActorErrorHandler): void {
     this.actorErrorHandler = handler;

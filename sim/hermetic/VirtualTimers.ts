@@ -80,7 +80,7 @@ export class VirtualTimers {
     private readonly timerActor: string,
     /**
      * Told of an exception an actor's timer callback threw, as Node would emit `uncaughtException`; true when it was
-     * taken care of (the process ends), false to let it propagate as before.
+     * taken care of, false to let it propagate out of the scheduler's step as before.
      */
     private readonly callbackThrew: (error: ActorError) => boolean = () => false,
   ) {}

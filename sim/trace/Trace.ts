@@ -51,6 +51,7 @@ export class Trace {
   private unhashed = '';
   private digest: string | undefined;
   private readonly watchers: Array<(event: TraceEvent) => void> = [];
+  private observations = 0;
 
   constructor(
     private readonly clock: TraceClock,
@@ -61,10 +62,19 @@ export class Trace {
     return this.entries;
   }
 
+  /**
+   * Events {@link record}ed so far, annotations not counted: what a run's trace budget counts, so that a run ends at
+   * the same step whether or not its annotations are kept.
+   */
+  get observationCount(): number {
+    return this.observations;
+  }
+
   record(actor: string, kind: string, detail: TraceEvent['detail'] = {}): TraceEvent {
     if (this.digest !== undefined) throw new Error(`trace is sealed; cannot record ${kind}`);
     const event: TraceEvent = { step: this.clock.steps, atMs: this.clock.nowMs, actor, kind, detail };
     this.entries.push(event);
+    this.observations += 1;
     this.fold(event);
     for (const watcher of this.watchers) watcher(event);
     return event;

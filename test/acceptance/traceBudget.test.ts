@@ -22,7 +22,7 @@ describe('trace budget', () => {
     expect(result.events.length).toBeGreaterThanOrEqual(100);
     expect(result.events.length).toBeLessThan(130);
     const hang = result.violations.find((violation) => violation.property === 'hang');
-    expect(hang?.message).toMatch(/^hang: trace budget of 100 events exhausted \(\d+ events kept after \d+ steps\); pending: .*task: /);
+    expect(hang?.message).toMatch(/^hang: trace budget of 100 observations exhausted \(\d+ kept after \d+ steps\); pending: .*task: /);
     expect(hang?.step).toBe(result.steps);
     expect(result.events.at(-1)).toMatchObject({ kind: 'run-end', detail: { endedBy: 'trace-budget' } });
   });

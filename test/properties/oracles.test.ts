@@ -148,7 +148,7 @@ describe('hang (from the scenario\'s own handler spans)', () => {
   it('flags an exhausted trace budget, naming the limit and listing the pending work', () => {
     const run = history([start('host#1', 'w1', 990_000)], { endedBy: 'trace-budget', maxTraceEvents: 1, pendingTasks: ['x: timer at 5 ms'] });
     expect(oracle('hang')(run).map((violation) => violation.message)).toEqual([
-      'hang: trace budget of 1 events exhausted (1 events kept after 100 steps); pending: host#1: handler of e for wake w1 (since 990000 ms); task: x: timer at 5 ms',
+      'hang: trace budget of 1 observations exhausted (1 kept after 100 steps); pending: host#1: handler of e for wake w1 (since 990000 ms); task: x: timer at 5 ms',
     ]);
   });
 });

@@ -61,6 +61,12 @@ describe('protocol: no wake-stream read after a graceful stop began', () => {
     expect(protocolOf(read(world().at(1_000, 'host#1', 'sigterm'), 5_000, 204, { heldMs: 4_500 }))).toEqual([]);
     expect(protocolOf(read(world().at(1_000, 'host#1', 'sigterm'), 1_011, 200))).toEqual([]);
   });
+  it("allows a read queued behind the process's other messages on an in-order channel, 1 ms more for each", () => {
+    const append = (trace: TraceBuilder, atMs: number): TraceBuilder => trace.at(atMs, 'durable-streams', 'stream-append', { peer: 'host#1', stream: 'shared/db', status: 200, offset: '1' });
+    const queued = (readAtMs: number) => read(append(append(world().at(1_000, 'host#1', 'sigterm'), 1_011), 1_012), readAtMs, 200);
+    expect(protocolOf(queued(1_013))).toEqual([]);
+    expect(protocolOf(queued(1_014))[0]!.message).toBe('read after stop: host#1 read runners/r1/wake 14 ms after its SIGTERM');
+  });
 });
 
 describe('protocol: acked offsets never move backwards', () => {

@@ -349,54 +349,74 @@ describe('hermetic runs: DigestSession', () => {
 });
 
 describe('hermetic runs: errors an actor never handled', () => {
-  /** Runs `body` as actor `p#1` under virtualised globals, handing actor errors to `errors`, then the loop. */
-  async function asActor(body: () => void, errors: ActorError[]): Promise<void> {
-    const scheduler = new Scheduler(new RecordedChoiceSource([]));
-    const hermetic = new HermeticGlobals(scheduler, { mode: 'virtualise' });
-    hermetic.handleActorErrors((error) => errors.push(error));
-    await hermetic.run(async () => {
-      runAsActor('p#1', body);
-      await runLoop(scheduler, { horizonMs: 10_000, maxSteps: 100 });
-    });
+  /**
+   * Runs `body` under virtualised globals over a fresh scheduler, then the loop; the handler takes the errors of
+   * actors named `p#…` into `errors` and no other. Only `listener` (and no listener of vitest's) hears the process's
+   * `unhandledRejection` meanwhile; what is registered afterwards is returned.
+   */
+  async function withListener(body: () => void, errors: ActorError[], listener: (reason: unknown) => void, once = false): Promise<Function[]> {
+    const vitestListeners = process.rawListeners('unhandledRejection') as ((...args: unknown[]) => void)[];
+    process.removeAllListeners('unhandledRejection');
+    if (once) process.once('unhandledRejection', listener);
+    else process.on('unhandledRejection', listener);
+    try {
+      const scheduler = new Scheduler(new RecordedChoiceSource([]));
+      const hermetic = new HermeticGlobals(scheduler, { mode: 'virtualise' });
+      hermetic.handleActorErrors((error) => error.actor.startsWith('p#') && errors.push(error) > 0);
+      await hermetic.run(async () => {
+        body();
+        await runLoop(scheduler, { horizonMs: 10_000, maxSteps: 100 });
+      });
+      return process.listeners('unhandledRejection');
+    } finally {
+      process.removeAllListeners('unhandledRejection');
+      for (const vitestListener of vitestListeners) process.on('unhandledRejection', vitestListener);
+    }
   }
 
   it("routes an actor's unhandled rejection and a throw from its timer to the handler, with the actor", async () => {
     const errors: ActorError[] = [];
-    await asActor(() => {
+    await withListener(() => runAsActor('p#1', () => {
       void Promise.reject(new Error('nobody listens'));
       setTimeout(() => {
         throw new TypeError('from a timer');
       }, 5);
-    }, errors);
+    }), errors, () => {});
     expect(errors.map(({ actor, kind, error }) => [actor, kind, actorErrorMessage(error)])).toEqual([
       ['p#1', 'unhandled-rejection', 'Error: nobody listens'],
       ['p#1', 'uncaught-exception', 'TypeError: from a timer'],
     ]);
   });
 
-  it("leaves the tool's own unhandled rejections, outside every actor, to the listeners that were there, and puts them back", async () => {
-    // Only this test's listener is there during the test (vitest's own would report the planted rejection).
-    const vitestListeners = process.rawListeners('unhandledRejection') as ((...args: unknown[]) => void)[];
-    process.removeAllListeners('unhandledRejection');
+  it('blames a rejection on the actor that made the promise, not the one that rejected it', async () => {
+    const errors: ActorError[] = [];
+    await withListener(() => {
+      let reject: (error: Error) => void = () => {};
+      runAsActor('p#1', () => void new Promise<void>((_, rejectIt) => (reject = rejectIt)));
+      runAsActor('p#2', () => reject(new Error('rejected by p#2')));
+    }, errors, () => {});
+    expect(errors.map(({ actor }) => actor)).toEqual(['p#1']);
+  });
+
+  it("leaves the tool's own rejections, and those of an actor the handler does not own, to the listeners that were there, and puts them back", async () => {
     const seen: unknown[] = [];
     const listener = (reason: unknown): void => void seen.push(reason);
-    process.on('unhandledRejection', listener);
-    try {
-      const errors: ActorError[] = [];
-      const scheduler = new Scheduler(new RecordedChoiceSource([]));
-      const hermetic = new HermeticGlobals(scheduler, { mode: 'virtualise' });
-      hermetic.handleActorErrors((error) => errors.push(error));
-      const toolBug = new Error('a bug of the tool');
-      await hermetic.run(async () => {
-        void Promise.reject(toolBug);
-        await runLoop(scheduler, { horizonMs: 10, maxSteps: 10 });
-      });
-      expect(errors).toEqual([]);
-      expect(seen).toEqual([toolBug]);
-      expect(process.listeners('unhandledRejection')).toEqual([listener]);
-    } finally {
-      process.removeListener('unhandledRejection', listener);
-      for (const vitestListener of vitestListeners) process.on('unhandledRejection', vitestListener);
-    }
+    const errors: ActorError[] = [];
+    const toolBug = new Error('a bug of the tool');
+    const foreign = new Error('from an actor nobody owns');
+    const after = await withListener(() => {
+      void Promise.reject(toolBug);
+      runAsActor('somebody', () => void Promise.reject(foreign));
+    }, errors, listener);
+    expect(errors).toEqual([]);
+    expect(seen).toEqual([toolBug, foreign]);
+    expect(after).toEqual([listener]);
+  });
+
+  it('does not put back a once listener the run used up', async () => {
+    const seen: unknown[] = [];
+    const after = await withListener(() => void Promise.reject(new Error('tool')), [], (reason) => void seen.push(reason), true);
+    expect(seen).toHaveLength(1);
+    expect(after).toEqual([]);
   });
 });

@@ -84,6 +84,6 @@ describe('runLoop', () => {
     scheduler.schedule(10, 'clock', 'tick', tick);
     expect(await runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 }, undefined, undefined, () => traced)).toBe('trace-budget');
     expect([scheduler.steps, traced]).toEqual([4, 12]);
-    await expect(runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 })).rejects.toThrow(RangeError);
+    await expect(runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 })).rejects.toThrow(TypeError);
   });
 });

@@ -39,6 +39,10 @@ export class SimProcess {
     return this.failure;
   }
 
+  /**
+   * Ends the process (a no-op once it ended): its tasks are cancelled and any it schedules later never run. The
+   * `process-exit` observation carries the reason and, for a death by {@link fail}, the cause and the error.
+   */
   exit(reason: ExitReason): void {
     if (!this.living) return;
     this.living = false;
