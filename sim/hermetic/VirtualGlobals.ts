@@ -19,8 +19,9 @@ import { VirtualTimers, type TimerScheduler } from './VirtualTimers.ts';
  * One instance per run; it may be installed and removed several times (a session driven command by command) and
  * keeps its timers, generator and leaks in between. Only one instance is installed at a time in a process or worker
  * thread: runs are awaited one after the other, and an overlapping installation throws. Installing and removing
- * is a few property writes, about 4 µs together on Node 20 (a run takes milliseconds); the kernel's microtask drain
- * keeps the real `setImmediate`, captured when it loads (sim/scheduler/drainMicrotasks.ts).
+ * is a few property writes and a swap of two process listeners, about 5 µs together on Node 20 (a run takes
+ * milliseconds); the kernel's microtask drain keeps the real `setImmediate`, captured when it loads
+ * (sim/scheduler/drainMicrotasks.ts).
  */
 export class HermeticGlobals implements HermeticRun {
   readonly timers: VirtualTimers;
