@@ -53,29 +53,29 @@ interface Sample {
   readonly duplicate: string;
 }
 
-async function nativeSample(timers: TimerPolicy, switches: Readonly<Record<string, string>>, seed: number, budget: number): Promise<Sample> {
+async function nativeSample(timers: TimerPolicy, switches: Readonly<Record<string, string>>, seed: number, maxRuns: number): Promise<Sample> {
   const setup = v04NativeSetup(timers, switches);
   assertSameRuntimeConfig(specFor(switches), setup.config);
   let last: NativeOutcome | undefined;
   const started = performance.now();
-  const runs = await nativeRunsToDuplicate(setup, seed, budget, (outcome) => (last = outcome));
+  const runs = await nativeRunsToDuplicate(setup, seed, maxRuns, (outcome) => (last = outcome));
   const ms = performance.now() - started;
   return { runs, ms, duplicate: runs === undefined ? '-' : (last?.duplicates.join(' ') ?? '?') };
 }
 
 const duplicateOf = (result: RunResult): string | undefined => result.violations.find((violation) => violation.property === 'duplicate-action')?.message.split(' ')[1];
 
-async function ourSample(switches: Readonly<Record<string, string>>, seed: number, budget: number): Promise<Sample> {
+async function ourSample(switches: Readonly<Record<string, string>>, seed: number, maxRuns: number): Promise<Sample> {
   const spec = specFor(switches);
   const started = performance.now();
-  const outcome = await sweep({ maxRuns: budget, strategy: createStrategy({ name: 'random', seed }), run: (choices) => runScenario(spec, choices), isFinding: (result) => duplicateOf(result) !== undefined });
+  const outcome = await sweep({ maxRuns, strategy: createStrategy({ name: 'random', seed }), run: (choices) => runScenario(spec, choices), isFinding: (result) => duplicateOf(result) !== undefined });
   const ms = performance.now() - started;
   return { runs: outcome.finding ? outcome.finding.runIndex + 1 : undefined, ms, duplicate: outcome.finding ? (duplicateOf(outcome.finding.result) ?? '?') : '-' };
 }
 
 const CONTENDERS = [
-  { name: 'fc.scheduler, timers by the recipe', sample: (switches: Readonly<Record<string, string>>, seed: number, budget: number) => nativeSample('recipe', switches, seed, budget) },
-  { name: 'fc.scheduler, timers when idle', sample: (switches: Readonly<Record<string, string>>, seed: number, budget: number) => nativeSample('idle', switches, seed, budget) },
+  { name: 'fc.scheduler, timers by the recipe', sample: (switches: Readonly<Record<string, string>>, seed: number, maxRuns: number) => nativeSample('recipe', switches, seed, maxRuns) },
+  { name: 'fc.scheduler, timers when idle', sample: (switches: Readonly<Record<string, string>>, seed: number, maxRuns: number) => nativeSample('idle', switches, seed, maxRuns) },
   { name: 'ours: random', sample: ourSample },
 ] as const;
 
@@ -90,7 +90,7 @@ function summary(samples: readonly Sample[]): { found: number; medianRuns: numbe
   return { found: samples.filter((sample) => sample.runs !== undefined).length, medianRuns: percentile(runs, 0.5), p90Runs: percentile(runs, 0.9), medianMs: percentile(ms, 0.5), p90Ms: percentile(ms, 0.9) };
 }
 
-const showRuns = (runs: number | undefined, budget: number): string => (runs === undefined || !Number.isFinite(runs) ? `>${budget}` : String(runs));
+const showRuns = (runs: number | undefined, maxRuns: number): string => (runs === undefined || !Number.isFinite(runs) ? `>${maxRuns}` : String(runs));
 const showMs = (ms: number): string => (Number.isFinite(ms) ? ms.toFixed(0) : '-');
 const ratio = (ours: number, theirs: number): string => (Number.isFinite(ours) && Number.isFinite(theirs) && theirs > 0 ? `${(ours / theirs).toFixed(2)}x` : '-');
 

@@ -41,7 +41,9 @@ export interface NativeSetup {
   readonly maxSteps: number;
 }
 
+/** The ways fake time may move in a native run (see {@link NativeSetup.timers}), for the bench's options. */
 export const TIMER_POLICIES = ['recipe', 'idle'] as const;
+/** When fake time moves in a native run: `recipe` (fast-check's documented recipe) or `idle`. */
 export type TimerPolicy = (typeof TIMER_POLICIES)[number];
 
 /** What one run showed. */
