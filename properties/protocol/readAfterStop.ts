@@ -2,7 +2,7 @@ import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import { WAKE_STREAM_PATTERN } from '../observed/wakeKey.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
-import { AfterStop } from './afterStop.ts';
+import { requestsAfterStop } from './afterStop.ts';
 
 /**
  * No read of the wake stream after a graceful stop began: a runner told to stop leaves the streaming states for
@@ -12,23 +12,9 @@ import { AfterStop } from './afterStop.ts';
  * before it and is no violation: its arrival is its answer's time less `heldMs`.
  */
 export function readAfterStop(history: RunHistory, timing: WorldTiming): Violation[] {
-  const afterStop = new AfterStop(timing);
-  const violations: Violation[] = [];
-  const flagged = new Set<string>();
-  history.events.forEach((event, eventIndex) => {
-    afterStop.observe(event);
-    if (event.annotation || event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(event.detail['stream']))) return;
-    const peer = String(event.detail['peer']);
-    const lateByMs = afterStop.lateByMs(peer, event.atMs - Number(event.detail['heldMs'] ?? 0));
-    if (lateByMs === undefined || flagged.has(peer)) return;
-    flagged.add(peer);
-    violations.push({
-      property: 'protocol',
-      message: `read after stop: ${peer} read ${String(event.detail['stream'])} ${lateByMs} ms after its SIGTERM`,
-      step: event.step,
-      atMs: event.atMs,
-      eventIndex,
-    });
+  return requestsAfterStop(history, timing, 'read after stop', (event) => {
+    const detail = event.detail;
+    if (event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return undefined;
+    return { peer: String(detail['peer']), arrivedAtMs: event.atMs - Number(detail['heldMs'] ?? 0), what: `read ${String(detail['stream'])}` };
   });
-  return violations;
 }
