@@ -21,6 +21,7 @@ import { v04Runtime } from '../runtimes/v04/v04Runtime.ts';
 import { nativeRunsToDuplicate, v04NativeSetup } from './baseline/fcNative/nativeProperty.ts';
 import type { NativeOutcome, TimerPolicy } from './baseline/fcNative/runNativeStory.ts';
 import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
+import { quantile } from './historyTable.ts';
 
 const USAGE = 'Usage: npm run bench:search-native [-- --seeds 50 --max-runs 2000 --fix-seeds 5 --fix-runs 500]';
 const values = parseBenchArgs(USAGE, {
@@ -79,15 +80,12 @@ const CONTENDERS = [
   { name: 'ours: random', sample: ourSample },
 ] as const;
 
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
-
 /** A seed that found nothing counts as more than any that did: it pushes percentiles up instead of vanishing. */
 function summary(samples: readonly Sample[]): { found: number; medianRuns: number; p90Runs: number; medianMs: number; p90Ms: number } {
-  const runs = samples.map((sample) => sample.runs ?? Infinity).sort((a, b) => a - b);
-  const ms = samples.map((sample) => (sample.runs === undefined ? Infinity : sample.ms)).sort((a, b) => a - b);
-  return { found: samples.filter((sample) => sample.runs !== undefined).length, medianRuns: percentile(runs, 0.5), p90Runs: percentile(runs, 0.9), medianMs: percentile(ms, 0.5), p90Ms: percentile(ms, 0.9) };
+  const runs = samples.map((sample) => sample.runs ?? Infinity);
+  const ms = samples.map((sample) => (sample.runs === undefined ? Infinity : sample.ms));
+  // Never empty: --seeds is at least 1.
+  return { found: samples.filter((sample) => sample.runs !== undefined).length, medianRuns: quantile(runs, 0.5)!, p90Runs: quantile(runs, 0.9)!, medianMs: quantile(ms, 0.5)!, p90Ms: quantile(ms, 0.9)! };
 }
 
 const showRuns = (runs: number | undefined, maxRuns: number): string => (runs === undefined || !Number.isFinite(runs) ? `>${maxRuns}` : String(runs));

@@ -23,6 +23,7 @@ import { runScenario, type RunResult } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS } from '../world/faults/FaultKind.ts';
 import { fastCheckSchedulerProperty } from './baseline/fcSchedulerHarness.ts';
 import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
+import { quantile } from './historyTable.ts';
 
 const USAGE = `Usage: npm run bench:search [-- --seeds 50 --max-runs 2000 --rate-runs 500]`;
 const values = parseBenchArgs(USAGE, {
@@ -125,10 +126,6 @@ async function measureRates(contenders: ReadonlyArray<(count: number, seed: numb
   }));
 }
 
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
-}
-
 interface Row {
   readonly name: string;
   readonly found: number;
@@ -140,9 +137,9 @@ interface Row {
 
 function summarise(name: string, samples: readonly (number | undefined)[], rate: Rate | undefined): Row {
   // A seed that never found it counts as more than the budget, so it pushes percentiles up rather than vanishing.
-  const sorted = samples.map((sample) => sample ?? Infinity).sort((a, b) => a - b);
+  const runs = samples.map((sample) => sample ?? Infinity);
   const found = samples.filter((sample) => sample !== undefined).length;
-  return { name, found, tried: samples.length, median: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), rate };
+  return { name, found, tried: samples.length, median: quantile(runs, 0.5), p90: quantile(runs, 0.9), rate };
 }
 
 const OUR_STRATEGIES = ['random', 'pct', 'swarm'] as const;
