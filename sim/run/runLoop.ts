@@ -10,10 +10,10 @@ export interface RunBudget {
   readonly maxSteps: number;
   /**
    * Trace events (annotations not counted) after which the run is cut off (and reported as a hang by the oracles): a
-   * bound on what a run keeps,
-   * which its steps alone do not bound (a step may record several events, and what follows the trace may keep more per
-   * event the longer the run spins). Checked between steps, so a run ends holding at most one step's events more.
-   * Absent: no limit here (`runScenario` fills in `DEFAULT_MAX_TRACE_EVENTS` for a scenario that names none).
+   * bound on what a run keeps, which its steps alone do not bound (a step may record several events, and what follows
+   * the trace may keep more per event the longer the run spins). Checked between steps, so a run ends holding at most
+   * one step's events more. Absent: no limit here (`runScenario` fills in `DEFAULT_MAX_TRACE_EVENTS` for a scenario
+   * that names none).
    */
   readonly maxTraceEvents?: number;
 }
@@ -24,9 +24,8 @@ export type LoopEnd = 'horizon' | 'idle' | 'step-budget' | 'trace-budget';
 /**
  * Runs scheduler steps until the horizon, an empty queue, the step budget, or the trace budget (`observationCount`
  * counts the events the run has recorded, annotations not counted; it is required when the budget has
- * `maxTraceEvents`). Between steps it drains the
- * microtask queue, so that all promise continuations a step unblocked have run before the next choice is made: native
- * promise ordering becomes a function of the choices alone. `beforeStep`, when given, is awaited before each step: a
+ * `maxTraceEvents`). Between steps it drains the microtask queue, so that all promise continuations a step unblocked
+ * have run before the next choice is made: native promise ordering becomes a function of the choices alone. `beforeStep`, when given, is awaited before each step: a
  * harness that decides the next task asynchronously (the fast-check scheduler baseline) does it there.
  */
 export async function runLoop(
