@@ -110,10 +110,14 @@ for (const row of rows) {
 }
 
 if (sweepRuns > 0) {
-  const marks = await memorySweep(specOf(fixed, DEFAULT_FAULT_KINDS), sweepRuns);
+  const marks = await memorySweep(specOf(fixed, DEFAULT_FAULT_KINDS), sweepRuns, (mark) =>
+    console.error(`memory sweep: ${mark.percent} % (${mark.runs} runs) after ${mark.elapsedSeconds.toFixed(0)} s, RSS ${mark.rssMiB.toFixed(1)} MiB, heap ${mark.heapUsedMiB.toFixed(1)} MiB`),
+  );
   const first = marks[0]!;
   const collected = (globalThis as { gc?: unknown }).gc ? 'after a full collection' : 'without forcing a collection (node --expose-gc to force one)';
   console.log(`\nmemory over a sweep of ${sweepRuns} runs of ${describeConfig(fixed)}, ${collected}; growth against the first 10 %`);
+  const last = marks[marks.length - 1]!;
+  console.log(`${sweepRuns} runs in ${last.elapsedSeconds.toFixed(0)} s: ${(sweepRuns / last.elapsedSeconds).toFixed(0)} runs/s (collections included)`);
   console.log(`${'done'.padStart(5)} ${'runs'.padStart(8)} ${'RSS MiB'.padStart(8)} ${'heap MiB'.padStart(9)} ${'RSS growth'.padStart(11)}`);
   for (const mark of marks) {
     console.log(
