@@ -1,3 +1,4 @@
+import { AGENTS_ROUTES } from '../protocol/agents/agentsRoutes.ts';
 import { streamPath } from '../protocol/streams/streamsProtocol.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { RUNTIME_RULES } from './protocol/runtimeRules.ts';
@@ -31,7 +32,9 @@ interface Host {
  * the cap plus a long-poll (plus two deliveries) after a wake began waiting — or after its last read, or its start,
  * whichever came last — is deaf. A read the network dropped (`connection-drop`) counts as an attempt, as a read the
  * service refused while down does; a read it swallowed (`hung-connect`, `stale-connection`) counts too, and the runner
- * gets {@link RUNTIME_RULES.unansweredReadAbandonMs} more to give it up. Judged from the
+ * gets {@link RUNTIME_RULES.unansweredReadAbandonMs} more to give it up. Before its runner registered, a host's
+ * registration attempts count the same way: one the network dropped or hung, or the agents server refused while
+ * down, is the runner trying, not a runner gone deaf. Judged from the
  * service's and the network's observations (`process-start`, `sigterm`, `process-exit`, `runner-registered`,
  * `stream-read`, `request-refused`, `wake-appended`, `lease-granted`, `fault`), at each event and at the end.
  */
@@ -108,7 +111,7 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     }
     case 'request-refused': {
       // Turned away at the door while the service was down: an answer all the same, and the runner backs off from it.
-      const host = wakeStreamReader(hosts, detail);
+      const host = attemptingHost(hosts, detail);
       if (!host) return;
       host.lastReadAtMs = event.atMs;
       host.swallowed = 'no';
@@ -117,7 +120,7 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     case 'fault': {
       const kind = detail['kind'];
       if (kind !== 'hung-connect' && kind !== 'stale-connection' && kind !== 'connection-drop') return;
-      const host = wakeStreamReader(hosts, detail);
+      const host = attemptingHost(hosts, detail);
       if (!host) return;
       // The runner did try: a request the network hung or dropped may never reach the service, so this is the only
       // sign of it. A dropped one fails at once, an answer the runner backs off from, like a refused one.
@@ -136,8 +139,13 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
   }
 }
 
-/** The host whose request this is, when it is a read (GET) of that host's own wake stream. */
-function wakeStreamReader(hosts: ReadonlyMap<string, Host>, detail: TraceEvent['detail']): Host | undefined {
+/**
+ * The host whose request this is, when it is what its runner must do to hear of wakes: a read (GET) of its own wake
+ * stream once registered, or a registration before that.
+ */
+function attemptingHost(hosts: ReadonlyMap<string, Host>, detail: TraceEvent['detail']): Host | undefined {
   const host = hosts.get(String(detail['peer']));
-  return host?.wakeStream !== undefined && detail['method'] === 'GET' && detail['path'] === streamPath(host.wakeStream) ? host : undefined;
+  if (!host) return undefined;
+  if (host.wakeStream === undefined) return detail['method'] === 'POST' && detail['path'] === AGENTS_ROUTES.register() ? host : undefined;
+  return detail['method'] === 'GET' && detail['path'] === streamPath(host.wakeStream) ? host : undefined;
 }

@@ -15,6 +15,7 @@ import type { FaultKind } from './faults/FaultKind.ts';
 import type { FaultOptions } from './faults/FaultOptions.ts';
 import { FaultPoints, type StrikePlatformFault } from './faults/FaultPoints.ts';
 import { HandlerStalls } from './faults/HandlerStalls.ts';
+import { NetworkOutage } from './faults/NetworkOutage.ts';
 import { PLATFORM_FAULT_KINDS } from './faults/PlatformFaults.ts';
 import { PreloadFaults } from './faults/PreloadFaults.ts';
 import { StreamOutages } from './faults/StreamOutages.ts';
@@ -24,7 +25,7 @@ import { HostNetwork, type ServiceDirectory } from './network/HostNetwork.ts';
 import { errorAnswer } from './http/answers.ts';
 import type { SimRequest } from './http/SimRequest.ts';
 import type { SimResponse } from './http/SimResponse.ts';
-import { Network, type SimService } from './network/Network.ts';
+import { ConnectionDropped, Network, type SimService } from './network/Network.ts';
 import { SimProcess } from './process/SimProcess.ts';
 import { observeSubscriptions } from './durable-streams/observeSubscriptions.ts';
 
@@ -75,6 +76,8 @@ export class World {
   readonly agentsServer: AgentsServer;
   readonly chat: ChatService;
   readonly network: Network;
+  /** The host's network outages (`network-outage`), started by the scenario's platform faults. */
+  readonly networkOutage: NetworkOutage;
   /** Where a scenario lets its handlers' processes stall (`slow-handler`). */
   readonly handlerStalls: HandlerStalls;
   /** Whether a fault point may fire: false in the quiet period at the end of a run. */
@@ -131,7 +134,8 @@ export class World {
       },
     );
     this.chat = new ChatService(sim, options.chat);
-    const wireFaults = wireFaultPolicy(sim, options.faultOptions, fires, { durableStreams: front.name, chat: this.chat.name });
+    this.networkOutage = new NetworkOutage(sim, () => front.cutRequestsInProgress(new ConnectionDropped("the host's network is out")), () => this.faultsActive);
+    const wireFaults = wireFaultPolicy(sim, options.faultOptions, fires, { durableStreams: front.name, chat: this.chat.name }, this.networkOutage);
     this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'), wireFaults);
     this.services = new Map<string, SimService>([
       [SERVICE_ORIGINS.durableStreams, this.streamsFront],

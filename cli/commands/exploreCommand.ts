@@ -51,7 +51,7 @@ Options:
                                    delivery-reorder (also: default)
                          platform  crash, server-restart, heartbeat-failure, rolling-deploy, ds-restart
                          network   delivery-reorder, server-error, rate-limit, stream-outage, lost-answer,
-                                   connection-drop, stale-connection, hung-connect, slow-handler
+                                   connection-drop, stale-connection, hung-connect, slow-handler, network-outage
                          all       every kind
                        platform faults also strike at moments the world sees (a wake in flight, a claim
                        outstanding, a lease about to expire, a stop's drain, ...)

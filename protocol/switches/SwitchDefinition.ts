@@ -17,4 +17,10 @@ export interface SwitchDefinition {
    * fix needs the server to return the reported offset, say.
    */
   readonly implies?: (value: string) => Readonly<Record<string, string>>;
+  /**
+   * False for a switch added after the trace hashes of existing runs were recorded (test/sim/fixtures): while it has
+   * its default value it is left out of the run's `run-start` record, so a run that could be set up before the switch
+   * existed hashes as it did. Recorded when absent or true; any other value of the switch is always recorded.
+   */
+  readonly recordedAtDefault?: boolean;
 }

@@ -45,6 +45,12 @@ export type StopDoneMode = (typeof STOP_DONE_MODES)[number];
  */
 export const STREAM_RECONNECT_MODES = ['give-up', 'backoff'] as const;
 export type StreamReconnectMode = (typeof STREAM_RECONNECT_MODES)[number];
+/**
+ * Historical B5 (87be53999, #4542): which runner states accept the stream reset that follows consecutive heartbeat
+ * failures.
+ */
+export const STREAM_RESET_MODES = ['connected-only', 'any-state'] as const;
+export type StreamResetMode = (typeof STREAM_RESET_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -62,6 +68,7 @@ export interface V04Config {
   readonly doneRetry: DoneRetryMode;
   readonly stopDone: StopDoneMode;
   readonly streamReconnect: StreamReconnectMode;
+  readonly streamReset: StreamResetMode;
   readonly leaseRenewal: LeaseRenewalMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
@@ -161,6 +168,18 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
   },
   {
+    name: 'stream-reset',
+    values: STREAM_RESET_MODES,
+    defaultValue: 'any-state',
+    summary: 'historical B5 (87be53999): whether the stream reset after heartbeat failures also aborts a connect still under way',
+    meanings: {
+      'connected-only': 'B5, the defect: the reset is ignored until a read of the wake stream answered since the last (re)connect; a connect that hangs is never aborted',
+      'any-state': 'the fix: the reset aborts whatever connect or read of the wake stream is under way, and the runner reconnects',
+    },
+    // Added after the trace hashes were recorded: at its default it stays out of a run's record, which hashes as before.
+    recordedAtDefault: false,
+  },
+  {
     name: 'lease-renewal',
     values: LEASE_RENEWAL_MODES,
     defaultValue: 'none',
@@ -227,6 +246,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     doneRetry: pick('done-retry', DONE_RETRY_MODES, 'none'),
     stopDone: pick('stop-done', STOP_DONE_MODES, 'send'),
     streamReconnect: pick('stream-reconnect', STREAM_RECONNECT_MODES, 'backoff'),
+    streamReset: pick('stream-reset', STREAM_RESET_MODES, 'any-state'),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES, 'none'),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),

@@ -10,6 +10,7 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'done-retry': 'none',
   'stop-done': 'send',
   'stream-reconnect': 'backoff',
+  'stream-reset': 'any-state',
   'lease-renewal': 'none',
   'read-watchdog': 'none',
   'failed-wake': 'ack',

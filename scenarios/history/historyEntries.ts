@@ -220,6 +220,26 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     property: 'concurrent-wake',
     room: 'Durable Streams restarts that forget the lease of a wake whose preload retries through a shared-stream outage, and re-issue its wake event while it still runs',
   },
+  {
+    id: 'B5',
+    title: 'the stream reset after heartbeat failures is ignored while a (re)connect is pending, so a hung reconnect is never aborted (87be53999, #4542)',
+    switchName: 'stream-reset',
+    defect: 'connected-only',
+    fixed: 'any-state',
+    where: 'runtime v0.4: the reset after consecutive heartbeat failures (runtimes/v04/runner/PullWakeRunner.ts, resetStream)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // The preset's read watchdog and request timeout each end a hung connect after 30 s, a second and a third fix of
+    // the same deafness (O4's): both are off, so the entry shows what the heartbeat-failure reset alone does.
+    switches: { 'read-watchdog': 'none', 'request-timeout': 'none' },
+    // Upstream's trigger as one event: the host's network outage cuts the wake-stream read, leaves the reconnect
+    // half-open, and fails the heartbeats while it lasts. Independent `server-restart`, `ds-restart` and `hung-connect`
+    // leave the fixed runner as deaf as the defect (a connect that hangs with no heartbeat failure after it).
+    faults: ['network-outage'],
+    property: 'missed-action',
+    room: "the host's network outages: the wake-stream read is cut, the runner's reconnect hangs for good, and its heartbeats fail until the outage ends; only a reset that aborts the pending connect brings the runner back",
+  },
 ];
 
 /** The entry with `id`; throws a one-line error listing the known ids otherwise. */

@@ -61,6 +61,7 @@ describe('command line: explore and replay', () => {
       'done-retry': 'none',
       'stop-done': 'send',
       'stream-reconnect': 'backoff',
+      'stream-reset': 'any-state',
       'lease-renewal': 'none',
       'read-watchdog': 'none',
       'failed-wake': 'ack',

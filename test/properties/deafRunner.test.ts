@@ -51,6 +51,23 @@ describe('deaf-runner', () => {
     expect(judgeBy('deaf-runner', historyOf(elsewhere.events, { endMs: 200_000 }))).toHaveLength(1);
   });
 
+  it('counts a registration the network dropped, or the agents server refused while down, as an attempt', () => {
+    const attempt = (trace: TraceBuilder, atMs: number, path = '/_electric/runners'): TraceBuilder =>
+      atMs % 2 === 0
+        ? trace.at(atMs, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'agents-server', method: 'POST', path })
+        : trace.at(atMs, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path, status: 503 });
+    const registering = wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000);
+    for (let atMs = 1_000; atMs <= 200_000; atMs += 1_001) attempt(registering, atMs);
+    expect(judgeBy('deaf-runner', historyOf(registering.events, { endMs: 200_000 }))).toEqual([]);
+    // A dropped heartbeat is no registration; and once registered, a registration is no read of the wake stream.
+    const heartbeating = wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000);
+    for (let atMs = 1_000; atMs <= 200_000; atMs += 1_001) attempt(heartbeating, atMs, '/_electric/runners/r1/heartbeat');
+    expect(judgeBy('deaf-runner', historyOf(heartbeating.events, { endMs: 200_000 }))[0]!.message).toContain('has not registered its runner');
+    const registered = wakeAppended(read(world(), 10), 60_000);
+    for (let atMs = 60_500; atMs <= 200_000; atMs += 1_001) attempt(registered, atMs);
+    expect(judgeBy('deaf-runner', historyOf(registered.events, { endMs: 200_000 }))).toHaveLength(1);
+  });
+
   it('allows exactly the backoff cap plus a long-poll', () => {
     const trace = wakeAppended(read(world(), 10), 60_000);
     expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 110_000 }))).toEqual([]);

@@ -66,15 +66,22 @@ export class StreamsFrontEnd implements SimService {
     this.running = false;
     const leasesLost = this.subscriptions?.suspend() ?? [];
     this.record('streams-down', { downtimeMs, leasesLost });
-    const cut = new ConnectionDropped('Durable Streams restarted');
-    const held = [...this.inProgress];
-    this.inProgress.clear();
-    for (const connection of held) connection.abort(cut);
+    this.cutRequestsInProgress(new ConnectionDropped('Durable Streams restarted'));
     this.sim.scheduler.schedule(downtimeMs, this.name, 'durable streams back up', () => {
       this.running = true;
       this.record('streams-up', {});
       this.subscriptions?.resume();
     });
+  }
+
+  /**
+   * Cuts every request in progress with `cut` (their callers see the connection drop): a restart's, or the host's
+   * network outage (`network-outage`: every request that reaches this service over the network is a host's).
+   */
+  cutRequestsInProgress(cut: ConnectionDropped): void {
+    const held = [...this.inProgress];
+    this.inProgress.clear();
+    for (const connection of held) connection.abort(cut);
   }
 
   async serve(request: SimRequest): Promise<SimResponse> {

@@ -30,6 +30,10 @@ const BUILT_IN: readonly FaultKindDefinition[] = [
   { name: 'stale-connection', summary: "a held read's answer never arrives and never fails (a half-open socket)" },
   { name: 'hung-connect', summary: 'a new connection to Durable Streams never completes and never fails' },
   { name: 'slow-handler', summary: "the entity handler's process stalls for a drawn time once the handler has read its state" },
+  {
+    name: 'network-outage',
+    summary: "the host's network is out for a drawn time: its held reads are cut, its new connections to Durable Streams hang for good, its other requests fail",
+  },
 ];
 
 const kinds = new Map<string, FaultKindDefinition>(BUILT_IN.map((definition) => [definition.name, definition]));

@@ -9,6 +9,7 @@ export interface FaultOptions {
   readonly maxServerRestarts: number;
   readonly maxRollingDeploys: number;
   readonly maxStreamsRestarts: number;
+  readonly maxNetworkOutages: number;
   /** Time from a host process's end to its successor's start. */
   readonly hostRestartDelayMinMs: number;
   readonly hostRestartDelayMaxMs: number;
@@ -49,6 +50,10 @@ export interface FaultOptions {
   readonly connectionDropPercent: number;
   /** `stale-connection`: chance per held read (a long-poll) that its answer never comes and never fails. */
   readonly staleConnectionPercent: number;
+  /** `network-outage`: how long the host's network is out (the span in which its new connections hang). */
+  readonly networkOutageMinMs: number;
+  /** Several heartbeat intervals (30 s each) long, so that an outage can fail the two in a row that reset the stream. */
+  readonly networkOutageMaxMs: number;
   /** `hung-connect`: chance per new connection to Durable Streams that it never completes. */
   readonly hungConnectPercent: number;
   /** `slow-handler`: chance per handler invocation that its process stalls once the handler has read its state. */
@@ -67,6 +72,7 @@ export const DEFAULT_FAULT_OPTIONS: FaultOptions = {
   maxServerRestarts: 2,
   maxRollingDeploys: 2,
   maxStreamsRestarts: 2,
+  maxNetworkOutages: 2,
   hostRestartDelayMinMs: 1_000,
   hostRestartDelayMaxMs: 5_000,
   deployOverlapMinMs: 0,
@@ -90,6 +96,8 @@ export const DEFAULT_FAULT_OPTIONS: FaultOptions = {
   connectionDropPercent: 1,
   staleConnectionPercent: 2,
   hungConnectPercent: 2,
+  networkOutageMinMs: 1_000,
+  networkOutageMaxMs: 150_000,
   slowHandlerPercent: 10,
   slowHandlerMinMs: 1_000,
   slowHandlerMaxMs: 90_000,

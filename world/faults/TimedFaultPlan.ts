@@ -33,5 +33,6 @@ export function drawTimedFaults(
   draw('server-restart', options.maxServerRestarts);
   draw('rolling-deploy', options.maxRollingDeploys);
   draw('ds-restart', options.maxStreamsRestarts);
+  draw('network-outage', options.maxNetworkOutages);
   return plan.sort((a, b) => a.atMs - b.atMs);
 }

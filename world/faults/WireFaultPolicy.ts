@@ -2,6 +2,14 @@ import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { LegFate, WireExchange, WireFate, WireFaults } from '../network/Network.ts';
 import type { FaultOptions } from './FaultOptions.ts';
 import type { FaultDecision } from './PreloadFaults.ts';
+import type { NetworkOutage } from './NetworkOutage.ts';
+
+/** Whether the host's network is out now (`network-outage`; see {@link NetworkOutage}). */
+export interface OutageState {
+  readonly underWay: boolean;
+  /** True once per outage: for the request that takes its half-open connect. */
+  takeHalfOpenConnect(): boolean;
+}
 
 /** The services whose exchanges some wire faults single out. */
 export interface WireFaultTargets {
@@ -21,15 +29,23 @@ const DELIVERED: LegFate = 'delivered';
  *   socket after the host slept (O4);
  * - `lost-answer`: the service acts on the request, but its answer is lost and the caller's `fetch` fails; likelier on
  *   a post to the chat, the side effect whose outcome then becomes unknown.
- * Each is recorded as a `fault` of the network (peer, service, method, path).
+ * Each is recorded as a `fault` of the network (peer, service, method, path). While the host's network is out
+ * (`network-outage`, {@link NetworkOutage}) every exchange of the host meets the outage instead, without a choice: the
+ * outage's first request opening a connection to Durable Streams hangs (recorded as `hung-connect`), any other fails
+ * (recorded as `connection-drop`), each with `cause: network-outage`.
  */
-export function wireFaultPolicy(sim: SimContext, options: FaultOptions, fires: FaultDecision, targets: WireFaultTargets): WireFaults {
+export function wireFaultPolicy(sim: SimContext, options: FaultOptions, fires: FaultDecision, targets: WireFaultTargets, outage?: OutageState): WireFaults {
   return (exchange: WireExchange): WireFate => {
     const { request, service } = exchange;
-    const strike = (kind: string, fate: WireFate): WireFate => {
-      sim.trace.record('network', 'fault', { kind, peer: exchange.caller, service, method: request.method, path: request.url.pathname });
+    const strike = (kind: string, fate: WireFate, cause: Readonly<Record<string, string>> = {}): WireFate => {
+      sim.trace.record('network', 'fault', { kind, peer: exchange.caller, service, method: request.method, path: request.url.pathname, ...cause });
       return fate;
     };
+    if (outage?.underWay) {
+      const cause = { cause: 'network-outage' };
+      if (exchange.connect && service === targets.durableStreams && outage.takeHalfOpenConnect()) return strike('hung-connect', { request: 'hung', answer: DELIVERED }, cause);
+      return strike('connection-drop', { request: 'dropped', answer: DELIVERED }, cause);
+    }
     if (fires('connection-drop', options.connectionDropPercent, 'connection drop')) return strike('connection-drop', { request: 'dropped', answer: DELIVERED });
     if (exchange.connect && service === targets.durableStreams && fires('hung-connect', options.hungConnectPercent, 'hung connect')) {
       return strike('hung-connect', { request: 'hung', answer: DELIVERED });

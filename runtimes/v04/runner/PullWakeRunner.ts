@@ -325,10 +325,24 @@ export class PullWakeRunner {
       this.env.annotate('heartbeat', { offset, reason, ok: false, error: describeError(error) });
       if (this.consecutiveHeartbeatFailures >= RUNTIME_TIMING.heartbeatFailuresBeforeReset && !this.stopRequested) {
         this.consecutiveHeartbeatFailures = 0;
-        this.env.annotate('stream-reset', { reason: 'heartbeat failures' });
-        this.connection?.abort(new StreamInterrupt('heartbeat failures'));
+        this.resetStream();
       }
     }
+  }
+
+  /**
+   * The reset after consecutive heartbeat failures: aborts the wake stream's connection, whether a connect or a read
+   * is under way (the connection exists from the moment a connect starts), and the stream loop reconnects. With
+   * `stream-reset=connected-only` (B5) it is ignored unless a read answered since the last (re)connect: a connect
+   * that hangs is then never aborted.
+   */
+  private resetStream(): void {
+    if (this.env.config.streamReset === 'connected-only' && this.state !== 'streaming') {
+      this.env.annotate('stream-reset-ignored', { reason: 'heartbeat failures', state: this.state });
+      return;
+    }
+    this.env.annotate('stream-reset', { reason: 'heartbeat failures' });
+    this.connection?.abort(new StreamInterrupt('heartbeat failures'));
   }
 
   private async waitFor(promises: Promise<unknown>[], timeoutMs: number): Promise<void> {

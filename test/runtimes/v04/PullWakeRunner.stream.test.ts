@@ -4,7 +4,7 @@ import { streamPath } from '../../../protocol/streams/streamsProtocol.ts';
 import { PullWakeRunner } from '../../../runtimes/v04/runner/PullWakeRunner.ts';
 import { formatOffset } from '../../../world/durable-streams/offsets.ts';
 import type { V04Config } from '../../../runtimes/v04/config.ts';
-import { emptyAnswer, errorAnswer, inTurn, type Responder } from './fakeHost.ts';
+import { emptyAnswer, errorAnswer, held, inTurn, type Responder } from './fakeHost.ts';
 import { streamsServiceHost } from './streamsServiceHost.ts';
 
 const RUNNER_ID = 'runner-1';
@@ -86,5 +86,56 @@ describe('PullWakeRunner, its wake stream connection', () => {
     expect(host.annotations.filter((annotation) => annotation.kind === 'stream-given-up')).toHaveLength(1);
     const heartbeats = host.annotations.filter((annotation) => annotation.kind === 'heartbeat').map((annotation) => annotation.detail['reason']);
     expect(heartbeats).toEqual(['interval', 'interval', 'interval', 'stop']);
+  });
+});
+
+describe('PullWakeRunner, the reset of a connect that hangs (historical B5)', () => {
+  /** Heartbeats always fail; the wake stream's first catch-up read (the first connect) never answers until aborted. */
+  function hungFirstConnect(config: Partial<V04Config>) {
+    const { host, streams, facade, time } = streamsServiceHost(LONG_POLL_TIMEOUT_MS, { config });
+    const connections: number[] = [];
+    host.on('POST', AGENTS_ROUTES.heartbeat(RUNNER_ID), () => unavailable).on('GET', WAKE_PATH, (request) => {
+      if (request.url.searchParams.get('live') !== null) return facade.serve(request);
+      connections.push(time.nowMs);
+      return connections.length === 1 ? held(request) : facade.serve(request);
+    });
+    streams.create(WAKE_PATH);
+    const runner = new PullWakeRunner(host.environment(), { runnerId: RUNNER_ID, wakeStream: WAKE_STREAM, startOffset: '-1' });
+    return { host, time, runner, connections };
+  }
+
+  async function runFor(runner: PullWakeRunner, time: ReturnType<typeof hungFirstConnect>['time'], untilMs: number): Promise<string> {
+    let state = '';
+    await time.run(async () => {
+      runner.start();
+      await time.advanceTo(untilMs);
+      state = runner.lifecycleState;
+      void runner.stop();
+      await time.advanceTo(untilMs + 100_000);
+    });
+    return state;
+  }
+
+  it('stream-reset=connected-only (the defect): the reset during the pending connect is ignored; the runner stays connecting', async () => {
+    const { host, time, runner, connections } = hungFirstConnect({ streamReset: 'connected-only' });
+    expect(await runFor(runner, time, 125_000)).toBe('connecting');
+    expect(connections).toEqual([0]);
+    const resets = host.annotations.filter((annotation) => annotation.kind === 'stream-reset' || annotation.kind === 'stream-reset-ignored');
+    // Four failed heartbeats (30, 60, 90, 120 s): two requests for a reset, both ignored while connecting.
+    expect(resets.map((annotation) => [annotation.kind, annotation.detail['state']])).toEqual([
+      ['stream-reset-ignored', 'connecting'],
+      ['stream-reset-ignored', 'connecting'],
+    ]);
+  });
+
+  it('stream-reset=any-state (the fix, the default): the reset aborts the pending connect and the runner reconnects', async () => {
+    const { host, time, runner, connections } = hungFirstConnect({});
+    expect(await runFor(runner, time, 100_000)).toBe('streaming');
+    // The second failed heartbeat (60 s) resets; the reconnect follows after the 1 s backoff.
+    expect(connections).toEqual([0, 61_000]);
+    expect(host.annotations.filter((annotation) => annotation.kind === 'stream-reset-ignored')).toHaveLength(0);
+    expect(host.annotations.filter((annotation) => annotation.kind === 'stream-error').map((annotation) => annotation.detail['error'])).toEqual([
+      expect.stringContaining('heartbeat failures'),
+    ]);
   });
 });

@@ -13,6 +13,7 @@ const SHIPPED: V04Config = {
   doneRetry: 'none',
   stopDone: 'send',
   streamReconnect: 'backoff',
+  streamReset: 'any-state',
   leaseRenewal: 'none',
   readWatchdog: 'none',
   failedWake: 'ack',
@@ -90,7 +91,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
     expect(listSwitchValues(V04_SWITCHES, values)).toBe(
-      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send stream-reconnect=backoff lease-renewal=none read-watchdog=none failed-wake=ack claim-guard=none request-timeout=none',
+      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send stream-reconnect=backoff stream-reset=any-state lease-renewal=none read-watchdog=none failed-wake=ack claim-guard=none request-timeout=none',
     );
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });
