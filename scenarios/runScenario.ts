@@ -13,7 +13,8 @@ import { followRun } from '../models/followRun.ts';
 import { transitionId } from '../models/coverage/transitionCatalog.ts';
 import { judge, type Violation } from '../properties/index.ts';
 import { getRuntime } from './registry/runtimes.ts';
-import { getScenario, type RunSpec, type Scenario } from './index.ts';
+import type { SwitchDefinition } from '../protocol/switches/SwitchDefinition.ts';
+import { getScenario, switchesFor, type RunSpec, type Scenario } from './index.ts';
 
 /** Everything one simulated run produced. */
 export interface RunResult {
@@ -68,7 +69,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   const hermetic = new HermeticGlobals(scheduler, { mode: 'actors', onLeak: (leak) => recordLeak(trace, leak) });
   const sim: SimContext = { scheduler, choices, trace, hermetic };
   // Switches in the spec's order, which resolution fixed: the same configuration hashes the same however it was written.
-  trace.record('sim', 'run-start', { scenario: spec.scenario, runtime: spec.runtime, ...spec.config, faults: [...spec.faults] });
+  trace.record('sim', 'run-start', { scenario: spec.scenario, runtime: spec.runtime, ...tracedConfig(spec.config, switchesFor(scenario, runtime)), faults: [...spec.faults] });
   const releaseConsole = captureConsole((level, text) => trace.record('console', 'console', { level, text }));
   const { setup, budget, endedBy } = await hermetic
     .run(async () => {
@@ -81,7 +82,9 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);
   // The composed model follows the run once: model conformance judges it, and its transitions are the run's coverage.
   const modelTransitions = new Set<string>();
-  const conformance = options.conformance ?? true;
+  // A configuration the composed model cannot follow (several entities) is not judged by it, nor followed for coverage.
+  const notJudged = (scenario.propertiesNotJudged?.(spec.config) ?? []).map((entry) => entry.property);
+  const conformance = (options.conformance ?? true) && !notJudged.includes('model-conformance');
   const followedModel = conformance
     ? followRun(
         { events: trace.events, config: spec.config, faults: spec.faults, annotations },
@@ -103,7 +106,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     hangAfterMs: setup.hangAfterMs,
     quietFromMs: setup.quietFromMs,
     ...(followedModel ? { followedModel } : {}),
-  }, conformance ? {} : { skip: ['model-conformance'] });
+  }, { skip: [...new Set([...notJudged, ...(conformance ? [] : ['model-conformance'])])] });
   trace.record('sim', 'run-end', { endedBy, violations: violations.map((violation) => violation.property) });
   return {
     spec,
@@ -116,6 +119,15 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     choices: [...choices.recorded],
     modelTransitions: [...modelTransitions].sort(),
   };
+}
+
+/**
+ * The switch values the `run-start` event names: every one, but a switch marked `tracedOnlyWhenSet` only when it differs
+ * from its default (so adding such a switch left the traces of earlier configurations unchanged). Order kept.
+ */
+function tracedConfig(config: RunSpec['config'], switches: readonly SwitchDefinition[]): Record<string, string> {
+  const quietAtDefault = new Map(switches.filter((definition) => definition.tracedOnlyWhenSet === true).map((definition) => [definition.name, definition.defaultValue]));
+  return Object.fromEntries(Object.entries(config).filter(([name, value]) => quietAtDefault.get(name) !== value));
 }
 
 /** The scenario's budget with the trace limit every run has: the scenario's own, else the default. */

@@ -17,4 +17,11 @@ export interface SwitchDefinition {
    * fix needs the server to return the reported offset, say.
    */
   readonly implies?: (value: string) => Readonly<Record<string, string>>;
+  /**
+   * The run's trace (its `run-start` event, which the trace hash covers) names this switch only when its value differs
+   * from the default. Set on switches added after traces were recorded (the trace-hash fixture, committed tokens), so
+   * that every run of the defaults keeps its trace, hash included, byte for byte; a run that sets the switch still
+   * shows (and hashes) it.
+   */
+  readonly tracedOnlyWhenSet?: boolean;
 }
