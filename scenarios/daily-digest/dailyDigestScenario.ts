@@ -169,7 +169,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
           nowMs: () => Date.now() - VIRTUAL_EPOCH_MS, // the entity's clock: runs as a simulated process
         },
       );
-      const planted = options.plantInHandler ? options.plantInHandler(digest) : digest;
+      const planted = options.plantInHandler ? options.plantInHandler(digest, entity) : digest;
       const slowed = stalledHandler(planted, () => world.handlerStalls.stall(process, `${entity} after observe`));
       return probedHandler(entity, slowed, probe);
     };
