@@ -5,6 +5,7 @@ import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import { VIRTUAL_EPOCH_MS } from '../../sim/hermetic/HermeticOptions.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { ExpectedAction } from '../../properties/index.ts';
+import type { ClaimTokenKeying } from '../../world/agents-server/ClaimTokenKeying.ts';
 import type { ClaimReaper } from '../../world/agents-server/ClaimReaper.ts';
 import type { DoneRelease } from '../../world/agents-server/DoneRelease.ts';
 import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts';
@@ -133,6 +134,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     claimReaper: (spec.config['claim-reaper'] ?? 'none') as ClaimReaper,
     doneRelease: (spec.config['done-release'] ?? 'independent') as DoneRelease,
     heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
+    claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
