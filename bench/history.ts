@@ -105,7 +105,7 @@ const minutes = ((performance.now() - started) / 60_000).toFixed(1);
 console.log(`History benchmark: ${entries.map((entry) => entry.id).join(', ')}; defect: ${seedCount} seeds of at most ${maxRuns} runs; fixed: seed 1, ${maxRuns} runs; every property counted unless the entry says otherwise; shrink budget ${maxShrinkAttempts} candidate runs; ${workers} worker thread(s); ${minutes} min wall time.`);
 console.log('');
 for (const entry of entries) {
-  console.log(`- ${entry.id} (${entry.switchName}=${entry.defect} | ${entry.fixed}): ${entry.runtime}, preset ${entry.preset}${Object.keys(entry.switches).length ? ` with ${Object.entries(entry.switches).map(([name, value]) => `${name}=${value}`).join(' ')}` : ''}, faults ${entry.faults.join(',')}${entry.counted ? `; counting ${entry.counted.join(', ')}` : ''}`);
+  console.log(`- ${entry.id} (${entry.switchName}=${entry.defect} | ${entry.fixed}): ${entry.runtime}, preset ${entry.preset}${Object.keys(entry.switches).length ? ` with ${Object.entries(entry.switches).map(([name, value]) => `${name}=${value}`).join(' ')}` : ''}, faults ${entry.faults.join(',') || 'none'}${entry.counted ? `; counting ${entry.counted.join(', ')}` : ''}`);
 }
 console.log('');
 console.log('"found": seeds whose exploration found a violation of any property within the budget (for a fixed value, seed 1 only). Median and p90 runs to the first finding are over the seeds that found one. The story is the shrunk run of the lowest seed that found one.');

@@ -46,4 +46,15 @@ export interface Scenario {
    * `runtime` in it, and schedules the workload.
    */
   setUp(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest): ScenarioSetup;
+  /**
+   * Properties that cannot judge runs of this configuration, each with why: they are left out of every run's judgement
+   * (never passed silently: `explore` and `replay` print the reason). None when absent.
+   */
+  propertiesNotJudged?(config: SwitchValues): readonly PropertyNotJudged[];
+}
+
+/** A property a configuration's runs are not judged by, and why. */
+export interface PropertyNotJudged {
+  readonly property: string;
+  readonly reason: string;
 }

@@ -5,9 +5,9 @@ import { WORLD_SWITCHES } from './config/worldSwitches.ts';
 import { dailyDigestScenario } from './daily-digest/dailyDigestScenario.ts';
 import { minimalDigestScenario } from './daily-digest/minimalDigestScenario.ts';
 import { RegistryError } from './registry/RegistryError.ts';
-import type { Scenario } from './Scenario.ts';
+import type { PropertyNotJudged, RunSpec, Scenario } from './Scenario.ts';
 
-export type { RunSpec, Scenario, ScenarioSetup } from './Scenario.ts';
+export type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from './Scenario.ts';
 
 const scenarios = new Map<string, Scenario>();
 
@@ -42,6 +42,11 @@ export function registeredScenarios(): readonly Scenario[] {
 /** Every switch a run of `scenario` under `runtime` has: the runtime's, the world's, the scenario's. */
 export function switchesFor(scenario: Scenario, runtime: RuntimeUnderTest): readonly SwitchDefinition[] {
   return [...runtime.switches, ...WORLD_SWITCHES, ...(scenario.switches ?? [])];
+}
+
+/** The properties runs of `spec` are not judged by, with why (none for most configurations). */
+export function propertiesNotJudged(spec: RunSpec): readonly PropertyNotJudged[] {
+  return getScenario(spec.scenario).propertiesNotJudged?.(spec.config) ?? [];
 }
 
 /**

@@ -83,7 +83,9 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);
   // The composed model follows the run once: model conformance judges it, and its transitions are the run's coverage.
   const modelTransitions = new Set<string>();
-  const conformance = options.conformance ?? true;
+  // A configuration the composed model cannot follow (several entities) is not judged by it, nor followed for coverage.
+  const notJudged = (scenario.propertiesNotJudged?.(spec.config) ?? []).map((entry) => entry.property);
+  const conformance = (options.conformance ?? true) && !notJudged.includes('model-conformance');
   const followedModel = conformance
     ? followRun(
         { events: trace.events, config: spec.config, faults: spec.faults, annotations },
@@ -105,7 +107,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     hangAfterMs: setup.hangAfterMs,
     quietFromMs: setup.quietFromMs,
     ...(followedModel ? { followedModel } : {}),
-  }, conformance ? {} : { skip: ['model-conformance'] });
+  }, { skip: [...new Set([...notJudged, ...(conformance ? [] : ['model-conformance'])])] });
   trace.record('sim', 'run-end', { endedBy, violations: violations.map((violation) => violation.property) });
   return {
     spec,

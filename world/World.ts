@@ -3,6 +3,7 @@ import type { SimContext } from '../sim/run/SimContext.ts';
 import { AgentsServer } from './agents-server/AgentsServer.ts';
 import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { DoneRelease } from './agents-server/DoneRelease.ts';
+import type { ClaimTokenKeying } from './agents-server/ClaimTokenKeying.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
 import { ChatService, type ChatOptions } from './chat/ChatService.ts';
@@ -56,6 +57,8 @@ export interface WorldOptions {
   readonly doneRelease?: DoneRelease;
   /** Whether a runner heartbeat erases its claim rows' lease expiry (`keep`, the fix, when absent; B10). */
   readonly heartbeatLease?: HeartbeatLease;
+  /** How the agents server keys claim write tokens (`per-stream`, the fix, when absent; B1). */
+  readonly claimTokens?: ClaimTokenKeying;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -131,6 +134,7 @@ export class World {
         claimReaper: options.claimReaper ?? 'none',
         doneRelease: options.doneRelease ?? 'independent',
         heartbeatLease: options.heartbeatLease ?? 'keep',
+        claimTokens: options.claimTokens ?? 'per-stream',
       },
     );
     this.chat = new ChatService(sim, options.chat);

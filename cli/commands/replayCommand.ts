@@ -114,6 +114,7 @@ function header(view: ReplayView): string[] {
     `${view.scenario} · ${view.config}`,
     ...wrap(`faults enabled: ${view.faults.join(', ') || 'none'}`, TIMELINE_WIDTH),
     ...wrap(`faults injected: ${view.faultsInjected.join(', ') || 'none'} · ${view.steps} steps, ${view.choices} recorded choices`, TIMELINE_WIDTH),
+    ...view.notJudged.flatMap((line) => wrap(line, TIMELINE_WIDTH)),
   ];
 }
 

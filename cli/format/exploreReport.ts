@@ -1,12 +1,18 @@
 import { describeConfig } from '../../scenarios/config/describeConfig.ts';
 import type { ExploreReport, Finding } from '../../scenarios/explore.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
+import { propertiesNotJudged, type RunSpec } from '../../scenarios/index.ts';
 import { propertyNames, type Violation } from '../../properties/index.ts';
 import { coverageJson, coverageLines } from './coverageFigures.ts';
 import { faultsInRun, isStoryEvent } from './story.ts';
 import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRows, wrap } from './timeline.ts';
 import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { runRange } from '../../sim/explore/runRange.ts';
+
+/** One line per property the configuration's runs are not judged by, with why: a property left out is said so. */
+export function notJudgedLines(spec: RunSpec): string[] {
+  return propertiesNotJudged(spec).map((entry) => `${entry.property}: not judged in these runs (${entry.reason})`);
+}
 
 /** The command that replays a token, as a user types it. */
 export const replayCommand = (token: string): string => `npm run sim -- replay ${token}`;
@@ -38,6 +44,7 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
     runsRequested: request.maxRuns,
     runsExecuted: report.runsExecuted,
     properties: [...request.properties],
+    ...(propertiesNotJudged(request.spec).length > 0 ? { notJudged: propertiesNotJudged(request.spec).map((entry) => ({ ...entry })) } : {}),
     violations: finding
       ? firstViolationPerProperty(finding.shrunk).map((violation) => ({
           property: violation.property,
@@ -81,6 +88,7 @@ export function exploreReportText(report: ExploreReport): string[] {
     `${request.spec.scenario} · ${request.spec.runtime} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
     `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === propertyNames().length ? 'all properties' : request.properties.join(', ')}`,
     ...(request.shard ? [shardLine(report)] : []),
+    ...notJudgedLines(request.spec),
     '',
     ...findingReportText(report),
   ];

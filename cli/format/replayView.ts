@@ -2,7 +2,7 @@ import { describeConfig } from '../../scenarios/config/describeConfig.ts';
 import type { ReplayRequest } from '../../scenarios/replayTokens.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
 import type { Violation } from '../../properties/index.ts';
-import { firstViolationPerProperty, replayCommand } from './exploreReport.ts';
+import { firstViolationPerProperty, notJudgedLines, replayCommand } from './exploreReport.ts';
 import { modelStatesAlong, type ModelStateView } from './modelStates.ts';
 import { sequenceStory, type SequenceStory } from './sequenceStory.ts';
 import { faultsInRun } from './story.ts';
@@ -27,6 +27,8 @@ export interface ReplayView {
   readonly rows: readonly TimelineRow[];
   readonly result: RunResult;
   readonly story: SequenceStory;
+  /** Properties these runs are not judged by, with why (one line each; usually none). */
+  readonly notJudged: readonly string[];
   /** The composed model's states after each event of the run (by event index). */
   readonly modelStates: () => readonly ModelStateView[];
 }
@@ -43,6 +45,7 @@ export function replayView(token: string, request: ReplayRequest, result: RunRes
     command: replayCommand(token),
     scenario: request.spec.scenario,
     config: describeConfig(request.spec.config),
+    notJudged: notJudgedLines(request.spec),
     faults: [...request.spec.faults],
     faultsInjected: faultsInRun(result.events),
     property: request.property,

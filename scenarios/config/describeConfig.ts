@@ -19,11 +19,14 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'post-key': 'none',
 };
 
+/** Sizes of a scenario's world at their default (one digest entity): shown only when changed. */
+const SIZE_DEFAULTS: Readonly<Record<string, string>> = { entities: '1' };
+
 /**
  * Switches shown only when they differ from their default: they tune how a run is carried out, not what it tests, or
- * they are hardening switches left off.
+ * they are hardening switches left off, or sizes of the world left as they were.
  */
-const SHOWN_WHEN_CHANGED = new Set(['streams', 'transport', ...WORLD_SWITCHES.map((definition) => definition.name), ...Object.keys(HARDENING_DEFAULTS)]);
+const SHOWN_WHEN_CHANGED = new Set(['streams', 'transport', ...WORLD_SWITCHES.map((definition) => definition.name), ...Object.keys(HARDENING_DEFAULTS), ...Object.keys(SIZE_DEFAULTS)]);
 /** The resume offsets an `offset` value implies: saying them again says nothing new (`claimed-seek` is never implied). */
 const IMPLIED_RESUME_OFFSETS = new Set(['none', 'reported', 'acked-seek']);
 const DEFAULTS: Readonly<Record<string, string>> = {
@@ -31,6 +34,7 @@ const DEFAULTS: Readonly<Record<string, string>> = {
   transport: 'direct',
   ...Object.fromEntries(WORLD_SWITCHES.map((definition) => [definition.name, definition.defaultValue])),
   ...HARDENING_DEFAULTS,
+  ...SIZE_DEFAULTS,
 };
 
 /**

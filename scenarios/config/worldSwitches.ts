@@ -1,4 +1,5 @@
 import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
+import { CLAIM_TOKEN_KEYINGS } from '../../world/agents-server/ClaimTokenKeying.ts';
 import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
@@ -54,5 +55,17 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
       erase: 'B10, the defect: the heartbeat writes lease_expires_at = null, so the claim reaper never releases the row',
       keep: 'the fix: a heartbeat touches only the last-heartbeat time',
     },
+  },
+  {
+    name: 'claim-tokens',
+    values: CLAIM_TOKEN_KEYINGS,
+    defaultValue: 'per-stream',
+    summary: "historical B1 (37b9922e7): how the agents server's in-memory store keys claim write tokens",
+    meanings: {
+      'per-consumer': "B1, the defect: one token per runner: a claim of another entity evicts a running wake's token (its writes get 401), and a tokenless done releases the row of the runner's last-claimed stream",
+      'per-stream': 'the fix: a token per claim, with a reverse index per runner; done releases the row it names',
+    },
+    // Added after the trace hashes were recorded: at its default it stays out of a run's record, which hashes as before.
+    recordedAtDefault: false,
   },
 ];

@@ -27,10 +27,10 @@ export interface DigestScenarioOptions {
   /** Preload failures one run may inject at most (unlimited when absent). */
   readonly maxPreloadFaults?: number;
   /**
-   * Plants a defect in the entity for tests of the oracles themselves (a handler that hangs, say). Never set by the
-   * command line.
+   * Plants a defect in the entity for tests of the oracles themselves (a handler that hangs, say), given each entity's
+   * handler and id (a world of several entities may plant in one of them). Never set by the command line.
    */
-  readonly plantInHandler?: (handler: EntityHandler) => EntityHandler;
+  readonly plantInHandler?: (handler: EntityHandler, entity: string) => EntityHandler;
   /**
    * Plants a defect in the simulated world once it is built, before anything runs (a service that misbehaves), for
    * tests that the properties catch a broken world's effects. Never set by the command line.

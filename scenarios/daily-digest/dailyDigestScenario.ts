@@ -5,6 +5,7 @@ import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import { VIRTUAL_EPOCH_MS } from '../../sim/hermetic/HermeticOptions.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { ExpectedAction } from '../../properties/index.ts';
+import type { ClaimTokenKeying } from '../../world/agents-server/ClaimTokenKeying.ts';
 import type { ClaimReaper } from '../../world/agents-server/ClaimReaper.ts';
 import type { DoneRelease } from '../../world/agents-server/DoneRelease.ts';
 import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts';
@@ -23,11 +24,31 @@ import { stalledHandler } from '../hosts/stalledHandler.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, type IdempotencyCheck } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
+import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
+
+/** The names of one digest entity of the world and of what is its own: its cron stream and schedule, its shared DB. */
+export interface DigestEntityNames {
+  readonly entity: string;
+  /** Its cron stream, under the Durable Streams root. */
+  readonly cronStream: string;
+  /** Its cron schedule's name (ticks are told apart by schedule). */
+  readonly scheduleName: string;
+  readonly sharedId: string;
+}
+
+/**
+ * The names of entity `index` (from 0): `digest-<index+1>`, with a cron stream, schedule and shared DB of its own. The
+ * first keeps the names the one-entity world always had (`cron/daily-digest`, `digest-log`), so its runs are unchanged;
+ * the others add `-<index+1>`. Each entity records its digests in a DB of its own, as each digest entity upstream
+ * would create its own log (docs/modelling-choices.md).
+ */
+export function digestEntityNames(index: number): DigestEntityNames {
+  const suffix = index === 0 ? '' : `-${index + 1}`;
+  return { entity: `digest-${index + 1}`, cronStream: `cron/daily-digest${suffix}`, scheduleName: `daily-digest${suffix}`, sharedId: `digest-log${suffix}` };
+}
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
-const SHARED_ID = 'digest-log';
-const CRON_STREAM = 'cron/daily-digest';
 const RUNNER_ID = 'runner-1';
 const CHAT_CHANNEL = 'digests';
 
@@ -69,17 +90,24 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
 export const dailyDigestScenario: Scenario = {
   name: 'daily-digest',
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
-  switches: DIGEST_SWITCHES,
+  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH],
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
+  propertiesNotJudged: (config) =>
+    entityCountOf(config) > 1
+      ? [{ property: 'model-conformance', reason: `the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)` }]
+      : [],
 };
 
-/** The daily-digest world built and running: the entity, its cron, one host process started. */
+/** The daily-digest world built and running: the entities, their crons, one host process started. */
 export interface DigestWorld {
   readonly world: World;
   readonly supervisor: HostSupervisor;
+  /** The first entity's schedule. */
   readonly schedule: CronSchedule;
-  /** Appends a message to the entity's inbox (a wake besides the cron tick). */
+  /** Appends a message to the first entity's inbox (a wake besides the cron tick). */
   sendMessage(index: number): void;
+  /** Appends message `index` to the inbox of entity `entityIndex` (from 0). */
+  sendMessageTo(entityIndex: number, index: number): void;
 }
 
 /**
@@ -87,6 +115,15 @@ export interface DigestWorld {
  * its inbox and the cron stream, and the first host process running the runtime under test.
  */
 export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest, options: DigestScenarioOptions, schedule: CronSchedule): DigestWorld {
+  return buildDigestWorldOf(sim, spec, runtime, options, [schedule]);
+}
+
+/**
+ * The world of the scenario with one digest entity per schedule (entity `i` named by {@link digestEntityNames}, the
+ * first schedule's name is the caller's), all served by the one runner: each entity's shared stream, cron ticks and
+ * subscription are set up in entity order, then the first host process starts.
+ */
+export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest, options: DigestScenarioOptions, schedules: readonly CronSchedule[]): DigestWorld {
   const world = new World(sim, {
     faults: new Set(spec.faults),
     faultOptions: DEFAULT_FAULT_OPTIONS,
@@ -97,13 +134,18 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
     claimReaper: (spec.config['claim-reaper'] ?? 'none') as ClaimReaper,
     doneRelease: (spec.config['done-release'] ?? 'independent') as DoneRelease,
     heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
+    claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
-  world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${SHARED_ID}`);
-  traceStoredOccurrences(sim, world);
-  scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${CRON_STREAM}`, schedule);
-  const entity = world.agentsServer.createEntity({ id: ENTITY, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [CRON_STREAM] });
+  const entities = schedules.map((schedule, index) => {
+    const names = digestEntityNames(index);
+    world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.sharedId}`);
+    traceStoredOccurrences(sim, world, names);
+    scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${names.cronStream}`, schedule);
+    const row = world.agentsServer.createEntity({ id: names.entity, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [names.cronStream] });
+    return { names, schedule, inbox: row.inbox };
+  });
   const idempotency = (spec.config['idempotency'] ?? 'raw-collection') as IdempotencyCheck;
   const keyed = spec.config['post-key'] === 'action';
 
@@ -112,58 +154,95 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
     const probe = (kind: string, detail: Parameters<SimContext['trace']['record']>[2]): void => {
       if (process.alive) sim.trace.record(process.name, kind, detail);
     };
-    const digest = digestHandler(
-      { entity: ENTITY, inbox: entity.inbox, sharedId: SHARED_ID, schedule, idempotency },
-      {
-        post: async (action, text) => {
-          const answer = await network.transport({
-            method: 'POST',
-            url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ entity: ENTITY, action, text, ...(keyed ? { idempotency_key: `${ENTITY}/${action}` } : {}) }),
-          });
-          if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
+    const handlerOf = ({ names: { entity, sharedId }, schedule, inbox }: (typeof entities)[number]): EntityHandler => {
+      const digest = digestHandler(
+        { entity, inbox, sharedId, schedule, idempotency },
+        {
+          post: async (action, text) => {
+            const answer = await network.transport({
+              method: 'POST',
+              url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ entity, action, text, ...(keyed ? { idempotency_key: `${entity}/${action}` } : {}) }),
+            });
+            if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
+          },
+          probe,
+          nowMs: () => Date.now() - VIRTUAL_EPOCH_MS, // the entity's clock: runs as a simulated process
         },
-        probe,
-        nowMs: () => Date.now() - VIRTUAL_EPOCH_MS, // the entity's clock: runs as a simulated process
-      },
-    );
-    const planted = options.plantInHandler ? options.plantInHandler(digest) : digest;
-    const slowed = stalledHandler(planted, () => world.handlerStalls.stall(process, `${ENTITY} after observe`));
-    return new Map([[ENTITY_TYPE, probedHandler(ENTITY, slowed, probe)]]);
+      );
+      const planted = options.plantInHandler ? options.plantInHandler(digest, entity) : digest;
+      const slowed = stalledHandler(planted, () => world.handlerStalls.stall(process, `${entity} after observe`));
+      return probedHandler(entity, slowed, probe);
+    };
+    // One entity: its handler as it always was. Several: the runtime looks handlers up by entity type, so the type's
+    // handler hands each wake to the code of the entity it is for.
+    if (entities.length === 1) return new Map([[ENTITY_TYPE, handlerOf(entities[0]!)]]);
+    const byEntity = new Map(entities.map((entity) => [entity.names.entity, handlerOf(entity)]));
+    const dispatch: EntityHandler = (ctx) => {
+      const handler = byEntity.get(ctx.entity);
+      if (!handler) throw new Error(`no digest entity "${ctx.entity}" in this world`);
+      return handler(ctx);
+    };
+    return new Map([[ENTITY_TYPE, dispatch]]);
   };
   const supervisor = new HostSupervisor(world, launchHost(sim, world, { runtime, config: spec.config, runnerId: RUNNER_ID, runnerLabel: 'digest host', handlersFor }));
   supervisor.startHost();
-  const sendMessage = (index: number): void => {
-    world.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${entity.inbox}`, { type: 'message', index });
-    sim.trace.record('workload', 'message', { entity: ENTITY, index });
+  const sendMessageTo = (entityIndex: number, index: number): void => {
+    const { names, inbox } = entities[entityIndex]!;
+    world.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${inbox}`, { type: 'message', index });
+    sim.trace.record('workload', 'message', { entity: names.entity, index });
   };
-  return { world, supervisor, schedule, sendMessage };
+  return { world, supervisor, schedule: schedules[0]!, sendMessage: (index) => sendMessageTo(0, index), sendMessageTo };
 }
 
 /**
  * Traces each digest row as the shared stream stores it (`occurrence-stored`), where the service acts: an insert whose
  * process died before the answer is stored all the same, and the next wake's check sees it.
  */
-function traceStoredOccurrences(sim: SimContext, world: World): void {
-  const path = `${SUBSCRIPTION_STREAM_ROOT}shared/${SHARED_ID}`;
+function traceStoredOccurrences(sim: SimContext, world: World, { entity, sharedId }: DigestEntityNames): void {
+  const path = `${SUBSCRIPTION_STREAM_ROOT}shared/${sharedId}`;
   world.streams.onAppend((appendedTo, item) => {
     if (appendedTo !== path) return;
     // The row's value, whether the runtime wrote the change as `{ key, value: { key, value } }` or `{ key, value }`.
     const change = item.value as { value?: { occurrence?: unknown; value?: { occurrence?: unknown } } } | null;
     const occurrence = change?.value?.value?.occurrence ?? change?.value?.occurrence;
-    if (typeof occurrence === 'number') sim.trace.record('durable-streams', 'occurrence-stored', { entity: ENTITY, occurrence });
+    if (typeof occurrence === 'number') sim.trace.record('durable-streams', 'occurrence-stored', { entity, occurrence });
   });
 }
 
 /**
- * The actions the properties expect: each due occurrence's digest, and a reply to each message of the workload (sent
- * at `messagesAtMs`, message `index` at `messagesAtMs[index]`).
+ * The actions the properties expect of an entity (the first one's when not named): each due occurrence's digest, and a
+ * reply to each message of the workload (sent at `messagesAtMs`, message `index` at `messagesAtMs[index]`).
  */
-export function expectedActions(schedule: CronSchedule, messagesAtMs: readonly number[]): ExpectedAction[] {
-  const digests = Array.from({ length: schedule.count }, (_, occurrence) => ({ entity: ENTITY, action: digestAction(occurrence), dueAtMs: occurrenceDueAtMs(schedule, occurrence) }));
-  const replies = messagesAtMs.map((atMs, index) => ({ entity: ENTITY, action: replyAction(index), dueAtMs: atMs }));
+export function expectedActions(schedule: CronSchedule, messagesAtMs: readonly number[], entity: string = ENTITY): ExpectedAction[] {
+  const digests = Array.from({ length: schedule.count }, (_, occurrence) => ({ entity, action: digestAction(occurrence), dueAtMs: occurrenceDueAtMs(schedule, occurrence) }));
+  const replies = messagesAtMs.map((atMs, index) => ({ entity, action: replyAction(index), dueAtMs: atMs }));
   return [...digests, ...replies];
+}
+
+/** What one entity of a run will be asked to do: its days and the times of the messages it is sent. */
+interface EntityPlan {
+  readonly schedule: CronSchedule;
+  readonly messageTimesMs: readonly number[];
+  /** When its last day would fall due: its workload ends there. */
+  readonly workloadEndMs: number;
+}
+
+/**
+ * Draws entity `index`'s plan from the choice source, in this order: the number of days, the number of messages, each
+ * message's time (within its own workload). Every entity has the first's period and first due time, so their days fall
+ * due together and their wakes overlap on the one runner.
+ */
+function drawEntityPlan(choices: SimContext['choices'], options: DigestScenarioOptions, index: number): EntityPlan {
+  const occurrenceCount = 1 + choices.choose(options.maxOccurrences, 'occurrence count', { kind: 'count' });
+  const schedule: CronSchedule = { name: digestEntityNames(index).scheduleName, firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrenceCount };
+  const workloadEndMs = occurrenceDueAtMs(schedule, occurrenceCount);
+  const messageCount = choices.choose(options.maxMessagesPerOccurrence * occurrenceCount + 1, 'message count', { kind: 'count' });
+  const messageTimesMs: number[] = [];
+  for (let message = 0; message < messageCount; message += 1) messageTimesMs.push(chooseInRange(choices, 0, workloadEndMs, 'message time'));
+  messageTimesMs.sort((a, b) => a - b);
+  return { schedule, messageTimesMs, workloadEndMs };
 }
 
 export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest, options: DigestScenarioOptions): ScenarioSetup {
@@ -171,23 +250,26 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
   const faults = new Set(spec.faults);
   const faultOptions = DEFAULT_FAULT_OPTIONS;
 
-  const occurrenceCount = 1 + choices.choose(options.maxOccurrences, 'occurrence count', { kind: 'count' });
-  const schedule: CronSchedule = { name: 'daily-digest', firstDueAtMs: options.firstDueAtMs, periodMs: options.dayMs, count: occurrenceCount };
-  const workloadEndMs = occurrenceDueAtMs(schedule, occurrenceCount);
-  const messageCount = choices.choose(options.maxMessagesPerOccurrence * occurrenceCount + 1, 'message count', { kind: 'count' });
-  const messageTimesMs: number[] = [];
-  for (let index = 0; index < messageCount; index += 1) messageTimesMs.push(chooseInRange(choices, 0, workloadEndMs, 'message time'));
-  messageTimesMs.sort((a, b) => a - b);
+  // Entity by entity (the first alone with --entities 1, as it always was), then the faults over the longest workload.
+  const plans = Array.from({ length: entityCountOf(spec.config) }, (_, index) => drawEntityPlan(choices, options, index));
+  const workloadEndMs = Math.max(...plans.map((plan) => plan.workloadEndMs));
   const timedFaults = drawTimedFaults(choices, faults, faultOptions, workloadEndMs);
+  const first = plans[0]!;
   trace.record('workload', 'workload', {
-    occurrences: occurrenceCount,
-    messagesAtMs: messageTimesMs,
+    occurrences: first.schedule.count,
+    messagesAtMs: first.messageTimesMs,
     faults: timedFaults.map((fault) => `${fault.kind}@${fault.atMs}`),
+    ...(plans.length > 1
+      ? { entities: plans.map((plan, index) => ({ entity: digestEntityNames(index).entity, occurrences: plan.schedule.count, messagesAtMs: plan.messageTimesMs })) }
+      : {}),
   });
 
-  const { world, supervisor, sendMessage } = buildDigestWorld(sim, spec, runtime, options, schedule);
-  messageTimesMs.forEach((atMs, index) => {
-    scheduler.schedule(atMs, 'workload', `message ${index} to ${ENTITY}`, () => sendMessage(index));
+  const { world, supervisor, sendMessageTo } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
+  plans.forEach((plan, entityIndex) => {
+    const entity = digestEntityNames(entityIndex).entity;
+    plan.messageTimesMs.forEach((atMs, index) => {
+      scheduler.schedule(atMs, 'workload', `message ${index} to ${entity}`, () => sendMessageTo(entityIndex, index));
+    });
   });
   const platform = new PlatformFaults(world, supervisor);
   for (const fault of timedFaults) {
@@ -196,7 +278,8 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
     });
   }
   world.enableFaultPoints((kind, process) => platform.strike(kind, process));
-  return endWorkloadWithQuietPeriod(sim, { world, supervisor, schedule }, options, workloadEndMs, messageTimesMs);
+  const expected = plans.flatMap((plan, index) => expectedActions(plan.schedule, plan.messageTimesMs, digestEntityNames(index).entity));
+  return endWorkload(sim, { world, supervisor }, options, workloadEndMs, expected);
 }
 
 /**
@@ -211,7 +294,18 @@ export function endWorkloadWithQuietPeriod(
   /** When the workload's messages reach the entity: each must be answered. */
   messagesAtMs: readonly number[] = [],
 ): ScenarioSetup {
-  const { world, supervisor, schedule } = digest;
+  return endWorkload(sim, digest, options, workloadEndMs, expectedActions(digest.schedule, messagesAtMs));
+}
+
+/** {@link endWorkloadWithQuietPeriod} for any world: the actions the oracles expect are given. */
+function endWorkload(
+  sim: SimContext,
+  digest: Pick<DigestWorld, 'world' | 'supervisor'>,
+  options: DigestScenarioOptions,
+  workloadEndMs: number,
+  expected: readonly ExpectedAction[],
+): ScenarioSetup {
+  const { world, supervisor } = digest;
   sim.scheduler.schedule(workloadEndMs, 'faults', 'quiet period', () => {
     world.faultsActive = false;
     sim.trace.record('faults', 'quiet-period', {});
@@ -222,7 +316,7 @@ export function endWorkloadWithQuietPeriod(
       maxSteps: options.maxSteps,
       ...(options.maxTraceEvents === undefined ? {} : { maxTraceEvents: options.maxTraceEvents }),
     },
-    expectedActions: expectedActions(schedule, messagesAtMs),
+    expectedActions: expected,
     hangAfterMs: options.hangAfterMs,
     quietFromMs: workloadEndMs,
     endState: () => ({ liveHosts: supervisor.liveProcesses.map((process) => process.name), activeClaims: world.agentsServer.activeClaims() }),

@@ -60,6 +60,24 @@ export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().f
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
+    id: 'B1',
+    title: "a claim of one entity evicts the write token of another entity's running wake on the same runner (37b9922e7, #4616)",
+    switchName: 'claim-tokens',
+    defect: 'per-consumer',
+    fixed: 'per-stream',
+    where: 'world: agents server, claim write-token store and done route (world/agents-server/WriteTokenStore.ts, ClaimTokenKeying.ts)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Two entities on the one runner: their days fall due together, so their wakes overlap with no fault at all. No
+    // claim reaper, as upstream (O9): with one, the row B1 leaves active is reaped, and the rest of the hardened preset
+    // (failed wakes redelivered, keyed posts) recovers from the refused writes, so no property sees B1 (docs/history.md).
+    switches: { entities: '2', 'claim-reaper': 'none' },
+    faults: [],
+    property: 'stuck-claim',
+    room: "two digest entities served by one runner, whose cron ticks fall due at the same moment: each day one entity's claim is minted while the other's wake runs; no faults, no claim reaper",
+  },
+  {
     id: 'B3',
     title: 'done without the in-memory write token leaves the claim row active (c6fb22dd9, #4346)',
     switchName: 'done-release',

@@ -72,8 +72,10 @@ describe('command line: explore and replay', () => {
       'claim-reaper': 'none',
       'done-release': 'independent',
       'heartbeat-lease': 'keep',
+      'claim-tokens': 'per-stream',
       idempotency: 'raw-collection',
       'post-key': 'none',
+      entities: '1',
     });
     expect(report.seed).toBe(1);
     expect(report.runsExecuted).toBeGreaterThan(0);

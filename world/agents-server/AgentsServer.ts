@@ -13,6 +13,7 @@ import type { ClaimReaper } from './ClaimReaper.ts';
 import type { DoneRelease } from './DoneRelease.ts';
 import type { HeartbeatLease } from './HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
+import type { ClaimTokenKeying } from './ClaimTokenKeying.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
 /** The actor of the server's observations. */
@@ -83,6 +84,8 @@ export interface AgentsServerOptions {
   readonly doneRelease?: DoneRelease;
   /** Whether a heartbeat erases the lease expiry of its runner's claim rows (`keep`, the fix, when absent; B10). */
   readonly heartbeatLease?: HeartbeatLease;
+  /** How claim write tokens are keyed (`per-stream`, the fix, when absent; B1). */
+  readonly claimTokens?: ClaimTokenKeying;
 }
 
 /** A claim the server's database still holds as active, and whether its wake still holds its lease. */
@@ -132,7 +135,7 @@ export class AgentsServer implements SimService {
   private readonly claims = new Map<string, ClaimRow>();
   /** subscription -> the newest generation a claim was granted for (the generation that only grows). */
   private readonly grantedGenerations = new Map<string, number>();
-  private readonly tokens = new WriteTokenStore();
+  private readonly tokens: WriteTokenStore;
   private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]>;
 
   constructor(
@@ -140,6 +143,7 @@ export class AgentsServer implements SimService {
     private readonly backend: StreamsBackend,
     private readonly options: AgentsServerOptions,
   ) {
+    this.tokens = new WriteTokenStore(options.claimTokens ?? 'per-stream');
     this.routes = [
       ['POST', /^\/_electric\/runners$/, (request) => this.register(request)],
       ['POST', /^\/_electric\/runners\/([^/]+)\/heartbeat$/, (request, match) => this.heartbeat(request, decode(match[1]!))],
@@ -302,7 +306,9 @@ export class AgentsServer implements SimService {
     const previous = this.grantedGenerations.get(subscription) ?? 0;
     worldInvariant(wake.generation > previous, this.name, () => `claim of ${subscription} granted generation ${wake.generation} after ${previous}: a generation only grows`);
     this.grantedGenerations.set(subscription, wake.generation);
-    const grant = this.tokens.mint({ wakeId: wake.wake_id, subscription, generation: wake.generation, entity: entity.id, streamsToken: wake.token });
+    const { grant, evicted } = this.tokens.mint({ wakeId: wake.wake_id, subscription, generation: wake.generation, entity: entity.id, consumer: runnerId, streamsToken: wake.token });
+    // B1's defect (`claim-tokens=per-consumer`) only: the runner's other live tokens went with this mint.
+    if (evicted.length > 0) this.observe('write-tokens-evicted', { runner: runnerId, by: wake.wake_id, wakeIds: evicted.map((gone) => gone.wakeId) });
     const claimedAtMs = this.sim.scheduler.nowMs;
     this.claims.set(wake.wake_id, { wakeId: wake.wake_id, subscription, generation: wake.generation, runner: runnerId, claimedAtMs, leaseExpiresAtMs: claimedAtMs + this.options.leaseTtlMs, status: 'active' });
     observe(200, { wakeId: wake.wake_id, generation: wake.generation, entity: entity.id });
@@ -332,7 +338,7 @@ export class AgentsServer implements SimService {
     const grant = this.authorised(request, wakeId);
     if (!grant) {
       const released = this.releaseWithoutToken(wakeId, body?.generation);
-      observe(401, released ? { claimReleased: true } : {});
+      observe(401, released === undefined ? {} : released === wakeId ? { claimReleased: true } : { claimReleased: true, releasedWakeId: released });
       return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
     }
     if (!this.backend.up) {
@@ -428,14 +434,19 @@ export class AgentsServer implements SimService {
   /**
    * B3's fix (`done-release=independent`): a done whose write token the server no longer holds still releases the
    * active claim row it names by wake id and generation, as the row lives in the database; `token-gated` (the defect)
-   * releases nothing. Returns whether a row was released.
+   * releases nothing. Returns the wake id of the row released, if any: the named one, unless B1's defect
+   * (`claim-tokens=per-consumer`) took the stream from the runner's primary stream, which a later claim of another
+   * entity moved to its own: then it is that entity's active row of the same generation, released under its wake.
    */
-  private releaseWithoutToken(wakeId: string, generation: unknown): boolean {
-    if ((this.options.doneRelease ?? 'independent') === 'token-gated') return false;
-    const row = this.claims.get(wakeId);
-    if (row?.status !== 'active' || row.generation !== generation) return false;
+  private releaseWithoutToken(wakeId: string, generation: unknown): string | undefined {
+    if ((this.options.doneRelease ?? 'independent') === 'token-gated') return undefined;
+    const named = this.claims.get(wakeId);
+    if (!named) return undefined;
+    const subscription = this.tokens.releasedStream(named.runner, named.subscription);
+    const row = subscription === named.subscription ? named : [...this.claims.values()].find((other) => other.subscription === subscription && other.runner === named.runner && other.status === 'active');
+    if (row?.status !== 'active' || row.generation !== generation) return undefined;
     row.status = 'released';
-    return true;
+    return row.wakeId;
   }
 
   /** B10's defect (`heartbeat-lease=erase`): the heartbeat of `runnerId` erases the lease expiry of its active claim rows. */
