@@ -13,7 +13,8 @@ import { followRun } from '../models/followRun.ts';
 import { transitionId } from '../models/coverage/transitionCatalog.ts';
 import { judge, type Violation } from '../properties/index.ts';
 import { getRuntime } from './registry/runtimes.ts';
-import { getScenario, type RunSpec, type Scenario } from './index.ts';
+import { recordedConfig } from './config/recordedConfig.ts';
+import { getScenario, switchesFor, type RunSpec, type Scenario } from './index.ts';
 
 /** Everything one simulated run produced. */
 export interface RunResult {
@@ -68,7 +69,8 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   const hermetic = new HermeticGlobals(scheduler, { mode: 'actors', onLeak: (leak) => recordLeak(trace, leak) });
   const sim: SimContext = { scheduler, choices, trace, hermetic };
   // Switches in the spec's order, which resolution fixed: the same configuration hashes the same however it was written.
-  trace.record('sim', 'run-start', { scenario: spec.scenario, runtime: spec.runtime, ...spec.config, faults: [...spec.faults] });
+  const config = recordedConfig(switchesFor(scenario, runtime), spec.config);
+  trace.record('sim', 'run-start', { scenario: spec.scenario, runtime: spec.runtime, ...config, faults: [...spec.faults] });
   const releaseConsole = captureConsole((level, text) => trace.record('console', 'console', { level, text }));
   const { setup, budget, endedBy } = await hermetic
     .run(async () => {

@@ -17,4 +17,11 @@ export interface SwitchDefinition {
    * fix needs the server to return the reported offset, say.
    */
   readonly implies?: (value: string) => Readonly<Record<string, string>>;
+  /**
+   * False for a switch added after runs were recorded by their trace hash: while it has its default value, a run's
+   * `run-start` event leaves it out of the configuration it records, so a run that does not use the switch hashes as
+   * it did before the switch existed (test/sim/traceHashStability.test.ts). Its replay token still names it. True
+   * (every switch's value recorded) when absent.
+   */
+  readonly recordedAtDefault?: boolean;
 }
