@@ -18,6 +18,7 @@ const SHIPPED: V04Config = {
   failedWake: 'ack',
   claimGuard: 'none',
   requestTimeout: 'none',
+  nextWake: 'ignore',
 };
 
 /** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
