@@ -66,11 +66,13 @@ describe('command line: explore and replay', () => {
       'failed-wake': 'ack',
       'claim-guard': 'none',
       'request-timeout': 'none',
+      'next-wake': 'ignore',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
       'claim-reaper': 'none',
       'done-release': 'independent',
       'heartbeat-lease': 'keep',
+      'pending-wake': 'event',
       idempotency: 'raw-collection',
       'post-key': 'none',
     });
