@@ -39,6 +39,7 @@ export const FOLLOWED_EVENTS: Readonly<Record<MachineName, ReadonlySet<ModelEven
   serverRunner: new Set(['REGISTERED', 'WAKE_STREAM_READ', 'CLAIM_ANSWERED', 'DONE_RECEIVED', 'HEARTBEAT_STORED', 'STOP_REQUESTED', 'PROCESS_EXIT']),
   wakeStream: new Set([
     'WAKE_APPENDED',
+    'WAKE_UNANNOUNCED',
     'LEASE_GRANTED',
     'LEASE_RELEASED',
     'LEASE_EXPIRED',

@@ -5,6 +5,7 @@ import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { DoneRelease } from './agents-server/DoneRelease.ts';
 import type { ClaimTokenKeying } from './agents-server/ClaimTokenKeying.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
+import type { PendingWake } from './durable-streams/PendingWake.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
 import { ChatService, type ChatOptions } from './chat/ChatService.ts';
 import { DurableStreamsService } from './durable-streams/DurableStreamsService.ts';
@@ -59,6 +60,8 @@ export interface WorldOptions {
   readonly heartbeatLease?: HeartbeatLease;
   /** How the agents server keys claim write tokens (`per-stream`, the fix, when absent; B1). */
   readonly claimTokens?: ClaimTokenKeying;
+  /** How the wake a done leaves pending is announced (`event`, the reference's way, when absent; O2). */
+  readonly pendingWake?: PendingWake;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -110,7 +113,7 @@ export class World {
       maxExtraDelayMs: reorder ? options.faultOptions.network.maxExtraDelayMs : 0,
     });
     this.streams = new DurableStreamsService(sim);
-    this.subscriptions = new ReferenceSubscriptions(this.streams, clock, observeSubscriptions(sim.trace, DURABLE_STREAMS));
+    this.subscriptions = new ReferenceSubscriptions(this.streams, clock, observeSubscriptions(sim.trace, DURABLE_STREAMS), { pendingWake: options.pendingWake ?? 'event' });
     const facade = new StreamsHttpFacade({ streams: this.streams, subscriptions: this.subscriptions, clock, longPollTimeoutMs: options.longPollTimeoutMs });
     const fires = (kind: FaultKind, percent: number, label: string): boolean => this.faultFires(kind, percent, label);
     this.handlerStalls = new HandlerStalls(sim, options.faultOptions, fires);

@@ -160,6 +160,8 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
       return message('cron', 'agents', 'call', `message ${str('index')} for ${str('entity')}`);
     case 'wake-appended':
       return message('agents', 'streams', 'call', `append wake gen ${str('generation')} at ${offset('offset')}`);
+    case 'wake-unannounced':
+      return note('streams', `wake gen ${str('generation')} issued, no wake event (done answers next_wake)`);
     case 'wake-read':
       return message('streams', self, 'reply', `read wake gen ${str('generation')} at ${offset('offset')}`);
     case 'lease-granted':

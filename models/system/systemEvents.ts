@@ -18,6 +18,11 @@ export type SystemEvent =
   | { readonly type: 'PROCESS_EXIT'; readonly process: string; readonly reason: 'graceful' | 'crash' }
   // the Durable Streams service: the subscription and the runner's wake stream
   | { readonly type: 'WAKE_APPENDED'; readonly offset: string }
+  /**
+   * A done ended the wake with work pending and the service issued the next one without a wake event
+   * (`pending-wake=answer-only`): only the done answer's `next_wake` tells the runner.
+   */
+  | { readonly type: 'WAKE_UNANNOUNCED' }
   | { readonly type: 'LEASE_GRANTED' }
   | { readonly type: 'LEASE_RELEASED' }
   | { readonly type: 'LEASE_EXPIRED' }
@@ -93,6 +98,8 @@ export class SystemEventTranslator {
       case 'wake-appended':
         // A wake whose event was lost (no wake stream) reaches no reader.
         return typeof detail['offset'] === 'string' ? { type: 'WAKE_APPENDED', offset: detail['offset'] } : undefined;
+      case 'wake-unannounced':
+        return { type: 'WAKE_UNANNOUNCED' };
       case 'lease-granted':
         return { type: 'LEASE_GRANTED' };
       case 'lease-ended':

@@ -8,6 +8,7 @@ export type WakeStreamEvent = Extract<
   {
     type:
       | 'WAKE_APPENDED'
+      | 'WAKE_UNANNOUNCED'
       | 'LEASE_GRANTED'
       | 'LEASE_RELEASED'
       | 'LEASE_EXPIRED'
@@ -67,6 +68,11 @@ export interface WakeStreamContext extends WakeStreamInput {
   readonly outstanding: boolean;
   /** The outstanding wake's lease is held (a claim was granted and has not ended). */
   readonly leased: boolean;
+  /**
+   * The outstanding wake has no wake event (`pending-wake=answer-only`: a done issued it, and only its answer told the
+   * runner): every appended event is then of a wake that ended.
+   */
+  readonly unannounced: boolean;
 }
 
 /**
@@ -74,7 +80,7 @@ export interface WakeStreamContext extends WakeStreamInput {
  * wake event but an outstanding last one; `-1` when there is none.
  */
 export function settledPrefixEnd(context: WakeStreamContext): string {
-  const settled = context.outstanding ? context.appended.slice(0, -1) : context.appended;
+  const settled = context.outstanding && !context.unannounced ? context.appended.slice(0, -1) : context.appended;
   return settled[settled.length - 1] ?? '-1';
 }
 
@@ -83,7 +89,7 @@ export function settledPrefixEnd(context: WakeStreamContext): string {
  * wake event but an outstanding last one nobody holds; `-1` when there is none.
  */
 export function claimedPrefixEnd(context: WakeStreamContext): string {
-  const claimed = context.outstanding && !context.leased ? context.appended.slice(0, -1) : context.appended;
+  const claimed = context.outstanding && !context.leased && !context.unannounced ? context.appended.slice(0, -1) : context.appended;
   return claimed[claimed.length - 1] ?? '-1';
 }
 
@@ -179,6 +185,8 @@ export const wakeStreamMachine = setup({
     answersAServedWake: ({ context, event }) =>
       event.type === 'CLAIM_ANSWERED' &&
       (event.outcome === 'refused' ||
+        // A claim made on a done's `next_wake: true` may be granted a wake no event announced (answer-only).
+        (event.outcome === 'granted' && context.unannounced && context.leased) ||
         unansweredIndex(readerOf(context, event.process)) >= 0 ||
         // A claim retried after its grant was lost on the wire, granted again: the service lost the first lease (a
         // restart) and re-issued the wake meanwhile.
@@ -192,6 +200,7 @@ export const wakeStreamMachine = setup({
       appended: ({ context, event }) => (event.type === 'WAKE_APPENDED' ? [...context.appended, event.offset] : context.appended),
       outstanding: () => true,
     }),
+    recordUnannounced: assign({ outstanding: () => true, unannounced: () => true }),
     recordLease: assign({ leased: () => true }),
     recordRegistration: assign({
       registeredMarks: ({ context, event }) =>
@@ -199,7 +208,7 @@ export const wakeStreamMachine = setup({
           ? context.registeredMarks
           : { ...context.registeredMarks, [event.process]: processedByOthers(context, event.process) ?? null },
     }),
-    recordEnd: assign({ outstanding: () => false, leased: () => false }),
+    recordEnd: assign({ outstanding: () => false, leased: () => false, unannounced: () => false }),
     recordHeartbeat: assign({ diagnostics: ({ context, event }) => (event.type === 'HEARTBEAT_STORED' ? event.offset : context.diagnostics) }),
     recordRead: assign({
       readers: ({ context, event }) => {
@@ -250,7 +259,7 @@ export const wakeStreamMachine = setup({
 }).createMachine({
   id: 'wakeStream',
   description: 'A pull-wake subscription and the wake stream of the runner it wakes, as the servers saw them.',
-  context: ({ input }) => ({ ...input, appended: [], readers: [], registeredMarks: {}, diagnostics: undefined, outstanding: false, leased: false }),
+  context: ({ input }) => ({ ...input, appended: [], readers: [], registeredMarks: {}, diagnostics: undefined, outstanding: false, leased: false, unannounced: false }),
   type: 'parallel',
   on: {
     CLAIM_ANSWERED: { guard: 'answersAServedWake', actions: 'recordClaim' },
@@ -263,7 +272,11 @@ export const wakeStreamMachine = setup({
       states: {
         idle: {
           description: 'No wake outstanding: work arriving on a linked stream (or a claim finding work) issues one.',
-          on: { WAKE_APPENDED: { target: 'issued', actions: 'recordAppend' } },
+          on: {
+            WAKE_APPENDED: { target: 'issued', actions: 'recordAppend' },
+            // A done with work pending under pending-wake=answer-only: issued, but announced only by the done's answer.
+            WAKE_UNANNOUNCED: { target: 'issued', actions: 'recordUnannounced' },
+          },
         },
         issued: {
           description: 'A wake event is in the wake stream and nobody holds the lease: the next claim is granted.',

@@ -51,6 +51,12 @@ export type StreamReconnectMode = (typeof STREAM_RECONNECT_MODES)[number];
  */
 export const STREAM_RESET_MODES = ['connected-only', 'any-state'] as const;
 export type StreamResetMode = (typeof STREAM_RESET_MODES)[number];
+/**
+ * Historical O2 (503ccbfec, unmerged upstream): what the runner does with a done answered `next_wake: true` (work came
+ * while the wake held its claim, and the server issued the next wake at once).
+ */
+export const NEXT_WAKE_MODES = ['ignore', 'claim'] as const;
+export type NextWakeMode = (typeof NEXT_WAKE_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -74,6 +80,7 @@ export interface V04Config {
   readonly failedWake: FailedWakeMode;
   readonly claimGuard: ClaimGuardMode;
   readonly requestTimeout: RequestTimeoutMode;
+  readonly nextWake: NextWakeMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -229,6 +236,18 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       abort: 'abort any request unanswered after 30 s (a long-poll is answered within 20 s), failing it as a dropped connection, so the usual retries take over',
     },
   },
+  {
+    name: 'next-wake',
+    values: NEXT_WAKE_MODES,
+    defaultValue: 'ignore',
+    summary: "historical O2 (503ccbfec): what the runner does with a done answered next_wake: true (work came while the claim was held)",
+    meanings: {
+      ignore: "0.4.x, the defect: the answer is dropped; the work waits for a wake event, and strands where the server sends none (pending-wake=answer-only)",
+      claim: "the fix as modelled: the runner claims the entity's subscription again, on the path a wake event's claim takes (claim-guard, claim-retry apply); never after a stop began",
+    },
+    // Added after recorded runs: a run at the default records its configuration without it (the trace hashes stay).
+    recordedAtDefault: false,
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -252,5 +271,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES, 'none'),
     requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
+    nextWake: pick('next-wake', NEXT_WAKE_MODES, 'ignore'),
   };
 }

@@ -16,6 +16,7 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'failed-wake': 'ack',
   'claim-guard': 'none',
   'request-timeout': 'none',
+  'next-wake': 'ignore',
   'post-key': 'none',
 };
 

@@ -4,6 +4,7 @@ import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
+import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
 export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
@@ -66,6 +67,18 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
       'per-stream': 'the fix: a token per claim, with a reverse index per runner; done releases the row it names',
     },
     // Added after the trace hashes were recorded: at its default it stays out of a run's record, which hashes as before.
+    recordedAtDefault: false,
+  },
+  {
+    name: 'pending-wake',
+    values: PENDING_WAKES,
+    defaultValue: 'event',
+    summary: "historical O2 (503ccbfec): how the runner learns of the wake a done leaves pending (work that came while the claim was held)",
+    meanings: {
+      event: 'as the reference server: the wake event is appended to the wake stream, and the done answers next_wake: true',
+      'answer-only': "the done answer's next_wake: true is the only signal: no wake event for it (writes, releases and expiries still append theirs)",
+    },
+    // Added after recorded runs: a run at the default records its configuration without it (the trace hashes stay).
     recordedAtDefault: false,
   },
 ];

@@ -11,6 +11,7 @@ import type { DoneRelease } from '../../world/agents-server/DoneRelease.ts';
 import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts';
 import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
+import type { PendingWake } from '../../world/durable-streams/PendingWake.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
 import { PlatformFaults } from '../../world/faults/PlatformFaults.ts';
@@ -135,6 +136,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     doneRelease: (spec.config['done-release'] ?? 'independent') as DoneRelease,
     heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
     claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
+    pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);

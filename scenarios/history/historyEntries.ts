@@ -24,9 +24,17 @@ export interface HistoryEntry {
   /**
    * The value of the fix: the switch's default, or, for a hardening switch whose default is the shipped (defective)
    * behaviour, the value the entry's preset sets. Either way it is what the entry's world has when the switch is not
-   * named.
+   * named, unless {@link fixSetBy} is `entry`.
    */
   readonly fixed: string;
+  /**
+   * Who gives the switch its fixed value when the entry's world does not name the switch: `default-or-preset` (when
+   * absent), the switch's default or the entry's preset; `entry`, nobody yet. That is an open entry whose fix no
+   * preset turns on (putting it into `hardened` would change every hardened exploration, committed matrix and
+   * benchmark): the world without the switch named is the defect, the switch's shipped default, and only
+   * {@link historySpec}`(entry, entry.fixed)` names the fix. The entry's tests check exactly that.
+   */
+  readonly fixSetBy?: 'default-or-preset' | 'entry';
   /** Where the switch acts: the simulated servers or a runtime. */
   readonly where: string;
   readonly scenario: string;
@@ -56,7 +64,8 @@ export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().f
  * runtime, clean under each entry's faults, so what a defect value adds stands out (under `--faults all` it still
  * shows a rolling-deploy wake replay: test/acceptance/hardenedClean.test.ts). B3, B10 and B6 put a fixed defect back
  * behind a switch whose default is the fix; O4, O5, O8 and O9 are open upstream, and their switches already existed as
- * the 0.4.x default (the defect) beside a hardening value the preset sets (the fix as modelled here).
+ * the 0.4.x default (the defect) beside a hardening value the preset sets (the fix as modelled here). O2 is open
+ * upstream too; its fix is set by no preset, and the entry names it (`fixSetBy: 'entry'`).
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
@@ -220,6 +229,27 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     room: 'crashes that abandon a wake between its claim and its done; nothing but a reaper releases the row',
   },
   {
+    id: 'O2',
+    title: "the done answer's next_wake (work came while the claim was held) is ignored, stranding that work (503ccbfec, unmerged)",
+    switchName: 'next-wake',
+    defect: 'ignore',
+    fixed: 'claim',
+    fixSetBy: 'entry',
+    where: 'runtime v0.4: the end of a wake and the claim that follows (runtimes/v04/wake/processWake.ts, runtimes/v04/runner/PullWakeRunner.ts claimNextWake)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Upstream's stranding implies that the done answer is the only signal of the wake a done leaves pending: the
+    // world's pending-wake=answer-only (docs/modelling-choices.md). Under the default `event` the wake event is
+    // appended too, and ignoring the answer strands nothing.
+    switches: { 'pending-wake': 'answer-only' },
+    // A stalled handler holds its claim while messages and cron ticks arrive. A stop between the done answer and the
+    // claim that follows it strands the wake even with the fix (redeploy, crash): docs/history.md, O2.
+    faults: ['slow-handler'],
+    property: 'missed-action',
+    room: "handlers that stall while holding their claim, so that messages and cron ticks arrive during it; a world whose only signal of the wake a done leaves pending is the done answer's next_wake",
+  },
+  {
     id: 'B2',
     title: 'a wake event of a stream whose wake is still running is claimed at once, starting a second wake beside it (37b9922e7, #4616)',
     switchName: 'claim-guard',
@@ -267,7 +297,10 @@ export function historyEntry(id: string): HistoryEntry {
   return entry;
 }
 
-/** The run spec of `entry` with its switch at `value` (the defect or the fix). */
+/**
+ * The run spec of `entry` with its switch at `value` (the defect or the fix). The switch is always named, so the fix
+ * of an entry whose fix no preset sets (`fixSetBy: 'entry'`) is in its spec too.
+ */
 export function historySpec(entry: HistoryEntry, value: string): RunSpec {
   return runSpecFor({
     scenario: entry.scenario,

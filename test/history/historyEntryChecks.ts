@@ -13,7 +13,8 @@ const SHRINK_ATTEMPTS = 50;
 /**
  * The checks of one historical entry: its defect value is found by the property its scenario was chosen for, on seed
  * 1 within a small budget; its fix (the switch's default, or the value the entry's preset sets) is clean in a modest
- * one. One test file per entry keeps each file's time small.
+ * one; and the world without the switch named has the fix, or, for an entry whose fix no preset sets yet
+ * (`fixSetBy: 'entry'`), the defect. One test file per entry keeps each file's time small.
  */
 export function checkHistoryEntry(id: string): void {
   const entry = historyEntry(id);
@@ -36,6 +37,16 @@ export function checkHistoryEntry(id: string): void {
       expect(report.runsExecuted).toBe(FIXED_RUNS);
     });
 
+    if (entry.fixSetBy === 'entry') {
+      // No preset sets this fix yet: the world without the switch named is the shipped defect, and the entry names the fix.
+      it(`${entry.switchName} is the defect when the entry does not name it; the entry's spec names the fix`, () => {
+        const unset = runSpecFor({ scenario: entry.scenario, runtime: entry.runtime, preset: entry.preset, switches: entry.switches, faults: entry.faults });
+        expect(unset.config[entry.switchName]).toBe(entry.defect);
+        expect(historySpec(entry, entry.fixed).config[entry.switchName]).toBe(entry.fixed);
+        expect(historySpec(entry, entry.defect).config[entry.switchName]).toBe(entry.defect);
+      });
+      return;
+    }
     it(`the fix is the value of ${entry.switchName} when the entry does not name it, and the defect value is accepted`, () => {
       const unset = runSpecFor({ scenario: entry.scenario, runtime: entry.runtime, preset: entry.preset, switches: entry.switches, faults: entry.faults });
       expect(unset.config[entry.switchName]).toBe(entry.fixed);

@@ -146,6 +146,28 @@ describe('wakeStream', () => {
     expect(drive(wakeStreamMachine, noResume, [{ type: 'WAKE_APPENDED', offset: o(1) }, read(p, o(1), true, o(1))]).rejectedAt).toBe(1);
     expect(drive(wakeStreamMachine, noResume, [{ type: 'CLAIM_ANSWERED', process: p, outcome: 'skipped', wakeId: null }]).rejectedAt).toBe(0);
   });
+  it('pending-wake=answer-only: a wake a done issued without an event is claimed on the answer, and the prefixes keep every event', () => {
+    const claimedSeek = { offsetMode: 'server-seek', resumeSource: 'claimed-seek' };
+    const unannouncedThenClaimed: ModelEvent[] = [
+      { type: 'WAKE_APPENDED', offset: o(1) },
+      // Not claimed yet: the claimed prefix ends before it.
+      { type: 'REGISTERED', process: 'host#1', resumeOffset: '-1' },
+      ...firstReaderProcessesOne.slice(2),
+      { type: 'WAKE_UNANNOUNCED' },
+      // No reader was served it, nothing is appended, and nobody holds it yet: every appended event is claimed.
+      { type: 'REGISTERED', process: 'host#2', resumeOffset: o(1) },
+      { type: 'LEASE_GRANTED' },
+      { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w2' },
+      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w2' },
+      { type: 'LEASE_RELEASED' },
+    ];
+    const result = drive(wakeStreamMachine, claimedSeek, unannouncedThenClaimed);
+    expect(result.rejectedAt).toBe(-1);
+    expect(result.state).toBe('lease.idle+resume.tracking+replay.clean');
+    // A wake with an event, by contrast, is not claimed while its event was never served: the grant has no wake to answer.
+    const announced = [...firstReaderProcessesOne, { type: 'WAKE_APPENDED', offset: o(2) } as ModelEvent, { type: 'LEASE_GRANTED' } as ModelEvent, { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w2' } as ModelEvent];
+    expect(drive(wakeStreamMachine, noResume, announced).rejectedAt).toBe(announced.length - 1);
+  });
 });
 
 describe('serverRunner', () => {

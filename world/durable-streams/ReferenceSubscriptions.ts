@@ -4,6 +4,7 @@ import type { DurableStreamsService, StreamItem } from './DurableStreamsService.
 import { globMatch } from './globMatch.ts';
 import { isoTimestamp } from './isoTimestamp.ts';
 import { BEGINNING_OFFSET, ZERO_OFFSET } from './offsets.ts';
+import type { PendingWake } from './PendingWake.ts';
 import { wallClockMs, type VirtualClock } from './VirtualClock.ts';
 
 /** Subscriptions name streams relative to this root, as the reference server's subscription manager does. */
@@ -110,6 +111,11 @@ export interface SubscriptionObserver {
    * when the event was lost.
    */
   wakeIssued(subscription: string, generation: number, triggeredBy: string, wakeStreamOffset: string | undefined, wakeStream: string | undefined): void;
+  /**
+   * A wake was issued at done with work pending and, under `pending-wake=answer-only`, no event was appended for it:
+   * only the done answer's `next_wake` announces it. Never called under the default `event`.
+   */
+  wakeUnannounced(subscription: string, generation: number, triggeredBy: string, wakeStream: string | undefined): void;
   leaseGranted(subscription: string, generation: number, holder: string, leaseTtlMs: number): void;
   /** An ack moved the lease's expiry. */
   leaseExtended(subscription: string, generation: number): void;
@@ -124,6 +130,7 @@ export interface SubscriptionObserver {
 
 const SILENT: SubscriptionObserver = {
   wakeIssued: () => {},
+  wakeUnannounced: () => {},
   leaseGranted: () => {},
   leaseExtended: () => {},
   acksApplied: () => {},
@@ -131,6 +138,12 @@ const SILENT: SubscriptionObserver = {
   wakeDropped: () => {},
   itemLinked: () => {},
 };
+
+/** Choices of the simulated world where it departs from the reference server on purpose (each a world switch). */
+export interface ReferenceSubscriptionOptions {
+  /** How the wake a done leaves pending is announced (`event`, the reference's behaviour, when absent; O2). */
+  readonly pendingWake?: PendingWake;
+}
 
 interface Link {
   readonly name: string;
@@ -173,6 +186,9 @@ const succeed = <T>(value: T): SubscriptionAnswer<T> => ({ ok: true, value });
  * issued at once if work is still pending. Tokens carry the generation they were minted for, so a stale holder is
  * fenced.
  *
+ * With `pendingWake: 'answer-only'` (the world's `pending-wake` switch, O2) the wake a done issues gets no wake event;
+ * under the default every path is the reference's.
+ *
  * Differences from the reference, all deliberate (docs/fidelity.md): tokens and wake ids are minted from counters,
  * not random bytes; times are virtual (on the fixed virtual wall clock of `VirtualClock.ts`); webhook delivery is not simulated (creating a webhook subscription is refused
  * as on a reference server started without webhooks).
@@ -189,6 +205,7 @@ export class ReferenceSubscriptions {
     private readonly streams: DurableStreamsService,
     private readonly clock: VirtualClock,
     private readonly observer: SubscriptionObserver = SILENT,
+    private readonly options: ReferenceSubscriptionOptions = {},
   ) {
     streams.onAppend((path, item) => this.onItemAppended(path, item));
     streams.onWrite((path) => this.onStreamWrite(path));
@@ -422,13 +439,21 @@ export class ReferenceSubscriptions {
     for (const subscription of this.subscriptions.values()) subscription.links.delete(name);
   }
 
-  private issueWake(subscription: Subscription, triggeredBy: string): void {
+  /**
+   * Issues the next wake and appends its event to the wake stream; with `announce` false (only a done's wake under
+   * `pending-wake=answer-only`) the wake is outstanding and claimable all the same, but no event is appended.
+   */
+  private issueWake(subscription: Subscription, triggeredBy: string, announce = true): void {
     // One wake at a time: a new one only once the last ended, and never while a lease is held.
     worldInvariant(subscription.wakeId === null && subscription.holder === null, 'durable-streams', () => `${subscription.id} issued a wake while wake ${subscription.wakeId} (held by ${subscription.holder}) is outstanding`);
     subscription.generation += 1;
     this.issuedWakes += 1;
     subscription.wakeId = `w_${this.issuedWakes.toString(16).padStart(24, '0')}`;
     const wakeStream = subscription.input.wakeStream;
+    if (!announce) {
+      this.observer.wakeUnannounced(subscription.id, subscription.generation, triggeredBy, wakeStream === undefined ? undefined : normalizeStreamName(wakeStream));
+      return;
+    }
     if (wakeStream === undefined) return;
     const wakeStreamName = normalizeStreamName(wakeStream);
     const path = SUBSCRIPTION_STREAM_ROOT + wakeStreamName;
@@ -448,7 +473,10 @@ export class ReferenceSubscriptions {
     this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset, wakeStreamName);
   }
 
-  /** Ends the current wake (done, release, expiry) and issues the next one if work is pending; true if it did. */
+  /**
+   * Ends the current wake (done, release, expiry) and issues the next one if work is pending; true if it did. Under
+   * `pending-wake=answer-only` the wake a done issues gets no wake event (see {@link issueWake}).
+   */
   private endWake(subscription: Subscription, reason: WakeEndReason): boolean {
     this.clearLease(subscription);
     if (subscription.holder !== null) this.observer.wakeEnded(subscription.id, subscription.generation, reason);
@@ -456,7 +484,9 @@ export class ReferenceSubscriptions {
     subscription.holder = null;
     subscription.wakeId = null;
     if (!this.hasPendingWork(subscription)) return false;
-    this.issueWake(subscription, this.firstPendingStream(subscription));
+    // The reference appends the next wake's event whatever ended the wake; `answer-only` leaves a done's to its answer.
+    const announce = reason !== 'done' || (this.options.pendingWake ?? 'event') === 'event';
+    this.issueWake(subscription, this.firstPendingStream(subscription), announce);
     return true;
   }
 

@@ -5,7 +5,8 @@ import type { SubscriptionObserver } from './ReferenceSubscriptions.ts';
  * Records what the pull-wake subscriptions do as the service's observations (actor `actor`): `linked-append` (an item
  * that landed in a linked stream: the subscriptions it is work for, the stream, the offset after it, the item itself),
  * `wake-appended` (subscription, generation, the linked stream that issued it, the wake stream and its offset there,
- * or null when the event was lost), `lease-granted` (with the holder), `lease-extended`, `acks-applied` (each
+ * or null when the event was lost), `wake-unannounced` (a wake a done issued with work pending, for which
+ * `pending-wake=answer-only` appended no event: subscription, generation, the linked stream, the wake stream), `lease-granted` (with the holder), `lease-extended`, `acks-applied` (each
  * stream's new cursor) `lease-ended` (why: done, released, expired, or lost to a restart) and `wake-dropped` (an outstanding wake nobody
  * held, forgotten by a restart).
  */
@@ -14,6 +15,7 @@ export function observeSubscriptions(trace: Trace, actor: string): SubscriptionO
     itemLinked: (subscriptions, stream, offset, item) => void trace.record(actor, 'linked-append', { subscriptions: [...subscriptions], stream, offset, item }),
     wakeIssued: (subscription, generation, stream, offset, wakeStream) =>
       void trace.record(actor, 'wake-appended', { subscription, generation, stream, wakeStream: wakeStream ?? null, offset: offset ?? null }),
+    wakeUnannounced: (subscription, generation, stream, wakeStream) => void trace.record(actor, 'wake-unannounced', { subscription, generation, stream, wakeStream: wakeStream ?? null }),
     leaseGranted: (subscription, generation, holder, leaseTtlMs) => void trace.record(actor, 'lease-granted', { subscription, generation, holder, leaseTtlMs }),
     leaseExtended: (subscription, generation) => void trace.record(actor, 'lease-extended', { subscription, generation }),
     acksApplied: (subscription, generation, acks) =>

@@ -27,12 +27,14 @@ interface ClaimAttempt {
   aborted: boolean;
 }
 
-/** A wake event as the runner read it: which wake it is, and the offset the reader gave for it. */
-interface WakeRead {
-  readonly offset: string;
-  readonly subscription: string;
-  readonly generation: number;
-}
+/**
+ * What a claim is for: a wake event as the runner read it (which wake it is, and the offset the reader gave for it),
+ * or, under `next-wake=claim`, a done answered `next_wake: true` (no event: offset and generation are null, `after`
+ * is the generation whose done said so).
+ */
+type WakeRead =
+  | { readonly cause: 'wake-event'; readonly offset: string; readonly subscription: string; readonly generation: number }
+  | { readonly cause: 'next-wake'; readonly offset: null; readonly subscription: string; readonly generation: null; readonly after: number };
 
 /** Thrown into the stream loop to make it reconnect (heartbeat failures) or leave (stop). */
 class StreamInterrupt extends Error {
@@ -173,13 +175,14 @@ export class PullWakeRunner {
       const wake = wakes[index];
       if (wake) {
         this.env.annotate('wake-read', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation });
-        this.spawnClaim(readBatch, wake);
+        this.spawnClaim(readBatch, { cause: 'wake-event', ...wake });
       }
       this.offsetChanged();
     });
   }
 
-  private spawnClaim(batch: ReadBatch, wake: WakeRead): void {
+  /** `batch` is the read batch the wake event came in, whose end the claim's settling lets a resume move past. */
+  private spawnClaim(batch: ReadBatch | undefined, wake: WakeRead): void {
     const attempt: ClaimAttempt = { aborted: false };
     this.claimAttempts.add(attempt);
     const claim: Promise<void> = this.claim(batch, wake, attempt).finally(() => {
@@ -189,7 +192,7 @@ export class PullWakeRunner {
     this.claims.add(claim);
   }
 
-  private async claim(batch: ReadBatch, wake: WakeRead, attempt: ClaimAttempt): Promise<void> {
+  private async claim(batch: ReadBatch | undefined, wake: WakeRead, attempt: ClaimAttempt): Promise<void> {
     const { offset, subscription, generation } = wake;
     let settledAs: string;
     try {
@@ -217,9 +220,29 @@ export class PullWakeRunner {
       this.env.annotate('claim-failed', { offset, subscription, generation, error: describeError(error) });
       return;
     }
-    this.settledOffsets.settle(batch);
+    if (wake.cause === 'next-wake') {
+      // No wake event, so no read offset to settle: the runtime models follow claims of wake events only.
+      this.env.annotate('next-wake-settled', { subscription, after: wake.after, outcome: settledAs });
+      return;
+    }
+    this.settledOffsets.settle(batch!);
     this.env.annotate('claim-settled', { offset, subscription, generation, outcome: settledAs });
     this.offsetChanged();
+  }
+
+  /**
+   * `next-wake=claim` (O2's fix as modelled): a done answered `next_wake: true`, so the server issued the entity's
+   * next wake at once; claim it on the path a wake event's claim takes (`claim-guard` defers it behind the wake still
+   * finishing, `claim-retry` retries it). Nothing after a stop began: the claim would go out after SIGTERM. If the
+   * wake's event comes too (`pending-wake=event`), the second claim finds the wake held or nothing pending.
+   */
+  private claimNextWake(subscription: string, after: number): void {
+    if (this.stopRequested) {
+      this.env.annotate('next-wake-dropped', { subscription, after, reason: 'stopping' });
+      return;
+    }
+    this.env.annotate('next-wake', { subscription, after });
+    this.spawnClaim(undefined, { cause: 'next-wake', offset: null, subscription, generation: null, after });
   }
 
   /**
@@ -269,7 +292,8 @@ export class PullWakeRunner {
       return;
     }
     const subscription = notification.subscription_id;
-    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted).finally(() => {
+    const onNextWake = this.env.config.nextWake === 'claim' ? () => this.claimNextWake(subscription, notification.generation) : undefined;
+    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted, onNextWake).finally(() => {
       this.wakes.delete(wake);
       if (this.runningBySubscription.get(subscription)?.wake === wake) this.runningBySubscription.delete(subscription);
     });

@@ -1,4 +1,4 @@
-import type { ManifestRow, StreamAck, WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
+import type { DoneResponse, ManifestRow, StreamAck, WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import type { DbSource, EntityHandler, HandlerContext, WakeInput } from '../../../protocol/entity/EntityHandler.ts';
 import { AbortedError, describeError } from '../errors.ts';
 import { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
@@ -26,8 +26,10 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * With `lease-renewal=renew` the wake renews its lease while it runs; once a renewal is refused the wake is abandoned
  * at its next step (a wiring attempt, or `observe` returning), as a stop abandons it: its claim belongs to another. A
  * preload in flight then is aborted, so that a read on a hung connection does not keep the wake open for good.
+ * `onNextWake` (given under `next-wake=claim`) is called once the done was answered `next_wake: true`; 0.4.x passes
+ * none and drops that answer.
  */
-export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, stopping: () => boolean): Promise<WakeOutcome> {
+export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, stopping: () => boolean, onNextWake?: () => void): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   // The claim's lease began no later than this: a done retried past it could only race the wake that follows.
   const leaseEndsAtMs = nowMs() + wake.lease_ttl_ms;
@@ -36,7 +38,7 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
   try {
-    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs);
+    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake);
   } finally {
     renewer?.stop();
   }
@@ -53,7 +55,14 @@ interface WakeSignals {
   readonly leaseLostSignal?: AbortSignal;
 }
 
-async function runWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, { aborted, leaseLost, stopping, leaseLostSignal }: WakeSignals, leaseEndsAtMs: number): Promise<WakeOutcome> {
+async function runWake(
+  env: V04Environment,
+  wake: WakeNotification,
+  handler: EntityHandler,
+  { aborted, leaseLost, stopping, leaseLostSignal }: WakeSignals,
+  leaseEndsAtMs: number,
+  onNextWake: (() => void) | undefined,
+): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
@@ -115,8 +124,9 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
   try {
     // failed-wake=redeliver: acknowledge nothing, so the server keeps the inputs pending and wakes the entity again.
     const consumed = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
-    await sendDone(env, wake, consumed, leaseEndsAtMs);
+    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs);
     env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
+    if (answer.next_wake === true) onNextWake?.();
   } catch (error) {
     env.annotate('ack-failed', { entity, wakeId: wake.wake_id, error: describeError(error) });
   }
@@ -128,12 +138,11 @@ async function runWake(env: V04Environment, wake: WakeNotification, handler: Ent
  * retried with a doubling wait (capped at 2 s) for as long as the claim's lease lasts (past it the
  * service issues the next wake, which the retries would race), so a done is not lost to a short outage.
  */
-async function sendDone(env: V04Environment, wake: WakeNotification, acks: StreamAck[], leaseEndsAtMs: number): Promise<void> {
+async function sendDone(env: V04Environment, wake: WakeNotification, acks: StreamAck[], leaseEndsAtMs: number): Promise<DoneResponse> {
   let backoffMs: number = RUNTIME_TIMING.doneRetryInitialBackoffMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks });
-      return;
+      return await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks });
     } catch (error) {
       const withinLease = nowMs() + backoffMs < leaseEndsAtMs;
       if (env.config.doneRetry === 'none' || !withinLease || !isTransient(error)) throw error;
