@@ -293,7 +293,7 @@ export const wakeStreamMachine = setup({
           },
         },
         issued: {
-          description: 'A wake event is in the wake stream and nobody holds the lease: the next claim is granted.',
+          description: 'A wake is outstanding (its event in the wake stream, or, under pending-wake=answer-only, told by a done\'s answer alone) and nobody holds the lease: the next claim is granted.',
           on: {
             LEASE_GRANTED: { target: 'leased', actions: 'recordLease' },
             // A restart of the service forgets it; when the service is back, pending work issues a new one.
