@@ -1,4 +1,5 @@
 import type { ExploreReport } from '../../scenarios/explore.ts';
+import { propertiesNotJudged } from '../../scenarios/index.ts';
 
 /** A share as a percentage with one decimal, the way every coverage figure is printed. */
 export const percentOf = (covered: number, total: number): number => Number(((100 * covered) / Math.max(total, 1)).toFixed(1));
@@ -10,15 +11,27 @@ export const percentOf = (covered: number, total: number): number => Number(((10
 export function coverageJson(report: ExploreReport): Record<string, unknown> {
   const { covered, total } = report.coverage.modelTransitions;
   return {
-    modelTransitions: { covered, total, percent: percentOf(covered, total) },
+    modelTransitions: { covered, total, percent: percentOf(covered, total), ...(modelFollowed(report) ? {} : { followed: false }) },
     ...(report.request.shard ? { firstRuns: Object.fromEntries(report.coverage.firstRuns) } : {}),
   };
 }
 
-/** The coverage lines of the text report: the model transitions taken and, for the guided search, its corpus. */
+/** Whether the composed model followed the runs: it does not where model conformance is not judged (several entities). */
+function modelFollowed(report: ExploreReport): boolean {
+  return !propertiesNotJudged(report.request.spec).some((entry) => entry.property === 'model-conformance');
+}
+
+/**
+ * The coverage lines of the text report: the model transitions taken (or that the model did not follow these runs, so
+ * a 0 is not read as a measurement) and, for the guided search, its corpus.
+ */
 export function coverageLines(report: ExploreReport): string[] {
   const { covered, total } = report.coverage.modelTransitions;
-  const lines = [`coverage: ${covered} of ${total} model transitions (${percentOf(covered, total)} %)`];
+  const lines = [
+    modelFollowed(report)
+      ? `coverage: ${covered} of ${total} model transitions (${percentOf(covered, total)} %)`
+      : `coverage: not measured (the composed model does not follow these runs; see model-conformance above)`,
+  ];
   const { name, figures } = report.strategy;
   if (name === 'guided') {
     lines.push(

@@ -1,4 +1,5 @@
 import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
+import { registeredScenarios } from '../../scenarios/index.ts';
 import { registeredRuntimes } from '../../scenarios/registry/runtimes.ts';
 import { WORLD_SWITCHES } from '../../scenarios/config/worldSwitches.ts';
 
@@ -35,12 +36,17 @@ function wrapped(lead: string, text: string): string[] {
 
 /**
  * The switches `--help` lists from the registries rather than by hand, so a switch that is registered (a world
- * switch, or one of a runtime's, such as a historical entry's defect value) is listed as soon as it exists.
+ * switch, one of a runtime's, such as a historical entry's defect value, or one of a scenario's, such as
+ * `--entities`) is listed as soon as it exists. A scenario switch the static `help` already documents is not repeated.
  */
-export function registeredSwitchHelp(): string {
+export function registeredSwitchHelp(help = ''): string {
   const lines = ['', 'Switches of the simulated servers (any runtime):', ...switchLines(WORLD_SWITCHES)];
   for (const runtime of registeredRuntimes()) {
     lines.push('', `Switches of the runtime ${runtime.name} (--runtime ${runtime.name}):`, ...switchLines(runtime.switches));
+  }
+  for (const scenario of registeredScenarios()) {
+    const undocumented = (scenario.switches ?? []).filter((definition) => !help.includes(`--${definition.name} `));
+    if (undocumented.length > 0) lines.push('', `Switches of the scenario ${scenario.name} (--scenario ${scenario.name}):`, ...switchLines(undocumented));
   }
   return lines.join('\n');
 }
@@ -48,5 +54,6 @@ export function registeredSwitchHelp(): string {
 /** `help` with the registered switches listed before its exit-status paragraph (at its end when it has none). */
 export function withRegisteredSwitches(help: string): string {
   const at = help.indexOf('\n\nExit status');
-  return at < 0 ? `${help}${registeredSwitchHelp()}` : `${help.slice(0, at)}${registeredSwitchHelp()}${help.slice(at)}`;
+  const switches = registeredSwitchHelp(help);
+  return at < 0 ? `${help}${switches}` : `${help.slice(0, at)}${switches}${help.slice(at)}`;
 }

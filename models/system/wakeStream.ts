@@ -73,6 +73,12 @@ export interface WakeStreamContext extends WakeStreamInput {
    * runner): every appended event is then of a wake that ended.
    */
   readonly unannounced: boolean;
+  /**
+   * Processes whose done was answered `next_wake: true` and that have not had a claim answered since: under
+   * `next-wake=claim` such a process claims the next wake on the answer, which may be granted before it reads that
+   * wake's event (or, with `pending-wake=answer-only`, with no event at all).
+   */
+  readonly toldNextWake: readonly string[];
 }
 
 /**
@@ -185,8 +191,9 @@ export const wakeStreamMachine = setup({
     answersAServedWake: ({ context, event }) =>
       event.type === 'CLAIM_ANSWERED' &&
       (event.outcome === 'refused' ||
-        // A claim made on a done's `next_wake: true` may be granted a wake no event announced (answer-only).
-        (event.outcome === 'granted' && context.unannounced && context.leased) ||
+        // A claim made on a done's `next_wake: true` may be granted a wake no event announced (answer-only), or one
+        // whose event the process has not read yet (the claim on the answer overtook the read).
+        (event.outcome === 'granted' && context.leased && (context.unannounced || context.toldNextWake.includes(event.process))) ||
         unansweredIndex(readerOf(context, event.process)) >= 0 ||
         // A claim retried after its grant was lost on the wire, granted again: the service lost the first lease (a
         // restart) and re-issued the wake meanwhile.
@@ -229,6 +236,11 @@ export const wakeStreamMachine = setup({
       readers: ({ context, event }) => (event.type === 'WAKE_STREAM_READ' ? withReader(context, event.process, (reader) => ({ ...reader, replayed: true })) : context.readers),
     }),
     recordClaim: assign({
+      // A claim answered (not refused: that one is retried) spends what the done's answer told the process.
+      toldNextWake: ({ context, event }) =>
+        event.type === 'CLAIM_ANSWERED' && event.outcome !== 'refused' && context.toldNextWake.includes(event.process)
+          ? context.toldNextWake.filter((process) => process !== event.process)
+          : context.toldNextWake,
       readers: ({ context, event }) => {
         if (event.type !== 'CLAIM_ANSWERED' || event.outcome === 'refused') return context.readers;
         return withReader(context, event.process, (reader) => {
@@ -247,6 +259,8 @@ export const wakeStreamMachine = setup({
       },
     }),
     recordDone: assign({
+      toldNextWake: ({ context, event }) =>
+        event.type === 'DONE_RECEIVED' && event.nextWake && !context.toldNextWake.includes(event.process) ? [...context.toldNextWake, event.process] : context.toldNextWake,
       readers: ({ context, event }) => {
         if (event.type !== 'DONE_RECEIVED') return context.readers;
         return withReader(context, event.process, (reader) => ({
@@ -259,7 +273,7 @@ export const wakeStreamMachine = setup({
 }).createMachine({
   id: 'wakeStream',
   description: 'A pull-wake subscription and the wake stream of the runner it wakes, as the servers saw them.',
-  context: ({ input }) => ({ ...input, appended: [], readers: [], registeredMarks: {}, diagnostics: undefined, outstanding: false, leased: false, unannounced: false }),
+  context: ({ input }) => ({ ...input, appended: [], readers: [], registeredMarks: {}, diagnostics: undefined, outstanding: false, leased: false, unannounced: false, toldNextWake: [] }),
   type: 'parallel',
   on: {
     CLAIM_ANSWERED: { guard: 'answersAServedWake', actions: 'recordClaim' },
@@ -279,7 +293,7 @@ export const wakeStreamMachine = setup({
           },
         },
         issued: {
-          description: 'A wake event is in the wake stream and nobody holds the lease: the next claim is granted.',
+          description: 'A wake is outstanding (its event in the wake stream, or, under pending-wake=answer-only, told by a done\'s answer alone) and nobody holds the lease: the next claim is granted.',
           on: {
             LEASE_GRANTED: { target: 'leased', actions: 'recordLease' },
             // A restart of the service forgets it; when the service is back, pending work issues a new one.

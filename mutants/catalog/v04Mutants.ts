@@ -27,8 +27,9 @@ export const V04_MUTANTS: readonly Mutant[] = [
     id: 'v04-done-not-awaited',
     runtime: 'v0.4',
     file: PROCESS_WAKE,
-    search: '    await env.agents.done(wake.wake_id',
-    replace: '    void env.agents.done(wake.wake_id',
+    // The done's answer (next_wake) is read by the caller since O2's switch; the mutant answers it with nothing pending.
+    search: '    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs);',
+    replace: '    const answer = { next_wake: false }; void sendDone(env, wake, consumed, leaseEndsAtMs);',
     description: 'done is fired and forgotten: the wake counts as finished before the server took its ack',
     defectClass: 'missing-await',
   },

@@ -183,7 +183,6 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       'connected-only': 'B5, the defect: the reset is ignored until a read of the wake stream answered since the last (re)connect; a connect that hangs is never aborted',
       'any-state': 'the fix: the reset aborts whatever connect or read of the wake stream is under way, and the runner reconnects',
     },
-    // Added after the trace hashes were recorded: at its default it stays out of a run's record, which hashes as before.
     recordedAtDefault: false,
   },
   {
@@ -245,7 +244,6 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       ignore: "0.4.x, the defect: the answer is dropped; the work waits for a wake event, and strands where the server sends none (pending-wake=answer-only)",
       claim: "the fix as modelled: the runner claims the entity's subscription again, on the path a wake event's claim takes (claim-guard, claim-retry apply); never after a stop began",
     },
-    // Added after recorded runs: a run at the default records its configuration without it (the trace hashes stay).
     recordedAtDefault: false,
   },
 ];

@@ -66,7 +66,6 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
       'per-consumer': "B1, the defect: one token per runner: a claim of another entity evicts a running wake's token (its writes get 401), and a tokenless done releases the row of the runner's last-claimed stream",
       'per-stream': 'the fix: a token per claim, with a reverse index per runner; done releases the row it names',
     },
-    // Added after the trace hashes were recorded: at its default it stays out of a run's record, which hashes as before.
     recordedAtDefault: false,
   },
   {
@@ -78,7 +77,6 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
       event: 'as the reference server: the wake event is appended to the wake stream, and the done answers next_wake: true',
       'answer-only': "the done answer's next_wake: true is the only signal: no wake event for it (writes, releases and expiries still append theirs)",
     },
-    // Added after recorded runs: a run at the default records its configuration without it (the trace hashes stay).
     recordedAtDefault: false,
   },
 ];

@@ -24,7 +24,6 @@ export const ENTITIES_SWITCH: SwitchDefinition = {
   defaultValue: '1',
   summary: `how many digest entities (digest-1, digest-2, ...) the one runner serves, each with its own inbox, cron, shared DB and plan (at most ${MAX_DIGEST_ENTITIES})`,
   meanings: { '1': 'the bug report\'s world: one entity', '2': 'two entities on one runner: their wakes share its wake stream and may overlap' },
-  // Added after the trace hashes were recorded: at its default it stays out of a run's record, which hashes as before.
   recordedAtDefault: false,
 };
 

@@ -122,7 +122,7 @@ describe('wakeStream', () => {
     read('host#1', '-1', true, o(1)),
     { type: 'LEASE_GRANTED' },
     { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w1' },
-    { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1' },
+    { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1', nextWake: false },
     { type: 'LEASE_RELEASED' },
   ];
   it('enters the replay violation when the service serves a later reader a wake an earlier one processed', () => {
@@ -158,7 +158,7 @@ describe('wakeStream', () => {
       { type: 'REGISTERED', process: 'host#2', resumeOffset: o(1) },
       { type: 'LEASE_GRANTED' },
       { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w2' },
-      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w2' },
+      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w2', nextWake: false },
       { type: 'LEASE_RELEASED' },
     ];
     const result = drive(wakeStreamMachine, claimedSeek, unannouncedThenClaimed);
@@ -167,6 +167,26 @@ describe('wakeStream', () => {
     // A wake with an event, by contrast, is not claimed while its event was never served: the grant has no wake to answer.
     const announced = [...firstReaderProcessesOne, { type: 'WAKE_APPENDED', offset: o(2) } as ModelEvent, { type: 'LEASE_GRANTED' } as ModelEvent, { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w2' } as ModelEvent];
     expect(drive(wakeStreamMachine, noResume, announced).rejectedAt).toBe(announced.length - 1);
+  });
+  it('next-wake=claim: a done answered next_wake lets that process be granted the next wake before it reads its event', () => {
+    const withNextWake = (nextWake: boolean, claimant: string): ModelEvent[] => [
+      { type: 'WAKE_APPENDED', offset: o(1) },
+      { type: 'REGISTERED', process: 'host#1', resumeOffset: null },
+      read('host#1', '-1', true, o(1)),
+      { type: 'LEASE_GRANTED' },
+      { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w1' },
+      // The done issues the next wake at once: its event is appended, and the answer says so.
+      { type: 'LEASE_RELEASED' },
+      { type: 'WAKE_APPENDED', offset: o(2) },
+      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1', nextWake },
+      // The claim on the answer is granted before the process reads the event.
+      { type: 'LEASE_GRANTED' },
+      { type: 'CLAIM_ANSWERED', process: claimant, outcome: 'granted', wakeId: 'w2' },
+    ];
+    expect(drive(wakeStreamMachine, noResume, withNextWake(true, 'host#1')).rejectedAt).toBe(-1);
+    // Without the answer, or for another process, a grant of a wake never served still has nothing to answer.
+    expect(drive(wakeStreamMachine, noResume, withNextWake(false, 'host#1')).rejectedAt).toBe(withNextWake(false, 'host#1').length - 1);
+    expect(drive(wakeStreamMachine, noResume, withNextWake(true, 'host#2')).rejectedAt).toBe(withNextWake(true, 'host#2').length - 1);
   });
 });
 

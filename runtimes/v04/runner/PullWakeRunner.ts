@@ -29,12 +29,12 @@ interface ClaimAttempt {
 
 /**
  * What a claim is for: a wake event as the runner read it (which wake it is, and the offset the reader gave for it),
- * or, under `next-wake=claim`, a done answered `next_wake: true` (no event: offset and generation are null, `after`
+ * or, under `next-wake=claim`, a done answered `next_wake: true` (no event: offset and generation are null, `afterGeneration`
  * is the generation whose done said so).
  */
 type WakeRead =
   | { readonly cause: 'wake-event'; readonly offset: string; readonly subscription: string; readonly generation: number }
-  | { readonly cause: 'next-wake'; readonly offset: null; readonly subscription: string; readonly generation: null; readonly after: number };
+  | { readonly cause: 'next-wake'; readonly offset: null; readonly subscription: string; readonly generation: null; readonly afterGeneration: number };
 
 /** Thrown into the stream loop to make it reconnect (heartbeat failures) or leave (stop). */
 class StreamInterrupt extends Error {
@@ -222,7 +222,7 @@ export class PullWakeRunner {
     }
     if (wake.cause === 'next-wake') {
       // No wake event, so no read offset to settle: the runtime models follow claims of wake events only.
-      this.env.annotate('next-wake-settled', { subscription, after: wake.after, outcome: settledAs });
+      this.env.annotate('next-wake-settled', { subscription, afterGeneration: wake.afterGeneration, outcome: settledAs });
       return;
     }
     this.settledOffsets.settle(batch!);
@@ -236,13 +236,13 @@ export class PullWakeRunner {
    * finishing, `claim-retry` retries it). Nothing after a stop began: the claim would go out after SIGTERM. If the
    * wake's event comes too (`pending-wake=event`), the second claim finds the wake held or nothing pending.
    */
-  private claimNextWake(subscription: string, after: number): void {
+  private claimNextWake(subscription: string, afterGeneration: number): void {
     if (this.stopRequested) {
-      this.env.annotate('next-wake-dropped', { subscription, after, reason: 'stopping' });
+      this.env.annotate('next-wake-dropped', { subscription, afterGeneration, reason: 'stopping' });
       return;
     }
-    this.env.annotate('next-wake', { subscription, after });
-    this.spawnClaim(undefined, { cause: 'next-wake', offset: null, subscription, generation: null, after });
+    this.env.annotate('next-wake', { subscription, afterGeneration });
+    this.spawnClaim(undefined, { cause: 'next-wake', offset: null, subscription, generation: null, afterGeneration });
   }
 
   /**

@@ -79,8 +79,8 @@ describe('next-wake: a done answered next_wake: true', () => {
     expect(claimsSent(setup.host)).toBe(2);
     expect(setup.handled).toEqual(['w1', 'w2']);
     const detail = (kind: string) => setup.host.annotations.filter((annotation) => annotation.kind === kind).map((annotation) => annotation.detail);
-    expect(detail('next-wake')).toEqual([{ subscription: SUBSCRIPTION, after: 1 }]);
-    expect(detail('next-wake-settled')).toEqual([{ subscription: SUBSCRIPTION, after: 1, outcome: 'dispatched' }]);
+    expect(detail('next-wake')).toEqual([{ subscription: SUBSCRIPTION, afterGeneration: 1 }]);
+    expect(detail('next-wake-settled')).toEqual([{ subscription: SUBSCRIPTION, afterGeneration: 1, outcome: 'dispatched' }]);
     // The runtime models follow claims of wake events: the next-wake claim is not one of them.
     expect(detail('claim-settled')).toHaveLength(1);
   });
@@ -101,7 +101,7 @@ describe('next-wake: a done answered next_wake: true', () => {
     expect(claimsSent(setup.host)).toBe(1);
     expect(setup.handled).toEqual(['w1']);
     expect(setup.host.annotations.filter((annotation) => annotation.kind === 'next-wake-dropped').map((annotation) => annotation.detail)).toEqual([
-      { subscription: SUBSCRIPTION, after: 1, reason: 'stopping' },
+      { subscription: SUBSCRIPTION, afterGeneration: 1, reason: 'stopping' },
     ]);
   });
 });
