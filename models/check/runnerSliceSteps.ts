@@ -73,7 +73,7 @@ export function runnerSliceSteps(state: CheckState, bounds: CheckBounds, faults:
     if (!stillOnTheWire(state, reader.process)) continue;
     for (const wake of reader.served) {
       if (wake.claimedAs !== undefined && !wake.settled && leased && budget.heardGrants.includes(wake.claimedAs)) {
-        steps.push([{ type: 'DONE_RECEIVED', process: reader.process, wakeId: wake.claimedAs, nextWake: false }, { type: 'LEASE_RELEASED' }]);
+        steps.push([{ type: 'DONE_RECEIVED', process: reader.process, wakeId: wake.claimedAs, applied: true, nextWake: false }, { type: 'LEASE_RELEASED' }]);
       }
     }
   }

@@ -43,8 +43,12 @@ export type SystemEvent =
   | { readonly type: 'HEARTBEAT_STORED'; readonly process: string; readonly offset: string }
   /** The answer to a claim: `granted` (200), `skipped` (nothing pending, or held elsewhere), `refused` (an error). */
   | { readonly type: 'CLAIM_ANSWERED'; readonly process: string; readonly outcome: 'granted' | 'skipped' | 'refused'; readonly wakeId: string | null }
-  /** The server applied a wake's done (200); `nextWake` when its answer said the next wake was issued at once. */
-  | { readonly type: 'DONE_RECEIVED'; readonly process: string; readonly wakeId: string; readonly nextWake: boolean }
+  /**
+   * A process sent the server its done for a wake: `applied` when the server applied it (200), and not when it refused
+   * it (a token a restart lost, a wake fenced after its lease ended): either way the process is done with that wake,
+   * as the wake-replay oracle counts it. `nextWake` when the answer said the next wake was issued at once.
+   */
+  | { readonly type: 'DONE_RECEIVED'; readonly process: string; readonly wakeId: string; readonly applied: boolean; readonly nextWake: boolean }
   /** The server stored new manifest rows: later wakes restore the handle, whether or not the committer heard. */
   | { readonly type: 'MANIFEST_STORED' }
   // the chat service
@@ -124,7 +128,7 @@ export class SystemEventTranslator {
         return { type: 'CLAIM_ANSWERED', process: peer, outcome, wakeId: typeof detail['wakeId'] === 'string' ? detail['wakeId'] : null };
       }
       case 'done-received':
-        return detail['status'] === 200 ? { type: 'DONE_RECEIVED', process: peer, wakeId: String(detail['wakeId']), nextWake: detail['nextWake'] === true } : undefined;
+        return { type: 'DONE_RECEIVED', process: peer, wakeId: String(detail['wakeId']), applied: detail['status'] === 200, nextWake: detail['nextWake'] === true };
       case 'manifest-stored':
         return detail['status'] === 204 && Array.isArray(detail['sharedIds']) && detail['sharedIds'].length > 0 ? { type: 'MANIFEST_STORED' } : undefined;
       case 'action-performed':

@@ -261,6 +261,7 @@ export const wakeStreamMachine = setup({
     recordDone: assign({
       toldNextWake: ({ context, event }) =>
         event.type === 'DONE_RECEIVED' && event.nextWake && !context.toldNextWake.includes(event.process) ? [...context.toldNextWake, event.process] : context.toldNextWake,
+      // Settled by the process's done, applied or refused: it is done with the wake (as the wake-replay oracle counts).
       readers: ({ context, event }) => {
         if (event.type !== 'DONE_RECEIVED') return context.readers;
         return withReader(context, event.process, (reader) => ({

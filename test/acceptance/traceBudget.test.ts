@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { RandomChoiceSource } from '../../sim/choice/RandomChoiceSource.ts';
 import { DEFAULT_MAX_TRACE_EVENTS } from '../../sim/run/traceBudget.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
-import type { Scenario } from '../../scenarios/index.ts';
+import { getScenario, type Scenario } from '../../scenarios/index.ts';
 import { setUpDailyDigest } from '../../scenarios/daily-digest/dailyDigestScenario.ts';
 import { DEFAULT_DIGEST_OPTIONS } from '../../scenarios/daily-digest/DigestScenarioOptions.ts';
 import { ALL_FAULTS, BOTH_FIXES, HARDENED, digestSpec } from './helpers.ts';
 
-/** The digest scenario with its own trace budget. */
+/**
+ * The digest scenario with its own trace budget. Its switches are the registered scenario's: a run records the
+ * switches it was set up with by their definitions (a switch added later stays out of the record at its default).
+ */
 const digestWithTraceBudget = (maxTraceEvents: number): Scenario => ({
-  name: 'daily-digest',
+  ...getScenario('daily-digest'),
   summary: `trace budget of ${maxTraceEvents} events`,
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, maxTraceEvents }),
 });

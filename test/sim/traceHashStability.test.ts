@@ -9,10 +9,12 @@ import { runScenario } from '../../scenarios/runScenario.ts';
  * again after new switches were added (the hash covers the run's resolved configuration, so a new switch changes every
  * hash of the runtime that has it; the step counts and verdicts were unchanged but for model-conformance failures the
  * model fixes of the same change removed), and once more for the v0.6 runtime after its catch-up reads stopped losing
- * their last batch (its eight tokens: the lost-work verdicts that defect caused are gone): replay tokens
- * across runtimes, configurations (library tier, wire path) and fault worlds, with each run's hash, step count and
- * violations. The hash covers every event of the run and its verdicts, so any change to scheduling, the world, the
- * trace format or the judgement shows here.
+ * their last batch (its eight tokens: the lost-work verdicts that defect caused are gone), and for one v0.4 token when
+ * the wake-stream model began counting a done the server refused (a token a restart lost) as the process being done
+ * with the wake, as the wake-replay oracle does (its model-conformance verdict, that disagreement, is gone; its steps
+ * and other verdicts are unchanged): replay tokens across runtimes, configurations (library tier, wire path) and fault
+ * worlds, with each run's hash, step count and violations. The hash covers every event of the run and its verdicts,
+ * so any change to scheduling, the world, the trace format or the judgement shows here.
  */
 const RECORDED: ReadonlyArray<{ token: string; traceHash: string; steps: number; violations: string[] }> = JSON.parse(
   readFileSync(new URL('./fixtures/traceHashes.json', import.meta.url), 'utf8'),
