@@ -122,7 +122,7 @@ describe('wakeStream', () => {
     read('host#1', '-1', true, o(1)),
     { type: 'LEASE_GRANTED' },
     { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w1' },
-    { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1', nextWake: false },
+    { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1', applied: true, nextWake: false },
     { type: 'LEASE_RELEASED' },
   ];
   it('enters the replay violation when the service serves a later reader a wake an earlier one processed', () => {
@@ -133,6 +133,9 @@ describe('wakeStream', () => {
     // Not before the earlier reader's done: a granted wake is processed only when done.
     const beforeDone = [...firstReaderProcessesOne.slice(0, 5), read('host#2', '-1', true, o(1))];
     expect(drive(wakeStreamMachine, noResume, beforeDone).tags).not.toContain('wake-replay');
+    // A done the server refused (its token lost to a restart, or fenced) still ends the reader's work on the wake.
+    const refused = firstReaderProcessesOne.map((event) => (event.type === 'DONE_RECEIVED' ? { ...event, applied: false } : event));
+    expect(drive(wakeStreamMachine, noResume, [...refused, { type: 'REGISTERED', process: 'host#2', resumeOffset: null }, read('host#2', '-1', true, o(1))]).tags).toContain('wake-replay');
   });
   it('resume-offset=reported: registration returns the stored heartbeat, and nothing else', () => {
     const resumed: ModelEvent[] = [...firstReaderProcessesOne, { type: 'HEARTBEAT_STORED', process: 'host#1', offset: o(1) }, { type: 'REGISTERED', process: 'host#2', resumeOffset: o(1) }];
@@ -158,7 +161,7 @@ describe('wakeStream', () => {
       { type: 'REGISTERED', process: 'host#2', resumeOffset: o(1) },
       { type: 'LEASE_GRANTED' },
       { type: 'CLAIM_ANSWERED', process: 'host#1', outcome: 'granted', wakeId: 'w2' },
-      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w2', nextWake: false },
+      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w2', applied: true, nextWake: false },
       { type: 'LEASE_RELEASED' },
     ];
     const result = drive(wakeStreamMachine, claimedSeek, unannouncedThenClaimed);
@@ -178,7 +181,7 @@ describe('wakeStream', () => {
       // The done issues the next wake at once: its event is appended, and the answer says so.
       { type: 'LEASE_RELEASED' },
       { type: 'WAKE_APPENDED', offset: o(2) },
-      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1', nextWake },
+      { type: 'DONE_RECEIVED', process: 'host#1', wakeId: 'w1', applied: true, nextWake },
       // The claim on the answer is granted before the process reads the event.
       { type: 'LEASE_GRANTED' },
       { type: 'CLAIM_ANSWERED', process: claimant, outcome: 'granted', wakeId: 'w2' },
