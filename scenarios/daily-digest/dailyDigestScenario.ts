@@ -27,6 +27,7 @@ import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, type Idem
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
 import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
+import { SHARED_DBS_SWITCH, sharedDbCountOf } from './sharedDbCount.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
@@ -71,12 +72,14 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
 export const dailyDigestScenario: Scenario = {
   name: 'daily-digest',
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
-  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH],
+  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, SHARED_DBS_SWITCH],
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
-  propertiesNotJudged: (config) =>
-    entityCountOf(config) > 1
-      ? [{ property: 'model-conformance', reason: `the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)` }]
-      : [],
+  propertiesNotJudged: (config) => {
+    const reasons: string[] = [];
+    if (entityCountOf(config) > 1) reasons.push(`the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)`);
+    if (sharedDbCountOf(config) > 1) reasons.push(`the composed model follows one shared DB per wake, and this world has ${sharedDbCountOf(config)} (--shared-dbs)`);
+    return reasons.length === 0 ? [] : [{ property: 'model-conformance', reason: reasons.join('; ') }];
+  },
 };
 
 /** The daily-digest world built and running: the entities, their crons, one host process started. */
@@ -120,9 +123,11 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
+  const replyLogs = sharedDbCountOf(spec.config) > 1;
   const entities = schedules.map((schedule, index) => {
     const names = digestEntityNames(index);
     world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.sharedId}`);
+    if (replyLogs) world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.replyLogId}`);
     traceStoredOccurrences(sim, world, names);
     scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${names.cronStream}`, schedule);
     const row = world.agentsServer.createEntity({ id: names.entity, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [names.cronStream] });
@@ -136,9 +141,9 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     const probe = (kind: string, detail: Parameters<SimContext['trace']['record']>[2]): void => {
       if (process.alive) sim.trace.record(process.name, kind, detail);
     };
-    const handlerOf = ({ names: { entity, sharedId }, schedule, inbox }: (typeof entities)[number]): EntityHandler => {
+    const handlerOf = ({ names: { entity, sharedId, replyLogId }, schedule, inbox }: (typeof entities)[number]): EntityHandler => {
       const digest = digestHandler(
-        { entity, inbox, sharedId, schedule, idempotency },
+        { entity, inbox, sharedId, ...(replyLogs ? { replyLogId } : {}), schedule, idempotency },
         {
           post: async (action, text) => {
             const answer = await network.transport({

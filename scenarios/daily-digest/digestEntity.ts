@@ -22,6 +22,11 @@ export interface DigestEntityOptions {
   readonly inbox: string;
   /** The shared-state DB where posted occurrences are recorded. */
   readonly sharedId: string;
+  /**
+   * The shared-state DB where answered messages are recorded (`--shared-dbs 2`), observed after {@link sharedId} and
+   * checked, with the same idempotency check, before each reply; absent, replies are recorded nowhere.
+   */
+  readonly replyLogId?: string;
   readonly schedule: CronSchedule;
   readonly idempotency: IdempotencyCheck;
 }
@@ -59,6 +64,8 @@ export const occurrenceKey = (occurrence: number): string => `occurrence-${occur
 export const digestAction = (occurrence: number): string => `digest:${occurrence}`;
 /** The chat action that answers inbox message `index`. */
 export const replyAction = (index: number): string => `reply:${index}`;
+/** The key of a reply's row in the reply log. */
+export const replyKey = (index: number): string => `reply-${index}`;
 
 /** A message of the workload, as the inbox stores it. */
 export interface InboxMessage {
@@ -77,12 +84,14 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
 /**
  * The catch-up entity of the bug report, which also consumes its inbox. On any wake: if the newest due occurrence
  * has not been posted, post it, then record it in the shared DB (the record of success is written after the side
- * effect); then answer each inbox message the wake gave it with a reply post (`reply:<index>`), which it records
- * nowhere: the runtime's ack is what marks a message consumed (docs/modelling-choices.md). It probes what it saw: the
- * handle `observe` gave it (wired or not), its check's verdict, the row it recorded.
+ * effect); then answer each inbox message the wake gave it with a reply post (`reply:<index>`). Without a reply log it
+ * records replies nowhere: the runtime's ack is what marks a message consumed (docs/modelling-choices.md). With one
+ * (`replyLogId`), observed second, it answers a message only when its check finds no row for it, and records the reply
+ * after posting, as it does digests. It probes what it saw: each handle `observe` gave it (wired or not), its checks'
+ * verdicts, the rows it recorded.
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
-  const { entity, inbox, sharedId, schedule, idempotency } = options;
+  const { entity, inbox, sharedId, replyLogId, schedule, idempotency } = options;
   const catchUp = async (handle: SharedStateHandle): Promise<void> => {
     const occurrence = newestDueOccurrence(schedule, io.nowMs());
     if (occurrence === undefined) return;
@@ -94,10 +103,26 @@ export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo):
     await handle.insert({ key, value: { occurrence, dueAtMs: occurrenceDueAtMs(schedule, occurrence) } });
     io.probe('recorded', { entity, occurrence });
   };
+  const reply = async (message: InboxMessage, replies: SharedStateHandle | undefined): Promise<void> => {
+    if (replies) {
+      const verdict = checkPosted(replies, replyKey(message.index), idempotency);
+      io.probe('reply-check', { entity, message: message.index, verdict });
+      if (verdict !== 'not-posted') return;
+    }
+    await io.post(replyAction(message.index), `reply to message ${message.index}`);
+    if (!replies) return;
+    await replies.insert({ key: replyKey(message.index), value: { message: message.index } });
+    io.probe('reply-recorded', { entity, message: message.index });
+  };
   return async (ctx) => {
     const handle = await ctx.observe(db(sharedId));
     io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
+    let replies: SharedStateHandle | undefined;
+    if (replyLogId !== undefined) {
+      replies = await ctx.observe(db(replyLogId));
+      io.probe('observe-resolved', { entity, sharedId: replyLogId, wakeId: ctx.wakeId, wired: replies.__electricCollection !== undefined });
+    }
     await catchUp(handle);
-    for (const message of inboxMessages(ctx.inputs, inbox)) await io.post(replyAction(message.index), `reply to message ${message.index}`);
+    for (const message of inboxMessages(ctx.inputs, inbox)) await reply(message, replies);
   };
 }

@@ -1,4 +1,4 @@
-/** The names of one digest entity of the world and of what is its own: its cron stream and schedule, its shared DB. */
+/** The names of one digest entity of the world and of what is its own: its cron stream and schedule, its shared DBs. */
 export interface DigestEntityNames {
   readonly entity: string;
   /** Its cron stream, under the Durable Streams root. */
@@ -6,6 +6,8 @@ export interface DigestEntityNames {
   /** Its cron schedule's name (ticks are told apart by schedule). */
   readonly scheduleName: string;
   readonly sharedId: string;
+  /** Its reply log, the second shared DB it observes with `--shared-dbs 2`. */
+  readonly replyLogId: string;
 }
 
 /**
@@ -16,5 +18,5 @@ export interface DigestEntityNames {
  */
 export function digestEntityNames(index: number): DigestEntityNames {
   const suffix = index === 0 ? '' : `-${index + 1}`;
-  return { entity: `digest-${index + 1}`, cronStream: `cron/daily-digest${suffix}`, scheduleName: `daily-digest${suffix}`, sharedId: `digest-log${suffix}` };
+  return { entity: `digest-${index + 1}`, cronStream: `cron/daily-digest${suffix}`, scheduleName: `daily-digest${suffix}`, sharedId: `digest-log${suffix}`, replyLogId: `reply-log${suffix}` };
 }
