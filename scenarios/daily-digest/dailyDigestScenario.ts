@@ -12,6 +12,7 @@ import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts
 import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
 import type { PendingWake } from '../../world/durable-streams/PendingWake.ts';
+import type { SharedLinks } from '../../world/agents-server/SharedStateLinks.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
 import { PlatformFaults } from '../../world/faults/PlatformFaults.ts';
@@ -23,7 +24,7 @@ import { launchHost } from '../hosts/launchHost.ts';
 import { probedHandler } from '../hosts/probedHandler.ts';
 import { stalledHandler } from '../hosts/stalledHandler.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
-import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, type IdempotencyCheck } from './digestEntity.ts';
+import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
 import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
@@ -58,6 +59,17 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
       none: "open-factory's digest: a post carries no key, so a repeated post is a second message",
       action: 'each post carries the key <entity>/<action>, which a chat that honours keys answers once',
     },
+  },
+  {
+    name: 'shared-db',
+    values: SHARED_DB_MODES,
+    defaultValue: 'connect',
+    summary: 'whether the digest entity connects to a shared DB the scenario created or creates its own on its first wake',
+    meanings: {
+      connect: 'the scenario creates the shared DB beforehand; the entity observes db(id)',
+      create: 'a fresh tenant: nothing is created beforehand; the entity observes mkdb(id), whose first wake creates the DB (B8)',
+    },
+    recordedAtDefault: false,
   },
 ];
 
@@ -117,12 +129,15 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
     claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
     pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
+    sharedLinks: (spec.config['shared-links'] ?? 'on-create') as SharedLinks,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
+  const sharedDb = (spec.config['shared-db'] ?? 'connect') as SharedDbMode;
   const entities = schedules.map((schedule, index) => {
     const names = digestEntityNames(index);
-    world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.sharedId}`);
+    // A fresh tenant (`shared-db=create`): the entity's mkdb creates its DB through the agents server.
+    if (sharedDb === 'connect') world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.sharedId}`);
     traceStoredOccurrences(sim, world, names);
     scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${names.cronStream}`, schedule);
     const row = world.agentsServer.createEntity({ id: names.entity, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [names.cronStream] });
@@ -138,7 +153,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     };
     const handlerOf = ({ names: { entity, sharedId }, schedule, inbox }: (typeof entities)[number]): EntityHandler => {
       const digest = digestHandler(
-        { entity, inbox, sharedId, schedule, idempotency },
+        { entity, inbox, sharedId, schedule, idempotency, sharedDb },
         {
           post: async (action, text) => {
             const answer = await network.transport({

@@ -1,10 +1,17 @@
-import { db, type EntityHandler, type SharedStateHandle, type WakeInput } from '../../protocol/entity/EntityHandler.ts';
+import { db, mkdb, type EntityHandler, type SharedStateHandle, type WakeInput } from '../../protocol/entity/EntityHandler.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { type CronSchedule, occurrenceDueAtMs } from '../../world/agents-server/CronScheduler.ts';
 
 /** How the digest entity decides whether an occurrence was already posted (the scenario's `idempotency` switch). */
 export const IDEMPOTENCY_CHECKS = ['raw-collection', 'public-read', 'wired-gate'] as const;
 export type IdempotencyCheck = (typeof IDEMPOTENCY_CHECKS)[number];
+
+/**
+ * How the digest entity gets its shared DB (the scenario's `shared-db` switch): `connect` observes `db(id)` of a DB the
+ * scenario created beforehand; `create` observes `mkdb(id)`, so its first wake creates the DB on a fresh tenant.
+ */
+export const SHARED_DB_MODES = ['connect', 'create'] as const;
+export type SharedDbMode = (typeof SHARED_DB_MODES)[number];
 
 /** What the entity does to the outside world, and how it reports what it saw. */
 export interface DigestEntityIo {
@@ -24,6 +31,8 @@ export interface DigestEntityOptions {
   readonly sharedId: string;
   readonly schedule: CronSchedule;
   readonly idempotency: IdempotencyCheck;
+  /** `db(sharedId)` (`connect`, when absent) or `mkdb(sharedId)` (`create`). */
+  readonly sharedDb?: SharedDbMode;
 }
 
 /** The newest occurrence due at `nowMs`, or undefined before the first one. */
@@ -83,6 +92,7 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
   const { entity, inbox, sharedId, schedule, idempotency } = options;
+  const source = options.sharedDb === 'create' ? mkdb(sharedId) : db(sharedId);
   const catchUp = async (handle: SharedStateHandle): Promise<void> => {
     const occurrence = newestDueOccurrence(schedule, io.nowMs());
     if (occurrence === undefined) return;
@@ -95,7 +105,7 @@ export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo):
     io.probe('recorded', { entity, occurrence });
   };
   return async (ctx) => {
-    const handle = await ctx.observe(db(sharedId));
+    const handle = await ctx.observe(source);
     io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
     await catchUp(handle);
     for (const message of inboxMessages(ctx.inputs, inbox)) await io.post(replyAction(message.index), `reply to message ${message.index}`);

@@ -3,14 +3,14 @@ import type { WiringMode } from '../../../runtimes/v04/config.ts';
 import { AbortedError, HttpStatusError } from '../../../runtimes/v04/errors.ts';
 import { SharedStateHandle } from '../../../runtimes/v04/shared-state/SharedStateHandle.ts';
 import { WiringChain } from '../../../runtimes/v04/wake/WiringChain.ts';
-import { SHARED_ID, failingReads, sharedPath, sharedStateHost, tokenWriter } from './sharedStateHost.ts';
+import { SHARED_ID, failingReads, sharedPath, sharedStateHost, wakeSharedState } from './sharedStateHost.ts';
 import { settleInVirtualTime } from './virtualTime.ts';
 
 /** A chain of entity `e1` with one connect-mode handle queued, over shared streams whose first `failures` reads 404. */
 function setup(wiring: WiringMode, failures: number, aborted = false) {
   const host = sharedStateHost({ wiring }, ...failingReads(failures));
   const env = host.environment();
-  const chain = new WiringChain(env, 'e1', 'w1', () => aborted, tokenWriter(env));
+  const chain = new WiringChain(env, 'e1', 'w1', () => aborted, wakeSharedState(env));
   const handle = new SharedStateHandle(SHARED_ID, 'connect', false);
   chain.add(handle);
   return { host, chain, handle };
