@@ -119,7 +119,7 @@ export class WiringChain {
         if (handle.mode === 'create' && !handle.restored && !handle.created) {
           await this.shared.create(handle.id);
           handle.created = true;
-          this.env.annotate('shared-state-created', where);
+          this.env.annotate('mkdb-created', where);
         }
         await db.preload();
         handle.wireDb(db);
