@@ -23,7 +23,8 @@ import { SERVICE_ORIGINS, World } from '../../world/World.ts';
 import { launchHost } from '../hosts/launchHost.ts';
 import { probedHandler } from '../hosts/probedHandler.ts';
 import { stalledHandler } from '../hosts/stalledHandler.ts';
-import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
+import type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
+import type { SwitchValues } from '../config/SwitchValues.ts';
 import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
@@ -88,10 +89,18 @@ export const dailyDigestScenario: Scenario = {
   propertiesNotJudged: (config) =>
     entityCountOf(config) > 1
       ? [{ property: 'model-conformance', reason: `the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)` }]
-      : config['shared-db'] === 'create'
-        ? [{ property: 'model-conformance', reason: "the composed model follows a connect-mode shared DB; mkdb's staged writes (--shared-db create) are not modelled" }]
-        : [],
+      : sharedDbNotJudged(config),
 };
+
+/**
+ * What a digest world with `shared-db=create` is not judged by: the composed model follows a connect-mode shared DB,
+ * in which a row the entity records is stored; an unwired `mkdb` handle stages it instead.
+ */
+export function sharedDbNotJudged(config: SwitchValues): PropertyNotJudged[] {
+  return config['shared-db'] === 'create'
+    ? [{ property: 'model-conformance', reason: "the composed model follows a connect-mode shared DB; mkdb's staged writes (--shared-db create) are not modelled" }]
+    : [];
+}
 
 /** The daily-digest world built and running: the entities, their crons, one host process started. */
 export interface DigestWorld {
