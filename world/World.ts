@@ -4,6 +4,7 @@ import { AgentsServer } from './agents-server/AgentsServer.ts';
 import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { DoneRelease } from './agents-server/DoneRelease.ts';
 import type { ClaimTokenKeying } from './agents-server/ClaimTokenKeying.ts';
+import type { SharedLinks } from './agents-server/SharedStateLinks.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
 import type { PendingWake } from './durable-streams/PendingWake.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
@@ -62,6 +63,8 @@ export interface WorldOptions {
   readonly claimTokens?: ClaimTokenKeying;
   /** How the wake a done leaves pending is announced (`event`, the reference's way, when absent; O2). */
   readonly pendingWake?: PendingWake;
+  /** When the agents server links a shared state to the entity that created it (`on-create`, the fix, when absent; B8). */
+  readonly sharedLinks?: SharedLinks;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -125,7 +128,9 @@ export class World {
       foreignItem: (stream: string) => preloadFaults.foreignItem(stream),
     };
     const requestFaults = new StreamsRequestFaults(sim, options.faultOptions, fires);
-    const front = new StreamsFrontEnd(sim, facade, readFaults, this.subscriptions, (request) => requestFaults.refuse(request));
+    // Reads of the shared states the agents server created are its to authorise (its links, B8).
+    const readAccess = (request: SimRequest, stream: string): SimResponse | undefined => this.agentsServer.refuseStreamRead(request, stream);
+    const front = new StreamsFrontEnd(sim, facade, readFaults, this.subscriptions, (request) => requestFaults.refuse(request), readAccess);
     this.streamsFront = front;
     this.agentsServer = new AgentsServer(
       sim,
@@ -138,6 +143,7 @@ export class World {
         doneRelease: options.doneRelease ?? 'independent',
         heartbeatLease: options.heartbeatLease ?? 'keep',
         claimTokens: options.claimTokens ?? 'per-stream',
+        sharedLinks: options.sharedLinks ?? 'on-create',
       },
     );
     this.chat = new ChatService(sim, options.chat);

@@ -13,6 +13,11 @@
  * | `GET /_electric/entities/:id/manifest` | | 200 {@link ManifestResponse} |
  * | `POST /_electric/entities/:id/manifest` | {@link ManifestCommitRequest}, bearer write token | 204; 401 |
  * | `POST /_electric/shared-state/:id/rows` | {@link SharedStateWriteRequest}, bearer write token | 200 {@link SharedStateWriteResponse}; 401; 404 |
+ * | `PUT /_electric/shared-state/:id` | bearer write token | 201 created, 200 exists ({@link SharedStateCreateResponse}); 401; 409 `SHARED_STATE_EXISTS` |
+ *
+ * A shared state created with `PUT` is read from the Durable Streams service like any stream, with the wake's write
+ * token as `authorization: Bearer`: the read is refused 401 (`Principal is not allowed to read shared state`) unless
+ * the token's entity is linked to the state (historical B8: when that link is made is the world's `shared-links`).
  *
  * Every route answers 503 `SERVICE_UNAVAILABLE` while the server restarts.
  */
@@ -24,6 +29,7 @@ export const AGENTS_ROUTES = {
   renew: (wakeId: string) => `/_electric/wakes/${encodeURIComponent(wakeId)}/renew`,
   manifest: (entity: string) => `/_electric/entities/${encodeURIComponent(entity)}/manifest`,
   sharedStateRows: (sharedId: string) => `/_electric/shared-state/${encodeURIComponent(sharedId)}/rows`,
+  sharedState: (sharedId: string) => `/_electric/shared-state/${encodeURIComponent(sharedId)}`,
 } as const;
 
 export interface RegisterRunnerRequest {
@@ -118,6 +124,11 @@ export interface SharedStateWriteRequest {
 
 export interface SharedStateWriteResponse {
   readonly offset: string;
+}
+
+/** The answer of the create route (`mkdb`). */
+export interface SharedStateCreateResponse {
+  readonly shared_id: string;
 }
 
 /** The error body of every route. */

@@ -5,6 +5,7 @@ import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
+import { SHARED_LINK_MODES } from '../../world/agents-server/SharedStateLinks.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
 export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
@@ -76,6 +77,17 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       event: 'as the reference server: the wake event is appended to the wake stream, and the done answers next_wake: true',
       'answer-only': "the done answer's next_wake: true is the only signal: no wake event for it (writes, releases and expiries still append theirs)",
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'shared-links',
+    values: SHARED_LINK_MODES,
+    defaultValue: 'on-create',
+    summary: "historical B8 (a044edeec): when the agents server links a shared state created with mkdb to its creator, without which the creator's reads of it are refused 401",
+    meanings: {
+      'on-manifest': "B8, the defect: the create route inserts no link; it is projected asynchronously from the manifest, which a wake commits only at its end, after mkdb's preload was already refused",
+      'on-create': 'the fix: the create route inserts the creator\'s link synchronously',
     },
     recordedAtDefault: false,
   },

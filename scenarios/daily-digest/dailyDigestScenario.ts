@@ -12,6 +12,7 @@ import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts
 import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
 import type { PendingWake } from '../../world/durable-streams/PendingWake.ts';
+import type { SharedLinks } from '../../world/agents-server/SharedStateLinks.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
 import { PlatformFaults } from '../../world/faults/PlatformFaults.ts';
@@ -22,12 +23,13 @@ import { SERVICE_ORIGINS, World } from '../../world/World.ts';
 import { launchHost } from '../hosts/launchHost.ts';
 import { probedHandler } from '../hosts/probedHandler.ts';
 import { stalledHandler } from '../hosts/stalledHandler.ts';
-import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
-import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, type IdempotencyCheck } from './digestEntity.ts';
+import type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
+import type { SwitchValues } from '../config/SwitchValues.ts';
+import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
 import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
-import { SHARED_DBS_SWITCH, sharedDbCountOf } from './sharedDbCount.ts';
+import { DBS_PER_WAKE_SWITCH, dbsPerWakeOf } from './dbsPerWake.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
@@ -60,6 +62,17 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
       action: 'each post carries the key <entity>/<action>, which a chat that honours keys answers once',
     },
   },
+  {
+    name: 'shared-db',
+    values: SHARED_DB_MODES,
+    defaultValue: 'connect',
+    summary: 'whether the digest entity connects to a shared DB the scenario created or creates its own on its first wake',
+    meanings: {
+      connect: 'the scenario creates the shared DB beforehand; the entity observes db(id)',
+      create: 'a fresh tenant: nothing is created beforehand; the entity observes mkdb(id), whose first wake creates the DB (B8)',
+    },
+    recordedAtDefault: false,
+  },
 ];
 
 /**
@@ -72,15 +85,26 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
 export const dailyDigestScenario: Scenario = {
   name: 'daily-digest',
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
-  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, SHARED_DBS_SWITCH],
+  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, DBS_PER_WAKE_SWITCH],
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
   propertiesNotJudged: (config) => {
     const reasons: string[] = [];
     if (entityCountOf(config) > 1) reasons.push(`the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)`);
-    if (sharedDbCountOf(config) > 1) reasons.push(`the composed model follows one shared DB per wake, and this world has ${sharedDbCountOf(config)} (--shared-dbs)`);
+    if (dbsPerWakeOf(config) > 1) reasons.push(`the composed model follows one shared DB per wake, and this world has ${dbsPerWakeOf(config)} (--dbs-per-wake)`);
+    reasons.push(...sharedDbNotJudged(config).map((notJudged) => notJudged.reason));
     return reasons.length === 0 ? [] : [{ property: 'model-conformance', reason: reasons.join('; ') }];
   },
 };
+
+/**
+ * What a digest world with `shared-db=create` is not judged by: the composed model follows a connect-mode shared DB,
+ * in which a row the entity records is stored; an unwired `mkdb` handle stages it instead.
+ */
+export function sharedDbNotJudged(config: SwitchValues): PropertyNotJudged[] {
+  return config['shared-db'] === 'create'
+    ? [{ property: 'model-conformance', reason: "the composed model follows a connect-mode shared DB; mkdb's staged writes (--shared-db create) are not modelled" }]
+    : [];
+}
 
 /** The daily-digest world built and running: the entities, their crons, one host process started. */
 export interface DigestWorld {
@@ -120,14 +144,19 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
     claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
     pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
+    sharedLinks: (spec.config['shared-links'] ?? 'on-create') as SharedLinks,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
-  const replyLogs = sharedDbCountOf(spec.config) > 1;
+  const replyLogs = dbsPerWakeOf(spec.config) > 1;
+  const sharedDb = (spec.config['shared-db'] ?? 'connect') as SharedDbMode;
   const entities = schedules.map((schedule, index) => {
     const names = digestEntityNames(index);
-    world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.sharedId}`);
-    if (replyLogs) world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.replyLogId}`);
+    // A fresh tenant (`shared-db=create`): the entity's mkdb creates its DBs through the agents server.
+    if (sharedDb === 'connect') {
+      world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.sharedId}`);
+      if (replyLogs) world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.replyLogId}`);
+    }
     traceStoredOccurrences(sim, world, names);
     scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${names.cronStream}`, schedule);
     const row = world.agentsServer.createEntity({ id: names.entity, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [names.cronStream] });
@@ -143,7 +172,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     };
     const handlerOf = ({ names: { entity, sharedId, replyLogId }, schedule, inbox }: (typeof entities)[number]): EntityHandler => {
       const digest = digestHandler(
-        { entity, inbox, sharedId, ...(replyLogs ? { replyLogId } : {}), schedule, idempotency },
+        { entity, inbox, sharedId, ...(replyLogs ? { replyLogId } : {}), schedule, idempotency, sharedDb },
         {
           post: async (action, text) => {
             const answer = await network.transport({

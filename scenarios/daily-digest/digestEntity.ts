@@ -1,10 +1,17 @@
-import { db, type EntityHandler, type SharedStateHandle, type WakeInput } from '../../protocol/entity/EntityHandler.ts';
+import { db, mkdb, type EntityHandler, type SharedStateHandle, type WakeInput } from '../../protocol/entity/EntityHandler.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { type CronSchedule, occurrenceDueAtMs } from '../../world/agents-server/CronScheduler.ts';
 
 /** How the digest entity decides whether an occurrence was already posted (the scenario's `idempotency` switch). */
 export const IDEMPOTENCY_CHECKS = ['raw-collection', 'public-read', 'wired-gate'] as const;
 export type IdempotencyCheck = (typeof IDEMPOTENCY_CHECKS)[number];
+
+/**
+ * How the digest entity gets its shared DB (the scenario's `shared-db` switch): `connect` observes `db(id)` of a DB the
+ * scenario created beforehand; `create` observes `mkdb(id)`, so its first wake creates the DB on a fresh tenant.
+ */
+export const SHARED_DB_MODES = ['connect', 'create'] as const;
+export type SharedDbMode = (typeof SHARED_DB_MODES)[number];
 
 /** What the entity does to the outside world, and how it reports what it saw. */
 export interface DigestEntityIo {
@@ -23,12 +30,14 @@ export interface DigestEntityOptions {
   /** The shared-state DB where posted occurrences are recorded. */
   readonly sharedId: string;
   /**
-   * The shared-state DB where answered messages are recorded (`--shared-dbs 2`), observed after {@link sharedId} and
-   * checked, with the same idempotency check, before each reply; absent, replies are recorded nowhere.
+   * The shared-state DB where answered messages are recorded (`--dbs-per-wake 2`), observed after {@link sharedId} (in
+   * the same mode) and checked, with the same idempotency check, before each reply; absent, replies are recorded nowhere.
    */
   readonly replyLogId?: string;
   readonly schedule: CronSchedule;
   readonly idempotency: IdempotencyCheck;
+  /** `db(id)` (`connect`, when absent) or `mkdb(id)` (`create`), for each shared DB the entity observes. */
+  readonly sharedDb?: SharedDbMode;
 }
 
 /** The newest occurrence due at `nowMs`, or undefined before the first one. */
@@ -92,6 +101,7 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
   const { entity, inbox, sharedId, replyLogId, schedule, idempotency } = options;
+  const sourceOf = (id: string) => (options.sharedDb === 'create' ? mkdb(id) : db(id));
   const catchUp = async (handle: SharedStateHandle): Promise<void> => {
     const occurrence = newestDueOccurrence(schedule, io.nowMs());
     if (occurrence === undefined) return;
@@ -115,11 +125,11 @@ export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo):
     io.probe('reply-recorded', { entity, message: message.index });
   };
   return async (ctx) => {
-    const handle = await ctx.observe(db(sharedId));
+    const handle = await ctx.observe(sourceOf(sharedId));
     io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
     let replies: SharedStateHandle | undefined;
     if (replyLogId !== undefined) {
-      replies = await ctx.observe(db(replyLogId));
+      replies = await ctx.observe(sourceOf(replyLogId));
       io.probe('observe-resolved', { entity, sharedId: replyLogId, wakeId: ctx.wakeId, wired: replies.__electricCollection !== undefined });
     }
     await catchUp(handle);

@@ -6,7 +6,7 @@ export interface DigestEntityNames {
   /** Its cron schedule's name (ticks are told apart by schedule). */
   readonly scheduleName: string;
   readonly sharedId: string;
-  /** Its reply log, the second shared DB it observes with `--shared-dbs 2`. */
+  /** Its reply log, the second shared DB it observes with `--dbs-per-wake 2`. */
   readonly replyLogId: string;
 }
 

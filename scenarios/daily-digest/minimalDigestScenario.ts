@@ -3,7 +3,7 @@ import type { FaultKind } from '../../world/faults/FaultKind.ts';
 import type { RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { RuntimeUnderTest } from '../../protocol/host/RuntimeUnderTest.ts';
-import { buildDigestWorld, DIGEST_SWITCHES, endWorkloadWithQuietPeriod } from './dailyDigestScenario.ts';
+import { buildDigestWorld, DIGEST_SWITCHES, endWorkloadWithQuietPeriod, sharedDbNotJudged } from './dailyDigestScenario.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 
 /** The fault kinds of the minimal scenario: one restart and one transient preload failure, of either kind. */
@@ -37,6 +37,7 @@ export const minimalDigestScenario: Scenario = {
   faultKinds: MINIMAL_FAULT_KINDS,
   defaultFaults: MINIMAL_FAULT_KINDS,
   switches: DIGEST_SWITCHES,
+  propertiesNotJudged: sharedDbNotJudged,
   setUp: (sim, spec, runtime) => setUpMinimalDigest(sim, spec, runtime),
 };
 

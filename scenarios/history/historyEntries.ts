@@ -65,7 +65,8 @@ export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().f
  * shows a rolling-deploy wake replay: test/acceptance/hardenedClean.test.ts). B3, B10 and B6 put a fixed defect back
  * behind a switch whose default is the fix; O4, O5, O8 and O9 are open upstream, and their switches already existed as
  * the 0.4.x default (the defect) beside a hardening value the preset sets (the fix as modelled here). O2 is open
- * upstream too; its fix is set by no preset, and the entry names it (`fixSetBy: 'entry'`).
+ * upstream too; its fix is set by no preset, and the entry names it (`fixSetBy: 'entry'`). B8 puts a fixed defect of
+ * the agents server back (`shared-links`), in a fresh-tenant variant of the daily digest (`shared-db=create`).
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
@@ -287,6 +288,23 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     faults: ['network-outage'],
     property: 'missed-action',
     room: "the host's network outages: the wake-stream read is cut, the runner's reconnect hangs for good, and its heartbeats fail until the outage ends; only a reset that aborts the pending connect brings the runner back",
+  },  {
+    id: 'B8',
+    title: "a shared state created with mkdb is linked to its creator only by a projection of the manifest, which the wake whose preload that link refuses never commits: a fresh tenant's first wake never succeeds (a044edeec, #4550)",
+    switchName: 'shared-links',
+    defect: 'on-manifest',
+    fixed: 'on-create',
+    where: "world: agents server, the shared-state create route, its links and the read authorisation the Durable Streams service asks of it (world/agents-server/SharedStateLinks.ts, AgentsServer.ts createSharedState / refuseStreamRead, world/durable-streams/StreamsFrontEnd.ts readAccess)",
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // A fresh tenant: nothing is created beforehand, the entity's first wake creates its DB with mkdb. No faults: the
+    // defect is one of order (the link comes after the manifest, the manifest after a preload the missing link
+    // refuses), not of timing. Upstream's second defect (observe of a child not yet spawned) needs children: not here.
+    switches: { 'shared-db': 'create' },
+    faults: [],
+    property: 'missed-action',
+    room: "a fresh tenant: the digest entity creates its own shared DB with mkdb on its first wake (shared-db=create) and nothing is created beforehand; no faults",
   },
 ];
 

@@ -14,6 +14,8 @@ import type { DoneRelease } from './DoneRelease.ts';
 import type { HeartbeatLease } from './HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
 import type { ClaimTokenKeying } from './ClaimTokenKeying.ts';
+import type { SharedLinks } from './SharedStateLinks.ts';
+import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
 /** The actor of the server's observations. */
@@ -86,7 +88,28 @@ export interface AgentsServerOptions {
   readonly heartbeatLease?: HeartbeatLease;
   /** How claim write tokens are keyed (`per-stream`, the fix, when absent; B1). */
   readonly claimTokens?: ClaimTokenKeying;
+  /** When the creator's link to a shared state it created is inserted (`on-create`, the fix, when absent; B8). */
+  readonly sharedLinks?: SharedLinks;
 }
+
+/** A shared state the server created (`shared_states` upstream): who created it. */
+interface SharedStateRow {
+  readonly sharedId: string;
+  /** The entity whose wake created it. */
+  readonly creator: string;
+}
+
+/**
+ * The longest the projection of a manifest's links may lag its commit, in virtual milliseconds: the delay is a choice
+ * from 0 up to it (the projection is asynchronous upstream, a consumer of the manifest events).
+ */
+export const LINK_PROJECTION_MAX_DELAY_MS = 2_000;
+
+/** The message of a read of a shared state by a principal with no link to it (upstream's wording). */
+export const SHARED_READ_REFUSED = 'Principal is not allowed to read shared state';
+
+/** Where shared states live under the Durable Streams root. */
+const SHARED_ROOT = 'shared/';
 
 /** A claim the server's database still holds as active, and whether its wake still holds its lease. */
 export interface ActiveClaim {
@@ -109,15 +132,17 @@ const WAKE_STREAM_OF = (runner: string): string => `runners/${runner}/wake`;
 
 /**
  * The simulated agents server, answering the routes of `protocol/agents/agentsRoutes.ts` over HTTP. Runner records,
- * heartbeat diagnostics, entities, manifests and claim rows live in its database and survive a restart; claim write
+ * heartbeat diagnostics, entities, manifests, claim rows, shared states and their links live in its database and survive a restart; claim write
  * tokens live in memory and do not. It fronts the Durable Streams service's pull-wake subscriptions: its claim route
  * claims the entity's subscription for the runner and mints a write token; done acks the wake with the claim's
  * Durable Streams token.
  *
  * Every request is recorded as an observation of what the server saw and answered (actor `agents-server`):
  * `runner-registered`, `heartbeat-received`, `claim-answered`, `done-received`, `renew-received`, `manifest-read`,
- * `manifest-stored`, `shared-write`, `request-refused` (failed at the door); and `entity-created` when an entity is
- * provisioned, `server-down` / `server-up` around a restart, `claim-reaped` when the reaper releases a claim.
+ * `manifest-stored`, `shared-write`, `shared-state-created`, `request-refused` (failed at the door); `shared-read-refused`
+ * when it refuses the service a read of a shared state (B8's links), `shared-link-projected` when a manifest's link is
+ * projected; and `entity-created` when an entity is provisioned, `server-down` / `server-up` around a restart,
+ * `claim-reaped` when the reaper releases a claim.
  *
  * Its own invariants are asserted as it acts (a claim's generation only grows per subscription, an authorised write
  * has its claim row, a manifest lists a shared DB once, a sought resume offset lies within the wake stream): a broken server
@@ -132,6 +157,10 @@ export class AgentsServer implements SimService {
   private readonly entities = new Map<string, EntityRow>();
   private readonly entitiesBySubscription = new Map<string, EntityRow>();
   private readonly manifests = new Map<string, ManifestRow[]>();
+  /** Shared states created through the create route (`shared_states`), by shared id. */
+  private readonly sharedStates = new Map<string, SharedStateRow>();
+  /** shared id -> the entities linked to it, which may read it (`shared_state_links`). */
+  private readonly links = new Map<string, Set<string>>();
   private readonly claims = new Map<string, ClaimRow>();
   /** subscription -> the newest generation a claim was granted for (the generation that only grows). */
   private readonly grantedGenerations = new Map<string, number>();
@@ -153,6 +182,7 @@ export class AgentsServer implements SimService {
       ['GET', /^\/_electric\/entities\/([^/]+)\/manifest$/, (request, match) => this.readManifest(request, decode(match[1]!))],
       ['POST', /^\/_electric\/entities\/([^/]+)\/manifest$/, (request, match) => this.commitManifest(request, decode(match[1]!))],
       ['POST', /^\/_electric\/shared-state\/([^/]+)\/rows$/, (request, match) => this.writeSharedState(request, decode(match[1]!))],
+      ['PUT', /^\/_electric\/shared-state\/([^/]+)$/, (request, match) => this.createSharedState(request, decode(match[1]!))],
     ];
     if (options.claimReaper === 'sweep') this.scheduleSweep();
   }
@@ -400,7 +430,83 @@ export class AgentsServer implements SimService {
     worldInvariant(new Set(stored.map((row) => row.shared_id)).size === stored.length, this.name, () => `the manifest of ${entity} lists a shared DB twice`);
     this.manifests.set(entity, stored);
     this.observe('manifest-stored', { peer: request.peer, entity, sharedIds: added.map((row) => row.shared_id), status: 204 });
+    for (const row of added) this.projectLink(entity, row.shared_id);
     return emptyAnswer(204);
+  }
+
+  /**
+   * The create route (`PUT /_electric/shared-state/:id`, what `mkdb` issues): authorised by a wake's write token, it
+   * creates the shared stream and records the state as the wake's entity's. Creating it again is answered 200 for an
+   * entity linked to it or its creator (a wake that failed retries its `mkdb`), 409 for any other. Under
+   * `shared-links=on-create` (the fix) it inserts the creator's link at once; under `on-manifest` (B8) it leaves that
+   * to the projection of a manifest that names the state.
+   */
+  private createSharedState(request: SimRequest, sharedId: string): SimResponse {
+    const grant = this.tokens.find(bearerToken(request));
+    const observe = (status: number, extra: { readonly [key: string]: TraceValue } = {}): void =>
+      this.observe('shared-state-created', { peer: request.peer, sharedId, entity: grant?.entity ?? null, status, ...extra });
+    if (!grant) {
+      observe(401);
+      return errorAnswer(401, 'INVALID_WRITE_TOKEN', 'Invalid write token');
+    }
+    if (!this.backend.up) {
+      observe(503);
+      return errorAnswer(503, 'STREAMS_UNAVAILABLE', 'the Durable Streams service is unavailable');
+    }
+    const existing = this.sharedStates.get(sharedId);
+    if (existing && existing.creator !== grant.entity && !this.isLinked(sharedId, grant.entity)) {
+      observe(409);
+      return errorAnswer(409, 'SHARED_STATE_EXISTS', `shared state "${sharedId}" exists`);
+    }
+    const path = `${SUBSCRIPTION_STREAM_ROOT}${SHARED_ROOT}${sharedId}`;
+    const created = !this.backend.streams.has(path);
+    this.backend.streams.create(path);
+    if (!existing) this.sharedStates.set(sharedId, { sharedId, creator: grant.entity });
+    const linked = (this.options.sharedLinks ?? 'on-create') === 'on-create';
+    if (linked) this.link(sharedId, grant.entity);
+    observe(created ? 201 : 200, { linked });
+    return jsonAnswer(created ? 201 : 200, { shared_id: sharedId });
+  }
+
+  /**
+   * Whether a read of `stream` (a name under the Durable Streams root) may be served: the service asks before it
+   * answers a read. A shared state this server created may be read only by an entity linked to it, named by a wake's
+   * write token (`authorization: Bearer`); anything else, shared streams a scenario set up beside the server
+   * included, is not the server's to guard. Returns the refusal, or undefined to serve the read.
+   */
+  refuseStreamRead(request: SimRequest, stream: string): SimResponse | undefined {
+    if (!stream.startsWith(SHARED_ROOT)) return undefined;
+    const sharedId = stream.slice(SHARED_ROOT.length);
+    if (!this.sharedStates.has(sharedId)) return undefined;
+    const principal = this.tokens.find(bearerToken(request))?.entity;
+    if (principal !== undefined && this.isLinked(sharedId, principal)) return undefined;
+    this.observe('shared-read-refused', { peer: request.peer, sharedId, entity: principal ?? null, status: 401 });
+    return errorAnswer(401, 'UNAUTHORIZED', SHARED_READ_REFUSED);
+  }
+
+  /**
+   * The asynchronous projection of a committed manifest row into `shared_state_links`: after a delay (a choice up to
+   * {@link LINK_PROJECTION_MAX_DELAY_MS}), `entity` is linked to the shared state the row names, when the server
+   * created that state and the link is still missing. It runs in the database, whether the server is up or not.
+   */
+  private projectLink(entity: string, sharedId: string): void {
+    if (!this.sharedStates.has(sharedId) || this.isLinked(sharedId, entity)) return;
+    const delayMs = chooseInRange(this.sim.choices, 0, LINK_PROJECTION_MAX_DELAY_MS, 'link projection delay');
+    this.sim.scheduler.schedule(delayMs, this.name, `link ${entity} to ${sharedId}`, () => {
+      this.link(sharedId, entity);
+      this.observe('shared-link-projected', { entity, sharedId, delayMs });
+    });
+  }
+
+  /** Inserts the link of `entity` to `sharedId` (an upsert). */
+  private link(sharedId: string, entity: string): void {
+    const linked = this.links.get(sharedId) ?? new Set<string>();
+    linked.add(entity);
+    this.links.set(sharedId, linked);
+  }
+
+  private isLinked(sharedId: string, entity: string): boolean {
+    return this.links.get(sharedId)?.has(entity) === true;
   }
 
   private writeSharedState(request: SimRequest, sharedId: string): SimResponse {
@@ -417,7 +523,7 @@ export class AgentsServer implements SimService {
       observe(400);
       return errorAnswer(400, 'INVALID_REQUEST', 'a state event object is required');
     }
-    const path = `${SUBSCRIPTION_STREAM_ROOT}shared/${sharedId}`;
+    const path = `${SUBSCRIPTION_STREAM_ROOT}${SHARED_ROOT}${sharedId}`;
     if (!this.backend.up) {
       observe(503);
       return errorAnswer(503, 'STREAMS_UNAVAILABLE', 'the Durable Streams service is unavailable');

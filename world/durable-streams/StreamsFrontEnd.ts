@@ -23,6 +23,12 @@ export interface ReadFaults {
 export type DoorFaults = (request: SimRequest) => SimResponse | undefined;
 
 /**
+ * Who may read what: asked for each read of `stream` (a name under the root) that passed the door, it returns the
+ * refusal (a 401), or undefined to serve the read. The service itself knows no principals; the world decides.
+ */
+export type ReadAccess = (request: SimRequest, stream: string) => SimResponse | undefined;
+
+/**
  * The Durable Streams service as processes reach it over the network: the HTTP facade (the reference server's
  * protocol), with the world's faults applied in front of it (at the door, then on catch-up reads), and an observation
  * of every request it answers (actor `durable-streams`):
@@ -49,6 +55,7 @@ export class StreamsFrontEnd implements SimService {
     /** The pull-wake subscriptions behind the facade, whose in-memory state a restart loses. */
     private readonly subscriptions?: ReferenceSubscriptions,
     private readonly door: DoorFaults = () => undefined,
+    private readonly readAccess: ReadAccess = () => undefined,
   ) {}
 
   get up(): boolean {
@@ -91,6 +98,8 @@ export class StreamsFrontEnd implements SimService {
     const isRead = request.method === 'GET' && stream !== undefined && !stream.startsWith('__ds');
     const arrivedAtMs = this.sim.scheduler.nowMs;
     let answer: SimResponse | undefined = this.door(request);
+    // A refused read draws no read fault: it never reaches the stream.
+    if (answer === undefined && isRead) answer = this.readAccess(request, stream);
     if (answer === undefined) {
       const fault = isRead && live === null ? this.faults.draw(request.peer, stream) : undefined;
       // Aborted by the caller's signal (it dropped the connection) or by a restart (which cut it).

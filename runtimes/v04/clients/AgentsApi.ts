@@ -74,6 +74,12 @@ export class AgentsApi {
     return jsonOf<SharedStateWriteResponse>(answer).offset;
   }
 
+  /** Creates a shared state (what `mkdb` does), authorised by the wake's write token; creating it again is no error. */
+  async createSharedState(sharedId: string, writeToken: string): Promise<void> {
+    const answer = await this.http.request('PUT', this.url(AGENTS_ROUTES.sharedState(sharedId)), { headers: { authorization: bearer(writeToken) } });
+    if (answer.status !== 200 && answer.status !== 201) throw answerError(answer, 'SHARED_STATE_CREATE_FAILED');
+  }
+
   private url(path: string): string {
     return `${this.baseUrl}${path}`;
   }

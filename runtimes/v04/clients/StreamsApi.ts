@@ -20,11 +20,18 @@ export class StreamsApi {
     private readonly baseUrl: string,
   ) {}
 
-  /** @throws HttpStatusError for a refusal (404 `STREAM_NOT_FOUND` for a missing stream). */
-  async read(stream: string, offset: string = BEGINNING_OFFSET, options: { readonly live?: boolean; readonly signal?: AbortSignal } = {}): Promise<StreamRead> {
+  /**
+   * `headers` go with the request (a shared-state read carries the wake's token as `authorization`).
+   * @throws HttpStatusError for a refusal (404 `STREAM_NOT_FOUND` for a missing stream).
+   */
+  async read(
+    stream: string,
+    offset: string = BEGINNING_OFFSET,
+    options: { readonly live?: boolean; readonly signal?: AbortSignal; readonly headers?: Readonly<Record<string, string>> } = {},
+  ): Promise<StreamRead> {
     const live = options.live ? `&${LIVE_PARAM}=${LONG_POLL}` : '';
     const url = `${this.baseUrl}${streamPath(stream)}?${OFFSET_PARAM}=${encodeURIComponent(offset)}${live}`;
-    const answer = await this.http.request('GET', url, options.signal ? { signal: options.signal } : {});
+    const answer = await this.http.request('GET', url, { ...(options.signal ? { signal: options.signal } : {}), ...(options.headers ? { headers: options.headers } : {}) });
     const nextOffset = answer.headers[NEXT_OFFSET_HEADER] ?? offset;
     if (answer.status === 204) return { items: [], nextOffset, upToDate: true };
     if (answer.status === 404) throw new HttpStatusError(404, 'STREAM_NOT_FOUND', answer.text || 'Stream not found');

@@ -48,9 +48,11 @@ export class LibraryStateDb implements SharedStateDb {
     private readonly write: SharedStateWriter,
     /** Aborts the preload's reads (the wake lost its lease). */
     signal?: AbortSignal,
+    /** Headers of the preload's reads: the wake's token as `authorization`, which names the reading entity. */
+    readHeaders?: Readonly<Record<string, string>>,
   ) {
     this.db = createStreamDB({
-      streamOptions: { url: `${baseUrl}${streamPath(stream)}`, contentType: 'application/json', fetch, ...(signal ? { signal } : {}) },
+      streamOptions: { url: `${baseUrl}${streamPath(stream)}`, contentType: 'application/json', fetch, ...(signal ? { signal } : {}), ...(readHeaders ? { headers: { ...readHeaders } } : {}) },
       state: ROW_SCHEMA,
       live: false,
       onBeforeBatch: (batch) => {

@@ -37,13 +37,15 @@ export class StateDb implements SharedStateDb {
     private readonly write: SharedStateWriter,
     /** Aborts the preload's read (the wake lost its lease): a read on a connection that hangs would never end. */
     private readonly signal?: AbortSignal,
+    /** Headers of the preload's read: the wake's token as `authorization`, which names the reading entity. */
+    private readonly readHeaders?: Readonly<Record<string, string>>,
   ) {}
 
   async preload(): Promise<void> {
     if (this.loaded) return;
     if (this.started) return new Promise<void>(() => {});
     this.started = true;
-    const result = await this.streams.read(this.stream, BEGINNING_OFFSET, this.signal ? { signal: this.signal } : {});
+    const result = await this.streams.read(this.stream, BEGINNING_OFFSET, { ...(this.signal ? { signal: this.signal } : {}), ...(this.readHeaders ? { headers: this.readHeaders } : {}) });
     this.applyBatch(result.items);
     this.loaded = true;
   }

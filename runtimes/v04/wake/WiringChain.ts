@@ -16,6 +16,16 @@ const HANDLING: Readonly<Record<WiringMode, string>> = {
   'retry-same-db': 'retry-same-db',
 };
 
+/** What the chain does on behalf of its wake, with the wake's write token. */
+export interface WakeSharedState {
+  /** The writer of one shared DB's changes (through the agents server). */
+  writerFor(sharedId: string): SharedStateWriter;
+  /** Headers of a preload's reads: the wake's token, naming the entity whose link authorises the read. */
+  readonly readHeaders: Readonly<Record<string, string>>;
+  /** Creates a shared state through the agents server (`mkdb`); creating an existing one is no error. */
+  create(sharedId: string): Promise<void>;
+}
+
 /**
  * The per-wake promise chain that wires shared-state handles created by `observe`, with the `wiring` switch
  * deciding what a failed preload does:
@@ -25,6 +35,9 @@ const HANDLING: Readonly<Record<WiringMode, string>> = {
  * - `empty`: the error is treated as an empty stream and the handle is wired to an empty DB;
  * - `retry-same-db` (the obvious fix, and a trap): after a backoff, `preload()` again on the same DB, whose consumer
  *   already started; the second preload never settles and the wake hangs.
+ * A `create`-mode handle (`mkdb`) that a first observe made is created through the agents server first, within the
+ * same attempt as its preload (a failed create is handled as a failed preload); once wired, the rows it staged are
+ * written.
  */
 export class WiringChain {
   private tail: Promise<void> = Promise.resolve();
@@ -40,8 +53,8 @@ export class WiringChain {
     /** The wake the chain belongs to: every annotation names it, so a wake lingering beside the next stays apart. */
     private readonly wakeId: string,
     private readonly aborted: () => boolean,
-    /** The writer of one shared DB's changes (through the agents server, with the wake's token). */
-    private readonly writerFor: (sharedId: string) => SharedStateWriter,
+    /** Writes, reads and creates shared states on behalf of the wake, with its token. */
+    private readonly shared: WakeSharedState,
     /** Aborts a preload in flight when the wake loses its lease (`lease-renewal=renew`). */
     private readonly signal?: AbortSignal,
   ) {
@@ -95,16 +108,23 @@ export class WiringChain {
   private async wire(handle: SharedStateHandle): Promise<void> {
     const where = { entity: this.entity, wakeId: this.wakeId, sharedId: handle.id, restored: handle.restored };
     let backoffMs: number = RUNTIME_TIMING.wiringRetryInitialBackoffMs;
-    const openDb = () => createSharedStateDb(this.env, handle.id, this.writerFor(handle.id), this.signal);
+    const access = { write: this.shared.writerFor(handle.id), readHeaders: this.shared.readHeaders, ...(this.signal ? { signal: this.signal } : {}) };
+    const openDb = () => createSharedStateDb(this.env, handle.id, access);
     let db = openDb();
     for (let attempt = 1; ; attempt += 1) {
       // `retry` takes a fresh DB per attempt: preload() again on a DB whose preload failed never settles, which is
       // exactly what `retry-same-db` does.
       if (attempt > 1 && this.mode === 'retry') db = openDb();
       try {
+        if (handle.mode === 'create' && !handle.restored && !handle.created) {
+          await this.shared.create(handle.id);
+          handle.created = true;
+          this.env.annotate('mkdb-created', where);
+        }
         await db.preload();
         handle.wireDb(db);
         this.env.annotate('handle-wired', { ...where, empty: false });
+        await this.flushStaged(handle, where);
         return;
       } catch (error) {
         const handling = HANDLING[this.mode];
@@ -113,6 +133,7 @@ export class WiringChain {
         if (this.mode === 'empty') {
           handle.wireDb(openDb());
           this.env.annotate('handle-wired', { ...where, empty: true });
+          await this.flushStaged(handle, where);
           return;
         }
       }
@@ -120,6 +141,12 @@ export class WiringChain {
       if (this.aborted()) throw new AbortedError(`wiring of ${handle.id} abandoned by stop`);
       backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.wiringRetryMaxBackoffMs);
     }
+  }
+
+  /** Writes what a create-mode handle staged before it was wired (a failed write fails the wiring, rows stay staged). */
+  private async flushStaged(handle: SharedStateHandle, where: { readonly [key: string]: string | boolean }): Promise<void> {
+    const written = await handle.flushStaged();
+    if (written > 0) this.env.annotate('staged-flushed', { ...where, rows: written });
   }
 
   private failBackgroundWake(error: unknown): void {

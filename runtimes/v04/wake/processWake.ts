@@ -1,4 +1,4 @@
-import type { DoneResponse, ManifestRow, StreamAck, WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
+import { bearer, type DoneResponse, type ManifestRow, type StreamAck, type WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import type { DbSource, EntityHandler, HandlerContext, WakeInput } from '../../../protocol/entity/EntityHandler.ts';
 import { AbortedError, describeError } from '../errors.ts';
 import { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
@@ -8,7 +8,7 @@ import { nowMs, sleep } from '../time.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import { isTransient } from '../transientFailure.ts';
 import { LeaseRenewer } from './LeaseRenewer.ts';
-import { WiringChain } from './WiringChain.ts';
+import { WiringChain, type WakeSharedState } from './WiringChain.ts';
 
 /** How a wake ended: acked after success, acked after failure (no retry), or abandoned unacked by a stop. */
 export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
@@ -18,7 +18,9 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * 1. rebuild the handles the entity's manifest lists; read the new items of the claimed streams (the wake's inputs);
  * 2. wire the rebuilt handles, failing the wake on error (fail-closed);
  * 3. run the handler, whose `observe(db(...))` goes through the {@link WiringChain};
- * 4. after a normal return, wait for the chain, commit new manifest rows, then throw the first wiring error;
+ * 4. after a normal return, wait for the chain, flush the rows `mkdb` handles staged (one still unwired with rows
+ *    staged fails the wake), commit new manifest rows (a `mkdb` handle's with mode `create`), then throw the first
+ *    wiring error;
  * 5. on failure, roll back uncommitted manifest rows and still ack the wake as done: failed wakes are not retried.
  * The ack covers what the wake read of each stream: the inputs are read before anything can fail closed, so a wake
  * that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
@@ -78,7 +80,12 @@ async function runWake(
     }
     // Read before step 2, which may fail closed: a failed wake is still acked as consuming what it was for.
     const inputs = await readInputs(env, wake, acks);
-    const chain = new WiringChain(env, entity, wake.wake_id, aborted, writerFor, leaseLostSignal);
+    const shared: WakeSharedState = {
+      writerFor,
+      readHeaders: { authorization: bearer(wake.write_token) },
+      create: (sharedId) => env.agents.createSharedState(sharedId, wake.write_token),
+    };
+    const chain = new WiringChain(env, entity, wake.wake_id, aborted, shared, leaseLostSignal);
     for (const handle of handles.values()) await chain.wireRestored(handle);
 
     const ctx: HandlerContext = {
@@ -102,6 +109,11 @@ async function runWake(
     await handler(ctx);
 
     await chain.settled();
+    // The post-handler flush: rows a create-mode handle staged after its wiring (or while it stayed unwired).
+    for (const handle of handles.values()) {
+      const written = await handle.flushStaged();
+      if (written > 0) env.annotate('staged-flushed', { entity, wakeId: wake.wake_id, sharedId: handle.id, restored: handle.restored, rows: written });
+    }
     if (uncommittedRows.length > 0) {
       await env.agents.commitManifest(entity, wake.write_token, uncommittedRows);
       env.annotate('manifest-committed', { entity, wakeId: wake.wake_id, sharedIds: uncommittedRows.map((row) => row.shared_id) });

@@ -53,3 +53,27 @@ describe('SharedStateHandle, wired', () => {
     expect(handle.toArray()).toEqual([{ key: 'k', value: 1 }]);
   });
 });
+
+describe('SharedStateHandle, create mode, staged writes', () => {
+  it('flushStaged writes the staged rows to the DB once wired, in the order staged, and empties the stage', async () => {
+    const host = sharedStateHost({}, oneRow('k', 1));
+    const handle = new SharedStateHandle('digest', 'create', false);
+    await handle.insert({ key: 'a', value: 1 });
+    await handle.insert({ key: 'b', value: 2 });
+    handle.wireDb(await loadedDb(host));
+    expect(host.sent(ROWS_PATH)).toEqual([]);
+    expect(await handle.flushStaged()).toBe(2);
+    expect(host.requests.filter((request) => request.target === ROWS_PATH).map((request) => JSON.parse(request.body!).key)).toEqual(['a', 'b']);
+    expect(handle.stagedCount).toBe(0);
+    expect(handle.toArray()).toEqual([{ key: 'k', value: 1 }, { key: 'a', value: 1 }, { key: 'b', value: 2 }]);
+    expect(await handle.flushStaged()).toBe(0);
+  });
+
+  it('flushStaged on a handle still unwired throws when rows are staged (they have no DB to go to), and is a no-op otherwise', async () => {
+    const handle = new SharedStateHandle('digest', 'create', false);
+    expect(await handle.flushStaged()).toBe(0);
+    await handle.insert({ key: 'a', value: 1 });
+    await expect(handle.flushStaged()).rejects.toThrow('shared DB "digest" was never wired in this wake: 1 staged write(s) cannot be flushed');
+    expect(handle.stagedCount).toBe(1);
+  });
+});

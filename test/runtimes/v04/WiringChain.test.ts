@@ -3,14 +3,16 @@ import type { WiringMode } from '../../../runtimes/v04/config.ts';
 import { AbortedError, HttpStatusError } from '../../../runtimes/v04/errors.ts';
 import { SharedStateHandle } from '../../../runtimes/v04/shared-state/SharedStateHandle.ts';
 import { WiringChain } from '../../../runtimes/v04/wake/WiringChain.ts';
-import { SHARED_ID, failingReads, sharedPath, sharedStateHost, tokenWriter } from './sharedStateHost.ts';
+import { AGENTS_ROUTES, bearer } from '../../../protocol/agents/agentsRoutes.ts';
+import { jsonAnswer } from './fakeHost.ts';
+import { ROWS_PATH, SHARED_ID, WRITE_TOKEN, failingReads, oneRow, sharedPath, sharedStateHost, wakeSharedState } from './sharedStateHost.ts';
 import { settleInVirtualTime } from './virtualTime.ts';
 
 /** A chain of entity `e1` with one connect-mode handle queued, over shared streams whose first `failures` reads 404. */
 function setup(wiring: WiringMode, failures: number, aborted = false) {
   const host = sharedStateHost({ wiring }, ...failingReads(failures));
   const env = host.environment();
-  const chain = new WiringChain(env, 'e1', 'w1', () => aborted, tokenWriter(env));
+  const chain = new WiringChain(env, 'e1', 'w1', () => aborted, wakeSharedState(env));
   const handle = new SharedStateHandle(SHARED_ID, 'connect', false);
   chain.add(handle);
   return { host, chain, handle };
@@ -134,5 +136,64 @@ describe('WiringChain walk', () => {
     expect(restored.isWired).toBe(true);
     expect(time.firedTimeoutsMs).toEqual([100]);
     expect(host.annotations.map((annotation) => annotation.detail['restored'])).toEqual([true, true]);
+  });
+});
+
+describe('WiringChain, a create-mode handle (mkdb)', () => {
+  /** A chain whose host answers the create route 201 and every shared read with `reads` in turn. */
+  function createSetup(wiring: WiringMode, failures: number) {
+    const host = sharedStateHost({ wiring }, ...failingReads(failures)).on('PUT', /^\/_electric\/shared-state\/[^/]+$/, () => jsonAnswer(201, { shared_id: SHARED_ID }));
+    const env = host.environment();
+    const chain = new WiringChain(env, 'e1', 'w1', () => false, wakeSharedState(env));
+    const handle = new SharedStateHandle(SHARED_ID, 'create', false);
+    chain.add(handle);
+    return { host, chain, handle };
+  }
+
+  it('creates the shared state through the agents server before its preload, both with the wake token', async () => {
+    const { chain, handle, host } = createSetup('swallow', 0);
+    await settleInVirtualTime(() => chain.wirePendingAndWait());
+    expect(handle.isWired).toBe(true);
+    expect(host.requests.map((request) => `${request.method} ${request.target.split('?')[0]}`)).toEqual([`PUT ${AGENTS_ROUTES.sharedState(SHARED_ID)}`, `GET ${sharedPath(SHARED_ID)}`]);
+    expect(host.requests.map((request) => request.headers['authorization'])).toEqual([bearer(WRITE_TOKEN), bearer(WRITE_TOKEN)]);
+    expect(host.kinds()).toEqual(['mkdb-created', 'handle-wired']);
+  });
+
+  it('a restored create-mode handle is not created again: it is only preloaded', async () => {
+    const { chain, host } = createSetup('swallow', 0);
+    await settleInVirtualTime(() => chain.wireRestored(new SharedStateHandle('other', 'create', true)));
+    expect(host.sent(AGENTS_ROUTES.sharedState(''))).toEqual([]);
+  });
+
+  it('swallow: rows staged while unwired are written once a later pass wires the handle, and the create is not repeated', async () => {
+    const { chain, handle, host } = createSetup('swallow', 1);
+    await settleInVirtualTime(async () => {
+      await chain.wirePendingAndWait();
+      expect(handle.isWired).toBe(false);
+      await handle.insert({ key: 'a', value: 1 });
+      expect(host.sent(ROWS_PATH)).toEqual([]);
+      await chain.wirePendingAndWait();
+    });
+    expect(handle.isWired).toBe(true);
+    expect(handle.stagedCount).toBe(0);
+    expect(host.sent(ROWS_PATH)).toEqual([`POST ${ROWS_PATH}`]);
+    expect(handle.toArray()).toEqual([{ key: 'k', value: 1 }, { key: 'a', value: 1 }]);
+    expect(host.sent(AGENTS_ROUTES.sharedState(SHARED_ID)).filter((line) => line.startsWith('PUT'))).toHaveLength(1);
+    expect(host.kinds()).toEqual(['mkdb-created', 'preload-failed', 'wiring-failed', 'handle-wired', 'staged-flushed']);
+  });
+
+  it('a refused create is handled as a failed preload (retry: created and wired on the next attempt)', async () => {
+    let creates = 0;
+    const host = sharedStateHost({ wiring: 'retry' }, oneRow('k', 1)).on('PUT', /^\/_electric\/shared-state\/[^/]+$/, () =>
+      (creates += 1) === 1 ? jsonAnswer(503, { error: { code: 'STREAMS_UNAVAILABLE' } }) : jsonAnswer(200, { shared_id: SHARED_ID }),
+    );
+    const env = host.environment();
+    const chain = new WiringChain(env, 'e1', 'w1', () => false, wakeSharedState(env));
+    const handle = new SharedStateHandle(SHARED_ID, 'create', false);
+    chain.add(handle);
+    await settleInVirtualTime(() => chain.wirePendingAndWait());
+    expect(handle.isWired).toBe(true);
+    expect(creates).toBe(2);
+    expect(host.kinds()).toEqual(['preload-failed', 'mkdb-created', 'handle-wired']);
   });
 });

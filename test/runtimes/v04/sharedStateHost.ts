@@ -1,4 +1,5 @@
-import { AGENTS_ROUTES } from '../../../protocol/agents/agentsRoutes.ts';
+import { AGENTS_ROUTES, bearer } from '../../../protocol/agents/agentsRoutes.ts';
+import type { WakeSharedState } from '../../../runtimes/v04/wake/WiringChain.ts';
 import type { JsonValue } from '../../../protocol/entity/EntityHandler.ts';
 import { sharedStateStream, streamPath } from '../../../protocol/streams/streamsProtocol.ts';
 import type { V04Config } from '../../../runtimes/v04/config.ts';
@@ -37,6 +38,13 @@ export const tokenWriter =
   (sharedId: string): SharedStateWriter =>
   async (event) =>
     void (await env.agents.writeSharedState(sharedId, token, event));
+
+/** What a wake's wiring chain does with the wake's token {@link WRITE_TOKEN}: writes, reads and `mkdb` creates. */
+export const wakeSharedState = (env: V04Environment, token = WRITE_TOKEN): WakeSharedState => ({
+  writerFor: tokenWriter(env, token),
+  readHeaders: { authorization: bearer(token) },
+  create: (sharedId) => env.agents.createSharedState(sharedId, token),
+});
 
 /**
  * A fake host whose shared-state streams (all of them, together) answer `reads` in turn, the last one again and again,

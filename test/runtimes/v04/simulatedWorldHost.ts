@@ -3,7 +3,7 @@ import type { RuntimeUnderTest } from '../../../protocol/host/RuntimeUnderTest.t
 import { V04_SWITCHES, type V04Config } from '../../../runtimes/v04/config.ts';
 import { launchHost } from '../../../scenarios/hosts/launchHost.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../../world/faults/FaultOptions.ts';
-import { World } from '../../../world/World.ts';
+import { World, type WorldOptions } from '../../../world/World.ts';
 import { makeSim } from '../../world/simHelpers.ts';
 import { VirtualTime } from './virtualTime.ts';
 
@@ -15,9 +15,10 @@ const LEASE_TTL_MS = 30_000;
  * The real simulated world with one host process in it, and that process's {@link HostContext} built by
  * `launchHost` exactly as a run builds it (its network, the services' base URLs, annotations into the trace). The
  * runtime is not started: a test drives the runtime's parts in the host itself, with {@link VirtualTime} on the
- * world's scheduler. No faults are enabled; `world.arm` makes one fire.
+ * world's scheduler. No faults are enabled; `world.arm` makes one fire. `worldSwitches` set switches of the world
+ * (B8's `sharedLinks`).
  */
-export function simulatedWorldHost(config: Partial<V04Config> = {}) {
+export function simulatedWorldHost(config: Partial<V04Config> = {}, worldSwitches: Pick<WorldOptions, 'sharedLinks'> = {}) {
   const sim = makeSim();
   const world = new World(sim, {
     faults: new Set(),
@@ -26,6 +27,7 @@ export function simulatedWorldHost(config: Partial<V04Config> = {}) {
     leaseTtlMs: LEASE_TTL_MS,
     longPollTimeoutMs: LONG_POLL_TIMEOUT_MS,
     chat: { honorIdempotencyKeys: false },
+    ...worldSwitches,
   });
   let captured: HostContext | undefined;
   // A runtime that only keeps the context it is started with: the parts under test run in it.

@@ -2,14 +2,14 @@ import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.
 import type { SwitchValues } from '../config/SwitchValues.ts';
 
 /**
- * The daily-digest scenario's `shared-dbs` switch: how many shared DBs each digest entity observes in every wake. With
+ * The daily-digest scenario's `dbs-per-wake` switch: how many shared DBs each digest entity observes in every wake. With
  * `2` the entity also keeps a reply log (`reply-log`, its own shared stream), observed after its digest log and read
  * as the idempotency check of its replies, so one wake wires two handles in order and a failed preload of either
  * matters (semantics.md §1: the chain walks unwired handles in insertion order; the first rejection aborts the walk).
  * Added after traces were recorded: at its default the trace does not name it, and every one-DB run keeps its hash.
  */
-export const SHARED_DBS_SWITCH: SwitchDefinition = {
-  name: 'shared-dbs',
+export const DBS_PER_WAKE_SWITCH: SwitchDefinition = {
+  name: 'dbs-per-wake',
   values: ['1', '2'],
   defaultValue: '1',
   summary: 'how many shared DBs each digest entity observes per wake: its digest log, and with 2 a reply log that makes its replies idempotent',
@@ -21,6 +21,6 @@ export const SHARED_DBS_SWITCH: SwitchDefinition = {
 };
 
 /** The number of shared DBs a run's switches give each digest entity (1 when the scenario has no such switch). */
-export function sharedDbCountOf(config: SwitchValues): number {
-  return Number(config[SHARED_DBS_SWITCH.name] ?? SHARED_DBS_SWITCH.defaultValue);
+export function dbsPerWakeOf(config: SwitchValues): number {
+  return Number(config[DBS_PER_WAKE_SWITCH.name] ?? DBS_PER_WAKE_SWITCH.defaultValue);
 }

@@ -34,7 +34,7 @@ async function wakeWithMessage(replies: ReturnType<typeof handle>): Promise<stri
   return posts;
 }
 
-describe('--shared-dbs 2: the digest entity observes a reply log beside its digest log', () => {
+describe('--dbs-per-wake 2: the digest entity observes a reply log beside its digest log', () => {
   it('answers a message its reply log has no row for, then records the reply there', async () => {
     const replies = handle('reply-log', []);
     expect(await wakeWithMessage(replies)).toEqual(['reply:0']);
@@ -51,7 +51,7 @@ describe('--shared-dbs 2: the digest entity observes a reply log beside its dige
   });
 
   it('a run wires both handles in order, answers once and records the reply; model-conformance is said not to be judged', async () => {
-    const spec = digestSpec({ ...FIXED, 'shared-dbs': '2' }, []);
+    const spec = digestSpec({ ...FIXED, 'dbs-per-wake': '2' }, []);
     const result = await runScenario(spec, new RecordedChoiceSource(ONE_DAY_ONE_MESSAGE), { dropAnnotations: true });
     expect(result.violations).toEqual([]);
     const resolved = result.events.filter((event) => event.kind === 'observe-resolved').map((event) => `${String(event.detail['sharedId'])}:${String(event.detail['wired'])}`);
@@ -62,15 +62,15 @@ describe('--shared-dbs 2: the digest entity observes a reply log beside its dige
 
   it('at its default the world has no reply log and the run-start record does not name the switch', async () => {
     const spec = digestSpec(BOTH_FIXES, []);
-    expect(spec.config['shared-dbs']).toBe('1');
+    expect(spec.config['dbs-per-wake']).toBe('1');
     const result = await runScenario(spec, new RecordedChoiceSource(ONE_DAY_ONE_MESSAGE));
-    expect(JSON.stringify(result.events.find((event) => event.kind === 'run-start')?.detail)).not.toContain('shared-dbs');
+    expect(JSON.stringify(result.events.find((event) => event.kind === 'run-start')?.detail)).not.toContain('dbs-per-wake');
     expect(JSON.stringify(result.events)).not.toContain('reply-log');
     expect(dailyDigestScenario.propertiesNotJudged!(spec.config)).toEqual([]);
   });
 
   it('refuses a count it does not know, with the allowed values', () => {
-    expect(() => digestSpec({ 'shared-dbs': '3' })).toThrow(ConfigError);
-    expect(() => digestSpec({ 'shared-dbs': '3' })).toThrow(/allowed: 1, 2/);
+    expect(() => digestSpec({ 'dbs-per-wake': '3' })).toThrow(ConfigError);
+    expect(() => digestSpec({ 'dbs-per-wake': '3' })).toThrow(/allowed: 1, 2/);
   });
 });
