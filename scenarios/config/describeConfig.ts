@@ -17,6 +17,7 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'claim-guard': 'none',
   'request-timeout': 'none',
   'next-wake': 'ignore',
+  'stop-ack': 'given',
   'post-key': 'none',
 };
 

@@ -68,6 +68,7 @@ describe('command line: explore and replay', () => {
       'claim-guard': 'none',
       'request-timeout': 'none',
       'next-wake': 'ignore',
+      'stop-ack': 'given',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
       'claim-reaper': 'none',
