@@ -65,7 +65,9 @@ export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().f
  * shows a rolling-deploy wake replay: test/acceptance/hardenedClean.test.ts). B3, B10 and B6 put a fixed defect back
  * behind a switch whose default is the fix; O4, O5, O8 and O9 are open upstream, and their switches already existed as
  * the 0.4.x default (the defect) beside a hardening value the preset sets (the fix as modelled here). O2 is open
- * upstream too; its fix is set by no preset, and the entry names it (`fixSetBy: 'entry'`).
+ * upstream too; its fix is set by no preset, and the entry names it (`fixSetBy: 'entry'`). O3 is open upstream, but
+ * the runtime already acked only what its handlers were given: its switch's default is the fix, and the defect a value
+ * added beside it.
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
