@@ -57,6 +57,12 @@ export type StreamResetMode = (typeof STREAM_RESET_MODES)[number];
  */
 export const NEXT_WAKE_MODES = ['ignore', 'claim'] as const;
 export type NextWakeMode = (typeof NEXT_WAKE_MODES)[number];
+/**
+ * Historical O3 (c1f1aed46, unmerged upstream): what the done of a wake that ends while a stop is under way acks (the
+ * stop's cleanup of the wakes still in flight).
+ */
+export const STOP_ACK_MODES = ['tail', 'given'] as const;
+export type StopAckMode = (typeof STOP_ACK_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -81,6 +87,7 @@ export interface V04Config {
   readonly claimGuard: ClaimGuardMode;
   readonly requestTimeout: RequestTimeoutMode;
   readonly nextWake: NextWakeMode;
+  readonly stopAck: StopAckMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -246,6 +253,17 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
     recordedAtDefault: false,
   },
+  {
+    name: 'stop-ack',
+    values: STOP_ACK_MODES,
+    defaultValue: 'given',
+    summary: "historical O3 (c1f1aed46): what a stop's cleanup acks for a wake that ends (done or abandoned) while the stop is under way",
+    meanings: {
+      tail: "O3, the defect: the cleanup acks each of the wake's linked streams at its tail as the service knows it then (a read at `now`), and sends a done for a wake the stop abandoned too; a message that arrived after the wake read its inputs is consumed unseen",
+      given: 'the fix: a done acks what the wake read and gave its handler, stop or not; a wake the stop abandoned sends no done (its lease runs out and the work is woken again)',
+    },
+    recordedAtDefault: false,
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -270,5 +288,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES, 'none'),
     requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
     nextWake: pick('next-wake', NEXT_WAKE_MODES, 'ignore'),
+    stopAck: pick('stop-ack', STOP_ACK_MODES, 'given'),
   };
 }

@@ -68,6 +68,7 @@ describe('command line: explore and replay', () => {
       'claim-guard': 'none',
       'request-timeout': 'none',
       'next-wake': 'ignore',
+      'stop-ack': 'given',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
       'claim-reaper': 'none',
@@ -75,9 +76,12 @@ describe('command line: explore and replay', () => {
       'heartbeat-lease': 'keep',
       'claim-tokens': 'per-stream',
       'pending-wake': 'event',
+      'shared-links': 'on-create',
       idempotency: 'raw-collection',
       'post-key': 'none',
+      'shared-db': 'connect',
       entities: '1',
+      'dbs-per-wake': '1',
     });
     expect(report.seed).toBe(1);
     expect(report.runsExecuted).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { bearer, type DoneResponse, type ManifestRow, type StreamAck, type WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import type { DbSource, EntityHandler, HandlerContext, WakeInput } from '../../../protocol/entity/EntityHandler.ts';
+import { TAIL_OFFSET } from '../../../protocol/streams/streamsProtocol.ts';
 import { AbortedError, describeError } from '../errors.ts';
 import { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
 import type { SharedStateWriter } from '../shared-state/stateEvents.ts';
@@ -25,6 +26,8 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * The ack covers what the wake read of each stream: the inputs are read before anything can fail closed, so a wake
  * that failed before its handler ran has consumed its inputs all the same, as 0.4.x does.
  * With `failed-wake=redeliver` a failed wake acknowledges nothing instead, so its inputs are presented again.
+ * With `stop-ack=tail` (O3's defect) a wake that ends once a stop began (its done, or the cleanup of a wake the stop
+ * abandoned) acks its streams at their tails instead, past whatever arrived after its inputs were read.
  * With `lease-renewal=renew` the wake renews its lease while it runs; once a renewal is refused the wake is abandoned
  * at its next step (a wiring attempt, or `observe` returning), as a stop abandons it: its claim belongs to another. A
  * preload in flight then is aborted, so that a read on a hung connection does not keep the wake open for good.
@@ -126,6 +129,8 @@ async function runWake(
     outcome = 'completed';
   } catch (error) {
     if (error instanceof AbortedError) {
+      // O3's defect (`stop-ack=tail`): the stop's cleanup releases an abandoned wake's claim with a done at the tails.
+      if (env.config.stopAck === 'tail' && stopping()) await sendStopCleanupDone(env, wake, leaseEndsAtMs);
       env.annotate('wake-abandoned', { entity, wakeId: wake.wake_id });
       return 'abandoned';
     }
@@ -135,7 +140,9 @@ async function runWake(
   }
   try {
     // failed-wake=redeliver: acknowledge nothing, so the server keeps the inputs pending and wakes the entity again.
-    const consumed = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
+    const given = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
+    // O3's defect (`stop-ack=tail`): once a stop began, the done acks the streams' tails, not what the wake read.
+    const consumed = env.config.stopAck === 'tail' && stopping() ? await tailAcks(env, wake) : given;
     const answer = await sendDone(env, wake, consumed, leaseEndsAtMs);
     env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
     if (answer.next_wake === true) onNextWake?.();
@@ -143,6 +150,31 @@ async function runWake(
     env.annotate('ack-failed', { entity, wakeId: wake.wake_id, error: describeError(error) });
   }
   return outcome;
+}
+
+/**
+ * O3's defect (`stop-ack=tail`, c1f1aed46): the cleanup a stop runs for a wake it abandoned sends the wake's done
+ * anyway, to release the claim at once, acking every linked stream at its tail ({@link tailAcks}). A failure is
+ * annotated like any done's: the process is on its way out.
+ */
+async function sendStopCleanupDone(env: V04Environment, wake: WakeNotification, leaseEndsAtMs: number): Promise<void> {
+  try {
+    await sendDone(env, wake, await tailAcks(env, wake), leaseEndsAtMs);
+    env.annotate('wake-acked', { entity: wake.entity.id, wakeId: wake.wake_id, outcome: 'abandoned' });
+  } catch (error) {
+    env.annotate('ack-failed', { entity: wake.entity.id, wakeId: wake.wake_id, error: describeError(error) });
+  }
+}
+
+/**
+ * O3's defect: an ack of each stream the claim lists at the tail the Durable Streams service knows now (a catch-up
+ * read at `now`), as a cleanup that marks "everything so far" consumed does. Items appended after the wake read its
+ * inputs lie below that tail, though no handler was given them.
+ */
+async function tailAcks(env: V04Environment, wake: WakeNotification): Promise<StreamAck[]> {
+  const acks: StreamAck[] = [];
+  for (const stream of wake.streams) acks.push({ stream: stream.stream, offset: (await env.streams.read(stream.stream, TAIL_OFFSET)).nextOffset });
+  return acks;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { HostContext } from '../../../protocol/host/HostContext.ts';
 import type { RuntimeUnderTest } from '../../../protocol/host/RuntimeUnderTest.ts';
 import { V04_SWITCHES, type V04Config } from '../../../runtimes/v04/config.ts';
+import type { SwitchValues } from '../../../scenarios/config/SwitchValues.ts';
 import { launchHost } from '../../../scenarios/hosts/launchHost.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../../world/faults/FaultOptions.ts';
 import { World, type WorldOptions } from '../../../world/World.ts';
@@ -15,10 +16,11 @@ const LEASE_TTL_MS = 30_000;
  * The real simulated world with one host process in it, and that process's {@link HostContext} built by
  * `launchHost` exactly as a run builds it (its network, the services' base URLs, annotations into the trace). The
  * runtime is not started: a test drives the runtime's parts in the host itself, with {@link VirtualTime} on the
- * world's scheduler. No faults are enabled; `world.arm` makes one fire. `worldSwitches` set switches of the world
- * (B8's `sharedLinks`).
+ * world's scheduler. No faults are enabled; `world.arm` makes one fire. `config` holds switch values by switch name
+ * (`wiring`, `stop-ack`); a {@link V04Config} field of one word is its switch's name. `worldSwitches` set switches of
+ * the world (B8's `sharedLinks`).
  */
-export function simulatedWorldHost(config: Partial<V04Config> = {}, worldSwitches: Pick<WorldOptions, 'sharedLinks'> = {}) {
+export function simulatedWorldHost(config: Partial<V04Config> | SwitchValues = {}, worldSwitches: Pick<WorldOptions, 'sharedLinks'> = {}) {
   const sim = makeSim();
   const world = new World(sim, {
     faults: new Set(),
