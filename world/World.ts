@@ -4,6 +4,7 @@ import { AgentsServer } from './agents-server/AgentsServer.ts';
 import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { DoneRelease } from './agents-server/DoneRelease.ts';
 import type { ClaimTokenKeying } from './agents-server/ClaimTokenKeying.ts';
+import type { RunFinishedKey } from './agents-server/RunFinishedKey.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
 import type { PendingWake } from './durable-streams/PendingWake.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
@@ -62,6 +63,8 @@ export interface WorldOptions {
   readonly claimTokens?: ClaimTokenKeying;
   /** How the wake a done leaves pending is announced (`event`, the reference's way, when absent; O2). */
   readonly pendingWake?: PendingWake;
+  /** Whether a spawn's `runFinished` registration carries the manifest child key (`manifest`, the fix, when absent; B11). */
+  readonly runFinishedKey?: RunFinishedKey;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -138,6 +141,7 @@ export class World {
         doneRelease: options.doneRelease ?? 'independent',
         heartbeatLease: options.heartbeatLease ?? 'keep',
         claimTokens: options.claimTokens ?? 'per-stream',
+        runFinishedKey: options.runFinishedKey ?? 'manifest',
       },
     );
     this.chat = new ChatService(sim, options.chat);

@@ -57,6 +57,12 @@ export type StreamResetMode = (typeof STREAM_RESET_MODES)[number];
  */
 export const NEXT_WAKE_MODES = ['ignore', 'claim'] as const;
 export type NextWakeMode = (typeof NEXT_WAKE_MODES)[number];
+/**
+ * Historical B7 (0418d908c, #4613): which of the `wake` rows (a child's `runFinished`, say) one read of a claimed stream
+ * returned together the handler is given; the wake acks the whole read either way.
+ */
+export const WAKE_BATCH_MODES = ['newest', 'all'] as const;
+export type WakeBatchMode = (typeof WAKE_BATCH_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -81,6 +87,7 @@ export interface V04Config {
   readonly claimGuard: ClaimGuardMode;
   readonly requestTimeout: RequestTimeoutMode;
   readonly nextWake: NextWakeMode;
+  readonly wakeBatch: WakeBatchMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -245,6 +252,16 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       claim: "the fix as modelled: the runner claims the entity's subscription again, on the path a wake event's claim takes (claim-guard, claim-retry apply); never after a stop began",
     },
     recordedAtDefault: false,
+  },  {
+    name: 'wake-batch',
+    values: WAKE_BATCH_MODES,
+    defaultValue: 'all',
+    summary: "historical B7 (0418d908c): which wake rows (a child's runFinished) of one read of a claimed stream the handler is given; the read is acked whole",
+    meanings: {
+      newest: 'B7, the defect: only the newest wake row of the read is given (selectWakeFromEvents), yet the done acks the whole read: an earlier child completion is never seen',
+      all: 'the fix: every row of the read is given (a wake_batch), and the ack is at its last row',
+    },
+    recordedAtDefault: false,
   },
 ];
 
@@ -270,5 +287,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES, 'none'),
     requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
     nextWake: pick('next-wake', NEXT_WAKE_MODES, 'ignore'),
+    wakeBatch: pick('wake-batch', WAKE_BATCH_MODES, 'all'),
   };
 }

@@ -4,6 +4,7 @@ import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
+import { RUN_FINISHED_KEYS } from '../../world/agents-server/RunFinishedKey.ts';
 import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
@@ -76,6 +77,17 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       event: 'as the reference server: the wake event is appended to the wake stream, and the done answers next_wake: true',
       'answer-only': "the done answer's next_wake: true is the only signal: no wake event for it (writes, releases and expiries still append theirs)",
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'run-finished-key',
+    values: RUN_FINISHED_KEYS,
+    defaultValue: 'manifest',
+    summary: "historical B11 (dffbf62cb): whether a spawn's runFinished wake registration carries the manifest child key the registry deduplicates by (acts only where children are spawned: daily-digest --children)",
+    meanings: {
+      none: "B11, the defect: the spawn registers without a key and the manifest side registers a second: the parent gets two runFinished rows per finished child run",
+      manifest: 'the fix: the spawn passes the manifest child key; the manifest-side registration is recognised and not added',
     },
     recordedAtDefault: false,
   },

@@ -27,6 +27,10 @@ import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, type Idem
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
 import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
+import { CHILD_TYPE, CHILDREN_SWITCH, childCountOf, childName } from './childCount.ts';
+import { childHandler } from './childEntity.ts';
+import { RUN_FINISHED_KEYS, type RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
+import { RUNS_STREAM_OF } from '../../world/agents-server/AgentsServer.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
@@ -66,17 +70,19 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
  * one runner host that is redeployed, and cold shared-state preloads that fail transiently.
  *
  * Drawn from the choice source, in this order: the number of days, the other messages to the entity and their
- * times, then the timed faults. Everything else (deliveries, fault points, interleavings) is chosen as it happens.
+ * times, then the timed faults, then (with `--children`) when the first entity spawns its children. Everything else (deliveries, fault points, interleavings) is chosen as it happens.
  */
 export const dailyDigestScenario: Scenario = {
   name: 'daily-digest',
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
-  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH],
+  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, CHILDREN_SWITCH],
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
   propertiesNotJudged: (config) =>
     entityCountOf(config) > 1
       ? [{ property: 'model-conformance', reason: `the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)` }]
-      : [],
+      : childCountOf(config) > 0
+        ? [{ property: 'model-conformance', reason: `the composed model follows one entity, and this world spawns ${childCountOf(config)} children (--children)` }]
+        : [],
 };
 
 /** The daily-digest world built and running: the entities, their crons, one host process started. */
@@ -89,6 +95,11 @@ export interface DigestWorld {
   sendMessage(index: number): void;
   /** Appends message `index` to the inbox of entity `entityIndex` (from 0). */
   sendMessageTo(entityIndex: number, index: number): void;
+  /**
+   * The first entity spawns the run's children (`--children`, none by default), each observed with `wake: runFinished`
+   * and sent its message 0.
+   */
+  spawnChildren(): void;
 }
 
 /**
@@ -117,6 +128,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
     claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
     pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
+    runFinishedKey: (spec.config['run-finished-key'] ?? RUN_FINISHED_KEYS[1]) as RunFinishedKey,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
@@ -130,25 +142,31 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
   });
   const idempotency = (spec.config['idempotency'] ?? 'raw-collection') as IdempotencyCheck;
   const keyed = spec.config['post-key'] === 'action';
+  const children = Array.from({ length: childCountOf(spec.config) }, (_, index) => ({ entity: childName(index), inbox: `entities/${childName(index)}/inbox` }));
+  // The first entity is the parent of every child: its runs stream is where their runFinished rows arrive.
+  const parentRunsStream = children.length > 0 ? RUNS_STREAM_OF(entities[0]!.names.entity) : undefined;
 
   const handlersFor = (process: SimProcess): ReadonlyMap<string, EntityHandler> => {
     const network = world.networkFor(process);
     const probe = (kind: string, detail: Parameters<SimContext['trace']['record']>[2]): void => {
       if (process.alive) sim.trace.record(process.name, kind, detail);
     };
-    const handlerOf = ({ names: { entity, sharedId }, schedule, inbox }: (typeof entities)[number]): EntityHandler => {
+    const postAs =
+      (entity: string) =>
+      async (action: string, text: string): Promise<void> => {
+        const answer = await network.transport({
+          method: 'POST',
+          url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ entity, action, text, ...(keyed ? { idempotency_key: `${entity}/${action}` } : {}) }),
+        });
+        if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
+      };
+    const handlerOf = ({ names: { entity, sharedId }, schedule, inbox }: (typeof entities)[number], index: number): EntityHandler => {
       const digest = digestHandler(
-        { entity, inbox, sharedId, schedule, idempotency },
+        { entity, inbox, sharedId, schedule, idempotency, ...(index === 0 && parentRunsStream !== undefined ? { runsStream: parentRunsStream } : {}) },
         {
-          post: async (action, text) => {
-            const answer = await network.transport({
-              method: 'POST',
-              url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ entity, action, text, ...(keyed ? { idempotency_key: `${entity}/${action}` } : {}) }),
-            });
-            if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
-          },
+          post: postAs(entity),
           probe,
           nowMs: () => Date.now() - VIRTUAL_EPOCH_MS, // the entity's clock: runs as a simulated process
         },
@@ -157,16 +175,25 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
       const slowed = stalledHandler(planted, () => world.handlerStalls.stall(process, `${entity} after observe`));
       return probedHandler(entity, slowed, probe);
     };
-    // One entity: its handler as it always was. Several: the runtime looks handlers up by entity type, so the type's
-    // handler hands each wake to the code of the entity it is for.
-    if (entities.length === 1) return new Map([[ENTITY_TYPE, handlerOf(entities[0]!)]]);
-    const byEntity = new Map(entities.map((entity) => [entity.names.entity, handlerOf(entity)]));
-    const dispatch: EntityHandler = (ctx) => {
+    // The runtime looks handlers up by entity type, so a type's handler hands each wake to the code of the entity it
+    // is for. One digest entity and no children: its handler as it always was.
+    const dispatchOf = (kind: string, byEntity: ReadonlyMap<string, EntityHandler>): EntityHandler => (ctx) => {
       const handler = byEntity.get(ctx.entity);
-      if (!handler) throw new Error(`no digest entity "${ctx.entity}" in this world`);
+      if (!handler) throw new Error(`no ${kind} entity "${ctx.entity}" in this world`);
       return handler(ctx);
     };
-    return new Map([[ENTITY_TYPE, dispatch]]);
+    const digests = entities.length === 1 ? handlerOf(entities[0]!, 0) : dispatchOf('digest', new Map(entities.map((entity, index) => [entity.names.entity, handlerOf(entity, index)])));
+    if (children.length === 0) return new Map([[ENTITY_TYPE, digests]]);
+    const childHandlers = new Map(
+      children.map(({ entity, inbox }) => {
+        const slowed = stalledHandler(childHandler(inbox, { post: postAs(entity) }), () => world.handlerStalls.stall(process, `${entity} before its reply`));
+        return [entity, probedHandler(entity, slowed, probe)] as const;
+      }),
+    );
+    return new Map([
+      [ENTITY_TYPE, digests],
+      [CHILD_TYPE, dispatchOf('child', childHandlers)],
+    ]);
   };
   const supervisor = new HostSupervisor(world, launchHost(sim, world, { runtime, config: spec.config, runnerId: RUNNER_ID, runnerLabel: 'digest host', handlersFor }));
   supervisor.startHost();
@@ -175,7 +202,14 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     world.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${inbox}`, { type: 'message', index });
     sim.trace.record('workload', 'message', { entity: names.entity, index });
   };
-  return { world, supervisor, schedule: schedules[0]!, sendMessage: (index) => sendMessageTo(0, index), sendMessageTo };
+  const spawnChildren = (): void => {
+    const parent = entities[0]!.names.entity;
+    for (const { entity } of children) {
+      world.agentsServer.spawn({ parent, child: entity, type: CHILD_TYPE, runner: RUNNER_ID, initialMessage: { type: 'message', index: 0 } });
+      sim.trace.record('workload', 'message', { entity, index: 0 });
+    }
+  };
+  return { world, supervisor, schedule: schedules[0]!, sendMessage: (index) => sendMessageTo(0, index), sendMessageTo, spawnChildren };
 }
 
 /**
@@ -246,7 +280,13 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
       : {}),
   });
 
-  const { world, supervisor, sendMessageTo } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
+  // Drawn last, and only when there are children, so that the runs of a world without them keep their choices.
+  const childCount = childCountOf(spec.config);
+  const spawnAtMs = childCount > 0 ? chooseInRange(choices, 0, workloadEndMs, 'spawn time') : undefined;
+  if (spawnAtMs !== undefined) trace.record('workload', 'children', { parent: digestEntityNames(0).entity, children: Array.from({ length: childCount }, (_, index) => childName(index)), spawnAtMs });
+
+  const { world, supervisor, sendMessageTo, spawnChildren } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
+  if (spawnAtMs !== undefined) scheduler.schedule(spawnAtMs, 'workload', 'spawn children', spawnChildren);
   plans.forEach((plan, entityIndex) => {
     const entity = digestEntityNames(entityIndex).entity;
     plan.messageTimesMs.forEach((atMs, index) => {
@@ -260,7 +300,11 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
     });
   }
   world.enableFaultPoints((kind, process) => platform.strike(kind, process));
-  const expected = plans.flatMap((plan, index) => expectedActions(plan.schedule, plan.messageTimesMs, digestEntityNames(index).entity));
+  const expected = [
+    ...plans.flatMap((plan, index) => expectedActions(plan.schedule, plan.messageTimesMs, digestEntityNames(index).entity)),
+    // Each child answers its one message; what its parent records of its run is judged by lost-work and duplicate-action.
+    ...(spawnAtMs === undefined ? [] : Array.from({ length: childCount }, (_, index) => ({ entity: childName(index), action: replyAction(0), dueAtMs: spawnAtMs }))),
+  ];
   return endWorkload(sim, { world, supervisor }, options, workloadEndMs, expected);
 }
 

@@ -1,6 +1,7 @@
 import { db, type EntityHandler, type SharedStateHandle, type WakeInput } from '../../protocol/entity/EntityHandler.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { type CronSchedule, occurrenceDueAtMs } from '../../world/agents-server/CronScheduler.ts';
+import { childCompletions, childDoneAction } from './childEntity.ts';
 
 /** How the digest entity decides whether an occurrence was already posted (the scenario's `idempotency` switch). */
 export const IDEMPOTENCY_CHECKS = ['raw-collection', 'public-read', 'wired-gate'] as const;
@@ -24,6 +25,11 @@ export interface DigestEntityOptions {
   readonly sharedId: string;
   readonly schedule: CronSchedule;
   readonly idempotency: IdempotencyCheck;
+  /**
+   * The stream its children's `runFinished` wake rows arrive on, when it spawned children (daily-digest `--children`):
+   * it records each child run that finished with a post `child-done:<child>:<run>`.
+   */
+  readonly runsStream?: string;
 }
 
 /** The newest occurrence due at `nowMs`, or undefined before the first one. */
@@ -78,11 +84,12 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
  * The catch-up entity of the bug report, which also consumes its inbox. On any wake: if the newest due occurrence
  * has not been posted, post it, then record it in the shared DB (the record of success is written after the side
  * effect); then answer each inbox message the wake gave it with a reply post (`reply:<index>`), which it records
- * nowhere: the runtime's ack is what marks a message consumed (docs/modelling-choices.md). It probes what it saw: the
+ * nowhere: the runtime's ack is what marks a message consumed (docs/modelling-choices.md); and, when it spawned
+ * children, post `child-done:<child>:<run>` for each `runFinished` row the wake gave it. It probes what it saw: the
  * handle `observe` gave it (wired or not), its check's verdict, the row it recorded.
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
-  const { entity, inbox, sharedId, schedule, idempotency } = options;
+  const { entity, inbox, sharedId, schedule, idempotency, runsStream } = options;
   const catchUp = async (handle: SharedStateHandle): Promise<void> => {
     const occurrence = newestDueOccurrence(schedule, io.nowMs());
     if (occurrence === undefined) return;
@@ -99,5 +106,7 @@ export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo):
     io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
     await catchUp(handle);
     for (const message of inboxMessages(ctx.inputs, inbox)) await io.post(replyAction(message.index), `reply to message ${message.index}`);
+    if (runsStream === undefined) return;
+    for (const completion of childCompletions(ctx.inputs, runsStream)) await io.post(childDoneAction(completion), `${completion.child} finished run ${completion.run}`);
   };
 }

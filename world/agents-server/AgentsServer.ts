@@ -14,6 +14,8 @@ import type { DoneRelease } from './DoneRelease.ts';
 import type { HeartbeatLease } from './HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
 import type { ClaimTokenKeying } from './ClaimTokenKeying.ts';
+import type { RunFinishedKey } from './RunFinishedKey.ts';
+import { manifestChildKey, RunFinishedWakes } from './RunFinishedWakes.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
 /** The actor of the server's observations. */
@@ -86,7 +88,31 @@ export interface AgentsServerOptions {
   readonly heartbeatLease?: HeartbeatLease;
   /** How claim write tokens are keyed (`per-stream`, the fix, when absent; B1). */
   readonly claimTokens?: ClaimTokenKeying;
+  /** Whether a spawn's `runFinished` registration carries the manifest child key (`manifest`, the fix, when absent; B11). */
+  readonly runFinishedKey?: RunFinishedKey;
 }
+
+/** A child entity to spawn: observed by `parent`, which is woken (`wake: runFinished`) when a run of the child finishes. */
+export interface SpawnRequest {
+  readonly parent: string;
+  readonly child: string;
+  readonly type: string;
+  readonly runner: string;
+  /** Appended to the child's inbox once it is linked: what the child is spawned to do. */
+  readonly initialMessage: TraceValue;
+}
+
+/** A `runFinished` wake row, as the agents server appends it to the parent's runs stream. */
+export interface RunFinishedRow {
+  readonly type: 'wake';
+  readonly kind: 'run-finished';
+  readonly child: string;
+  /** The child's run that finished: the wake id of its wake. */
+  readonly run: string;
+}
+
+/** The stream (under the Durable Streams root) the `runFinished` wake rows of `parent` are appended to. */
+export const RUNS_STREAM_OF = (parent: string): string => `entities/${parent}/runs`;
 
 /** A claim the server's database still holds as active, and whether its wake still holds its lease. */
 export interface ActiveClaim {
@@ -135,6 +161,7 @@ export class AgentsServer implements SimService {
   private readonly claims = new Map<string, ClaimRow>();
   /** subscription -> the newest generation a claim was granted for (the generation that only grows). */
   private readonly grantedGenerations = new Map<string, number>();
+  private readonly runFinished = new RunFinishedWakes();
   private readonly tokens: WriteTokenStore;
   private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]>;
 
@@ -203,6 +230,38 @@ export class AgentsServer implements SimService {
     this.entitiesBySubscription.set(subscription, row);
     this.observe('entity-created', { entity: entity.id, type: entity.type, subscription, runner: entity.runner, streams: [inbox, ...entity.sources], wakeStream });
     return row;
+  }
+
+  /**
+   * Spawns an observed child of `parent` with `wake: runFinished` (what upstream's spawn route does; here the scenario
+   * calls it, as it provisions entities): the parent's runs stream is created and linked to the parent's subscription
+   * (so a `runFinished` row is work for the parent, given to its handler as a wake input like an inbox message), the
+   * child entity is created on `runner`, the wake is registered twice as upstream does (by the spawn, with or without
+   * the manifest child key per `run-finished-key`, and by the manifest side, which lists the observed child under its
+   * key), and the initial message is appended to the child's inbox. Observed as `child-spawned` and `run-finished-registered`.
+   */
+  spawn(request: SpawnRequest): EntityRow {
+    const parent = this.entities.get(request.parent);
+    if (!parent) throw new Error(`cannot spawn ${request.child}: no parent entity ${request.parent}`);
+    const runs = RUNS_STREAM_OF(parent.id);
+    const runsPath = `${SUBSCRIPTION_STREAM_ROOT}${runs}`;
+    if (!this.backend.streams.has(runsPath)) {
+      this.backend.streams.create(runsPath);
+      this.backend.subscriptions.linkStreams(parent.subscription, [runs]);
+    }
+    const child = this.createEntity({ id: request.child, type: request.type, runner: request.runner, sources: [] });
+    this.observe('child-spawned', { parent: parent.id, child: child.id, type: child.type, runsStream: runs });
+    const key = manifestChildKey(child.type, child.id);
+    const keyed = (this.options.runFinishedKey ?? 'manifest') === 'manifest';
+    for (const registration of [
+      { parent: parent.id, child: child.id, manifestKey: keyed ? key : undefined, by: 'spawn' as const },
+      { parent: parent.id, child: child.id, manifestKey: key, by: 'manifest' as const },
+    ]) {
+      const added = this.runFinished.register(registration);
+      this.observe('run-finished-registered', { parent: parent.id, child: child.id, by: registration.by, manifestKey: registration.manifestKey ?? null, added });
+    }
+    this.backend.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${child.inbox}`, request.initialMessage);
+    return child;
   }
 
   /** Goes down for `downtimeMs`: requests answer 503 meanwhile; in-memory write tokens are lost. */
@@ -360,7 +419,20 @@ export class AgentsServer implements SimService {
     worldInvariant(claim !== undefined, this.name, () => `done of ${wakeId} authorised by a token with no claim row`);
     claim.status = 'released';
     observe(200, { nextWake: answer.value.next_wake });
+    this.runFinishedWakes(grant.entity, wakeId);
     return jsonAnswer(200, { next_wake: answer.value.next_wake });
+  }
+
+  /**
+   * A run of `entity` finished (its done was accepted): one `runFinished` wake row per registration watching it, appended
+   * to the parent's runs stream (observed as `run-finished-wake`). A registration B11 duplicated appends a second row.
+   */
+  private runFinishedWakes(entity: string, run: string): void {
+    for (const registration of this.runFinished.watching(entity)) {
+      const row: RunFinishedRow = { type: 'wake', kind: 'run-finished', child: entity, run };
+      const offset = this.backend.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${RUNS_STREAM_OF(registration.parent)}`, { ...row });
+      this.observe('run-finished-wake', { parent: registration.parent, child: entity, run, by: registration.by, offset });
+    }
   }
 
   private renew(request: SimRequest, wakeId: string): SimResponse {

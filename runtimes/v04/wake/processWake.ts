@@ -153,6 +153,25 @@ async function sendDone(env: V04Environment, wake: WakeNotification, acks: Strea
   }
 }
 
+/** Whether a stream item is a `wake` row (a `runFinished` the agents server appended), not a message or a tick. */
+function isWakeRow(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'wake';
+}
+
+/**
+ * B7's defect (`wake-batch=newest`): of the `wake` rows one read returned, only the newest is kept (upstream's
+ * `selectWakeFromEvents` picks one wake event from the batch); the others are dropped, though the read is acked whole.
+ */
+function newestWakeRowOnly(env: V04Environment, wake: WakeNotification, stream: string, items: readonly unknown[]): unknown[] {
+  let newest = -1;
+  items.forEach((value, index) => {
+    if (isWakeRow(value)) newest = index;
+  });
+  const kept = items.filter((value, index) => !isWakeRow(value) || index === newest);
+  if (kept.length < items.length) env.annotate('wake-rows-dropped', { wakeId: wake.wake_id, stream, dropped: items.length - kept.length });
+  return kept;
+}
+
 /**
  * Reads the new items of every claimed stream with pending work, from its acked offset, and records in `acks` where
  * each read ended (it may reach past the tail the claim listed: what the handler saw is not presented again).
@@ -162,7 +181,8 @@ async function readInputs(env: V04Environment, wake: WakeNotification, acks: Str
   for (const stream of wake.streams) {
     if (!stream.has_pending) continue;
     const read = await env.streams.read(stream.stream, stream.acked_offset);
-    for (const value of read.items) inputs.push({ stream: stream.stream, offset: read.nextOffset, value: value as WakeInput['value'] });
+    const given = env.config.wakeBatch === 'newest' ? newestWakeRowOnly(env, wake, stream.stream, read.items) : read.items;
+    for (const value of given) inputs.push({ stream: stream.stream, offset: read.nextOffset, value: value as WakeInput['value'] });
     acks.push({ stream: stream.stream, offset: read.nextOffset });
   }
   return inputs;

@@ -20,6 +20,7 @@ const SHIPPED: V04Config = {
   claimGuard: 'none',
   requestTimeout: 'none',
   nextWake: 'ignore',
+  wakeBatch: 'all',
 };
 
 /** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
