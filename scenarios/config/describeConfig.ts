@@ -17,11 +17,12 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'claim-guard': 'none',
   'request-timeout': 'none',
   'next-wake': 'ignore',
+  'wake-batch': 'all',
   'post-key': 'none',
 };
 
-/** Sizes of a scenario's world at their default (one digest entity): shown only when changed. */
-const SIZE_DEFAULTS: Readonly<Record<string, string>> = { entities: '1' };
+/** Sizes of a scenario's world at their default (one digest entity, no children): shown only when changed. */
+const SIZE_DEFAULTS: Readonly<Record<string, string>> = { entities: '1', children: '0' };
 
 /**
  * Switches shown only when they differ from their default: they tune how a run is carried out, not what it tests, or
