@@ -287,6 +287,41 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     faults: ['network-outage'],
     property: 'missed-action',
     room: "the host's network outages: the wake-stream read is cut, the runner's reconnect hangs for good, and its heartbeats fail until the outage ends; only a reset that aborts the pending connect brings the runner back",
+  },  {
+    id: 'B11',
+    title: 'a spawn registers its runFinished wake without the manifest key the registry deduplicates by, so the manifest side adds a second: the parent is woken twice per child run (dffbf62cb, #4400)',
+    switchName: 'run-finished-key',
+    defect: 'none',
+    fixed: 'manifest',
+    where: 'world: agents server, spawn and runFinished wake registry (world/agents-server/AgentsServer.ts spawn, RunFinishedWakes.ts)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Two observed children; the parent records each finished child run with a chat post. The preset's post keys and the
+    // chat's deduplication would absorb the second post of a run, the duplicate handler pass #4400 is about: both are
+    // off (as for O5), so a second pass over the same child run is a second message.
+    switches: { children: '2', 'post-key': 'none', 'chat-idempotency': 'ignore' },
+    // No fault is needed: every finished child run is announced once per registration.
+    faults: [],
+    property: 'duplicate-action',
+    room: 'a digest entity that spawns two observed children (wake: runFinished), each sent one message; the parent posts child-done:<child>:<run> for each runFinished row it is given; no post keys',
+  },
+  {
+    id: 'B7',
+    title: 'of the wake rows one read of a claimed stream returned, only the newest is given to the handler, yet the read is acked whole: a child completion is never seen (0418d908c, #4613)',
+    switchName: 'wake-batch',
+    defect: 'newest',
+    fixed: 'all',
+    where: 'runtime v0.4: the wake inputs read at the start of a wake (runtimes/v04/wake/processWake.ts, readInputs)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Two children spawned at one moment finish close together: their runFinished rows land in the parent's runs
+    // stream before its wake reads it, so one read returns both. No fault is needed for that.
+    switches: { children: '2' },
+    faults: [],
+    property: 'lost-work',
+    room: "a digest entity that spawns two observed children at one moment; their runs finish close together, and both runFinished rows reach the parent's runs stream before the wake they caused reads it",
   },
 ];
 
