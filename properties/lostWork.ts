@@ -6,11 +6,13 @@ type Detail = { readonly [key: string]: unknown };
 
 /**
  * Work of an entity that no handler ever saw. Every item the Durable Streams service stored in a stream an entity's
- * subscription links (its inbox, a cron stream) must be given to one of the entity's handlers — as the scenario's own
- * probe saw it — and:
+ * subscription links (its inbox, a cron stream), and every payload of a wake row it appended to the subscription's wake
+ * stream (a child's `runFinished` under `run-finished-delivery=wake-stream`), must be given to one of the entity's
+ * handlers — as the scenario's own probe saw it — and:
  * - safety: an ack the service applied (`acks-applied`) never moves a cursor past an item no handler had been given
  *   by then (the item is consumed, nobody will see it again); the violation is at that ack;
- * - liveness: an item stored before the quiet period began has been given to a handler by the end of the run.
+ * - liveness: an item stored before the quiet period began has been given to a handler by the end of the run (the
+ *   only rule a wake row's payload is judged by: no ack names the wake stream).
  * Judged from the servers' observations and the scenario's probes; whatever the runtime says of itself is not read.
  * Each item is reported once.
  */

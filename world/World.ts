@@ -4,6 +4,7 @@ import { AgentsServer } from './agents-server/AgentsServer.ts';
 import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { DoneRelease } from './agents-server/DoneRelease.ts';
 import type { ClaimTokenKeying } from './agents-server/ClaimTokenKeying.ts';
+import type { RunFinishedDelivery } from './agents-server/RunFinishedDelivery.ts';
 import type { RunFinishedKey } from './agents-server/RunFinishedKey.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
 import type { PendingWake } from './durable-streams/PendingWake.ts';
@@ -65,6 +66,8 @@ export interface WorldOptions {
   readonly pendingWake?: PendingWake;
   /** Whether a spawn's `runFinished` registration carries the manifest child key (`manifest`, the fix, when absent; B11). */
   readonly runFinishedKey?: RunFinishedKey;
+  /** Where a `runFinished` wake row goes (`runs-stream` when absent; O1's world is `wake-stream`). */
+  readonly runFinishedDelivery?: RunFinishedDelivery;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -142,6 +145,7 @@ export class World {
         heartbeatLease: options.heartbeatLease ?? 'keep',
         claimTokens: options.claimTokens ?? 'per-stream',
         runFinishedKey: options.runFinishedKey ?? 'manifest',
+        runFinishedDelivery: options.runFinishedDelivery ?? 'runs-stream',
       },
     );
     this.chat = new ChatService(sim, options.chat);

@@ -63,6 +63,12 @@ export type NextWakeMode = (typeof NEXT_WAKE_MODES)[number];
  */
 export const WAKE_BATCH_MODES = ['newest', 'all'] as const;
 export type WakeBatchMode = (typeof WAKE_BATCH_MODES)[number];
+/**
+ * Historical O1 (#4632 / #4726, open): how `claim-guard=defer` keeps the wake rows it defers while a wake of their
+ * entity runs in this process.
+ */
+export const DEFERRAL_MODES = ['one-slot', 'fifo'] as const;
+export type DeferralMode = (typeof DEFERRAL_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -88,6 +94,7 @@ export interface V04Config {
   readonly requestTimeout: RequestTimeoutMode;
   readonly nextWake: NextWakeMode;
   readonly wakeBatch: WakeBatchMode;
+  readonly deferral: DeferralMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -263,6 +270,17 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
     recordedAtDefault: false,
   },
+  {
+    name: 'claim-deferral',
+    values: DEFERRAL_MODES,
+    defaultValue: 'fifo',
+    summary: "historical O1 (#4632, open; v0.6 calls it deferral): how claim-guard=defer keeps the wake rows (a child's runFinished, under run-finished-delivery=wake-stream) read while their entity's wake runs",
+    meanings: {
+      'one-slot': "O1, #4616 as shipped upstream: one deferred row per entity; a later one overwrites it, and the earlier row's payload is never given",
+      fifo: 'the proposed fix, and this runtime as it always was: every deferred row is kept in arrival order and given to the next wake of its entity',
+    },
+    recordedAtDefault: false,
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -288,5 +306,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
     nextWake: pick('next-wake', NEXT_WAKE_MODES, 'ignore'),
     wakeBatch: pick('wake-batch', WAKE_BATCH_MODES, 'all'),
+    deferral: pick('claim-deferral', DEFERRAL_MODES, 'fifo'),
   };
 }

@@ -18,6 +18,7 @@ const HARDENING_DEFAULTS: Readonly<Record<string, string>> = {
   'request-timeout': 'none',
   'next-wake': 'ignore',
   'wake-batch': 'all',
+  'claim-deferral': 'fifo',
   'post-key': 'none',
 };
 

@@ -4,6 +4,7 @@ import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
+import { RUN_FINISHED_DELIVERIES } from '../../world/agents-server/RunFinishedDelivery.ts';
 import { RUN_FINISHED_KEYS } from '../../world/agents-server/RunFinishedKey.ts';
 import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
 
@@ -88,6 +89,17 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       none: "B11, the defect: the spawn registers without a key and the manifest side registers a second: the parent gets two runFinished rows per finished child run",
       manifest: 'the fix: the spawn passes the manifest child key; the manifest-side registration is recognised and not added',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'run-finished-delivery',
+    values: RUN_FINISHED_DELIVERIES,
+    defaultValue: 'runs-stream',
+    summary: "where the agents server puts a child's runFinished wake row (acts only where children are spawned: daily-digest --children; the world of historical O1)",
+    meanings: {
+      'runs-stream': "in the parent's runs stream, which its subscription links: the row is a wake input like a message, and wake events stay coalesced",
+      'wake-stream': "in the runner's wake stream, as a wake row whose payload is the row: not coalesced, the payload in that row alone",
     },
     recordedAtDefault: false,
   },

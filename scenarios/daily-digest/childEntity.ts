@@ -23,11 +23,14 @@ export interface ChildCompletion {
   readonly run: string;
 }
 
-/** The `runFinished` rows among a wake's inputs from the parent's runs stream, in stream order. */
-export function childCompletions(inputs: readonly WakeInput[], runsStream: string): ChildCompletion[] {
+/**
+ * The `runFinished` rows among a wake's inputs, in input order: from the parent's runs stream, or, under
+ * `run-finished-delivery=wake-stream`, the payloads of the wake rows the runtime gave with the wake.
+ */
+export function childCompletions(inputs: readonly WakeInput[]): ChildCompletion[] {
   return inputs.flatMap((input) => {
     const value = input.value as { readonly type?: unknown; readonly kind?: unknown; readonly child?: unknown; readonly run?: unknown } | null;
-    return input.stream === runsStream && value?.type === 'wake' && value.kind === 'run-finished' && typeof value.child === 'string' && typeof value.run === 'string'
+    return value?.type === 'wake' && value.kind === 'run-finished' && typeof value.child === 'string' && typeof value.run === 'string'
       ? [{ child: value.child, run: value.run }]
       : [];
   });

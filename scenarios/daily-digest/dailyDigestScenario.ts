@@ -30,7 +30,7 @@ import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
 import { CHILD_TYPE, CHILDREN_SWITCH, childCountOf, childName } from './childCount.ts';
 import { childHandler } from './childEntity.ts';
 import { RUN_FINISHED_KEYS, type RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
-import { RUNS_STREAM_OF } from '../../world/agents-server/AgentsServer.ts';
+import type { RunFinishedDelivery } from '../../world/agents-server/RunFinishedDelivery.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
@@ -129,6 +129,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
     pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
     runFinishedKey: (spec.config['run-finished-key'] ?? RUN_FINISHED_KEYS[1]) as RunFinishedKey,
+    runFinishedDelivery: (spec.config['run-finished-delivery'] ?? 'runs-stream') as RunFinishedDelivery,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
@@ -143,8 +144,6 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
   const idempotency = (spec.config['idempotency'] ?? 'raw-collection') as IdempotencyCheck;
   const keyed = spec.config['post-key'] === 'action';
   const children = Array.from({ length: childCountOf(spec.config) }, (_, index) => ({ entity: childName(index), inbox: `entities/${childName(index)}/inbox` }));
-  // The first entity is the parent of every child: its runs stream is where their runFinished rows arrive.
-  const parentRunsStream = children.length > 0 ? RUNS_STREAM_OF(entities[0]!.names.entity) : undefined;
 
   const handlersFor = (process: SimProcess): ReadonlyMap<string, EntityHandler> => {
     const network = world.networkFor(process);
@@ -164,7 +163,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
       };
     const handlerOf = ({ names: { entity, sharedId }, schedule, inbox }: (typeof entities)[number], index: number): EntityHandler => {
       const digest = digestHandler(
-        { entity, inbox, sharedId, schedule, idempotency, ...(index === 0 && parentRunsStream !== undefined ? { runsStream: parentRunsStream } : {}) },
+        { entity, inbox, sharedId, schedule, idempotency, ...(index === 0 && children.length > 0 ? { parentOfChildren: true } : {}) },
         {
           post: postAs(entity),
           probe,

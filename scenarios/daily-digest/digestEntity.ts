@@ -26,10 +26,10 @@ export interface DigestEntityOptions {
   readonly schedule: CronSchedule;
   readonly idempotency: IdempotencyCheck;
   /**
-   * The stream its children's `runFinished` wake rows arrive on, when it spawned children (daily-digest `--children`):
-   * it records each child run that finished with a post `child-done:<child>:<run>`.
+   * Whether it spawned children (daily-digest `--children`): it records each child run that finished, as a
+   * `runFinished` row among its inputs says, with a post `child-done:<child>:<run>`.
    */
-  readonly runsStream?: string;
+  readonly parentOfChildren?: boolean;
 }
 
 /** The newest occurrence due at `nowMs`, or undefined before the first one. */
@@ -89,7 +89,7 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
  * handle `observe` gave it (wired or not), its check's verdict, the row it recorded.
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
-  const { entity, inbox, sharedId, schedule, idempotency, runsStream } = options;
+  const { entity, inbox, sharedId, schedule, idempotency, parentOfChildren } = options;
   const catchUp = async (handle: SharedStateHandle): Promise<void> => {
     const occurrence = newestDueOccurrence(schedule, io.nowMs());
     if (occurrence === undefined) return;
@@ -106,7 +106,7 @@ export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo):
     io.probe('observe-resolved', { entity, sharedId, wakeId: ctx.wakeId, wired: handle.__electricCollection !== undefined });
     await catchUp(handle);
     for (const message of inboxMessages(ctx.inputs, inbox)) await io.post(replyAction(message.index), `reply to message ${message.index}`);
-    if (runsStream === undefined) return;
-    for (const completion of childCompletions(ctx.inputs, runsStream)) await io.post(childDoneAction(completion), `${completion.child} finished run ${completion.run}`);
+    if (!parentOfChildren) return;
+    for (const completion of childCompletions(ctx.inputs)) await io.post(childDoneAction(completion), `${completion.child} finished run ${completion.run}`);
   };
 }

@@ -14,6 +14,7 @@ import type { DoneRelease } from './DoneRelease.ts';
 import type { HeartbeatLease } from './HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
 import type { ClaimTokenKeying } from './ClaimTokenKeying.ts';
+import type { RunFinishedDelivery } from './RunFinishedDelivery.ts';
 import type { RunFinishedKey } from './RunFinishedKey.ts';
 import { manifestChildKey, RunFinishedWakes } from './RunFinishedWakes.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
@@ -90,6 +91,8 @@ export interface AgentsServerOptions {
   readonly claimTokens?: ClaimTokenKeying;
   /** Whether a spawn's `runFinished` registration carries the manifest child key (`manifest`, the fix, when absent; B11). */
   readonly runFinishedKey?: RunFinishedKey;
+  /** Where a `runFinished` wake row goes (`runs-stream` when absent; the world of O1 is `wake-stream`). */
+  readonly runFinishedDelivery?: RunFinishedDelivery;
 }
 
 /** A child entity to spawn: observed by `parent`, which is woken (`wake: runFinished`) when a run of the child finishes. */
@@ -163,6 +166,7 @@ export class AgentsServer implements SimService {
   private readonly grantedGenerations = new Map<string, number>();
   private readonly runFinished = new RunFinishedWakes();
   private readonly tokens: WriteTokenStore;
+  private readonly delivery: RunFinishedDelivery;
   private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]>;
 
   constructor(
@@ -171,6 +175,7 @@ export class AgentsServer implements SimService {
     private readonly options: AgentsServerOptions,
   ) {
     this.tokens = new WriteTokenStore(options.claimTokens ?? 'per-stream');
+    this.delivery = options.runFinishedDelivery ?? 'runs-stream';
     this.routes = [
       ['POST', /^\/_electric\/runners$/, (request) => this.register(request)],
       ['POST', /^\/_electric\/runners\/([^/]+)\/heartbeat$/, (request, match) => this.heartbeat(request, decode(match[1]!))],
@@ -245,12 +250,13 @@ export class AgentsServer implements SimService {
     if (!parent) throw new Error(`cannot spawn ${request.child}: no parent entity ${request.parent}`);
     const runs = RUNS_STREAM_OF(parent.id);
     const runsPath = `${SUBSCRIPTION_STREAM_ROOT}${runs}`;
-    if (!this.backend.streams.has(runsPath)) {
+    // Under `run-finished-delivery=wake-stream` the rows go to the runner's wake stream: no runs stream.
+    if (this.delivery === 'runs-stream' && !this.backend.streams.has(runsPath)) {
       this.backend.streams.create(runsPath);
       this.backend.subscriptions.linkStreams(parent.subscription, [runs]);
     }
     const child = this.createEntity({ id: request.child, type: request.type, runner: request.runner, sources: [] });
-    this.observe('child-spawned', { parent: parent.id, child: child.id, type: child.type, runsStream: runs });
+    this.observe('child-spawned', { parent: parent.id, child: child.id, type: child.type, runsStream: this.delivery === 'runs-stream' ? runs : null });
     const key = manifestChildKey(child.type, child.id);
     const keyed = (this.options.runFinishedKey ?? 'manifest') === 'manifest';
     for (const registration of [
@@ -425,11 +431,18 @@ export class AgentsServer implements SimService {
 
   /**
    * A run of `entity` finished (its done was accepted): one `runFinished` wake row per registration watching it, appended
-   * to the parent's runs stream (observed as `run-finished-wake`). A registration B11 duplicated appends a second row.
+   * to the parent's runs stream, or under `run-finished-delivery=wake-stream` to the parent's runner's wake stream as a
+   * wake row with the row as payload (observed as `run-finished-wake`). A registration B11 duplicated appends a second.
    */
   private runFinishedWakes(entity: string, run: string): void {
     for (const registration of this.runFinished.watching(entity)) {
       const row: RunFinishedRow = { type: 'wake', kind: 'run-finished', child: entity, run };
+      if (this.delivery === 'wake-stream') {
+        const parent = this.entities.get(registration.parent);
+        const appended = parent !== undefined && this.backend.subscriptions.appendWakeRow(parent.subscription, 'run-finished', { ...row });
+        this.observe('run-finished-wake', { parent: registration.parent, child: entity, run, by: registration.by, wakeStream: appended });
+        continue;
+      }
       const offset = this.backend.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${RUNS_STREAM_OF(registration.parent)}`, { ...row });
       this.observe('run-finished-wake', { parent: registration.parent, child: entity, run, by: registration.by, offset });
     }

@@ -126,6 +126,11 @@ export interface SubscriptionObserver {
   wakeDropped(subscription: string, generation: number): void;
   /** An item landed in a stream that `subscriptions` link: work for each of them, appended at `offset`. */
   itemLinked(subscriptions: readonly string[], stream: string, offset: string, item: TraceValue): void;
+  /**
+   * A wake row with a payload ({@link ReferenceSubscriptions.appendWakeRow}) landed in `wakeStream` at `offset`: work for
+   * `subscription`, carried by the row alone. `issued` when the row is the event of a wake it issued.
+   */
+  wakeRowAppended(subscription: string, generation: number, wakeStream: string, offset: string, payload: TraceValue, issued: boolean): void;
 }
 
 const SILENT: SubscriptionObserver = {
@@ -137,6 +142,7 @@ const SILENT: SubscriptionObserver = {
   wakeEnded: () => {},
   wakeDropped: () => {},
   itemLinked: () => {},
+  wakeRowAppended: () => {},
 };
 
 /** Choices of the simulated world where it departs from the reference server on purpose (each a world switch). */
@@ -164,6 +170,13 @@ interface Subscription {
   token: string | null;
   holder: string | null;
   cancelLease: (() => void) | undefined;
+  /**
+   * A wake row was appended ({@link ReferenceSubscriptions.appendWakeRow}) since the last wake was issued: the next one
+   * is owed, pending stream work or not. Cleared when a wake is issued. Never set in a world without wake rows.
+   */
+  wakeOwed: boolean;
+  /** The outstanding wake was issued for a wake row (its own, or one owed): claimable without stream work. */
+  rowWake: boolean;
 }
 
 interface TokenRecord {
@@ -237,6 +250,8 @@ export class ReferenceSubscriptions {
       token: null,
       holder: null,
       cancelLease: undefined,
+      wakeOwed: false,
+      rowWake: false,
     };
     // Linking starts at the tail: what a stream held before it was linked is not work for this subscription.
     for (const name of input.streams) this.link(subscription, name, 'explicit', this.tailOf(name));
@@ -290,7 +305,9 @@ export class ReferenceSubscriptions {
       // The reference answers this one without a message: the holder and generation say it all.
       return fail({ status: 409, code: 'ALREADY_CLAIMED', current_holder: subscription.holder, generation: subscription.generation });
     }
-    if (!this.hasPendingWork(subscription)) return fail({ status: 409, code: 'NO_PENDING_WORK', message: 'Subscription has no pending work' });
+    // A wake issued for a wake row is claimable whatever the streams hold: the row is its work.
+    const rowWakeOutstanding = subscription.wakeId !== null && subscription.rowWake;
+    if (!rowWakeOutstanding && !this.hasPendingWork(subscription)) return fail({ status: 409, code: 'NO_PENDING_WORK', message: 'Subscription has no pending work' });
     if (subscription.wakeId === null) this.issueWake(subscription, this.firstPendingStream(subscription));
     subscription.holder = worker;
     subscription.token = this.mintToken(subscription);
@@ -304,6 +321,32 @@ export class ReferenceSubscriptions {
       streams: this.linkedStates(subscription),
       lease_ttl_ms: subscription.input.leaseTtlMs,
     });
+  }
+
+  /**
+   * Appends a wake row carrying `payload` to the subscription's wake stream, for a party that wakes a subscriber with
+   * something to say (the agents server's `runFinished` wakes under `run-finished-delivery=wake-stream`; not a route of
+   * the reference server). Wake rows are not coalesced: each row is appended, and its payload is in that row alone.
+   * With no wake outstanding it issues one (the next generation), whose event is the row; otherwise the row carries the
+   * current generation, and a wake is owed: the next one is issued when this one ends, whatever stream work is
+   * pending, so a row read after the outstanding wake was claimed still finds a wake to go to. False when there is no
+   * such pull-wake subscription, its wake stream is missing or closed, or the service is down.
+   */
+  appendWakeRow(id: string, label: string, payload: TraceValue): boolean {
+    const subscription = this.subscriptions.get(id);
+    const wakeStream = subscription?.input.wakeStream;
+    if (!subscription || !this.running || subscription.input.type !== 'pull-wake' || wakeStream === undefined) return false;
+    const wakeStreamName = normalizeStreamName(wakeStream);
+    const path = SUBSCRIPTION_STREAM_ROOT + wakeStreamName;
+    if (this.streams.metadata(path)?.closed !== false) return false;
+    if (subscription.wakeId === null && subscription.holder === null) {
+      this.issueWake(subscription, label, true, payload);
+      return true;
+    }
+    subscription.wakeOwed = true;
+    const offset = this.streams.appendValues(path, [this.wakeEvent(subscription, label, payload)], { silent: true });
+    this.observer.wakeRowAppended(subscription.id, subscription.generation, wakeStreamName, offset, payload, false);
+    return true;
   }
 
   /**
@@ -443,9 +486,11 @@ export class ReferenceSubscriptions {
    * Issues the next wake and appends its event to the wake stream; with `announce` false (only a done's wake under
    * `pending-wake=answer-only`) the wake is outstanding and claimable all the same, but no event is appended.
    */
-  private issueWake(subscription: Subscription, triggeredBy: string, announce = true): void {
+  private issueWake(subscription: Subscription, triggeredBy: string, announce = true, payload?: TraceValue): void {
     // One wake at a time: a new one only once the last ended, and never while a lease is held.
     worldInvariant(subscription.wakeId === null && subscription.holder === null, 'durable-streams', () => `${subscription.id} issued a wake while wake ${subscription.wakeId} (held by ${subscription.holder}) is outstanding`);
+    subscription.rowWake = subscription.wakeOwed || payload !== undefined;
+    subscription.wakeOwed = false;
     subscription.generation += 1;
     this.issuedWakes += 1;
     subscription.wakeId = `w_${this.issuedWakes.toString(16).padStart(24, '0')}`;
@@ -462,15 +507,21 @@ export class ReferenceSubscriptions {
       this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, undefined, wakeStreamName);
       return;
     }
-    const event: { [key: string]: TraceValue } = {
+    const offset = this.streams.appendValues(path, [this.wakeEvent(subscription, triggeredBy, payload)], { silent: true });
+    this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset, wakeStreamName);
+    if (payload !== undefined) this.observer.wakeRowAppended(subscription.id, subscription.generation, wakeStreamName, offset, payload, true);
+  }
+
+  /** A wake event of the subscription's current generation; with a payload only when a wake row carries one. */
+  private wakeEvent(subscription: Subscription, triggeredBy: string, payload: TraceValue | undefined): { [key: string]: TraceValue } {
+    return {
       type: 'wake',
       subscription_id: subscription.id,
       stream: triggeredBy,
       generation: subscription.generation,
       ts: wallClockMs(this.clock),
+      ...(payload === undefined ? {} : { payload }),
     };
-    const offset = this.streams.appendValues(path, [event], { silent: true });
-    this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset, wakeStreamName);
   }
 
   /**
@@ -565,7 +616,7 @@ export class ReferenceSubscriptions {
   }
 
   private hasPendingWork(subscription: Subscription): boolean {
-    return this.linkedStates(subscription).some((state) => state.has_pending);
+    return subscription.wakeOwed || this.linkedStates(subscription).some((state) => state.has_pending);
   }
 
   private firstPendingStream(subscription: Subscription): string {

@@ -29,7 +29,15 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * `onNextWake` (given under `next-wake=claim`) is called once the done was answered `next_wake: true`; 0.4.x passes
  * none and drops that answer.
  */
-export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, stopping: () => boolean, onNextWake?: () => void): Promise<WakeOutcome> {
+export async function processWake(
+  env: V04Environment,
+  wake: WakeNotification,
+  handler: EntityHandler,
+  stopping: () => boolean,
+  onNextWake?: () => void,
+  /** The payloads of the wake rows the runner read for this entity (none without `runFinished` wake rows). */
+  rowInputs: readonly WakeInput[] = [],
+): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   // The claim's lease began no later than this: a done retried past it could only race the wake that follows.
   const leaseEndsAtMs = nowMs() + wake.lease_ttl_ms;
@@ -38,7 +46,7 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
   try {
-    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake);
+    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake, rowInputs);
   } finally {
     renewer?.stop();
   }
@@ -62,6 +70,7 @@ async function runWake(
   { aborted, leaseLost, stopping, leaseLostSignal }: WakeSignals,
   leaseEndsAtMs: number,
   onNextWake: (() => void) | undefined,
+  rowInputs: readonly WakeInput[],
 ): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
@@ -77,7 +86,7 @@ async function runWake(
       handles.set(row.shared_id, new SharedStateHandle(row.shared_id, row.mode, true));
     }
     // Read before step 2, which may fail closed: a failed wake is still acked as consuming what it was for.
-    const inputs = await readInputs(env, wake, acks);
+    const inputs = [...rowInputs, ...(await readInputs(env, wake, acks))];
     const chain = new WiringChain(env, entity, wake.wake_id, aborted, writerFor, leaseLostSignal);
     for (const handle of handles.values()) await chain.wireRestored(handle);
 
