@@ -94,7 +94,7 @@ export interface V04Config {
   readonly requestTimeout: RequestTimeoutMode;
   readonly nextWake: NextWakeMode;
   readonly wakeBatch: WakeBatchMode;
-  readonly deferral: DeferralMode;
+  readonly claimDeferral: DeferralMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -306,6 +306,6 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
     nextWake: pick('next-wake', NEXT_WAKE_MODES, 'ignore'),
     wakeBatch: pick('wake-batch', WAKE_BATCH_MODES, 'all'),
-    deferral: pick('claim-deferral', DEFERRAL_MODES, 'fifo'),
+    claimDeferral: pick('claim-deferral', DEFERRAL_MODES, 'fifo'),
   };
 }

@@ -198,7 +198,7 @@ export class PullWakeRunner {
     if (payload === undefined) return;
     const deferred = this.env.config.claimGuard === 'defer' && this.runningBySubscription.has(subscription);
     const kept = this.wakeRows.get(subscription) ?? [];
-    if (deferred && this.env.config.deferral === 'one-slot') {
+    if (deferred && this.env.config.claimDeferral === 'one-slot') {
       for (const displaced of kept.filter((row) => row.deferred)) this.env.annotate('wake-row-displaced', { subscription, offset: displaced.offset, by: offset });
       kept.splice(0, kept.length, ...kept.filter((row) => !row.deferred));
     }

@@ -21,7 +21,7 @@ const SHIPPED: V04Config = {
   requestTimeout: 'none',
   nextWake: 'ignore',
   wakeBatch: 'all',
-  deferral: 'fifo',
+  claimDeferral: 'fifo',
 };
 
 /** The field of {@link V04Config} a switch sets: its name in camel case (`claim-retry` -> `claimRetry`). */
