@@ -389,7 +389,7 @@ export class AgentsServer implements SimService {
   }
 
   private done(request: SimRequest, wakeId: string): SimResponse {
-    const body = jsonBodyOf(request) as { generation?: unknown; acks?: unknown } | undefined;
+    const body = jsonBodyOf(request) as { generation?: unknown; acks?: unknown; wake_rows_to?: unknown } | undefined;
     const acks = Array.isArray(body?.acks) ? (body.acks as Array<{ stream?: unknown; offset?: unknown }>) : [];
     const observe = (status: number, extra: { readonly [key: string]: TraceValue } = {}): void =>
       this.observe('done-received', {
@@ -415,6 +415,7 @@ export class AgentsServer implements SimService {
       generation: body?.generation,
       acks: acks.map((ack) => ({ stream: ack.stream, offset: ack.offset })),
       done: true,
+      ...(body?.wake_rows_to === undefined ? {} : { wake_rows_to: body.wake_rows_to }),
     });
     if (!answer.ok) {
       observe(answer.failure.status, { code: answer.failure.code });
@@ -564,13 +565,18 @@ export class AgentsServer implements SimService {
     }
   }
 
-  /** End offset of the longest prefix of the wake stream whose wake events all pass `done` (`-1` when the first fails). */
+  /**
+   * End offset of the longest prefix of the wake stream whose wake events all pass `done` and whose wake rows were all
+   * acknowledged (`-1` when the first fails).
+   */
   private prefixEnd(wakeStream: string, done: (subscription: string, generation: number) => boolean): string {
     let end = BEGINNING_OFFSET;
     for (const item of this.backend.streams.read(`${SUBSCRIPTION_STREAM_ROOT}${wakeStream}`, BEGINNING_OFFSET).items) {
-      const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown };
+      const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown; payload?: unknown };
       if (event.type === 'wake' && typeof event.subscription_id === 'string' && typeof event.generation === 'number') {
         if (!done(event.subscription_id, event.generation)) break;
+        // A wake row's payload is in that row alone: a row no done acknowledged yet must be read again.
+        if (event.payload !== undefined && this.backend.subscriptions.isRowOwed(event.subscription_id, item.offset)) break;
       }
       end = item.offset;
     }

@@ -96,6 +96,8 @@ export interface WakeReport {
   readonly generation?: unknown;
   readonly acks?: unknown;
   readonly done?: unknown;
+  /** The wake-row cursor of a done: every owed wake row at or before this offset of the wake stream is acknowledged. */
+  readonly wake_rows_to?: unknown;
 }
 
 /** Why a wake ended: `lost` when a restart of the service forgot its lease. */
@@ -131,6 +133,8 @@ export interface SubscriptionObserver {
    * `subscription`, carried by the row alone. `issued` when the row is the event of a wake it issued.
    */
   wakeRowAppended(subscription: string, generation: number, wakeStream: string, offset: string, payload: TraceValue, issued: boolean): void;
+  /** A done acknowledged the subscription's owed wake rows up to `offset` of `wakeStream`. */
+  wakeRowsAcked(subscription: string, generation: number, wakeStream: string, offset: string): void;
 }
 
 const SILENT: SubscriptionObserver = {
@@ -143,6 +147,7 @@ const SILENT: SubscriptionObserver = {
   wakeDropped: () => {},
   itemLinked: () => {},
   wakeRowAppended: () => {},
+  wakeRowsAcked: () => {},
 };
 
 /** Choices of the simulated world where it departs from the reference server on purpose (each a world switch). */
@@ -171,12 +176,11 @@ interface Subscription {
   holder: string | null;
   cancelLease: (() => void) | undefined;
   /**
-   * A wake row was appended ({@link ReferenceSubscriptions.appendWakeRow}) since the last wake was issued: the next one
-   * is owed, pending stream work or not. Cleared when a wake is issued. Never set in a world without wake rows.
+   * The offsets of the wake rows ({@link ReferenceSubscriptions.appendWakeRow}) no done acknowledged yet, in append
+   * order: work pending like a linked stream's, so a wake is issued (and claimable) while any is owed. Always empty in
+   * a world without wake rows.
    */
-  wakeOwed: boolean;
-  /** The outstanding wake was issued for a wake row (its own, or one owed): claimable without stream work. */
-  rowWake: boolean;
+  owedRows: string[];
 }
 
 interface TokenRecord {
@@ -250,8 +254,7 @@ export class ReferenceSubscriptions {
       token: null,
       holder: null,
       cancelLease: undefined,
-      wakeOwed: false,
-      rowWake: false,
+      owedRows: [],
     };
     // Linking starts at the tail: what a stream held before it was linked is not work for this subscription.
     for (const name of input.streams) this.link(subscription, name, 'explicit', this.tailOf(name));
@@ -305,9 +308,7 @@ export class ReferenceSubscriptions {
       // The reference answers this one without a message: the holder and generation say it all.
       return fail({ status: 409, code: 'ALREADY_CLAIMED', current_holder: subscription.holder, generation: subscription.generation });
     }
-    // A wake issued for a wake row is claimable whatever the streams hold: the row is its work.
-    const rowWakeOutstanding = subscription.wakeId !== null && subscription.rowWake;
-    if (!rowWakeOutstanding && !this.hasPendingWork(subscription)) return fail({ status: 409, code: 'NO_PENDING_WORK', message: 'Subscription has no pending work' });
+    if (!this.hasPendingWork(subscription)) return fail({ status: 409, code: 'NO_PENDING_WORK', message: 'Subscription has no pending work' });
     if (subscription.wakeId === null) this.issueWake(subscription, this.firstPendingStream(subscription));
     subscription.holder = worker;
     subscription.token = this.mintToken(subscription);
@@ -328,9 +329,10 @@ export class ReferenceSubscriptions {
    * something to say (the agents server's `runFinished` wakes under `run-finished-delivery=wake-stream`; not a route of
    * the reference server). Wake rows are not coalesced: each row is appended, and its payload is in that row alone.
    * With no wake outstanding it issues one (the next generation), whose event is the row; otherwise the row carries the
-   * current generation, and a wake is owed: the next one is issued when this one ends, whatever stream work is
-   * pending, so a row read after the outstanding wake was claimed still finds a wake to go to. False when there is no
-   * such pull-wake subscription, its wake stream is missing or closed, or the service is down.
+   * current generation. Either way the row is owed until a done acknowledges it (`wake_rows_to`, a cursor over the
+   * wake stream: every owed row at or before it): pending work like a linked stream's, so wakes are issued after it
+   * until then, and a row read after the wake it came during was claimed still finds a wake to go to. False when
+   * there is no such pull-wake subscription, its wake stream is missing or closed, or the service is down.
    */
   appendWakeRow(id: string, label: string, payload: TraceValue): boolean {
     const subscription = this.subscriptions.get(id);
@@ -340,11 +342,11 @@ export class ReferenceSubscriptions {
     const path = SUBSCRIPTION_STREAM_ROOT + wakeStreamName;
     if (this.streams.metadata(path)?.closed !== false) return false;
     if (subscription.wakeId === null && subscription.holder === null) {
-      this.issueWake(subscription, label, true, payload);
+      subscription.owedRows.push(this.issueWake(subscription, label, true, payload)!);
       return true;
     }
-    subscription.wakeOwed = true;
     const offset = this.streams.appendValues(path, [this.wakeEvent(subscription, label, payload)], { silent: true });
+    subscription.owedRows.push(offset);
     this.observer.wakeRowAppended(subscription.id, subscription.generation, wakeStreamName, offset, payload, false);
     return true;
   }
@@ -363,12 +365,27 @@ export class ReferenceSubscriptions {
     if (fenced) return fail(fenced);
     const refused = this.applyAcks(subscription, report.acks);
     if (refused) return fail(refused);
+    this.ackWakeRows(subscription, report.wake_rows_to);
     this.extendLease(subscription);
     this.observer.leaseExtended(subscription.id, subscription.generation);
     let nextWake = false;
     if (report.done === true) nextWake = this.endWake(subscription, 'done');
     this.assertLeaseShape(subscription);
     return succeed({ next_wake: nextWake });
+  }
+
+  /** A done's `wake_rows_to`: every owed wake row at or before it is acknowledged (a cursor; anything else is ignored). */
+  private ackWakeRows(subscription: Subscription, to: unknown): void {
+    if (typeof to !== 'string' || subscription.owedRows.length === 0) return;
+    const acked = subscription.owedRows.filter((offset) => offset <= to);
+    if (acked.length === 0) return;
+    subscription.owedRows = subscription.owedRows.filter((offset) => offset > to);
+    this.observer.wakeRowsAcked(subscription.id, subscription.generation, normalizeStreamName(subscription.input.wakeStream ?? ''), to);
+  }
+
+  /** Whether the wake row at `offset` of the subscription's wake stream is still owed (no done acknowledged it). */
+  isRowOwed(id: string, offset: string): boolean {
+    return this.subscriptions.get(id)?.owedRows.includes(offset) ?? false;
   }
 
   /** Gives the wake back without acking: the lease ends and, with work still pending, a new wake is issued. */
@@ -486,30 +503,29 @@ export class ReferenceSubscriptions {
    * Issues the next wake and appends its event to the wake stream; with `announce` false (only a done's wake under
    * `pending-wake=answer-only`) the wake is outstanding and claimable all the same, but no event is appended.
    */
-  private issueWake(subscription: Subscription, triggeredBy: string, announce = true, payload?: TraceValue): void {
+  private issueWake(subscription: Subscription, triggeredBy: string, announce = true, payload?: TraceValue): string | undefined {
     // One wake at a time: a new one only once the last ended, and never while a lease is held.
     worldInvariant(subscription.wakeId === null && subscription.holder === null, 'durable-streams', () => `${subscription.id} issued a wake while wake ${subscription.wakeId} (held by ${subscription.holder}) is outstanding`);
-    subscription.rowWake = subscription.wakeOwed || payload !== undefined;
-    subscription.wakeOwed = false;
     subscription.generation += 1;
     this.issuedWakes += 1;
     subscription.wakeId = `w_${this.issuedWakes.toString(16).padStart(24, '0')}`;
     const wakeStream = subscription.input.wakeStream;
     if (!announce) {
       this.observer.wakeUnannounced(subscription.id, subscription.generation, triggeredBy, wakeStream === undefined ? undefined : normalizeStreamName(wakeStream));
-      return;
+      return undefined;
     }
-    if (wakeStream === undefined) return;
+    if (wakeStream === undefined) return undefined;
     const wakeStreamName = normalizeStreamName(wakeStream);
     const path = SUBSCRIPTION_STREAM_ROOT + wakeStreamName;
     // Like the reference, a missing or closed wake stream loses the event but not the wake: it can still be claimed.
     if (this.streams.metadata(path)?.closed !== false) {
       this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, undefined, wakeStreamName);
-      return;
+      return undefined;
     }
     const offset = this.streams.appendValues(path, [this.wakeEvent(subscription, triggeredBy, payload)], { silent: true });
     this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset, wakeStreamName);
     if (payload !== undefined) this.observer.wakeRowAppended(subscription.id, subscription.generation, wakeStreamName, offset, payload, true);
+    return offset;
   }
 
   /** A wake event of the subscription's current generation; with a payload only when a wake row carries one. */
@@ -616,7 +632,7 @@ export class ReferenceSubscriptions {
   }
 
   private hasPendingWork(subscription: Subscription): boolean {
-    return subscription.wakeOwed || this.linkedStates(subscription).some((state) => state.has_pending);
+    return subscription.owedRows.length > 0 || this.linkedStates(subscription).some((state) => state.has_pending);
   }
 
   private firstPendingStream(subscription: Subscription): string {

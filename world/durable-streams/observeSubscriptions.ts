@@ -9,7 +9,8 @@ import type { SubscriptionObserver } from './ReferenceSubscriptions.ts';
  * `pending-wake=answer-only` appended no event: subscription, generation, the linked stream, the wake stream), `lease-granted` (with the holder), `lease-extended`, `acks-applied` (each
  * stream's new cursor) `lease-ended` (why: done, released, expired, or lost to a restart), `wake-dropped` (an outstanding wake nobody
  * held, forgotten by a restart) and `wake-row-appended` (a wake row with a payload: subscription, generation, wake stream,
- * offset, payload, and whether it issued a wake).
+ * offset, payload, and whether it issued a wake) and `wake-rows-acked` (a done's wake-row cursor: every owed row up to
+ * the offset is acknowledged).
  */
 export function observeSubscriptions(trace: Trace, actor: string): SubscriptionObserver {
   return {
@@ -25,5 +26,6 @@ export function observeSubscriptions(trace: Trace, actor: string): SubscriptionO
     wakeDropped: (subscription, generation) => void trace.record(actor, 'wake-dropped', { subscription, generation }),
     wakeRowAppended: (subscription, generation, wakeStream, offset, payload, issued) =>
       void trace.record(actor, 'wake-row-appended', { subscription, generation, wakeStream, offset, payload, issued }),
+    wakeRowsAcked: (subscription, generation, wakeStream, offset) => void trace.record(actor, 'wake-rows-acked', { subscription, generation, wakeStream, offset }),
   };
 }

@@ -7,7 +7,7 @@ import { sleep } from '../time.ts';
 import { isTransient } from '../transientFailure.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
-import { processWake, type WakeOutcome } from '../wake/processWake.ts';
+import { processWake, type WakeOutcome, type WakeRows } from '../wake/processWake.ts';
 import { createWakeStreamReader } from './createWakeStreamReader.ts';
 import { SettledOffsetTracker, type ReadBatch } from './SettledOffsetTracker.ts';
 import type { WakeStreamBatch, WakeStreamReader } from './WakeStreamReader.ts';
@@ -322,8 +322,15 @@ export class PullWakeRunner {
     const rows = this.wakeRows.get(subscription) ?? [];
     this.wakeRows.delete(subscription);
     if (rows.length > 0) this.env.annotate('wake-rows-given', { wakeId: notification.wake_id, subscription, offsets: rows.map((row) => row.offset) });
-    const rowInputs = rows.map((row) => ({ stream: this.options.wakeStream, offset: row.offset, value: row.payload as WakeInput['value'] }));
-    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted, onNextWake, rowInputs).finally(() => {
+    const wakeRows: WakeRows = {
+      inputs: rows.map((row) => ({ stream: this.options.wakeStream, offset: row.offset, value: row.payload as WakeInput['value'] })),
+      // Not acknowledged: they go to the entity's next wake, before any row read since.
+      notAcked: () => {
+        this.env.annotate('wake-rows-kept', { wakeId: notification.wake_id, subscription, offsets: rows.map((row) => row.offset) });
+        this.wakeRows.set(subscription, [...rows.map((row) => ({ ...row, deferred: false })), ...(this.wakeRows.get(subscription) ?? [])]);
+      },
+    };
+    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted, onNextWake, wakeRows).finally(() => {
       this.wakes.delete(wake);
       if (this.runningBySubscription.get(subscription)?.wake === wake) this.runningBySubscription.delete(subscription);
     });

@@ -35,8 +35,12 @@ export async function processWake(
   handler: EntityHandler,
   stopping: () => boolean,
   onNextWake?: () => void,
-  /** The payloads of the wake rows the runner read for this entity (none without `runFinished` wake rows). */
-  rowInputs: readonly WakeInput[] = [],
+  /**
+   * The payloads of the wake rows the runner read for this entity (none without `runFinished` wake rows), and what to
+   * do when the wake's done does not acknowledge them (a failure redelivered, an abandoned wake, a done that failed):
+   * the runner keeps them for the entity's next wake.
+   */
+  rows: WakeRows = NO_WAKE_ROWS,
 ): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   // The claim's lease began no later than this: a done retried past it could only race the wake that follows.
@@ -46,7 +50,7 @@ export async function processWake(
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
   try {
-    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake, rowInputs);
+    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake, rows);
   } finally {
     renewer?.stop();
   }
@@ -70,8 +74,9 @@ async function runWake(
   { aborted, leaseLost, stopping, leaseLostSignal }: WakeSignals,
   leaseEndsAtMs: number,
   onNextWake: (() => void) | undefined,
-  rowInputs: readonly WakeInput[],
+  rows: WakeRows,
 ): Promise<WakeOutcome> {
+  const rowInputs = rows.inputs;
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
@@ -124,6 +129,7 @@ async function runWake(
   } catch (error) {
     if (error instanceof AbortedError) {
       env.annotate('wake-abandoned', { entity, wakeId: wake.wake_id });
+      if (rowInputs.length > 0) rows.notAcked();
       return 'abandoned';
     }
     env.annotate('wake-failed', { entity, wakeId: wake.wake_id, error: describeError(error), rolledBackRows: uncommittedRows.length });
@@ -133,7 +139,18 @@ async function runWake(
   try {
     // failed-wake=redeliver: acknowledge nothing, so the server keeps the inputs pending and wakes the entity again.
     const consumed = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
-    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs);
+    // The wake-row cursor: the last wake row given to this wake (rows are given in wake-stream order); a failed wake
+    // redelivered acknowledges none, as it acknowledges no stream.
+    const rowsAcked = rowInputs.length > 0 && !(outcome === 'failed' && env.config.failedWake === 'redeliver');
+    const rowsTo = rowsAcked ? rowInputs[rowInputs.length - 1]!.offset : undefined;
+    if (rowInputs.length > 0 && !rowsAcked) rows.notAcked();
+    let answer: DoneResponse;
+    try {
+      answer = await sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo);
+    } catch (error) {
+      if (rowsAcked) rows.notAcked();
+      throw error;
+    }
     env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
     if (answer.next_wake === true) onNextWake?.();
   } catch (error) {
@@ -147,11 +164,12 @@ async function runWake(
  * retried with a doubling wait (capped at 2 s) for as long as the claim's lease lasts (past it the
  * service issues the next wake, which the retries would race), so a done is not lost to a short outage.
  */
-async function sendDone(env: V04Environment, wake: WakeNotification, acks: StreamAck[], leaseEndsAtMs: number): Promise<DoneResponse> {
+async function sendDone(env: V04Environment, wake: WakeNotification, acks: StreamAck[], leaseEndsAtMs: number, wakeRowsTo: string | undefined): Promise<DoneResponse> {
   let backoffMs: number = RUNTIME_TIMING.doneRetryInitialBackoffMs;
+  const body = { subscription_id: wake.subscription_id, generation: wake.generation, acks, ...(wakeRowsTo === undefined ? {} : { wake_rows_to: wakeRowsTo }) };
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks });
+      return await env.agents.done(wake.wake_id, wake.write_token, body);
     } catch (error) {
       const withinLease = nowMs() + backoffMs < leaseEndsAtMs;
       if (env.config.doneRetry === 'none' || !withinLease || !isTransient(error)) throw error;
@@ -161,6 +179,15 @@ async function sendDone(env: V04Environment, wake: WakeNotification, acks: Strea
     }
   }
 }
+
+/** The wake rows a wake is given beside its stream inputs (see {@link processWake}). */
+export interface WakeRows {
+  readonly inputs: readonly WakeInput[];
+  /** Called once when the wake's done will not acknowledge them. */
+  notAcked(): void;
+}
+
+const NO_WAKE_ROWS: WakeRows = { inputs: [], notAcked: () => {} };
 
 /** Whether a stream item is a `wake` row (a `runFinished` the agents server appended), not a message or a tick. */
 function isWakeRow(value: unknown): boolean {
