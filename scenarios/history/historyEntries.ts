@@ -323,6 +323,25 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     property: 'lost-work',
     room: "a digest entity that spawns two observed children at one moment; their runs finish close together, and both runFinished rows reach the parent's runs stream before the wake they caused reads it",
   },
+  {
+    id: 'O1',
+    title: "B2's one-slot deferral keeps one deferred wake row per entity: a later row overwrites it, so repeated child completions are lost (#4632 / #4726, open)",
+    switchName: 'claim-deferral',
+    defect: 'one-slot',
+    fixed: 'fifo',
+    where: 'runtime v0.4: the wake rows the claim guard defers (runtimes/v04/runner/PullWakeRunner.ts, keepWakeRow)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // The preset's claim-guard=defer is B2's fix, the deferral O1 is about. Three children spawned at one moment finish
+    // close together: the first one's runFinished row wakes the parent, the others arrive while that wake runs. The
+    // rows go to the runner's wake stream with their payload (run-finished-delivery=wake-stream), as upstream's server
+    // wakes: in the default world they are work in a linked stream, read at claim, which no deferral can drop.
+    switches: { children: '3', 'run-finished-delivery': 'wake-stream' },
+    faults: [],
+    property: 'lost-work',
+    room: "a digest entity that spawns three observed children at one moment; their runFinished wake rows, each with its payload, reach the runner's wake stream while the parent's wake for the first one runs, so the claim guard defers them",
+  },
 ];
 
 /** The entry with `id`; throws a one-line error listing the known ids otherwise. */
