@@ -128,8 +128,8 @@ async function runWake(
     outcome = 'completed';
   } catch (error) {
     if (error instanceof AbortedError) {
-      env.annotate('wake-abandoned', { entity, wakeId: wake.wake_id });
       if (rowInputs.length > 0) rows.notAcked();
+      env.annotate('wake-abandoned', { entity, wakeId: wake.wake_id });
       return 'abandoned';
     }
     env.annotate('wake-failed', { entity, wakeId: wake.wake_id, error: describeError(error), rolledBackRows: uncommittedRows.length });
@@ -144,13 +144,10 @@ async function runWake(
     const rowsAcked = rowInputs.length > 0 && !(outcome === 'failed' && env.config.failedWake === 'redeliver');
     const rowsTo = rowsAcked ? rowInputs[rowInputs.length - 1]!.offset : undefined;
     if (rowInputs.length > 0 && !rowsAcked) rows.notAcked();
-    let answer: DoneResponse;
-    try {
-      answer = await sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo);
-    } catch (error) {
+    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo).catch((error: unknown) => {
       if (rowsAcked) rows.notAcked();
       throw error;
-    }
+    });
     env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
     if (answer.next_wake === true) onNextWake?.();
   } catch (error) {
