@@ -6,6 +6,7 @@ import type { DoneRelease } from './agents-server/DoneRelease.ts';
 import type { ClaimTokenKeying } from './agents-server/ClaimTokenKeying.ts';
 import type { RunFinishedDelivery } from './agents-server/RunFinishedDelivery.ts';
 import type { RunFinishedKey } from './agents-server/RunFinishedKey.ts';
+import type { SpawnOrder } from './agents-server/SpawnOrder.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
 import type { PendingWake } from './durable-streams/PendingWake.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
@@ -68,6 +69,8 @@ export interface WorldOptions {
   readonly runFinishedKey?: RunFinishedKey;
   /** Where a `runFinished` wake row goes (`runs-stream` when absent; O1's world is `wake-stream`). */
   readonly runFinishedDelivery?: RunFinishedDelivery;
+  /** Whether a spawn links the child's inbox before appending its initial message (`link-first`, the fix, when absent; B9). */
+  readonly spawnOrder?: SpawnOrder;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -146,6 +149,7 @@ export class World {
         claimTokens: options.claimTokens ?? 'per-stream',
         runFinishedKey: options.runFinishedKey ?? 'manifest',
         runFinishedDelivery: options.runFinishedDelivery ?? 'runs-stream',
+        spawnOrder: options.spawnOrder ?? 'link-first',
       },
     );
     this.chat = new ChatService(sim, options.chat);

@@ -5,6 +5,7 @@ import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { RUN_FINISHED_DELIVERIES } from '../../world/agents-server/RunFinishedDelivery.ts';
+import { SPAWN_ORDERS } from '../../world/agents-server/SpawnOrder.ts';
 import { RUN_FINISHED_KEYS } from '../../world/agents-server/RunFinishedKey.ts';
 import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
 
@@ -100,6 +101,17 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       'runs-stream': "in the parent's runs stream, which its subscription links: the row is a wake input like a message, and wake events stay coalesced",
       'wake-stream': "in the runner's wake stream, as a wake row whose payload is the row: not coalesced, the payload in that row alone",
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'spawn-order',
+    values: SPAWN_ORDERS,
+    defaultValue: 'link-first',
+    summary: "historical B9 (0ac67fdab, c4e046fec, e13cad14b): whether a spawn appends the child's initial message before or after the child's subscription links its inbox (acts only where children are spawned: daily-digest --children)",
+    meanings: {
+      'append-first': 'B9, the order 0ac67fdab chose: the message predates the link, which starts at the inbox tail, so it is no work and the child never answers it',
+      'link-first': "the fix, HEAD's order: the subscription links the inbox, then the message is appended and wakes the child",
     },
     recordedAtDefault: false,
   },

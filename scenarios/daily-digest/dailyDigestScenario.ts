@@ -31,6 +31,7 @@ import { CHILD_TYPE, CHILDREN_SWITCH, childCountOf, childName } from './childCou
 import { childHandler } from './childEntity.ts';
 import { RUN_FINISHED_KEYS, type RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
 import type { RunFinishedDelivery } from '../../world/agents-server/RunFinishedDelivery.ts';
+import type { SpawnOrder } from '../../world/agents-server/SpawnOrder.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
@@ -130,6 +131,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
     runFinishedKey: (spec.config['run-finished-key'] ?? RUN_FINISHED_KEYS[1]) as RunFinishedKey,
     runFinishedDelivery: (spec.config['run-finished-delivery'] ?? 'runs-stream') as RunFinishedDelivery,
+    spawnOrder: (spec.config['spawn-order'] ?? 'link-first') as SpawnOrder,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);

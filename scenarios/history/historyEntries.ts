@@ -342,6 +342,23 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     property: 'lost-work',
     room: "a digest entity that spawns three observed children at one moment; their runFinished wake rows, each with its payload, reach the runner's wake stream while the parent's wake for the first one runs, so the claim guard defers them",
   },
+  {
+    id: 'B9',
+    title: "a spawn appends the child's initial message before the child's subscription links its inbox: the message is never processed (0ac67fdab, c4e046fec, e13cad14b)",
+    switchName: 'spawn-order',
+    defect: 'append-first',
+    fixed: 'link-first',
+    where: 'world: agents server, spawn (world/agents-server/AgentsServer.ts spawn, SpawnOrder.ts)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // One child is enough: its one message is what it is spawned for. Only the append-first half of B9 is in this
+    // world: a link issues no wake without pending work, so link-first's early empty wake cannot happen (docs/history.md).
+    switches: { children: '1' },
+    faults: [],
+    property: 'missed-action',
+    room: "a digest entity that spawns one observed child with an initial message; the child's subscription links its inbox at the inbox's tail, as the reference server links a stream",
+  },
 ];
 
 /** The entry with `id`; throws a one-line error listing the known ids otherwise. */

@@ -16,6 +16,7 @@ import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
 import type { ClaimTokenKeying } from './ClaimTokenKeying.ts';
 import type { RunFinishedDelivery } from './RunFinishedDelivery.ts';
 import type { RunFinishedKey } from './RunFinishedKey.ts';
+import type { SpawnOrder } from './SpawnOrder.ts';
 import { manifestChildKey, RunFinishedWakes } from './RunFinishedWakes.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
@@ -93,6 +94,8 @@ export interface AgentsServerOptions {
   readonly runFinishedKey?: RunFinishedKey;
   /** Where a `runFinished` wake row goes (`runs-stream` when absent; the world of O1 is `wake-stream`). */
   readonly runFinishedDelivery?: RunFinishedDelivery;
+  /** Whether a spawn links the child's inbox before appending its initial message (`link-first`, the fix, when absent; B9). */
+  readonly spawnOrder?: SpawnOrder;
 }
 
 /** A child entity to spawn: observed by `parent`, which is woken (`wake: runFinished`) when a run of the child finishes. */
@@ -243,7 +246,8 @@ export class AgentsServer implements SimService {
    * (so a `runFinished` row is work for the parent, given to its handler as a wake input like an inbox message), the
    * child entity is created on `runner`, the wake is registered twice as upstream does (by the spawn, with or without
    * the manifest child key per `run-finished-key`, and by the manifest side, which lists the observed child under its
-   * key), and the initial message is appended to the child's inbox. Observed as `child-spawned` and `run-finished-registered`.
+   * key), and the initial message is appended to the child's inbox, after the link (`spawn-order=link-first`, the
+   * default) or before it (`append-first`, B9). Observed as `child-spawned` and `run-finished-registered`.
    */
   spawn(request: SpawnRequest): EntityRow {
     const parent = this.entities.get(request.parent);
@@ -254,6 +258,13 @@ export class AgentsServer implements SimService {
     if (this.delivery === 'runs-stream' && !this.backend.streams.has(runsPath)) {
       this.backend.streams.create(runsPath);
       this.backend.subscriptions.linkStreams(parent.subscription, [runs]);
+    }
+    // B9's defect (`spawn-order=append-first`): the initial message lands before the subscription links the inbox.
+    const appendFirst = this.options.spawnOrder === 'append-first';
+    const inboxPath = `${SUBSCRIPTION_STREAM_ROOT}entities/${request.child}/inbox`;
+    if (appendFirst) {
+      this.backend.streams.create(inboxPath);
+      this.backend.streams.append(inboxPath, request.initialMessage);
     }
     const child = this.createEntity({ id: request.child, type: request.type, runner: request.runner, sources: [] });
     this.observe('child-spawned', { parent: parent.id, child: child.id, type: child.type, runsStream: this.delivery === 'runs-stream' ? runs : null });
@@ -266,7 +277,7 @@ export class AgentsServer implements SimService {
       const added = this.runFinished.register(registration);
       this.observe('run-finished-registered', { parent: parent.id, child: child.id, by: registration.by, manifestKey: registration.manifestKey ?? null, added });
     }
-    this.backend.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${child.inbox}`, request.initialMessage);
+    if (!appendFirst) this.backend.streams.append(inboxPath, request.initialMessage);
     return child;
   }
 
