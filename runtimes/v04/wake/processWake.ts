@@ -28,6 +28,9 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * preload in flight then is aborted, so that a read on a hung connection does not keep the wake open for good.
  * `onNextWake` (given under `next-wake=claim`) is called once the done was answered `next_wake: true`; 0.4.x passes
  * none and drops that answer.
+ * `rows` are the payloads of the wake rows the runner read for this entity (a child's `runFinished` under
+ * `run-finished-delivery=wake-stream`): given to the handler before the stream inputs, and acknowledged by the done's
+ * `wake_rows_to` cursor (the last row's offset) when its streams are; otherwise handed back to the runner.
  */
 export async function processWake(
   env: V04Environment,
