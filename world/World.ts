@@ -5,6 +5,9 @@ import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { DoneRelease } from './agents-server/DoneRelease.ts';
 import type { ClaimTokenKeying } from './agents-server/ClaimTokenKeying.ts';
 import type { SharedLinks } from './agents-server/SharedStateLinks.ts';
+import type { RunFinishedDelivery } from './agents-server/RunFinishedDelivery.ts';
+import type { RunFinishedKey } from './agents-server/RunFinishedKey.ts';
+import type { SpawnOrder } from './agents-server/SpawnOrder.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
 import type { PendingWake } from './durable-streams/PendingWake.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
@@ -65,6 +68,12 @@ export interface WorldOptions {
   readonly pendingWake?: PendingWake;
   /** When the agents server links a shared state to the entity that created it (`on-create`, the fix, when absent; B8). */
   readonly sharedLinks?: SharedLinks;
+  /** Whether a spawn's `runFinished` registration carries the manifest child key (`manifest`, the fix, when absent; B11). */
+  readonly runFinishedKey?: RunFinishedKey;
+  /** Where a `runFinished` wake row goes (`runs-stream` when absent; O1's world is `wake-stream`). */
+  readonly runFinishedDelivery?: RunFinishedDelivery;
+  /** Whether a spawn links the child's inbox before appending its initial message (`link-first`, the fix, when absent; B9). */
+  readonly spawnOrder?: SpawnOrder;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -144,6 +153,9 @@ export class World {
         heartbeatLease: options.heartbeatLease ?? 'keep',
         claimTokens: options.claimTokens ?? 'per-stream',
         sharedLinks: options.sharedLinks ?? 'on-create',
+        runFinishedKey: options.runFinishedKey ?? 'manifest',
+        runFinishedDelivery: options.runFinishedDelivery ?? 'runs-stream',
+        spawnOrder: options.spawnOrder ?? 'link-first',
       },
     );
     this.chat = new ChatService(sim, options.chat);

@@ -1,7 +1,10 @@
 import type { TraceEvent, TraceValue } from '../../sim/trace/Trace.ts';
 import { itemKey } from './itemKey.ts';
 
-/** An item the Durable Streams service stored in a stream some subscription links: work for that subscription. */
+/**
+ * An item the Durable Streams service stored in a stream some subscription links, or the payload of a wake row it
+ * appended to a subscription's wake stream: work for that subscription.
+ */
 export interface LinkedItem {
   readonly subscription: string;
   readonly stream: string;
@@ -16,8 +19,8 @@ type Detail = { readonly [key: string]: TraceValue };
 /**
  * Follows, event by event, the work each subscription's entity was given and what its handlers saw, from the world's
  * observations and the scenario's probes alone: `entity-created` (which subscription is which entity's),
- * `linked-append` (an item that is work for some subscriptions) and `handler-start` (the items an entity's handler
- * was given). Annotations are ignored.
+ * `linked-append` (an item that is work for some subscriptions), `wake-row-appended` (a wake row whose payload is work
+ * for its subscription) and `handler-start` (the items an entity's handler was given). Annotations are ignored.
  */
 export class LinkedWork {
   private readonly entityOf = new Map<string, string>();
@@ -36,6 +39,10 @@ export class LinkedWork {
         const stream = String(detail['stream']);
         this.items.push({ subscription: String(subscription), stream, offset: String(detail['offset']), key: itemKey(stream, detail['item']), atMs: event.atMs });
       }
+    } else if (event.kind === 'wake-row-appended') {
+      // A wake row's payload is work for its subscription too, carried by the row alone (in the wake stream).
+      const stream = String(detail['wakeStream']);
+      this.items.push({ subscription: String(detail['subscription']), stream, offset: String(detail['offset']), key: itemKey(stream, detail['payload']), atMs: event.atMs });
     } else if (event.kind === 'handler-start') {
       const entity = String(detail['entity']);
       const seen = this.seen.get(entity) ?? new Set<string>();

@@ -88,6 +88,12 @@ export interface DoneRequest {
   readonly subscription_id: string;
   readonly generation: number;
   readonly acks: readonly StreamAck[];
+  /**
+   * The wake-row cursor: the wake stream offset of the last wake row (a row with a payload, such as a child's
+   * `runFinished`) the wake consumed; every such row of the entity at or before it is acknowledged. Absent when the
+   * wake was given no wake row.
+   */
+  readonly wake_rows_to?: string;
 }
 
 export interface DoneResponse {

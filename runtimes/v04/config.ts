@@ -63,6 +63,18 @@ export type NextWakeMode = (typeof NEXT_WAKE_MODES)[number];
  */
 export const STOP_ACK_MODES = ['tail', 'given'] as const;
 export type StopAckMode = (typeof STOP_ACK_MODES)[number];
+/**
+ * Historical B7 (0418d908c, #4613): which of the `wake` rows (a child's `runFinished`, say) one read of a claimed stream
+ * returned together the handler is given; the wake acks the whole read either way.
+ */
+export const WAKE_BATCH_MODES = ['newest', 'all'] as const;
+export type WakeBatchMode = (typeof WAKE_BATCH_MODES)[number];
+/**
+ * Historical O1 (#4632 / #4726, open): how `claim-guard=defer` keeps the wake rows it defers while a wake of their
+ * entity runs in this process.
+ */
+export const DEFERRAL_MODES = ['one-slot', 'fifo'] as const;
+export type DeferralMode = (typeof DEFERRAL_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -88,6 +100,8 @@ export interface V04Config {
   readonly requestTimeout: RequestTimeoutMode;
   readonly nextWake: NextWakeMode;
   readonly stopAck: StopAckMode;
+  readonly wakeBatch: WakeBatchMode;
+  readonly claimDeferral: DeferralMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -254,6 +268,28 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     recordedAtDefault: false,
   },
   {
+    name: 'wake-batch',
+    values: WAKE_BATCH_MODES,
+    defaultValue: 'all',
+    summary: "historical B7 (0418d908c): which wake rows (a child's runFinished) of one read of a claimed stream the handler is given; the read is acked whole",
+    meanings: {
+      newest: 'B7, the defect: only the newest wake row of the read is given (selectWakeFromEvents), yet the done acks the whole read: an earlier child completion is never seen',
+      all: 'the fix: every row of the read is given (a wake_batch), and the ack is at its last row',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'claim-deferral',
+    values: DEFERRAL_MODES,
+    defaultValue: 'fifo',
+    summary: "historical O1 (#4632, open; v0.6 calls it deferral): how claim-guard=defer keeps the wake rows (a child's runFinished, under run-finished-delivery=wake-stream) read while their entity's wake runs",
+    meanings: {
+      'one-slot': "O1, #4616 as shipped upstream: one deferred row per entity; a later one overwrites it, and the earlier row's payload is never given",
+      fifo: 'the proposed fix, and this runtime as it always was: every deferred row is kept in arrival order and given to the next wake of its entity',
+    },
+    recordedAtDefault: false,
+  },
+  {
     name: 'stop-ack',
     values: STOP_ACK_MODES,
     defaultValue: 'given',
@@ -289,5 +325,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
     nextWake: pick('next-wake', NEXT_WAKE_MODES, 'ignore'),
     stopAck: pick('stop-ack', STOP_ACK_MODES, 'given'),
+    wakeBatch: pick('wake-batch', WAKE_BATCH_MODES, 'all'),
+    claimDeferral: pick('claim-deferral', DEFERRAL_MODES, 'fifo'),
   };
 }

@@ -4,6 +4,9 @@ import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
+import { RUN_FINISHED_DELIVERIES } from '../../world/agents-server/RunFinishedDelivery.ts';
+import { SPAWN_ORDERS } from '../../world/agents-server/SpawnOrder.ts';
+import { RUN_FINISHED_KEYS } from '../../world/agents-server/RunFinishedKey.ts';
 import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
 import { SHARED_LINK_MODES } from '../../world/agents-server/SharedStateLinks.ts';
 
@@ -88,6 +91,39 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       'on-manifest': "B8, the defect: the create route inserts no link; it is projected asynchronously from the manifest, which a wake commits only at its end, after mkdb's preload was already refused",
       'on-create': 'the fix: the create route inserts the creator\'s link synchronously',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'run-finished-key',
+    values: RUN_FINISHED_KEYS,
+    defaultValue: 'manifest',
+    summary: "historical B11 (dffbf62cb): whether a spawn's runFinished wake registration carries the manifest child key the registry deduplicates by (acts only where children are spawned: daily-digest --children)",
+    meanings: {
+      none: "B11, the defect: the spawn registers without a key and the manifest side registers a second: the parent gets two runFinished rows per finished child run",
+      manifest: 'the fix: the spawn passes the manifest child key; the manifest-side registration is recognised and not added',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'run-finished-delivery',
+    values: RUN_FINISHED_DELIVERIES,
+    defaultValue: 'runs-stream',
+    summary: "where the agents server puts a child's runFinished wake row (acts only where children are spawned: daily-digest --children; the world of historical O1)",
+    meanings: {
+      'runs-stream': "in the parent's runs stream, which its subscription links: the row is a wake input like a message, and wake events stay coalesced",
+      'wake-stream': "in the runner's wake stream, as a wake row whose payload is the row: not coalesced, the payload in that row alone",
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'spawn-order',
+    values: SPAWN_ORDERS,
+    defaultValue: 'link-first',
+    summary: "historical B9 (0ac67fdab, c4e046fec, e13cad14b): whether a spawn appends the child's initial message before or after the child's subscription links its inbox (acts only where children are spawned: daily-digest --children)",
+    meanings: {
+      'append-first': 'B9, the order 0ac67fdab chose: the message predates the link, which starts at the inbox tail, so it is no work and the child never answers it',
+      'link-first': "the fix, HEAD's order: the subscription links the inbox, then the message is appended and wakes the child",
     },
     recordedAtDefault: false,
   },

@@ -30,6 +30,11 @@ import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScen
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
 import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
 import { DBS_PER_WAKE_SWITCH, dbsPerWakeOf } from './dbsPerWake.ts';
+import { CHILD_TYPE, CHILDREN_SWITCH, childCountOf, childName } from './childCount.ts';
+import { childHandler } from './childEntity.ts';
+import { RUN_FINISHED_KEYS, type RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
+import type { RunFinishedDelivery } from '../../world/agents-server/RunFinishedDelivery.ts';
+import type { SpawnOrder } from '../../world/agents-server/SpawnOrder.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
@@ -80,16 +85,17 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
  * one runner host that is redeployed, and cold shared-state preloads that fail transiently.
  *
  * Drawn from the choice source, in this order: the number of days, the other messages to the entity and their
- * times, then the timed faults. Everything else (deliveries, fault points, interleavings) is chosen as it happens.
+ * times, then the timed faults, then (with `--children`) when the first entity spawns its children. Everything else (deliveries, fault points, interleavings) is chosen as it happens.
  */
 export const dailyDigestScenario: Scenario = {
   name: 'daily-digest',
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
-  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, DBS_PER_WAKE_SWITCH],
+  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, CHILDREN_SWITCH, DBS_PER_WAKE_SWITCH],
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
   propertiesNotJudged: (config) => {
     const reasons: string[] = [];
     if (entityCountOf(config) > 1) reasons.push(`the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)`);
+    if (childCountOf(config) > 0) reasons.push(`the composed model follows one entity, and this world spawns ${childCountOf(config)} children (--children)`);
     if (dbsPerWakeOf(config) > 1) reasons.push(`the composed model follows one shared DB per wake, and this world has ${dbsPerWakeOf(config)} (--dbs-per-wake)`);
     reasons.push(...sharedDbNotJudged(config).map((notJudged) => notJudged.reason));
     return reasons.length === 0 ? [] : [{ property: 'model-conformance', reason: reasons.join('; ') }];
@@ -116,6 +122,11 @@ export interface DigestWorld {
   sendMessage(index: number): void;
   /** Appends message `index` to the inbox of entity `entityIndex` (from 0). */
   sendMessageTo(entityIndex: number, index: number): void;
+  /**
+   * The first entity spawns the run's children (`--children`, none by default), each observed with `wake: runFinished`
+   * and sent its message 0.
+   */
+  spawnChildren(): void;
 }
 
 /**
@@ -145,6 +156,9 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
     pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
     sharedLinks: (spec.config['shared-links'] ?? 'on-create') as SharedLinks,
+    runFinishedKey: (spec.config['run-finished-key'] ?? RUN_FINISHED_KEYS[1]) as RunFinishedKey,
+    runFinishedDelivery: (spec.config['run-finished-delivery'] ?? 'runs-stream') as RunFinishedDelivery,
+    spawnOrder: (spec.config['spawn-order'] ?? 'link-first') as SpawnOrder,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
@@ -164,25 +178,38 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
   });
   const idempotency = (spec.config['idempotency'] ?? 'raw-collection') as IdempotencyCheck;
   const keyed = spec.config['post-key'] === 'action';
+  const children = Array.from({ length: childCountOf(spec.config) }, (_, index) => ({ entity: childName(index), inbox: `entities/${childName(index)}/inbox` }));
 
   const handlersFor = (process: SimProcess): ReadonlyMap<string, EntityHandler> => {
     const network = world.networkFor(process);
     const probe = (kind: string, detail: Parameters<SimContext['trace']['record']>[2]): void => {
       if (process.alive) sim.trace.record(process.name, kind, detail);
     };
-    const handlerOf = ({ names: { entity, sharedId, replyLogId }, schedule, inbox }: (typeof entities)[number]): EntityHandler => {
+    const postAs =
+      (entity: string) =>
+      async (action: string, text: string): Promise<void> => {
+        const answer = await network.transport({
+          method: 'POST',
+          url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ entity, action, text, ...(keyed ? { idempotency_key: `${entity}/${action}` } : {}) }),
+        });
+        if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
+      };
+    const handlerOf = ({ names: { entity, sharedId, replyLogId }, schedule, inbox }: (typeof entities)[number], index: number): EntityHandler => {
       const digest = digestHandler(
-        { entity, inbox, sharedId, ...(replyLogs ? { replyLogId } : {}), schedule, idempotency, sharedDb },
         {
-          post: async (action, text) => {
-            const answer = await network.transport({
-              method: 'POST',
-              url: `${SERVICE_ORIGINS.chat}/channels/${CHAT_CHANNEL}/messages`,
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ entity, action, text, ...(keyed ? { idempotency_key: `${entity}/${action}` } : {}) }),
-            });
-            if (answer.status >= 300) throw new Error(`chat answered ${answer.status}: ${answer.body}`);
-          },
+          entity,
+          inbox,
+          sharedId,
+          ...(replyLogs ? { replyLogId } : {}),
+          schedule,
+          idempotency,
+          sharedDb,
+          ...(index === 0 && children.length > 0 ? { parentOfChildren: true } : {}),
+        },
+        {
+          post: postAs(entity),
           probe,
           nowMs: () => Date.now() - VIRTUAL_EPOCH_MS, // the entity's clock: runs as a simulated process
         },
@@ -191,16 +218,22 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
       const slowed = stalledHandler(planted, () => world.handlerStalls.stall(process, `${entity} after observe`));
       return probedHandler(entity, slowed, probe);
     };
-    // One entity: its handler as it always was. Several: the runtime looks handlers up by entity type, so the type's
-    // handler hands each wake to the code of the entity it is for.
-    if (entities.length === 1) return new Map([[ENTITY_TYPE, handlerOf(entities[0]!)]]);
-    const byEntity = new Map(entities.map((entity) => [entity.names.entity, handlerOf(entity)]));
-    const dispatch: EntityHandler = (ctx) => {
+    // The runtime looks handlers up by entity type, so a type's handler hands each wake to the code of the entity it
+    // is for. One digest entity and no children: its handler as it always was.
+    const dispatchOf = (kind: string, byEntity: ReadonlyMap<string, EntityHandler>): EntityHandler => (ctx) => {
       const handler = byEntity.get(ctx.entity);
-      if (!handler) throw new Error(`no digest entity "${ctx.entity}" in this world`);
+      if (!handler) throw new Error(`no ${kind} entity "${ctx.entity}" in this world`);
       return handler(ctx);
     };
-    return new Map([[ENTITY_TYPE, dispatch]]);
+    const digests = entities.length === 1 ? handlerOf(entities[0]!, 0) : dispatchOf('digest', new Map(entities.map((entity, index) => [entity.names.entity, handlerOf(entity, index)])));
+    if (children.length === 0) return new Map([[ENTITY_TYPE, digests]]);
+    // A child observes no shared state, so `slow-handler` (which stalls a handler after its first observe) never stalls
+    // it: only the parent's handler stalls.
+    const childHandlers = new Map(children.map(({ entity, inbox }) => [entity, probedHandler(entity, childHandler(inbox, { post: postAs(entity) }), probe)] as const));
+    return new Map([
+      [ENTITY_TYPE, digests],
+      [CHILD_TYPE, dispatchOf('child', childHandlers)],
+    ]);
   };
   const supervisor = new HostSupervisor(world, launchHost(sim, world, { runtime, config: spec.config, runnerId: RUNNER_ID, runnerLabel: 'digest host', handlersFor }));
   supervisor.startHost();
@@ -209,7 +242,14 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     world.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${inbox}`, { type: 'message', index });
     sim.trace.record('workload', 'message', { entity: names.entity, index });
   };
-  return { world, supervisor, schedule: schedules[0]!, sendMessage: (index) => sendMessageTo(0, index), sendMessageTo };
+  const spawnChildren = (): void => {
+    const parent = entities[0]!.names.entity;
+    for (const { entity } of children) {
+      world.agentsServer.spawn({ parent, child: entity, type: CHILD_TYPE, runner: RUNNER_ID, initialMessage: { type: 'message', index: 0 } });
+      sim.trace.record('workload', 'message', { entity, index: 0 });
+    }
+  };
+  return { world, supervisor, schedule: schedules[0]!, sendMessage: (index) => sendMessageTo(0, index), sendMessageTo, spawnChildren };
 }
 
 /**
@@ -280,7 +320,13 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
       : {}),
   });
 
-  const { world, supervisor, sendMessageTo } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
+  // Drawn last, and only when there are children, so that the runs of a world without them keep their choices.
+  const childCount = childCountOf(spec.config);
+  const spawnAtMs = childCount > 0 ? chooseInRange(choices, 0, workloadEndMs, 'spawn time') : undefined;
+  if (spawnAtMs !== undefined) trace.record('workload', 'children', { parent: digestEntityNames(0).entity, children: Array.from({ length: childCount }, (_, index) => childName(index)), spawnAtMs });
+
+  const { world, supervisor, sendMessageTo, spawnChildren } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
+  if (spawnAtMs !== undefined) scheduler.schedule(spawnAtMs, 'workload', 'spawn children', spawnChildren);
   plans.forEach((plan, entityIndex) => {
     const entity = digestEntityNames(entityIndex).entity;
     plan.messageTimesMs.forEach((atMs, index) => {
@@ -294,7 +340,11 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
     });
   }
   world.enableFaultPoints((kind, process) => platform.strike(kind, process));
-  const expected = plans.flatMap((plan, index) => expectedActions(plan.schedule, plan.messageTimesMs, digestEntityNames(index).entity));
+  const expected = [
+    ...plans.flatMap((plan, index) => expectedActions(plan.schedule, plan.messageTimesMs, digestEntityNames(index).entity)),
+    // Each child answers its one message; what its parent records of its run is judged by lost-work and duplicate-action.
+    ...(spawnAtMs === undefined ? [] : Array.from({ length: childCount }, (_, index) => ({ entity: childName(index), action: replyAction(0), dueAtMs: spawnAtMs }))),
+  ];
   return endWorkload(sim, { world, supervisor }, options, workloadEndMs, expected);
 }
 

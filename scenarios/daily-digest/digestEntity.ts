@@ -1,6 +1,7 @@
 import { db, mkdb, type EntityHandler, type SharedStateHandle, type WakeInput } from '../../protocol/entity/EntityHandler.ts';
 import type { TraceValue } from '../../sim/trace/Trace.ts';
 import { type CronSchedule, occurrenceDueAtMs } from '../../world/agents-server/CronScheduler.ts';
+import { childCompletions, childDoneAction } from './childEntity.ts';
 
 /** How the digest entity decides whether an occurrence was already posted (the scenario's `idempotency` switch). */
 export const IDEMPOTENCY_CHECKS = ['raw-collection', 'public-read', 'wired-gate'] as const;
@@ -38,6 +39,11 @@ export interface DigestEntityOptions {
   readonly idempotency: IdempotencyCheck;
   /** `db(id)` (`connect`, when absent) or `mkdb(id)` (`create`), for each shared DB the entity observes. */
   readonly sharedDb?: SharedDbMode;
+  /**
+   * Whether it spawned children (daily-digest `--children`): it records each child run that finished, as a
+   * `runFinished` row among its inputs says, with a post `child-done:<child>:<run>`.
+   */
+  readonly parentOfChildren?: boolean;
 }
 
 /** The newest occurrence due at `nowMs`, or undefined before the first one. */
@@ -96,11 +102,12 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
  * effect); then answer each inbox message the wake gave it with a reply post (`reply:<index>`). Without a reply log it
  * records replies nowhere: the runtime's ack is what marks a message consumed (docs/modelling-choices.md). With one
  * (`replyLogId`), observed second, it answers a message only when its check finds no row for it, and records the reply
- * after posting, as it does digests. It probes what it saw: each handle `observe` gave it (wired or not), its checks'
+ * after posting, as it does digests. When it spawned children, it posts `child-done:<child>:<run>` for each
+ * `runFinished` row the wake gave it. It probes what it saw: each handle `observe` gave it (wired or not), its checks'
  * verdicts, the rows it recorded.
  */
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
-  const { entity, inbox, sharedId, replyLogId, schedule, idempotency } = options;
+  const { entity, inbox, sharedId, replyLogId, schedule, idempotency, parentOfChildren } = options;
   const sourceOf = (id: string) => (options.sharedDb === 'create' ? mkdb(id) : db(id));
   const catchUp = async (handle: SharedStateHandle): Promise<void> => {
     const occurrence = newestDueOccurrence(schedule, io.nowMs());
@@ -134,5 +141,7 @@ export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo):
     }
     await catchUp(handle);
     for (const message of inboxMessages(ctx.inputs, inbox)) await reply(message, replies);
+    if (!parentOfChildren) return;
+    for (const completion of childCompletions(ctx.inputs)) await io.post(childDoneAction(completion), `${completion.child} finished run ${completion.run}`);
   };
 }

@@ -290,6 +290,77 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     faults: ['network-outage'],
     property: 'missed-action',
     room: "the host's network outages: the wake-stream read is cut, the runner's reconnect hangs for good, and its heartbeats fail until the outage ends; only a reset that aborts the pending connect brings the runner back",
+  },  {
+    id: 'B11',
+    title: 'a spawn registers its runFinished wake without the manifest key the registry deduplicates by, so the manifest side adds a second: the parent is woken twice per child run (dffbf62cb, #4400)',
+    switchName: 'run-finished-key',
+    defect: 'none',
+    fixed: 'manifest',
+    where: 'world: agents server, spawn and runFinished wake registry (world/agents-server/AgentsServer.ts spawn, RunFinishedWakes.ts)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Two observed children; the parent records each finished child run with a chat post. The preset's post keys and the
+    // chat's deduplication would absorb the second post of a run, the duplicate handler pass #4400 is about: both are
+    // off (as for O5), so a second pass over the same child run is a second message.
+    switches: { children: '2', 'post-key': 'none', 'chat-idempotency': 'ignore' },
+    // No fault is needed: every finished child run is announced once per registration.
+    faults: [],
+    property: 'duplicate-action',
+    room: 'a digest entity that spawns two observed children (wake: runFinished), each sent one message; the parent posts child-done:<child>:<run> for each runFinished row it is given; no post keys',
+  },
+  {
+    id: 'B7',
+    title: 'of the wake rows one read of a claimed stream returned, only the newest is given to the handler, yet the read is acked whole: a child completion is never seen (0418d908c, #4613)',
+    switchName: 'wake-batch',
+    defect: 'newest',
+    fixed: 'all',
+    where: 'runtime v0.4: the wake inputs read at the start of a wake (runtimes/v04/wake/processWake.ts, readInputs)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Two children spawned at one moment finish close together: their runFinished rows land in the parent's runs
+    // stream before its wake reads it, so one read returns both. No fault is needed for that.
+    switches: { children: '2' },
+    faults: [],
+    property: 'lost-work',
+    room: "a digest entity that spawns two observed children at one moment; their runs finish close together, and both runFinished rows reach the parent's runs stream before the wake they caused reads it",
+  },
+  {
+    id: 'O1',
+    title: "B2's one-slot deferral keeps one deferred wake row per entity: a later row overwrites it, so repeated child completions are lost (#4632 / #4726, open)",
+    switchName: 'claim-deferral',
+    defect: 'one-slot',
+    fixed: 'fifo',
+    where: 'runtime v0.4: the wake rows the claim guard defers (runtimes/v04/runner/PullWakeRunner.ts, keepWakeRow)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // The preset's claim-guard=defer is B2's fix, the deferral O1 is about. Three children spawned at one moment finish
+    // close together: the first one's runFinished row wakes the parent, the others arrive while that wake runs. The
+    // rows go to the runner's wake stream with their payload (run-finished-delivery=wake-stream), as upstream's server
+    // wakes: in the default world they are work in a linked stream, read at claim, which no deferral can drop.
+    switches: { children: '3', 'run-finished-delivery': 'wake-stream' },
+    faults: [],
+    property: 'lost-work',
+    room: "a digest entity that spawns three observed children at one moment; their runFinished wake rows, each with its payload, reach the runner's wake stream while the parent's wake for the first one runs, so the claim guard defers them",
+  },
+  {
+    id: 'B9',
+    title: "a spawn appends the child's initial message before the child's subscription links its inbox: the message is never processed (0ac67fdab, c4e046fec, e13cad14b)",
+    switchName: 'spawn-order',
+    defect: 'append-first',
+    fixed: 'link-first',
+    where: 'world: agents server, spawn (world/agents-server/AgentsServer.ts spawn, SpawnOrder.ts)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // One child is enough: its one message is what it is spawned for. Only the append-first half of B9 is in this
+    // world: a link issues no wake without pending work, so link-first's early empty wake cannot happen (docs/history.md).
+    switches: { children: '1' },
+    faults: [],
+    property: 'missed-action',
+    room: "a digest entity that spawns one observed child with an initial message; the child's subscription links its inbox at the inbox's tail, as the reference server links a stream",
   },
   {
     id: 'B8',

@@ -68,6 +68,8 @@ describe('command line: explore and replay', () => {
       'claim-guard': 'none',
       'request-timeout': 'none',
       'next-wake': 'ignore',
+      'wake-batch': 'all',
+      'claim-deferral': 'fifo',
       'stop-ack': 'given',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
@@ -77,10 +79,14 @@ describe('command line: explore and replay', () => {
       'claim-tokens': 'per-stream',
       'pending-wake': 'event',
       'shared-links': 'on-create',
+      'run-finished-key': 'manifest',
+      'run-finished-delivery': 'runs-stream',
+      'spawn-order': 'link-first',
       idempotency: 'raw-collection',
       'post-key': 'none',
       'shared-db': 'connect',
       entities: '1',
+      children: '0',
       'dbs-per-wake': '1',
     });
     expect(report.seed).toBe(1);

@@ -121,6 +121,18 @@ describe('wake-replay (from what the servers observed)', () => {
     expect(violations[0]!.message).toContain(`at ${O1} again`);
     expect(violations[0]!.message).toContain(`up to ${O1}`);
   });
+  it('does not count what a runner is served from the first wake row owed when it began (a payload no done acknowledged)', () => {
+    // Generation 1's event at O1 carries a payload row; host#1 settled generations 1 and 2 but no done acknowledged the
+    // row, so host#2 must read from O1 again: owed work, not a replay. Once acknowledged, the same read is a replay.
+    const row = event('durable-streams', 'wake-row-appended', { subscription: 's', generation: 1, wakeStream: 'runners/r1/wake', offset: O1, payload: { kind: 'run-finished' }, issued: true });
+    const rowsAcked = event('durable-streams', 'wake-rows-acked', { subscription: 's', generation: 2, wakeStream: 'runners/r1/wake', offset: O1 });
+    const settled = () => [...appends(), row, served('host#1', O1, O2), ...claimed('host#1'), ...claimed('host#1', 204)];
+    const register = (peer: string) => event('agents-server', 'runner-registered', { peer, runner: 'r1', wakeStream: 'runners/r1/wake', resumeOffset: null });
+    expect(oracle('wake-replay')(history([...settled(), register('host#2'), served('host#2', O1, O2)]))).toEqual([]);
+    expect(oracle('wake-replay')(history([...settled(), register('host#2'), rowsAcked, served('host#2', O1, O2)]))).toEqual([]);
+    const violations = oracle('wake-replay')(history([...settled(), rowsAcked, register('host#2'), served('host#2', O1, O2)]));
+    expect(violations.map((violation) => violation.message)).toEqual([expect.stringContaining(`the wake s#1 at ${O1} again`)]);
+  });
   it('needs no annotation: a runtime that reports nothing is judged the same', () => {
     const withNotes = [...appends(), served('host#1', O1), annotation('host#1', 'wake-read', { offset: O1, subscription: 's', generation: 1 }), ...claimed('host#1'), served('host#2', O1)];
     const without = withNotes.filter((candidate) => !candidate.annotation);

@@ -16,6 +16,10 @@ import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
 import type { ClaimTokenKeying } from './ClaimTokenKeying.ts';
 import type { SharedLinks } from './SharedStateLinks.ts';
 import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
+import type { RunFinishedDelivery } from './RunFinishedDelivery.ts';
+import type { RunFinishedKey } from './RunFinishedKey.ts';
+import type { SpawnOrder } from './SpawnOrder.ts';
+import { manifestChildKey, RunFinishedWakes } from './RunFinishedWakes.ts';
 import { WriteTokenStore, type WriteGrant } from './WriteTokenStore.ts';
 
 /** The actor of the server's observations. */
@@ -90,6 +94,12 @@ export interface AgentsServerOptions {
   readonly claimTokens?: ClaimTokenKeying;
   /** When the creator's link to a shared state it created is inserted (`on-create`, the fix, when absent; B8). */
   readonly sharedLinks?: SharedLinks;
+  /** Whether a spawn's `runFinished` registration carries the manifest child key (`manifest`, the fix, when absent; B11). */
+  readonly runFinishedKey?: RunFinishedKey;
+  /** Where a `runFinished` wake row goes (`runs-stream` when absent; the world of O1 is `wake-stream`). */
+  readonly runFinishedDelivery?: RunFinishedDelivery;
+  /** Whether a spawn links the child's inbox before appending its initial message (`link-first`, the fix, when absent; B9). */
+  readonly spawnOrder?: SpawnOrder;
 }
 
 /** A shared state the server created (`shared_states` upstream): who created it. */
@@ -110,6 +120,28 @@ export const SHARED_READ_REFUSED = 'Principal is not allowed to read shared stat
 
 /** Where shared states live under the Durable Streams root. */
 const SHARED_ROOT = 'shared/';
+
+/** A child entity to spawn: observed by `parent`, which is woken (`wake: runFinished`) when a run of the child finishes. */
+export interface SpawnRequest {
+  readonly parent: string;
+  readonly child: string;
+  readonly type: string;
+  readonly runner: string;
+  /** Appended to the child's inbox once it is linked: what the child is spawned to do. */
+  readonly initialMessage: TraceValue;
+}
+
+/** A `runFinished` wake row, as the agents server appends it to the parent's runs stream. */
+export interface RunFinishedRow {
+  readonly type: 'wake';
+  readonly kind: 'run-finished';
+  readonly child: string;
+  /** The child's run that finished: the wake id of its wake. */
+  readonly run: string;
+}
+
+/** The stream (under the Durable Streams root) the `runFinished` wake rows of `parent` are appended to. */
+export const RUNS_STREAM_OF = (parent: string): string => `entities/${parent}/runs`;
 
 /** A claim the server's database still holds as active, and whether its wake still holds its lease. */
 export interface ActiveClaim {
@@ -164,7 +196,9 @@ export class AgentsServer implements SimService {
   private readonly claims = new Map<string, ClaimRow>();
   /** subscription -> the newest generation a claim was granted for (the generation that only grows). */
   private readonly grantedGenerations = new Map<string, number>();
+  private readonly runFinished = new RunFinishedWakes();
   private readonly tokens: WriteTokenStore;
+  private readonly delivery: RunFinishedDelivery;
   private readonly routes: ReadonlyArray<readonly [string, RegExp, Route]>;
 
   constructor(
@@ -173,6 +207,7 @@ export class AgentsServer implements SimService {
     private readonly options: AgentsServerOptions,
   ) {
     this.tokens = new WriteTokenStore(options.claimTokens ?? 'per-stream');
+    this.delivery = options.runFinishedDelivery ?? 'runs-stream';
     this.routes = [
       ['POST', /^\/_electric\/runners$/, (request) => this.register(request)],
       ['POST', /^\/_electric\/runners\/([^/]+)\/heartbeat$/, (request, match) => this.heartbeat(request, decode(match[1]!))],
@@ -233,6 +268,47 @@ export class AgentsServer implements SimService {
     this.entitiesBySubscription.set(subscription, row);
     this.observe('entity-created', { entity: entity.id, type: entity.type, subscription, runner: entity.runner, streams: [inbox, ...entity.sources], wakeStream });
     return row;
+  }
+
+  /**
+   * Spawns an observed child of `parent` with `wake: runFinished` (what upstream's spawn route does; here the scenario
+   * calls it, as it provisions entities): the parent's runs stream is created and linked to the parent's subscription
+   * (so a `runFinished` row is work for the parent, given to its handler as a wake input like an inbox message), the
+   * child entity is created on `runner`, the wake is registered twice as upstream does (by the spawn, with or without
+   * the manifest child key per `run-finished-key`, and by the manifest side, which lists the observed child under its
+   * key), and the initial message is appended to the child's inbox, after the link (`spawn-order=link-first`, the
+   * default) or before it (`append-first`, B9). Observed as `child-spawned` and `run-finished-registered`.
+   */
+  spawn(request: SpawnRequest): EntityRow {
+    const parent = this.entities.get(request.parent);
+    if (!parent) throw new Error(`cannot spawn ${request.child}: no parent entity ${request.parent}`);
+    const runs = RUNS_STREAM_OF(parent.id);
+    const runsPath = `${SUBSCRIPTION_STREAM_ROOT}${runs}`;
+    // Under `run-finished-delivery=wake-stream` the rows go to the runner's wake stream: no runs stream.
+    if (this.delivery === 'runs-stream' && !this.backend.streams.has(runsPath)) {
+      this.backend.streams.create(runsPath);
+      this.backend.subscriptions.linkStreams(parent.subscription, [runs]);
+    }
+    // B9's defect (`spawn-order=append-first`): the initial message lands before the subscription links the inbox.
+    const appendFirst = this.options.spawnOrder === 'append-first';
+    const inboxPath = `${SUBSCRIPTION_STREAM_ROOT}entities/${request.child}/inbox`;
+    if (appendFirst) {
+      this.backend.streams.create(inboxPath);
+      this.backend.streams.append(inboxPath, request.initialMessage);
+    }
+    const child = this.createEntity({ id: request.child, type: request.type, runner: request.runner, sources: [] });
+    this.observe('child-spawned', { parent: parent.id, child: child.id, type: child.type, runsStream: this.delivery === 'runs-stream' ? runs : null });
+    const key = manifestChildKey(child.type, child.id);
+    const keyed = (this.options.runFinishedKey ?? 'manifest') === 'manifest';
+    for (const registration of [
+      { parent: parent.id, child: child.id, manifestKey: keyed ? key : undefined, by: 'spawn' as const },
+      { parent: parent.id, child: child.id, manifestKey: key, by: 'manifest' as const },
+    ]) {
+      const added = this.runFinished.register(registration);
+      this.observe('run-finished-registered', { parent: parent.id, child: child.id, by: registration.by, manifestKey: registration.manifestKey ?? null, added });
+    }
+    if (!appendFirst) this.backend.streams.append(inboxPath, request.initialMessage);
+    return child;
   }
 
   /** Goes down for `downtimeMs`: requests answer 503 meanwhile; in-memory write tokens are lost. */
@@ -354,7 +430,7 @@ export class AgentsServer implements SimService {
   }
 
   private done(request: SimRequest, wakeId: string): SimResponse {
-    const body = jsonBodyOf(request) as { generation?: unknown; acks?: unknown } | undefined;
+    const body = jsonBodyOf(request) as { generation?: unknown; acks?: unknown; wake_rows_to?: unknown } | undefined;
     const acks = Array.isArray(body?.acks) ? (body.acks as Array<{ stream?: unknown; offset?: unknown }>) : [];
     const observe = (status: number, extra: { readonly [key: string]: TraceValue } = {}): void =>
       this.observe('done-received', {
@@ -380,6 +456,7 @@ export class AgentsServer implements SimService {
       generation: body?.generation,
       acks: acks.map((ack) => ({ stream: ack.stream, offset: ack.offset })),
       done: true,
+      ...(body?.wake_rows_to === undefined ? {} : { wake_rows_to: body.wake_rows_to }),
     });
     if (!answer.ok) {
       observe(answer.failure.status, { code: answer.failure.code });
@@ -390,7 +467,27 @@ export class AgentsServer implements SimService {
     worldInvariant(claim !== undefined, this.name, () => `done of ${wakeId} authorised by a token with no claim row`);
     claim.status = 'released';
     observe(200, { nextWake: answer.value.next_wake });
+    this.runFinishedWakes(grant.entity, wakeId);
     return jsonAnswer(200, { next_wake: answer.value.next_wake });
+  }
+
+  /**
+   * A run of `entity` finished (its done was accepted): one `runFinished` wake row per registration watching it, appended
+   * to the parent's runs stream, or under `run-finished-delivery=wake-stream` to the parent's runner's wake stream as a
+   * wake row with the row as payload (observed as `run-finished-wake`). A registration B11 duplicated appends a second.
+   */
+  private runFinishedWakes(entity: string, run: string): void {
+    for (const registration of this.runFinished.watching(entity)) {
+      const row: RunFinishedRow = { type: 'wake', kind: 'run-finished', child: entity, run };
+      if (this.delivery === 'wake-stream') {
+        const parent = this.entities.get(registration.parent);
+        const appended = parent !== undefined && this.backend.subscriptions.appendWakeRow(parent.subscription, 'run-finished', { ...row });
+        this.observe('run-finished-wake', { parent: registration.parent, child: entity, run, by: registration.by, wakeStream: appended });
+        continue;
+      }
+      const offset = this.backend.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${RUNS_STREAM_OF(registration.parent)}`, { ...row });
+      this.observe('run-finished-wake', { parent: registration.parent, child: entity, run, by: registration.by, offset });
+    }
   }
 
   private renew(request: SimRequest, wakeId: string): SimResponse {
@@ -585,13 +682,18 @@ export class AgentsServer implements SimService {
     }
   }
 
-  /** End offset of the longest prefix of the wake stream whose wake events all pass `done` (`-1` when the first fails). */
+  /**
+   * End offset of the longest prefix of the wake stream whose wake events all pass `done` and whose wake rows were all
+   * acknowledged (`-1` when the first fails).
+   */
   private prefixEnd(wakeStream: string, done: (subscription: string, generation: number) => boolean): string {
     let end = BEGINNING_OFFSET;
     for (const item of this.backend.streams.read(`${SUBSCRIPTION_STREAM_ROOT}${wakeStream}`, BEGINNING_OFFSET).items) {
-      const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown };
+      const event = item.value as { type?: unknown; subscription_id?: unknown; generation?: unknown; payload?: unknown };
       if (event.type === 'wake' && typeof event.subscription_id === 'string' && typeof event.generation === 'number') {
         if (!done(event.subscription_id, event.generation)) break;
+        // A wake row's payload is in that row alone: a row no done acknowledged yet must be read again.
+        if (event.payload !== undefined && this.backend.subscriptions.isRowOwed(event.subscription_id, item.offset)) break;
       }
       end = item.offset;
     }

@@ -96,6 +96,8 @@ export interface WakeReport {
   readonly generation?: unknown;
   readonly acks?: unknown;
   readonly done?: unknown;
+  /** The wake-row cursor of a done: every owed wake row at or before this offset of the wake stream is acknowledged. */
+  readonly wake_rows_to?: unknown;
 }
 
 /** Why a wake ended: `lost` when a restart of the service forgot its lease. */
@@ -126,6 +128,13 @@ export interface SubscriptionObserver {
   wakeDropped(subscription: string, generation: number): void;
   /** An item landed in a stream that `subscriptions` link: work for each of them, appended at `offset`. */
   itemLinked(subscriptions: readonly string[], stream: string, offset: string, item: TraceValue): void;
+  /**
+   * A wake row with a payload ({@link ReferenceSubscriptions.appendWakeRow}) landed in `wakeStream` at `offset`: work for
+   * `subscription`, carried by the row alone. `issued` when the row is the event of a wake it issued.
+   */
+  wakeRowAppended(subscription: string, generation: number, wakeStream: string, offset: string, payload: TraceValue, issued: boolean): void;
+  /** A done acknowledged the subscription's owed wake rows up to `offset` of `wakeStream`. */
+  wakeRowsAcked(subscription: string, generation: number, wakeStream: string, offset: string): void;
 }
 
 const SILENT: SubscriptionObserver = {
@@ -137,6 +146,8 @@ const SILENT: SubscriptionObserver = {
   wakeEnded: () => {},
   wakeDropped: () => {},
   itemLinked: () => {},
+  wakeRowAppended: () => {},
+  wakeRowsAcked: () => {},
 };
 
 /** Choices of the simulated world where it departs from the reference server on purpose (each a world switch). */
@@ -164,6 +175,12 @@ interface Subscription {
   token: string | null;
   holder: string | null;
   cancelLease: (() => void) | undefined;
+  /**
+   * The offsets of the wake rows ({@link ReferenceSubscriptions.appendWakeRow}) no done acknowledged yet, in append
+   * order: work pending like a linked stream's, so a wake is issued (and claimable) while any is owed. Always empty in
+   * a world without wake rows.
+   */
+  owedRows: string[];
 }
 
 interface TokenRecord {
@@ -237,6 +254,7 @@ export class ReferenceSubscriptions {
       token: null,
       holder: null,
       cancelLease: undefined,
+      owedRows: [],
     };
     // Linking starts at the tail: what a stream held before it was linked is not work for this subscription.
     for (const name of input.streams) this.link(subscription, name, 'explicit', this.tailOf(name));
@@ -307,6 +325,33 @@ export class ReferenceSubscriptions {
   }
 
   /**
+   * Appends a wake row carrying `payload` to the subscription's wake stream, for a party that wakes a subscriber with
+   * something to say (the agents server's `runFinished` wakes under `run-finished-delivery=wake-stream`; not a route of
+   * the reference server). Wake rows are not coalesced: each row is appended, and its payload is in that row alone.
+   * With no wake outstanding it issues one (the next generation), whose event is the row; otherwise the row carries the
+   * current generation. Either way the row is owed until a done acknowledges it (`wake_rows_to`, a cursor over the
+   * wake stream: every owed row at or before it): pending work like a linked stream's, so wakes are issued after it
+   * until then, and a row read after the wake it came during was claimed still finds a wake to go to. False when
+   * there is no such pull-wake subscription, its wake stream is missing or closed, or the service is down.
+   */
+  appendWakeRow(id: string, label: string, payload: TraceValue): boolean {
+    const subscription = this.subscriptions.get(id);
+    const wakeStream = subscription?.input.wakeStream;
+    if (!subscription || !this.running || subscription.input.type !== 'pull-wake' || wakeStream === undefined) return false;
+    const wakeStreamName = normalizeStreamName(wakeStream);
+    const path = SUBSCRIPTION_STREAM_ROOT + wakeStreamName;
+    if (this.streams.metadata(path)?.closed !== false) return false;
+    if (subscription.wakeId === null && subscription.holder === null) {
+      subscription.owedRows.push(this.issueWake(subscription, label, true, payload)!);
+      return true;
+    }
+    const offset = this.streams.appendValues(path, [this.wakeEvent(subscription, label, payload)], { silent: true });
+    subscription.owedRows.push(offset);
+    this.observer.wakeRowAppended(subscription.id, subscription.generation, wakeStreamName, offset, payload, false);
+    return true;
+  }
+
+  /**
    * Applies a worker's acks (all or none) and extends its lease; with `done: true` ends the wake. `requirePullWake`
    * is false for the webhook callback route, which the reference also accepts for pull-wake subscriptions.
    *
@@ -320,12 +365,27 @@ export class ReferenceSubscriptions {
     if (fenced) return fail(fenced);
     const refused = this.applyAcks(subscription, report.acks);
     if (refused) return fail(refused);
+    this.ackWakeRows(subscription, report.wake_rows_to);
     this.extendLease(subscription);
     this.observer.leaseExtended(subscription.id, subscription.generation);
     let nextWake = false;
     if (report.done === true) nextWake = this.endWake(subscription, 'done');
     this.assertLeaseShape(subscription);
     return succeed({ next_wake: nextWake });
+  }
+
+  /** A done's `wake_rows_to`: every owed wake row at or before it is acknowledged (a cursor; anything else is ignored). */
+  private ackWakeRows(subscription: Subscription, to: unknown): void {
+    if (typeof to !== 'string' || subscription.owedRows.length === 0) return;
+    const acked = subscription.owedRows.filter((offset) => offset <= to);
+    if (acked.length === 0) return;
+    subscription.owedRows = subscription.owedRows.filter((offset) => offset > to);
+    this.observer.wakeRowsAcked(subscription.id, subscription.generation, normalizeStreamName(subscription.input.wakeStream ?? ''), to);
+  }
+
+  /** Whether the wake row at `offset` of the subscription's wake stream is still owed (no done acknowledged it). */
+  isRowOwed(id: string, offset: string): boolean {
+    return this.subscriptions.get(id)?.owedRows.includes(offset) ?? false;
   }
 
   /** Gives the wake back without acking: the lease ends and, with work still pending, a new wake is issued. */
@@ -443,7 +503,7 @@ export class ReferenceSubscriptions {
    * Issues the next wake and appends its event to the wake stream; with `announce` false (only a done's wake under
    * `pending-wake=answer-only`) the wake is outstanding and claimable all the same, but no event is appended.
    */
-  private issueWake(subscription: Subscription, triggeredBy: string, announce = true): void {
+  private issueWake(subscription: Subscription, triggeredBy: string, announce = true, payload?: TraceValue): string | undefined {
     // One wake at a time: a new one only once the last ended, and never while a lease is held.
     worldInvariant(subscription.wakeId === null && subscription.holder === null, 'durable-streams', () => `${subscription.id} issued a wake while wake ${subscription.wakeId} (held by ${subscription.holder}) is outstanding`);
     subscription.generation += 1;
@@ -452,25 +512,32 @@ export class ReferenceSubscriptions {
     const wakeStream = subscription.input.wakeStream;
     if (!announce) {
       this.observer.wakeUnannounced(subscription.id, subscription.generation, triggeredBy, wakeStream === undefined ? undefined : normalizeStreamName(wakeStream));
-      return;
+      return undefined;
     }
-    if (wakeStream === undefined) return;
+    if (wakeStream === undefined) return undefined;
     const wakeStreamName = normalizeStreamName(wakeStream);
     const path = SUBSCRIPTION_STREAM_ROOT + wakeStreamName;
     // Like the reference, a missing or closed wake stream loses the event but not the wake: it can still be claimed.
     if (this.streams.metadata(path)?.closed !== false) {
       this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, undefined, wakeStreamName);
-      return;
+      return undefined;
     }
-    const event: { [key: string]: TraceValue } = {
+    const offset = this.streams.appendValues(path, [this.wakeEvent(subscription, triggeredBy, payload)], { silent: true });
+    this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset, wakeStreamName);
+    if (payload !== undefined) this.observer.wakeRowAppended(subscription.id, subscription.generation, wakeStreamName, offset, payload, true);
+    return offset;
+  }
+
+  /** A wake event of the subscription's current generation; with a payload only when a wake row carries one. */
+  private wakeEvent(subscription: Subscription, triggeredBy: string, payload: TraceValue | undefined): { [key: string]: TraceValue } {
+    return {
       type: 'wake',
       subscription_id: subscription.id,
       stream: triggeredBy,
       generation: subscription.generation,
       ts: wallClockMs(this.clock),
+      ...(payload === undefined ? {} : { payload }),
     };
-    const offset = this.streams.appendValues(path, [event], { silent: true });
-    this.observer.wakeIssued(subscription.id, subscription.generation, triggeredBy, offset, wakeStreamName);
   }
 
   /**
@@ -565,7 +632,7 @@ export class ReferenceSubscriptions {
   }
 
   private hasPendingWork(subscription: Subscription): boolean {
-    return this.linkedStates(subscription).some((state) => state.has_pending);
+    return subscription.owedRows.length > 0 || this.linkedStates(subscription).some((state) => state.has_pending);
   }
 
   private firstPendingStream(subscription: Subscription): string {

@@ -1,4 +1,5 @@
 import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
+import type { WakeInput } from '../../../protocol/entity/EntityHandler.ts';
 import { asWakeEvent } from '../../../protocol/streams/streamsProtocol.ts';
 import type { ClaimOutcome } from '../clients/AgentsApi.ts';
 import { describeError } from '../errors.ts';
@@ -6,7 +7,7 @@ import { sleep } from '../time.ts';
 import { isTransient } from '../transientFailure.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
-import { processWake, type WakeOutcome } from '../wake/processWake.ts';
+import { processWake, type WakeOutcome, type WakeRows } from '../wake/processWake.ts';
 import { createWakeStreamReader } from './createWakeStreamReader.ts';
 import { SettledOffsetTracker, type ReadBatch } from './SettledOffsetTracker.ts';
 import type { WakeStreamBatch, WakeStreamReader } from './WakeStreamReader.ts';
@@ -54,6 +55,12 @@ export class PullWakeRunner {
   private readonly claims = new Set<Promise<void>>();
   private readonly claimAttempts = new Set<ClaimAttempt>();
   private readonly wakes = new Set<Promise<WakeOutcome>>();
+  /**
+   * Wake rows with a payload read and not yet given to a wake, per subscription, in read order (`deferred`: read while
+   * a wake of the subscription ran here, under `claim-guard=defer`). The next wake of the subscription this process
+   * dispatches is given them all; `claim-deferral=one-slot` (O1) keeps one deferred row per subscription.
+   */
+  private readonly wakeRows = new Map<string, Array<{ readonly offset: string; readonly payload: unknown; readonly deferred: boolean }>>();
   /** The wake running in this process per subscription (one entity each), for `claim-guard=defer`. */
   private readonly runningBySubscription = new Map<string, { readonly wakeId: string; readonly wake: Promise<WakeOutcome> }>();
   private stopRequested = false;
@@ -167,6 +174,7 @@ export class PullWakeRunner {
     }
     const wakes = batch.items.map((item) => {
       const event = asWakeEvent(item.value);
+      if (event) this.keepWakeRow(item.offset, event.subscription_id, (item.value as { payload?: unknown }).payload);
       return event && { offset: item.offset, subscription: event.subscription_id, generation: event.generation };
     });
     const readBatch = this.settledOffsets.readBatch(batch.endOffset, wakes.filter((wake) => wake !== undefined).length);
@@ -179,6 +187,23 @@ export class PullWakeRunner {
       }
       this.offsetChanged();
     });
+  }
+
+  /**
+   * Keeps the payload of a wake row (none for a plain wake event) for the next wake of its subscription. A row read
+   * while a wake of the subscription runs here is deferred under `claim-guard=defer`; `claim-deferral=one-slot` (O1, the
+   * store as shipped upstream) keeps only the newest deferred row, overwriting the one before, whose payload is lost.
+   */
+  private keepWakeRow(offset: string, subscription: string, payload: unknown): void {
+    if (payload === undefined) return;
+    const deferred = this.env.config.claimGuard === 'defer' && this.runningBySubscription.has(subscription);
+    const kept = this.wakeRows.get(subscription) ?? [];
+    if (deferred && this.env.config.claimDeferral === 'one-slot') {
+      for (const displaced of kept.filter((row) => row.deferred)) this.env.annotate('wake-row-displaced', { subscription, offset: displaced.offset, by: offset });
+      kept.splice(0, kept.length, ...kept.filter((row) => !row.deferred));
+    }
+    kept.push({ offset, payload, deferred });
+    this.wakeRows.set(subscription, kept);
   }
 
   /** `batch` is the read batch the wake event came in, whose end the claim's settling lets a resume move past. */
@@ -293,7 +318,19 @@ export class PullWakeRunner {
     }
     const subscription = notification.subscription_id;
     const onNextWake = this.env.config.nextWake === 'claim' ? () => this.claimNextWake(subscription, notification.generation) : undefined;
-    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted, onNextWake).finally(() => {
+    // The payloads of the wake rows kept for this subscription go with this wake (a wake_batch), before its stream inputs.
+    const rows = this.wakeRows.get(subscription) ?? [];
+    this.wakeRows.delete(subscription);
+    if (rows.length > 0) this.env.annotate('wake-rows-given', { wakeId: notification.wake_id, subscription, offsets: rows.map((row) => row.offset) });
+    const wakeRows: WakeRows = {
+      inputs: rows.map((row) => ({ stream: this.options.wakeStream, offset: row.offset, value: row.payload as WakeInput['value'] })),
+      // Not acknowledged: they go to the entity's next wake, before any row read since.
+      notAcked: () => {
+        this.env.annotate('wake-rows-kept', { wakeId: notification.wake_id, subscription, offsets: rows.map((row) => row.offset) });
+        this.wakeRows.set(subscription, [...rows.map((row) => ({ ...row, deferred: false })), ...(this.wakeRows.get(subscription) ?? [])]);
+      },
+    };
+    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted, onNextWake, wakeRows).finally(() => {
       this.wakes.delete(wake);
       if (this.runningBySubscription.get(subscription)?.wake === wake) this.runningBySubscription.delete(subscription);
     });

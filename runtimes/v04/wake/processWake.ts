@@ -33,8 +33,23 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * preload in flight then is aborted, so that a read on a hung connection does not keep the wake open for good.
  * `onNextWake` (given under `next-wake=claim`) is called once the done was answered `next_wake: true`; 0.4.x passes
  * none and drops that answer.
+ * `rows` are the payloads of the wake rows the runner read for this entity (a child's `runFinished` under
+ * `run-finished-delivery=wake-stream`): given to the handler before the stream inputs, and acknowledged by the done's
+ * `wake_rows_to` cursor (the last row's offset) when its streams are; otherwise handed back to the runner.
  */
-export async function processWake(env: V04Environment, wake: WakeNotification, handler: EntityHandler, stopping: () => boolean, onNextWake?: () => void): Promise<WakeOutcome> {
+export async function processWake(
+  env: V04Environment,
+  wake: WakeNotification,
+  handler: EntityHandler,
+  stopping: () => boolean,
+  onNextWake?: () => void,
+  /**
+   * The payloads of the wake rows the runner read for this entity (none without `runFinished` wake rows), and what to
+   * do when the wake's done does not acknowledge them (a failure redelivered, an abandoned wake, a done that failed):
+   * the runner keeps them for the entity's next wake.
+   */
+  rows: WakeRows = NO_WAKE_ROWS,
+): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   // The claim's lease began no later than this: a done retried past it could only race the wake that follows.
   const leaseEndsAtMs = nowMs() + wake.lease_ttl_ms;
@@ -43,7 +58,7 @@ export async function processWake(env: V04Environment, wake: WakeNotification, h
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
   try {
-    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake);
+    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake, rows);
   } finally {
     renewer?.stop();
   }
@@ -67,7 +82,9 @@ async function runWake(
   { aborted, leaseLost, stopping, leaseLostSignal }: WakeSignals,
   leaseEndsAtMs: number,
   onNextWake: (() => void) | undefined,
+  rows: WakeRows,
 ): Promise<WakeOutcome> {
+  const rowInputs = rows.inputs;
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
@@ -82,7 +99,7 @@ async function runWake(
       handles.set(row.shared_id, new SharedStateHandle(row.shared_id, row.mode, true));
     }
     // Read before step 2, which may fail closed: a failed wake is still acked as consuming what it was for.
-    const inputs = await readInputs(env, wake, acks);
+    const inputs = [...rowInputs, ...(await readInputs(env, wake, acks))];
     const shared: WakeSharedState = {
       writerFor,
       readHeaders: { authorization: bearer(wake.write_token) },
@@ -129,6 +146,7 @@ async function runWake(
     outcome = 'completed';
   } catch (error) {
     if (error instanceof AbortedError) {
+      if (rowInputs.length > 0) rows.notAcked();
       // O3's defect (`stop-ack=tail`): the stop's cleanup releases an abandoned wake's claim with a done at the tails.
       if (env.config.stopAck === 'tail' && stopping()) await sendStopCleanupDone(env, wake, leaseEndsAtMs);
       env.annotate('wake-abandoned', { entity, wakeId: wake.wake_id });
@@ -143,7 +161,15 @@ async function runWake(
     const given = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
     // O3's defect (`stop-ack=tail`): once a stop began, the done acks the streams' tails, not what the wake read.
     const consumed = env.config.stopAck === 'tail' && stopping() ? await tailAcks(env, wake) : given;
-    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs);
+    // The wake-row cursor: the last wake row given to this wake (rows are given in wake-stream order); a failed wake
+    // redelivered acknowledges none, as it acknowledges no stream.
+    const rowsAcked = rowInputs.length > 0 && !(outcome === 'failed' && env.config.failedWake === 'redeliver');
+    const rowsTo = rowsAcked ? rowInputs[rowInputs.length - 1]!.offset : undefined;
+    if (rowInputs.length > 0 && !rowsAcked) rows.notAcked();
+    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo).catch((error: unknown) => {
+      if (rowsAcked) rows.notAcked();
+      throw error;
+    });
     env.annotate('wake-acked', { entity, wakeId: wake.wake_id, outcome });
     if (answer.next_wake === true) onNextWake?.();
   } catch (error) {
@@ -159,7 +185,7 @@ async function runWake(
  */
 async function sendStopCleanupDone(env: V04Environment, wake: WakeNotification, leaseEndsAtMs: number): Promise<void> {
   try {
-    await sendDone(env, wake, await tailAcks(env, wake), leaseEndsAtMs);
+    await sendDone(env, wake, await tailAcks(env, wake), leaseEndsAtMs, undefined);
     env.annotate('wake-acked', { entity: wake.entity.id, wakeId: wake.wake_id, outcome: 'abandoned' });
   } catch (error) {
     env.annotate('ack-failed', { entity: wake.entity.id, wakeId: wake.wake_id, error: describeError(error) });
@@ -182,11 +208,12 @@ async function tailAcks(env: V04Environment, wake: WakeNotification): Promise<St
  * retried with a doubling wait (capped at 2 s) for as long as the claim's lease lasts (past it the
  * service issues the next wake, which the retries would race), so a done is not lost to a short outage.
  */
-async function sendDone(env: V04Environment, wake: WakeNotification, acks: StreamAck[], leaseEndsAtMs: number): Promise<DoneResponse> {
+async function sendDone(env: V04Environment, wake: WakeNotification, acks: StreamAck[], leaseEndsAtMs: number, wakeRowsTo: string | undefined): Promise<DoneResponse> {
   let backoffMs: number = RUNTIME_TIMING.doneRetryInitialBackoffMs;
+  const body = { subscription_id: wake.subscription_id, generation: wake.generation, acks, ...(wakeRowsTo === undefined ? {} : { wake_rows_to: wakeRowsTo }) };
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await env.agents.done(wake.wake_id, wake.write_token, { subscription_id: wake.subscription_id, generation: wake.generation, acks });
+      return await env.agents.done(wake.wake_id, wake.write_token, body);
     } catch (error) {
       const withinLease = nowMs() + backoffMs < leaseEndsAtMs;
       if (env.config.doneRetry === 'none' || !withinLease || !isTransient(error)) throw error;
@@ -195,6 +222,34 @@ async function sendDone(env: V04Environment, wake: WakeNotification, acks: Strea
       backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.doneRetryMaxBackoffMs);
     }
   }
+}
+
+/** The wake rows a wake is given beside its stream inputs (see {@link processWake}). */
+export interface WakeRows {
+  readonly inputs: readonly WakeInput[];
+  /** Called once when the wake's done will not acknowledge them. */
+  notAcked(): void;
+}
+
+const NO_WAKE_ROWS: WakeRows = { inputs: [], notAcked: () => {} };
+
+/** Whether a stream item is a `wake` row (a `runFinished` the agents server appended), not a message or a tick. */
+function isWakeRow(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'wake';
+}
+
+/**
+ * B7's defect (`wake-batch=newest`): of the `wake` rows one read returned, only the newest is kept (upstream's
+ * `selectWakeFromEvents` picks one wake event from the batch); the others are dropped, though the read is acked whole.
+ */
+function newestWakeRowOnly(env: V04Environment, wake: WakeNotification, stream: string, items: readonly unknown[]): unknown[] {
+  let newest = -1;
+  items.forEach((value, index) => {
+    if (isWakeRow(value)) newest = index;
+  });
+  const kept = items.filter((value, index) => !isWakeRow(value) || index === newest);
+  if (kept.length < items.length) env.annotate('wake-rows-dropped', { wakeId: wake.wake_id, stream, dropped: items.length - kept.length });
+  return kept;
 }
 
 /**
@@ -206,7 +261,8 @@ async function readInputs(env: V04Environment, wake: WakeNotification, acks: Str
   for (const stream of wake.streams) {
     if (!stream.has_pending) continue;
     const read = await env.streams.read(stream.stream, stream.acked_offset);
-    for (const value of read.items) inputs.push({ stream: stream.stream, offset: read.nextOffset, value: value as WakeInput['value'] });
+    const given = env.config.wakeBatch === 'newest' ? newestWakeRowOnly(env, wake, stream.stream, read.items) : read.items;
+    for (const value of given) inputs.push({ stream: stream.stream, offset: read.nextOffset, value: value as WakeInput['value'] });
     acks.push({ stream: stream.stream, offset: read.nextOffset });
   }
   return inputs;
