@@ -28,8 +28,8 @@ export const V04_MUTANTS: readonly Mutant[] = [
     runtime: 'v0.4',
     file: PROCESS_WAKE,
     // The done's answer (next_wake) is read by the caller since O2's switch; the mutant answers it with nothing pending.
-    search: '    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo).catch(',
-    replace: '    const answer = { next_wake: false }; void sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo).catch(',
+    search: '    const answer = await done().catch(',
+    replace: '    const answer = { next_wake: false }; void done().catch(',
     description: 'done is fired and forgotten: the wake counts as finished before the server took its ack',
     defectClass: 'missing-await',
   },

@@ -68,7 +68,10 @@ export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().f
  * upstream too; its fix is set by no preset, and the entry names it (`fixSetBy: 'entry'`). B8 puts a fixed defect of
  * the agents server back (`shared-links`), in a fresh-tenant variant of the daily digest (`shared-db=create`). O3 is
  * open upstream, but the runtime already acked only what its handlers were given: its switch's default is the fix,
- * and the defect a value added beside it.
+ * and the defect a value added beside it. B11, B7 and B9 (its append-first half) put fixed defects back in the
+ * children world (daily-digest `--children N`), B11 and B9 in the agents server, B7 in the runtime; O1, open upstream,
+ * has its proposed fix (`claim-deferral=fifo`) as the default, as the v0.4 runtime always kept every deferred row, in
+ * the world where runFinished rows travel in the wake stream (`run-finished-delivery=wake-stream`).
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
@@ -290,7 +293,8 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     faults: ['network-outage'],
     property: 'missed-action',
     room: "the host's network outages: the wake-stream read is cut, the runner's reconnect hangs for good, and its heartbeats fail until the outage ends; only a reset that aborts the pending connect brings the runner back",
-  },  {
+  },
+  {
     id: 'B11',
     title: 'a spawn registers its runFinished wake without the manifest key the registry deduplicates by, so the manifest side adds a second: the parent is woken twice per child run (dffbf62cb, #4400)',
     switchName: 'run-finished-key',
@@ -374,7 +378,8 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     preset: 'hardened',
     // A fresh tenant: nothing is created beforehand, the entity's first wake creates its DB with mkdb. No faults: the
     // defect is one of order (the link comes after the manifest, the manifest after a preload the missing link
-    // refuses), not of timing. Upstream's second defect (observe of a child not yet spawned) needs children: not here.
+    // refuses), not of timing. Upstream's second defect (observe of a child not yet spawned) needs a handler that
+    // spawns: the children world's spawns are the scenario's.
     switches: { 'shared-db': 'create' },
     faults: [],
     property: 'missed-action',

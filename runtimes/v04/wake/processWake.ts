@@ -159,14 +159,17 @@ async function runWake(
   try {
     // failed-wake=redeliver: acknowledge nothing, so the server keeps the inputs pending and wakes the entity again.
     const given = outcome === 'failed' && env.config.failedWake === 'redeliver' ? [] : acks;
-    // O3's defect (`stop-ack=tail`): once a stop began, the done acks the streams' tails, not what the wake read.
-    const consumed = env.config.stopAck === 'tail' && stopping() ? await tailAcks(env, wake) : given;
     // The wake-row cursor: the last wake row given to this wake (rows are given in wake-stream order); a failed wake
     // redelivered acknowledges none, as it acknowledges no stream.
     const rowsAcked = rowInputs.length > 0 && !(outcome === 'failed' && env.config.failedWake === 'redeliver');
     const rowsTo = rowsAcked ? rowInputs[rowInputs.length - 1]!.offset : undefined;
     if (rowInputs.length > 0 && !rowsAcked) rows.notAcked();
-    const answer = await sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo).catch((error: unknown) => {
+    const done = async (): Promise<DoneResponse> => {
+      // O3's defect (`stop-ack=tail`): once a stop began, the done acks the streams' tails, not what the wake read.
+      const consumed = env.config.stopAck === 'tail' && stopping() ? await tailAcks(env, wake) : given;
+      return sendDone(env, wake, consumed, leaseEndsAtMs, rowsTo);
+    };
+    const answer = await done().catch((error: unknown) => {
       if (rowsAcked) rows.notAcked();
       throw error;
     });
