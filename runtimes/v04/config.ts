@@ -304,28 +304,33 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
 export function v04Config(values: Readonly<Record<string, string>>): V04Config {
-  const pick = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+  // A value that is missing or not allowed falls back to the switch's declared default: one place says what it is.
+  const pick = <T extends string>(name: string, allowed: readonly T[]): T => {
+    const isAllowed = (value: string | undefined): value is T => value !== undefined && (allowed as readonly string[]).includes(value);
     const value = values[name];
-    return value !== undefined && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+    if (isAllowed(value)) return value;
+    const fallback = V04_SWITCHES.find((definition) => definition.name === name)?.defaultValue;
+    if (!isAllowed(fallback)) throw new Error(`internal error: v0.4 switch "${name}" declares no allowed default`);
+    return fallback;
   };
   return {
-    wiring: pick('wiring', WIRING_MODES, 'swallow'),
-    offset: pick('offset', OFFSET_MODES, 'minus-one'),
-    streams: pick('streams', STREAMS_TIERS, 'fast'),
-    transport: pick('transport', TRANSPORTS, 'direct'),
-    claimRetry: pick('claim-retry', CLAIM_RETRY_MODES, 'none'),
-    doneRetry: pick('done-retry', DONE_RETRY_MODES, 'none'),
-    stopDone: pick('stop-done', STOP_DONE_MODES, 'send'),
-    streamReconnect: pick('stream-reconnect', STREAM_RECONNECT_MODES, 'backoff'),
-    streamReset: pick('stream-reset', STREAM_RESET_MODES, 'any-state'),
-    leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES, 'none'),
-    readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES, 'none'),
-    failedWake: pick('failed-wake', FAILED_WAKE_MODES, 'ack'),
-    claimGuard: pick('claim-guard', CLAIM_GUARD_MODES, 'none'),
-    requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES, 'none'),
-    nextWake: pick('next-wake', NEXT_WAKE_MODES, 'ignore'),
-    stopAck: pick('stop-ack', STOP_ACK_MODES, 'given'),
-    wakeBatch: pick('wake-batch', WAKE_BATCH_MODES, 'all'),
-    claimDeferral: pick('claim-deferral', DEFERRAL_MODES, 'fifo'),
+    wiring: pick('wiring', WIRING_MODES),
+    offset: pick('offset', OFFSET_MODES),
+    streams: pick('streams', STREAMS_TIERS),
+    transport: pick('transport', TRANSPORTS),
+    claimRetry: pick('claim-retry', CLAIM_RETRY_MODES),
+    doneRetry: pick('done-retry', DONE_RETRY_MODES),
+    stopDone: pick('stop-done', STOP_DONE_MODES),
+    streamReconnect: pick('stream-reconnect', STREAM_RECONNECT_MODES),
+    streamReset: pick('stream-reset', STREAM_RESET_MODES),
+    leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES),
+    readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES),
+    failedWake: pick('failed-wake', FAILED_WAKE_MODES),
+    claimGuard: pick('claim-guard', CLAIM_GUARD_MODES),
+    requestTimeout: pick('request-timeout', REQUEST_TIMEOUT_MODES),
+    nextWake: pick('next-wake', NEXT_WAKE_MODES),
+    stopAck: pick('stop-ack', STOP_ACK_MODES),
+    wakeBatch: pick('wake-batch', WAKE_BATCH_MODES),
+    claimDeferral: pick('claim-deferral', DEFERRAL_MODES),
   };
 }
