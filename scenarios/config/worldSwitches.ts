@@ -1,14 +1,15 @@
 import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
-import { CLAIM_TOKEN_KEYINGS } from '../../world/agents-server/ClaimTokenKeying.ts';
+import type { SwitchValues } from './SwitchValues.ts';
 import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
+import { CLAIM_TOKEN_KEYINGS } from '../../world/agents-server/ClaimTokenKeying.ts';
 import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
 import { HEARTBEAT_LEASES } from '../../world/agents-server/HeartbeatLease.ts';
 import { RESUME_OFFSET_SOURCES } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { RUN_FINISHED_DELIVERIES } from '../../world/agents-server/RunFinishedDelivery.ts';
-import { SPAWN_ORDERS } from '../../world/agents-server/SpawnOrder.ts';
 import { RUN_FINISHED_KEYS } from '../../world/agents-server/RunFinishedKey.ts';
-import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
 import { SHARED_LINK_MODES } from '../../world/agents-server/SharedStateLinks.ts';
+import { SPAWN_ORDERS } from '../../world/agents-server/SpawnOrder.ts';
+import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
 export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
@@ -128,3 +129,13 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     recordedAtDefault: false,
   },
 ];
+
+/**
+ * The value of the world switch `name` in `config`, or its definition's default when the run does not name it (a
+ * switch recorded only away from its default is absent from older tokens' configurations).
+ */
+export function worldSwitchValue(config: SwitchValues, name: string): string {
+  const definition = WORLD_SWITCHES.find((candidate) => candidate.name === name);
+  if (definition === undefined) throw new Error(`internal error: no world switch named ${name}`);
+  return config[name] ?? definition.defaultValue;
+}

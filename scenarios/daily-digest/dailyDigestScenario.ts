@@ -25,6 +25,7 @@ import { probedHandler } from '../hosts/probedHandler.ts';
 import { stalledHandler } from '../hosts/stalledHandler.ts';
 import type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import type { SwitchValues } from '../config/SwitchValues.ts';
+import { worldSwitchValue } from '../config/worldSwitches.ts';
 import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
@@ -32,7 +33,7 @@ import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
 import { DBS_PER_WAKE_SWITCH, dbsPerWakeOf } from './dbsPerWake.ts';
 import { CHILD_TYPE, CHILDREN_SWITCH, childCountOf, childName } from './childCount.ts';
 import { childHandler } from './childEntity.ts';
-import { RUN_FINISHED_KEYS, type RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
+import type { RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
 import type { RunFinishedDelivery } from '../../world/agents-server/RunFinishedDelivery.ts';
 import type { SpawnOrder } from '../../world/agents-server/SpawnOrder.ts';
 
@@ -79,6 +80,13 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
     recordedAtDefault: false,
   },
 ];
+
+/** The value of the digest entity's switch `name` in `config`, or its definition's default when the run does not name it. */
+function digestSwitchValue(config: SwitchValues, name: string): string {
+  const definition = DIGEST_SWITCHES.find((candidate) => candidate.name === name);
+  if (definition === undefined) throw new Error(`internal error: no digest switch named ${name}`);
+  return config[name] ?? definition.defaultValue;
+}
 
 /**
  * The bug report's world: one long-lived catch-up entity that posts a digest per day and records it in a shared DB,
@@ -146,24 +154,24 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
   const world = new World(sim, {
     faults: new Set(spec.faults),
     faultOptions: DEFAULT_FAULT_OPTIONS,
-    resumeOffsetSource: (spec.config['resume-offset'] ?? 'none') as ResumeOffsetSource,
+    resumeOffsetSource: worldSwitchValue(spec.config, 'resume-offset') as ResumeOffsetSource,
     leaseTtlMs: options.leaseTtlMs,
     longPollTimeoutMs: options.longPollTimeoutMs,
-    chat: { honorIdempotencyKeys: spec.config['chat-idempotency'] === 'honor' },
-    claimReaper: (spec.config['claim-reaper'] ?? 'none') as ClaimReaper,
-    doneRelease: (spec.config['done-release'] ?? 'independent') as DoneRelease,
-    heartbeatLease: (spec.config['heartbeat-lease'] ?? 'keep') as HeartbeatLease,
-    claimTokens: (spec.config['claim-tokens'] ?? 'per-stream') as ClaimTokenKeying,
-    pendingWake: (spec.config['pending-wake'] ?? 'event') as PendingWake,
-    sharedLinks: (spec.config['shared-links'] ?? 'on-create') as SharedLinks,
-    runFinishedKey: (spec.config['run-finished-key'] ?? RUN_FINISHED_KEYS[1]) as RunFinishedKey,
-    runFinishedDelivery: (spec.config['run-finished-delivery'] ?? 'runs-stream') as RunFinishedDelivery,
-    spawnOrder: (spec.config['spawn-order'] ?? 'link-first') as SpawnOrder,
+    chat: { honorIdempotencyKeys: worldSwitchValue(spec.config, 'chat-idempotency') === 'honor' },
+    claimReaper: worldSwitchValue(spec.config, 'claim-reaper') as ClaimReaper,
+    doneRelease: worldSwitchValue(spec.config, 'done-release') as DoneRelease,
+    heartbeatLease: worldSwitchValue(spec.config, 'heartbeat-lease') as HeartbeatLease,
+    claimTokens: worldSwitchValue(spec.config, 'claim-tokens') as ClaimTokenKeying,
+    pendingWake: worldSwitchValue(spec.config, 'pending-wake') as PendingWake,
+    sharedLinks: worldSwitchValue(spec.config, 'shared-links') as SharedLinks,
+    runFinishedKey: worldSwitchValue(spec.config, 'run-finished-key') as RunFinishedKey,
+    runFinishedDelivery: worldSwitchValue(spec.config, 'run-finished-delivery') as RunFinishedDelivery,
+    spawnOrder: worldSwitchValue(spec.config, 'spawn-order') as SpawnOrder,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);
   const replyLogs = dbsPerWakeOf(spec.config) > 1;
-  const sharedDb = (spec.config['shared-db'] ?? 'connect') as SharedDbMode;
+  const sharedDb = digestSwitchValue(spec.config, 'shared-db') as SharedDbMode;
   const entities = schedules.map((schedule, index) => {
     const names = digestEntityNames(index);
     // A fresh tenant (`shared-db=create`): the entity's mkdb creates its DBs through the agents server.
@@ -176,7 +184,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     const row = world.agentsServer.createEntity({ id: names.entity, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [names.cronStream] });
     return { names, schedule, inbox: row.inbox };
   });
-  const idempotency = (spec.config['idempotency'] ?? 'raw-collection') as IdempotencyCheck;
+  const idempotency = digestSwitchValue(spec.config, 'idempotency') as IdempotencyCheck;
   const keyed = spec.config['post-key'] === 'action';
   const children = Array.from({ length: childCountOf(spec.config) }, (_, index) => ({ entity: childName(index), inbox: `entities/${childName(index)}/inbox` }));
 

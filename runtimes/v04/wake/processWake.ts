@@ -229,6 +229,11 @@ async function sendDone(env: V04Environment, wake: WakeNotification, acks: Strea
 
 /** The wake rows a wake is given beside its stream inputs (see {@link processWake}). */
 export interface WakeRows {
+  /**
+   * One input per wake row, in wake-stream order: `stream` is the wake stream, `value` the row's payload, and `offset`
+   * the row's own offset in the wake stream (not, as for a linked stream's item, the offset after it): the value the
+   * done's `wake_rows_to` cursor takes.
+   */
   readonly inputs: readonly WakeInput[];
   /** Called once when the wake's done will not acknowledge them. */
   notAcked(): void;
