@@ -1,3 +1,4 @@
+import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { OwedWakeRows } from './observed/owedWakeRows.ts';
 import { ServedWakes } from './observed/servedWakes.ts';
 import { WAKE_STREAM_PATTERN } from './observed/wakeKey.ts';
@@ -26,8 +27,8 @@ export function wakeReplay(history: RunHistory): Violation[] {
   const flagged = new Set<string>();
   history.events.forEach((event, eventIndex) => {
     owed.observe(event);
-    const starting = !event.annotation && (event.kind === 'runner-registered' || (event.kind === 'stream-read' && WAKE_STREAM_PATTERN.test(String(event.detail['stream']))));
-    if (starting && !owedAtStart.has(String(event.detail['peer']))) owedAtStart.set(String(event.detail['peer']), owed.firstOwedOffset());
+    const startedOn = event.annotation ? undefined : startingWakeStream(event);
+    if (startedOn !== undefined && !owedAtStart.has(String(event.detail['peer']))) owedAtStart.set(String(event.detail['peer']), owed.firstOwedOffset(startedOn));
     const fresh = served.observe(event, eventIndex);
     if (fresh.length === 0) return;
     const peer = String(event.detail['peer']);
@@ -50,4 +51,11 @@ export function wakeReplay(history: RunHistory): Violation[] {
     });
   });
   return violations;
+}
+
+/** The wake stream a process begins on with this event (its registration, or a read of its wake stream), if it is one. */
+function startingWakeStream(event: TraceEvent): string | undefined {
+  if (event.kind === 'runner-registered') return String(event.detail['wakeStream']);
+  if (event.kind === 'stream-read' && WAKE_STREAM_PATTERN.test(String(event.detail['stream']))) return String(event.detail['stream']);
+  return undefined;
 }

@@ -133,6 +133,12 @@ describe('wake-replay (from what the servers observed)', () => {
     const violations = oracle('wake-replay')(history([...settled(), rowsAcked, register('host#2'), served('host#2', O1, O2)]));
     expect(violations.map((violation) => violation.message)).toEqual([expect.stringContaining(`the wake s#1 at ${O1} again`)]);
   });
+  it("does not excuse a replay with a row owed in another runner's wake stream (offsets of different streams do not compare)", () => {
+    const otherRow = event('durable-streams', 'wake-row-appended', { subscription: 's2', generation: 1, wakeStream: 'runners/r2/wake', offset: O1, payload: { kind: 'run-finished' }, issued: true });
+    const register = event('agents-server', 'runner-registered', { peer: 'host#2', runner: 'r1', wakeStream: 'runners/r1/wake', resumeOffset: null });
+    const events = [...appends(), otherRow, served('host#1', O1, O2), ...claimed('host#1'), ...claimed('host#1', 204), register, served('host#2', O1, O2)];
+    expect(oracle('wake-replay')(history(events)).map((violation) => violation.message)).toEqual([expect.stringContaining(`the wake s#1 at ${O1} again`)]);
+  });
   it('needs no annotation: a runtime that reports nothing is judged the same', () => {
     const withNotes = [...appends(), served('host#1', O1), annotation('host#1', 'wake-read', { offset: O1, subscription: 's', generation: 1 }), ...claimed('host#1'), served('host#2', O1)];
     const without = withNotes.filter((candidate) => !candidate.annotation);
