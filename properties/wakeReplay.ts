@@ -15,7 +15,9 @@ import type { Violation } from './Violation.ts';
  * `run-finished-delivery=wake-stream`) is owed work, not a replay: the row's payload is in that row alone, so a
  * runner must read the wake stream again from the first owed row, and nothing served from there is a replay (the rule
  * names wakes by subscription and generation, so the generation's plain event is excused with its owed rows). From the
- * servers' observations `wake-row-appended` and `wake-rows-acked`. Whatever the runtime says about itself is not read.
+ * servers' observations `wake-row-appended` and `wake-rows-acked`. Offsets are compared within one wake stream only: in
+ * a world of several runners (daily-digest `--runners`) what one runner's processes processed says nothing of another
+ * runner's wake stream. Whatever the runtime says about itself is not read.
  */
 export function wakeReplay(history: RunHistory): Violation[] {
   const served = new ServedWakes();
@@ -27,7 +29,11 @@ export function wakeReplay(history: RunHistory): Violation[] {
   history.events.forEach((event, eventIndex) => {
     owed.observe(event);
     const starting = !event.annotation && (event.kind === 'runner-registered' || (event.kind === 'stream-read' && WAKE_STREAM_PATTERN.test(String(event.detail['stream']))));
-    if (starting && !owedAtStart.has(String(event.detail['peer']))) owedAtStart.set(String(event.detail['peer']), owed.firstOwedOffset());
+    if (starting && !owedAtStart.has(String(event.detail['peer']))) {
+      // The wake stream the process reads: a registration names it, a read is of it.
+      const stream = event.kind === 'runner-registered' ? event.detail['wakeStream'] : event.detail['stream'];
+      owedAtStart.set(String(event.detail['peer']), owed.firstOwedOffset(typeof stream === 'string' ? stream : undefined));
+    }
     const fresh = served.observe(event, eventIndex);
     if (fresh.length === 0) return;
     const peer = String(event.detail['peer']);

@@ -45,10 +45,13 @@ const FIXED_PARTICIPANTS: Record<string, Participant> = {
   faults: { id: 'faults', label: 'faults' },
 };
 
-/** The participant id of an actor: `host#2` is `host2`; cron and workload share one lifeline, so do the fault injectors. */
+/** The participant id of an actor: `host#2` is `host2` (`runner-2/host#1` is `runner2host1`); cron and workload share one lifeline, so do the fault injectors. */
 export function participantOf(actor: string): string {
   const host = /^host#(\d+)$/.exec(actor);
   if (host) return `host${host[1]}`;
+  // A runner's host process in a world of several runners: `runner-2/host#1` is `runner2host1`.
+  const runnerHost = /^runner-(\d+)\/host#(\d+)$/.exec(actor);
+  if (runnerHost) return `runner${runnerHost[1]}host${runnerHost[2]}`;
   if (actor === 'workload' || actor === 'cron') return 'cron';
   if (actor === 'agents-server') return 'agents';
   if (actor === 'durable-streams') return 'streams';

@@ -8,7 +8,7 @@ import { wakeKey } from './wakeKey.ts';
  */
 export class OwedWakeRows {
   /** Owed rows by wake key (`subscription#generation`), each with its offset in the wake stream. */
-  private readonly owed = new Map<string, Array<{ readonly subscription: string; readonly offset: string }>>();
+  private readonly owed = new Map<string, Array<{ readonly subscription: string; readonly stream: string; readonly offset: string }>>();
 
   /** Feeds one event, in trace order. */
   observe(event: TraceEvent): void {
@@ -16,7 +16,7 @@ export class OwedWakeRows {
     const detail = event.detail;
     if (event.kind === 'wake-row-appended') {
       const key = wakeKey(detail);
-      this.owed.set(key, [...(this.owed.get(key) ?? []), { subscription: String(detail['subscription']), offset: String(detail['offset']) }]);
+      this.owed.set(key, [...(this.owed.get(key) ?? []), { subscription: String(detail['subscription']), stream: String(detail['wakeStream']), offset: String(detail['offset']) }]);
     } else if (event.kind === 'wake-rows-acked') {
       const subscription = String(detail['subscription']);
       const to = String(detail['offset']);
@@ -33,10 +33,13 @@ export class OwedWakeRows {
     return this.owed.has(wake);
   }
 
-  /** The wake-stream offset of the first row still owed, if any: nobody is done with the wake stream from there on. */
-  firstOwedOffset(): string | undefined {
+  /**
+   * The offset of the first row still owed in `stream` (in any wake stream when not given), if any: nobody is done
+   * with that wake stream from there on.
+   */
+  firstOwedOffset(stream?: string): string | undefined {
     let first: string | undefined;
-    for (const rows of this.owed.values()) for (const row of rows) if (first === undefined || row.offset < first) first = row.offset;
+    for (const rows of this.owed.values()) for (const row of rows) if ((stream === undefined || row.stream === stream) && (first === undefined || row.offset < first)) first = row.offset;
     return first;
   }
 }
