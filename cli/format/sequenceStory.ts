@@ -151,7 +151,8 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'server-up':
       return note('agents', 'server up');
     case 'runner-registered':
-      return message('agents', host, 'reply', `registered, resume offset: ${d['resumeOffset'] === null ? 'none' : offset('resumeOffset')}`);
+      // To the process that registered (with several runners, the newest host may be another runner's).
+      return message('agents', typeof d['peer'] === 'string' ? participantOf(d['peer']) : host, 'reply', `registered, resume offset: ${d['resumeOffset'] === null ? 'none' : offset('resumeOffset')}`);
     case 'runner-start':
       return note(self, `runner reads wake stream from ${offset('startOffset')}`);
     case 'runner-state':
