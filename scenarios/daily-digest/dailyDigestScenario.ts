@@ -113,7 +113,7 @@ export function sharedDbNotJudged(config: SwitchValues): PropertyNotJudged[] {
     : [];
 }
 
-/** The daily-digest world built and running: the entities, their crons, one host process started. */
+/** The daily-digest world built and running: the entities, their crons, each runner's first host process started. */
 export interface DigestWorld {
   readonly world: World;
   /** The first runner's host slot (the only one unless `--runners`). */
