@@ -9,6 +9,8 @@ import type { Violation } from './Violation.ts';
 /** A host process as the world saw it. */
 interface Host {
   readonly startedAtMs: number;
+  /** The runner the platform started it as, when its `process-start` says (a world of several runners). */
+  readonly runner: string | undefined;
   /** From SIGTERM on, the host is stopping: it is expected to stop reading. */
   stopping: boolean;
   /** The wake stream of the runner it registered, once it did. */
@@ -36,7 +38,10 @@ interface Host {
  * registration attempts count the same way: one the network dropped or hung, or the agents server refused while
  * down, is the runner trying, not a runner gone deaf. Judged from the
  * service's and the network's observations (`process-start`, `sigterm`, `process-exit`, `runner-registered`,
- * `stream-read`, `request-refused`, `wake-appended`, `lease-granted`, `fault`), at each event and at the end.
+ * `stream-read`, `request-refused`, `wake-appended`, `lease-granted`, `fault`, `entity-created`), at each event and at
+ * the end. Only the wakes of a host's own runner count: once it registered, those appended to the wake stream it
+ * registered; before, when the platform said which runner it started the host as (a world of several runners), those
+ * of that runner's wake stream (as `entity-created` or another process's registration named it); else every wake.
  */
 export function deafRunner(history: RunHistory): Violation[] {
   const timing = worldTiming(history.events);
@@ -44,6 +49,8 @@ export function deafRunner(history: RunHistory): Violation[] {
   const hosts = new Map<string, Host>();
   /** Wakes appended and not yet granted: `subscription#generation` -> wake stream and since when. */
   const waiting = new Map<string, { readonly wakeStream: string; readonly sinceMs: number }>();
+  /** Each runner's wake stream, as the agents server named it. */
+  const wakeStreams = new Map<string, string>();
   const violations: Violation[] = [];
 
   const check = (nowMs: number, step: number, eventIndex: number | undefined): void => {
@@ -52,8 +59,10 @@ export function deafRunner(history: RunHistory): Violation[] {
       // Counted in place: this runs for every event and every host, and arrays here were most of the property's cost.
       let waitingWakes = 0;
       let oldestMs = Infinity;
+      // Undefined: any wake is its runner's (one runner in the world). A runner with no known wake stream has no wakes.
+      const ownStream = host.wakeStream ?? (host.runner === undefined ? undefined : (wakeStreams.get(host.runner) ?? ''));
       for (const wake of waiting.values()) {
-        if (host.wakeStream !== undefined && wake.wakeStream !== host.wakeStream) continue;
+        if (ownStream !== undefined && wake.wakeStream !== ownStream) continue;
         waitingWakes += 1;
         if (wake.sinceMs < oldestMs) oldestMs = wake.sinceMs;
       }
@@ -76,17 +85,22 @@ export function deafRunner(history: RunHistory): Violation[] {
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
     check(event.atMs, event.step, eventIndex);
-    follow(event, hosts, waiting);
+    follow(event, hosts, waiting, wakeStreams);
   });
   check(history.endMs, history.steps, undefined);
   return violations;
 }
 
-function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string, { readonly wakeStream: string; readonly sinceMs: number }>): void {
+function follow(
+  event: TraceEvent,
+  hosts: Map<string, Host>,
+  waiting: Map<string, { readonly wakeStream: string; readonly sinceMs: number }>,
+  wakeStreams: Map<string, string>,
+): void {
   const detail = event.detail;
   switch (event.kind) {
     case 'process-start':
-      hosts.set(event.actor, { startedAtMs: event.atMs, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, swallowed: 'no', flagged: false });
+      hosts.set(event.actor, { startedAtMs: event.atMs, runner: typeof detail['runner'] === 'string' ? detail['runner'] : undefined, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, swallowed: 'no', flagged: false });
       return;
     case 'sigterm': {
       const host = hosts.get(event.actor);
@@ -96,7 +110,11 @@ function follow(event: TraceEvent, hosts: Map<string, Host>, waiting: Map<string
     case 'process-exit':
       hosts.delete(event.actor);
       return;
+    case 'entity-created':
+      if (typeof detail['runner'] === 'string' && typeof detail['wakeStream'] === 'string') wakeStreams.set(detail['runner'], detail['wakeStream']);
+      return;
     case 'runner-registered': {
+      if (typeof detail['runner'] === 'string' && typeof detail['wakeStream'] === 'string') wakeStreams.set(detail['runner'], detail['wakeStream']);
       const host = hosts.get(String(detail['peer']));
       if (host && typeof detail['wakeStream'] === 'string') host.wakeStream = detail['wakeStream'];
       return;

@@ -16,7 +16,9 @@ import type { Violation } from './Violation.ts';
  * `run-finished-delivery=wake-stream`) is owed work, not a replay: the row's payload is in that row alone, so a
  * runner must read the wake stream again from the first owed row, and nothing served from there is a replay (the rule
  * names wakes by subscription and generation, so the generation's plain event is excused with its owed rows). From the
- * servers' observations `wake-row-appended` and `wake-rows-acked`. Whatever the runtime says about itself is not read.
+ * servers' observations `wake-row-appended` and `wake-rows-acked`. Offsets are compared within one wake stream only: in
+ * a world of several runners (daily-digest `--runners`) what one runner's processes processed says nothing of another
+ * runner's wake stream. Whatever the runtime says about itself is not read.
  */
 export function wakeReplay(history: RunHistory): Violation[] {
   const served = new ServedWakes();

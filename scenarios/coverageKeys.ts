@@ -21,7 +21,7 @@ const NEAR_WINDOW_MS = 1_024;
  *   event the model refused), as `models coverage` identifies them;
  * - `fault:<kind>`: every kind of fault injected;
  * - `seq:<actor>:<kind>><kind>`: every ordered pair of consecutive events of one actor (host processes counted as one
- *   actor, `host#N`), so a new order of things one actor does is new coverage;
+ *   actor, `host#N`, whatever runner they serve), so a new order of things one actor does is new coverage;
  * - `near:<fault>:<kind>:<b>`: for every fault injected and every kind of event a host process recorded in the
  *   {@link NEAR_WINDOW_MS} before it, the distance to the last such event as a power of two (b = ceil(log2(ms + 1))).
  *   A fault that lands closer to what a host was doing is new coverage before it lands inside it: the guided
@@ -42,7 +42,8 @@ export function coverageKeysOf(result: RunResult): string[] {
         if (distanceMs <= NEAR_WINDOW_MS) keys.add(`near:${fault}:${kind}:${Math.ceil(Math.log2(distanceMs + 1))}`);
       }
     }
-    const actor = event.actor.replace(/#\d+$/, '#N');
+    // A runner's host process (`runner-2/host#1` in a world of several runners) is a host process like any other.
+    const actor = event.actor.replace(/^runner-\d+\/host#\d+$/, 'host#N').replace(/#\d+$/, '#N');
     const last = lastKindOf.get(actor);
     if (last !== undefined) keys.add(`seq:${actor}:${last}>${event.kind}`);
     lastKindOf.set(actor, event.kind);

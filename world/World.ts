@@ -1,5 +1,6 @@
 import { choosePercent } from '../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../sim/run/SimContext.ts';
+import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { AgentsServer } from './agents-server/AgentsServer.ts';
 import type { ClaimReaper } from './agents-server/ClaimReaper.ts';
 import type { DoneRelease } from './agents-server/DoneRelease.ts';
@@ -169,8 +170,12 @@ export class World {
     ]);
   }
 
-  newProcess(name: string): SimProcess {
-    this.sim.trace.record(name, 'process-start');
+  /**
+   * Starts a process named `name` (unique for the run), observed as `process-start` with `detail`: what the platform
+   * knows of the process it started (the runner it deploys it as, in a world of several runners), nothing otherwise.
+   */
+  newProcess(name: string, detail?: TraceEvent['detail']): SimProcess {
+    this.sim.trace.record(name, 'process-start', detail);
     const process = new SimProcess(this.sim, name);
     this.processes.set(name, process);
     return process;

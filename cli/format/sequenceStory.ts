@@ -45,10 +45,13 @@ const FIXED_PARTICIPANTS: Record<string, Participant> = {
   faults: { id: 'faults', label: 'faults' },
 };
 
-/** The participant id of an actor: `host#2` is `host2`; cron and workload share one lifeline, so do the fault injectors. */
+/** The participant id of an actor: `host#2` is `host2` (`runner-2/host#1` is `runner2host1`); cron and workload share one lifeline, so do the fault injectors. */
 export function participantOf(actor: string): string {
   const host = /^host#(\d+)$/.exec(actor);
   if (host) return `host${host[1]}`;
+  // A runner's host process in a world of several runners: `runner-2/host#1` is `runner2host1`.
+  const runnerHost = /^runner-(\d+)\/host#(\d+)$/.exec(actor);
+  if (runnerHost) return `runner${runnerHost[1]}host${runnerHost[2]}`;
   if (actor === 'workload' || actor === 'cron') return 'cron';
   if (actor === 'agents-server') return 'agents';
   if (actor === 'durable-streams') return 'streams';
@@ -148,7 +151,8 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'server-up':
       return note('agents', 'server up');
     case 'runner-registered':
-      return message('agents', host, 'reply', `registered, resume offset: ${d['resumeOffset'] === null ? 'none' : offset('resumeOffset')}`);
+      // To the process that registered (with several runners, the newest host may be another runner's).
+      return message('agents', typeof d['peer'] === 'string' ? participantOf(d['peer']) : host, 'reply', `registered, resume offset: ${d['resumeOffset'] === null ? 'none' : offset('resumeOffset')}`);
     case 'runner-start':
       return note(self, `runner reads wake stream from ${offset('startOffset')}`);
     case 'runner-state':

@@ -29,7 +29,7 @@ export interface WakeView {
 
 /** The relevant state of the system after one event: what the timeline columns show. */
 export interface StoryState {
-  /** The runner the event concerns: the event's host, or the most recently started one. */
+  /** The runner the event concerns: the event's host, the host a server's observation names as its peer, or the most recently started one. */
   readonly runner: RunnerView | null;
   /** The wake the event concerns: the event's host's wake, or the most recently started wake in progress. */
   readonly wake: WakeView | null;
@@ -140,7 +140,10 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
           if (index >= 0) wakes.splice(index, 1);
         }
     }
-    const runner = runners.get(event.actor) ?? (newestHost === undefined ? undefined : runners.get(newestHost));
+    // A server's observation of a host's request concerns that host (with several runners, or the two processes of a
+    // rolling deploy, the newest host may be another one).
+    const peer = typeof detail['peer'] === 'string' ? runners.get(detail['peer']) : undefined;
+    const runner = runners.get(event.actor) ?? peer ?? (newestHost === undefined ? undefined : runners.get(newestHost));
     const wake = wakeOf(event.actor) ?? wakes[wakes.length - 1];
     return {
       runner: runner ? { ...runner } : null,

@@ -6,6 +6,8 @@ export interface ServedWake {
   /** `subscription#generation`. */
   readonly wake: string;
   readonly subscription: string;
+  /** The wake stream it was served from (offsets are compared within one stream only). */
+  readonly stream: string;
   /** Where the service appended the wake event (from its `wake-appended` observation). */
   readonly offset: string;
   /** The `stream-read` observation that served it. */
@@ -46,7 +48,7 @@ export class ServedWakes {
       return [];
     }
     if (event.kind === 'runner-registered') {
-      this.noteStart(String(detail['peer']));
+      this.noteStart(String(detail['peer']), typeof detail['wakeStream'] === 'string' ? detail['wakeStream'] : undefined);
       return [];
     }
     if (event.kind === 'claim-answered') {
@@ -72,7 +74,8 @@ export class ServedWakes {
     }
     if (event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return [];
     const peer = String(detail['peer']);
-    this.noteStart(peer);
+    const stream = String(detail['stream']);
+    this.noteStart(peer, stream);
     if (detail['status'] !== 200) return [];
     const wakes = (detail['wakes'] ?? []) as ReadonlyArray<{ readonly [key: string]: TraceValue }>;
     let served = this.byPeer.get(peer);
@@ -85,7 +88,7 @@ export class ServedWakes {
     for (const wake of wakes) {
       const offset = this.positions.get(wakeKey(wake));
       if (offset === undefined) continue;
-      const entry: ServedWake = { wake: wakeKey(wake), subscription: String(wake['subscription']), offset, eventIndex, settled: false };
+      const entry: ServedWake = { wake: wakeKey(wake), subscription: String(wake['subscription']), stream, offset, eventIndex, settled: false };
       served.push(entry);
       fresh.push(entry);
     }
@@ -104,21 +107,24 @@ export class ServedWakes {
 
   /**
    * A process begins when it registers (it learns where to start), or, if the agents server never saw it register,
-   * with its first read of its wake stream, whatever the answer: the history behind it is fixed then.
+   * with its first read of its wake stream, whatever the answer: the history behind it is fixed then. `stream` is the
+   * wake stream it reads, when known.
    */
-  private noteStart(peer: string): void {
-    if (!this.processedAtStart.has(peer)) this.processedAtStart.set(peer, this.processedByOthers(peer));
+  private noteStart(peer: string, stream: string | undefined): void {
+    if (!this.processedAtStart.has(peer)) this.processedAtStart.set(peer, this.processedByOthers(peer, stream));
   }
 
   /**
-   * The highest offset any other process had processed: the end of its longest prefix of served wakes that it settled,
-   * or undefined when none had.
+   * The highest offset any other process had processed of `stream` (of any wake stream when unknown): the end of its
+   * longest prefix of served wakes of that stream that it settled, or undefined when none had. An offset says where in
+   * one stream a wake lies: another runner's wake stream (a world of several runners) is no history of this one.
    */
-  private processedByOthers(peer: string): string | undefined {
+  private processedByOthers(peer: string, stream: string | undefined): string | undefined {
     let mark: string | undefined;
     for (const other of this.peerOrder) {
       if (other === peer) continue;
       for (const wake of this.byPeer.get(other)!) {
+        if (stream !== undefined && wake.stream !== stream) continue;
         if (!wake.settled) break;
         if (mark === undefined || wake.offset > mark) mark = wake.offset;
       }

@@ -33,13 +33,13 @@ import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
 import { DBS_PER_WAKE_SWITCH, dbsPerWakeOf } from './dbsPerWake.ts';
 import { CHILD_TYPE, CHILDREN_SWITCH, childCountOf, childName } from './childCount.ts';
 import { childHandler } from './childEntity.ts';
+import { RUNNERS_SWITCH, runnerCountOf, runnerId, runnerIndexOfEntity } from './runnerCount.ts';
 import type { RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
 import type { RunFinishedDelivery } from '../../world/agents-server/RunFinishedDelivery.ts';
 import type { SpawnOrder } from '../../world/agents-server/SpawnOrder.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
-const RUNNER_ID = 'runner-1';
 const CHAT_CHANNEL = 'digests';
 
 /** Whether the entity's posts carry an idempotency key (the scenario's `post-key` switch). */
@@ -98,12 +98,13 @@ function digestSwitchValue(config: SwitchValues, name: string): string {
 export const dailyDigestScenario: Scenario = {
   name: 'daily-digest',
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
-  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, CHILDREN_SWITCH, DBS_PER_WAKE_SWITCH],
+  switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, CHILDREN_SWITCH, DBS_PER_WAKE_SWITCH, RUNNERS_SWITCH],
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
   propertiesNotJudged: (config) => {
     const reasons: string[] = [];
     if (entityCountOf(config) > 1) reasons.push(`the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)`);
     if (childCountOf(config) > 0) reasons.push(`the composed model follows one entity, and this world spawns ${childCountOf(config)} children (--children)`);
+    if (runnerCountOf(config) > 1) reasons.push(`the composed model follows one runner, and this world has ${runnerCountOf(config)} (--runners)`);
     if (dbsPerWakeOf(config) > 1) reasons.push(`the composed model follows one shared DB per wake, and this world has ${dbsPerWakeOf(config)} (--dbs-per-wake)`);
     reasons.push(...sharedDbNotJudged(config).map((notJudged) => notJudged.reason));
     return reasons.length === 0 ? [] : [{ property: 'model-conformance', reason: reasons.join('; ') }];
@@ -120,10 +121,13 @@ export function sharedDbNotJudged(config: SwitchValues): PropertyNotJudged[] {
     : [];
 }
 
-/** The daily-digest world built and running: the entities, their crons, one host process started. */
+/** The daily-digest world built and running: the entities, their crons, each runner's first host process started. */
 export interface DigestWorld {
   readonly world: World;
+  /** The first runner's host slot (the only one unless `--runners`). */
   readonly supervisor: HostSupervisor;
+  /** Every runner's host slot, `runner-1` first (one unless `--runners`). */
+  readonly supervisors: readonly HostSupervisor[];
   /** The first entity's schedule. */
   readonly schedule: CronSchedule;
   /** Appends a message to the first entity's inbox (a wake besides the cron tick). */
@@ -147,8 +151,9 @@ export function buildDigestWorld(sim: SimContext, spec: RunSpec, runtime: Runtim
 
 /**
  * The world of the scenario with one digest entity per schedule (entity `i` named by {@link digestEntityNames}, the
- * first schedule's name is the caller's), all served by the one runner: each entity's shared stream, cron ticks and
- * subscription are set up in entity order, then the first host process starts.
+ * first schedule's name is the caller's), served by the run's runners (`--runners`, one by default; entity `i` by
+ * runner `i mod N`, children by their parent's): each entity's shared stream, cron ticks and subscription are set up in
+ * entity order, then each runner's first host process starts, `runner-1`'s first.
  */
 export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest, options: DigestScenarioOptions, schedules: readonly CronSchedule[]): DigestWorld {
   const world = new World(sim, {
@@ -172,8 +177,10 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
   options.plantInWorld?.(world);
   const replyLogs = dbsPerWakeOf(spec.config) > 1;
   const sharedDb = digestSwitchValue(spec.config, 'shared-db') as SharedDbMode;
+  const runnerCount = runnerCountOf(spec.config);
   const entities = schedules.map((schedule, index) => {
     const names = digestEntityNames(index);
+    const runner = runnerId(runnerIndexOfEntity(index, runnerCount));
     // A fresh tenant (`shared-db=create`): the entity's mkdb creates its DBs through the agents server.
     if (sharedDb === 'connect') {
       world.streams.create(`${SUBSCRIPTION_STREAM_ROOT}shared/${names.sharedId}`);
@@ -181,8 +188,8 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     }
     traceStoredOccurrences(sim, world, names);
     scheduleCronTicks(sim, world.streams, `${SUBSCRIPTION_STREAM_ROOT}${names.cronStream}`, schedule);
-    const row = world.agentsServer.createEntity({ id: names.entity, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [names.cronStream] });
-    return { names, schedule, inbox: row.inbox };
+    const row = world.agentsServer.createEntity({ id: names.entity, type: ENTITY_TYPE, runner, sources: [names.cronStream] });
+    return { names, schedule, inbox: row.inbox, runner };
   });
   const idempotency = digestSwitchValue(spec.config, 'idempotency') as IdempotencyCheck;
   const keyed = spec.config['post-key'] === 'action';
@@ -243,21 +250,28 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
       [CHILD_TYPE, dispatchOf('child', childHandlers)],
     ]);
   };
-  const supervisor = new HostSupervisor(world, launchHost(sim, world, { runtime, config: spec.config, runnerId: RUNNER_ID, runnerLabel: 'digest host', handlersFor }));
-  supervisor.startHost();
+  // One host slot per runner. Each host runs the same code (every entity type's handler), as one app deployed on
+  // several hosts does; which entities a runner serves is the agents server's business (each entity's subscription
+  // wakes its own runner's wake stream). Alone, the slot is the world's one slot: its processes keep their names.
+  const supervisors = Array.from({ length: runnerCount }, (_, index) => {
+    const id = runnerId(index);
+    return new HostSupervisor(world, launchHost(sim, world, { runtime, config: spec.config, runnerId: id, runnerLabel: 'digest host', handlersFor }), runnerCount > 1 ? { runner: id } : {});
+  });
+  for (const slot of supervisors) slot.startHost();
   const sendMessageTo = (entityIndex: number, index: number): void => {
     const { names, inbox } = entities[entityIndex]!;
     world.streams.append(`${SUBSCRIPTION_STREAM_ROOT}${inbox}`, { type: 'message', index });
     sim.trace.record('workload', 'message', { entity: names.entity, index });
   };
   const spawnChildren = (): void => {
-    const parent = entities[0]!.names.entity;
+    const { names: { entity: parent }, runner } = entities[0]!;
+    // A child is served by its parent's runner: upstream, the parent's handler spawns it in the host that runs it.
     for (const { entity } of children) {
-      world.agentsServer.spawn({ parent, child: entity, type: CHILD_TYPE, runner: RUNNER_ID, initialMessage: { type: 'message', index: 0 } });
+      world.agentsServer.spawn({ parent, child: entity, type: CHILD_TYPE, runner, initialMessage: { type: 'message', index: 0 } });
       sim.trace.record('workload', 'message', { entity, index: 0 });
     }
   };
-  return { world, supervisor, schedule: schedules[0]!, sendMessage: (index) => sendMessageTo(0, index), sendMessageTo, spawnChildren };
+  return { world, supervisor: supervisors[0]!, supervisors, schedule: schedules[0]!, sendMessage: (index) => sendMessageTo(0, index), sendMessageTo, spawnChildren };
 }
 
 /**
@@ -296,7 +310,7 @@ interface EntityPlan {
 /**
  * Draws entity `index`'s plan from the choice source, in this order: the number of days, the number of messages, each
  * message's time (within its own workload). Every entity has the first's period and first due time, so their days fall
- * due together and their wakes overlap on the one runner.
+ * due together and their wakes overlap on a runner they share (every one of them, unless `--runners`).
  */
 function drawEntityPlan(choices: SimContext['choices'], options: DigestScenarioOptions, index: number): EntityPlan {
   const occurrenceCount = 1 + choices.choose(options.maxOccurrences, 'occurrence count', { kind: 'count' });
@@ -333,7 +347,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
   const spawnAtMs = childCount > 0 ? chooseInRange(choices, 0, workloadEndMs, 'spawn time') : undefined;
   if (spawnAtMs !== undefined) trace.record('workload', 'children', { parent: digestEntityNames(0).entity, children: Array.from({ length: childCount }, (_, index) => childName(index)), spawnAtMs });
 
-  const { world, supervisor, sendMessageTo, spawnChildren } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
+  const { world, supervisor, supervisors, sendMessageTo, spawnChildren } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
   if (spawnAtMs !== undefined) scheduler.schedule(spawnAtMs, 'workload', 'spawn children', spawnChildren);
   plans.forEach((plan, entityIndex) => {
     const entity = digestEntityNames(entityIndex).entity;
@@ -341,7 +355,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
       scheduler.schedule(atMs, 'workload', `message ${index} to ${entity}`, () => sendMessageTo(entityIndex, index));
     });
   });
-  const platform = new PlatformFaults(world, supervisor);
+  const platform = new PlatformFaults(world, supervisors);
   for (const fault of timedFaults) {
     scheduler.schedule(fault.atMs, 'faults', fault.kind, () => {
       if (world.faultsActive) platform.strike(fault.kind);
@@ -353,7 +367,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
     // Each child answers its one message; what its parent records of its run is judged by lost-work and duplicate-action.
     ...(spawnAtMs === undefined ? [] : Array.from({ length: childCount }, (_, index) => ({ entity: childName(index), action: replyAction(0), dueAtMs: spawnAtMs }))),
   ];
-  return endWorkload(sim, { world, supervisor }, options, workloadEndMs, expected);
+  return endWorkload(sim, { world, supervisor, supervisors }, options, workloadEndMs, expected);
 }
 
 /**
@@ -374,12 +388,13 @@ export function endWorkloadWithQuietPeriod(
 /** {@link endWorkloadWithQuietPeriod} for any world: the actions the oracles expect are given. */
 function endWorkload(
   sim: SimContext,
-  digest: Pick<DigestWorld, 'world' | 'supervisor'>,
+  digest: Pick<DigestWorld, 'world' | 'supervisor'> & Partial<Pick<DigestWorld, 'supervisors'>>,
   options: DigestScenarioOptions,
   workloadEndMs: number,
   expected: readonly ExpectedAction[],
 ): ScenarioSetup {
-  const { world, supervisor } = digest;
+  const { world } = digest;
+  const supervisors = digest.supervisors ?? [digest.supervisor];
   sim.scheduler.schedule(workloadEndMs, 'faults', 'quiet period', () => {
     world.faultsActive = false;
     sim.trace.record('faults', 'quiet-period', {});
@@ -393,6 +408,6 @@ function endWorkload(
     expectedActions: expected,
     hangAfterMs: options.hangAfterMs,
     quietFromMs: workloadEndMs,
-    endState: () => ({ liveHosts: supervisor.liveProcesses.map((process) => process.name), activeClaims: world.agentsServer.activeClaims() }),
+    endState: () => ({ liveHosts: supervisors.flatMap((slot) => slot.liveProcesses.map((process) => process.name)), activeClaims: world.agentsServer.activeClaims() }),
   };
 }

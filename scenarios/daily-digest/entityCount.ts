@@ -13,8 +13,8 @@ export const MAX_DIGEST_ENTITIES = 4;
 const ENTITY_COUNTS = Array.from({ length: MAX_DIGEST_ENTITIES }, (_, index) => String(index + 1));
 
 /**
- * The daily-digest scenario's `entities` switch: how many digest entities (`digest-1`, `digest-2`, ...) the one runner
- * serves. A switch like the others, so `--entities N` is validated before any run starts (an unknown value is a one-line
+ * The daily-digest scenario's `entities` switch: how many digest entities (`digest-1`, `digest-2`, ...) the runner
+ * serves (with `--runners`, the runners, round-robin). A switch like the others, so `--entities N` is validated before any run starts (an unknown value is a one-line
  * usage error listing the allowed ones) and travels in the replay token's configuration. Added after traces were
  * recorded: at its default the trace does not name it, so every one-entity run keeps its trace and hash.
  */
@@ -22,7 +22,7 @@ export const ENTITIES_SWITCH: SwitchDefinition = {
   name: 'entities',
   values: ENTITY_COUNTS,
   defaultValue: '1',
-  summary: `how many digest entities (digest-1, digest-2, ...) the one runner serves, each with its own inbox, cron, shared DB and plan (at most ${MAX_DIGEST_ENTITIES})`,
+  summary: `how many digest entities (digest-1, digest-2, ...) the runner serves (the runners, round-robin, with --runners), each with its own inbox, cron, shared DB and plan (at most ${MAX_DIGEST_ENTITIES})`,
   meanings: { '1': 'the bug report\'s world: one entity', '2': 'two entities on one runner: their wakes share its wake stream and may overlap' },
   recordedAtDefault: false,
 };

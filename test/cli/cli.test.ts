@@ -7,6 +7,9 @@ import { sim, simInProcess } from './runSim.ts';
 describe('command line: bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['unknown switch value', ['explore', '--wiring', 'sometimes'], /unknown value "sometimes" for --wiring \(allowed: swallow, reject, retry, empty, retry-same-db\)/],
+    ['no runners', ['explore', '--runners', '0'], /^sim: .*unknown value "0" for --runners \(allowed: 1, 2, 3\)/],
+    ['more runners than the world has', ['explore', '--runners', '4'], /^sim: .*unknown value "4" for --runners \(allowed: 1, 2, 3\)/],
+    ['a runner count that is no number', ['explore', '--runners', 'x'], /^sim: .*unknown value "x" for --runners \(allowed: 1, 2, 3\)/],
     ['unknown preset', ['explore', '--config', 'v9'], /unknown config "v9"/],
     ['unknown option', ['explore', '--speed', 'fast'], /Unknown option '--speed'/],
     ['unknown scenario', ['explore', '--scenario', 'weekly'], /unknown scenario "weekly"/],
@@ -88,6 +91,7 @@ describe('command line: explore and replay', () => {
       entities: '1',
       children: '0',
       'dbs-per-wake': '1',
+      runners: '1',
     });
     expect(report.seed).toBe(1);
     expect(report.runsExecuted).toBeGreaterThan(0);

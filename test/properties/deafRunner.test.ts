@@ -73,4 +73,47 @@ describe('deaf-runner', () => {
     expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 110_000 }))).toEqual([]);
     expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 110_001 }))).toHaveLength(1);
   });
+
+  describe('several runners (daily-digest --runners): only a host\'s own runner\'s wakes count', () => {
+    const R2_WAKE = 'runners/r2/wake';
+    /** Two runners' hosts, each started as its runner; `r2` has an entity, so its wake stream is known. */
+    const twoRunners = (): TraceBuilder =>
+      new TraceBuilder()
+        .at(0, 'world', 'world-configured', { leaseTtlMs: 30_000, longPollTimeoutMs: 20_000, baseLatencyMs: 0, maxExtraDelayMs: 0 })
+        .at(0, 'agents-server', 'entity-created', { entity: 'e1', type: 'digest', subscription: 'sub:e1', runner: 'r1', streams: [], wakeStream: WAKE })
+        .at(0, 'agents-server', 'entity-created', { entity: 'e2', type: 'digest', subscription: 'sub:e2', runner: 'r2', streams: [], wakeStream: R2_WAKE })
+        .at(0, 'r1/host#1', 'process-start', { runner: 'r1' })
+        .at(0, 'r2/host#1', 'process-start', { runner: 'r2' })
+        .at(1, 'agents-server', 'runner-registered', { peer: 'r1/host#1', runner: 'r1', wakeStream: WAKE, resumeOffset: null })
+        .at(1, 'agents-server', 'runner-registered', { peer: 'r2/host#1', runner: 'r2', wakeStream: R2_WAKE, resumeOffset: null });
+    const readBy = (trace: TraceBuilder, peer: string, stream: string, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'durable-streams', 'stream-read', { peer, stream, offset: '-1', live: true, status: 204, next: '-1' });
+
+    const r2WakeAppended = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'durable-streams', 'wake-appended', { subscription: 'sub:e2', generation: 1, stream: 'entities/e2/inbox', wakeStream: R2_WAKE, offset: '0000000000000000_0000000000000100' });
+    /** r2's host reads once at 10 ms and never again; r1's keeps reading; at 60 s a wake of r1's (and of r2's) waits. */
+    const r2Silent = (withOwnWake: boolean): TraceBuilder => {
+      const trace = wakeAppended(readBy(twoRunners(), 'r2/host#1', R2_WAKE, 10), 60_000);
+      if (withOwnWake) r2WakeAppended(trace, 60_000);
+      for (let atMs = 80_000; atMs <= 200_000; atMs += 20_000) readBy(trace, 'r1/host#1', WAKE, atMs);
+      return trace;
+    };
+
+    it('a host silent on its own wake stream while only another runner\'s wakes wait is not deaf; one whose own wakes wait is', () => {
+      expect(judgeBy('deaf-runner', historyOf(r2Silent(false).events, { endMs: 200_000 }))).toEqual([]);
+      const violations = judgeBy('deaf-runner', historyOf(r2Silent(true).events, { endMs: 200_000 }));
+      expect(violations.map((violation) => violation.message.split(' since')[0])).toEqual([`r2/host#1 has not read ${R2_WAKE}`]);
+    });
+
+    it('before it registers, a host started as a runner answers for that runner\'s wakes only', () => {
+      const unregistered = (): TraceBuilder =>
+        new TraceBuilder()
+          .at(0, 'agents-server', 'entity-created', { entity: 'e1', type: 'digest', subscription: 'sub:e1', runner: 'r1', streams: [], wakeStream: WAKE })
+          .at(0, 'agents-server', 'entity-created', { entity: 'e2', type: 'digest', subscription: 'sub:e2', runner: 'r2', streams: [], wakeStream: R2_WAKE })
+          .at(0, 'r2/host#1', 'process-start', { runner: 'r2' });
+      expect(judgeBy('deaf-runner', historyOf(wakeAppended(unregistered(), 5_000).events, { endMs: 100_000 }))).toEqual([]);
+      const ownWake = r2WakeAppended(unregistered(), 5_000);
+      expect(judgeBy('deaf-runner', historyOf(ownWake.events, { endMs: 100_000 }))[0]!.message).toContain('r2/host#1 has not registered its runner');
+    });
+  });
 });

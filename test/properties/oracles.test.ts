@@ -139,6 +139,25 @@ describe('wake-replay (from what the servers observed)', () => {
     const events = [...appends(), otherRow, served('host#1', O1, O2), ...claimed('host#1'), ...claimed('host#1', 204), register, served('host#2', O1, O2)];
     expect(oracle('wake-replay')(history(events)).map((violation) => violation.message)).toEqual([expect.stringContaining(`the wake s#1 at ${O1} again`)]);
   });
+  it('compares offsets within one wake stream: what another runner processed of its own wake stream is no history of this one', () => {
+    // Several runners (daily-digest --runners): r1's process settled O1 and O2 of runners/r1/wake; r2's process is then
+    // served a wake at O1 of runners/r2/wake, an offset of another stream, the first it was ever served.
+    const otherStream = event('durable-streams', 'stream-read', {
+      peer: 'runner-2/host#1',
+      stream: 'runners/r2/wake',
+      offset: '-1',
+      live: false,
+      status: 200,
+      next: O1,
+      count: 1,
+      wakes: [{ subscription: 't', generation: 1 }],
+    });
+    const appendedThere = event('durable-streams', 'wake-appended', { subscription: 't', generation: 1, stream: 'inbox-t', wakeStream: 'runners/r2/wake', offset: O1 });
+    const settledHere = [...appends(), served('host#1', O1), ...claimed('host#1'), served('host#1', O2), ...claimed('host#1', 204)];
+    const register = event('agents-server', 'runner-registered', { peer: 'runner-2/host#1', runner: 'r2', wakeStream: 'runners/r2/wake', resumeOffset: null });
+    expect(oracle('wake-replay')(history([...settledHere, appendedThere, register, otherStream]))).toEqual([]);
+    expect(oracle('wake-replay')(history([...settledHere, appendedThere, otherStream]))).toEqual([]);
+  });
   it('needs no annotation: a runtime that reports nothing is judged the same', () => {
     const withNotes = [...appends(), served('host#1', O1), annotation('host#1', 'wake-read', { offset: O1, subscription: 's', generation: 1 }), ...claimed('host#1'), served('host#2', O1)];
     const without = withNotes.filter((candidate) => !candidate.annotation);

@@ -15,6 +15,15 @@ export type HostLauncher = (process: SimProcess, sigterm: AbortSignal) => Launch
 
 const SUPERVISOR_ACTOR = 'supervisor';
 
+/**
+ * One host slot of a world with several (several runners, one host process per runner at a time but for a rolling
+ * deploy's overlap): its processes are named `<runner>/host#<n>` and their `process-start` names the runner.
+ */
+export interface HostSlot {
+  /** The runner id the slot's processes are deployed as (`runner-2`). */
+  readonly runner?: string;
+}
+
 interface Incarnation {
   readonly process: SimProcess;
   readonly host: LaunchedHost;
@@ -40,7 +49,19 @@ export class HostSupervisor {
   constructor(
     private readonly world: World,
     private readonly launch: HostLauncher,
+    /** Which host slot this is, in a world with several (absent, the one slot of a world as it always was). */
+    private readonly slot: HostSlot = {},
   ) {}
+
+  /** The runner this slot deploys its processes as, when the world has several slots. */
+  get runner(): string | undefined {
+    return this.slot.runner;
+  }
+
+  /** Whether `processName` is one of this slot's processes (alive or not). */
+  owns(processName: string): boolean {
+    return this.incarnations.some((incarnation) => incarnation.process.name === processName);
+  }
 
   /** The newest live host process, if any. */
   get liveProcess(): SimProcess | undefined {
@@ -53,7 +74,9 @@ export class HostSupervisor {
   }
 
   startHost(): void {
-    const process = this.world.newProcess(`host#${this.incarnations.length + 1}`);
+    const name = `host#${this.incarnations.length + 1}`;
+    const { runner } = this.slot;
+    const process = runner === undefined ? this.world.newProcess(name) : this.world.newProcess(`${runner}/${name}`, { runner });
     const sigterm = new AbortController();
     const host = process.run(() => this.launch(process, sigterm.signal));
     // A stop that fails is the host's business; the platform only waits for it.
@@ -90,7 +113,7 @@ export class HostSupervisor {
     const live = this.incarnations.filter((incarnation) => incarnation.process.alive);
     const victim = live.find((incarnation) => incarnation.process.name === processName) ?? live.at(-1);
     if (!victim) {
-      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind: 'crash', reason: 'no running host' });
+      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind: 'crash', reason: 'no running host', ...this.runnerDetail() });
       return;
     }
     this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault', { kind: 'crash', host: victim.process.name });
@@ -104,7 +127,7 @@ export class HostSupervisor {
     const old = this.incarnations.filter((incarnation) => incarnation.process.alive && !incarnation.replaced).at(-1);
     if (!old || this.deploying) {
       const reason = this.deploying ? 'a deploy is in progress' : 'no running host';
-      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind, reason });
+      this.world.sim.trace.record(SUPERVISOR_ACTOR, 'fault-skipped', { kind, reason, ...this.runnerDetail() });
       return undefined;
     }
     this.deploying = true;
@@ -143,6 +166,11 @@ export class HostSupervisor {
     cancelGrace();
     if (outcome === 'grace period over') this.world.sim.trace.record(SUPERVISOR_ACTOR, 'stop-timed-out', { host: process.name, graceMs });
     process.exit(outcome === 'grace period over' ? 'crash' : 'graceful');
+  }
+
+  /** The runner a skipped fault was for, named only in a world of several slots (a one-slot trace stays as it was). */
+  private runnerDetail(): { runner?: string } {
+    return this.slot.runner === undefined ? {} : { runner: this.slot.runner };
   }
 
   private async startAfterDelay(): Promise<void> {
