@@ -164,6 +164,47 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     room: 'Durable Streams requests answered 5xx, among them reads of the wake stream; nothing but a reconnect brings a runner whose read failed back to its wakes',
   },
   {
+    id: 'B4b',
+    title: "claims run serially behind `await drainWakes()`: one long wake holds back every other entity's claim, and the runner stops reading its wake stream meanwhile (e126eba37, #4339)",
+    switchName: 'claim-concurrency',
+    defect: 'serial',
+    fixed: 'concurrent',
+    where: 'runtime v0.4: the handling of each batch read from the wake stream (runtimes/v04/runner/PullWakeRunner.ts, claimSerially)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Head-of-line blocking needs a second entity whose wake waits behind the first one's: two digest entities on the
+    // one runner, whose days fall due together (as B1's world).
+    switches: { entities: '2' },
+    // A handler that stalls (up to 90 s, longer than the long-poll plus the reconnect backoff cap) holds the runner's
+    // drain while the other entity's wake waits in the wake stream unread.
+    faults: ['slow-handler'],
+    // Nothing is lost or doubled: the waiting wake is claimed once the stalled one ends. Only the liveness property that
+    // bounds how long a live runner may leave a waiting wake unread sees the latency.
+    property: 'deaf-runner',
+    room: "two digest entities served by one runner, whose cron ticks and messages make wakes of both; handlers that stall for up to 90 s while holding their claim, so that the other entity's wake waits behind them",
+  },
+  {
+    id: 'B4c',
+    title: 'a claim answered during stop() is still dispatched, after the stop aborted its wakes (e126eba37, #4339)',
+    switchName: 'stop-gate',
+    defect: 'none',
+    fixed: 'accepting-claims',
+    where: "runtime v0.4: a claim's answer once a stop began (runtimes/v04/runner/PullWakeRunner.ts, claim and dispatch)",
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    switches: {},
+    // A redeploy at the world's `claim-outstanding` fault moment sends SIGTERM while a granted claim's answer is on its
+    // way to the runner. A rolling deploy stops the old process only after the overlap, with no claim on the wire.
+    faults: ['redeploy'],
+    // The runner lifecycle model (semantics.md §1: a stop aborts claims) rejects a claim settled as dispatched while
+    // stopping. No behavioural property sees it here: the wake is drained like a wake running at SIGTERM
+    // (docs/history.md, B4(c)).
+    property: 'model-conformance',
+    room: "redeploys (a graceful stop), among them at the moment a granted claim's answer is on its way to the runner",
+  },
+  {
     id: 'O4',
     title: 'a long-poll left on a stale socket makes the runner deaf: only heartbeat failures reset the stream (a4da19e65, unmerged)',
     switchName: 'read-watchdog',
