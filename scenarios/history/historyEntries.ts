@@ -71,7 +71,8 @@ export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().f
  * and the defect a value added beside it. B11, B7 and B9 (its append-first half) put fixed defects back in the
  * children world (daily-digest `--children N`), B11 and B9 in the agents server, B7 in the runtime; O1, open upstream,
  * has its proposed fix (`claim-deferral=fifo`) as the default, as the v0.4 runtime always kept every deferred row, in
- * the world where runFinished rows travel in the wake stream (`run-finished-delivery=wake-stream`).
+ * the world where runFinished rows travel in the wake stream (`run-finished-delivery=wake-stream`). B4's three parts
+ * (B4a, B4b, B4c) put defects of the first runner back, each behind a runtime switch whose default is the fix.
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
