@@ -177,6 +177,8 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
       return message('agents', self, 'fail', `claim gen ${str('generation')} failed: ${str('error')}`);
     case 'claim-aborted':
       return note(self, `claim gen ${str('generation')} aborted`);
+    case 'claim-dispatched-during-stop':
+      return note(self, `claim gen ${str('generation')} answered after SIGTERM: dispatched`);
     case 'wake-start':
       return note(self, `wake ${shortWakeId(str('wakeId'))} starts`);
     case 'observe-called':

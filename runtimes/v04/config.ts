@@ -75,6 +75,18 @@ export type WakeBatchMode = (typeof WAKE_BATCH_MODES)[number];
  */
 export const DEFERRAL_MODES = ['one-slot', 'fifo'] as const;
 export type DeferralMode = (typeof DEFERRAL_MODES)[number];
+/**
+ * Historical B4(b) (e126eba37, #4339): whether the runner claims the wake events it reads while a wake runs, or, as the
+ * first runner did, claims one, awaits the drain of its running wakes, and only then reads and claims on.
+ */
+export const CLAIM_CONCURRENCY_MODES = ['serial', 'concurrent'] as const;
+export type ClaimConcurrencyMode = (typeof CLAIM_CONCURRENCY_MODES)[number];
+/**
+ * Historical B4(c) (e126eba37, #4339): whether a claim answered once a stop began is dispatched (the first runner),
+ * or dropped at an `acceptingClaims` gate.
+ */
+export const STOP_GATE_MODES = ['none', 'accepting-claims'] as const;
+export type StopGateMode = (typeof STOP_GATE_MODES)[number];
 /** Hardening: what a wake does with a done that failed transiently. */
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
@@ -102,6 +114,8 @@ export interface V04Config {
   readonly stopAck: StopAckMode;
   readonly wakeBatch: WakeBatchMode;
   readonly claimDeferral: DeferralMode;
+  readonly claimConcurrency: ClaimConcurrencyMode;
+  readonly stopGate: StopGateMode;
 }
 
 /** The server's resume source each runner offset mode needs (the world's `resume-offset` switch). */
@@ -300,6 +314,28 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     },
     recordedAtDefault: false,
   },
+  {
+    name: 'claim-concurrency',
+    values: CLAIM_CONCURRENCY_MODES,
+    defaultValue: 'concurrent',
+    summary: 'historical B4(b) (e126eba37): whether the runner reads and claims wake events while a wake runs',
+    meanings: {
+      serial: "B4(b), the defect: each wake event is claimed in turn and the runner awaits the drain of its running wakes before it reads or claims the next; meanwhile it does not read its wake stream, so one long wake holds every other entity's claim back",
+      concurrent: 'the fix, and this runtime as it always was: each wake event read is claimed at once and its wake dispatched without being awaited; the runner reads on',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'stop-gate',
+    values: STOP_GATE_MODES,
+    defaultValue: 'accepting-claims',
+    summary: 'historical B4(c) (e126eba37): whether a claim answered once a stop began is still dispatched',
+    meanings: {
+      none: "B4(c), the defect: a claim answered during stop() is dispatched; a wake dispatched after the stop aborted its running wakes is not among them, and runs on",
+      'accepting-claims': 'the fix, and this runtime as it always was: once a stop began no answered claim is dispatched (the claim lapses with its lease)',
+    },
+    recordedAtDefault: false,
+  },
 ];
 
 /** Reads this runtime's switch values from the host's configuration (every value was validated by the simulator). */
@@ -332,5 +368,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     stopAck: pick('stop-ack', STOP_ACK_MODES),
     wakeBatch: pick('wake-batch', WAKE_BATCH_MODES),
     claimDeferral: pick('claim-deferral', DEFERRAL_MODES),
+    claimConcurrency: pick('claim-concurrency', CLAIM_CONCURRENCY_MODES),
+    stopGate: pick('stop-gate', STOP_GATE_MODES),
   };
 }

@@ -71,7 +71,8 @@ export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().f
  * and the defect a value added beside it. B11, B7 and B9 (its append-first half) put fixed defects back in the
  * children world (daily-digest `--children N`), B11 and B9 in the agents server, B7 in the runtime; O1, open upstream,
  * has its proposed fix (`claim-deferral=fifo`) as the default, as the v0.4 runtime always kept every deferred row, in
- * the world where runFinished rows travel in the wake stream (`run-finished-delivery=wake-stream`).
+ * the world where runFinished rows travel in the wake stream (`run-finished-delivery=wake-stream`). B4's three parts
+ * (B4a, B4b, B4c) put defects of the first runner back, each behind a runtime switch whose default is the fix.
  */
 export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
   {
@@ -162,6 +163,47 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     // As for O4, the runner that stopped reading misses a digest first; deaf-runner is violated in the same run.
     property: 'missed-action',
     room: 'Durable Streams requests answered 5xx, among them reads of the wake stream; nothing but a reconnect brings a runner whose read failed back to its wakes',
+  },
+  {
+    id: 'B4b',
+    title: "claims run serially behind `await drainWakes()`: one long wake holds back every other entity's claim, and the runner stops reading its wake stream meanwhile (e126eba37, #4339)",
+    switchName: 'claim-concurrency',
+    defect: 'serial',
+    fixed: 'concurrent',
+    where: 'runtime v0.4: the handling of each batch read from the wake stream (runtimes/v04/runner/PullWakeRunner.ts, claimSerially)',
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    // Head-of-line blocking needs a second entity whose wake waits behind the first one's: two digest entities on the
+    // one runner, whose days fall due together (as B1's world).
+    switches: { entities: '2' },
+    // A handler that stalls (up to 90 s, longer than the long-poll plus the reconnect backoff cap) holds the runner's
+    // drain while the other entity's wake waits in the wake stream unread.
+    faults: ['slow-handler'],
+    // Nothing is lost or doubled: the waiting wake is claimed once the stalled one ends. Only the liveness property that
+    // bounds how long a live runner may leave a waiting wake unread sees the latency.
+    property: 'deaf-runner',
+    room: "two digest entities served by one runner, whose cron ticks and messages make wakes of both; handlers that stall for up to 90 s while holding their claim, so that the other entity's wake waits behind them",
+  },
+  {
+    id: 'B4c',
+    title: 'a claim answered during stop() is still dispatched, after the stop aborted its wakes (e126eba37, #4339)',
+    switchName: 'stop-gate',
+    defect: 'none',
+    fixed: 'accepting-claims',
+    where: "runtime v0.4: a claim's answer once a stop began (runtimes/v04/runner/PullWakeRunner.ts, claim and dispatch)",
+    scenario: 'daily-digest',
+    runtime: 'v0.4',
+    preset: 'hardened',
+    switches: {},
+    // A redeploy at the world's `claim-outstanding` fault moment sends SIGTERM while a granted claim's answer is on its
+    // way to the runner. A rolling deploy stops the old process only after the overlap, with no claim on the wire.
+    faults: ['redeploy'],
+    // The runner lifecycle model (semantics.md §1: a stop aborts claims) rejects a claim settled as dispatched while
+    // stopping. No behavioural property sees it here: the wake is drained like a wake running at SIGTERM
+    // (docs/history.md, B4(c)).
+    property: 'model-conformance',
+    room: "redeploys (a graceful stop), among them at the moment a granted claim's answer is on its way to the runner",
   },
   {
     id: 'O4',

@@ -74,6 +74,8 @@ describe('command line: explore and replay', () => {
       'wake-batch': 'all',
       'claim-deferral': 'fifo',
       'stop-ack': 'given',
+      'claim-concurrency': 'concurrent',
+      'stop-gate': 'accepting-claims',
       'resume-offset': 'none',
       'chat-idempotency': 'ignore',
       'claim-reaper': 'none',

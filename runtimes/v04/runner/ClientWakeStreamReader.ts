@@ -44,9 +44,8 @@ export class ClientWakeStreamReader implements WakeStreamReader {
       const response = await Promise.race([session, interrupted]);
       response.closed.catch(() => {});
       listener.connected();
-      unsubscribe = response.subscribeJson((batch) => {
-        listener.batch({ items: batch.items.map((value) => ({ value, offset: batch.offset })), endOffset: batch.offset });
-      });
+      // The client awaits what the subscriber returns before it hands over the next batch.
+      unsubscribe = response.subscribeJson((batch) => listener.batch({ items: batch.items.map((value) => ({ value, offset: batch.offset })), endOffset: batch.offset }));
       await Promise.race([response.closed, interrupted]);
       throw new WakeStreamEndedError(`wake stream ${name} ended`);
     } finally {

@@ -18,7 +18,9 @@ export class HttpWakeStreamReader implements WakeStreamReader {
         connected = true;
         listener.connected();
       }
-      listener.batch({ items: result.items.map((value) => ({ value, offset: result.nextOffset })), endOffset: result.nextOffset });
+      const handled = listener.batch({ items: result.items.map((value) => ({ value, offset: result.nextOffset })), endOffset: result.nextOffset });
+      // Awaited only when there is something to wait for, so that a reader that reads on does so in the same turn.
+      if (handled !== undefined) await handled;
       offset = result.nextOffset;
     }
   }

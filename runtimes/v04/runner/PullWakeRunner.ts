@@ -45,7 +45,7 @@ class StreamInterrupt extends Error {
 /**
  * The pull-wake consumer: reads its wake stream (through the tier's {@link WakeStreamReader}), advances the in-memory
  * offset per item, spawns a claim per wake event and dispatches claimed wakes to {@link processWake} without awaiting
- * them. Heartbeats report an offset: the raw read offset, or with `offset=durable` the settled low-water mark.
+ * them (`claim-concurrency=serial`, historical B4(b), claims and drains them one at a time instead). Heartbeats report an offset: the raw read offset, or with `offset=durable` the settled low-water mark.
  */
 export class PullWakeRunner {
   private state: RunnerState = 'stopped';
@@ -122,7 +122,11 @@ export class PullWakeRunner {
           },
           batch: (batch) => {
             watchdog.answered();
-            this.onBatch(batch);
+            const handled = this.onBatch(batch);
+            if (handled === undefined) return undefined;
+            // B4(b): the read loop waits while the batch's claims and wakes run; no read of the wake stream is out.
+            watchdog.pause();
+            return handled.finally(() => watchdog.answered());
           },
         });
       } catch (error) {
@@ -146,31 +150,33 @@ export class PullWakeRunner {
    * `read-watchdog=reset`: aborts the connection when no read answered for {@link RUNTIME_TIMING.readWatchdogMs}, so a
    * connect or a long-poll that hangs ends in a reconnect instead of a runner deaf to its wakes. A no-op otherwise.
    */
-  private watchReads(connection: AbortController): { answered(): void; stop(): void } {
-    if (this.env.config.readWatchdog === 'none') return { answered: () => {}, stop: () => {} };
+  private watchReads(connection: AbortController): { answered(): void; pause(): void; stop(): void } {
+    if (this.env.config.readWatchdog === 'none') return { answered: () => {}, pause: () => {}, stop: () => {} };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(() => connection.abort(new StreamInterrupt('no answer from the wake stream')), RUNTIME_TIMING.readWatchdogMs);
     };
-    arm();
-    return {
-      answered: arm,
-      stop: () => {
-        if (timer !== undefined) clearTimeout(timer);
-      },
+    const disarm = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
     };
+    arm();
+    // `pause`: no read is out while `claim-concurrency=serial` handles a batch, so there is nothing to give up.
+    return { answered: arm, pause: disarm, stop: disarm };
   }
 
   /**
    * Each item advances the in-memory offset at once and each wake spawns a claim. The settled low-water mark moves
-   * past the batch only when all its claims settled: a batch's end is the only place a reader can resume.
+   * past the batch only when all its claims settled: a batch's end is the only place a reader can resume. Under
+   * `claim-concurrency=serial` (B4(b)) the items are handled one after another instead, and the returned promise, which
+   * the reader awaits before it reads again, settles once the last is.
    */
-  private onBatch(batch: WakeStreamBatch): void {
+  private onBatch(batch: WakeStreamBatch): Promise<void> | undefined {
     if (batch.items.length === 0) {
       this.currentOffset = batch.endOffset;
       this.settledOffsets.resolveTailStart(batch.endOffset);
-      return;
+      return undefined;
     }
     const wakes = batch.items.map((item) => {
       const event = asWakeEvent(item.value);
@@ -178,6 +184,7 @@ export class PullWakeRunner {
       return event && { offset: item.offset, subscription: event.subscription_id, generation: event.generation };
     });
     const readBatch = this.settledOffsets.readBatch(batch.endOffset, wakes.filter((wake) => wake !== undefined).length);
+    if (this.env.config.claimConcurrency === 'serial') return this.claimSerially(batch, wakes, readBatch);
     batch.items.forEach((item, index) => {
       this.currentOffset = item.offset;
       const wake = wakes[index];
@@ -187,6 +194,36 @@ export class PullWakeRunner {
       }
       this.offsetChanged();
     });
+    return undefined;
+  }
+
+  /**
+   * B4(b)'s defect (`claim-concurrency=serial`), the first runner's loop: each wake event of the batch is claimed in
+   * turn, and before the next one the runner awaits the drain of its running wakes (`await drainWakes()`), the one just
+   * dispatched among them. The reader awaits this too, so no read of the wake stream goes out meanwhile: one long wake
+   * holds back every other entity's claim. A stop ends the loop, as it ended the first runner's read loop; the events
+   * left in the batch are not claimed (they stay unsettled, so a durable resume offset does not pass them).
+   */
+  private async claimSerially(batch: WakeStreamBatch, wakes: ReadonlyArray<{ readonly offset: string; readonly subscription: string; readonly generation: number } | undefined>, readBatch: ReadBatch): Promise<void> {
+    for (const [index, item] of batch.items.entries()) {
+      if (this.stopRequested) return;
+      this.currentOffset = item.offset;
+      const wake = wakes[index];
+      if (wake) {
+        this.env.annotate('wake-read', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation });
+        const claim = this.spawnClaim(readBatch, { cause: 'wake-event', ...wake });
+        this.offsetChanged();
+        await claim;
+        await this.drainWakes();
+      } else {
+        this.offsetChanged();
+      }
+    }
+  }
+
+  /** Resolves once no wake runs in this process, however many start meanwhile (a `next-wake=claim` claim's, say). */
+  private async drainWakes(): Promise<void> {
+    while (this.wakes.size > 0) await Promise.allSettled([...this.wakes]);
   }
 
   /**
@@ -207,7 +244,7 @@ export class PullWakeRunner {
   }
 
   /** `batch` is the read batch the wake event came in, whose end the claim's settling lets a resume move past. */
-  private spawnClaim(batch: ReadBatch | undefined, wake: WakeRead): void {
+  private spawnClaim(batch: ReadBatch | undefined, wake: WakeRead): Promise<void> {
     const attempt: ClaimAttempt = { aborted: false };
     this.claimAttempts.add(attempt);
     const claim: Promise<void> = this.claim(batch, wake, attempt).finally(() => {
@@ -215,6 +252,7 @@ export class PullWakeRunner {
       this.claimAttempts.delete(attempt);
     });
     this.claims.add(claim);
+    return claim;
   }
 
   private async claim(batch: ReadBatch | undefined, wake: WakeRead, attempt: ClaimAttempt): Promise<void> {
@@ -225,10 +263,13 @@ export class PullWakeRunner {
       if (this.env.config.claimGuard === 'defer' && !(await this.waitForRunningWake(wake, attempt))) return;
       const outcome = await this.claimOnce(wake, attempt);
       if (outcome === undefined) return;
-      if (attempt.aborted) {
+      // The `acceptingClaims` gate: a claim answered once a stop began is not dispatched. B4(c)'s defect
+      // (`stop-gate=none`) dispatches a granted one all the same.
+      if (attempt.aborted && (this.env.config.stopGate === 'accepting-claims' || outcome.kind !== 'wake')) {
         this.env.annotate('claim-aborted', { offset, subscription, generation, granted: outcome.kind === 'wake' });
         return;
       }
+      if (attempt.aborted) this.env.annotate('claim-dispatched-during-stop', { offset, subscription, generation, wakesAborted: this.wakesAborted });
       if (outcome.kind === 'wake') {
         this.dispatch(outcome.notification);
         settledAs = 'dispatched';
@@ -330,7 +371,10 @@ export class PullWakeRunner {
         this.wakeRows.set(subscription, [...rows.map((row) => ({ ...row, deferred: false })), ...(this.wakeRows.get(subscription) ?? [])]);
       },
     };
-    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, () => this.wakesAborted, onNextWake, wakeRows).finally(() => {
+    // B4(c)'s defect (`stop-gate=none`): the stop aborted the wakes running when it did; a wake dispatched after that
+    // was not among them, and nothing aborts it. (With the gate no wake is dispatched once a stop began.)
+    const stopping = this.wakesAborted && this.env.config.stopGate === 'none' ? () => false : () => this.wakesAborted;
+    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, stopping, onNextWake, wakeRows).finally(() => {
       this.wakes.delete(wake);
       if (this.runningBySubscription.get(subscription)?.wake === wake) this.runningBySubscription.delete(subscription);
     });

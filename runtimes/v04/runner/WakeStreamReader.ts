@@ -15,8 +15,11 @@ export interface WakeStreamBatch {
 export interface WakeStreamListener {
   /** The first answer arrived: the runner is streaming. */
   connected(): void;
-  /** A batch arrived; an empty one means the reader is caught up at `endOffset`. */
-  batch(batch: WakeStreamBatch): void;
+  /**
+   * A batch arrived; an empty one means the reader is caught up at `endOffset`. A promise returned is awaited before
+   * the reader reads again (the first runner's serial claims, `claim-concurrency=serial`); undefined reads on at once.
+   */
+  batch(batch: WakeStreamBatch): Promise<void> | undefined;
 }
 
 /**

@@ -23,7 +23,7 @@ function setUp(tier: StreamsTier) {
 function follow(reader: ReturnType<typeof createWakeStreamReader>, offset: string, stream = WAKE_STREAM) {
   const connection = new AbortController();
   const log: Array<'connected' | WakeStreamBatch> = [];
-  const ended = track(reader.follow(stream, offset, connection.signal, { connected: () => log.push('connected'), batch: (batch) => log.push(batch) }));
+  const ended = track(reader.follow(stream, offset, connection.signal, { connected: () => log.push('connected'), batch: (batch) => void log.push(batch) }));
   return { log, ended, interrupt: () => connection.abort(new Error('stop reading')) };
 }
 

@@ -1,0 +1,3 @@
+import { checkHistoryEntry } from './historyEntryChecks.ts';
+
+checkHistoryEntry('B4b');
