@@ -15,6 +15,10 @@ export const DEFECT_CLASSES = [
   'heartbeat',
   'stop-handling',
   'lost-update',
+  // A value the caller handed over (a header, an abort signal) that a layer does not pass on.
+  'dropped-option',
+  // A counter, backoff or timer not reset after the success that should reset it.
+  'forgotten-reset',
 ] as const;
 
 /** One of {@link DEFECT_CLASSES}. */

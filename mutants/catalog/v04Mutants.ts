@@ -9,6 +9,10 @@ const READER = 'runtimes/v04/runner/HttpWakeStreamReader.ts';
 const STREAMS = 'runtimes/v04/clients/StreamsApi.ts';
 const AGENTS = 'runtimes/v04/clients/AgentsApi.ts';
 const TRANSIENT = 'runtimes/v04/transientFailure.ts';
+const DEADLINE = 'runtimes/v04/clients/requestDeadline.ts';
+const HTTP = 'runtimes/v04/clients/HttpClient.ts';
+const STATE_DB = 'runtimes/v04/shared-state/StateDb.ts';
+const HANDLE = 'runtimes/v04/shared-state/SharedStateHandle.ts';
 
 /** Planted defects in the v0.4 runtime, each one a change a maintainer could plausibly make in review. */
 export const V04_MUTANTS: readonly Mutant[] = [
@@ -305,5 +309,139 @@ export const V04_MUTANTS: readonly Mutant[] = [
     replace: '',
     description: 'ALREADY_CLAIMED is not recognised and fails the claim instead of settling it as skipped',
     defectClass: 'swallowed-error',
+  },
+  // Added 2026-12-01 (issue 12): defects in the parts the v0.4 runtime grew after the mutants above were written (the
+  // request deadline, the HTTP client, the fast tier's shared-state DB and handle, the read watchdog, the claim guard,
+  // the lease renewer's retries), each in code the CI configuration (hardened, streams=fast, transport=direct,
+  // shared-db=connect) runs. Written and committed before they were measured (docs/mutants.md).
+  {
+    id: 'v04-deadline-abort-not-transient',
+    runtime: 'v0.4',
+    file: DEADLINE,
+    search: 'deadline.abort(new TypeError(`request unanswered after ${deadlineMs} ms`))',
+    replace: 'deadline.abort(new Error(`request unanswered after ${deadlineMs} ms`))',
+    description: 'the request deadline aborts with a plain Error, not the TypeError of a dropped connection: no retry covers a timed-out request',
+    defectClass: 'swallowed-error',
+  },
+  {
+    id: 'v04-deadline-ignores-caller-abort',
+    runtime: 'v0.4',
+    file: DEADLINE,
+    search: "  if (outer?.aborted) followOuter();\n  else outer?.addEventListener('abort', followOuter, { once: true });\n",
+    replace: '  if (outer?.aborted) followOuter();\n',
+    description: "the deadline wrapper follows the caller's signal only if it is already aborted: a stop, a watchdog or a lost lease no longer ends a request in flight",
+    defectClass: 'dropped-option',
+  },
+  {
+    id: 'v04-json-request-drops-headers',
+    runtime: 'v0.4',
+    file: HTTP,
+    search:
+      "    const headers: Record<string, string> = { ...options.headers };\n    let body: string | undefined;\n    if (options.json !== undefined) {\n      headers['content-type'] = 'application/json';\n",
+    replace:
+      "    let headers: Record<string, string> = { ...options.headers };\n    let body: string | undefined;\n    if (options.json !== undefined) {\n      headers = { 'content-type': 'application/json' };\n",
+    description: "a JSON request's headers are replaced by its content type instead of extended: done, renew, manifest and shared-state writes lose the wake's token",
+    defectClass: 'dropped-option',
+  },
+  {
+    id: 'v04-state-write-not-awaited',
+    runtime: 'v0.4',
+    file: STATE_DB,
+    search: '    await this.write(rowInsertEvent(row));\n    this.rows.set(row.key, row.value);\n',
+    replace: '    void this.write(rowInsertEvent(row));\n    this.rows.set(row.key, row.value);\n',
+    description: "the fast tier's insert does not await the shared-state write: the row counts as recorded before (and whether or not) the server took it",
+    defectClass: 'missing-await',
+  },
+  {
+    id: 'v04-handle-insert-not-awaited',
+    runtime: 'v0.4',
+    file: HANDLE,
+    search: '    if (this.backingDb) return this.backingDb.insert(row);\n',
+    replace: '    if (this.backingDb) {\n      void this.backingDb.insert(row);\n      return;\n    }\n',
+    description: "a wired handle's insert hands the row to its DB without awaiting it: the handler goes on (and the wake acks) before the write is known to have succeeded",
+    defectClass: 'missing-await',
+  },
+  {
+    id: 'v04-preload-without-lease-signal',
+    runtime: 'v0.4',
+    file: WIRING,
+    search: '    const access = { write: this.shared.writerFor(handle.id), readHeaders: this.shared.readHeaders, ...(this.signal ? { signal: this.signal } : {}) };\n',
+    replace: '    const access = { write: this.shared.writerFor(handle.id), readHeaders: this.shared.readHeaders };\n',
+    description: "the wiring chain builds its DBs without the lease-loss signal: a preload in flight when the lease is lost runs on until it ends or times out",
+    defectClass: 'dropped-option',
+  },
+  {
+    id: 'v04-observe-waits-for-caught-tail',
+    runtime: 'v0.4',
+    file: WIRING,
+    search: "    await (this.mode === 'swallow' || this.mode === 'empty' ? this.tail : step);\n",
+    replace: '    await this.tail;\n',
+    description: "observe waits for the chain's tail, whose catch records the error, in every mode: a wiring retry abandoned by a stop or a lost lease resolves observe unwired",
+    defectClass: 'swallowed-error',
+  },
+  {
+    id: 'v04-renewal-failure-ends-renewals',
+    runtime: 'v0.4',
+    file: RENEWER,
+    search:
+      "        this.lost.abort();\n        return;\n      }\n    }\n    this.schedule();\n  }\n}",
+    replace: "        this.lost.abort();\n        return;\n      }\n      return;\n    }\n    this.schedule();\n  }\n}",
+    description: 'a renewal that failed transiently (a 5xx, a dropped connection) ends the renewals instead of trying again at the next tick: the lease runs out under a long wake',
+    defectClass: 'lease-handling',
+  },
+  {
+    id: 'v04-reconnect-backoff-never-reset',
+    runtime: 'v0.4',
+    file: RUNNER,
+    search: '            backoffMs = RUNTIME_TIMING.reconnectInitialBackoffMs;\n',
+    replace: '',
+    description: 'the reconnect backoff is not reset when a read answers: after a few failures every later reconnect waits 30 s',
+    defectClass: 'forgotten-reset',
+  },
+  {
+    id: 'v04-watchdog-not-rearmed-by-reads',
+    runtime: 'v0.4',
+    file: RUNNER,
+    search: '          batch: (batch) => {\n            watchdog.answered();\n',
+    replace: '          batch: (batch) => {\n',
+    description: 'the read watchdog is re-armed by the connect only, not by each answered read: a healthy stream is cut and reconnected every 30 s',
+    defectClass: 'forgotten-reset',
+  },
+  {
+    id: 'v04-deferred-claim-ignores-stop',
+    runtime: 'v0.4',
+    file: RUNNER,
+    search:
+      "    if (!attempt.aborted) return true;\n    this.env.annotate('claim-aborted', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation, granted: false });\n    return false;\n  }\n",
+    replace: '    return true;\n  }\n',
+    description: 'a claim deferred behind a running wake (claim-guard=defer) goes out once that wake ends without looking at the stop flag: claims after SIGTERM',
+    defectClass: 'stop-handling',
+  },
+  {
+    id: 'v04-stop-does-not-abort-wakes',
+    runtime: 'v0.4',
+    file: RUNNER,
+    search: '    this.wakesAborted = true;\n',
+    replace: '',
+    description: 'stop() drains the running wakes without telling them to stop: a wake in a wiring retry keeps retrying until the drain gives up',
+    defectClass: 'stop-handling',
+  },
+  {
+    id: 'v04-host-stop-not-awaited',
+    runtime: 'v0.4',
+    file: HOST,
+    search: '    await this.runner?.stop();\n',
+    replace: '    void this.runner?.stop();\n',
+    description: "the host does not await its runner's stop: on SIGTERM the process reports itself stopped and exits before the drain and the final heartbeat",
+    defectClass: 'missing-await',
+  },
+  {
+    id: 'v04-reader-connected-before-answer',
+    runtime: 'v0.4',
+    file: READER,
+    search: '    let offset = fromOffset;\n    let connected = false;\n',
+    replace: '    let offset = fromOffset;\n    listener.connected();\n    let connected = false;\n',
+    description: 'the reader reports the runner connected when it sends its first read, not when an answer comes: each reconnect resets the backoff, so a failing stream is retried every second',
+    defectClass: 'missing-backoff',
   },
 ];

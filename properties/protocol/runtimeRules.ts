@@ -15,4 +15,15 @@ export const RUNTIME_RULES = {
    * holds a runtime to, and the hardened v0.4 runtime's read watchdog.
    */
   unansweredReadAbandonMs: 30_000,
+  /**
+   * A graceful stop gives the handlers still running at SIGTERM at least this long to finish before the process ends
+   * with one of them still running. semantics.md has a stop abort its claims, wait up to 1 s for them, then "abort and
+   * drain in-flight wakes" (§1), and a redeploy "let in-flight wakes finish and drain" (§6); it sets no bound on the
+   * drain. A runtime may bound it below the platform's grace period (30 s here, after which the platform kills the
+   * process anyway), so that its final heartbeat still goes out when a handler hangs; both runtimes modelled here
+   * bound it at 10 s, counted from the end of the claims' wait (v0.4 `stopDrainMs`, upstream's value; v0.6
+   * `stopWakeDrainMs`). This is the contract the `protocol` property holds a runtime to: a drain that gives up on a
+   * running handler sooner than 10 s after SIGTERM did not drain.
+   */
+  stopDrainMinMs: 10_000,
 } as const;

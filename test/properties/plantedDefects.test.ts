@@ -112,3 +112,42 @@ describe('each property fires on a real run with a defect planted for it', () =>
     expect(crash?.message).toBe('host#1 died of an uncaught-exception its code never handled: TypeError: cannot read properties of undefined');
   });
 });
+
+describe('protocol: a graceful stop drains the handlers it ran, on real runs', () => {
+  /** TWO_WAKES under `redeploy`: one redeploy, at 61 s, while the handler of the 60 s tick runs. */
+  const REDEPLOY_DURING_THE_TICK = [...TWO_WAKES, 1, 61_000];
+  /** The digest world whose handler first sleeps `sleepMs`: a handler still running when the redeploy comes. */
+  const sleepingHandler = (sleepMs: number): Scenario => ({
+    name: 'daily-digest',
+    summary: `planted: a handler that sleeps ${sleepMs} ms before it starts`,
+    setUp: (sim, spec, runtime) =>
+      setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: (handler) => async (ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, sleepMs));
+        await handler(ctx);
+      } }),
+  });
+  /** The v0.4 runtime, but the host reports its stop done the moment SIGTERM arrives: its runner is never stopped. */
+  const stopReturnsAtOnce: RuntimeUnderTest = {
+    ...v04Runtime,
+    startHost: (host) => {
+      v04Runtime.startHost(host);
+      return { stopped: new Promise<void>((resolve) => host.signal.addEventListener('abort', () => resolve(), { once: true })) };
+    },
+  };
+  const drainViolations = async (scenario: Scenario, runtime?: RuntimeUnderTest): Promise<string[]> => {
+    const result = await runScenario(digestSpec(BOTH_FIXES, ['redeploy']), new RecordedChoiceSource(REDEPLOY_DURING_THE_TICK), { scenario, ...(runtime ? { runtime } : {}), dropAnnotations: true });
+    return firing(result, 'protocol').map((violation) => violation.message).filter((message) => message.startsWith('stop drain'));
+  };
+
+  it('fires on a host whose stop returns at once while its handler runs', async () => {
+    expect(await drainViolations(sleepingHandler(20_000), stopReturnsAtOnce)).toEqual([
+      expect.stringMatching(/^stop drain: host#1 ended its graceful stop 0 ms after its SIGTERM while the handler of digest-1 \(wake w_0+1, started at 60\d{3} ms\) still ran/),
+    ]);
+  });
+
+  it('is quiet when the drain waits for the handler, and when it gives up on a stalled one after 10 s', async () => {
+    expect(await drainViolations(sleepingHandler(5_000))).toEqual([]);
+    // The handler sleeps through the runtime's 10 s drain: the process ends at 71 s with it still running.
+    expect(await drainViolations(sleepingHandler(20_000))).toEqual([]);
+  });
+});

@@ -84,3 +84,45 @@ describe('protocol: acked offsets never move backwards', () => {
     expect(protocolOf(trace)).toEqual([]);
   });
 });
+
+describe('protocol: a graceful stop drains the handlers it ran', () => {
+  const handlerStart = (trace: TraceBuilder, atMs: number, wakeId = 'w1', peer = 'host#1'): TraceBuilder =>
+    trace.at(atMs, peer, 'handler-start', { entity: 'e1', wakeId, inputs: [] });
+  const handlerEnd = (trace: TraceBuilder, atMs: number, wakeId = 'w1', peer = 'host#1'): TraceBuilder =>
+    trace.at(atMs, peer, 'handler-end', { entity: 'e1', wakeId, outcome: 'returned' });
+  const exit = (trace: TraceBuilder, atMs: number, reason: 'graceful' | 'crash', peer = 'host#1'): TraceBuilder => trace.at(atMs, peer, 'process-exit', { reason });
+  const stopping = (): TraceBuilder => handlerStart(world(), 900).at(1_000, 'host#1', 'sigterm');
+
+  it('flags a host whose stop returns at once while its handler runs', () => {
+    const trace = exit(stopping(), 1_020, 'graceful');
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [trace.last, 'stop drain: host#1 ended its graceful stop 20 ms after its SIGTERM while the handler of e1 (wake w1, started at 900 ms) still ran (a drain gives a running handler at least 10000 ms)'],
+    ]);
+  });
+
+  it('flags a handler that started after SIGTERM too, judged from the SIGTERM', () => {
+    expect(protocolOf(exit(handlerStart(world().at(1_000, 'host#1', 'sigterm'), 1_500), 9_999, 'graceful'))).toHaveLength(1);
+  });
+
+  it('is quiet for a normal drain: every handler ended before the process did', () => {
+    expect(protocolOf(exit(handlerEnd(stopping(), 3_000), 3_050, 'graceful'))).toEqual([]);
+  });
+
+  it('is quiet for a stalled handler given up on after the allowance, and for a handler that started after SIGTERM', () => {
+    expect(protocolOf(exit(stopping(), 11_000, 'graceful'))).toEqual([]);
+    expect(protocolOf(exit(handlerStart(world().at(1_000, 'host#1', 'sigterm'), 9_000), 11_000, 'graceful'))).toEqual([]);
+  });
+
+  it('judges no crash, no end by the grace period, no process without SIGTERM, and each process apart', () => {
+    expect(protocolOf(exit(stopping(), 1_020, 'crash'))).toEqual([]);
+    expect(protocolOf(exit(handlerStart(world(), 900), 1_020, 'graceful'))).toEqual([]);
+    // host#1's own handler ended; the one still open runs in host#2, which was not stopped.
+    const otherProcess = exit(handlerEnd(handlerStart(stopping(), 950, 'w2', 'host#2'), 1_010), 1_020, 'graceful');
+    expect(protocolOf(otherProcess)).toEqual([]);
+  });
+
+  it('reads no annotation: a runtime saying its handler ended does not end the probe span', () => {
+    const trace = exit(stopping().note(1_010, 'host#1', 'handler-end', { entity: 'e1', wakeId: 'w1', outcome: 'returned' }), 1_020, 'graceful');
+    expect(protocolOf(trace)).toHaveLength(1);
+  });
+});
