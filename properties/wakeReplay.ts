@@ -29,8 +29,8 @@ export function wakeReplay(history: RunHistory): Violation[] {
   const flagged = new Set<string>();
   history.events.forEach((event, eventIndex) => {
     owed.observe(event);
-    const startedOn = event.annotation ? undefined : startingWakeStream(event);
-    if (startedOn !== undefined && !owedAtStart.has(String(event.detail['peer']))) owedAtStart.set(String(event.detail['peer']), owed.firstOwedOffset(startedOn));
+    const starting = !event.annotation && startsOnWakeStream(event);
+    if (starting && !owedAtStart.has(String(event.detail['peer']))) owedAtStart.set(String(event.detail['peer']), owed.firstOwedOffset(wakeStreamOf(event)));
     const fresh = served.observe(event, eventIndex);
     if (fresh.length === 0) return;
     const peer = String(event.detail['peer']);
@@ -55,9 +55,13 @@ export function wakeReplay(history: RunHistory): Violation[] {
   return violations;
 }
 
-/** The wake stream a process begins on with this event (its registration, or a read of its wake stream), if it is one. */
-function startingWakeStream(event: TraceEvent): string | undefined {
-  if (event.kind === 'runner-registered') return String(event.detail['wakeStream']);
-  if (event.kind === 'stream-read' && WAKE_STREAM_PATTERN.test(String(event.detail['stream']))) return String(event.detail['stream']);
-  return undefined;
+/** Whether a process begins on its wake stream with this event: its registration, or a read of its wake stream. */
+function startsOnWakeStream(event: TraceEvent): boolean {
+  return event.kind === 'runner-registered' || (event.kind === 'stream-read' && WAKE_STREAM_PATTERN.test(String(event.detail['stream'])));
+}
+
+/** The wake stream such an event names, if it names one (a registration names it; a read is of it). */
+function wakeStreamOf(event: TraceEvent): string | undefined {
+  const stream = event.kind === 'runner-registered' ? event.detail['wakeStream'] : event.detail['stream'];
+  return typeof stream === 'string' ? stream : undefined;
 }

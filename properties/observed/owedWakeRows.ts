@@ -35,12 +35,13 @@ export class OwedWakeRows {
 
   /**
    * The offset of the first row still owed in `wakeStream`, if any: nobody is done with that wake stream from there on.
-   * Offsets of different streams are not comparable, so rows of other runners' wake streams do not count.
+   * Offsets of different streams are not comparable, so rows of other runners' wake streams do not count; with no
+   * stream named (a trace whose registration does not say), every wake stream's rows do, as in `ServedWakes`.
    */
-  firstOwedOffset(wakeStream: string): string | undefined {
+  firstOwedOffset(wakeStream: string | undefined): string | undefined {
     let first: string | undefined;
     for (const rows of this.owed.values()) {
-      for (const row of rows) if (row.wakeStream === wakeStream && (first === undefined || row.offset < first)) first = row.offset;
+      for (const row of rows) if ((wakeStream === undefined || row.wakeStream === wakeStream) && (first === undefined || row.offset < first)) first = row.offset;
     }
     return first;
   }

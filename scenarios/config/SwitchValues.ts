@@ -75,3 +75,13 @@ export function describeSwitchValues(switches: readonly SwitchDefinition[], valu
 export function listSwitchValues(switches: readonly SwitchDefinition[], values: SwitchValues): string {
   return switches.map((definition) => `${definition.name}=${values[definition.name] ?? definition.defaultValue}`).join(' ');
 }
+
+/**
+ * The value of switch `name` in `config`, or its definition's default when the run does not name it (a switch recorded
+ * only away from its default is absent from older tokens' configurations). An unknown name is an internal error.
+ */
+export function switchValue(definitions: readonly SwitchDefinition[], config: SwitchValues, name: string): string {
+  const definition = definitions.find((candidate) => candidate.name === name);
+  if (definition === undefined) throw new Error(`internal error: no switch named ${name}`);
+  return config[name] ?? definition.defaultValue;
+}

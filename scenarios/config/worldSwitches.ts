@@ -1,5 +1,5 @@
 import type { SwitchDefinition } from '../../protocol/switches/SwitchDefinition.ts';
-import type { SwitchValues } from './SwitchValues.ts';
+import { switchValue, type SwitchValues } from './SwitchValues.ts';
 import { CLAIM_REAPERS } from '../../world/agents-server/ClaimReaper.ts';
 import { CLAIM_TOKEN_KEYINGS } from '../../world/agents-server/ClaimTokenKeying.ts';
 import { DONE_RELEASES } from '../../world/agents-server/DoneRelease.ts';
@@ -130,12 +130,7 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
   },
 ];
 
-/**
- * The value of the world switch `name` in `config`, or its definition's default when the run does not name it (a
- * switch recorded only away from its default is absent from older tokens' configurations).
- */
+/** The value of the world switch `name` in `config`, or its definition's default (see {@link switchValue}). */
 export function worldSwitchValue(config: SwitchValues, name: string): string {
-  const definition = WORLD_SWITCHES.find((candidate) => candidate.name === name);
-  if (definition === undefined) throw new Error(`internal error: no world switch named ${name}`);
-  return config[name] ?? definition.defaultValue;
+  return switchValue(WORLD_SWITCHES, config, name);
 }

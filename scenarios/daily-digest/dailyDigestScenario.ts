@@ -24,7 +24,7 @@ import { launchHost } from '../hosts/launchHost.ts';
 import { probedHandler } from '../hosts/probedHandler.ts';
 import { stalledHandler } from '../hosts/stalledHandler.ts';
 import type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
-import type { SwitchValues } from '../config/SwitchValues.ts';
+import { switchValue, type SwitchValues } from '../config/SwitchValues.ts';
 import { worldSwitchValue } from '../config/worldSwitches.ts';
 import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
@@ -81,11 +81,9 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
   },
 ];
 
-/** The value of the digest entity's switch `name` in `config`, or its definition's default when the run does not name it. */
+/** The value of the digest entity's switch `name` in `config`, or its definition's default. */
 function digestSwitchValue(config: SwitchValues, name: string): string {
-  const definition = DIGEST_SWITCHES.find((candidate) => candidate.name === name);
-  if (definition === undefined) throw new Error(`internal error: no digest switch named ${name}`);
-  return config[name] ?? definition.defaultValue;
+  return switchValue(DIGEST_SWITCHES, config, name);
 }
 
 /**
@@ -192,7 +190,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     return { names, schedule, inbox: row.inbox, runner };
   });
   const idempotency = digestSwitchValue(spec.config, 'idempotency') as IdempotencyCheck;
-  const keyed = spec.config['post-key'] === 'action';
+  const keyed = digestSwitchValue(spec.config, 'post-key') === 'action';
   const children = Array.from({ length: childCountOf(spec.config) }, (_, index) => ({ entity: childName(index), inbox: `entities/${childName(index)}/inbox` }));
 
   const handlersFor = (process: SimProcess): ReadonlyMap<string, EntityHandler> => {
@@ -347,7 +345,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
   const spawnAtMs = childCount > 0 ? chooseInRange(choices, 0, workloadEndMs, 'spawn time') : undefined;
   if (spawnAtMs !== undefined) trace.record('workload', 'children', { parent: digestEntityNames(0).entity, children: Array.from({ length: childCount }, (_, index) => childName(index)), spawnAtMs });
 
-  const { world, supervisor, supervisors, sendMessageTo, spawnChildren } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
+  const { world, supervisors, sendMessageTo, spawnChildren } = buildDigestWorldOf(sim, spec, runtime, options, plans.map((plan) => plan.schedule));
   if (spawnAtMs !== undefined) scheduler.schedule(spawnAtMs, 'workload', 'spawn children', spawnChildren);
   plans.forEach((plan, entityIndex) => {
     const entity = digestEntityNames(entityIndex).entity;
@@ -367,7 +365,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
     // Each child answers its one message; what its parent records of its run is judged by lost-work and duplicate-action.
     ...(spawnAtMs === undefined ? [] : Array.from({ length: childCount }, (_, index) => ({ entity: childName(index), action: replyAction(0), dueAtMs: spawnAtMs }))),
   ];
-  return endWorkload(sim, { world, supervisor, supervisors }, options, workloadEndMs, expected);
+  return endWorkload(sim, { world, supervisors }, options, workloadEndMs, expected);
 }
 
 /**
@@ -376,7 +374,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
  */
 export function endWorkloadWithQuietPeriod(
   sim: SimContext,
-  digest: Pick<DigestWorld, 'world' | 'supervisor' | 'schedule'>,
+  digest: Pick<DigestWorld, 'world' | 'supervisors' | 'schedule'>,
   options: DigestScenarioOptions,
   workloadEndMs: number,
   /** When the workload's messages reach the entity: each must be answered. */
@@ -388,13 +386,12 @@ export function endWorkloadWithQuietPeriod(
 /** {@link endWorkloadWithQuietPeriod} for any world: the actions the oracles expect are given. */
 function endWorkload(
   sim: SimContext,
-  digest: Pick<DigestWorld, 'world' | 'supervisor'> & Partial<Pick<DigestWorld, 'supervisors'>>,
+  digest: Pick<DigestWorld, 'world' | 'supervisors'>,
   options: DigestScenarioOptions,
   workloadEndMs: number,
   expected: readonly ExpectedAction[],
 ): ScenarioSetup {
-  const { world } = digest;
-  const supervisors = digest.supervisors ?? [digest.supervisor];
+  const { world, supervisors } = digest;
   sim.scheduler.schedule(workloadEndMs, 'faults', 'quiet period', () => {
     world.faultsActive = false;
     sim.trace.record('faults', 'quiet-period', {});

@@ -23,7 +23,7 @@ export const ENTITIES_SWITCH: SwitchDefinition = {
   values: ENTITY_COUNTS,
   defaultValue: '1',
   summary: `how many digest entities (digest-1, digest-2, ...) the runner serves (the runners, round-robin, with --runners), each with its own inbox, cron, shared DB and plan (at most ${MAX_DIGEST_ENTITIES})`,
-  meanings: { '1': 'the bug report\'s world: one entity', '2': 'two entities on one runner: their wakes share its wake stream and may overlap' },
+  meanings: { '1': 'the bug report\'s world: one entity', '2': 'two entities on one runner (one each with --runners 2): on one runner their wakes share its wake stream and may overlap' },
   recordedAtDefault: false,
 };
 

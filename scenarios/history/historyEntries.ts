@@ -196,8 +196,8 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     runtime: 'v0.4',
     preset: 'hardened',
     switches: {},
-    // A redeploy at the world's `claim-outstanding` fault moment sends SIGTERM while a granted claim's answer is on its
-    // way to the runner. A rolling deploy stops the old process only after the overlap, with no claim on the wire.
+    // A redeploy at the world's `claim-outstanding` or `wake-in-flight` fault moment (delay 0) sends SIGTERM while a
+    // granted claim's answer is on its way to the runner. A rolling deploy stops the old process only after the overlap, with no claim on the wire.
     faults: ['redeploy'],
     // The runner lifecycle model (semantics.md §1: a stop aborts claims) rejects a claim settled as dispatched while
     // stopping. No behavioural property sees it here: the wake is drained like a wake running at SIGTERM

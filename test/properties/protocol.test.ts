@@ -108,7 +108,7 @@ describe('protocol: a graceful stop drains the handlers it ran', () => {
     expect(protocolOf(exit(handlerEnd(stopping(), 3_000), 3_050, 'graceful'))).toEqual([]);
   });
 
-  it('is quiet for a stalled handler given up on after the allowance, and for a handler that started after SIGTERM', () => {
+  it('is quiet for a stalled handler given up on after the allowance, however late after SIGTERM it started', () => {
     expect(protocolOf(exit(stopping(), 11_000, 'graceful'))).toEqual([]);
     expect(protocolOf(exit(handlerStart(world().at(1_000, 'host#1', 'sigterm'), 9_000), 11_000, 'graceful'))).toEqual([]);
   });

@@ -53,11 +53,6 @@ export class HostSupervisor {
     private readonly slot: HostSlot = {},
   ) {}
 
-  /** The runner this slot deploys its processes as, when the world has several slots. */
-  get runner(): string | undefined {
-    return this.slot.runner;
-  }
-
   /** Whether `processName` is one of this slot's processes (alive or not). */
   owns(processName: string): boolean {
     return this.incarnations.some((incarnation) => incarnation.process.name === processName);

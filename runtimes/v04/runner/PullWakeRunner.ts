@@ -113,6 +113,8 @@ export class PullWakeRunner {
       const connection = new AbortController();
       this.connection = connection;
       const watchdog = this.watchReads(connection);
+      // B4(b): the batch being handled, which the next connection waits for (the library reader may fail while it runs).
+      let batchInFlight: Promise<void> | undefined;
       try {
         await this.reader.follow(this.options.wakeStream, this.currentOffset, connection.signal, {
           connected: () => {
@@ -126,7 +128,10 @@ export class PullWakeRunner {
             if (handled === undefined) return undefined;
             // B4(b): the read loop waits while the batch's claims and wakes run; no read of the wake stream is out.
             watchdog.pause();
-            return handled.finally(() => watchdog.answered());
+            batchInFlight = handled.finally(() => {
+              if (!connection.signal.aborted) watchdog.answered();
+            });
+            return batchInFlight;
           },
         });
       } catch (error) {
@@ -143,6 +148,8 @@ export class PullWakeRunner {
       } finally {
         watchdog.stop();
       }
+      // Serial claims stay serial across a reconnect: the next read loop starts once the last batch was handled.
+      if (batchInFlight !== undefined) await batchInFlight.catch(() => {});
     }
   }
 
@@ -221,7 +228,10 @@ export class PullWakeRunner {
     }
   }
 
-  /** Resolves once no wake runs in this process, however many start meanwhile (a `next-wake=claim` claim's, say). */
+  /**
+   * Resolves once no wake runs in this process, waiting again for any wake that started meanwhile (a `next-wake=claim`
+   * claim's, say); a claim still unanswered when the last wake ended is not waited for.
+   */
   private async drainWakes(): Promise<void> {
     while (this.wakes.size > 0) await Promise.allSettled([...this.wakes]);
   }
