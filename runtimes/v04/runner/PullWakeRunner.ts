@@ -45,7 +45,8 @@ class StreamInterrupt extends Error {
 /**
  * The pull-wake consumer: reads its wake stream (through the tier's {@link WakeStreamReader}), advances the in-memory
  * offset per item, spawns a claim per wake event and dispatches claimed wakes to {@link processWake} without awaiting
- * them (`claim-concurrency=serial`, historical B4(b), claims and drains them one at a time instead). Heartbeats report an offset: the raw read offset, or with `offset=durable` the settled low-water mark.
+ * them (`claim-concurrency=serial`, historical B4(b), claims and drains them one at a time instead). Heartbeats report
+ * an offset: the raw read offset, or with `offset=durable` the settled low-water mark.
  */
 export class PullWakeRunner {
   private state: RunnerState = 'stopped';
