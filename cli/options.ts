@@ -10,6 +10,7 @@ import { DEFAULT_RUNTIME, registeredRuntimes } from '../scenarios/registry/runti
 import { DEFAULT_FAULT_KINDS, FaultListError, parseFaultList, type FaultKind } from '../world/faults/FaultKind.ts';
 import { DEFAULT_EXHAUSTIVE_BOUNDS } from '../sim/strategies/ExhaustiveStrategy.ts';
 import { DEFAULT_PCT_DEPTH, PCT_EXPECTED_DECISIONS } from '../sim/strategies/PctStrategy.ts';
+import { DEFAULT_GUIDED_OPTIONS, GUIDED_DRAWS, type GuidedDraw } from '../sim/strategies/GuidedStrategy.ts';
 import { canSpreadRuns, STRATEGY_NAMES, type StrategyName } from '../sim/strategies/SearchStrategy.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { MAX_SHARD_COUNT, type Shard } from '../sim/explore/runRange.ts';
@@ -182,12 +183,13 @@ export const STRATEGY_OPTIONS = {
   strategy: { type: 'string' },
   depth: { type: 'string' },
   'max-deviations': { type: 'string' },
+  draw: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Largest PCT depth and deviation bound accepted: beyond them a search is never going to finish anyway. */
 const MAX_STRATEGY_BOUND = 64;
 
-/** `--strategy NAME [--depth D] [--max-deviations K]`; the tuning options only make sense with their strategy. */
+/** `--strategy NAME [--depth D] [--max-deviations K] [--draw D]`; the tuning options only make sense with their strategy. */
 export function parseStrategyOptions(values: Record<string, unknown>): Omit<StrategyOptions, 'seed'> {
   const name = stringOption(values['strategy']) ?? 'random';
   if (!(STRATEGY_NAMES as readonly string[]).includes(name)) {
@@ -198,13 +200,32 @@ export function parseStrategyOptions(values: Record<string, unknown>): Omit<Stra
   if (values['max-deviations'] !== undefined && strategy !== 'exhaustive') {
     throw new UsageError('--max-deviations applies to --strategy exhaustive only');
   }
+  if (values['draw'] !== undefined && strategy !== 'guided') throw new UsageError('--draw applies to --strategy guided only');
   // PCT places d - 1 change points among the decisions it expects a run to make: a deeper bug cannot be targeted.
   if (strategy === 'pct') return { name: strategy, pctDepth: parseBound('--depth', values['depth'], DEFAULT_PCT_DEPTH, 1, PCT_EXPECTED_DECISIONS + 1) };
   if (strategy === 'exhaustive') {
     const maxDeviations = parseBound('--max-deviations', values['max-deviations'], DEFAULT_EXHAUSTIVE_BOUNDS.maxDeviations, 0);
     return { name: strategy, exhaustiveBounds: { ...DEFAULT_EXHAUSTIVE_BOUNDS, maxDeviations } };
   }
+  if (strategy === 'guided' && values['draw'] !== undefined) {
+    const draw = stringOption(values['draw']);
+    if (!(GUIDED_DRAWS as readonly (string | undefined)[]).includes(draw)) throw new UsageError(`unknown --draw "${String(draw)}" (known: ${GUIDED_DRAWS.join(', ')})`);
+    return { name: strategy, guided: { ...DEFAULT_GUIDED_OPTIONS, draw: draw as GuidedDraw } };
+  }
   return { name: strategy };
+}
+
+/**
+ * The strategy as the command line names it after `--strategy`: its name, then each tuning option whose value is not
+ * the default (`pct --depth 4`, `guided --draw uniform`), so a printed command reproduces the search.
+ */
+export function strategyCommandTail(strategy: Omit<StrategyOptions, 'seed'>): string {
+  const tuning: string[] = [];
+  if (strategy.pctDepth !== undefined && strategy.pctDepth !== DEFAULT_PCT_DEPTH) tuning.push(`--depth ${strategy.pctDepth}`);
+  const maxDeviations = strategy.exhaustiveBounds?.maxDeviations;
+  if (maxDeviations !== undefined && maxDeviations !== DEFAULT_EXHAUSTIVE_BOUNDS.maxDeviations) tuning.push(`--max-deviations ${maxDeviations}`);
+  if (strategy.guided && strategy.guided.draw !== DEFAULT_GUIDED_OPTIONS.draw) tuning.push(`--draw ${strategy.guided.draw}`);
+  return [strategy.name, ...tuning].join(' ');
 }
 
 function parseBound(flag: string, text: unknown, fallback: number, min: number, max = MAX_STRATEGY_BOUND): number {

@@ -1,4 +1,4 @@
-import type { ExplorationResult } from './exploreInWorkspace.ts';
+import type { ExplorationResult, ReplayCheck } from './exploreInWorkspace.ts';
 
 /**
  * What became of one mutant. Only `detected` counts towards the detection rate; `flagged` mutants are left out of
@@ -40,4 +40,20 @@ export function judgeMutant(result: ExplorationResult, baseline: BaselineFailure
 /** What a baseline exploration violated; undefined when it was clean. */
 export function baselineFailure(result: ExplorationResult): BaselineFailure | undefined {
   return result.kind === 'violation' ? { properties: new Set([result.property, ...result.otherProperties]), fromRun: result.run } : undefined;
+}
+
+/**
+ * A detection stands only if its token, replayed on the unmutated tree, does not show its property: otherwise the
+ * same answers fail without the mutant, and the finding is the baseline's (for `guided`, whose later runs differ from
+ * the baseline's, the run-number rule of {@link judgeMutant} cannot tell). A replay that failed flags the mutant.
+ */
+export function confirmDetection(detected: Extract<MutantVerdict, { kind: 'detected' }>, check: ReplayCheck): MutantVerdict {
+  switch (check.kind) {
+    case 'clean':
+      return detected;
+    case 'reproduces':
+      return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: its token shows it on the unmutated tree too` };
+    case 'error':
+      return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: ${check.message}` };
+  }
 }

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
+import type { GuidedDraw } from '../sim/strategies/GuidedStrategy.ts';
 import type { CiConfiguration, MutantStrategy } from './CiConfiguration.ts';
 
 /** The budget and search of one exploration. */
 export interface ExplorationBudget {
   readonly strategy: MutantStrategy;
+  /** `--draw` of `--strategy guided`; absent, explore's default (swarm draws). */
+  readonly draw?: GuidedDraw;
   readonly runs: number;
   readonly seed: number;
 }
@@ -39,6 +42,7 @@ export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: Ex
     ci.properties.join(','),
     '--strategy',
     budget.strategy,
+    ...(budget.draw === undefined ? [] : ['--draw', budget.draw]),
     '--runs',
     String(budget.runs),
     '--seed',
@@ -48,6 +52,30 @@ export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: Ex
     '--json',
     '--no-progress',
   ];
+  return runCli(root, args, timeoutMs).then((ran) => (ran.kind === 'timeout' ? ran : resultOf(ran.exitCode, ran.stdout, ran.stderr)));
+}
+
+/** Whether a detection's token shows its property on the unmutated tree too (then the mutant did not cause it). */
+export type ReplayCheck = { readonly kind: 'reproduces' | 'clean' } | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * Replays `token` with the project's CLI inside a workspace (`replay TOKEN`, whose exit status says whether the
+ * token's property is violated again: 1 yes, 0 no). Run on the unmutated tree, it tells whether a mutant's detection
+ * needs the mutant: for `random` the runs before the baseline's first finding are the baseline's own clean runs, but a
+ * `guided` search derives its later runs from what it covered, so a mutant's run k is no run the baseline made.
+ */
+export async function replayInWorkspace(root: string, token: string, timeoutMs: number): Promise<ReplayCheck> {
+  const ran = await runCli(root, ['--import', 'tsx', 'cli/main.ts', 'replay', token, '--json'], timeoutMs);
+  if (ran.kind === 'timeout') return { kind: 'error', message: `replay did not finish within ${Math.round(timeoutMs / 1000)} s` };
+  if (ran.exitCode === 1) return { kind: 'reproduces' };
+  if (ran.exitCode === 0) return { kind: 'clean' };
+  return { kind: 'error', message: `replay failed (exit ${ran.exitCode ?? 'signal'}): ${firstLine(ran.stderr) || firstLine(ran.stdout) || 'no output'}` };
+}
+
+type CliRun = { readonly kind: 'exited'; readonly exitCode: number | null; readonly stdout: string; readonly stderr: string } | { readonly kind: 'timeout'; readonly afterMs: number };
+
+/** Runs the project's CLI in `root` under a real wall-clock timeout (outside every simulated run). */
+function runCli(root: string, args: readonly string[], timeoutMs: number): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
     let stdout = '';
@@ -61,8 +89,7 @@ export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: Ex
     }, timeoutMs);
     child.on('close', (exitCode) => {
       clearTimeout(timer);
-      if (timedOut) return resolve({ kind: 'timeout', afterMs: timeoutMs });
-      resolve(resultOf(exitCode, stdout, stderr));
+      resolve(timedOut ? { kind: 'timeout', afterMs: timeoutMs } : { kind: 'exited', exitCode, stdout, stderr });
     });
   });
 }

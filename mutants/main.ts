@@ -23,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const report = await runMutantSuite({
     projectRoot,
     mutants: args.mutants,
-    budget: { strategy: args.strategy, runs: args.runs, seed: args.seed },
+    budget: { strategy: args.strategy, ...(args.draw === undefined ? {} : { draw: args.draw }), runs: args.runs, seed: args.seed },
     workers: args.workers,
     timeoutMs: args.timeoutSeconds * 1000,
     onOutcome: ({ mutant, verdict }) => {

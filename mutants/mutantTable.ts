@@ -26,8 +26,8 @@ function median(sorted: readonly number[]): number | undefined {
 
 /** The report as text: the baselines, one row per mutant, then the detection rate. */
 export function mutantTableLines(report: MutantSuiteReport): string[] {
-  const { strategy, runs, seed } = report.budget;
-  const lines = [`mutants · strategy ${strategy} · up to ${runs} runs each · seed ${seed}`, ''];
+  const { strategy, draw, runs, seed } = report.budget;
+  const lines = [`mutants · strategy ${strategy}${draw === undefined ? '' : ` (${draw} draws)`} · up to ${runs} runs each · seed ${seed}`, ''];
   for (const baseline of report.baselines) lines.push(`baseline ${baseline.runtime} (unmutated): ${baselineLine(baseline.result)}`);
   lines.push('');
   const rows = report.outcomes.map(({ mutant, verdict }) => {

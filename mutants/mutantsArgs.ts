@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ALL_MUTANTS } from './catalog/index.ts';
+import { GUIDED_DRAWS, type GuidedDraw } from '../sim/strategies/GuidedStrategy.ts';
 import { MUTANT_STRATEGIES, type MutantStrategy } from './CiConfiguration.ts';
 import type { Mutant } from './Mutant.ts';
 
@@ -11,6 +12,8 @@ export class MutantsUsageError extends Error {
 /** What `npm run mutants` was asked to do. */
 export interface MutantsArgs {
   readonly strategy: MutantStrategy;
+  /** `--draw` for `--strategy guided`; absent, explore's default. */
+  readonly draw?: GuidedDraw;
   readonly runs: number;
   readonly seed: number;
   readonly mutants: readonly Mutant[];
@@ -37,6 +40,7 @@ run, with the replay token; then the detection rate. The unmutated runtime is ex
 Options:
   --strategy S   random | swarm | guided | pct (default random: the v0.4 CI configuration's unmutated baseline
                  is clean under it for 3,000 runs of seed 1)
+  --draw D       with --strategy guided: swarm (explore's default) or uniform draws for its fresh runs
   --runs N       run budget per mutant, 1 to 3000 (default 3000)
   --seed S       base seed, a whole number (default 1)
   --only IDS     comma-separated mutant ids (default: every mutant)
@@ -55,6 +59,7 @@ export function parseMutantsArgs(argv: readonly string[]): MutantsArgs {
       args: [...argv],
       options: {
         strategy: { type: 'string' },
+        draw: { type: 'string' },
         runs: { type: 'string' },
         seed: { type: 'string' },
         only: { type: 'string' },
@@ -73,8 +78,14 @@ export function parseMutantsArgs(argv: readonly string[]): MutantsArgs {
   if (typeof strategy !== 'string' || !(MUTANT_STRATEGIES as readonly string[]).includes(strategy)) {
     throw new MutantsUsageError(`--strategy must be one of ${MUTANT_STRATEGIES.join(', ')}, not "${String(strategy)}"`);
   }
+  const draw = values['draw'];
+  if (draw !== undefined && strategy !== 'guided') throw new MutantsUsageError('--draw applies to --strategy guided only');
+  if (draw !== undefined && (typeof draw !== 'string' || !(GUIDED_DRAWS as readonly string[]).includes(draw))) {
+    throw new MutantsUsageError(`--draw must be one of ${GUIDED_DRAWS.join(', ')}, not "${String(draw)}"`);
+  }
   return {
     strategy: strategy as MutantStrategy,
+    ...(draw === undefined ? {} : { draw: draw as GuidedDraw }),
     runs: wholeNumber(values['runs'], '--runs', DEFAULT_MUTANT_RUNS, 1, DEFAULT_MUTANT_RUNS),
     seed: wholeNumber(values['seed'], '--seed', 1, 0, 0xffff_ffff),
     mutants: selectMutants(values['only']),

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CI_CONFIGURATIONS } from './CiConfiguration.ts';
-import { exploreInWorkspace, type ExplorationBudget, type ExplorationResult } from './exploreInWorkspace.ts';
+import { exploreInWorkspace, replayInWorkspace, type ExplorationBudget, type ExplorationResult } from './exploreInWorkspace.ts';
 import type { Mutant, MutatedRuntime } from './Mutant.ts';
 import { MutantNotApplicable } from './applyMutant.ts';
 import { MutantTypechecker } from './MutantTypechecker.ts';
-import { baselineFailure, judgeMutant, type BaselineFailure, type MutantVerdict } from './MutantVerdict.ts';
+import { baselineFailure, confirmDetection, judgeMutant, type BaselineFailure, type MutantVerdict } from './MutantVerdict.ts';
 import { MutantWorkspace } from './MutantWorkspace.ts';
 
 /** One mutant's line of the table. */
@@ -43,7 +43,7 @@ export interface MutantSuiteRequest {
 /**
  * Measures the unmutated baseline of each runtime the mutants touch, then plants each mutant in a workspace and
  * explores it with the same configuration, budget and seed. A mutant that does not compile is flagged before it is
- * explored. Outcomes come back in catalog order whatever order the workers finished in.
+ * explored; a detection whose token shows the same violation when replayed on the unmutated tree is flagged too. Outcomes come back in catalog order whatever order the workers finished in.
  */
 export async function runMutantSuite(request: MutantSuiteRequest): Promise<MutantSuiteReport> {
   const startedAtMs = performance.now();
@@ -76,11 +76,15 @@ async function verdictFor(mutant: Mutant, workspace: MutantWorkspace, typechecke
     if (error instanceof MutantNotApplicable) return { kind: 'flagged', reason: error.message };
     throw error;
   }
+  let verdict: MutantVerdict;
   try {
-    return judgeMutant(await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[mutant.runtime], request.budget, request.timeoutMs), failing);
+    verdict = judgeMutant(await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[mutant.runtime], request.budget, request.timeoutMs), failing);
   } finally {
     workspace.restore();
   }
+  // A detection counts only if the unmutated tree, given the same answers, does not show it.
+  if (verdict.kind !== 'detected') return verdict;
+  return confirmDetection(verdict, await replayInWorkspace(workspace.root, verdict.token, request.timeoutMs));
 }
 
 /** Maps `items` over the workspaces, one item per free workspace at a time; results in the order of `items`. */

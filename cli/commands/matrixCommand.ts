@@ -18,6 +18,7 @@ import {
   parseSeed,
   parseShard,
   parseStrategyOptions,
+  strategyCommandTail,
   parseWorkers,
   SCALE_OUT_OPTIONS,
   specFromOptions,
@@ -47,8 +48,8 @@ Options:
   --runs N        runs per cell (default: ${DEFAULT_RUNS_PER_CELL}; a cell stops early once every kind was found)
   --seed S        base seed, the same for every cell (default: 1)
   --faults LIST   fault worlds and kinds, as for explore (default: the scenario's default set)
-  --strategy NAME random (default), pct [--depth D], swarm, exhaustive [--max-deviations K] or guided, as for
-                  explore (guided: each cell's search learns from that cell's runs)
+  --strategy NAME random (default), pct [--depth D], swarm, exhaustive [--max-deviations K] or guided
+                  [--draw swarm|uniform], as for explore (guided: each cell's search learns from that cell's runs)
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)
   --doc FILE      also write the table as Markdown to FILE (nothing is written without it); docs/fix-matrix.md is
                   the committed one, and its third line names the command that regenerates it
@@ -74,6 +75,7 @@ export interface MatrixOrigin {
   readonly seed: number;
   readonly faults: readonly string[];
   readonly scenario: string;
+  /** The strategy's name, and its tuning options when they differ from the defaults (`pct --depth 4`). */
   readonly strategy: string;
   readonly runtime: string;
   /** Switch values every cell shares (given as options). */
@@ -211,7 +213,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
           },
         }),
   }).finally(() => progress.finish());
-  const how = { runs, seed, faults, scenario, strategy: strategy.name, runtime, base, varied };
+  const how = { runs, seed, faults, scenario, strategy: strategyCommandTail(strategy), runtime, base, varied };
   if (doc !== undefined) writeMatrixDoc(doc, cells, how);
   if (values['json']) {
     out(JSON.stringify({ scenario, runtime, base, varied, faults, strategy: strategy.name, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));

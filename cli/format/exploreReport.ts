@@ -160,6 +160,7 @@ function strategyLine(report: ExploreReport): string {
   const { name, figures } = report.strategy;
   if (name === 'pct') return `strategy pct (depth ${String(figures['depth'])})`;
   if (name === 'exhaustive') return `strategy exhaustive (at most ${String(figures['maxDeviations'])} deviations per run)`;
+  if (name === 'guided' && figures['draw'] === 'uniform') return 'strategy guided (uniform draws)';
   return `strategy ${name}`;
 }
 

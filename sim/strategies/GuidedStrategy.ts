@@ -9,6 +9,10 @@ import { mutateRun } from './guided/mutateRun.ts';
 import type { RunFeedback } from './RunFeedback.ts';
 import type { SearchStrategy, StrategyFigures } from './SearchStrategy.ts';
 
+/** How the guided search may draw fresh answers: see {@link GuidedOptions.draw}. */
+export const GUIDED_DRAWS = ['swarm', 'uniform'] as const;
+export type GuidedDraw = (typeof GUIDED_DRAWS)[number];
+
 /** Tuning of the guided search. */
 export interface GuidedOptions {
   /**
@@ -27,7 +31,7 @@ export interface GuidedOptions {
    * a swarm run does (per run, a random subset of the fault kinds at random rates). Swarm reached more transitions
    * in the measurements: a derived run then varies which faults it mixes, not only where they land.
    */
-  readonly draw: 'uniform' | 'swarm';
+  readonly draw: GuidedDraw;
 }
 
 export const DEFAULT_GUIDED_OPTIONS: GuidedOptions = { generationRuns: 64, freshPercent: 40, draw: 'swarm' };
@@ -122,6 +126,7 @@ export class GuidedStrategy implements SearchStrategy, Generations {
   figures(): StrategyFigures {
     return {
       generationRuns: this.size,
+      draw: this.options.draw,
       generationsEnded: this.generation,
       corpusEntries: this.corpus.size,
       coverageKeys: this.corpus.keysReached,

@@ -26,6 +26,18 @@ describe('explore --strategy guided', () => {
     expect(original.traceHash).toBe(finding.original.traceHash);
   });
 
+  it('with --draw uniform, its first generation is random’s runs: the same first v0.4 duplicate, token for token', { timeout: 120_000 }, async () => {
+    const request = { spec: digestSpec(V04), maxRuns: 60, seed: 1, properties: ['duplicate-action' as const], maxShrinkAttempts: 0 };
+    const uniform = await explore({ ...request, strategy: { name: 'guided', guided: { ...DEFAULT_GUIDED_OPTIONS, draw: 'uniform' } } });
+    const random = await explore(request);
+    expect(uniform.finding!.runIndex).toBe(random.finding!.runIndex);
+    expect(uniform.finding!.replayToken).toBe(random.finding!.replayToken);
+    expect(uniform.strategy.figures['draw']).toBe('uniform');
+    const swarm = await explore({ ...request, strategy: guided });
+    expect(swarm.strategy.figures['draw']).toBe('swarm');
+    expect(swarm.finding!.replayToken).not.toBe(random.finding!.replayToken);
+  });
+
   it('runs derived from the corpus replay from their recorded answers alone', { timeout: 120_000 }, async () => {
     const derived: RunResult[] = [];
     await explore({

@@ -29,6 +29,8 @@ describe('command line: bad input', () => {
     ['a depth without pct', ['explore', '--depth', '2'], /--depth applies to --strategy pct only/],
     ['a bad depth', ['explore', '--strategy', 'pct', '--depth', '0'], /--depth must be a whole number from 1 to 5/],
     ['a deviation bound without exhaustive', ['explore', '--max-deviations', '2'], /--max-deviations applies to --strategy exhaustive only/],
+    ['draws without guided', ['explore', '--strategy', 'swarm', '--draw', 'uniform'], /--draw applies to --strategy guided only/],
+    ['unknown draws', ['explore', '--strategy', 'guided', '--draw', 'wild'], /unknown --draw "wild" \(known: swarm, uniform\)/],
     ['a fault the scenario cannot inject', ['explore', '--scenario', 'minimal-digest', '--faults', 'crash'], /scenario "minimal-digest" cannot inject crash/],
     ['an --out that cannot be written', ['explore', '--runs', '5', '--out', '/dev/null/x'], /--out \/dev\/null\/x: cannot write there \(ENOTDIR\)/],
     ['a missing trace file', ['replay', 'no/such/file.trace.json'], /cannot read trace file no\/such\/file\.trace\.json: no such file/],

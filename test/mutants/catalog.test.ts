@@ -39,6 +39,11 @@ describe('npm run mutants arguments', () => {
     expect(args.mutants.map((mutant) => mutant.id)).toEqual([ALL_MUTANTS[0]!.id, ALL_MUTANTS[1]!.id]);
   });
 
+  it("passes guided's draws on to explore, and only for guided", () => {
+    expect(parseMutantsArgs(['--strategy', 'guided', '--draw', 'uniform'])).toMatchObject({ strategy: 'guided', draw: 'uniform' });
+    expect(parseMutantsArgs(['--strategy', 'guided']).draw).toBeUndefined();
+  });
+
   it.each([
     [['--strategy', 'exhaustive']],
     [['--runs', '3001']],
@@ -46,6 +51,8 @@ describe('npm run mutants arguments', () => {
     [['--only', 'no-such-mutant']],
     [['--only', '']],
     [['--workers', '0']],
+    [['--draw', 'uniform']],
+    [['--strategy', 'guided', '--draw', 'sometimes']],
     [['--unknown']],
     [['positional']],
   ])('refuses %j', (argv) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_MUTANTS } from '../../mutants/catalog/index.ts';
+import { confirmDetection } from '../../mutants/MutantVerdict.ts';
 import { runMutantSuite } from '../../mutants/runMutantSuite.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,5 +24,14 @@ describe('npm run mutants', () => {
     expect(verdicts['v04-registered-offset-ignored']).toMatchObject({ kind: 'detected', property: 'wake-replay' });
     for (const verdict of Object.values(verdicts)) if (verdict.kind === 'detected') expect(verdict.token).toMatch(/^ws\d\./);
     expect(mutants.map((mutant) => readFileSync(join(ROOT, mutant.file), 'utf8'))).toEqual(sourcesBefore);
+  });
+});
+
+describe('a detection', () => {
+  const detected = { kind: 'detected', property: 'missed-action', run: 12, token: 'ws2.x.y' } as const;
+  it('stands when its token replays clean on the unmutated tree, and is flagged when it fails there too', () => {
+    expect(confirmDetection(detected, { kind: 'clean' })).toBe(detected);
+    expect(confirmDetection(detected, { kind: 'reproduces' })).toEqual({ kind: 'flagged', reason: 'missed-action at run 12: its token shows it on the unmutated tree too' });
+    expect(confirmDetection(detected, { kind: 'error', message: 'replay failed (exit 3): boom' })).toMatchObject({ kind: 'flagged' });
   });
 });
