@@ -26,8 +26,8 @@ async function main(argv: readonly string[]): Promise<number> {
     budget: { strategy: args.strategy, ...(args.draw === undefined ? {} : { draw: args.draw }), runs: args.runs, seed: args.seed },
     workers: args.workers,
     timeoutMs: args.timeoutSeconds * 1000,
+    // A line per mutant on stderr, with --json too: the JSON comes at the end, and a full sweep takes most of an hour.
     onOutcome: ({ mutant, verdict }) => {
-      if (args.json) return;
       const what = verdict.kind === 'detected' ? `${verdict.property} at run ${verdict.run}` : verdict.kind === 'flagged' ? `flagged: ${verdict.reason}` : 'survived';
       process.stderr.write(`${mutant.id}: ${what}\n`);
     },

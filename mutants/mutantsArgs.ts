@@ -46,7 +46,7 @@ Options:
   --only IDS     comma-separated mutant ids (default: every mutant)
   --workers N    explorations at once, each in its own copy (default 1)
   --timeout S    wall-clock seconds one exploration may take before its mutant is flagged (default 300)
-  --json         one JSON object instead of the table
+  --json         one JSON object instead of the table (a line per mutant still goes to stderr as it ends)
   -h, --help     this help
 
 Exit status: 0 when it ran, 2 for a bad argument.`;
