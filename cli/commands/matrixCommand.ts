@@ -18,11 +18,11 @@ import {
   parseSeed,
   parseShard,
   parseStrategyOptions,
-  strategyCommandTail,
   parseWorkers,
   SCALE_OUT_OPTIONS,
   specFromOptions,
   specOptions,
+  strategyCommandTail,
   STRATEGY_OPTIONS,
   switchOptions,
 } from '../options.ts';
