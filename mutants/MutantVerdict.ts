@@ -7,7 +7,8 @@ import type { ExplorationResult, ReplayCheck } from './exploreInWorkspace.ts';
 export type MutantVerdict =
   | { readonly kind: 'detected'; readonly property: string; readonly run: number; readonly token: string }
   | { readonly kind: 'survived'; readonly runsExecuted: number }
-  | { readonly kind: 'flagged'; readonly reason: string };
+  /** `token`: the run that was not counted, when there is one (a detection the replay check found on the unmutated tree). */
+  | { readonly kind: 'flagged'; readonly reason: string; readonly token?: string };
 
 /** What the unmutated baseline of the same configuration, budget and seed violated, and from which run on. */
 export interface BaselineFailure {
@@ -52,7 +53,7 @@ export function confirmDetection(detected: Extract<MutantVerdict, { kind: 'detec
     case 'clean':
       return detected;
     case 'reproduces':
-      return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: its token shows it on the unmutated tree too` };
+      return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: its token shows it on the unmutated tree too`, token: detected.token };
     case 'error':
       return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: ${check.message}` };
   }

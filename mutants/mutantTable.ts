@@ -37,7 +37,7 @@ export function mutantTableLines(report: MutantSuiteReport): string[] {
       case 'survived':
         return [mutant.id, mutant.defectClass, 'SURVIVED', `${verdict.runsExecuted} (all)`, '-'];
       case 'flagged':
-        return [mutant.id, mutant.defectClass, 'FLAGGED', '-', verdict.reason];
+        return [mutant.id, mutant.defectClass, 'FLAGGED', '-', verdict.token === undefined ? verdict.reason : `${verdict.reason}; ${verdict.token}`];
     }
   });
   const header = ['mutant', 'class', 'detected by', 'runs', 'token'];

@@ -31,7 +31,7 @@ describe('a detection', () => {
   const detected = { kind: 'detected', property: 'missed-action', run: 12, token: 'ws2.x.y' } as const;
   it('stands when its token replays clean on the unmutated tree, and is flagged when it fails there too', () => {
     expect(confirmDetection(detected, { kind: 'clean' })).toBe(detected);
-    expect(confirmDetection(detected, { kind: 'reproduces' })).toEqual({ kind: 'flagged', reason: 'missed-action at run 12: its token shows it on the unmutated tree too' });
+    expect(confirmDetection(detected, { kind: 'reproduces' })).toEqual({ kind: 'flagged', reason: 'missed-action at run 12: its token shows it on the unmutated tree too', token: 'ws2.x.y' });
     expect(confirmDetection(detected, { kind: 'error', message: 'replay failed (exit 3): boom' })).toMatchObject({ kind: 'flagged' });
   });
 });
