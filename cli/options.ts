@@ -189,7 +189,7 @@ export const STRATEGY_OPTIONS = {
 /** Largest PCT depth and deviation bound accepted: beyond them a search is never going to finish anyway. */
 const MAX_STRATEGY_BOUND = 64;
 
-/** `--strategy NAME [--depth D] [--max-deviations K] [--draw D]`; the tuning options only make sense with their strategy. */
+/** `--strategy NAME [--depth D] [--max-deviations K] [--draw D]`: each tuning option only with its strategy. */
 export function parseStrategyOptions(values: Record<string, unknown>): Omit<StrategyOptions, 'seed'> {
   const name = stringOption(values['strategy']) ?? 'random';
   if (!(STRATEGY_NAMES as readonly string[]).includes(name)) {

@@ -7,7 +7,7 @@ import type { ExplorationResult, ReplayCheck } from './exploreInWorkspace.ts';
 export type MutantVerdict =
   | { readonly kind: 'detected'; readonly property: string; readonly run: number; readonly token: string }
   | { readonly kind: 'survived'; readonly runsExecuted: number }
-  /** `token`: the run that was not counted, when there is one (a detection the replay check found on the unmutated tree). */
+  /** `token`: the run not counted, when there is one (a detection the replay check saw fail on the unmutated tree). */
   | { readonly kind: 'flagged'; readonly reason: string; readonly token?: string };
 
 /** What the unmutated baseline of the same configuration, budget and seed violated, and from which run on. */

@@ -43,7 +43,8 @@ export interface MutantSuiteRequest {
 /**
  * Measures the unmutated baseline of each runtime the mutants touch, then plants each mutant in a workspace and
  * explores it with the same configuration, budget and seed. A mutant that does not compile is flagged before it is
- * explored; a detection whose token shows the same violation when replayed on the unmutated tree is flagged too. Outcomes come back in catalog order whatever order the workers finished in.
+ * explored; a detection whose token shows the same violation when replayed on the unmutated tree is flagged too.
+ * Outcomes come back in catalog order whatever order the workers finished in.
  */
 export async function runMutantSuite(request: MutantSuiteRequest): Promise<MutantSuiteReport> {
   const startedAtMs = performance.now();
