@@ -1,12 +1,6 @@
+import { HandlerSpans, type HandlerSpan } from './observed/handlerSpans.ts';
 import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
-
-/** An entity handler invocation the scenario saw start and not end. */
-interface OpenSpan {
-  readonly process: string;
-  readonly label: string;
-  readonly sinceMs: number;
-}
 
 /**
  * Liveness: the system stopped making progress with work pending — the step budget or the trace budget ran out (a run
@@ -16,9 +10,10 @@ interface OpenSpan {
  * its work. Lists what was pending.
  */
 export function hang(history: RunHistory): Violation[] {
-  const open = openHandlerSpans(history);
   const live = new Set(history.endState.liveHosts);
-  const stuck = open.filter((span) => live.has(span.process) && (history.endedBy !== 'horizon' || history.endMs - span.sinceMs >= history.hangAfterMs));
+  const stuck = HandlerSpans.openAtEnd(history.events).filter(
+    (span) => live.has(span.process) && (history.endedBy !== 'horizon' || history.endMs - span.startedAtMs >= history.hangAfterMs),
+  );
   if (history.endedBy === 'step-budget') {
     return [violation(history, `step budget of ${history.steps} steps exhausted`, stuck, history.pendingTasks)];
   }
@@ -32,19 +27,8 @@ export function hang(history: RunHistory): Violation[] {
   return [violation(history, why, stuck, [])];
 }
 
-function openHandlerSpans(history: RunHistory): OpenSpan[] {
-  const open = new Map<string, OpenSpan>();
-  for (const event of history.events) {
-    if (event.annotation) continue;
-    const key = `${event.actor} ${String(event.detail['wakeId'])}`;
-    if (event.kind === 'handler-start') open.set(key, { process: event.actor, label: `handler of ${String(event.detail['entity'])} for wake ${String(event.detail['wakeId'])}`, sinceMs: event.atMs });
-    else if (event.kind === 'handler-end') open.delete(key);
-  }
-  return [...open.values()];
-}
-
-function violation(history: RunHistory, why: string, stuck: readonly OpenSpan[], tasks: readonly string[]): Violation {
-  const work = stuck.map((span) => `${span.process}: ${span.label} (since ${span.sinceMs} ms)`);
+function violation(history: RunHistory, why: string, stuck: readonly HandlerSpan[], tasks: readonly string[]): Violation {
+  const work = stuck.map((span) => `${span.process}: handler of ${span.entity} for wake ${span.wakeId} (since ${span.startedAtMs} ms)`);
   const listed = [...work, ...tasks.slice(0, 5).map((task) => `task: ${task}`)];
   return {
     property: 'hang',

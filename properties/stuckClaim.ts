@@ -1,3 +1,4 @@
+import { HandlerSpans } from './observed/handlerSpans.ts';
 import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
 
@@ -11,15 +12,9 @@ import type { Violation } from './Violation.ts';
  */
 export function stuckClaim(history: RunHistory): Violation[] {
   const live = new Set(history.endState.liveHosts);
-  const openHandlers = new Map<string, Set<string>>();
-  for (const event of history.events) {
-    if (event.annotation) continue;
-    const wakeId = String(event.detail['wakeId']);
-    if (event.kind === 'handler-start') openHandlers.set(wakeId, (openHandlers.get(wakeId) ?? new Set()).add(event.actor));
-    else if (event.kind === 'handler-end') openHandlers.get(wakeId)?.delete(event.actor);
-  }
+  const liveWakes = new Set(HandlerSpans.openAtEnd(history.events).filter((span) => live.has(span.process)).map((span) => span.wakeId));
   return history.endState.activeClaims
-    .filter((claim) => claim.leaseHeld !== true && ![...(openHandlers.get(claim.wakeId) ?? [])].some((process) => live.has(process)))
+    .filter((claim) => claim.leaseHeld !== true && !liveWakes.has(claim.wakeId))
     .map((claim) => {
       const since = claim.claimedAtMs === undefined ? '' : ` since ${claim.claimedAtMs} ms`;
       const generation = claim.generation === undefined ? '' : ` (generation ${claim.generation})`;

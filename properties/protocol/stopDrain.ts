@@ -1,13 +1,7 @@
+import { HandlerSpans } from '../observed/handlerSpans.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
-
-/** A handler span open in a process: the wake it belongs to, and when it started. */
-interface OpenHandler {
-  readonly entity: string;
-  readonly wakeId: string;
-  readonly startedAtMs: number;
-}
 
 /**
  * A graceful stop drains its in-flight wakes (semantics.md §1, §6): a process whose graceful stop ended (its
@@ -22,33 +16,19 @@ interface OpenHandler {
  */
 export function stopDrain(history: RunHistory): Violation[] {
   const sigtermAtMs = new Map<string, number>();
-  /** Per process: its handler spans not ended yet, by `<entity> <wakeId>`. */
-  const open = new Map<string, Map<string, OpenHandler>>();
+  const spans = new HandlerSpans();
   const violations: Violation[] = [];
   history.events.forEach((event, eventIndex) => {
+    spans.observe(event);
     if (event.annotation) return;
-    const detail = event.detail;
     switch (event.kind) {
       case 'sigterm':
         if (!sigtermAtMs.has(event.actor)) sigtermAtMs.set(event.actor, event.atMs);
         return;
-      case 'handler-start': {
-        const handlers = open.get(event.actor) ?? new Map<string, OpenHandler>();
-        const entity = String(detail['entity']);
-        const wakeId = String(detail['wakeId']);
-        handlers.set(`${entity} ${wakeId}`, { entity, wakeId, startedAtMs: event.atMs });
-        open.set(event.actor, handlers);
-        return;
-      }
-      case 'handler-end':
-        open.get(event.actor)?.delete(`${String(detail['entity'])} ${String(detail['wakeId'])}`);
-        return;
       case 'process-exit': {
-        const stillRunning = [...(open.get(event.actor)?.values() ?? [])];
-        open.delete(event.actor);
         const stoppedAtMs = sigtermAtMs.get(event.actor);
-        if (detail['reason'] !== 'graceful' || stoppedAtMs === undefined) return;
-        const first = stillRunning[0];
+        if (event.detail['reason'] !== 'graceful' || stoppedAtMs === undefined) return;
+        const first = spans.openIn(event.actor)[0];
         const drainedMs = event.atMs - stoppedAtMs;
         if (!first || drainedMs >= RUNTIME_RULES.stopDrainMinMs) return;
         violations.push({
