@@ -33,9 +33,9 @@ interface ClaimAttempt {
  * or, under `next-wake=claim`, a done answered `next_wake: true` (no event: offset and generation are null, `afterGeneration`
  * is the generation whose done said so).
  */
-type WakeRead =
-  | { readonly cause: 'wake-event'; readonly offset: string; readonly subscription: string; readonly generation: number }
-  | { readonly cause: 'next-wake'; readonly offset: null; readonly subscription: string; readonly generation: null; readonly afterGeneration: number };
+type WakeRead = WakeEventRead | { readonly cause: 'next-wake'; readonly offset: null; readonly subscription: string; readonly generation: null; readonly afterGeneration: number };
+/** A wake event read from the wake stream, at its offset there. */
+type WakeEventRead = { readonly cause: 'wake-event'; readonly offset: string; readonly subscription: string; readonly generation: number };
 
 /** Thrown into the stream loop to make it reconnect (heartbeat failures) or leave (stop). */
 class StreamInterrupt extends Error {
@@ -189,17 +189,14 @@ export class PullWakeRunner {
     const wakes = batch.items.map((item) => {
       const event = asWakeEvent(item.value);
       if (event) this.keepWakeRow(item.offset, event.subscription_id, (item.value as { payload?: unknown }).payload);
-      return event && { offset: item.offset, subscription: event.subscription_id, generation: event.generation };
+      return event && ({ cause: 'wake-event', offset: item.offset, subscription: event.subscription_id, generation: event.generation } as const);
     });
     const readBatch = this.settledOffsets.readBatch(batch.endOffset, wakes.filter((wake) => wake !== undefined).length);
     if (this.env.config.claimConcurrency === 'serial') return this.claimSerially(batch, wakes, readBatch);
     batch.items.forEach((item, index) => {
       this.currentOffset = item.offset;
       const wake = wakes[index];
-      if (wake) {
-        this.env.annotate('wake-read', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation });
-        this.spawnClaim(readBatch, { cause: 'wake-event', ...wake });
-      }
+      if (wake) void this.claimWakeEvent(readBatch, wake);
       this.offsetChanged();
     });
     return undefined;
@@ -212,14 +209,13 @@ export class PullWakeRunner {
    * holds back every other entity's claim. A stop ends the loop, as it ended the first runner's read loop; the events
    * left in the batch are not claimed (they stay unsettled, so a durable resume offset does not pass them).
    */
-  private async claimSerially(batch: WakeStreamBatch, wakes: ReadonlyArray<{ readonly offset: string; readonly subscription: string; readonly generation: number } | undefined>, readBatch: ReadBatch): Promise<void> {
+  private async claimSerially(batch: WakeStreamBatch, wakes: ReadonlyArray<WakeEventRead | undefined>, readBatch: ReadBatch): Promise<void> {
     for (const [index, item] of batch.items.entries()) {
       if (this.stopRequested) return;
       this.currentOffset = item.offset;
       const wake = wakes[index];
       if (wake) {
-        this.env.annotate('wake-read', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation });
-        const claim = this.spawnClaim(readBatch, { cause: 'wake-event', ...wake });
+        const claim = this.claimWakeEvent(readBatch, wake);
         this.offsetChanged();
         await claim;
         await this.drainWakes();
@@ -227,6 +223,12 @@ export class PullWakeRunner {
         this.offsetChanged();
       }
     }
+  }
+
+  /** A wake event read: noted, and its claim spawned (the claim settles the read batch's share). */
+  private claimWakeEvent(readBatch: ReadBatch, wake: WakeEventRead): Promise<void> {
+    this.env.annotate('wake-read', { offset: wake.offset, subscription: wake.subscription, generation: wake.generation });
+    return this.spawnClaim(readBatch, wake);
   }
 
   /**
