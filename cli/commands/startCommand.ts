@@ -9,7 +9,7 @@ import { findingReportText, replayCommand } from '../format/exploreReport.ts';
 import { openProgress } from '../format/progress.ts';
 import { tellsTheReportStory } from '../format/reportStory.ts';
 import { wrap } from '../format/timeline.ts';
-import { DEFAULT_RUNS, DEFAULT_SEED, parseCommandArgs } from '../options.ts';
+import { DEFAULT_RUNS, DEFAULT_SEED, parseCommandArgs, parseShrinkAttempts } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 
 /** Runs searched at most for the report's story: it is rarer than the shortest duplicate (seed 1: run 72). */
@@ -17,7 +17,7 @@ const REPORT_STORY_RUNS = 2_000;
 /** Width of the verdict lines. */
 const WIDTH = 120;
 
-export const START_HELP = `Usage: npm start
+export const START_HELP = `Usage: npm start [-- --shrink-attempts N]
 
 The first thing to run: what the simulation says about the bug report (electric-sql/electric#4625), on the
 daily-digest scenario with the report's faults (${DEFAULT_FAULT_KINDS.join(', ')}), from seed ${DEFAULT_SEED}:
@@ -31,7 +31,13 @@ daily-digest scenario with the report's faults (${DEFAULT_FAULT_KINDS.join(', ')
      started at -1 and replayed a wake, with an unwired handle after a preload failure (searched in at most
      ${REPORT_STORY_RUNS} runs, shrunk keeping all of that)
 
-Every line is derived from the exploration of this run. Exits 0 when it ran; its findings are the output.`;
+Every line is derived from the exploration of this run. Exits 0 when it ran; its findings are the output.
+
+Options:
+  --shrink-attempts N  at most N candidate runs while shrinking each story (default ${DEFAULT_MAX_SHRINK_ATTEMPTS}); shrinking is
+                       most of the job's time, and a smaller budget gives the same verdicts and runs with longer
+                       stories (the replay commands still reproduce them)
+  -h, --help           this text`;
 
 /** A configuration the verdict covers, named by the defects it keeps. */
 interface DefectCase {
@@ -49,11 +55,12 @@ interface Verdict {
 
 /** `start`: the verdict per defect and the two stories a new user reads first. */
 export async function startCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseCommandArgs('start', args, { help: { type: 'boolean', short: 'h' } }, false);
+  const { values } = parseCommandArgs('start', args, { help: { type: 'boolean', short: 'h' }, 'shrink-attempts': { type: 'string' } }, false);
   if (values['help']) {
     out(START_HELP);
     return EXIT.clean;
   }
+  const maxShrinkAttempts = parseShrinkAttempts(values['shrink-attempts']);
   const faults = [...DEFAULT_FAULT_KINDS];
   const defects: DefectCase[] = [
     { title: 'v0.4 (both defects)', config: { wiring: 'swallow', offset: 'minus-one' } },
@@ -68,7 +75,7 @@ export async function startCommand(args: readonly string[], out: (line: string) 
       maxRuns,
       seed: DEFAULT_SEED,
       properties,
-      maxShrinkAttempts: DEFAULT_MAX_SHRINK_ATTEMPTS,
+      maxShrinkAttempts,
       ...(keep ? { keep } : {}),
       onProgress: (snapshot) => progress.update({ label, ...snapshot }),
       onShrinkProgress: ({ tried, maxAttempts, bestChoices, bestSteps }) =>

@@ -47,7 +47,9 @@ describe('command line: bad input', () => {
 
 describe('command line: explore and replay', () => {
   it('explore --json finds the v0.4 duplicate (exit 1); replay reproduces it with the same hash (exit 1)', async () => {
-    const explored = await sim('explore', '--config', 'v0.4', '--runs', '50', '--property', 'duplicate-action', '--json');
+    // A small shrink budget: the default's 2,500 candidate runs would be most of this test's time, and what it checks
+    // (the report, the token, the replay) does not depend on how far the story shrank.
+    const explored = await sim('explore', '--config', 'v0.4', '--runs', '50', '--property', 'duplicate-action', '--shrink-attempts', '200', '--json');
     expect(explored.code).toBe(1);
     const report = JSON.parse(explored.stdout) as {
       scenario: string;
@@ -114,7 +116,7 @@ describe('command line: explore and replay', () => {
   it('explore --out writes trace files that replay reproduces with the same trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wake-sim-out-'));
     try {
-      const explored = await sim('explore', '--runs', '50', '--property', 'duplicate-action', '--out', dir, '--json');
+      const explored = await sim('explore', '--runs', '50', '--property', 'duplicate-action', '--shrink-attempts', '200', '--out', dir, '--json');
       expect(explored.code).toBe(1);
       const report = JSON.parse(explored.stdout) as { traceFiles: string[]; finding: { shrunk: { traceHash: string } } };
       expect(report.traceFiles.map((path) => basename(path))).toEqual(['duplicate-action.trace.json', 'duplicate-action.original.trace.json']);

@@ -266,7 +266,9 @@ describe('replay --format html', () => {
   }, 120_000);
 
   it('closes the timeline with a row for a violation judged at the end of the run, at the step the report cites', async () => {
-    const explored = await sim('explore', '--wiring', 'reject', '--runs', '50', '--property', 'missed-action', '--json');
+    // A small shrink budget (the default's 2,500 candidate runs would be most of this test's time): the row is checked
+    // on the story as shrunk, however far it shrank.
+    const explored = await sim('explore', '--wiring', 'reject', '--runs', '50', '--property', 'missed-action', '--shrink-attempts', '200', '--json');
     expect(explored.code).toBe(1);
     const missed = (JSON.parse(explored.stdout) as { finding: { replay: string } }).finding.replay;
     const { lines } = await replayLines(missed, '--format', 'html', '--out', join(scratch, 'missed'));

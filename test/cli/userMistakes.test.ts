@@ -59,6 +59,7 @@ describe('user mistakes: one line on stderr, exit 2, checked before the search',
     ['merge of a directory', ['merge', existingDir], /^sim: merge: .*existing-dir is a directory, not a shard's --json output$/],
     ['an empty matrix --vary', ['matrix', '--runs', ENDLESS, '--vary', ''], /^sim: --vary is empty; name the switches to vary \(e\.g\. wiring,offset\)$/],
     ['a stray comma in matrix --vary', ['matrix', '--runs', ENDLESS, '--vary', 'wiring,,offset'], /^sim: --vary "wiring,,offset" has an empty entry \(a stray comma\?\)$/],
+    ['start --shrink-attempts that is no number', ['start', '--shrink-attempts', 'many'], /^sim: --shrink-attempts must be a whole number from 0 to 2500, not "many"$/],
     ['help of an unknown command', ['help', 'nope'], /^sim: help: unknown command "nope" \(known: explore, replay, start, models, matrix, merge\)$/],
   ];
   // In this process (main, as the command line runs it): 24 child processes would cost half a minute of start-up.

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeConfig } from '../../scenarios/config/describeConfig.ts';
 import { HISTORY_ENTRIES, historySpec, historySwitch } from '../../scenarios/history/historyEntries.ts';
-import { sim } from '../cli/runSim.ts';
+import { simInProcess } from '../cli/runSim.ts';
 
 describe('history switches are registered', () => {
   it('explore --help and matrix --help list every entry switch with its values and its default', async () => {
     for (const command of ['explore', 'matrix']) {
-      const help = await sim(command, '--help');
+      const help = await simInProcess(command, '--help');
       expect(help.code).toBe(0);
       for (const entry of HISTORY_ENTRIES) {
         const definition = historySwitch(entry);
@@ -24,8 +24,10 @@ describe('history switches are registered', () => {
     if (definition.defaultValue !== entry.fixed) expect(definition.defaultValue).toBe(entry.defect);
   });
 
+  // In this process (main, as the command line runs it): a child process per switch would cost half a minute of
+  // start-up; test/cli/userMistakes.test.ts shows that the process itself prints what main returns.
   it.each(HISTORY_ENTRIES.map((entry) => [entry.switchName, entry] as const))('--%s with a bad value is one line on stderr and exit 2', async (name) => {
-    const run = await sim('explore', `--${name}`, 'no-such-value', '--runs', '1');
+    const run = await simInProcess('explore', `--${name}`, 'no-such-value', '--runs', '1');
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(`--${name}`);
