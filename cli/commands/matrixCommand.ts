@@ -213,10 +213,12 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
           },
         }),
   }).finally(() => progress.finish());
+  // The strategy with its tuning (`guided --draw uniform`): shards searched with different tunings are different
+  // searches, which merge refuses, and the page written from merged shards names the command that makes it.
   const how = { runs, seed, faults, scenario, strategy: strategyCommandTail(strategy), runtime, base, varied };
   if (doc !== undefined) writeMatrixDoc(doc, cells, how);
   if (values['json']) {
-    out(JSON.stringify({ scenario, runtime, base, varied, faults, strategy: strategy.name, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
+    out(JSON.stringify({ scenario, runtime, base, varied, faults, strategy: how.strategy, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
   } else {
     if (shard) out(`shard ${shard.index}/${shard.count}: run indexes r with r mod ${shard.count} = ${shard.index - 1} of each cell (merge the --json outputs of all shards)`);
     matrixTableLines(cells, varied).forEach((line) => out(line));

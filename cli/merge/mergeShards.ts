@@ -43,7 +43,7 @@ type Json = Record<string, unknown>;
 /** Fields every shard of one search must agree on. */
 const SAME_IN_EVERY_SHARD: Record<MergedKind, readonly string[]> = {
   explore: ['scenario', 'config', 'faults', 'seed', 'strategy', 'runsRequested', 'properties'],
-  matrix: ['scenario', 'faults', 'strategy', 'runsPerCell', 'seed'],
+  matrix: ['scenario', 'runtime', 'base', 'varied', 'faults', 'strategy', 'runsPerCell', 'seed'],
 };
 
 /** Merges the outputs of every shard of one `explore` or `matrix` search. */
@@ -180,5 +180,8 @@ function mergeMatrix(shards: readonly Numbered[]): Json {
       findings,
     };
   });
-  return { scenario: first['scenario'], faults: first['faults'], strategy: first['strategy'], runsPerCell, seed: first['seed'], cells };
+  // The fields in the order `matrix --json` prints them; the library's outputs (fixMatrix) have no runtime, base or
+  // varied, and the merge has none either.
+  const described = Object.fromEntries(['scenario', 'runtime', 'base', 'varied', 'faults', 'strategy'].filter((field) => field in first).map((field) => [field, first[field]]));
+  return { ...described, runsPerCell, seed: first['seed'], cells };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,39 @@ describe('command line: --shard, --workers and merge refuse bad input with one l
       expect(result.stderr).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     });
+  });
+});
+
+describe('command line: matrix shards merge into what one unsharded matrix prints', () => {
+  // Without faults the cells find nothing, so nothing is shrunk and the searches take a second; how findings merge is
+  // tested on the library's cells (test/acceptance/scaleOut.test.ts).
+  const matrix = async (...args: string[]): Promise<string> => {
+    const result = await simInProcess('matrix', '--vary', 'offset', '--runs', '2', '--faults', 'none', ...args, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    return result.stdout;
+  };
+  const shardFile = async (index: number, ...args: string[]): Promise<string> => file(`matrix-${index}${args.join('')}.json`, await matrix(...args, '--shard', `${index}/2`));
+
+  it('merge --json of random shards is the unsharded --json, the runtime, base and varied switches included', async () => {
+    const unsharded = await matrix('--runtime', 'v0.6', '--wiring', 'swallow');
+    const shards = [await shardFile(1, '--runtime', 'v0.6', '--wiring', 'swallow'), await shardFile(2, '--runtime', 'v0.6', '--wiring', 'swallow')];
+    const merged = await simInProcess('merge', ...shards, '--json');
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toBe(unsharded);
+    const otherBase = await simInProcess('merge', shards[0]!, await shardFile(2, '--runtime', 'v0.6'));
+    expect(otherBase.stderr).toMatch(/are shards of different searches \(their "base" differ\)/);
+  });
+
+  it('merge refuses guided shards of different draws, and the page it writes names the tuning', async () => {
+    const uniform = [await shardFile(1, '--strategy', 'guided', '--draw', 'uniform'), await shardFile(2, '--strategy', 'guided', '--draw', 'uniform')];
+    expect((JSON.parse(readFileSync(uniform[0]!, 'utf8')) as { strategy: string }).strategy).toBe('guided --draw uniform');
+    const mixed = await simInProcess('merge', uniform[0]!, await shardFile(2, '--strategy', 'guided'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/are shards of different searches \(their "strategy" differ\)/);
+    const doc = join(dir, 'merged-matrix.md');
+    const merged = await simInProcess('merge', ...uniform, '--doc', doc);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(readFileSync(doc, 'utf8')).toContain('--strategy guided --draw uniform --runs 2');
   });
 });
 
