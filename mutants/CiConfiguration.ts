@@ -30,6 +30,7 @@ export const CI_PROPERTIES = [
   'deaf-runner',
   'uncaught-error',
   'protocol',
+  'stale-read',
   'hermetic',
 ] as const;
 

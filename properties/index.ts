@@ -7,6 +7,7 @@ import { missedAction } from './missedAction.ts';
 import { lostWork } from './lostWork.ts';
 import { modelConformance } from './modelConformance.ts';
 import { protocol } from './protocol.ts';
+import { staleRead } from './staleRead.ts';
 import { registerProperty, registeredProperties } from './registry.ts';
 import type { RunHistory } from './RunHistory.ts';
 import { stuckClaim } from './stuckClaim.ts';
@@ -52,5 +53,6 @@ registerProperty({ name: 'stuck-claim', kind: 'liveness', summary: 'a claim stil
 registerProperty({ name: 'deaf-runner', kind: 'liveness', summary: 'a live host not reading its wake stream, past any backoff, while wakes wait', judge: deafRunner });
 registerProperty({ name: 'uncaught-error', kind: 'safety', summary: 'a host process died of an error its own code never handled (Node ends it)', judge: uncaughtError });
 registerProperty({ name: 'protocol', kind: 'safety', summary: 'heartbeat rate, reconnect backoff, no claim or wake-stream read after SIGTERM, no backwards ack', judge: protocol });
+registerProperty({ name: 'stale-read', kind: 'safety', summary: 'a wake that began after its entity recorded a row did not find it: its state was older than its own writes', judge: staleRead });
 registerProperty({ name: 'hermetic', kind: 'run', summary: 'nothing inside the run reached real time, randomness or the network', judge: hermetic });
 registerProperty({ name: 'model-conformance', kind: 'run', summary: 'the run conforms to the executable models, which agree with the other properties', judge: modelConformance });

@@ -44,6 +44,24 @@ describe('each property fires on a real run with a defect planted for it', () =>
     expect(result.events[lost!.eventIndex!]!.kind).toBe('acks-applied');
   });
 
+  it('stale-read: preloads answered from an empty copy of the shared stream hide the day the entity recorded, though the chat deduplicates the post', async () => {
+    // A cache in front of the shared stream that lost its rows: every preload reads an empty, caught-up stream.
+    const emptySharedStream = plantedAtTheWire(async (request, send) => {
+      const answer = await send(request);
+      if (request.method !== 'GET' || !request.url.includes('/v1/stream/shared/') || answer.status !== 200) return answer;
+      return { ...answer, body: '[]' };
+    });
+    const keyedPosts = digestSpec({ ...BOTH_FIXES, 'post-key': 'action', 'chat-idempotency': 'honor' }, []);
+    const result = await runScenario(keyedPosts, new RecordedChoiceSource(TWO_WAKES), { runtime: emptySharedStream, dropAnnotations: true });
+    const [stale] = firing(result, 'stale-read');
+    expect(stale?.message).toMatch(/^digest-1 digest:0 not found by wake \S+ in host#1 \(started at 120\d{3} ms\), though host#1 recorded it at 60\d{3} ms$/);
+    expect(result.events[stale!.eventIndex!]!.kind).toBe('idempotency-check');
+    // The second post reached the chat and was deduplicated by its key: duplicate-action, which judges what the chat
+    // performed, does not see it.
+    expect(result.events.some((event) => event.kind === 'post-deduplicated')).toBe(true);
+    expect(firing(result, 'duplicate-action')).toEqual([]);
+  });
+
   it('concurrent-wake: a handler slower than the lease runs on while the entity is woken again', async () => {
     const slowHandler: Scenario = {
       name: 'daily-digest',
