@@ -19,7 +19,7 @@ replays any finding exactly from one token.
 Commands:
   explore    search a configuration for violations, shrink the first one, print its story and replay token
   replay     re-run a token exactly and print its timeline
-  start      the main job: v0.4 and the fixed configuration side by side (what \`npm start\` runs)
+  start      the main job: the verdict per defect of the bug report, and its story (what \`npm start\` runs)
   matrix     the fix matrix: every switch combination explored with the same seeds
   merge      combine the --json outputs of explore/matrix --shard i/n into the unsharded result
   models     the executable models: check (model checking), coverage, docs

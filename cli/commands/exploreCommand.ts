@@ -40,6 +40,7 @@ Options:
   --scenario NAME      scenario to run: daily-digest (default) or minimal-digest (one digest, one message, one
                        redeploy, at most one preload failure; its default faults are
                        redeploy,preload-not-found,preload-foreign-item)
+  --runtime NAME       the runtime under test: v0.4 (default), v0.6, or one a registration module adds
   --config PRESET      switch preset (default: v0.4 = wiring=swallow offset=minus-one idempotency=raw-collection)
   --wiring W           swallow | reject | retry | empty | retry-same-db
   --offset O           minus-one | durable | durable-raw | tail | server-seek

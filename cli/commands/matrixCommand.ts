@@ -7,7 +7,7 @@ import { ensureWritableDir, ensureWritableFile, makeDirectories } from '../outpu
 import { traceFileFor, writeTraceFile } from '../traceFiles.ts';
 import { DEFAULT_SCENARIO, getScenario, switchesFor } from '../../scenarios/index.ts';
 import { getRuntime } from '../../scenarios/registry/runtimes.ts';
-import type { SwitchValues } from '../../scenarios/config/SwitchValues.ts';
+import { CONFIG_PRESETS, type SwitchValues } from '../../scenarios/config/SwitchValues.ts';
 import { UsageError } from '../UsageError.ts';
 import { fixMatrix, type MatrixCell } from '../../scenarios/fixMatrix.ts';
 import { openProgress } from '../format/progress.ts';
@@ -43,6 +43,8 @@ shrunk story (steps, injected faults) with its replay token. Every verdict comes
 Options:
   --scenario NAME daily-digest (default) or minimal-digest
   --runtime NAME  the runtime under test (default: v0.4)
+  --config NAME   a preset (v0.4, both-fixes, hardened, ...) whose switches apply to every cell, as for explore;
+                  the switches --vary names are varied all the same
   --vary LIST     the switches whose every combination is a cell (default: ${DEFAULT_VARIED.join(',')}); any other
                   switch option (e.g. --streams real) applies to every cell
   --runs N        runs per cell (default: ${DEFAULT_RUNS_PER_CELL}; a cell stops early once every kind was found)
@@ -178,7 +180,13 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const { scenario, faults, runtime } = spec;
   const varied = typeof values['vary'] === 'string' ? parseVaried(values['vary']) : DEFAULT_VARIED;
   const switches = switchesFor(getScenario(scenario), getRuntime(runtime));
-  const base = Object.fromEntries(Object.entries(switchOptions(values)).filter(([name]) => !varied.includes(name)));
+  const given = switchOptions(values);
+  const fixedAndVaried = varied.find((name) => Object.hasOwn(given, name));
+  if (fixedAndVaried !== undefined) throw new UsageError(`--${fixedAndVaried} ${given[fixedAndVaried]!} fixes a switch --vary varies; give one or the other`);
+  // A preset's switches apply to every cell like switch options do, spelled out so the page's command and the JSON
+  // name each one (a preset's values may change; the page must still say what it ran).
+  const preset = typeof values['config'] === 'string' ? CONFIG_PRESETS[values['config']]! : {};
+  const base = Object.fromEntries(Object.entries({ ...preset, ...given }).filter(([name]) => !varied.includes(name)));
   const configs = matrixCells(switches, varied);
   const runs = values['runs'] === undefined ? DEFAULT_RUNS_PER_CELL : parseRuns(values['runs']);
   const seed = parseSeed(values['seed']);
@@ -204,7 +212,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     ...(shard ? { shard } : {}),
     workers,
     onProgress: ({ cellIndex, cellCount, config, runsDone, budget, findings }) =>
-      progress.update({ label: `cell ${cellIndex + 1}/${cellCount} ${config.wiring}/${config.offset}/${config.idempotency}`, runsDone, budget, findings }),
+      progress.update({ label: `cell ${cellIndex + 1}/${cellCount} ${varied.map((name) => config[name]).join('/')}`, runsDone, budget, findings }),
     ...(traceDir === undefined
       ? {}
       : {
@@ -233,5 +241,7 @@ function parseVaried(text: string): string[] {
   const names = text.split(',').map((name) => name.trim());
   if (names.every((name) => name === '')) throw new UsageError('--vary is empty; name the switches to vary (e.g. wiring,offset)');
   if (names.includes('')) throw new UsageError(`--vary "${text}" has an empty entry (a stray comma?)`);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new UsageError(`--vary "${text}" names ${twice} twice`);
   return names;
 }

@@ -111,7 +111,7 @@ function parseFormat(value: unknown): ReplayFormat {
 
 function header(view: ReplayView): string[] {
   return [
-    `${view.scenario} · ${view.config}`,
+    `${view.scenario} · ${view.result.spec.runtime} · ${view.config}`,
     ...wrap(`faults enabled: ${view.faults.join(', ') || 'none'}`, TIMELINE_WIDTH),
     ...wrap(`faults injected: ${view.faultsInjected.join(', ') || 'none'} · ${view.steps} steps, ${view.choices} recorded choices`, TIMELINE_WIDTH),
     ...view.notJudged.flatMap((line) => wrap(line, TIMELINE_WIDTH)),
@@ -133,6 +133,7 @@ function replayJson(view: ReplayView): Record<string, unknown> {
   const spec = view.result.spec;
   return {
     scenario: spec.scenario,
+    runtime: spec.runtime,
     config: { ...spec.config },
     faults: [...spec.faults],
     property: view.property ?? null,

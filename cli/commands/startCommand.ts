@@ -17,7 +17,7 @@ const REPORT_STORY_RUNS = 2_000;
 /** Width of the verdict lines. */
 const WIDTH = 120;
 
-export const START_HELP = `Usage: npm start [-- --shrink-attempts N]
+export const START_HELP = `Usage: npm start [-- --shrink-attempts N] [--no-progress]
 
 The first thing to run: what the simulation says about the bug report (electric-sql/electric#4625), on the
 daily-digest scenario with the report's faults (${DEFAULT_FAULT_KINDS.join(', ')}), from seed ${DEFAULT_SEED}:
@@ -35,8 +35,9 @@ Every line is derived from the exploration of this run. Exits 0 when it ran; its
 
 Options:
   --shrink-attempts N  at most N candidate runs while shrinking each story (default ${DEFAULT_MAX_SHRINK_ATTEMPTS}); shrinking is
-                       most of the job's time, and a smaller budget gives the same verdicts and runs with longer
-                       stories (the replay commands still reproduce them)
+                       most of the job's time: a smaller budget gives the same verdicts, with longer stories
+                       (their replay commands reproduce them all the same)
+  --no-progress        no progress line on stderr (it is drawn only on a terminal, outside CI)
   -h, --help           this text`;
 
 /** A configuration the verdict covers, named by the defects it keeps. */
@@ -55,7 +56,7 @@ interface Verdict {
 
 /** `start`: the verdict per defect and the two stories a new user reads first. */
 export async function startCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
-  const { values } = parseCommandArgs('start', args, { help: { type: 'boolean', short: 'h' }, 'shrink-attempts': { type: 'string' } }, false);
+  const { values } = parseCommandArgs('start', args, { help: { type: 'boolean', short: 'h' }, 'shrink-attempts': { type: 'string' }, 'no-progress': { type: 'boolean' } }, false);
   if (values['help']) {
     out(START_HELP);
     return EXIT.clean;
@@ -68,7 +69,7 @@ export async function startCommand(args: readonly string[], out: (line: string) 
     { title: 'Defect A alone', config: { wiring: 'retry', offset: 'minus-one' } },
     { title: 'both fixes', config: { wiring: 'retry', offset: 'durable' } },
   ];
-  const progress = openProgress({ json: false, noProgress: false });
+  const progress = openProgress({ json: false, noProgress: values['no-progress'] === true });
   const search = (label: string, config: SwitchValues, properties: PropertyName[], maxRuns: number, keep?: typeof tellsTheReportStory): Promise<ExploreReport> =>
     explore({
       spec: runSpecFor({ scenario: DEFAULT_SCENARIO, switches: config, faults }),

@@ -37,11 +37,13 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
   const { request, finding } = report;
   return {
     scenario: request.spec.scenario,
+    runtime: request.spec.runtime,
     config: { ...request.spec.config },
     faults: [...request.spec.faults],
     seed: request.seed,
     strategy: { name: report.strategy.name, exhausted: report.strategy.exhausted, ...report.strategy.figures },
     runsRequested: request.maxRuns,
+    shrinkAttempts: request.maxShrinkAttempts,
     runsExecuted: report.runsExecuted,
     properties: [...request.properties],
     ...(propertiesNotJudged(request.spec).length > 0 ? { notJudged: propertiesNotJudged(request.spec).map((entry) => ({ ...entry })) } : {}),

@@ -42,7 +42,7 @@ type Json = Record<string, unknown>;
 
 /** Fields every shard of one search must agree on. */
 const SAME_IN_EVERY_SHARD: Record<MergedKind, readonly string[]> = {
-  explore: ['scenario', 'config', 'faults', 'seed', 'strategy', 'runsRequested', 'properties'],
+  explore: ['scenario', 'runtime', 'config', 'faults', 'seed', 'strategy', 'runsRequested', 'shrinkAttempts', 'properties'],
   matrix: ['scenario', 'runtime', 'base', 'varied', 'faults', 'strategy', 'runsPerCell', 'seed'],
 };
 

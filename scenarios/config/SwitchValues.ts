@@ -48,12 +48,19 @@ export function resolveSwitchValues(switches: readonly SwitchDefinition[], prese
   if (!preset) throw new ConfigError(`unknown config "${presetName}" (known: ${Object.keys(CONFIG_PRESETS).join(', ')})`);
   const byName = new Map(switches.map((definition) => [definition.name, definition]));
   const chosen: Record<string, string> = {};
-  for (const [name, value] of [...Object.entries(preset), ...Object.entries(overrides)]) {
+  for (const [name, value] of Object.entries(overrides)) {
     const definition = byName.get(name);
     if (!definition) throw new ConfigError(`unknown switch "--${name}" (known: ${switches.map((known) => known.name).join(', ')})`);
     if (!definition.values.includes(value)) throw new ConfigError(`unknown value "${value}" for --${name} (allowed: ${definition.values.join(', ')})`);
-    chosen[name] = value;
   }
+  for (const [name, value] of Object.entries(preset)) {
+    // A value the user did not type: say that the preset set it (a preset written for one runtime, used with another).
+    if (Object.hasOwn(overrides, name)) continue;
+    const definition = byName.get(name);
+    if (!definition) throw new ConfigError(`config "${presetName}" sets --${name}, which this runtime and scenario do not have`);
+    if (!definition.values.includes(value)) throw new ConfigError(`config "${presetName}" sets --${name} ${value}, which this runtime does not have (allowed: ${definition.values.join(', ')})`);
+  }
+  for (const [name, value] of [...Object.entries(preset), ...Object.entries(overrides)]) chosen[name] = value;
   const values: Record<string, string> = {};
   for (const definition of switches) values[definition.name] = definition.defaultValue;
   for (const definition of switches) {

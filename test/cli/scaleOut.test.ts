@@ -80,6 +80,15 @@ describe('command line: matrix shards merge into what one unsharded matrix print
     expect(otherBase.stderr).toMatch(/are shards of different searches \(their "base" differ\)/);
   });
 
+  it('--config applies its preset to every cell, and the JSON and the page name each switch it set', async () => {
+    const doc = join(dir, 'hardened-matrix.md');
+    const json = JSON.parse(await matrix('--config', 'hardened', '--post-key', 'none', '--doc', doc)) as { base: Record<string, string>; varied: string[] };
+    expect(json.varied).toEqual(['offset']);
+    expect(json.base).toMatchObject({ wiring: 'retry', 'claim-reaper': 'sweep', 'chat-idempotency': 'honor', 'post-key': 'none' });
+    expect(json.base['offset']).toBeUndefined();
+    expect(readFileSync(doc, 'utf8')).toMatch(/matrix --vary offset --wiring retry .*--claim-reaper sweep --post-key none --chat-idempotency honor --runs 2 /);
+  });
+
   it('merge refuses guided shards of different draws, and the page it writes names the tuning', async () => {
     const uniform = [await shardFile(1, '--strategy', 'guided', '--draw', 'uniform'), await shardFile(2, '--strategy', 'guided', '--draw', 'uniform')];
     expect((JSON.parse(readFileSync(uniform[0]!, 'utf8')) as { strategy: string }).strategy).toBe('guided --draw uniform');

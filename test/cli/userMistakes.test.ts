@@ -60,6 +60,9 @@ describe('user mistakes: one line on stderr, exit 2, checked before the search',
     ['an empty matrix --vary', ['matrix', '--runs', ENDLESS, '--vary', ''], /^sim: --vary is empty; name the switches to vary \(e\.g\. wiring,offset\)$/],
     ['a stray comma in matrix --vary', ['matrix', '--runs', ENDLESS, '--vary', 'wiring,,offset'], /^sim: --vary "wiring,,offset" has an empty entry \(a stray comma\?\)$/],
     ['start --shrink-attempts that is no number', ['start', '--shrink-attempts', 'many'], /^sim: --shrink-attempts must be a whole number from 0 to 2500, not "many"$/],
+    ['matrix --vary a switch also fixed', ['matrix', '--runs', ENDLESS, '--vary', 'wiring', '--wiring', 'retry'], /^sim: --wiring retry fixes a switch --vary varies; give one or the other$/],
+    ['matrix --vary a switch twice', ['matrix', '--runs', ENDLESS, '--vary', 'wiring,offset,wiring'], /^sim: --vary "wiring,offset,wiring" names wiring twice$/],
+    ['a preset of another runtime', ['explore', '--runs', ENDLESS, '--runtime', 'v0.6', '--config', 'hardened'], /^sim: config "hardened" sets --offset server-seek, which this runtime does not have \(allowed: /],
     ['help of an unknown command', ['help', 'nope'], /^sim: help: unknown command "nope" \(known: explore, replay, start, models, matrix, merge\)$/],
   ];
   // In this process (main, as the command line runs it): 24 child processes would cost half a minute of start-up.
