@@ -102,6 +102,23 @@ describe('command line: matrix shards merge into what one unsharded matrix print
   });
 });
 
+describe('command line: explore shards name their runtime and shrink budget', () => {
+  const shard = async (index: number, ...args: string[]): Promise<string> => {
+    const result = await simInProcess('explore', '--runs', '2', '--faults', 'none', ...args, '--shard', `${index}/2`, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    return file(`explore-${index}${args.join('')}.json`, result.stdout);
+  };
+
+  it('merge refuses shards of different runtimes or shrink budgets', async () => {
+    const first = await shard(1);
+    expect(JSON.parse(readFileSync(first, 'utf8'))).toMatchObject({ runtime: 'v0.4', shrinkAttempts: 2500 });
+    const budget = await simInProcess('merge', first, await shard(2, '--shrink-attempts', '10'));
+    expect(budget.stderr).toMatch(/are shards of different searches \(their "shrinkAttempts" differ\)/);
+    const runtime = await simInProcess('merge', first, await shard(2, '--runtime', 'v0.6'));
+    expect(runtime.stderr).toMatch(/are shards of different searches \(their "runtime" differ\)/);
+  });
+});
+
 describe('command line: sharded and threaded explore give the unsharded JSON', () => {
   // Seed 5: run 3 (index 2) is the first to post twice, and it belongs to shard 3/3; three runs and a small shrink
   // budget keep each process short (every process that finds something shrinks it, and what is compared here does not
