@@ -12,12 +12,21 @@ export function parseBenchArgs<T extends ParseArgsConfig>(usage: string, config:
     process.stdout.write(`${usage}\n`);
     process.exit(EXIT.clean);
   }
+  let parsed;
   try {
     // `--runs -1` reaches the option's own check (one line saying what is wrong) instead of parseArgs' "ambiguous".
-    return parseArgs({ ...config, args: attachNegativeNumbers(process.argv.slice(2), config.options ?? {}) }).values;
+    parsed = parseArgs({ ...config, args: attachNegativeNumbers(process.argv.slice(2), config.options ?? {}), tokens: true });
   } catch (error) {
     return refuse(error instanceof Error ? error.message : String(error));
   }
+  // parseArgs keeps the last of two values silently; `--runs 5 --runs 6` is a mistake to point out, as `sim` does.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option' || config.options?.[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) refuse(`${token.rawName} given more than once (give it once)`);
+    seen.add(token.name);
+  }
+  return parsed.values as ReturnType<typeof parseArgs<T>>['values'];
 }
 
 /** `value` of option `--name` as a whole number of at least `min`; anything else is refused (exit 2). */

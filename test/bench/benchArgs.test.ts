@@ -24,12 +24,14 @@ describe('the bench scripts check their command line before any work', () => {
   });
 
   it('an unknown option, a number that is not one and an unknown entry are each one line and exit 2', async () => {
-    const [unknown, notANumber, unknownEntry, badSwitch] = await Promise.all([
+    const [unknown, notANumber, unknownEntry, badSwitch, twice] = await Promise.all([
       bench('explore-throughput.ts', '--bogus'),
       bench('workers.ts', '--runs', 'abc'),
       bench('history.ts', '--entries', 'B99'),
       bench('redeploy-in-flight.ts', '--wiring', 'nope'),
+      bench('explore-throughput.ts', '--runs', '5', '--runs', '6'),
     ]);
+    expect(twice).toMatchObject(refusedWith(/--runs given more than once \(give it once\)/));
     expect(unknown).toMatchObject(refusedWith(/Unknown option '--bogus'/));
     expect(notANumber).toMatchObject(refusedWith(/--runs must be a whole number of at least 1, not "abc"/));
     expect(unknownEntry).toMatchObject(refusedWith(/unknown history entry "B99" \(known: .*\)/));
