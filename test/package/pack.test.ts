@@ -157,7 +157,7 @@ describe('the packed package, installed in a project of its own', () => {
   it('npx wake-sim replay <token> reproduces it there: exit 1, the same trace hash', { timeout: STEP_TIMEOUT_MS }, async () => {
     const replayed = await npx(project, ['wake-sim', 'replay', finding.token]);
     expectExit(replayed, 1, 'npx wake-sim replay');
-    expect(replayed.stdout).toMatch(/^reminders · drain=abandon\n/);
+    expect(replayed.stdout).toMatch(/^reminders · little-runtime · drain=abandon\n/);
     expect(replayed.stdout).toContain('duplicate-action: reproduced\n');
     expect(replayed.stdout).toContain(`trace hash ${finding.traceHash}\n`);
   });
