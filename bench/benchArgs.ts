@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { attachNegativeNumbers } from '../cli/options.ts';
+import { attachNegativeNumbers, repeatedOption } from '../cli/options.ts';
 import { EXIT } from '../cli/UsageError.ts';
 
 /**
@@ -19,13 +19,8 @@ export function parseBenchArgs<T extends ParseArgsConfig>(usage: string, config:
   } catch (error) {
     return refuse(error instanceof Error ? error.message : String(error));
   }
-  // parseArgs keeps the last of two values silently; `--runs 5 --runs 6` is a mistake to point out, as `sim` does.
-  const seen = new Set<string>();
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== 'option' || config.options?.[token.name]?.multiple === true) continue;
-    if (seen.has(token.name)) refuse(`${token.rawName} given more than once (give it once)`);
-    seen.add(token.name);
-  }
+  const repeated = repeatedOption(parsed.tokens ?? [], config.options ?? {});
+  if (repeated !== undefined) refuse(`${repeated} given more than once (give it once)`);
   return parsed.values as ReturnType<typeof parseArgs<T>>['values'];
 }
 

@@ -65,14 +65,23 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
     const dashHint = lines.find((line) => line.startsWith('To specify an option argument starting with a dash'));
     throw new UsageError(`${command}: ${first}${dashHint ? ` ${dashHint.replace(/^To specify/, 'to pass')}` : ''} (see --help)`);
   }
-  // parseArgs keeps the last of two values silently; `--wiring swallow --wiring retry` is a mistake to point out.
+  const repeated = repeatedOption(parsed.tokens, options);
+  if (repeated !== undefined) throw new UsageError(`${command}: ${repeated} given more than once (give it once; see --help)`);
+  return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+}
+
+/**
+ * The first option (as typed) given twice that does not take several values: parseArgs keeps the last of two values
+ * silently, and `--wiring swallow --wiring retry` is a mistake to point out.
+ */
+export function repeatedOption(tokens: readonly { kind: string; name?: string; rawName?: string }[], options: NonNullable<ParseArgsConfig['options']>): string | undefined {
   const seen = new Set<string>();
-  for (const token of parsed.tokens) {
-    if (token.kind !== 'option' || options[token.name]?.multiple === true) continue;
-    if (seen.has(token.name)) throw new UsageError(`${command}: ${token.rawName} given more than once (give it once; see --help)`);
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || options[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) return token.rawName;
     seen.add(token.name);
   }
-  return { values: parsed.values as Record<string, string | boolean | string[] | undefined>, positionals: parsed.positionals };
+  return undefined;
 }
 
 /** `--runs -1` as `--runs=-1` for options that take a value: a negative number is never meant as an option name. */
