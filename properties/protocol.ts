@@ -1,5 +1,6 @@
 import { ackRegression } from './protocol/ackRegression.ts';
 import { claimAfterStop } from './protocol/claimAfterStop.ts';
+import { claimRetryStorm } from './protocol/claimRetryStorm.ts';
 import { heartbeatRate } from './protocol/heartbeatRate.ts';
 import { readAfterStop } from './protocol/readAfterStop.ts';
 import { reconnectBackoff } from './protocol/reconnectBackoff.ts';
@@ -10,12 +11,12 @@ import type { Violation } from './Violation.ts';
 
 /**
  * The rules of semantics.md §1 a runtime must honour, checked at the servers: at most one heartbeat per 2 s per
- * runner process, reconnects that back off, no claim and no wake-stream read after a graceful stop began, a graceful
- * stop that drains the handlers it ran (judged from the platform and the scenario's probes), acked offsets that never
- * move backwards. Each violation's message starts with the rule it breaks; violations come out in trace order.
+ * runner process, reconnects and failed claims that back off, no claim and no wake-stream read after a graceful stop
+ * began, a graceful stop that drains the handlers it ran (judged from the platform and the scenario's probes), acked
+ * offsets that never move backwards. Each violation's message starts with the rule it breaks; violations come out in trace order.
  */
 export function protocol(history: RunHistory): Violation[] {
   const timing = worldTiming(history.events);
-  const found = [...heartbeatRate(history, timing), ...reconnectBackoff(history, timing), ...claimAfterStop(history, timing), ...readAfterStop(history, timing), ...stopDrain(history), ...ackRegression(history)];
+  const found = [...heartbeatRate(history, timing), ...reconnectBackoff(history, timing), ...claimAfterStop(history, timing), ...claimRetryStorm(history), ...readAfterStop(history, timing), ...stopDrain(history), ...ackRegression(history)];
   return found.sort((a, b) => (a.eventIndex ?? Infinity) - (b.eventIndex ?? Infinity));
 }

@@ -161,7 +161,7 @@ export class World {
     );
     this.chat = new ChatService(sim, options.chat);
     this.networkOutage = new NetworkOutage(sim, () => front.cutRequestsInProgress(new ConnectionDropped("the host's network is out")), () => this.faultsActive);
-    const wireFaults = wireFaultPolicy(sim, options.faultOptions, fires, { durableStreams: front.name, chat: this.chat.name }, this.networkOutage);
+    const wireFaults = wireFaultPolicy(sim, options.faultOptions, fires, { durableStreams: front.name, agentsServer: this.agentsServer.name, chat: this.chat.name }, this.networkOutage);
     this.network = new Network(sim, options.faultOptions.network, () => this.faultsActive && options.faults.has('delivery-reorder'), wireFaults);
     this.services = new Map<string, SimService>([
       [SERVICE_ORIGINS.durableStreams, this.streamsFront],

@@ -34,7 +34,7 @@ async function runWhereItFires(kind: string): Promise<{ readonly run: RunResult;
   throw new Error(`${kind} never fired in ${MAX_SEEDS} runs`);
 }
 
-const NEW_KINDS = ['rolling-deploy', 'ds-restart', 'server-error', 'rate-limit', 'stream-outage', 'lost-answer', 'connection-drop', 'stale-connection', 'hung-connect', 'slow-handler', 'network-outage'];
+const NEW_KINDS = ['rolling-deploy', 'ds-restart', 'server-error', 'rate-limit', 'stream-outage', 'lost-answer', 'connection-drop', 'stale-connection', 'hung-connect', 'hung-request', 'slow-handler', 'network-outage'];
 
 describe('each new fault kind fires, replays, and shrinks away', () => {
   it.each(NEW_KINDS)('%s', async (kind) => {

@@ -17,7 +17,9 @@ class RecordingObserver implements ModelObserver {
     this.seen.push(`taken ${transitionId(machine, definition)}`);
   }
   stateEntered(machine: string, snapshot: AnyMachineSnapshot): void {
-    this.seen.push(`in ${machine}:${(snapshot._nodes as AnyStateNode[]).map(statePath).join(',')}`);
+    // The configuration is a set: the memo interns equal snapshots process-wide, and the order of an interned one's
+    // `_nodes` follows the path that first reached it (another run's, another test file's in the same worker).
+    this.seen.push(`in ${machine}:${(snapshot._nodes as AnyStateNode[]).map(statePath).sort().join(',')}`);
   }
 }
 

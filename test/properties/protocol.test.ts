@@ -52,6 +52,39 @@ describe('protocol: no claim after a graceful stop began', () => {
   });
 });
 
+describe('protocol: failed claims back off', () => {
+  const entity = (trace: TraceBuilder, id: string): TraceBuilder =>
+    trace.at(0, 'agents-server', 'entity-created', { entity: id, type: 'digest', subscription: `sub:${id}`, runner: 'r1', streams: [], wakeStream: WAKE });
+  const refused = (trace: TraceBuilder, atMs: number, peer = 'host#1'): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'request-refused', { peer, method: 'POST', path: '/_electric/runners/r1/claim', status: 503 });
+  const failing = (trace: TraceBuilder, count: number, everyMs: number, peer = 'host#1'): TraceBuilder => {
+    for (let index = 0; index < count; index += 1) refused(trace, 1_000 + index * everyMs, peer);
+    return trace;
+  };
+  it('flags an eleventh failed claim within a second for a runner with one entity: a retry at once', () => {
+    const trace = failing(entity(world(), 'e1'), 11, 30);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [trace.last, 'claim retries: host#1 sent 11 failed claims for r1 within 300 ms (at most 10 a second for its 1 entity: a retry that does not back off)'],
+    ]);
+  });
+  it('counts claims answered 5xx, allows ten a second per entity, and judges each process apart', () => {
+    const answered = entity(world(), 'e1');
+    for (let index = 0; index < 11; index += 1) answered.at(1_000 + index, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 503 });
+    expect(protocolOf(answered)).toHaveLength(1);
+    expect(protocolOf(failing(entity(world(), 'e1'), 10, 30))).toEqual([]);
+    expect(protocolOf(failing(entity(entity(world(), 'e1'), 'e2'), 20, 30))).toEqual([]);
+    expect(protocolOf(failing(failing(entity(world(), 'e1'), 6, 30, 'host#1'), 6, 30, 'host#2'))).toEqual([]);
+  });
+  it('is quiet for a backoff that doubles from 10 ms, and for refused claims that are answers other than failures', () => {
+    const doubling = entity(world(), 'e1');
+    for (let waitMs = 10, atMs = 1_000; atMs < 6_000; atMs += waitMs, waitMs *= 2) refused(doubling, atMs);
+    expect(protocolOf(doubling)).toEqual([]);
+    const skipped = entity(world(), 'e1');
+    for (let index = 0; index < 20; index += 1) skipped.at(1_000 + index, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 409 });
+    expect(protocolOf(skipped)).toEqual([]);
+  });
+});
+
 describe('protocol: no wake-stream read after a graceful stop began', () => {
   it('flags a read that arrives after SIGTERM and one delivery', () => {
     const trace = read(world().at(1_000, 'host#1', 'sigterm'), 1_040, 200);

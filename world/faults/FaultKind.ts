@@ -29,6 +29,7 @@ const BUILT_IN: readonly FaultKindDefinition[] = [
   { name: 'connection-drop', summary: 'a request never reaches its service: the connection drops' },
   { name: 'stale-connection', summary: "a held read's answer never arrives and never fails (a half-open socket)" },
   { name: 'hung-connect', summary: 'a new connection to Durable Streams never completes and never fails' },
+  { name: 'hung-request', summary: 'a request to the agents server never reaches it and never fails (a stalled proxy)' },
   { name: 'slow-handler', summary: "the entity handler's process stalls for a drawn time once the handler has read its state" },
   {
     name: 'network-outage',

@@ -56,6 +56,8 @@ export interface FaultOptions {
   readonly networkOutageMaxMs: number;
   /** `hung-connect`: chance per new connection to Durable Streams that it never completes. */
   readonly hungConnectPercent: number;
+  /** `hung-request`: chance per request to the agents server that it never reaches it and never fails. */
+  readonly hungRequestPercent: number;
   /** `slow-handler`: chance per handler invocation that its process stalls once the handler has read its state. */
   readonly slowHandlerPercent: number;
   readonly slowHandlerMinMs: number;
@@ -96,6 +98,7 @@ export const DEFAULT_FAULT_OPTIONS: FaultOptions = {
   connectionDropPercent: 1,
   staleConnectionPercent: 2,
   hungConnectPercent: 2,
+  hungRequestPercent: 1,
   networkOutageMinMs: 1_000,
   networkOutageMaxMs: 150_000,
   slowHandlerPercent: 10,

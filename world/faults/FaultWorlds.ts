@@ -20,8 +20,8 @@ export const FAULT_WORLDS = {
     kinds: ['crash', 'server-restart', 'heartbeat-failure', 'rolling-deploy', 'ds-restart'],
   },
   network: {
-    summary: "5xx and 429 answers, long shared-stream outages, slow handlers, lost answers, dropped, stale and hung connections, the host's network outages, reordering",
-    kinds: ['delivery-reorder', 'server-error', 'rate-limit', 'stream-outage', 'lost-answer', 'connection-drop', 'stale-connection', 'hung-connect', 'slow-handler', 'network-outage'],
+    summary: "5xx and 429 answers, long shared-stream outages, slow handlers, lost answers, dropped, stale and hung connections, stalled agents-server requests, the host's network outages, reordering",
+    kinds: ['delivery-reorder', 'server-error', 'rate-limit', 'stream-outage', 'lost-answer', 'connection-drop', 'stale-connection', 'hung-connect', 'hung-request', 'slow-handler', 'network-outage'],
   },
 } as const satisfies Readonly<Record<string, FaultWorld>>;
 

@@ -15,6 +15,8 @@ export interface OutageState {
 export interface WireFaultTargets {
   /** Durable Streams: its held reads can go stale, and new connections to it can hang. */
   readonly durableStreams: string;
+  /** The agents server: a request to it can stall on the way (a proxy that takes it and never forwards it). */
+  readonly agentsServer: string;
   /** The outside world: a post whose answer is lost is a side effect whose outcome the poster cannot know. */
   readonly chat: string;
 }
@@ -25,6 +27,8 @@ const DELIVERED: LegFate = 'delivered';
  * The world's wire faults, decided per exchange when its request reaches the far end of the wire:
  * - `connection-drop`: the request never reaches the service, and the caller's `fetch` fails;
  * - `hung-connect`: a request opening a connection to Durable Streams never completes, and never fails (B5);
+ * - `hung-request`: a request to the agents server never reaches it, and never fails: a proxy or load balancer in
+ *   front of it that accepted the request and stalls; only the caller's own deadline ends the wait;
  * - `stale-connection`: a held read (a long-poll) is served, but its answer never comes and never fails: a half-open
  *   socket after the host slept (O4);
  * - `lost-answer`: the service acts on the request, but its answer is lost and the caller's `fetch` fails; likelier on
@@ -47,6 +51,7 @@ export function wireFaultPolicy(sim: SimContext, options: FaultOptions, fires: F
       return strike('connection-drop', { request: 'dropped', answer: DELIVERED }, cause);
     }
     if (fires('connection-drop', options.connectionDropPercent, 'connection drop')) return strike('connection-drop', { request: 'dropped', answer: DELIVERED });
+    if (service === targets.agentsServer && fires('hung-request', options.hungRequestPercent, 'hung request')) return strike('hung-request', { request: 'hung', answer: DELIVERED });
     if (exchange.connect && service === targets.durableStreams && fires('hung-connect', options.hungConnectPercent, 'hung connect')) {
       return strike('hung-connect', { request: 'hung', answer: DELIVERED });
     }

@@ -13,7 +13,7 @@ describe('fault worlds by name', () => {
     expect(parseFaultList('platform')).toEqual(['crash', 'server-restart', 'heartbeat-failure', 'rolling-deploy', 'ds-restart']);
   });
 
-  it("network: 5xx and 429, long outages, lost answers, dropped, stale and hung connections, slow handlers, the host's network outages, reordering", () => {
+  it("network: 5xx and 429, long outages, lost answers, dropped, stale and hung connections, stalled agents-server requests, slow handlers, the host's network outages, reordering", () => {
     expect(parseFaultList('network')).toEqual([
       'delivery-reorder',
       'server-error',
@@ -23,6 +23,7 @@ describe('fault worlds by name', () => {
       'connection-drop',
       'stale-connection',
       'hung-connect',
+      'hung-request',
       'slow-handler',
       'network-outage',
     ]);
