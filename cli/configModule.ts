@@ -12,6 +12,16 @@ export const CONFIG_MODULE_VARIABLE = 'WAKE_SIM_CONFIG';
  */
 export const CONFIG_FILE_NAMES: readonly string[] = ['wake-sim.config.mjs', 'wake-sim.config.js', 'wake-sim.config.mts', 'wake-sim.config.ts'];
 
+/**
+ * The option's line in a command's own help, its description starting at `column` (the help's option column): on the
+ * option's line when it fits there, else on the next. Every command takes the option (main strips it before them).
+ */
+export function configModuleHelpLine(column: number): string {
+  const option = `  ${CONFIG_MODULE_OPTION} PATH`;
+  const description = 'import this registration module first: your runtimes, scenarios, properties and fault kinds';
+  return option.length < column ? `${option.padEnd(column)}${description}` : `${option}\n${' '.repeat(column)}${description}`;
+}
+
 /** The command line without the config-module option, and the registration module to load, if any. */
 export interface ConfigModuleChoice {
   readonly args: readonly string[];

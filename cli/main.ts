@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   try {
     const { args, module } = chooseConfigModule(argv, process.env, process.cwd());
-    if (module !== undefined) await loadConfigModule(module);
+    if (module !== undefined) await loadConfigModule(module, asksForHelp(args));
     const [command, ...rest] = args;
     if (command === 'help' && rest.length > 0) {
       // `help explore` is `explore --help`; `help nope` is a mistake like `nope`.
@@ -75,13 +75,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** Imports the user's registration module; a missing or failing one is bad input, not an internal error. */
-async function loadConfigModule(module: string): Promise<void> {
+/** True when the command line only asks for help: the top-level text, `help [command]`, or a command's `--help`. */
+function asksForHelp(args: readonly string[]): boolean {
+  const [command, ...rest] = args;
+  return command === undefined || command === 'help' || command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h');
+}
+
+/**
+ * Imports the user's registration module; a missing or failing one is bad input, not an internal error. Help is
+ * printed all the same, without what the module would have registered, after a one-line note on stderr: the help is
+ * what a user reads to find out what went wrong.
+ */
+async function loadConfigModule(module: string, forHelp: boolean): Promise<void> {
   try {
     await loadRegistrations(module);
   } catch (error) {
-    if (error instanceof RegistrationModuleError) throw new UsageError(error.message);
-    throw error;
+    if (!(error instanceof RegistrationModuleError)) throw error;
+    if (!forHelp) throw new UsageError(error.message);
+    process.stderr.write(`sim: ${error.message} (the help below lists the built-in runtimes, scenarios and faults only)\n`);
   }
 }
 

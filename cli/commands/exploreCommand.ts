@@ -25,6 +25,7 @@ import {
 } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 import { propertyNames } from '../../properties/index.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 /** The property names as the help lists them: comma-separated, wrapped under the option descriptions. */
 const PROPERTY_LIST = wrap(propertyNames().join(', '), 118 - 23)
@@ -90,6 +91,7 @@ ${PROPERTY_LIST}
   --workers K          spread the runs over K worker threads (default 1: this thread); the report is the same
                        for any K (not with --strategy exhaustive)
   --no-progress        no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
+${configModuleHelpLine(23)}
   -h, --help           show this help
 
 Exit status: 0 nothing found, 1 a violation was found, 2 bad input (one line on stderr, before any run), 3 an

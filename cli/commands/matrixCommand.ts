@@ -17,6 +17,7 @@ import {
   parseRuns,
   parseSeed,
   parseShard,
+  parseShrinkAttempts,
   parseStrategyOptions,
   parseWorkers,
   SCALE_OUT_OPTIONS,
@@ -27,6 +28,7 @@ import {
   switchOptions,
 } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 const DEFAULT_RUNS_PER_CELL = 200;
 /** Shrink attempts per finding of a cell (exported for the committed-matrix check, which must shrink alike). */
@@ -37,8 +39,8 @@ export const DEFAULT_VARIED = ['wiring', 'offset', 'idempotency'];
 export const MATRIX_HELP = `Usage: npm run sim -- matrix [options]
 
 The fix matrix: explores every combination of the wiring, offset and idempotency switches on a scenario
-(daily-digest unless --scenario says otherwise) with the same seeds, and reports per cell which violation kinds a run showed, after how many runs, and the
-shrunk story (steps, injected faults) with its replay token. Every verdict comes from exploration.
+(daily-digest unless --scenario says otherwise) with the same seeds, and reports per cell which violation kinds a run
+showed, after how many runs, and the shrunk story (steps, injected faults) with its replay token. Every verdict comes from exploration.
 
 Options:
   --scenario NAME daily-digest (default) or minimal-digest
@@ -52,6 +54,9 @@ Options:
   --faults LIST   fault worlds and kinds, as for explore (default: the scenario's default set)
   --strategy NAME random (default), pct [--depth D], swarm, exhaustive [--max-deviations K] or guided
                   [--draw swarm|uniform], as for explore (guided: each cell's search learns from that cell's runs)
+  --shrink-attempts N
+                  candidate runs the shrinker may try per finding (default: ${SHRINK_ATTEMPTS}; 0 keeps each story as
+                  found): the verdicts and their runs do not depend on it, the stories' lengths do
   --out DIR       write each finding's shrunk story as a trace file (\`replay FILE\` re-runs it)
   --doc FILE      also write the table as Markdown to FILE (nothing is written without it); docs/fix-matrix.md is
                   the committed one, and its third line names the command that regenerates it
@@ -60,6 +65,7 @@ Options:
                   outputs of all n shards with \`npm run sim -- merge FILE...\` (not with --strategy exhaustive)
   --workers K     spread the runs over K worker threads (default 1: this thread); the result is the same for any K
   --no-progress   no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
+${configModuleHelpLine(18)}
   -h, --help      show this help
 
 Exit status: 0 it ran, 2 bad input (one line on stderr, before any run), 3 an internal error of the tool.`;
@@ -79,6 +85,8 @@ export interface MatrixOrigin {
   readonly scenario: string;
   /** The strategy's name, and its tuning options when they differ from the defaults (`pct --depth 4`). */
   readonly strategy: string;
+  /** Candidate runs the shrinker tried per finding at most: the story lengths on the page depend on it. */
+  readonly shrinkAttempts: number;
   readonly runtime: string;
   /** Switch values every cell shares (given as options). */
   readonly base: SwitchValues;
@@ -90,13 +98,14 @@ export interface MatrixOrigin {
 
 /** The command that writes the matrix page `how` describes, as a user types it. */
 export function matrixDocCommand(how: MatrixOrigin): string {
-  const { runs, seed, faults, scenario, strategy, runtime, base, varied, doc } = how;
+  const { runs, seed, faults, scenario, strategy, shrinkAttempts, runtime, base, varied, doc } = how;
   const flags = [
     ...(scenario === DEFAULT_SCENARIO ? [] : [`--scenario ${scenario}`]),
     ...(runtime === 'v0.4' ? [] : [`--runtime ${runtime}`]),
     ...(varied.join(',') === DEFAULT_VARIED.join(',') ? [] : [`--vary ${varied.join(',')}`]),
     ...Object.entries(base).map(([name, value]) => `--${name} ${value}`),
     ...(strategy === 'random' ? [] : [`--strategy ${strategy}`]),
+    ...(shrinkAttempts === SHRINK_ATTEMPTS ? [] : [`--shrink-attempts ${shrinkAttempts}`]),
     `--runs ${runs}`,
     `--seed ${seed}`,
     // Always named, `none` included: without --faults a regeneration would use the default set.
@@ -163,6 +172,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
       vary: { type: 'string' },
       runs: { type: 'string' },
       seed: { type: 'string' },
+      'shrink-attempts': { type: 'string' },
       doc: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
@@ -190,6 +200,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   const configs = matrixCells(switches, varied);
   const runs = values['runs'] === undefined ? DEFAULT_RUNS_PER_CELL : parseRuns(values['runs']);
   const seed = parseSeed(values['seed']);
+  const shrinkAttempts = values['shrink-attempts'] === undefined ? SHRINK_ATTEMPTS : parseShrinkAttempts(values['shrink-attempts']);
   const strategy = parseStrategyOptions(values);
   const shard = parseShard(values['shard']);
   const workers = parseWorkers(values['workers']);
@@ -208,7 +219,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     runsPerCell: runs,
     seed,
     strategy,
-    maxShrinkAttempts: SHRINK_ATTEMPTS,
+    maxShrinkAttempts: shrinkAttempts,
     ...(shard ? { shard } : {}),
     workers,
     onProgress: ({ cellIndex, cellCount, config, runsDone, budget, findings }) =>
@@ -223,10 +234,10 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
   }).finally(() => progress.finish());
   // The strategy with its tuning (`guided --draw uniform`): shards searched with different tunings are different
   // searches, which merge refuses, and the page written from merged shards names the command that makes it.
-  const how = { runs, seed, faults, scenario, strategy: strategyCommandTail(strategy), runtime, base, varied };
+  const how = { runs, seed, faults, scenario, strategy: strategyCommandTail(strategy), shrinkAttempts, runtime, base, varied };
   if (doc !== undefined) writeMatrixDoc(doc, cells, how);
   if (values['json']) {
-    out(JSON.stringify({ scenario, runtime, base, varied, faults, strategy: how.strategy, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
+    out(JSON.stringify({ scenario, runtime, base, varied, faults, strategy: how.strategy, shrinkAttempts, runsPerCell: runs, seed, cells, ...(shard ? { shard } : {}) }, null, 2));
   } else {
     if (shard) out(`shard ${shard.index}/${shard.count}: run indexes r with r mod ${shard.count} = ${shard.index - 1} of each cell (merge the --json outputs of all shards)`);
     matrixTableLines(cells, varied).forEach((line) => out(line));

@@ -7,6 +7,7 @@ import { parseCommandArgs } from '../options.ts';
 import { ensureWritableFile } from '../outputPaths.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 import { matrixTableLines, writeMatrixDoc } from './matrixCommand.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 export const MERGE_HELP = `Usage: npm run sim -- merge FILE... [options]
 
@@ -24,6 +25,7 @@ With --json the merged object is byte-identical to the unsharded command's --jso
 Options:
   --json          print the merged object (default: a short summary)
   --doc FILE      matrix only: also write the merged table as Markdown
+${configModuleHelpLine(18)}
   -h, --help      show this help
 
 Exit status: as the unsharded command: explore 1 when the merged search found a violation, else 0; matrix 0.
@@ -53,7 +55,8 @@ export async function mergeCommand(args: readonly string[], out: (line: string) 
   const { kind, merged, shards } = result;
   if (kind === 'explore' && typeof values['doc'] === 'string') throw new UsageError('merge: --doc applies to matrix outputs only');
   if (kind === 'matrix' && typeof values['doc'] === 'string') {
-    const { runsPerCell, seed, faults, scenario, strategy, runtime, base, varied } = merged as {
+    const { runsPerCell, seed, faults, scenario, strategy, shrinkAttempts, runtime, base, varied } = merged as {
+      shrinkAttempts: number;
       runsPerCell: number;
       seed: number;
       faults: string[];
@@ -63,7 +66,7 @@ export async function mergeCommand(args: readonly string[], out: (line: string) 
       base: Record<string, string>;
       varied: string[];
     };
-    writeMatrixDoc(values['doc'], merged['cells'] as MatrixCell[], { runs: runsPerCell, seed, faults, scenario, strategy, runtime, base, varied });
+    writeMatrixDoc(values['doc'], merged['cells'] as MatrixCell[], { runs: runsPerCell, seed, faults, scenario, strategy, shrinkAttempts, runtime, base, varied });
   }
   if (values['json']) out(JSON.stringify(merged, null, 2));
   else if (kind === 'explore') exploreSummary(merged, shards).forEach((line) => out(line));

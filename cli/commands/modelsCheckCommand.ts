@@ -5,6 +5,7 @@ import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
 import { replayCommand } from '../format/exploreReport.ts';
 import { parseCommandArgs, parseFaultsOption, parseRuns, parseSeed } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 const DEFAULT_REPRODUCTION_RUNS = 200;
 const CELL_WIDTH = 36;
@@ -35,6 +36,7 @@ Options:
   --no-reproduce  model only
   --seed S        base seed of the searches (default: 1)
   --json          print one JSON object
+${configModuleHelpLine(18)}
   -h, --help      show this help`;
 
 /** One cell of the table: `no path`, or the path's length and what the runtime showed of it, each way. */

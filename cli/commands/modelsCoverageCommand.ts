@@ -3,6 +3,7 @@ import { DEFAULT_SCENARIO } from '../../scenarios/index.ts';
 import { percentOf } from '../format/coverageFigures.ts';
 import { DEFAULT_RUNS, parseCommandArgs, parseFaultsOption, parseRuns, parseSeed } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 export const MODELS_COVERAGE_HELP = `Usage: npm run sim -- models coverage [options]
 
@@ -15,6 +16,7 @@ Options:
   --seed S        base seed (default: 1)
   --faults LIST   fault kinds, as for explore (default: the default set)
   --json          print one JSON object
+${configModuleHelpLine(18)}
   -h, --help      show this help`;
 
 /** `models coverage`. */

@@ -5,6 +5,7 @@ import { DEFAULT_DOCS_DIR, DOCS_COMMAND, modelDocs } from '../../models/docs/mac
 import { parseCommandArgs } from '../options.ts';
 import { ensureWritableDir } from '../outputPaths.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 export const MODELS_DOCS_HELP = `Usage: npm run sim -- models docs [--check] [--out DIR]
 
@@ -16,6 +17,7 @@ Options:
   --check      write nothing: compare the generated pages with the files in DIR and print each one that is stale
                or missing
   --out DIR    directory of the pages (default: ${DEFAULT_DOCS_DIR})
+${configModuleHelpLine(15)}
   -h, --help   show this help
 
 Exit status: 0 written (with --check: every page up to date), 1 with --check: a page is stale or missing, 2 bad input.`;

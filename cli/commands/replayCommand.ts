@@ -10,6 +10,7 @@ import { replayView, type ReplayView } from '../format/replayView.ts';
 import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRowJson, wrap } from '../format/timeline.ts';
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 /** What `replay --format` can print. */
 export const REPLAY_FORMATS = ['text', 'mermaid', 'html'] as const;
@@ -30,6 +31,7 @@ Options:
   --out DIR            where --format html writes replay-<trace hash>.html (the directory is created)
   --json               print one JSON object (config, violations, trace hash, timeline with state and marks)
   --all                include every scheduler step and heartbeat in the timeline
+${configModuleHelpLine(23)}
   -h, --help           show this help
 
 A token may be wrapped over several lines or broken at spaces: whitespace is dropped before it is read.

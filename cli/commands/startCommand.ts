@@ -11,6 +11,7 @@ import { tellsTheReportStory } from '../format/reportStory.ts';
 import { wrap } from '../format/timeline.ts';
 import { DEFAULT_RUNS, DEFAULT_SEED, parseCommandArgs, parseShrinkAttempts } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
+import { configModuleHelpLine } from '../configModule.ts';
 
 /** Runs searched at most for the report's story: it is rarer than the shortest duplicate (seed 1: run 72). */
 const REPORT_STORY_RUNS = 2_000;
@@ -38,6 +39,7 @@ Options:
                        most of the job's time: a smaller budget gives the same verdicts, with longer stories
                        (their replay commands reproduce them all the same)
   --no-progress        no progress line on stderr (it is drawn only on a terminal, outside CI)
+${configModuleHelpLine(23)}
   -h, --help           this text`;
 
 /** A configuration the verdict covers, named by the defects it keeps. */

@@ -43,7 +43,7 @@ type Json = Record<string, unknown>;
 /** Fields every shard of one search must agree on. */
 const SAME_IN_EVERY_SHARD: Record<MergedKind, readonly string[]> = {
   explore: ['scenario', 'runtime', 'config', 'faults', 'seed', 'strategy', 'runsRequested', 'shrinkAttempts', 'properties'],
-  matrix: ['scenario', 'runtime', 'base', 'varied', 'faults', 'strategy', 'runsPerCell', 'seed'],
+  matrix: ['scenario', 'runtime', 'base', 'varied', 'faults', 'strategy', 'shrinkAttempts', 'runsPerCell', 'seed'],
 };
 
 /** Merges the outputs of every shard of one `explore` or `matrix` search. */
@@ -182,6 +182,6 @@ function mergeMatrix(shards: readonly Numbered[]): Json {
   });
   // The fields in the order `matrix --json` prints them; the library's outputs (fixMatrix) have no runtime, base or
   // varied, and the merge has none either.
-  const described = Object.fromEntries(['scenario', 'runtime', 'base', 'varied', 'faults', 'strategy'].filter((field) => field in first).map((field) => [field, first[field]]));
+  const described = Object.fromEntries(['scenario', 'runtime', 'base', 'varied', 'faults', 'strategy', 'shrinkAttempts'].filter((field) => field in first).map((field) => [field, first[field]]));
   return { ...described, runsPerCell, seed: first['seed'], cells };
 }

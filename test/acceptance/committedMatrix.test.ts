@@ -55,7 +55,7 @@ describe('the committed fix matrix', () => {
     const sample = all.filter((_, index) => index % SAMPLE_EVERY === 0);
     const cells = await fixMatrix({ scenario: 'daily-digest', configs: sample, faults, runsPerCell, seed, maxShrinkAttempts: SHRINK_ATTEMPTS, workers: Number(WORKERS) });
     const rowsOf = (page: string): string[] => page.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| wiring'));
-    const regenerated = rowsOf(matrixMarkdown(cells, { runs: runsPerCell, seed, faults, scenario: 'daily-digest', strategy: 'random', runtime: 'v0.4', base: {}, varied: DEFAULT_VARIED, doc: COMMITTED }));
+    const regenerated = rowsOf(matrixMarkdown(cells, { runs: runsPerCell, seed, faults, scenario: 'daily-digest', strategy: 'random', shrinkAttempts: SHRINK_ATTEMPTS, runtime: 'v0.4', base: {}, varied: DEFAULT_VARIED, doc: COMMITTED }));
     const committedRows = rowsOf(committed);
     expect(committedRows).toHaveLength(all.length);
     expect(regenerated, stale).toEqual(committedRows.filter((_, index) => index % SAMPLE_EVERY === 0));

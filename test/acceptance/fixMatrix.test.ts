@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matrixMarkdown } from '../../cli/commands/matrixCommand.ts';
+import { matrixMarkdown, SHRINK_ATTEMPTS } from '../../cli/commands/matrixCommand.ts';
 import { fixMatrix } from '../../scenarios/fixMatrix.ts';
 import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
 import { DEFAULT_FAULT_KINDS } from '../../world/faults/FaultKind.ts';
@@ -28,7 +28,7 @@ describe('fix matrix', () => {
     const replayed = await replay(readReplayToken(duplicate.replay));
     expect(replayed.steps).toBe(duplicate.shrunkSteps);
     expect(replayed.violations.map((violation) => violation.property)).toContain('duplicate-action');
-    const page = matrixMarkdown([v04!, fixed!], { runs: 40, seed: 1, faults: DEFAULT_FAULT_KINDS, scenario: 'daily-digest', strategy: 'random', runtime: 'v0.4', base: {}, varied: ['wiring', 'offset', 'idempotency'], doc: 'docs/x.md' });
+    const page = matrixMarkdown([v04!, fixed!], { runs: 40, seed: 1, faults: DEFAULT_FAULT_KINDS, scenario: 'daily-digest', strategy: 'random', shrinkAttempts: SHRINK_ATTEMPTS, runtime: 'v0.4', base: {}, varied: ['wiring', 'offset', 'idempotency'], doc: 'docs/x.md' });
     expect(page).toContain('| swallow | minus-one | raw-collection | ');
     expect(page.split('\n').filter((line) => line.startsWith('| retry | durable |'))[0]).toMatch(/(\| - ){6}\|$/);
   });

@@ -171,6 +171,14 @@ describe('command line: explore and replay', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('--idempotency I');
   });
+
+  it("every command's own help lists --config-module, which every command takes", async () => {
+    for (const command of [['explore'], ['replay'], ['start'], ['matrix'], ['merge'], ['models', 'check'], ['models', 'coverage'], ['models', 'docs']]) {
+      const result = await simInProcess(...command, '--help');
+      expect(result.code, command.join(' ')).toBe(0);
+      expect(result.stdout, command.join(' ')).toMatch(/^ {2}--config-module PATH\s+import this registration module first/m);
+    }
+  });
 });
 
 describe('command line: models', () => {

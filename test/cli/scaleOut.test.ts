@@ -100,6 +100,18 @@ describe('command line: matrix shards merge into what one unsharded matrix print
     expect(merged.code, merged.stderr).toBe(0);
     expect(readFileSync(doc, 'utf8')).toContain('--strategy guided --draw uniform --runs 2');
   });
+
+  it('--shrink-attempts is in the JSON, in merge\'s identity and, when not the default, in the page\'s command', async () => {
+    const small = [await shardFile(1, '--shrink-attempts', '0'), await shardFile(2, '--shrink-attempts', '0')];
+    expect((JSON.parse(readFileSync(small[0]!, 'utf8')) as { shrinkAttempts: number }).shrinkAttempts).toBe(0);
+    const mixed = await simInProcess('merge', small[0]!, await shardFile(2));
+    expect(mixed.stderr).toMatch(/are shards of different searches \(their "shrinkAttempts" differ\)/);
+    const doc = join(dir, 'unshrunk-matrix.md');
+    const merged = await simInProcess('merge', ...small, '--doc', doc);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(readFileSync(doc, 'utf8')).toContain('matrix --vary offset --shrink-attempts 0 --runs 2');
+    expect((await simInProcess('matrix', '--shrink-attempts', '-1')).stderr).toBe('sim: --shrink-attempts must be a whole number from 0 to 2500, not "-1"\n');
+  });
 });
 
 describe('command line: explore shards name their runtime and shrink budget', () => {

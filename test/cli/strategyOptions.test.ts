@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VARIED, matrixDocCommand } from '../../cli/commands/matrixCommand.ts';
+import { DEFAULT_VARIED, matrixDocCommand, SHRINK_ATTEMPTS } from '../../cli/commands/matrixCommand.ts';
 import { parseStrategyOptions, strategyCommandTail } from '../../cli/options.ts';
 
 describe('strategy options on a printed command', () => {
@@ -15,7 +15,7 @@ describe('strategy options on a printed command', () => {
 
   it("end up in the matrix page's regenerating command", () => {
     const strategy = strategyCommandTail(parseStrategyOptions({ strategy: 'guided', draw: 'uniform' }));
-    const command = matrixDocCommand({ runs: 100, seed: 1, faults: [], scenario: 'daily-digest', strategy, runtime: 'v0.4', base: {}, varied: DEFAULT_VARIED, doc: 'x.md' });
+    const command = matrixDocCommand({ runs: 100, seed: 1, faults: [], scenario: 'daily-digest', strategy, shrinkAttempts: SHRINK_ATTEMPTS, runtime: 'v0.4', base: {}, varied: DEFAULT_VARIED, doc: 'x.md' });
     expect(command).toContain('--strategy guided --draw uniform --runs 100');
   });
 });

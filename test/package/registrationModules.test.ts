@@ -121,4 +121,14 @@ describe('the command line runs with the user registrations', () => {
     expect(failing.code).toBe(2);
     expect(failing.stderr).toBe('sim: registration module wake-sim.config.mjs failed to load: TypeError: no runtime today\n');
   });
+
+  it('help is printed all the same when the module fails, after a note that it lists the built-ins only', async () => {
+    const dir = project('failing-help', { 'wake-sim.config.mjs': "throw new TypeError('no runtime today');\n" });
+    for (const args of [['--help'], ['explore', '--help'], ['help', 'replay']]) {
+      const result = await simIn(dir, args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: npm run sim -- /);
+      expect(result.stderr).toBe('sim: registration module wake-sim.config.mjs failed to load: TypeError: no runtime today (the help below lists the built-in runtimes, scenarios and faults only)\n');
+    }
+  });
 });
