@@ -85,6 +85,26 @@ describe('protocol: failed claims back off', () => {
   });
 });
 
+describe('protocol: a refused renewal is final', () => {
+  const renew = (trace: TraceBuilder, atMs: number, status: number, peer = 'host#1'): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'renew-received', { peer, wakeId: 'w1', status });
+  it('flags a renewal of a wake whose renewal the agents server refused 401 or 409 before', () => {
+    for (const status of [401, 409]) {
+      const trace = renew(renew(world(), 10_000, status), 20_000, status);
+      expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+        [trace.last, 'renewal after refusal: host#1 renewed w1 10000 ms after the agents server refused its renewal for good'],
+      ]);
+    }
+  });
+  it('allows renewals after a 503, after a refusal whose answer was lost, one sent before the refusal arrived, and another process', () => {
+    expect(protocolOf(renew(renew(world(), 10_000, 503), 20_000, 200))).toEqual([]);
+    const lost = world().at(10_000, 'network', 'fault', { kind: 'lost-answer', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/wakes/w1/renew' });
+    expect(protocolOf(renew(renew(lost, 10_000, 401), 20_000, 401))).toEqual([]);
+    expect(protocolOf(renew(renew(world(), 10_000, 401), 10_022, 401))).toEqual([]);
+    expect(protocolOf(renew(renew(world(), 10_000, 401), 20_000, 401, 'host#2'))).toEqual([]);
+  });
+});
+
 describe('protocol: no wake-stream read after a graceful stop began', () => {
   it('flags a read that arrives after SIGTERM and one delivery', () => {
     const trace = read(world().at(1_000, 'host#1', 'sigterm'), 1_040, 200);
