@@ -154,6 +154,20 @@ export function parseRuns(text: unknown): number {
   return runs;
 }
 
+/**
+ * `--ignore-runs LIST`: run numbers (1-based, as reports print them) whose violations do not count, each within the
+ * budget; the 0-based indexes of those runs. A search that ignores runs runs in this thread (no shard, no workers).
+ */
+export function parseIgnoredRuns(text: unknown, maxRuns: number, shard: Shard | undefined, workers: number): Set<number> {
+  if (text === undefined) return new Set();
+  const entries = String(text).split(',').map((entry) => entry.trim());
+  const runs = entries.map(Number);
+  const bad = entries.find((entry, index) => !/^\d+$/.test(entry) || runs[index]! < 1 || runs[index]! > maxRuns);
+  if (bad !== undefined) throw new UsageError(`--ignore-runs takes run numbers from 1 to the budget (${maxRuns}), comma-separated; "${bad}" is not one`);
+  if (shard || workers > 1) throw new UsageError(`--ignore-runs runs in this thread only; drop ${shard ? '--shard' : '--workers'}`);
+  return new Set(runs.map((run) => run - 1));
+}
+
 /** `--shrink-attempts N`: the shrink budget of a finding, 0 (no shrinking) up to the default. */
 export function parseShrinkAttempts(text: unknown): number {
   if (text === undefined) return DEFAULT_MAX_SHRINK_ATTEMPTS;

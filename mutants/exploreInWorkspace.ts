@@ -31,7 +31,7 @@ interface ExploreJson {
  * shrinking would cost more runs than the search. A real wall-clock timeout guards against a mutant that makes the
  * simulator itself loop; it lives outside the simulated run and does not touch its determinism.
  */
-export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number): Promise<ExplorationResult> {
+export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number, ignoredRuns: readonly number[] = []): Promise<ExplorationResult> {
   const args = [
     '--import',
     'tsx',
@@ -49,6 +49,7 @@ export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: Ex
     String(budget.seed),
     '--shrink-attempts',
     '0',
+    ...(ignoredRuns.length > 0 ? ['--ignore-runs', ignoredRuns.join(',')] : []),
     '--json',
     '--no-progress',
   ];

@@ -28,7 +28,10 @@ function median(sorted: readonly number[]): number | undefined {
 export function mutantTableLines(report: MutantSuiteReport): string[] {
   const { strategy, draw, runs, seed } = report.budget;
   const lines = [`mutants · strategy ${strategy}${draw === undefined ? '' : ` (${draw} draws)`} · up to ${runs} runs each · seed ${seed}`, ''];
-  for (const baseline of report.baselines) lines.push(`baseline ${baseline.runtime} (unmutated): ${baselineLine(baseline.result)}`);
+  for (const baseline of report.baselines) {
+    lines.push(`baseline ${baseline.runtime} (unmutated): ${baselineLine(baseline.result)}${ignoredText(baseline.ignoredRuns.length)}`);
+    for (const ignored of baseline.ignoredRuns) lines.push(`  ignored in every exploration: run ${ignored.run}, where the unmutated runtime fails ${ignored.property}; ${ignored.token}`);
+  }
   lines.push('');
   const rows = report.outcomes.map(({ mutant, verdict }) => {
     switch (verdict.kind) {
@@ -66,4 +69,8 @@ function baselineLine(result: ExplorationResult): string {
     case 'timeout':
       return `explore timed out after ${Math.round(result.afterMs / 1000)} s`;
   }
+}
+
+function ignoredText(count: number): string {
+  return count === 0 ? '' : `, with ${count} run${count === 1 ? '' : 's'} it fails ignored`;
 }

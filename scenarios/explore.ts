@@ -73,6 +73,12 @@ export interface ExploreRequest {
   readonly keep?: (result: RunResult) => boolean;
   /** Called after each candidate run while the finding is shrunk. */
   readonly onShrinkProgress?: (progress: ShrinkProgress) => void;
+  /**
+   * Run indexes (0-based) whose violations do not count: known findings to look past, such as the runs in which the
+   * unmutated runtime already fails (the mutant suite). They still run, so a strategy and the coverage see them as
+   * any other. Only for a search in this thread, like `keep`.
+   */
+  readonly ignoredRuns?: ReadonlySet<number>;
 }
 
 /** A shrunk failing run and how it was found. */
@@ -141,6 +147,7 @@ export async function explore(request: ExploreRequest): Promise<ExploreReport> {
   const strategy = createStrategy(strategyOptions);
   assertSplittable(strategy, request.shard ? 'sharding' : 'running on several workers');
   if (request.keep) throw new ScaleOutError('a search with a `keep` condition runs in this thread only (no shard, no workers)');
+  if (request.ignoredRuns?.size) throw new ScaleOutError('a search that ignores runs runs in this thread only (no shard, no workers)');
   const range = runRange(request.maxRuns, request.shard);
   const runner = request.runner ?? openTaskRunner(workers);
   const tally = new CoverageTally();
@@ -192,18 +199,19 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
   const strategy = createStrategy({ ...(request.strategy ?? { name: 'random' }), seed: request.seed });
   const tally = new CoverageTally();
   let findings = 0;
-  const isFinding = (result: RunResult): boolean => countedViolations(result, request.properties).length > 0 && (request.keep?.(result) ?? true);
+  const isFinding = (result: RunResult, runIndex: number): boolean =>
+    !(request.ignoredRuns?.has(runIndex) ?? false) && countedViolations(result, request.properties).length > 0 && (request.keep?.(result) ?? true);
   const outcome = await sweep({
     maxRuns: request.maxRuns,
     strategy,
     run,
     feedbackOf: ({ coverage }) => ({ coverage }),
-    isFinding: ({ result }) => isFinding(result),
+    isFinding: ({ result }, runIndex) => isFinding(result, runIndex),
     onRun: (runIndex, { result, coverage }) => {
       tally.add(runIndex, coverage);
       request.onRun?.(runIndex, result);
       if (request.onProgress) {
-        if (isFinding(result)) findings += 1;
+        if (isFinding(result, runIndex)) findings += 1;
         const modelTransitions = modelTransitionCoverage(tally.reachedUpTo());
         request.onProgress({ runsDone: runIndex + 1, budget: request.maxRuns, findings, modelTransitions, strategy: strategy.figures() });
       }

@@ -15,6 +15,7 @@ import {
   parseRuns,
   parseSeed,
   parseShard,
+  parseIgnoredRuns,
   parseShrinkAttempts,
   parseStrategyOptions,
   parseWorkers,
@@ -83,6 +84,9 @@ ${PROPERTY_LIST}
                        seconds, longer with many fault kinds)
   --shrink-attempts N  at most N candidate runs while shrinking a finding (default 2500; 0: report the run as
                        found, unshrunk, e.g. when only whether and where a property fails matters)
+  --ignore-runs LIST   run numbers whose violations do not count (they still run): known findings to look past,
+                       e.g. the runs in which the unmutated runtime fails too (npm run mutants); not with --shard
+                       or --workers
   --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
                        shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
                        shards into what one unsharded run prints (not with --strategy exhaustive; with
@@ -112,6 +116,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
       json: { type: 'boolean' },
       'coverage-gaps': { type: 'boolean' },
       'shrink-attempts': { type: 'string' },
+      'ignore-runs': { type: 'string' },
       ...SCALE_OUT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -130,6 +135,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   const workers = parseWorkers(values['workers']);
   const maxShrinkAttempts = parseShrinkAttempts(values['shrink-attempts']);
   checkScaleOut(strategy, shard, workers);
+  const ignoredRuns = parseIgnoredRuns(values['ignore-runs'], maxRuns, shard, workers);
   if (typeof values['out'] === 'string') ensureWritableDir(values['out'], '--out');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const report: ExploreReport = await explore({
@@ -139,6 +145,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     strategy,
     properties,
     maxShrinkAttempts,
+    ...(ignoredRuns.size > 0 ? { ignoredRuns } : {}),
     ...(shard ? { shard } : {}),
     workers,
     onProgress: (snapshot) => progress.update({ ...snapshot, detail: coverageProgress(snapshot.modelTransitions, snapshot.strategy) }),

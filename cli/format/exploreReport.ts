@@ -44,6 +44,7 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
     strategy: { name: report.strategy.name, exhausted: report.strategy.exhausted, ...report.strategy.figures },
     runsRequested: request.maxRuns,
     shrinkAttempts: request.maxShrinkAttempts,
+    ...(request.ignoredRuns?.size ? { ignoredRuns: [...request.ignoredRuns].sort((a, b) => a - b).map((index) => index + 1) } : {}),
     runsExecuted: report.runsExecuted,
     properties: [...request.properties],
     ...(propertiesNotJudged(request.spec).length > 0 ? { notJudged: propertiesNotJudged(request.spec).map((entry) => ({ ...entry })) } : {}),
@@ -88,7 +89,7 @@ export function exploreReportText(report: ExploreReport): string[] {
   const { request } = report;
   return [
     `${request.spec.scenario} · ${request.spec.runtime} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
-    `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs · counting: ${request.properties.length === propertyNames().length ? 'all properties' : request.properties.join(', ')}`,
+    `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs${ignoredRunsText(request.ignoredRuns)} · counting: ${request.properties.length === propertyNames().length ? 'all properties' : request.properties.join(', ')}`,
     ...(request.shard ? [shardLine(report)] : []),
     ...notJudgedLines(request.spec),
     '',
@@ -174,4 +175,11 @@ export function exhaustiveCoverageLine(report: ExploreReport): string {
   return figures['boundCut']
     ? `Exhaustive search covered all ${covered} within the bound; the bound cut the search (schedules with more deviations were not run).`
     : `Exhaustive search covered all ${covered}; the bound did not cut the search (every schedule over the representative answers).`;
+}
+
+/** ` · ignoring runs 12, 40` when the search ignores runs' violations (`--ignore-runs`). */
+function ignoredRunsText(ignored: ReadonlySet<number> | undefined): string {
+  if (!ignored?.size) return '';
+  const runs = [...ignored].sort((a, b) => a - b).map((index) => index + 1);
+  return ` · ignoring run${runs.length === 1 ? '' : 's'} ${runs.join(', ')}`;
 }

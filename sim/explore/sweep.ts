@@ -13,7 +13,7 @@ export interface SweepOptions<R> {
   /** What a run reached, handed to the strategy (strategies guided by coverage need it). */
   readonly feedbackOf?: (result: R) => RunFeedback;
   /** True when a run's result is a finding; the sweep stops at the first one. */
-  readonly isFinding: (result: R) => boolean;
+  readonly isFinding: (result: R, runIndex: number) => boolean;
   /** Called after each run, e.g. for progress. */
   readonly onRun?: (runIndex: number, result: R) => void;
 }
@@ -35,7 +35,7 @@ export async function sweep<R>(options: SweepOptions<R>): Promise<SweepOutcome<R
     const result = await options.run(source);
     strategy.runFinished?.(runIndex, source, options.feedbackOf?.(result));
     options.onRun?.(runIndex, result);
-    if (options.isFinding(result)) return { runsExecuted: runIndex + 1, strategyExhausted: false, finding: { runIndex, result } };
+    if (options.isFinding(result, runIndex)) return { runsExecuted: runIndex + 1, strategyExhausted: false, finding: { runIndex, result } };
   }
   return { runsExecuted: options.maxRuns, strategyExhausted: strategy.exhausted ?? false };
 }

@@ -172,6 +172,19 @@ describe('command line: explore and replay', () => {
     expect(result.stdout).toContain('--idempotency I');
   });
 
+  it('--ignore-runs looks past a known finding: the run still runs, its violations do not count', async () => {
+    const search = ['explore', '--property', 'duplicate-action', '--runs', '40', '--seed', '1', '--shrink-attempts', '0', '--json'];
+    const first = JSON.parse((await simInProcess(...search)).stdout) as { finding: { run: number } | null };
+    expect(first.finding).not.toBeNull();
+    const known = first.finding!.run;
+    const past = await simInProcess(...search, '--ignore-runs', String(known));
+    const report = JSON.parse(past.stdout) as { ignoredRuns: number[]; finding: { run: number } | null; runsExecuted: number };
+    expect(report.ignoredRuns).toEqual([known]);
+    if (report.finding) expect(report.finding.run).toBeGreaterThan(known);
+    else expect(report.runsExecuted).toBe(40);
+    expect((await simInProcess('explore', '--ignore-runs', '3', '--shard', '1/2')).stderr).toBe('sim: --ignore-runs runs in this thread only; drop --shard\n');
+  });
+
   it("every command's own help lists --config-module, which every command takes", async () => {
     for (const command of [['explore'], ['replay'], ['start'], ['matrix'], ['merge'], ['models', 'check'], ['models', 'coverage'], ['models', 'docs']]) {
       const result = await simInProcess(...command, '--help');
