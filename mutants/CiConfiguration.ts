@@ -44,22 +44,19 @@ const V04_KNOWN_FINDINGS: readonly string[] = ['concurrent-wake'];
 const V06_KNOWN_FINDINGS: readonly string[] = ['lost-work', 'missed-action', 'protocol'];
 
 /**
- * The fault kinds the v0.4 mutants are judged under: every kind but `network-outage`. With it (`--faults all` since
- * 2026-12-01) the unmutated hardened preset shows a `missed-action` at run 300 of seed 1: outages of up to 150 s in
- * five-minute simulated days keep a day's wakes failing until the next day is due, and the catch-up entity posts only
- * the newest due day (README, "A hardened configuration"). A mutant's `missed-action` after that run cannot be told
- * from the baseline's, so 17 of the 32 were flagged (docs/mutants.md). Without it the baseline is clean for 3,000
- * random runs of seed 1 counting every property but `concurrent-wake`, as the suite was calibrated.
+ * The fault kinds the v0.4 mutants are judged under: every kind (`--faults all`). Until 2026-12-01 `network-outage` was
+ * left out, because with it the unmutated hardened preset fails `missed-action` at run 300 of seed 1 (the catch-up
+ * entity's skipped day, docs/history.md F1) and the suite then flagged every mutant whose `missed-action` came later.
+ * Now the suite ignores, in every exploration, each run the unmutated runtime fails (runMutantSuite.ts), so the world
+ * need not be narrowed for the baseline's sake.
  */
-const V04_MUTANT_FAULTS: readonly string[] = faultKinds()
-  .map((kind) => kind.name)
-  .filter((kind) => kind !== 'network-outage');
+const V04_MUTANT_FAULTS: readonly string[] = faultKinds().map((kind) => kind.name);
 
 /**
  * The configuration a user would put in CI, per runtime: the runtime with every fix it has switched on. v0.4 runs
- * under every fault kind but the host's network outage ({@link V04_MUTANT_FAULTS}): its hardened preset is clean there
- * for 3,000 random runs of seed 1 counting every property but the one it is known to violate (docs/mutants.md). v0.6
- * runs under the bug report's faults.
+ * under every fault kind ({@link V04_MUTANT_FAULTS}), counting every property but the one its hardened preset is known
+ * to violate; the runs in which the unmutated runtime fails another are ignored (docs/mutants.md). v0.6 runs under the
+ * bug report's faults.
  */
 export const CI_CONFIGURATIONS: Readonly<Record<MutatedRuntime, CiConfiguration>> = {
   'v0.4': {
