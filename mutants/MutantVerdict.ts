@@ -1,4 +1,4 @@
-import type { ExplorationResult, ReplayCheck } from './exploreInWorkspace.ts';
+import type { ExplorationResult, FailingRunsResult, ReplayCheck } from './exploreInWorkspace.ts';
 
 /**
  * What became of one mutant. Only `detected` counts towards the detection rate; `flagged` mutants are left out of
@@ -18,18 +18,18 @@ export interface BaselineFailure {
 }
 
 /**
- * Judges a mutant's exploration against the unmutated baseline: a violation of a property the baseline also
- * violates, at or after the run where the baseline first did, is no detection (the mutant may not be involved), so
- * it is flagged; so is a run of the CLI that failed or timed out. A violation before the baseline's first failing run
- * counts: with the same seed those runs were clean without the mutant (for `random`, `swarm` and `pct` exactly the
- * same runs; `guided` derives its later generations from what it covered, so there it is the first generation).
+ * Judges a mutant's exploration against the unmutated baseline. The runs the baseline fails were ignored in the
+ * mutant's exploration, so its violations are in runs the unmutated runtime passes (for `random`, `swarm` and `pct`
+ * exactly the same runs; `guided` derives its later generations from what it covered, which the replay check of
+ * {@link confirmDetection} covers). A baseline that could not be measured fails every property from run 1 on, and every
+ * violation is flagged; so is a run of the CLI that failed or timed out.
  */
 export function judgeMutant(result: ExplorationResult, baseline: BaselineFailure | undefined): MutantVerdict {
   switch (result.kind) {
     case 'clean':
       return { kind: 'survived', runsExecuted: result.runsExecuted };
     case 'violation':
-      if (baseline && baseline.properties.has(result.property) && result.run >= baseline.fromRun) return { kind: 'flagged', reason: `${result.property} also fails the unmutated baseline` };
+      if (baseline && (baseline.properties.has(result.property) || baseline.properties.has('*')) && result.run >= baseline.fromRun) return { kind: 'flagged', reason: `${result.property} also fails the unmutated baseline` };
       return { kind: 'detected', property: result.property, run: result.run, token: result.token };
     case 'error':
       return { kind: 'flagged', reason: `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}` };
@@ -38,9 +38,13 @@ export function judgeMutant(result: ExplorationResult, baseline: BaselineFailure
   }
 }
 
-/** What a baseline exploration violated; undefined when it was clean. */
-export function baselineFailure(result: ExplorationResult): BaselineFailure | undefined {
-  return result.kind === 'violation' ? { properties: new Set([result.property, ...result.otherProperties]), fromRun: result.run } : undefined;
+/**
+ * What the baseline's failing runs leave of the old rule: nothing when it was measured (its failing runs are ignored in
+ * every exploration instead); when it could not be (an error, a timeout), every property fails it from run 1 on, so
+ * that no mutant is counted against an unknown baseline.
+ */
+export function baselineFailure(result: FailingRunsResult): BaselineFailure | undefined {
+  return result.kind === 'measured' ? undefined : { properties: new Set(['*']), fromRun: 1 };
 }
 
 /**

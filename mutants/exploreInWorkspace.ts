@@ -32,7 +32,38 @@ interface ExploreJson {
  * simulator itself loop; it lives outside the simulated run and does not touch its determinism.
  */
 export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number, ignoredRuns: readonly number[] = []): Promise<ExplorationResult> {
-  const args = [
+  const args = exploreArgs(ci, budget, ignoredRuns.length > 0 ? ['--ignore-runs', ignoredRuns.join(',')] : []);
+  return runCli(root, args, timeoutMs).then((ran) => (ran.kind === 'timeout' ? ran : resultOf(ran.exitCode, ran.stdout, ran.stderr)));
+}
+
+/** A run of the budget that violated a counted property. */
+export interface FailingRun {
+  readonly run: number;
+  readonly properties: readonly string[];
+  readonly token: string;
+}
+
+/** Every run of an exploration's budget that violated a counted property (`explore --keep-going`). */
+export type FailingRunsResult =
+  | { readonly kind: 'measured'; readonly runsExecuted: number; readonly failingRuns: readonly FailingRun[] }
+  | Extract<ExplorationResult, { kind: 'error' | 'timeout' }>;
+
+/** Explores the whole budget in a workspace, past every finding, and lists each run that violated a counted property. */
+export async function failingRunsInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number): Promise<FailingRunsResult> {
+  const ran = await runCli(root, exploreArgs(ci, budget, ['--keep-going']), timeoutMs);
+  if (ran.kind === 'timeout') return ran;
+  if (ran.exitCode !== 0 && ran.exitCode !== 1) return { kind: 'error', exitCode: ran.exitCode, message: firstLine(ran.stderr) || firstLine(ran.stdout) || 'no output' };
+  try {
+    const report = JSON.parse(ran.stdout) as { runsExecuted: number; failingRuns: ReadonlyArray<{ run: number; properties: string[]; replay: string }> };
+    return { kind: 'measured', runsExecuted: report.runsExecuted, failingRuns: report.failingRuns.map((entry) => ({ run: entry.run, properties: entry.properties, token: entry.replay })) };
+  } catch {
+    return { kind: 'error', exitCode: ran.exitCode, message: `not JSON: ${firstLine(ran.stdout)}` };
+  }
+}
+
+/** `explore` of the CI configuration with the budget, unshrunk, as JSON, with `extra` options. */
+function exploreArgs(ci: CiConfiguration, budget: ExplorationBudget, extra: readonly string[]): string[] {
+  return [
     '--import',
     'tsx',
     'cli/main.ts',
@@ -49,11 +80,10 @@ export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: Ex
     String(budget.seed),
     '--shrink-attempts',
     '0',
-    ...(ignoredRuns.length > 0 ? ['--ignore-runs', ignoredRuns.join(',')] : []),
+    ...extra,
     '--json',
     '--no-progress',
   ];
-  return runCli(root, args, timeoutMs).then((ran) => (ran.kind === 'timeout' ? ran : resultOf(ran.exitCode, ran.stdout, ran.stderr)));
 }
 
 /** Whether a detection's token shows its property on the unmutated tree too (then the mutant did not cause it). */

@@ -1,4 +1,4 @@
-import type { ExplorationResult } from './exploreInWorkspace.ts';
+import type { FailingRunsResult } from './exploreInWorkspace.ts';
 import type { MutantSuiteReport } from './runMutantSuite.ts';
 
 /** The figures a team quotes for one strategy: how many mutants it found and how fast. */
@@ -29,8 +29,9 @@ export function mutantTableLines(report: MutantSuiteReport): string[] {
   const { strategy, draw, runs, seed } = report.budget;
   const lines = [`mutants · strategy ${strategy}${draw === undefined ? '' : ` (${draw} draws)`} · up to ${runs} runs each · seed ${seed}`, ''];
   for (const baseline of report.baselines) {
-    lines.push(`baseline ${baseline.runtime} (unmutated): ${baselineLine(baseline.result)}${ignoredText(baseline.ignoredRuns.length)}`);
-    for (const ignored of baseline.ignoredRuns) lines.push(`  ignored in every exploration: run ${ignored.run}, where the unmutated runtime fails ${ignored.property}; ${ignored.token}`);
+    lines.push(`baseline ${baseline.runtime} (unmutated): ${baselineLine(baseline.result)}`);
+    if (baseline.result.kind !== 'measured') continue;
+    for (const failing of baseline.result.failingRuns) lines.push(`  run ${failing.run}: ${failing.properties.join(', ')}; ${failing.token}`);
   }
   lines.push('');
   const rows = report.outcomes.map(({ mutant, verdict }) => {
@@ -58,19 +59,16 @@ export function mutantTableLines(report: MutantSuiteReport): string[] {
   return lines;
 }
 
-function baselineLine(result: ExplorationResult): string {
+function baselineLine(result: FailingRunsResult): string {
   switch (result.kind) {
-    case 'clean':
-      return `clean in ${result.runsExecuted} runs`;
-    case 'violation':
-      return `FAILS ${result.property} at run ${result.run} (a mutant found by ${[result.property, ...result.otherProperties].join(', ')} from run ${result.run} on is flagged); ${result.token}`;
+    case 'measured': {
+      const count = result.failingRuns.length;
+      if (count === 0) return `clean in ${result.runsExecuted} runs`;
+      return `fails ${count} of ${result.runsExecuted} runs, ignored in every exploration of a mutant (a run the unmutated runtime fails says nothing about one):`;
+    }
     case 'error':
-      return `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}`;
+      return `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}; every mutant is flagged`;
     case 'timeout':
-      return `explore timed out after ${Math.round(result.afterMs / 1000)} s`;
+      return `explore timed out after ${Math.round(result.afterMs / 1000)} s; every mutant is flagged`;
   }
-}
-
-function ignoredText(count: number): string {
-  return count === 0 ? '' : `, with ${count} run${count === 1 ? '' : 's'} it fails ignored`;
 }

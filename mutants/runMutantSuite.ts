@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CI_CONFIGURATIONS } from './CiConfiguration.ts';
-import { exploreInWorkspace, replayInWorkspace, type ExplorationBudget, type ExplorationResult } from './exploreInWorkspace.ts';
+import { exploreInWorkspace, failingRunsInWorkspace, replayInWorkspace, type ExplorationBudget, type FailingRunsResult } from './exploreInWorkspace.ts';
 import type { Mutant, MutatedRuntime } from './Mutant.ts';
 import { MutantNotApplicable } from './applyMutant.ts';
 import { MutantTypechecker } from './MutantTypechecker.ts';
@@ -14,28 +14,15 @@ export interface MutantOutcome {
   readonly verdict: MutantVerdict;
 }
 
-/** A run in which the unmutated runtime already violates a counted property: no mutant is judged by it. */
-export interface BaselineRun {
-  readonly run: number;
-  readonly property: string;
-  readonly token: string;
-}
-
 /** The unmutated runtime under the same configuration and budget. */
 export interface BaselineOutcome {
   readonly runtime: MutatedRuntime;
-  /** The last exploration: the budget with {@link ignoredRuns} ignored. */
-  readonly result: ExplorationResult;
-  /** The runs the unmutated runtime fails, in run order; the mutants' explorations ignore them too. */
-  readonly ignoredRuns: readonly BaselineRun[];
+  /**
+   * The whole budget explored past every finding: each run it fails (with its properties and token), or why it could
+   * not be measured. Every exploration of a mutant of this runtime ignores the runs it fails.
+   */
+  readonly result: FailingRunsResult;
 }
-
-/**
- * Failing runs of the unmutated baseline the suite looks past at most. Each costs one more exploration of the
- * baseline; past this many the baseline counts as failing, and a mutant's violation of its property from its first
- * failing run on is flagged (judgeMutant).
- */
-export const MAX_IGNORED_BASELINE_RUNS = 10;
 
 /** Everything one `npm run mutants` found. */
 export interface MutantSuiteReport {
@@ -58,8 +45,10 @@ export interface MutantSuiteRequest {
 }
 
 /**
- * Measures the unmutated baseline of each runtime the mutants touch (the runs it fails are ignored from then on),
- * then plants each mutant in a workspace and explores it with the same configuration, budget, seed and ignored runs. A mutant that does not compile is flagged before it is
+ * Measures the unmutated baseline of each runtime the mutants touch over the whole budget, then plants each mutant in
+ * a workspace and explores it with the same configuration, budget and seed, ignoring the runs the baseline fails: such
+ * a run says nothing about a mutant (the catch-up entity's skipped day, docs/history.md F1, is one), while ignoring
+ * a property from the baseline's first failing run on, as the suite once did, blinds every later run to it. A mutant that does not compile is flagged before it is
  * explored; a detection whose token shows the same violation when replayed on the unmutated tree is flagged too.
  * Outcomes come back in catalog order whatever order the workers finished in.
  */
@@ -71,10 +60,10 @@ export async function runMutantSuite(request: MutantSuiteRequest): Promise<Mutan
     const runtimes = [...new Set(request.mutants.map((mutant) => mutant.runtime))];
     const baselines = await pool(runtimes, workspaces, async (runtime, workspace) => {
       workspace.restore();
-      return measureBaseline(runtime, workspace, request);
+      return { runtime, result: await failingRunsInWorkspace(workspace.root, CI_CONFIGURATIONS[runtime], request.budget, request.timeoutMs) };
     });
     const failing = new Map(baselines.map((baseline) => [baseline.runtime, baselineFailure(baseline.result)]));
-    const ignored = new Map(baselines.map((baseline) => [baseline.runtime, baseline.ignoredRuns.map((run) => run.run)]));
+    const ignored = new Map(baselines.map((baseline) => [baseline.runtime, baseline.result.kind === 'measured' ? baseline.result.failingRuns.map((run) => run.run) : []]));
     const outcomes = await pool(request.mutants, workspaces, async (mutant, workspace) => {
       const outcome: MutantOutcome = { mutant, verdict: await verdictFor(mutant, workspace, typechecker, request, failing.get(mutant.runtime), ignored.get(mutant.runtime) ?? []) };
       request.onOutcome?.(outcome);
@@ -83,22 +72,6 @@ export async function runMutantSuite(request: MutantSuiteRequest): Promise<Mutan
     return { budget: request.budget, baselines, outcomes, elapsedMs: performance.now() - startedAtMs };
   } finally {
     for (const workspace of workspaces) workspace.dispose();
-  }
-}
-
-/**
- * Explores the unmutated runtime; each run in which it violates a counted property is noted and ignored, and the
- * budget explored again, until it is clean or {@link MAX_IGNORED_BASELINE_RUNS} runs are ignored. A run the unmutated
- * runtime fails says nothing about a mutant (the catch-up entity's skipped day, docs/history.md F1, is one), while
- * ignoring the whole property after it, as the suite did before, would blind every later run to it.
- */
-async function measureBaseline(runtime: MutatedRuntime, workspace: MutantWorkspace, request: MutantSuiteRequest): Promise<BaselineOutcome> {
-  const ignoredRuns: BaselineRun[] = [];
-  for (;;) {
-    const ignoring = ignoredRuns.map((entry) => entry.run);
-    const result = await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[runtime], request.budget, request.timeoutMs, ignoring);
-    if (result.kind !== 'violation' || ignoredRuns.length >= MAX_IGNORED_BASELINE_RUNS) return { runtime, result, ignoredRuns };
-    ignoredRuns.push({ run: result.run, property: result.property, token: result.token });
   }
 }
 

@@ -79,6 +79,20 @@ export interface ExploreRequest {
    * any other. Only for a search in this thread, like `keep`.
    */
   readonly ignoredRuns?: ReadonlySet<number>;
+  /**
+   * Run the whole budget instead of stopping at the first finding, and list every run that is one
+   * ({@link ExploreReport.failingRuns}); the first is shrunk as usual. Only for a search in this thread, like `keep`.
+   */
+  readonly keepGoing?: boolean;
+}
+
+/** A run of a search that kept going past its first finding and violated a counted property. */
+export interface FailingRun {
+  readonly runIndex: number;
+  /** Its counted properties that were violated, in property order. */
+  readonly properties: readonly PropertyName[];
+  /** Its answers, to replay it. */
+  readonly choices: readonly number[];
 }
 
 /** A shrunk failing run and how it was found. */
@@ -107,6 +121,8 @@ export interface ExploreReport {
   readonly strategy: { readonly name: string; readonly exhausted: boolean; readonly figures: StrategyFigures };
   readonly coverage: ExploreCoverage;
   readonly finding: Finding | undefined;
+  /** With `keepGoing`: every run of the budget that violated a counted property, in run order. */
+  readonly failingRuns?: readonly FailingRun[];
 }
 
 /**
@@ -148,6 +164,7 @@ export async function explore(request: ExploreRequest): Promise<ExploreReport> {
   assertSplittable(strategy, request.shard ? 'sharding' : 'running on several workers');
   if (request.keep) throw new ScaleOutError('a search with a `keep` condition runs in this thread only (no shard, no workers)');
   if (request.ignoredRuns?.size) throw new ScaleOutError('a search that ignores runs runs in this thread only (no shard, no workers)');
+  if (request.keepGoing) throw new ScaleOutError('a search that keeps going past its findings runs in this thread only (no shard, no workers)');
   const range = runRange(request.maxRuns, request.shard);
   const runner = request.runner ?? openTaskRunner(workers);
   const tally = new CoverageTally();
@@ -201,13 +218,18 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
   let findings = 0;
   const isFinding = (result: RunResult, runIndex: number): boolean =>
     !(request.ignoredRuns?.has(runIndex) ?? false) && countedViolations(result, request.properties).length > 0 && (request.keep?.(result) ?? true);
+  const failingRuns: Array<FailingRun & { readonly result: RunResult }> = [];
   const outcome = await sweep({
     maxRuns: request.maxRuns,
     strategy,
     run,
     feedbackOf: ({ coverage }) => ({ coverage }),
-    isFinding: ({ result }, runIndex) => isFinding(result, runIndex),
+    // Keeping going, no run ends the sweep: each finding is noted as the run ends (onRun).
+    isFinding: ({ result }, runIndex) => !request.keepGoing && isFinding(result, runIndex),
     onRun: (runIndex, { result, coverage }) => {
+      if (request.keepGoing && isFinding(result, runIndex)) {
+        failingRuns.push({ runIndex, properties: countedViolations(result, request.properties), choices: result.choices, result });
+      }
       tally.add(runIndex, coverage);
       request.onRun?.(runIndex, result);
       if (request.onProgress) {
@@ -219,6 +241,12 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
   });
   const strategyReport = { name: strategy.name, exhausted: outcome.strategyExhausted, figures: strategy.figures() };
   const coverage = coverageUpTo(tally, undefined);
+  if (request.keepGoing) {
+    const first = failingRuns[0];
+    const listed = failingRuns.map(({ runIndex, properties, choices }) => ({ runIndex, properties, choices }));
+    const finding = first ? await shrinkFinding(request, first.runIndex, first.result) : undefined;
+    return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding, failingRuns: listed };
+  }
   if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding: undefined };
   return {
     request,

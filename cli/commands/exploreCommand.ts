@@ -24,7 +24,7 @@ import {
   specFromOptions,
   STRATEGY_OPTIONS,
 } from '../options.ts';
-import { EXIT } from '../UsageError.ts';
+import { EXIT, UsageError } from '../UsageError.ts';
 import { propertyNames } from '../../properties/index.ts';
 import { configModuleHelpLine } from '../configModule.ts';
 
@@ -87,6 +87,9 @@ ${PROPERTY_LIST}
   --ignore-runs LIST   run numbers whose violations do not count (they still run): known findings to look past,
                        e.g. the runs in which the unmutated runtime fails too (npm run mutants); not with --shard
                        or --workers
+  --keep-going         run the whole budget and list every run that violated a counted property (its number,
+                       properties and replay token), not only the first, which is shrunk as usual; not with
+                       --shard or --workers
   --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
                        shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
                        shards into what one unsharded run prints (not with --strategy exhaustive; with
@@ -117,6 +120,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
       'coverage-gaps': { type: 'boolean' },
       'shrink-attempts': { type: 'string' },
       'ignore-runs': { type: 'string' },
+      'keep-going': { type: 'boolean' },
       ...SCALE_OUT_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -136,6 +140,8 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   const maxShrinkAttempts = parseShrinkAttempts(values['shrink-attempts']);
   checkScaleOut(strategy, shard, workers);
   const ignoredRuns = parseIgnoredRuns(values['ignore-runs'], maxRuns, shard, workers);
+  const keepGoing = values['keep-going'] === true;
+  if (keepGoing && (shard || workers > 1)) throw new UsageError(`--keep-going runs in this thread only; drop ${shard ? '--shard' : '--workers'}`);
   if (typeof values['out'] === 'string') ensureWritableDir(values['out'], '--out');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const report: ExploreReport = await explore({
@@ -146,6 +152,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
     properties,
     maxShrinkAttempts,
     ...(ignoredRuns.size > 0 ? { ignoredRuns } : {}),
+    ...(keepGoing ? { keepGoing } : {}),
     ...(shard ? { shard } : {}),
     workers,
     onProgress: (snapshot) => progress.update({ ...snapshot, detail: coverageProgress(snapshot.modelTransitions, snapshot.strategy) }),

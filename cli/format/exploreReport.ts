@@ -1,6 +1,7 @@
 import { describeConfig } from '../../scenarios/config/describeConfig.ts';
 import type { ExploreReport, Finding } from '../../scenarios/explore.ts';
 import type { RunResult } from '../../scenarios/runScenario.ts';
+import { replayTokenFor } from '../../scenarios/replayTokens.ts';
 import { propertiesNotJudged, type RunSpec } from '../../scenarios/index.ts';
 import { propertyNames, type Violation } from '../../properties/index.ts';
 import { coverageJson, coverageLines } from './coverageFigures.ts';
@@ -46,6 +47,9 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
     shrinkAttempts: request.maxShrinkAttempts,
     ...(request.ignoredRuns?.size ? { ignoredRuns: [...request.ignoredRuns].sort((a, b) => a - b).map((index) => index + 1) } : {}),
     runsExecuted: report.runsExecuted,
+    ...(report.failingRuns
+      ? { failingRuns: report.failingRuns.map((run) => ({ run: run.runIndex + 1, properties: [...run.properties], replay: replayTokenFor(request.spec, run.choices, run.properties[0]) })) }
+      : {}),
     properties: [...request.properties],
     ...(propertiesNotJudged(request.spec).length > 0 ? { notJudged: propertiesNotJudged(request.spec).map((entry) => ({ ...entry })) } : {}),
     violations: finding
@@ -92,9 +96,18 @@ export function exploreReportText(report: ExploreReport): string[] {
     `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs${ignoredRunsText(request.ignoredRuns)} · counting: ${request.properties.length === propertyNames().length ? 'all properties' : request.properties.join(', ')}`,
     ...(request.shard ? [shardLine(report)] : []),
     ...notJudgedLines(request.spec),
+    ...failingRunsLines(report),
     '',
     ...findingReportText(report),
   ];
+}
+
+/** With `--keep-going`: how many runs violated a counted property, and which (their tokens are in `--json`). */
+function failingRunsLines(report: ExploreReport): string[] {
+  const failing = report.failingRuns;
+  if (!failing) return [];
+  const runs = failing.map((run) => `${run.runIndex + 1} (${run.properties.join(', ')})`).join(', ');
+  return wrap(`kept going: ${failing.length} of ${report.runsExecuted} runs violated a counted property${failing.length > 0 ? `: ${runs}` : ''}`, TIMELINE_WIDTH);
 }
 
 /**

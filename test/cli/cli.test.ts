@@ -185,6 +185,21 @@ describe('command line: explore and replay', () => {
     expect((await simInProcess('explore', '--ignore-runs', '3', '--shard', '1/2')).stderr).toBe('sim: --ignore-runs runs in this thread only; drop --shard\n');
   });
 
+  it('--keep-going runs the whole budget and lists every failing run with its token; the first is the finding', async () => {
+    const search = ['explore', '--property', 'duplicate-action', '--runs', '30', '--seed', '1', '--shrink-attempts', '0', '--json'];
+    const first = JSON.parse((await simInProcess(...search)).stdout) as { finding: { run: number } };
+    const result = await simInProcess(...search, '--keep-going');
+    const report = JSON.parse(result.stdout) as { runsExecuted: number; finding: { run: number }; failingRuns: Array<{ run: number; properties: string[]; replay: string }> };
+    expect(report.runsExecuted).toBe(30);
+    expect(report.failingRuns.length).toBeGreaterThan(1);
+    expect(report.failingRuns[0]!.run).toBe(first.finding.run);
+    expect(report.finding.run).toBe(first.finding.run);
+    const last = report.failingRuns[report.failingRuns.length - 1]!;
+    expect(last.properties).toEqual(['duplicate-action']);
+    const replayed = await simInProcess('replay', last.replay);
+    expect(replayed.code).toBe(1);
+  });
+
   it("every command's own help lists --config-module, which every command takes", async () => {
     for (const command of [['explore'], ['replay'], ['start'], ['matrix'], ['merge'], ['models', 'check'], ['models', 'coverage'], ['models', 'docs']]) {
       const result = await simInProcess(...command, '--help');

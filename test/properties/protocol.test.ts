@@ -57,30 +57,33 @@ describe('protocol: failed claims back off', () => {
     trace.at(0, 'agents-server', 'entity-created', { entity: id, type: 'digest', subscription: `sub:${id}`, runner: 'r1', streams: [], wakeStream: WAKE });
   const refused = (trace: TraceBuilder, atMs: number, peer = 'host#1'): TraceBuilder =>
     trace.at(atMs, 'agents-server', 'request-refused', { peer, method: 'POST', path: '/_electric/runners/r1/claim', status: 503 });
+  /** `count` failed claims `everyMs` apart from 1 s on. */
   const failing = (trace: TraceBuilder, count: number, everyMs: number, peer = 'host#1'): TraceBuilder => {
     for (let index = 0; index < count; index += 1) refused(trace, 1_000 + index * everyMs, peer);
     return trace;
   };
-  it('flags an eleventh failed claim within a second for a runner with one entity: a retry at once', () => {
-    const trace = failing(entity(world(), 'e1'), 11, 30);
+  it('flags more than ten failed claims a second, two seconds in a row, for a runner with one entity: a retry at once', () => {
+    // 80 ms apart: the 24th (at 2,840 ms) has 13 in the second before it and 11 in the second before that.
+    const trace = failing(entity(world(), 'e1'), 24, 80);
     expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
-      [trace.last, 'claim retries: host#1 sent 11 failed claims for r1 within 300 ms (at most 10 a second for its 1 entity: a retry that does not back off)'],
+      [trace.last, 'claim retries: host#1 sent 11 and then 13 failed claims for r1 in two seconds in a row (at most 10 a second for its 1 entity: a retry that does not back off)'],
     ]);
   });
   it('counts claims answered 5xx, allows ten a second per entity, and judges each process apart', () => {
     const answered = entity(world(), 'e1');
-    for (let index = 0; index < 11; index += 1) answered.at(1_000 + index, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 503 });
+    for (let index = 0; index < 24; index += 1) answered.at(1_000 + index * 80, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 503 });
     expect(protocolOf(answered)).toHaveLength(1);
-    expect(protocolOf(failing(entity(world(), 'e1'), 10, 30))).toEqual([]);
-    expect(protocolOf(failing(entity(entity(world(), 'e1'), 'e2'), 20, 30))).toEqual([]);
-    expect(protocolOf(failing(failing(entity(world(), 'e1'), 6, 30, 'host#1'), 6, 30, 'host#2'))).toEqual([]);
+    expect(protocolOf(failing(entity(world(), 'e1'), 20, 100))).toEqual([]);
+    expect(protocolOf(failing(entity(entity(world(), 'e1'), 'e2'), 40, 50))).toEqual([]);
+    expect(protocolOf(failing(failing(entity(world(), 'e1'), 12, 80, 'host#1'), 12, 80, 'host#2'))).toEqual([]);
   });
-  it('is quiet for a backoff that doubles from 10 ms, and for refused claims that are answers other than failures', () => {
+  it('is quiet for one burst (a backlog of wake events claimed at once), a backoff that doubles from 10 ms, and answers that are no failures', () => {
+    expect(protocolOf(failing(entity(world(), 'e1'), 40, 1))).toEqual([]);
     const doubling = entity(world(), 'e1');
     for (let waitMs = 10, atMs = 1_000; atMs < 6_000; atMs += waitMs, waitMs *= 2) refused(doubling, atMs);
     expect(protocolOf(doubling)).toEqual([]);
     const skipped = entity(world(), 'e1');
-    for (let index = 0; index < 20; index += 1) skipped.at(1_000 + index, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 409 });
+    for (let index = 0; index < 40; index += 1) skipped.at(1_000 + index * 50, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 409 });
     expect(protocolOf(skipped)).toEqual([]);
   });
 });
