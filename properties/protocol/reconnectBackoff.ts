@@ -18,7 +18,9 @@ interface Failing {
  * long as the one before (up to the 30 s cap), so a backoff that does not grow, or resets without a success, shows.
  * Judged at the Durable Streams service: when each failure was answered and when the next read arrived. A failure
  * the reader never saw (its answer lost on a half-open socket) starts no measurement, nor does a wait longer than the
- * cap count as a backoff step: the reader learnt of the failure late, at a moment the service cannot see.
+ * cap count as a backoff step: the reader learnt of the failure late, at a moment the service cannot see. Nor does a
+ * wait across an attempt the service never saw (a connect that hung, a request dropped on the way, both recorded by
+ * the network): the reader's own waits, before and after it, are shorter than the gap the service measures.
  */
 export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Violation[] {
   const failing = new Map<string, Failing>();
@@ -27,9 +29,14 @@ export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Viol
   // Reads whose answer the network swallowed (a half-open socket), by peer and request path: the reader never learns
   // when they failed.
   const unseenAnswers = new Set<string>();
+  // Readers, by peer and request path, with an attempt the service never received since its last read arrived.
+  const unseenAttempts = new Set<string>();
   history.events.forEach((event, eventIndex) => {
-    if (!event.annotation && event.kind === 'fault' && event.detail['kind'] === 'stale-connection') {
-      unseenAnswers.add(`${String(event.detail['peer'])} ${String(event.detail['path'])}`);
+    if (!event.annotation && event.kind === 'fault') {
+      const kind = event.detail['kind'];
+      const request = `${String(event.detail['peer'])} ${String(event.detail['path'])}`;
+      if (kind === 'stale-connection') unseenAnswers.add(request);
+      else if (kind === 'hung-connect' || kind === 'connection-drop') unseenAttempts.add(request);
       return;
     }
     if (event.annotation || event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(event.detail['stream']))) return;
@@ -55,7 +62,8 @@ export function reconnectBackoff(history: RunHistory, timing: WorldTiming): Viol
     }
     // A wait longer than the cap was no backoff: the reader learnt of the failure late (the answer was lost on a stale
     // or dropped connection, and its read watchdog gave up on it), so it says nothing of how long its next wait must be.
-    const backoffWaitMs = waitMs !== undefined && waitMs <= RUNTIME_RULES.reconnectMaxBackoffMs + 2 * timing.maxDeliveryMs ? waitMs : undefined;
+    const acrossUnseenAttempt = unseenAttempts.delete(`${String(detail['peer'])} ${streamPath(String(detail['stream']))}`);
+    const backoffWaitMs = waitMs !== undefined && !acrossUnseenAttempt && waitMs <= RUNTIME_RULES.reconnectMaxBackoffMs + 2 * timing.maxDeliveryMs ? waitMs : undefined;
     // A failure whose answer never reached the reader is no base for its next wait: it learns of it later (its read
     // watchdog), at a moment the service cannot see.
     const seen = !unseenAnswers.delete(`${String(detail['peer'])} ${streamPath(String(detail['stream']))}`);

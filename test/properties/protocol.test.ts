@@ -38,6 +38,15 @@ describe('protocol: reconnect backoff', () => {
     const recovered = read(read(read(read(world(), 1_000, 500), 5_000, 200), 6_000, 500), 7_100, 200);
     expect(protocolOf(recovered)).toEqual([]);
   });
+
+  it('takes no wait across an attempt the service never saw (a hung connect) as a backoff step', () => {
+    // The reader waits 1 s, its connect hangs 4.3 s until it gives up, waits 2 s, fails, and waits 4 s: the service saw
+    // failures at 1 s and 8.3 s only, and a gap of 7.3 s that was no single wait.
+    const hung = (trace: TraceBuilder): TraceBuilder => trace.at(2_000, 'network', 'fault', { kind: 'hung-connect', peer: 'host#1', service: 'durable-streams', method: 'GET', path: `/v1/stream/${WAKE}` });
+    expect(protocolOf(read(read(hung(read(world(), 1_000, 0, { aborted: true })), 8_300, 500), 12_300, 200))).toEqual([]);
+    // Without the hung connect on record, the same reads would be a backoff that shrank from 7.3 s to 4 s.
+    expect(protocolOf(read(read(read(world(), 1_000, 0, { aborted: true }), 8_300, 500), 12_300, 200))[0]!.message).toContain('again 4000 ms after a failed read');
+  });
 });
 
 describe('protocol: no claim after a graceful stop began', () => {
