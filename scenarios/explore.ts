@@ -218,7 +218,9 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
   let findings = 0;
   const isFinding = (result: RunResult, runIndex: number): boolean =>
     !(request.ignoredRuns?.has(runIndex) ?? false) && countedViolations(result, request.properties).length > 0 && (request.keep?.(result) ?? true);
-  const failingRuns: Array<FailingRun & { readonly result: RunResult }> = [];
+  // Keeping going, only the first failing run's result is kept (to shrink it); the others' answers replay them.
+  const failingRuns: FailingRun[] = [];
+  let firstFailing: RunResult | undefined;
   const outcome = await sweep({
     maxRuns: request.maxRuns,
     strategy,
@@ -228,7 +230,8 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
     isFinding: ({ result }, runIndex) => !request.keepGoing && isFinding(result, runIndex),
     onRun: (runIndex, { result, coverage }) => {
       if (request.keepGoing && isFinding(result, runIndex)) {
-        failingRuns.push({ runIndex, properties: countedViolations(result, request.properties), choices: result.choices, result });
+        failingRuns.push({ runIndex, properties: countedViolations(result, request.properties), choices: result.choices });
+        firstFailing ??= result;
       }
       tally.add(runIndex, coverage);
       request.onRun?.(runIndex, result);
@@ -243,9 +246,8 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
   const coverage = coverageUpTo(tally, undefined);
   if (request.keepGoing) {
     const first = failingRuns[0];
-    const listed = failingRuns.map(({ runIndex, properties, choices }) => ({ runIndex, properties, choices }));
-    const finding = first ? await shrinkFinding(request, first.runIndex, first.result) : undefined;
-    return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding, failingRuns: listed };
+    const finding = first && firstFailing ? await shrinkFinding(request, first.runIndex, firstFailing) : undefined;
+    return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding, failingRuns };
   }
   if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding: undefined };
   return {
