@@ -40,7 +40,8 @@ export const MATRIX_HELP = `Usage: npm run sim -- matrix [options]
 
 The fix matrix: explores every combination of the wiring, offset and idempotency switches on a scenario
 (daily-digest unless --scenario says otherwise) with the same seeds, and reports per cell which violation kinds a run
-showed, after how many runs, and the shrunk story (steps, injected faults) with its replay token. Every verdict comes from exploration.
+showed, after how many runs, and the shrunk story (steps, injected faults) with its replay token. Every verdict comes
+from exploration.
 
 Options:
   --scenario NAME daily-digest (default) or minimal-digest
