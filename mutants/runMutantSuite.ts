@@ -48,8 +48,9 @@ export interface MutantSuiteRequest {
  * Measures the unmutated baseline of each runtime the mutants touch over the whole budget, then plants each mutant in
  * a workspace and explores it with the same configuration, budget and seed, ignoring the runs the baseline fails: such
  * a run says nothing about a mutant (the catch-up entity's skipped day, docs/history.md F1, is one), while ignoring
- * a property from the baseline's first failing run on, as the suite once did, blinds every later run to it. A mutant that does not compile is flagged before it is
- * explored; a detection whose token shows the same violation when replayed on the unmutated tree is flagged too.
+ * a property from the baseline's first failing run on, as the suite once did, blinds every later run to it. A mutant
+ * that does not compile is flagged before it is explored; a detection whose token shows the same violation when
+ * replayed on the unmutated tree is flagged too.
  * Outcomes come back in catalog order whatever order the workers finished in.
  */
 export async function runMutantSuite(request: MutantSuiteRequest): Promise<MutantSuiteReport> {
