@@ -27,13 +27,14 @@ export const RUNTIME_RULES = {
    */
   stopDrainMinMs: 10_000,
   /**
-   * Failed claims one runner process may keep sending for one runner, a second for two seconds in a row, per entity the
-   * agents server has provisioned on that runner (a single burst is a backlog of wake events claimed at once). semantics.md §3 has failed requests "retried by the client with backoff" and fixes no
-   * schedule, and the real client's full jitter allows a wait of 0 ms, so no single gap is too short. A backoff that
-   * doubles from a base of 10 ms sends 7 attempts in its first second; with full jitter and a base of 50 ms, 10 attempts
-   * fall within one second about once in 100,000 failures (a base of 10 ms: about 3 in 100). A retry at once sends one
-   * per round trip: tens or hundreds a second. The rule counts what the agents server saw fail (turned away at the
-   * door, or answered 5xx); a connection dropped before the server is not seen.
+   * Failed claims one runner process may keep sending for one runner, a second for two seconds in a row, per entity
+   * the agents server has provisioned on that runner (a single burst is a backlog of wake events claimed at once).
+   * semantics.md §3 has failed requests "retried by the client with backoff" and fixes no schedule, and the real
+   * client's full jitter allows a wait of 0 ms, so no single gap is too short. A backoff that doubles from a base of
+   * 10 ms sends 7 attempts in its first second; with full jitter and a base of 50 ms, 10 attempts fall within one second
+   * about once in 100,000 failures (a base of 10 ms: about 3 in 100). A retry at once sends one per round trip: tens or
+   * hundreds a second. The rule counts what the agents server saw fail (turned away at the door, or answered 5xx); a
+   * connection dropped before the server is not seen.
    */
   failedClaimsPerEntityPerSecondMax: 10,
 } as const;
