@@ -10,26 +10,19 @@ export type MutantVerdict =
   /** `token`: the run not counted, when there is one (a detection the replay check saw fail on the unmutated tree). */
   | { readonly kind: 'flagged'; readonly reason: string; readonly token?: string };
 
-/** What the unmutated baseline of the same configuration, budget and seed violated, and from which run on. */
-export interface BaselineFailure {
-  readonly properties: ReadonlySet<string>;
-  /** The baseline's first violating run; every run before it was clean. */
-  readonly fromRun: number;
-}
-
 /**
  * Judges a mutant's exploration against the unmutated baseline. The runs the baseline fails were ignored in the
  * mutant's exploration, so its violations are in runs the unmutated runtime passes (for `random`, `swarm` and `pct`
  * exactly the same runs; `guided` derives its later generations from what it covered, which the replay check of
- * {@link confirmDetection} covers). A baseline that could not be measured fails every property from run 1 on, and every
- * violation is flagged; so is a run of the CLI that failed or timed out.
+ * {@link confirmDetection} covers). A violation against a baseline that could not be measured (an error, a timeout) is
+ * flagged, so that no mutant is counted against an unknown baseline; so is a run of the CLI that failed or timed out.
  */
-export function judgeMutant(result: ExplorationResult, baseline: BaselineFailure | undefined): MutantVerdict {
+export function judgeMutant(result: ExplorationResult, baseline: FailingRunsResult): MutantVerdict {
   switch (result.kind) {
     case 'clean':
       return { kind: 'survived', runsExecuted: result.runsExecuted };
     case 'violation':
-      if (baseline && (baseline.properties.has(result.property) || baseline.properties.has('*')) && result.run >= baseline.fromRun) return { kind: 'flagged', reason: `${result.property} also fails the unmutated baseline` };
+      if (baseline.kind !== 'measured') return { kind: 'flagged', reason: `${result.property}, against an unmutated baseline that could not be measured` };
       return { kind: 'detected', property: result.property, run: result.run, token: result.token };
     case 'error':
       return { kind: 'flagged', reason: `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}` };
@@ -38,13 +31,9 @@ export function judgeMutant(result: ExplorationResult, baseline: BaselineFailure
   }
 }
 
-/**
- * What the baseline's failing runs leave of the old rule: nothing when it was measured (its failing runs are ignored in
- * every exploration instead); when it could not be (an error, a timeout), every property fails it from run 1 on, so
- * that no mutant is counted against an unknown baseline.
- */
-export function baselineFailure(result: FailingRunsResult): BaselineFailure | undefined {
-  return result.kind === 'measured' ? undefined : { properties: new Set(['*']), fromRun: 1 };
+/** The runs the baseline fails, which every exploration of a mutant ignores (none when it could not be measured). */
+export function ignoredRunsOf(baseline: FailingRunsResult): number[] {
+  return baseline.kind === 'measured' ? baseline.failingRuns.map((run) => run.run) : [];
 }
 
 /**

@@ -67,8 +67,8 @@ function baselineLine(result: FailingRunsResult): string {
       return `fails ${count} of ${result.runsExecuted} runs, ignored in every exploration of a mutant (a run the unmutated runtime fails says nothing about one):`;
     }
     case 'error':
-      return `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}; every mutant is flagged`;
+      return `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}; every violation a mutant shows is flagged`;
     case 'timeout':
-      return `explore timed out after ${Math.round(result.afterMs / 1000)} s; every mutant is flagged`;
+      return `explore timed out after ${Math.round(result.afterMs / 1000)} s; every violation a mutant shows is flagged`;
   }
 }

@@ -5,7 +5,7 @@ import { exploreInWorkspace, failingRunsInWorkspace, replayInWorkspace, type Exp
 import type { Mutant, MutatedRuntime } from './Mutant.ts';
 import { MutantNotApplicable } from './applyMutant.ts';
 import { MutantTypechecker } from './MutantTypechecker.ts';
-import { baselineFailure, confirmDetection, judgeMutant, type BaselineFailure, type MutantVerdict } from './MutantVerdict.ts';
+import { confirmDetection, ignoredRunsOf, judgeMutant, type MutantVerdict } from './MutantVerdict.ts';
 import { MutantWorkspace } from './MutantWorkspace.ts';
 
 /** One mutant's line of the table. */
@@ -63,10 +63,9 @@ export async function runMutantSuite(request: MutantSuiteRequest): Promise<Mutan
       workspace.restore();
       return { runtime, result: await failingRunsInWorkspace(workspace.root, CI_CONFIGURATIONS[runtime], request.budget, request.timeoutMs) };
     });
-    const failing = new Map(baselines.map((baseline) => [baseline.runtime, baselineFailure(baseline.result)]));
-    const ignored = new Map(baselines.map((baseline) => [baseline.runtime, baseline.result.kind === 'measured' ? baseline.result.failingRuns.map((run) => run.run) : []]));
+    const baselineOf = new Map(baselines.map((baseline) => [baseline.runtime, baseline.result]));
     const outcomes = await pool(request.mutants, workspaces, async (mutant, workspace) => {
-      const outcome: MutantOutcome = { mutant, verdict: await verdictFor(mutant, workspace, typechecker, request, failing.get(mutant.runtime), ignored.get(mutant.runtime) ?? []) };
+      const outcome: MutantOutcome = { mutant, verdict: await verdictFor(mutant, workspace, typechecker, request, baselineOf.get(mutant.runtime)!) };
       request.onOutcome?.(outcome);
       return outcome;
     });
@@ -81,8 +80,7 @@ async function verdictFor(
   workspace: MutantWorkspace,
   typechecker: MutantTypechecker,
   request: MutantSuiteRequest,
-  failing: BaselineFailure | undefined,
-  ignoredRuns: readonly number[],
+  baseline: FailingRunsResult,
 ): Promise<MutantVerdict> {
   try {
     const compileError = typechecker.firstError(mutant, readFileSync(join(request.projectRoot, mutant.file), 'utf8'));
@@ -94,7 +92,7 @@ async function verdictFor(
   }
   let verdict: MutantVerdict;
   try {
-    verdict = judgeMutant(await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[mutant.runtime], request.budget, request.timeoutMs, ignoredRuns), failing);
+    verdict = judgeMutant(await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[mutant.runtime], request.budget, request.timeoutMs, ignoredRunsOf(baseline)), baseline);
   } finally {
     workspace.restore();
   }
