@@ -164,8 +164,13 @@ export function parseIgnoredRuns(text: unknown, maxRuns: number, shard: Shard | 
   const runs = entries.map(Number);
   const bad = entries.find((entry, index) => !/^\d+$/.test(entry) || runs[index]! < 1 || runs[index]! > maxRuns);
   if (bad !== undefined) throw new UsageError(`--ignore-runs takes run numbers from 1 to the budget (${maxRuns}), comma-separated; "${bad}" is not one`);
-  if (shard || workers > 1) throw new UsageError(`--ignore-runs runs in this thread only; drop ${shard ? '--shard' : '--workers'}`);
+  checkThisThreadOnly('--ignore-runs', shard, workers);
   return new Set(runs.map((run) => run - 1));
+}
+
+/** Refuses `option`, a search that runs in this thread only, beside `--shard` or `--workers K` (K > 1). */
+export function checkThisThreadOnly(option: string, shard: Shard | undefined, workers: number): void {
+  if (shard || workers > 1) throw new UsageError(`${option} runs in this thread only; drop ${shard ? '--shard' : '--workers'}`);
 }
 
 /** `--shrink-attempts N`: the shrink budget of a finding, 0 (no shrinking) up to the default. */

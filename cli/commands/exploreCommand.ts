@@ -10,6 +10,7 @@ import { openProgress } from '../format/progress.ts';
 import { wrap } from '../format/timeline.ts';
 import {
   checkScaleOut,
+  checkThisThreadOnly,
   parseCommandArgs,
   parseProperties,
   parseRuns,
@@ -24,7 +25,7 @@ import {
   specFromOptions,
   STRATEGY_OPTIONS,
 } from '../options.ts';
-import { EXIT, UsageError } from '../UsageError.ts';
+import { EXIT } from '../UsageError.ts';
 import { propertyNames } from '../../properties/index.ts';
 import { configModuleHelpLine } from '../configModule.ts';
 
@@ -141,7 +142,7 @@ export async function exploreCommand(args: readonly string[], out: (line: string
   checkScaleOut(strategy, shard, workers);
   const ignoredRuns = parseIgnoredRuns(values['ignore-runs'], maxRuns, shard, workers);
   const keepGoing = values['keep-going'] === true;
-  if (keepGoing && (shard || workers > 1)) throw new UsageError(`--keep-going runs in this thread only; drop ${shard ? '--shard' : '--workers'}`);
+  if (keepGoing) checkThisThreadOnly('--keep-going', shard, workers);
   if (typeof values['out'] === 'string') ensureWritableDir(values['out'], '--out');
   const progress = openProgress({ json: values['json'] === true, noProgress: values['no-progress'] === true });
   const report: ExploreReport = await explore({
