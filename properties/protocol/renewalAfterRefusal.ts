@@ -1,10 +1,10 @@
+import { AGENTS_ROUTES } from '../../protocol/agents/agentsRoutes.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 
 /** Renewal answers that end a claim for good: the wake's write token is unknown (401), or its generation is fenced (409). */
 const FINAL_REFUSALS: ReadonlySet<number> = new Set([401, 409]);
-const RENEW_PATH = /^\/_electric\/wakes\/([^/]+)\/renew$/;
 
 /**
  * A refused renewal is final: once the agents server answered a wake's renewal 401 (its write token unknown) or 409
@@ -16,7 +16,7 @@ const RENEW_PATH = /^\/_electric\/wakes\/([^/]+)\/renew$/;
 export function renewalAfterRefusal(history: RunHistory, timing: WorldTiming): Violation[] {
   /** Per process and wake: when its renewal was refused for good, as the runner saw it. */
   const refusedAtMs = new Map<string, number>();
-  /** Renewals whose answer the network lost, by process and wake, not yet observed at the server. */
+  /** Requests whose answer the network lost, by process and path, not yet observed at the server. */
   const lostAnswers = new Set<string>();
   const flagged = new Set<string>();
   const violations: Violation[] = [];
@@ -24,8 +24,7 @@ export function renewalAfterRefusal(history: RunHistory, timing: WorldTiming): V
     if (event.annotation) return;
     const detail = event.detail;
     if (event.kind === 'fault' && event.actor === 'network' && detail['kind'] === 'lost-answer') {
-      const renewed = RENEW_PATH.exec(String(detail['path']));
-      if (renewed) lostAnswers.add(`${String(detail['peer'])} ${decodeURIComponent(renewed[1]!)}`);
+      lostAnswers.add(`${String(detail['peer'])} ${String(detail['path'])}`);
       return;
     }
     if (event.kind !== 'renew-received') return;
@@ -41,7 +40,7 @@ export function renewalAfterRefusal(history: RunHistory, timing: WorldTiming): V
         eventIndex,
       });
     }
-    const seen = !lostAnswers.delete(key);
+    const seen = !lostAnswers.delete(`${String(detail['peer'])} ${AGENTS_ROUTES.renew(String(detail['wakeId']))}`);
     if (seen && refused === undefined && FINAL_REFUSALS.has(Number(detail['status']))) refusedAtMs.set(key, event.atMs);
   });
   return violations;
