@@ -150,6 +150,47 @@ describe('protocol: acked offsets never move backwards', () => {
   });
 });
 
+describe('protocol: a handler is given no input its subscription had consumed', () => {
+  const O1 = '0000000000000000_0000000000000100';
+  const O2 = '0000000000000000_0000000000000200';
+  const stored = (trace: TraceBuilder, atMs: number, offset: string, text: string): TraceBuilder =>
+    trace.at(atMs, 'durable-streams', 'linked-append', { subscriptions: ['sub:e1'], stream: 'inbox', offset, item: { text } });
+  const acked = (trace: TraceBuilder, atMs: number, offset: string): TraceBuilder =>
+    trace.at(atMs, 'durable-streams', 'acks-applied', { subscription: 'sub:e1', generation: 1, acks: [{ stream: 'inbox', offset }] });
+  const claimed = (trace: TraceBuilder, atMs: number, wakeId: string): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 200, wakeId, generation: 2, entity: 'e1' });
+  const handed = (trace: TraceBuilder, atMs: number, wakeId: string, texts: readonly string[]): TraceBuilder =>
+    trace.at(atMs, 'host#1', 'handler-start', { entity: 'e1', wakeId, inputs: texts.map((text) => ({ stream: 'inbox', offset: 'whatever', item: { text } })) });
+  /** Two messages stored, the first handled and acked. */
+  const firstConsumed = (): TraceBuilder => acked(stored(stored(world(), 100, O1, 'a'), 200, O2, 'b'), 300, O1);
+
+  it('flags a handler given an item at or before the cursor its claim was granted with', () => {
+    const trace = handed(claimed(firstConsumed(), 400, 'w2'), 410, 'w2', ['a', 'b']);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [trace.last, `input replay: the handler of w2 (e1) was given 1 item(s) its subscription had already consumed, the first at ${O1} of inbox, with the cursor at ${O1} when the claim was granted`],
+    ]);
+  });
+
+  it('is quiet for items after the cursor, for a wake claimed before the ack, and for items the service never stored', () => {
+    expect(protocolOf(handed(claimed(firstConsumed(), 400, 'w2'), 410, 'w2', ['b']))).toEqual([]);
+    // A wake claimed before the ack was applied was granted the older cursor: the item was still its work.
+    const claimedBefore = handed(acked(claimed(stored(stored(world(), 100, O1, 'a'), 200, O2, 'b'), 250, 'w1'), 300, O1), 310, 'w1', ['a', 'b']);
+    expect(protocolOf(claimedBefore)).toEqual([]);
+    expect(protocolOf(handed(claimed(firstConsumed(), 400, 'w2'), 410, 'w2', ['foreign']))).toEqual([]);
+  });
+
+  it('judges an item stored again by its newest copy, and no wake that no claim granted', () => {
+    const storedAgain = stored(firstConsumed(), 350, '0000000000000000_0000000000000300', 'a');
+    expect(protocolOf(handed(claimed(storedAgain, 400, 'w2'), 410, 'w2', ['a']))).toEqual([]);
+    expect(protocolOf(handed(firstConsumed(), 410, 'w9', ['a']))).toEqual([]);
+  });
+
+  it('reads no annotation: a runtime that says it was granted a claim does not make its wake judged', () => {
+    const trace = handed(firstConsumed().note(400, 'host#1', 'claim-answered', { subscription: 'sub:e1', status: 200, wakeId: 'w2' }), 410, 'w2', ['a']);
+    expect(protocolOf(trace)).toEqual([]);
+  });
+});
+
 describe('protocol: a graceful stop drains the handlers it ran', () => {
   const handlerStart = (trace: TraceBuilder, atMs: number, wakeId = 'w1', peer = 'host#1'): TraceBuilder =>
     trace.at(atMs, peer, 'handler-start', { entity: 'e1', wakeId, inputs: [] });
