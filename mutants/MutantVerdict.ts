@@ -1,20 +1,34 @@
-import type { ExplorationResult, FailingRunsResult, ReplayCheck } from './exploreInWorkspace.ts';
+import { exceedsBaseline } from './baselineSeparation.ts';
+import type { ExplorationResult, FailingRun, FailingRunsResult, ReplayCheck } from './exploreInWorkspace.ts';
+
+/** A property both the mutant and the unmutated baseline fail, with how many runs of the budget each failed it in. */
+export interface SharedFailure {
+  readonly property: string;
+  readonly mutantRuns: number;
+  readonly baselineRuns: number;
+}
 
 /**
  * What became of one mutant. Only `detected` counts towards the detection rate; `flagged` mutants are left out of
  * it, with the reason, because their result says nothing about the oracles.
  */
 export type MutantVerdict =
-  | { readonly kind: 'detected'; readonly property: string; readonly run: number; readonly token: string }
-  | { readonly kind: 'survived'; readonly runsExecuted: number }
+  /**
+   * `shared`: present when the baseline fails the property too; then the mutant was told apart by how often it fails
+   * it, and `run` is the run by which its failures outnumbered the baseline's beyond chance.
+   */
+  | { readonly kind: 'detected'; readonly property: string; readonly run: number; readonly token: string; readonly shared?: SharedFailure }
+  /** `unseparated`: properties the mutant failed in some runs, but no more often than the baseline does. */
+  | { readonly kind: 'survived'; readonly runsExecuted: number; readonly unseparated?: readonly SharedFailure[] }
   /** `token`: the run not counted, when there is one (a detection the replay check saw fail on the unmutated tree). */
   | { readonly kind: 'flagged'; readonly reason: string; readonly token?: string };
 
 /**
- * Judges a mutant's exploration against the unmutated baseline. The runs the baseline fails were ignored in the
- * mutant's exploration, so its violations are in runs the unmutated runtime passes (for `random`, `swarm` and `pct`
- * exactly the same runs; `guided` derives its later generations from what it covered, which the replay check of
- * {@link confirmDetection} covers). A violation against a baseline that could not be measured (an error, a timeout) is
+ * Judges a mutant's exploration, up to its first finding, against the unmutated baseline. The runs the baseline fails
+ * were ignored in the mutant's exploration, so its violations are in runs the unmutated runtime passes (for `random`,
+ * `swarm` and `pct` exactly the same runs; `guided` derives its later generations from what it covered, which the
+ * replay check of {@link confirmDetection} covers). A finding of a property the baseline fails in other runs is
+ * judged again from the whole budget ({@link judgeByFailingRuns}). A violation against a baseline that could not be measured (an error, a timeout) is
  * flagged, so that no mutant is counted against an unknown baseline; so is a run of the CLI that failed or timed out.
  */
 export function judgeMutant(result: ExplorationResult, baseline: FailingRunsResult): MutantVerdict {
@@ -29,6 +43,58 @@ export function judgeMutant(result: ExplorationResult, baseline: FailingRunsResu
     case 'timeout':
       return { kind: 'flagged', reason: `explore did not finish within ${Math.round(result.afterMs / 1000)} s` };
   }
+}
+
+/**
+ * Judges a mutant whose first finding was a property the baseline fails too, from every run of its budget it failed
+ * (`explore --keep-going`, the baseline's failing runs ignored). A property the baseline never fails is detected at its
+ * first run; one the baseline fails in some runs only when the mutant fails it in more than chance explains
+ * (baselineSeparation.ts), at the first run by which that holds. The earliest detection wins; when there is none the
+ * mutant survived, with the properties it failed no more often than the baseline.
+ */
+export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingRunsResult): MutantVerdict {
+  if (mutant.kind === 'error') return { kind: 'flagged', reason: `explore failed (exit ${mutant.exitCode ?? 'signal'}): ${mutant.message}` };
+  if (mutant.kind === 'timeout') return { kind: 'flagged', reason: `explore did not finish within ${Math.round(mutant.afterMs / 1000)} s` };
+  if (baseline.kind !== 'measured') {
+    const first = mutant.failingRuns[0];
+    return first ? { kind: 'flagged', reason: `${first.properties[0]}, against an unmutated baseline that could not be measured` } : { kind: 'survived', runsExecuted: mutant.runsExecuted };
+  }
+  const ignored = new Set(ignoredRunsOf(baseline));
+  const failing = mutant.failingRuns.filter((run) => !ignored.has(run.run));
+  const properties = [...new Set(failing.flatMap((run) => run.properties))];
+  const detections: Array<Extract<MutantVerdict, { kind: 'detected' }>> = [];
+  const unseparated: SharedFailure[] = [];
+  for (const property of properties) {
+    const mutantRuns = failing.filter((run) => run.properties.includes(property));
+    const baselineRuns = baseline.failingRuns.filter((run) => run.properties.includes(property)).map((run) => run.run);
+    if (baselineRuns.length === 0) {
+      detections.push({ kind: 'detected', property, run: mutantRuns[0]!.run, token: mutantRuns[0]!.token });
+      continue;
+    }
+    const shared = { property, mutantRuns: mutantRuns.length, baselineRuns: baselineRuns.length };
+    const separatedAt = firstSeparatingRun(mutantRuns, baselineRuns, ignored);
+    if (separatedAt) detections.push({ kind: 'detected', property, run: separatedAt.run, token: separatedAt.token, shared });
+    else unseparated.push(shared);
+  }
+  const earliest = detections.reduce<(typeof detections)[number] | undefined>((best, next) => (best === undefined || next.run < best.run ? next : best), undefined);
+  return earliest ?? { kind: 'survived', runsExecuted: mutant.runsExecuted, ...(unseparated.length > 0 ? { unseparated } : {}) };
+}
+
+/**
+ * The first of the mutant's failing runs by which, counting runs 1 to it, the mutant's failures exceed the baseline's
+ * beyond chance (the mutant's runs counted without the ignored ones).
+ */
+function firstSeparatingRun(mutantRuns: readonly FailingRun[], baselineRuns: readonly number[], ignored: ReadonlySet<number>): FailingRun | undefined {
+  return mutantRuns.find((failing, index) => {
+    const ignoredSoFar = [...ignored].filter((run) => run <= failing.run).length;
+    const baselineSoFar = baselineRuns.filter((run) => run <= failing.run).length;
+    return exceedsBaseline({ failingRuns: index + 1, runs: failing.run - ignoredSoFar }, { failingRuns: baselineSoFar, runs: failing.run });
+  });
+}
+
+/** Whether the unmutated baseline fails `property` in some run of the budget. */
+export function baselineFails(baseline: FailingRunsResult, property: string): boolean {
+  return baseline.kind === 'measured' && baseline.failingRuns.some((run) => run.properties.includes(property));
 }
 
 /** The runs the baseline fails, which every exploration of a mutant ignores (none when it could not be measured). */

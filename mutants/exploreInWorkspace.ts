@@ -32,7 +32,7 @@ interface ExploreJson {
  * simulator itself loop; it lives outside the simulated run and does not touch its determinism.
  */
 export function exploreInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number, ignoredRuns: readonly number[] = []): Promise<ExplorationResult> {
-  const args = exploreArgs(ci, budget, ignoredRuns.length > 0 ? ['--ignore-runs', ignoredRuns.join(',')] : []);
+  const args = exploreArgs(ci, budget, ignoreRunsArgs(ignoredRuns));
   return runCli(root, args, timeoutMs).then((ran) => (ran.kind === 'timeout' ? ran : resultOf(ran.exitCode, ran.stdout, ran.stderr)));
 }
 
@@ -48,9 +48,12 @@ export type FailingRunsResult =
   | { readonly kind: 'measured'; readonly runsExecuted: number; readonly failingRuns: readonly FailingRun[] }
   | Extract<ExplorationResult, { kind: 'error' | 'timeout' }>;
 
-/** Explores the whole budget in a workspace, past every finding, and lists each run that violated a counted property. */
-export async function failingRunsInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number): Promise<FailingRunsResult> {
-  const ran = await runCli(root, exploreArgs(ci, budget, ['--keep-going']), timeoutMs);
+/**
+ * Explores the whole budget in a workspace, past every finding, and lists each run that violated a counted property
+ * (`ignoredRuns` neither run nor listed).
+ */
+export async function failingRunsInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number, ignoredRuns: readonly number[] = []): Promise<FailingRunsResult> {
+  const ran = await runCli(root, exploreArgs(ci, budget, ['--keep-going', ...ignoreRunsArgs(ignoredRuns)]), timeoutMs);
   if (ran.kind === 'timeout') return ran;
   if (ran.exitCode !== 0 && ran.exitCode !== 1) return { kind: 'error', exitCode: ran.exitCode, message: firstLine(ran.stderr) || firstLine(ran.stdout) || 'no output' };
   try {
@@ -59,6 +62,10 @@ export async function failingRunsInWorkspace(root: string, ci: CiConfiguration, 
   } catch {
     return { kind: 'error', exitCode: ran.exitCode, message: `not JSON: ${firstLine(ran.stdout)}` };
   }
+}
+
+function ignoreRunsArgs(ignoredRuns: readonly number[]): string[] {
+  return ignoredRuns.length > 0 ? ['--ignore-runs', ignoredRuns.join(',')] : [];
 }
 
 /** `explore` of the CI configuration with the budget, unshrunk, as JSON, with `extra` options. */

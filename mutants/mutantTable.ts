@@ -1,4 +1,5 @@
 import type { FailingRunsResult } from './exploreInWorkspace.ts';
+import type { SharedFailure } from './MutantVerdict.ts';
 import type { MutantSuiteReport } from './runMutantSuite.ts';
 
 /** The figures a team quotes for one strategy: how many mutants it found and how fast. */
@@ -37,14 +38,14 @@ export function mutantTableLines(report: MutantSuiteReport): string[] {
   const rows = report.outcomes.map(({ mutant, verdict }) => {
     switch (verdict.kind) {
       case 'detected':
-        return [mutant.id, mutant.defectClass, verdict.property, String(verdict.run), verdict.token];
+        return [mutant.id, mutant.defectClass, verdict.shared ? `${verdict.property} (${sharedText(verdict.shared)})` : verdict.property, String(verdict.run), verdict.token];
       case 'survived':
-        return [mutant.id, mutant.defectClass, 'SURVIVED', `${verdict.runsExecuted} (all)`, '-'];
+        return [mutant.id, mutant.defectClass, 'SURVIVED', `${verdict.runsExecuted} (all)`, verdict.unseparated ? `not told apart: ${verdict.unseparated.map((shared) => `${shared.property} (${sharedText(shared)})`).join(', ')}` : '-'];
       case 'flagged':
         return [mutant.id, mutant.defectClass, 'FLAGGED', '-', verdict.token === undefined ? verdict.reason : `${verdict.reason}; ${verdict.token}`];
     }
   });
-  const header = ['mutant', 'class', 'detected by', 'runs', 'token'];
+  const header = ['mutant', 'class', 'detected by', 'runs', 'token or note'];
   const widths = header.slice(0, 4).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const row = (cells: readonly string[]): string => cells.map((cell, column) => (column < 4 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd();
   lines.push(row(header), ...rows.map(row), '');
@@ -59,12 +60,18 @@ export function mutantTableLines(report: MutantSuiteReport): string[] {
   return lines;
 }
 
+/** A property both fail, as the table shows it: the mutant's failing runs against the baseline's. */
+function sharedText(shared: SharedFailure): string {
+  return `${shared.mutantRuns} runs, baseline ${shared.baselineRuns}`;
+}
+
 function baselineLine(result: FailingRunsResult): string {
   switch (result.kind) {
     case 'measured': {
       const count = result.failingRuns.length;
       if (count === 0) return `clean in ${result.runsExecuted} runs`;
-      return `fails ${count} of ${result.runsExecuted} runs, ignored in every exploration of a mutant (a run the unmutated runtime fails says nothing about one):`;
+      const byProperty = [...new Set(result.failingRuns.flatMap((run) => run.properties))].map((property) => `${property} ${result.failingRuns.filter((run) => run.properties.includes(property)).length}`);
+      return `fails ${count} of ${result.runsExecuted} runs (${byProperty.join(', ')}), ignored in every exploration of a mutant (a run the unmutated runtime fails says nothing about one; a mutant fails these properties more often than this, or it is not told apart):`;
     }
     case 'error':
       return `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}; every violation a mutant shows is flagged`;

@@ -5,7 +5,7 @@ import { exploreInWorkspace, failingRunsInWorkspace, replayInWorkspace, type Exp
 import type { Mutant, MutatedRuntime } from './Mutant.ts';
 import { MutantNotApplicable } from './applyMutant.ts';
 import { MutantTypechecker } from './MutantTypechecker.ts';
-import { confirmDetection, ignoredRunsOf, judgeMutant, type MutantVerdict } from './MutantVerdict.ts';
+import { baselineFails, confirmDetection, ignoredRunsOf, judgeByFailingRuns, judgeMutant, type MutantVerdict } from './MutantVerdict.ts';
 import { MutantWorkspace } from './MutantWorkspace.ts';
 
 /** One mutant's line of the table. */
@@ -49,8 +49,10 @@ export interface MutantSuiteRequest {
  * a workspace and explores it with the same configuration, budget and seed, ignoring the runs the baseline fails: such
  * a run says nothing about a mutant (the catch-up entity's skipped day, docs/history.md F1, is one), while ignoring
  * a property from the baseline's first failing run on, as the suite once did, blinds every later run to it. A mutant
- * that does not compile is flagged before it is explored; a detection whose token shows the same violation when
- * replayed on the unmutated tree is flagged too.
+ * whose first finding is a property the baseline fails too is explored over the whole budget and detected only if it
+ * fails that property more often than chance explains (judgeByFailingRuns): a mutant that shifts the runs' answers
+ * meets the baseline's own failures in other runs. A mutant that does not compile is flagged before it is explored; a
+ * detection whose token shows the same violation when replayed on the unmutated tree is flagged too.
  * Outcomes come back in catalog order whatever order the workers finished in.
  */
 export async function runMutantSuite(request: MutantSuiteRequest): Promise<MutantSuiteReport> {
@@ -90,9 +92,16 @@ async function verdictFor(
     if (error instanceof MutantNotApplicable) return { kind: 'flagged', reason: error.message };
     throw error;
   }
+  const ci = CI_CONFIGURATIONS[mutant.runtime];
+  const ignoredRuns = ignoredRunsOf(baseline);
   let verdict: MutantVerdict;
   try {
-    verdict = judgeMutant(await exploreInWorkspace(workspace.root, CI_CONFIGURATIONS[mutant.runtime], request.budget, request.timeoutMs, ignoredRunsOf(baseline)), baseline);
+    verdict = judgeMutant(await exploreInWorkspace(workspace.root, ci, request.budget, request.timeoutMs, ignoredRuns), baseline);
+    // A first finding of a property the baseline fails too is no detection yet: only how often the mutant fails it,
+    // over the whole budget, can tell it apart from the baseline.
+    if (verdict.kind === 'detected' && baselineFails(baseline, verdict.property)) {
+      verdict = judgeByFailingRuns(await failingRunsInWorkspace(workspace.root, ci, request.budget, request.timeoutMs, ignoredRuns), baseline);
+    }
   } finally {
     workspace.restore();
   }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_MUTANTS } from '../../mutants/catalog/index.ts';
-import { confirmDetection } from '../../mutants/MutantVerdict.ts';
+import { exceedsBaseline } from '../../mutants/baselineSeparation.ts';
+import { confirmDetection, judgeByFailingRuns } from '../../mutants/MutantVerdict.ts';
 import { runMutantSuite } from '../../mutants/runMutantSuite.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -34,5 +35,49 @@ describe('a detection', () => {
     expect(confirmDetection(detected, { kind: 'clean' })).toBe(detected);
     expect(confirmDetection(detected, { kind: 'reproduces' })).toEqual({ kind: 'flagged', reason: 'missed-action at run 12: its token shows it on the unmutated tree too', token: 'ws2.x.y' });
     expect(confirmDetection(detected, { kind: 'error', message: 'replay failed (exit 3): boom' })).toMatchObject({ kind: 'flagged' });
+  });
+});
+
+describe('a mutant that fails a property the baseline fails too', () => {
+  const run = (number: number, ...properties: string[]) => ({ run: number, properties, token: `ws2.run${number}` });
+  /** The baseline fails missed-action in 19 of 3,000 runs (its catch-up skip), never protocol. */
+  const baseline = { kind: 'measured', runsExecuted: 3000, failingRuns: Array.from({ length: 19 }, (_, index) => run(100 + index * 150, 'missed-action')) } as const;
+  const measured = (failingRuns: ReturnType<typeof run>[]) => ({ kind: 'measured', runsExecuted: 3000 - 19, failingRuns }) as const;
+
+  it('is not detected when it fails it about as often as the baseline: it only met the same failures in other runs', () => {
+    const verdict = judgeByFailingRuns(measured(Array.from({ length: 20 }, (_, index) => run(121 + index * 140, 'missed-action'))), baseline);
+    expect(verdict).toEqual({ kind: 'survived', runsExecuted: 2981, unseparated: [{ property: 'missed-action', mutantRuns: 20, baselineRuns: 19 }] });
+  });
+
+  it('is detected when it fails it far more often, at the run by which that is beyond chance', () => {
+    const often = Array.from({ length: 80 }, (_, index) => run(1 + index * 30, 'missed-action'));
+    const verdict = judgeByFailingRuns(measured(often), baseline);
+    expect(verdict).toMatchObject({ kind: 'detected', property: 'missed-action', shared: { mutantRuns: 80, baselineRuns: 19 } });
+    // Ten failures in the first 271 runs against the baseline's two: not yet; the detection comes later, at a failing run.
+    if (verdict.kind !== 'detected') throw new Error('not detected');
+    expect(verdict.run).toBeGreaterThan(271);
+    expect(often.map((failing) => failing.run)).toContain(verdict.run);
+    expect(verdict.token).toBe(`ws2.run${verdict.run}`);
+  });
+
+  it('is detected at once by a property the baseline never fails, even after a shared one', () => {
+    const verdict = judgeByFailingRuns(measured([run(5, 'missed-action'), run(701, 'missed-action', 'protocol')]), baseline);
+    expect(verdict).toEqual({ kind: 'detected', property: 'protocol', run: 701, token: 'ws2.run701' });
+  });
+
+  it('ignores runs the baseline fails, and is flagged when its exploration failed', () => {
+    expect(judgeByFailingRuns(measured([run(100, 'missed-action', 'protocol')]), baseline)).toEqual({ kind: 'survived', runsExecuted: 2981 });
+    expect(judgeByFailingRuns({ kind: 'timeout', afterMs: 5_000 }, baseline)).toMatchObject({ kind: 'flagged' });
+  });
+});
+
+describe('telling a mutant apart from the baseline', () => {
+  it('needs about ten failures against none, and more than twice the failures against the baseline\'s nineteen', () => {
+    expect(exceedsBaseline({ failingRuns: 9, runs: 3000 }, { failingRuns: 0, runs: 3000 })).toBe(false);
+    expect(exceedsBaseline({ failingRuns: 10, runs: 3000 }, { failingRuns: 0, runs: 3000 })).toBe(true);
+    expect(exceedsBaseline({ failingRuns: 40, runs: 2981 }, { failingRuns: 19, runs: 3000 })).toBe(false);
+    expect(exceedsBaseline({ failingRuns: 50, runs: 2981 }, { failingRuns: 19, runs: 3000 })).toBe(true);
+    // Fewer runs of its own make the same count stronger evidence.
+    expect(exceedsBaseline({ failingRuns: 45, runs: 1000 }, { failingRuns: 19, runs: 3000 })).toBe(true);
   });
 });
