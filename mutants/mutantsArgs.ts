@@ -35,11 +35,12 @@ export const MUTANTS_HELP = `Usage: npm run mutants -- [options]
 
 Plants each mutant of mutants/catalog (one at a time, in a temporary copy of the project), explores it with the CI
 configuration of its runtime (mutants/CiConfiguration.ts) and prints per mutant which property detected it, at which
-run, with the replay token; then the detection rate. The unmutated runtime is explored first with the same budget.
+run, with the replay token; then the detection rate. The unmutated runtime is explored first over the whole budget:
+the runs it fails are ignored in every mutant's exploration, and a property it fails in some run counts for a mutant
+only when the mutant fails it in more runs than chance explains (p <= 0.001; docs/mutants.md, "How it works").
 
 Options:
-  --strategy S   random | swarm | guided | pct (default random: the v0.4 CI configuration's unmutated baseline
-                 is clean under it for 3,000 runs of seed 1)
+  --strategy S   random | swarm | guided | pct (default random)
   --draw D       with --strategy guided: swarm (explore's default) or uniform draws for its fresh runs
   --runs N       run budget per mutant, 1 to 3000 (default 3000)
   --seed S       base seed, a whole number (default 1)
