@@ -28,8 +28,9 @@ export type MutantVerdict =
  * were ignored in the mutant's exploration, so its violations are in runs the unmutated runtime passes (for `random`,
  * `swarm` and `pct` exactly the same runs; `guided` derives its later generations from what it covered, which the
  * replay check of {@link confirmDetection} covers). A finding of a property the baseline fails in other runs is
- * judged again from the whole budget ({@link judgeByFailingRuns}). A violation against a baseline that could not be measured (an error, a timeout) is
- * flagged, so that no mutant is counted against an unknown baseline; so is a run of the CLI that failed or timed out.
+ * judged again from the whole budget ({@link judgeByFailingRuns}). A violation against a baseline that could not be
+ * measured (an error, a timeout) is flagged, so that no mutant is counted against an unknown baseline; so is a run of
+ * the CLI that failed or timed out.
  */
 export function judgeMutant(result: ExplorationResult, baseline: FailingRunsResult): MutantVerdict {
   switch (result.kind) {
@@ -48,9 +49,9 @@ export function judgeMutant(result: ExplorationResult, baseline: FailingRunsResu
 /**
  * Judges a mutant whose first finding was a property the baseline fails too, from every run of its budget it failed
  * (`explore --keep-going`, the baseline's failing runs ignored). A property the baseline never fails is detected at its
- * first run; one the baseline fails in some runs only when the mutant fails it in more than chance explains
- * (baselineSeparation.ts), at the first run by which that holds. The earliest detection wins; when there is none the
- * mutant survived, with the properties it failed no more often than the baseline.
+ * first run; one the baseline fails in some runs only when, over the whole budget, the mutant fails it in more runs
+ * than chance explains (baselineSeparation.ts), quoted at the first run by which that held. The earliest detection
+ * wins; when there is none the mutant survived, with the properties it failed no more often than the baseline.
  */
 export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingRunsResult): MutantVerdict {
   if (mutant.kind === 'error') return { kind: 'flagged', reason: `explore failed (exit ${mutant.exitCode ?? 'signal'}): ${mutant.message}` };
@@ -72,9 +73,16 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
       continue;
     }
     const shared = { property, mutantRuns: mutantRuns.length, baselineRuns: baselineRuns.length };
-    const separatedAt = firstSeparatingRun(mutantRuns, baselineRuns, ignored);
-    if (separatedAt) detections.push({ kind: 'detected', property, run: separatedAt.run, token: separatedAt.token, shared });
-    else unseparated.push(shared);
+    // Decided once, on the whole budget: testing again at every failing run would make a chance detection several
+    // times likelier. The run quoted is where the evidence first sufficed, or the last failing run if it never did
+    // before the end.
+    const judgedRuns = baseline.runsExecuted - ignored.size;
+    if (!exceedsBaseline({ failingRuns: mutantRuns.length, runs: judgedRuns }, { failingRuns: baselineRuns.length, runs: baseline.runsExecuted })) {
+      unseparated.push(shared);
+      continue;
+    }
+    const at = firstSeparatingRun(mutantRuns, baselineRuns, ignored) ?? mutantRuns[mutantRuns.length - 1]!;
+    detections.push({ kind: 'detected', property, run: at.run, token: at.token, shared });
   }
   const earliest = detections.reduce<(typeof detections)[number] | undefined>((best, next) => (best === undefined || next.run < best.run ? next : best), undefined);
   return earliest ?? { kind: 'survived', runsExecuted: mutant.runsExecuted, ...(unseparated.length > 0 ? { unseparated } : {}) };
