@@ -40,10 +40,15 @@ export function judgeMutant(result: ExplorationResult, baseline: FailingRunsResu
       if (baseline.kind !== 'measured') return { kind: 'flagged', reason: `${result.property}, against an unmutated baseline that could not be measured` };
       return { kind: 'detected', property: result.property, run: result.run, token: result.token };
     case 'error':
-      return { kind: 'flagged', reason: `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}` };
     case 'timeout':
-      return { kind: 'flagged', reason: `explore did not finish within ${Math.round(result.afterMs / 1000)} s` };
+      return failedExploration(result);
   }
+}
+
+/** An exploration that the CLI refused, crashed on or did not finish in time says nothing about the oracles. */
+function failedExploration(result: Extract<ExplorationResult, { kind: 'error' | 'timeout' }>): MutantVerdict {
+  if (result.kind === 'error') return { kind: 'flagged', reason: `explore failed (exit ${result.exitCode ?? 'signal'}): ${result.message}` };
+  return { kind: 'flagged', reason: `explore did not finish within ${Math.round(result.afterMs / 1000)} s` };
 }
 
 /**
@@ -54,14 +59,16 @@ export function judgeMutant(result: ExplorationResult, baseline: FailingRunsResu
  * wins; when there is none the mutant survived, with the properties it failed no more often than the baseline.
  */
 export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingRunsResult): MutantVerdict {
-  if (mutant.kind === 'error') return { kind: 'flagged', reason: `explore failed (exit ${mutant.exitCode ?? 'signal'}): ${mutant.message}` };
-  if (mutant.kind === 'timeout') return { kind: 'flagged', reason: `explore did not finish within ${Math.round(mutant.afterMs / 1000)} s` };
+  if (mutant.kind !== 'measured') return failedExploration(mutant);
   if (baseline.kind !== 'measured') {
     const first = mutant.failingRuns[0];
     return first ? { kind: 'flagged', reason: `${first.properties[0]}, against an unmutated baseline that could not be measured` } : { kind: 'survived', runsExecuted: mutant.runsExecuted };
   }
-  const ignored = new Set(ignoredRunsOf(baseline));
+  const ignoredRuns = ignoredRunsOf(baseline);
+  const ignored = new Set(ignoredRuns);
   const failing = mutant.failingRuns.filter((run) => !ignored.has(run.run));
+  // The ignored runs still run (`--ignore-runs`), but say nothing: the mutant is judged on the rest.
+  const judgedRuns = baseline.runsExecuted - ignored.size;
   const properties = [...new Set(failing.flatMap((run) => run.properties))];
   const detections: Array<Extract<MutantVerdict, { kind: 'detected' }>> = [];
   const unseparated: SharedFailure[] = [];
@@ -76,12 +83,11 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
     // Decided once, on the whole budget: testing again at every failing run would make a chance detection several
     // times likelier. The run quoted is where the evidence first sufficed, or the last failing run if it never did
     // before the end.
-    const judgedRuns = baseline.runsExecuted - ignored.size;
     if (!exceedsBaseline({ failingRuns: mutantRuns.length, runs: judgedRuns }, { failingRuns: baselineRuns.length, runs: baseline.runsExecuted })) {
       unseparated.push(shared);
       continue;
     }
-    const at = firstSeparatingRun(mutantRuns, baselineRuns, ignored) ?? mutantRuns[mutantRuns.length - 1]!;
+    const at = firstSeparatingRun(mutantRuns, baselineRuns, ignoredRuns) ?? mutantRuns[mutantRuns.length - 1]!;
     detections.push({ kind: 'detected', property, run: at.run, token: at.token, shared });
   }
   const earliest = detections.reduce<(typeof detections)[number] | undefined>((best, next) => (best === undefined || next.run < best.run ? next : best), undefined);
@@ -92,9 +98,9 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
  * The first of the mutant's failing runs by which, counting runs 1 to it, the mutant's failures exceed the baseline's
  * beyond chance (the mutant's runs counted without the ignored ones).
  */
-function firstSeparatingRun(mutantRuns: readonly FailingRun[], baselineRuns: readonly number[], ignored: ReadonlySet<number>): FailingRun | undefined {
+function firstSeparatingRun(mutantRuns: readonly FailingRun[], baselineRuns: readonly number[], ignoredRuns: readonly number[]): FailingRun | undefined {
   return mutantRuns.find((failing, index) => {
-    const ignoredSoFar = [...ignored].filter((run) => run <= failing.run).length;
+    const ignoredSoFar = ignoredRuns.filter((run) => run <= failing.run).length;
     const baselineSoFar = baselineRuns.filter((run) => run <= failing.run).length;
     return exceedsBaseline({ failingRuns: index + 1, runs: failing.run - ignoredSoFar }, { failingRuns: baselineSoFar, runs: failing.run });
   });

@@ -50,7 +50,7 @@ export type FailingRunsResult =
 
 /**
  * Explores the whole budget in a workspace, past every finding, and lists each run that violated a counted property
- * (`ignoredRuns` neither run nor listed).
+ * (`ignoredRuns` still run, but are not listed).
  */
 export async function failingRunsInWorkspace(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number, ignoredRuns: readonly number[] = []): Promise<FailingRunsResult> {
   const ran = await runCli(root, exploreArgs(ci, budget, ['--keep-going', ...ignoreRunsArgs(ignoredRuns)]), timeoutMs);

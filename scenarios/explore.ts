@@ -220,7 +220,7 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
     !(request.ignoredRuns?.has(runIndex) ?? false) && countedViolations(result, request.properties).length > 0 && (request.keep?.(result) ?? true);
   // Keeping going, only the first failing run's result is kept (to shrink it); the others' answers replay them.
   const failingRuns: FailingRun[] = [];
-  let firstFailing: RunResult | undefined;
+  let firstFailingResult: RunResult | undefined;
   const outcome = await sweep({
     maxRuns: request.maxRuns,
     strategy,
@@ -231,7 +231,7 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
     onRun: (runIndex, { result, coverage }) => {
       if (request.keepGoing && isFinding(result, runIndex)) {
         failingRuns.push({ runIndex, properties: countedViolations(result, request.properties), choices: result.choices });
-        firstFailing ??= result;
+        firstFailingResult ??= result;
       }
       tally.add(runIndex, coverage);
       request.onRun?.(runIndex, result);
@@ -245,8 +245,7 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
   const strategyReport = { name: strategy.name, exhausted: outcome.strategyExhausted, figures: strategy.figures() };
   const coverage = coverageUpTo(tally, undefined);
   if (request.keepGoing) {
-    const first = failingRuns[0];
-    const finding = first && firstFailing ? await shrinkFinding(request, first.runIndex, firstFailing) : undefined;
+    const finding = firstFailingResult ? await shrinkFinding(request, failingRuns[0]!.runIndex, firstFailingResult) : undefined;
     return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding, failingRuns };
   }
   if (!outcome.finding) return { request, runsExecuted: outcome.runsExecuted, strategy: strategyReport, coverage, finding: undefined };

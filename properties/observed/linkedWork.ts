@@ -67,6 +67,16 @@ export class LinkedWork {
     return this.items.filter((item) => item.subscription === subscription && item.stream === stream && item.offset <= offset);
   }
 
+  /** The offset of the newest copy of `item` the service stored in `stream` as `subscription`'s work, if any. */
+  newestOffsetOf(subscription: string, stream: string, item: TraceValue | undefined): string | undefined {
+    const key = itemKey(stream, item);
+    for (let index = this.items.length - 1; index >= 0; index -= 1) {
+      const stored = this.items[index]!;
+      if (stored.subscription === subscription && stored.key === key) return stored.offset;
+    }
+    return undefined;
+  }
+
   /** Every item that was work for a subscription of an entity the agents server created. */
   entityItems(): LinkedItem[] {
     return this.items.filter((item) => this.entityOf.has(item.subscription));

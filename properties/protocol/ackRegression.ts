@@ -1,3 +1,4 @@
+import { SubscriptionCursors } from '../observed/subscriptionCursors.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 
@@ -11,24 +12,23 @@ type Detail = { readonly [key: string]: unknown };
  */
 export function ackRegression(history: RunHistory): Violation[] {
   const subscriptionOf = new Map<string, string>();
-  const cursors = new Map<string, string>();
+  const cursors = new SubscriptionCursors();
   const violations: Violation[] = [];
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
+    cursors.observe(event);
     const detail = event.detail;
     if (event.kind === 'claim-answered' && detail['status'] === 200) subscriptionOf.set(String(detail['wakeId']), String(detail['subscription']));
-    else if (event.kind === 'acks-applied') {
-      for (const ack of (detail['acks'] ?? []) as readonly Detail[]) cursors.set(`${String(detail['subscription'])} ${String(ack['stream'])}`, String(ack['offset']));
-    } else if (event.kind === 'done-received' && detail['code'] === 'INVALID_OFFSET') {
-      const subscription = subscriptionOf.get(String(detail['wakeId']));
+    else if (event.kind === 'done-received' && detail['code'] === 'INVALID_OFFSET') {
+      const subscription = String(subscriptionOf.get(String(detail['wakeId'])));
       const backwards = ((detail['acks'] ?? []) as readonly Detail[]).find((ack) => {
-        const cursor = cursors.get(`${subscription} ${String(ack['stream'])}`);
+        const cursor = cursors.cursor(subscription, String(ack['stream']));
         return ack['offset'] === '-1' || (cursor !== undefined && String(ack['offset']) < cursor);
       });
       if (!backwards) return;
       violations.push({
         property: 'protocol',
-        message: `ack regression: ${String(detail['peer'])} acked ${String(backwards['stream'])} back to ${String(backwards['offset'])} (cursor ${cursors.get(`${subscription} ${String(backwards['stream'])}`) ?? 'none'}) in the done of ${String(detail['wakeId'])}`,
+        message: `ack regression: ${String(detail['peer'])} acked ${String(backwards['stream'])} back to ${String(backwards['offset'])} (cursor ${cursors.cursor(subscription, String(backwards['stream'])) ?? 'none'}) in the done of ${String(detail['wakeId'])}`,
         step: event.step,
         atMs: event.atMs,
         eventIndex,

@@ -1,5 +1,6 @@
 import type { TraceValue } from '../../sim/trace/Trace.ts';
-import { itemKey } from '../observed/itemKey.ts';
+import { LinkedWork } from '../observed/linkedWork.ts';
+import { SubscriptionCursors } from '../observed/subscriptionCursors.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 
@@ -17,34 +18,26 @@ type Detail = { readonly [key: string]: TraceValue };
  * One violation per wake.
  */
 export function inputReplay(history: RunHistory): Violation[] {
-  /** The service's cursor per subscription and stream, as its applied acks moved it. */
-  const cursors = new Map<string, string>();
-  /** The newest offset the service stored each item at, per subscription and item. */
-  const storedAt = new Map<string, string>();
+  const work = new LinkedWork();
+  const cursors = new SubscriptionCursors();
   /** Per granted wake: its subscription and that subscription's cursors when the claim was granted. */
   const claimed = new Map<string, { readonly subscription: string; readonly cursors: ReadonlyMap<string, string> }>();
   const violations: Violation[] = [];
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
+    work.observe(event);
+    cursors.observe(event);
     const detail = event.detail;
-    if (event.kind === 'linked-append') {
-      const key = itemKey(String(detail['stream']), detail['item']);
-      for (const subscription of (detail['subscriptions'] ?? []) as readonly TraceValue[]) storedAt.set(`${String(subscription)} ${key}`, String(detail['offset']));
-    } else if (event.kind === 'acks-applied') {
-      for (const ack of (detail['acks'] ?? []) as readonly Detail[]) cursors.set(`${String(detail['subscription'])} ${String(ack['stream'])}`, String(ack['offset']));
-    } else if (event.kind === 'claim-answered' && detail['status'] === 200) {
+    if (event.kind === 'claim-answered' && detail['status'] === 200) {
       const subscription = String(detail['subscription']);
-      const prefix = `${subscription} `;
-      const atClaim = new Map<string, string>();
-      for (const [key, offset] of cursors) if (key.startsWith(prefix)) atClaim.set(key.slice(prefix.length), offset);
-      claimed.set(String(detail['wakeId']), { subscription, cursors: atClaim });
+      claimed.set(String(detail['wakeId']), { subscription, cursors: cursors.snapshot(subscription) });
     } else if (event.kind === 'handler-start') {
       const claim = claimed.get(String(detail['wakeId']));
       if (!claim) return;
       const inputs = (detail['inputs'] ?? []) as readonly Detail[];
       const consumed = inputs.flatMap((input) => {
         const stream = String(input['stream']);
-        const stored = storedAt.get(`${claim.subscription} ${itemKey(stream, input['item'])}`);
+        const stored = work.newestOffsetOf(claim.subscription, stream, input['item']);
         const cursor = claim.cursors.get(stream);
         return stored !== undefined && cursor !== undefined && stored <= cursor ? [{ stream, stored, cursor }] : [];
       });
