@@ -616,12 +616,18 @@ export class ReferenceSubscriptions {
       if (offset < link.acked) return invalid('Ack offset regresses the committed cursor');
       if (offset > this.tailOf(name)) return invalid('Ack offset is beyond stream tail');
     }
+    // Applied in order, as the reference does: a stream acked twice in one request ends at its last ack, which the
+    // checks above held to the committed cursor, not to the ack before it.
+    const committed = new Map(entries.map((ack) => {
+      const name = normalizeStreamName((ack.stream ?? ack.path ?? '') as string);
+      return [name, subscription.links.get(name)!.acked] as const;
+    }));
     for (const ack of entries) {
       const name = normalizeStreamName((ack.stream ?? ack.path ?? '') as string);
       const link = subscription.links.get(name)!;
       const offset = ack.offset as string;
-      // The checks above must have refused what would move a cursor backwards or past the tail.
-      worldInvariant(offset >= link.acked && offset <= this.tailOf(name), 'durable-streams', () => `${subscription.id} moved the cursor of ${name} from ${link.acked} to ${offset} (tail ${this.tailOf(name)})`);
+      // The checks above must have refused what would move a cursor behind the committed one or past the tail.
+      worldInvariant(offset >= committed.get(name)! && offset <= this.tailOf(name), 'durable-streams', () => `${subscription.id} moved the cursor of ${name} from ${committed.get(name)!} to ${offset} (tail ${this.tailOf(name)})`);
       link.acked = offset;
     }
     if (entries.length > 0) {
