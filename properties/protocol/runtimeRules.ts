@@ -5,6 +5,11 @@
 export const RUNTIME_RULES = {
   /** At most one heartbeat per this many milliseconds, per runner process. */
   heartbeatMinGapMs: 2_000,
+  /**
+   * A registered runner process heartbeats at least this often while it runs (semantics.md §1: "every 30 s plus on
+   * offset change"); protocol/heartbeatSilence.ts adds the round trips and the spacing a heartbeat may wait for.
+   */
+  heartbeatIntervalMs: 30_000,
   /** A reconnect after a failed read of the wake stream waits at least this long. */
   reconnectInitialBackoffMs: 1_000,
   /** Reconnect backoff doubles up to this. */
@@ -12,7 +17,8 @@ export const RUNTIME_RULES = {
   /**
    * A read of the wake stream that the network never answers (a connect that hangs, an answer lost on a half-open
    * socket) is given up within this long: semantics.md sets no value; this is the contract the deaf-runner property
-   * holds a runtime to, and the hardened v0.4 runtime's read watchdog.
+   * holds a runtime to, and the hardened v0.4 runtime's read watchdog. A read is not given up sooner for want of an
+   * answer either: the `protocol` rule protocol/readAbandoned.ts holds a runtime to that.
    */
   unansweredReadAbandonMs: 30_000,
   /**

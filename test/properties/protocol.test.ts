@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyOf, judgeBy, TraceBuilder } from './handMadeTraces.ts';
+import type { RunHistory } from '../../properties/RunHistory.ts';
 
 const WAKE = 'runners/r1/wake';
 /** Deliveries take 1 to 11 ms: the servers allow 11 ms of slack. */
@@ -8,7 +9,7 @@ const heartbeat = (trace: TraceBuilder, atMs: number, peer = 'host#1'): TraceBui
   trace.at(atMs, 'agents-server', 'heartbeat-received', { peer, runner: 'r1', offset: '-1', status: 204 });
 const read = (trace: TraceBuilder, atMs: number, status: number, extra: Record<string, number | boolean> = {}): TraceBuilder =>
   trace.at(atMs, 'durable-streams', 'stream-read', { peer: 'host#1', stream: WAKE, offset: '-1', live: false, status, next: null, ...extra });
-const protocolOf = (trace: TraceBuilder) => judgeBy('protocol', historyOf(trace.events));
+const protocolOf = (trace: TraceBuilder, extra: Partial<RunHistory> = {}) => judgeBy('protocol', historyOf(trace.events, extra));
 
 describe('protocol: heartbeat rate', () => {
   it('flags two heartbeats of one runner process closer than 2 s, less a delivery of slack', () => {
@@ -46,6 +47,93 @@ describe('protocol: reconnect backoff', () => {
     expect(protocolOf(read(read(hung(read(world(), 1_000, 0, { aborted: true })), 8_300, 500), 12_300, 200))).toEqual([]);
     // Without the hung connect on record, the same reads would be a backoff that shrank from 7.3 s to 4 s.
     expect(protocolOf(read(read(read(world(), 1_000, 0, { aborted: true }), 8_300, 500), 12_300, 200))[0]!.message).toContain('again 4000 ms after a failed read');
+  });
+});
+
+describe('protocol: the reconnect backoff resets on success', () => {
+  /** A success at 1 s, then a 503 at 2 s: the next read is due within 1 s, two deliveries of 11 ms and 100 ms. */
+  const failedAfterSuccess = (): TraceBuilder => read(read(world(), 1_000, 200), 2_000, 503);
+
+  it('flags a reconnect later than the first backoff after a failure that followed a success', () => {
+    const trace = read(failedAfterSuccess(), 4_000, 200);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [trace.last, 'reconnect reset: host#1 read runners/r1/wake again 2000 ms after a failed read that followed a successful one (within 1122 ms: the backoff starts again at 1000 ms after a success)'],
+    ]);
+  });
+
+  it('is quiet within the allowance, after failures in a row, after a 429, and with no next read at all', () => {
+    expect(protocolOf(read(failedAfterSuccess(), 3_122, 200))).toEqual([]);
+    // A second failure in a row may wait 2 s: only the first after a success is judged.
+    expect(protocolOf(read(read(failedAfterSuccess(), 3_000, 503), 5_000, 200))).toEqual([]);
+    expect(protocolOf(read(read(read(world(), 1_000, 200), 2_000, 429), 4_000, 200))).toEqual([]);
+    expect(protocolOf(failedAfterSuccess())).toEqual([]);
+  });
+
+  it('starts nothing from a success its reader never saw, or across a failed attempt the service never saw', () => {
+    const path = `/v1/stream/${WAKE}`;
+    const stale = read(world(), 500, 200).at(600, 'network', 'fault', { kind: 'stale-connection', peer: 'host#1', service: 'durable-streams', method: 'GET', path });
+    expect(protocolOf(read(read(read(stale, 1_000, 204, { heldMs: 400 }), 2_000, 503), 4_000, 200))).toEqual([]);
+    const dropped = read(world(), 1_000, 200).at(1_500, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'durable-streams', method: 'GET', path });
+    expect(protocolOf(read(read(dropped, 2_500, 503), 4_500, 200))).toEqual([]);
+  });
+
+  it('counts a read turned away at the door while the service was down as a read answered 503', () => {
+    const refused = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'durable-streams', 'request-refused', { peer: 'host#1', method: 'GET', path: `/v1/stream/${WAKE}`, status: 503 });
+    expect(protocolOf(read(refused(read(world(), 1_000, 200), 2_000), 4_000, 200))[0]!.message).toContain('reconnect reset: host#1 read runners/r1/wake again 2000 ms');
+    // Turned away twice in a row after the success: the second wait may be 2 s.
+    expect(protocolOf(read(refused(refused(read(world(), 1_000, 200), 2_000), 3_000), 5_000, 200))).toEqual([]);
+  });
+
+  it('judges no process busy with a claim or a handler before it reconnects, and none stopping', () => {
+    const claimed = failedAfterSuccess().at(2_100, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 200, wakeId: 'w1', generation: 1, entity: 'e1' });
+    expect(protocolOf(read(claimed, 9_000, 200))).toEqual([]);
+    const handling = read(read(world(), 1_000, 200).at(1_500, 'host#1', 'handler-start', { entity: 'e1', wakeId: 'w1', inputs: [] }), 2_000, 503);
+    expect(protocolOf(read(handling.at(5_000, 'host#1', 'handler-end', { entity: 'e1', wakeId: 'w1', outcome: 'returned' }), 6_000, 200))).toEqual([]);
+    // (A read after SIGTERM is another rule's.)
+    const stopping = protocolOf(read(failedAfterSuccess().at(2_500, 'host#1', 'sigterm'), 9_000, 200));
+    expect(stopping.map((violation) => violation.message.split(':')[0])).toEqual(['read after stop']);
+  });
+});
+
+describe('protocol: a held read of the wake stream is given up only for a reason', () => {
+  /** The service answered host#1 at 1 s; its next read, held since then, is aborted by its reader at 11 s. */
+  const abandonedAt = (trace: TraceBuilder, atMs = 11_000): TraceBuilder => read(trace, atMs, 0, { aborted: true, heldMs: atMs - 1_000 });
+  const answered = (): TraceBuilder => read(world(), 1_000, 200);
+  const heartbeatFailed = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+    trace
+      .at(atMs, 'agents-server', 'fault', { kind: 'heartbeat-failure', peer: 'host#1' })
+      .at(atMs, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path: '/_electric/runners/r1/heartbeat', status: 503 });
+  const abandonedOf = (trace: TraceBuilder): string[] => protocolOf(trace).map((violation) => violation.message).filter((message) => message.startsWith('read abandoned'));
+
+  it('flags a read its reader gave up 10 s after the last answer, with no stop and no failed heartbeats', () => {
+    expect(abandonedOf(abandonedAt(answered()))).toEqual([
+      'read abandoned: host#1 gave up its read of runners/r1/wake held 10000 ms, 10000 ms after the service last answered it, with no stop and no two heartbeat failures in a row (a read is given up after 30000 ms without an answer)',
+    ]);
+  });
+
+  it('is quiet for a read given up 30 s after the last answer, one during a stop, and one the world cut', () => {
+    expect(abandonedOf(abandonedAt(answered(), 30_990))).toEqual([]);
+    expect(abandonedOf(abandonedAt(answered().at(5_000, 'host#1', 'sigterm')))).toEqual([]);
+    expect(abandonedOf(abandonedAt(answered().at(11_000, 'faults', 'fault', { kind: 'ds-restart', downtimeMs: 1_000 })))).toEqual([]);
+    expect(abandonedOf(abandonedAt(answered().at(10_995, 'faults', 'fault', { kind: 'network-outage', spanMs: 5_000 })))).toEqual([]);
+  });
+
+  it('excuses two failed heartbeats in a row, counting a lost answer as a failure and one heartbeat once', () => {
+    expect(abandonedOf(abandonedAt(heartbeatFailed(heartbeatFailed(answered(), 2_000), 5_000)))).toEqual([]);
+    const lostAnswer = heartbeat(heartbeatFailed(answered(), 2_000).at(5_000, 'network', 'fault', { kind: 'lost-answer', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners/r1/heartbeat' }), 5_000);
+    expect(abandonedOf(abandonedAt(lostAnswer))).toEqual([]);
+    // One failure observed twice at one instant, and failures with a success between them, are not two in a row.
+    expect(abandonedOf(abandonedAt(heartbeatFailed(answered(), 2_000)))).toHaveLength(1);
+    expect(abandonedOf(abandonedAt(heartbeatFailed(heartbeat(heartbeatFailed(answered(), 2_000), 4_000), 6_000)))).toHaveLength(1);
+  });
+
+  it('judges no process after a heartbeat the network hung, and measures from an answer the reader saw', () => {
+    const hung = answered().at(2_000, 'network', 'fault', { kind: 'hung-request', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners/r1/heartbeat' });
+    expect(abandonedOf(abandonedAt(hung))).toEqual([]);
+    // The answer at 1 s was lost on a half-open socket: the reader last saw one 31 s before it gave up.
+    const stale = read(world(), -20_000, 204).at(0, 'network', 'fault', { kind: 'stale-connection', peer: 'host#1', service: 'durable-streams', method: 'GET', path: `/v1/stream/${WAKE}` });
+    expect(abandonedOf(abandonedAt(read(stale, 1_000, 204, { heldMs: 1_000 })))).toEqual([]);
   });
 });
 
@@ -230,5 +318,98 @@ describe('protocol: a graceful stop drains the handlers it ran', () => {
   it('reads no annotation: a runtime saying its handler ended does not end the probe span', () => {
     const trace = exit(stopping().note(1_010, 'host#1', 'handler-end', { entity: 'e1', wakeId: 'w1', outcome: 'returned' }), 1_020, 'graceful');
     expect(protocolOf(trace)).toHaveLength(1);
+  });
+});
+
+describe('protocol: a registered runner heartbeats at least every 30 s', () => {
+  const registered = (atMs = 10, peer = 'host#1'): TraceBuilder => world().at(atMs, 'agents-server', 'runner-registered', { peer, runner: 'r1', wakeStream: WAKE, resumeOffset: null });
+  /** 30 s, the 2 s spacing, five deliveries of 11 ms and a second: 33,055 ms of silence at most. */
+  const SILENCE_MAX_MS = 33_055;
+
+  it('flags a runner process silent for longer than the interval and its allowances, at the first observation past it', () => {
+    const trace = heartbeat(registered(), 10 + SILENCE_MAX_MS + 1);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [trace.last, `heartbeat interval: host#1 sent no heartbeat of r1 for more than ${SILENCE_MAX_MS} ms after 10 ms (one at least every 30000 ms while it runs)`],
+    ]);
+  });
+
+  it('flags a silence that lasts to the end of the run, at its end', () => {
+    const [violation] = protocolOf(heartbeat(registered(), 30_000));
+    expect(violation).toMatchObject({ atMs: 600_000, message: expect.stringContaining('heartbeat interval: host#1 sent no heartbeat of r1 for more than 33055 ms after 30000 ms') });
+    expect(violation!.eventIndex).toBeUndefined();
+  });
+
+  it('is quiet at the allowance, and counts heartbeats refused, failed and dropped on the wire as sent', () => {
+    let trace = registered();
+    for (let atMs = 10 + SILENCE_MAX_MS; atMs < 600_000; atMs += SILENCE_MAX_MS) trace = heartbeat(trace, atMs);
+    expect(protocolOf(trace.at(599_999, 'world', 'tick'))).toEqual([]);
+    const sentAnyway = registered()
+      .at(30_000, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path: '/_electric/runners/r1/heartbeat', status: 503 })
+      .at(60_000, 'agents-server', 'fault', { kind: 'heartbeat-failure', peer: 'host#1' })
+      .at(90_000, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners/r1/heartbeat' });
+    expect(protocolOf(heartbeat(sentAnyway, 120_000), { endMs: 150_000 })).toEqual([]);
+  });
+
+  it('judges from registration to SIGTERM or exit, each runner process apart, and no process after a hung heartbeat', () => {
+    expect(protocolOf(registered().at(30_000, 'host#1', 'sigterm').at(100_000, 'host#1', 'process-exit', { reason: 'graceful' }))).toEqual([]);
+    expect(protocolOf(registered().at(20_000, 'host#1', 'process-exit', { reason: 'crash' }))).toEqual([]);
+    // host#2 heartbeats; host#1, registered too, never does.
+    const twoProcesses = heartbeat(registered(10, 'host#2').at(20, 'agents-server', 'runner-registered', { peer: 'host#1', runner: 'r1', wakeStream: WAKE, resumeOffset: null }), 30_000, 'host#2');
+    expect(protocolOf(twoProcesses, { endMs: 40_000 }).map((violation) => violation.message)).toEqual([expect.stringContaining('host#1 sent no heartbeat of r1')]);
+    const hung = registered().at(30_000, 'network', 'fault', { kind: 'hung-request', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners/r1/heartbeat' });
+    expect(protocolOf(hung)).toEqual([]);
+    expect(protocolOf(world(), { endMs: 600_000 })).toEqual([]);
+  });
+
+  it('reads no annotation: a runtime saying it sent a heartbeat is not one', () => {
+    expect(protocolOf(registered().note(30_000, 'host#1', 'heartbeat', { offset: '-1', reason: 'interval', ok: true }), { endMs: 40_000 })).toHaveLength(1);
+  });
+});
+
+describe('protocol: every wake a handler ran is acked as done', () => {
+  const claimed = (trace: TraceBuilder, atMs: number, wakeId = 'w1', generation = 1): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 200, wakeId, generation, entity: 'e1' });
+  const ended = (trace: TraceBuilder, atMs: number, wakeId = 'w1', outcome = 'threw'): TraceBuilder =>
+    trace.at(atMs, 'host#1', 'handler-end', { entity: 'e1', wakeId, outcome });
+  const done = (trace: TraceBuilder, atMs: number, wakeId = 'w1', status = 200): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'done-received', { peer: 'host#1', wakeId, generation: 1, acks: [], status });
+  const alive = { endState: { liveHosts: ['host#1'], activeClaims: [] } };
+  const failedWake = (): TraceBuilder => ended(claimed(world(), 1_000), 2_000);
+
+  it('flags a handler that ended with no done of its wake from its process by the end, which it lived to', () => {
+    expect(protocolOf(failedWake(), alive).map((violation) => [violation.atMs, violation.message])).toEqual([
+      [600_000, 'wake left undone: the handler of wake w1 ended in host#1 at 2000 ms, and no done of it came from host#1 by the end (600000 ms), which it lived to'],
+    ]);
+  });
+
+  it('counts a done whatever its answer, and one turned away or dropped on the wire', () => {
+    expect(protocolOf(done(failedWake(), 2_050, 'w1', 409), alive)).toEqual([]);
+    const refused = failedWake().at(2_050, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path: '/_electric/wakes/w1/done', status: 503 });
+    expect(protocolOf(refused, alive)).toEqual([]);
+    const dropped = failedWake().at(2_050, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/wakes/w1/done' });
+    expect(protocolOf(dropped, alive)).toEqual([]);
+    expect(protocolOf(done(failedWake(), 2_050, 'w2'), alive)).toHaveLength(1);
+  });
+
+  it('judges no process that died or was stopped, none with a hung request, no run cut short, and no handler that ended in the last minute', () => {
+    expect(protocolOf(failedWake())).toEqual([]);
+    expect(protocolOf(failedWake().at(3_000, 'host#1', 'sigterm'), alive)).toEqual([]);
+    const hung = failedWake().at(2_010, 'network', 'fault', { kind: 'hung-request', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/entities/e1/manifest' });
+    expect(protocolOf(hung, alive)).toEqual([]);
+    expect(protocolOf(failedWake(), { ...alive, endedBy: 'step-budget' })).toEqual([]);
+    expect(protocolOf(failedWake(), { ...alive, endMs: 61_999 })).toEqual([]);
+    expect(protocolOf(failedWake(), { ...alive, endMs: 62_000 })).toHaveLength(1);
+  });
+
+  it('owes no done for a wake whose claim the servers took back before its handler ended, but does after', () => {
+    const expired = (trace: TraceBuilder, atMs: number): TraceBuilder => trace.at(atMs, 'durable-streams', 'lease-ended', { subscription: 'sub:e1', generation: 1, reason: 'expired' });
+    expect(protocolOf(ended(expired(claimed(world(), 1_000), 1_500), 2_000), alive)).toEqual([]);
+    const renewalRefused = claimed(world(), 1_000).at(1_500, 'agents-server', 'renew-received', { peer: 'host#1', wakeId: 'w1', status: 401 });
+    expect(protocolOf(ended(renewalRefused, 2_000), alive)).toEqual([]);
+    expect(protocolOf(expired(failedWake(), 31_000), alive)).toHaveLength(1);
+  });
+
+  it('reads no annotation: a runtime saying it acked the wake did not send a done', () => {
+    expect(protocolOf(failedWake().note(2_050, 'host#1', 'wake-acked', { entity: 'e1', wakeId: 'w1', outcome: 'failed' }), alive)).toHaveLength(1);
   });
 });
