@@ -9,12 +9,15 @@ import { RUNTIME_RULES } from './runtimeRules.ts';
 interface Heartbeating {
   readonly peer: string;
   readonly runner: string;
+  readonly registeredAtMs: number;
   lastHeardAtMs: number;
 }
 
 /**
  * Heartbeat interval: a runner process the agents server registered sends a heartbeat at least every 30 s
- * (`heartbeatIntervalMs`, semantics.md §1) from its registration until its SIGTERM, its exit or the end of the run.
+ * (`heartbeatIntervalMs`, semantics.md §1) from its registration until its SIGTERM, its exit or the end of the run. A
+ * registration whose answer the network lost (`lost-answer`) does not count: the runner never learnt of it, and
+ * registers again.
  *
  * A heartbeat is heard of when the agents server received it (stored or answered 503 by a `heartbeat-failure`), turned
  * it away at the door (`request-refused`, while it restarts), or the network dropped it on its way there
@@ -33,6 +36,8 @@ export function heartbeatSilence(history: RunHistory, timing: WorldTiming): Viol
   const judged = new Map<string, Heartbeating>();
   /** Processes no longer judged (stopped, exited, flagged, or with a heartbeat hung): a late observation does not restart them. */
   const ended = new Set<string>();
+  /** Per process: when the answer to its latest registration was lost on the wire. */
+  const registrationAnswersLost = new Map<string, number>();
   const violations: Violation[] = [];
   const flag = (process: Heartbeating, atMs: number, step: number, eventIndex: number | undefined): void => {
     judged.delete(`${process.peer} ${process.runner}`);
@@ -62,7 +67,13 @@ export function heartbeatSilence(history: RunHistory, timing: WorldTiming): Viol
     if (event.kind === 'runner-registered') {
       const runner = String(event.detail['runner']);
       const key = `${peer} ${runner}`;
-      if (!judged.has(key)) judged.set(key, { peer, runner, lastHeardAtMs: event.atMs });
+      if (!judged.has(key) && registrationAnswersLost.get(peer) !== event.atMs) judged.set(key, { peer, runner, lastHeardAtMs: event.atMs, registeredAtMs: event.atMs });
+      return;
+    }
+    if (event.kind === 'fault' && event.detail['kind'] === 'lost-answer' && agentsRouteOf(String(event.detail['path']))?.route === 'register') {
+      // The runner never learnt of this registration (the fault and the registration share an instant, in either order).
+      registrationAnswersLost.set(peer, event.atMs);
+      for (const [key, process] of judged) if (process.peer === peer && process.registeredAtMs === event.atMs && process.lastHeardAtMs === event.atMs) judged.delete(key);
       return;
     }
     const heard = heartbeatHeardOf(event);

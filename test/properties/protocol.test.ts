@@ -361,6 +361,17 @@ describe('protocol: a registered runner heartbeats at least every 30 s', () => {
     expect(protocolOf(world(), { endMs: 600_000 })).toEqual([]);
   });
 
+  it('does not judge a registration whose answer was lost, in either order: the runner never learnt of it', () => {
+    const lostAt = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'network', 'fault', { kind: 'lost-answer', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners' });
+    const registeredAt = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'agents-server', 'runner-registered', { peer: 'host#1', runner: 'r1', wakeStream: WAKE, resumeOffset: null });
+    expect(protocolOf(lostAt(registeredAt(world(), 10), 10))).toEqual([]);
+    expect(protocolOf(registeredAt(lostAt(world(), 10), 10))).toEqual([]);
+    // It registers again at 50 s and learns of it: judged from there.
+    expect(protocolOf(registeredAt(lostAt(registeredAt(world(), 10), 10), 50_000), { endMs: 90_000 })).toHaveLength(1);
+  });
+
   it('reads no annotation: a runtime saying it sent a heartbeat is not one', () => {
     expect(protocolOf(registered().note(30_000, 'host#1', 'heartbeat', { offset: '-1', reason: 'interval', ok: true }), { endMs: 40_000 })).toHaveLength(1);
   });
