@@ -11,8 +11,8 @@ interface EndedHandler {
 
 /**
  * How long before the end of a run a handler must have ended for its process's done to be owed by then: long enough for
- * a manifest commit and a done retried through a restart of the agents server (its downtime is at most a few seconds
- * here), short of the quiet period every scenario ends with.
+ * a manifest commit and a done retried through a restart of the agents server (down for at most 10 s,
+ * `serverDowntimeMaxMs`), short of the quiet period every scenario ends with.
  */
 export const DONE_OWED_AFTER_MS = 60_000;
 
