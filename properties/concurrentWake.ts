@@ -1,6 +1,7 @@
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
+import { wakeKey } from './observed/wakeKey.ts';
 
 /** One claimed wake as the servers and the scenario's probes saw it. */
 interface ObservedWake {
@@ -56,11 +57,11 @@ export function concurrentWake(history: RunHistory): Violation[] {
         const other = runningOf(wake.entity, wake);
         if (other) report(event, eventIndex, `${other.wakeId} ${wake.wakeId}`, `${wake.entity}: wake ${wake.wakeId} granted while ${describe(other)} still runs`);
         wakes.set(wake.wakeId, wake);
-        byGeneration.set(`${wake.subscription}#${wake.generation}`, wake);
+        byGeneration.set(wakeKey(detail), wake);
         return;
       }
       case 'lease-ended': {
-        const wake = byGeneration.get(`${String(detail['subscription'])}#${String(detail['generation'])}`);
+        const wake = byGeneration.get(wakeKey(detail));
         if (wake) wake.leaseEnded = true;
         return;
       }

@@ -1,8 +1,8 @@
-import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 import { agentsRouteOf } from '../observed/agentsRoute.ts';
+import { heartbeatObservationOf } from '../observed/heartbeatObservations.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
 
 /** One registered runner process being judged: when a heartbeat of it was last heard of. */
@@ -39,8 +39,8 @@ export function heartbeatSilence(history: RunHistory, timing: WorldTiming): Viol
   /** Per process: when the answer to its latest registration was lost on the wire. */
   const registrationAnswersLost = new Map<string, number>();
   const violations: Violation[] = [];
-  const flag = (process: Heartbeating, atMs: number, step: number, eventIndex: number | undefined): void => {
-    judged.delete(`${process.peer} ${process.runner}`);
+  const flag = (key: string, process: Heartbeating, atMs: number, step: number, eventIndex: number | undefined): void => {
+    judged.delete(key);
     ended.add(process.peer);
     violations.push({
       property: 'protocol',
@@ -51,7 +51,8 @@ export function heartbeatSilence(history: RunHistory, timing: WorldTiming): Viol
     });
   };
   const overdue = (atMs: number, step: number, eventIndex: number | undefined): void => {
-    for (const process of [...judged.values()]) if (atMs - process.lastHeardAtMs > silenceMaxMs) flag(process, atMs, step, eventIndex);
+    // Run at every event: no copy of the map (deleting the entry being visited is safe in a Map's iteration).
+    for (const [key, process] of judged) if (atMs - process.lastHeardAtMs > silenceMaxMs) flag(key, process, atMs, step, eventIndex);
   };
   const endJudging = (peer: string): void => {
     ended.add(peer);
@@ -76,26 +77,11 @@ export function heartbeatSilence(history: RunHistory, timing: WorldTiming): Viol
       for (const [key, process] of judged) if (process.peer === peer && process.registeredAtMs === event.atMs && process.lastHeardAtMs === event.atMs) judged.delete(key);
       return;
     }
-    const heard = heartbeatHeardOf(event);
-    if (heard === 'hung') return endJudging(peer);
+    const heard = heartbeatObservationOf(event);
+    if (heard?.outcome === 'hung') return endJudging(peer);
     if (heard === undefined) return;
     for (const process of judged.values()) if (process.peer === peer && (heard.runner === undefined || heard.runner === process.runner)) process.lastHeardAtMs = event.atMs;
   });
   overdue(history.endMs, history.steps, undefined);
   return violations;
-}
-
-/** The heartbeat an observation shows sent (of which runner, when it says), `'hung'` for one the network hung. */
-function heartbeatHeardOf(event: TraceEvent): { readonly runner: string | undefined } | 'hung' | undefined {
-  const detail = event.detail;
-  if (event.kind === 'heartbeat-received') return { runner: String(detail['runner']) };
-  if (event.kind === 'request-refused') {
-    const route = agentsRouteOf(String(detail['path']));
-    return route?.route === 'heartbeat' ? { runner: route.runner } : undefined;
-  }
-  if (event.kind !== 'fault') return undefined;
-  if (detail['kind'] === 'heartbeat-failure') return { runner: undefined };
-  const route = typeof detail['path'] === 'string' ? agentsRouteOf(detail['path']) : undefined;
-  if (route?.route !== 'heartbeat') return undefined;
-  return detail['kind'] === 'hung-request' ? 'hung' : { runner: route.runner };
 }

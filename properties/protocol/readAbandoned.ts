@@ -2,7 +2,8 @@ import { streamPath } from '../../protocol/streams/streamsProtocol.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
-import { agentsRouteOf } from '../observed/agentsRoute.ts';
+import { heartbeatObservationOf } from '../observed/heartbeatObservations.ts';
+import { UnseenAnswers } from '../observed/unseenAnswers.ts';
 import { WAKE_STREAM_PATTERN } from '../observed/wakeKey.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
@@ -21,60 +22,52 @@ import { RUNTIME_RULES } from './runtimeRules.ts';
 export function readAbandoned(history: RunHistory, timing: WorldTiming): Violation[] {
   /** Per reader (`<peer> <request path>`): when the service last answered it a read its answer reached. */
   const lastAnsweredAtMs = new Map<string, number>();
-  const answersLost = new Set<string>();
-  /** Per process: its heartbeats' outcomes as the runner saw them, the newest last (two kept). */
-  const heartbeats = new Map<string, boolean[]>();
+  const unseenAnswers = new UnseenAnswers();
+  /**
+   * Per process: its last two heartbeats' outcomes as the runner saw them (true: ok), the newest last, and the instant of
+   * the newest. One heartbeat may show twice at that instant (heartbeatObservations.ts): its second observation is not
+   * counted again, and a failure among them wins (the runner saw its heartbeat fail).
+   */
+  const heartbeats = new Map<string, { outcomes: boolean[]; newestAtMs: number }>();
   const notJudged = new Set<string>();
   const flagged = new Set<string>();
   let lastCutAtMs = Number.NEGATIVE_INFINITY;
   const violations: Violation[] = [];
-  /**
-   * One heartbeat may leave two observations at one instant: a `heartbeat-failure` fault and the refusal it causes, or
-   * a `lost-answer` fault and the service's `heartbeat-received`, in either order. Per process, the instant of the newest
-   * heartbeat counted, so that its second observation is not counted again; a failure among them wins (the runner saw
-   * its heartbeat fail).
-   */
-  const newestAtMs = new Map<string, number>();
   const heartbeatOutcome = (peer: string, atMs: number, ok: boolean): void => {
-    const outcomes = heartbeats.get(peer) ?? [];
-    if (newestAtMs.get(peer) === atMs) {
-      if (!ok) outcomes[outcomes.length - 1] = false;
-    } else outcomes.push(ok);
-    newestAtMs.set(peer, atMs);
-    heartbeats.set(peer, outcomes.slice(-2));
+    const known = heartbeats.get(peer);
+    if (known?.newestAtMs === atMs) {
+      if (!ok) known.outcomes[known.outcomes.length - 1] = false;
+      return;
+    }
+    heartbeats.set(peer, { outcomes: [...(known?.outcomes.slice(-1) ?? []), ok], newestAtMs: atMs });
   };
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
     const detail = event.detail;
     if (event.kind === 'sigterm') return void notJudged.add(event.actor);
-    const peer = detail['peer'];
-    if (event.kind === 'fault') {
-      const kind = detail['kind'];
-      if (kind === 'network-outage' || kind === 'ds-restart') lastCutAtMs = event.atMs;
-      if (typeof peer !== 'string') return;
-      if (kind === 'heartbeat-failure') return heartbeatOutcome(peer, event.atMs, false);
-      const path = String(detail['path']);
-      if (agentsRouteOf(path)?.route === 'heartbeat') {
-        if (kind === 'hung-request') notJudged.add(peer);
-        else heartbeatOutcome(peer, event.atMs, false);
-        return;
-      }
-      if (kind === 'stale-connection' || kind === 'lost-answer') answersLost.add(`${peer} ${path}`);
+    if (event.kind === 'fault' && (detail['kind'] === 'network-outage' || detail['kind'] === 'ds-restart')) {
+      lastCutAtMs = event.atMs;
       return;
     }
+    const heartbeat = heartbeatObservationOf(event);
+    if (heartbeat) {
+      if (heartbeat.outcome === 'hung') notJudged.add(heartbeat.peer);
+      else heartbeatOutcome(heartbeat.peer, event.atMs, heartbeat.outcome === 'ok');
+      return;
+    }
+    unseenAnswers.observe(event);
+    const peer = detail['peer'];
     if (typeof peer !== 'string') return;
-    if (event.kind === 'heartbeat-received') return heartbeatOutcome(peer, event.atMs, Number(detail['status']) < 300);
-    if (event.kind === 'request-refused' && agentsRouteOf(String(detail['path']))?.route === 'heartbeat') return heartbeatOutcome(peer, event.atMs, false);
     if (event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return;
     const reader = `${peer} ${streamPath(String(detail['stream']))}`;
     if (detail['aborted'] !== true) {
-      if (!answersLost.delete(reader)) lastAnsweredAtMs.set(reader, event.atMs);
+      if (unseenAnswers.seen(reader)) lastAnsweredAtMs.set(reader, event.atMs);
       return;
     }
     if (notJudged.has(peer) || flagged.has(reader) || event.atMs - lastCutAtMs <= timing.maxDeliveryMs) return;
     const answeredAtMs = lastAnsweredAtMs.get(reader);
     if (answeredAtMs === undefined || event.atMs - answeredAtMs >= RUNTIME_RULES.unansweredReadAbandonMs - timing.maxDeliveryMs) return;
-    if ((heartbeats.get(peer) ?? []).filter((ok) => !ok).length === 2) return;
+    if (heartbeats.get(peer)?.outcomes.filter((ok) => !ok).length === 2) return;
     flagged.add(reader);
     violations.push(abandoned(event, eventIndex, peer, answeredAtMs));
   });

@@ -4,6 +4,7 @@ import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import { agentsRouteOf } from '../observed/agentsRoute.ts';
 import { HandlerSpans } from '../observed/handlerSpans.ts';
+import { UnseenAnswers } from '../observed/unseenAnswers.ts';
 import { WAKE_STREAM_PATTERN } from '../observed/wakeKey.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
@@ -36,7 +37,7 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
   /** Per reader (`<peer> <request path>`): whether its last read succeeded as the reader saw it. */
   const lastSucceeded = new Map<string, boolean>();
   const waiting = new Map<string, FirstFailure>();
-  const answersLost = new Set<string>();
+  const unseenAnswers = new UnseenAnswers();
   const flagged = new Set<string>();
   const spans = new HandlerSpans();
   const violations: Violation[] = [];
@@ -50,9 +51,9 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
     if (event.kind === 'sigterm' || event.kind === 'handler-start') return forgetProcess(event.actor);
     if (event.kind === 'claim-answered' || agentsRouteOf(String(detail['path']))?.route === 'claim') return forgetProcess(String(detail['peer']));
     if (event.kind === 'fault') {
-      const request = `${String(detail['peer'])} ${String(detail['path'])}`;
-      if (detail['kind'] === 'stale-connection' || detail['kind'] === 'lost-answer') answersLost.add(request);
-      else if (detail['kind'] === 'hung-connect' || detail['kind'] === 'connection-drop') {
+      unseenAnswers.observe(event);
+      if (detail['kind'] === 'hung-connect' || detail['kind'] === 'connection-drop') {
+        const request = `${String(detail['peer'])} ${String(detail['path'])}`;
         // The reader tried, and saw a failure the service did not: its next wait may be a doubled one.
         waiting.delete(request);
         lastSucceeded.set(request, false);
@@ -77,7 +78,7 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
         });
       }
     }
-    const seen = !answersLost.delete(reader);
+    const seen = unseenAnswers.seen(reader);
     const succeeded = !read.aborted && (read.status === 200 || read.status === 204) && seen;
     const serverError = !read.aborted && read.status >= 500 && seen;
     if (serverError && lastSucceeded.get(reader) === true && spans.openIn(read.peer).length === 0) waiting.set(reader, { peer: read.peer, stream: read.stream, failedAtMs: event.atMs });

@@ -4,7 +4,7 @@ import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 
 /** Renewal answers that end a claim for good: the wake's write token is unknown (401), or its generation is fenced (409). */
-const FINAL_REFUSALS: ReadonlySet<number> = new Set([401, 409]);
+export const FINAL_REFUSALS: ReadonlySet<number> = new Set([401, 409]);
 
 /**
  * A refused renewal is final: once the agents server answered a wake's renewal 401 (its write token unknown) or 409

@@ -1,6 +1,9 @@
+import { AGENTS_ROUTES } from '../../protocol/agents/agentsRoutes.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
+import { wakeKey } from '../observed/wakeKey.ts';
+import { FINAL_REFUSALS } from './renewalAfterRefusal.ts';
 
 /** A handler the scenario's probe saw end, in a process, with no done for its wake from that process since. */
 interface EndedHandler {
@@ -26,14 +29,14 @@ export const DONE_OWED_AFTER_MS = 60_000;
  * network hung (`hung-request`) is not judged: a commit or a done that never fails holds the done back until the
  * runtime gives up on it, which is not this rule's business. Nor is a wake whose claim the servers had taken back
  * before its handler ended — its lease ended by the Durable Streams service (expired, or lost to a restart) or a
- * renewal of it from that process refused as final (401, 409: renewalAfterRefusal.ts) — for its done would be
+ * renewal of it refused as final (401, 409: renewalAfterRefusal.ts) — for its done would be
  * refused: a runtime may abandon it. One violation per wake and process.
  */
 export function undoneWake(history: RunHistory): Violation[] {
   if (history.endedBy !== 'horizon' && history.endedBy !== 'idle') return [];
   const live = new Set(history.endState.liveHosts);
   const notJudged = new Set<string>();
-  /** By `<process> <wakeId>`. */
+  /** By `<process> <done route of the wake>`, as a done's request names it (`AGENTS_ROUTES.done`). */
   const awaitingDone = new Map<string, EndedHandler>();
   /** Granted wakes by `<subscription>#<generation>`, and the wakes whose claim the servers took back. */
   const wakeOfGeneration = new Map<string, string>();
@@ -44,20 +47,20 @@ export function undoneWake(history: RunHistory): Violation[] {
     if (event.kind === 'sigterm') notJudged.add(event.actor);
     else if (event.kind === 'handler-end') {
       const wakeId = String(detail['wakeId']);
-      if (!takenBack.has(wakeId)) awaitingDone.set(`${event.actor} ${wakeId}`, { process: event.actor, wakeId, endedAtMs: event.atMs });
+      if (!takenBack.has(wakeId)) awaitingDone.set(`${event.actor} ${AGENTS_ROUTES.done(wakeId)}`, { process: event.actor, wakeId, endedAtMs: event.atMs });
     } else if (event.kind === 'claim-answered' && detail['status'] === 200) {
-      wakeOfGeneration.set(`${String(detail['subscription'])}#${String(detail['generation'])}`, String(detail['wakeId']));
+      wakeOfGeneration.set(wakeKey(detail), String(detail['wakeId']));
     } else if (event.kind === 'lease-ended' && detail['reason'] !== 'done') {
-      const wakeId = wakeOfGeneration.get(`${String(detail['subscription'])}#${String(detail['generation'])}`);
+      const wakeId = wakeOfGeneration.get(wakeKey(detail));
       if (wakeId !== undefined) takenBack.add(wakeId);
-    } else if (event.kind === 'renew-received' && (detail['status'] === 401 || detail['status'] === 409)) {
+    } else if (event.kind === 'renew-received' && FINAL_REFUSALS.has(Number(detail['status']))) {
       takenBack.add(String(detail['wakeId']));
     } else {
       const peer = detail['peer'];
       if (typeof peer !== 'string') continue;
       if (event.kind === 'fault' && detail['kind'] === 'hung-request') notJudged.add(peer);
-      const wakeId = doneAttemptOf(event);
-      if (wakeId !== undefined) awaitingDone.delete(`${peer} ${wakeId}`);
+      const donePath = doneAttemptOf(event);
+      if (donePath !== undefined) awaitingDone.delete(`${peer} ${donePath}`);
     }
   }
   return [...awaitingDone.values()]
@@ -70,13 +73,10 @@ export function undoneWake(history: RunHistory): Violation[] {
     }));
 }
 
-const DONE_PATH = /^\/_electric\/wakes\/([^/]+)\/done$/;
-
-/** The wake whose done an observation shows sent, if it shows one. */
+/** The done route an observation shows a request sent to (`AGENTS_ROUTES.done`), if it shows one. */
 function doneAttemptOf(event: TraceEvent): string | undefined {
-  if (event.kind === 'done-received') return String(event.detail['wakeId']);
+  if (event.kind === 'done-received') return AGENTS_ROUTES.done(String(event.detail['wakeId']));
   if (event.kind !== 'request-refused' && event.kind !== 'fault') return undefined;
   const path = event.detail['path'];
-  const match = typeof path === 'string' ? DONE_PATH.exec(path) : null;
-  return match ? decodeURIComponent(match[1]!) : undefined;
+  return typeof path === 'string' ? path : undefined;
 }

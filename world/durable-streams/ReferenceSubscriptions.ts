@@ -603,37 +603,29 @@ export class ReferenceSubscriptions {
 
   private applyAcks(subscription: Subscription, acks: unknown): SubscriptionFailure | undefined {
     if (!acks) return undefined;
-    const entries = [...(acks as Iterable<{ stream?: unknown; path?: unknown; offset?: unknown }>)];
+    // Compared with the operators the reference uses, whatever type the client sent.
+    const entries = [...(acks as Iterable<{ stream?: unknown; path?: unknown; offset?: unknown }>)].map((ack) => ({
+      stream: normalizeStreamName((ack.stream ?? ack.path ?? '') as string),
+      offset: ack.offset as string,
+    }));
     const invalid = (message: string): SubscriptionFailure => ({ status: 409, code: 'INVALID_OFFSET', message });
     // Every ack is checked before any is applied: one bad ack leaves every cursor where it was.
-    for (const ack of entries) {
-      const name = normalizeStreamName((ack.stream ?? ack.path ?? '') as string);
-      const link = subscription.links.get(name);
-      if (!name || !link) return invalid('Ack references an unknown subscription stream');
-      // Compared with the operators the reference uses, whatever type the client sent.
-      const offset = ack.offset as string;
+    for (const { stream, offset } of entries) {
+      const link = subscription.links.get(stream);
+      if (!stream || !link) return invalid('Ack references an unknown subscription stream');
       if (offset === BEGINNING_OFFSET) return invalid('Ack offset must not be -1');
       if (offset < link.acked) return invalid('Ack offset regresses the committed cursor');
-      if (offset > this.tailOf(name)) return invalid('Ack offset is beyond stream tail');
+      if (offset > this.tailOf(stream)) return invalid('Ack offset is beyond stream tail');
     }
     // Applied in order, as the reference does: a stream acked twice in one request ends at its last ack, which the
     // checks above held to the committed cursor, not to the ack before it.
-    const committed = new Map(entries.map((ack) => {
-      const name = normalizeStreamName((ack.stream ?? ack.path ?? '') as string);
-      return [name, subscription.links.get(name)!.acked] as const;
-    }));
-    for (const ack of entries) {
-      const name = normalizeStreamName((ack.stream ?? ack.path ?? '') as string);
-      const link = subscription.links.get(name)!;
-      const offset = ack.offset as string;
+    const committed = new Map(entries.map(({ stream }) => [stream, subscription.links.get(stream)!.acked] as const));
+    for (const { stream, offset } of entries) {
       // The checks above must have refused what would move a cursor behind the committed one or past the tail.
-      worldInvariant(offset >= committed.get(name)! && offset <= this.tailOf(name), 'durable-streams', () => `${subscription.id} moved the cursor of ${name} from ${committed.get(name)!} to ${offset} (tail ${this.tailOf(name)})`);
-      link.acked = offset;
+      worldInvariant(offset >= committed.get(stream)! && offset <= this.tailOf(stream), 'durable-streams', () => `${subscription.id} moved the cursor of ${stream} from ${committed.get(stream)!} to ${offset} (tail ${this.tailOf(stream)})`);
+      subscription.links.get(stream)!.acked = offset;
     }
-    if (entries.length > 0) {
-      const applied = entries.map((ack) => ({ stream: normalizeStreamName((ack.stream ?? ack.path ?? '') as string), offset: ack.offset as string }));
-      this.observer.acksApplied(subscription.id, subscription.generation, applied);
-    }
+    if (entries.length > 0) this.observer.acksApplied(subscription.id, subscription.generation, entries);
     return undefined;
   }
 
