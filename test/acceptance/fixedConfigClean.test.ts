@@ -6,8 +6,10 @@ import { BOTH_FIXES, digestSpec, FIXED, HARDENED } from './helpers.ts';
 describe('the fixed configuration under the default faults', () => {
   it('wiring=retry offset=durable claim-reaper=sweep: a redeploy before the runner reported its offset replays a wake', async () => {
     // offset=durable's gap: what the runner had not reported yet is lost to the next process, which reads it again.
-    // The hardened preset closes it with a server-side seek (below).
-    const report = await explore({ spec: digestSpec(FIXED), maxRuns: 2000, seed: 2026, properties: propertyNames(), maxShrinkAttempts: 50 });
+    // The hardened preset closes it with a server-side seek (below). About one run in a thousand shows it (first at
+    // runs 213 to 1,827 for seeds 1 to 8; seed 2026, used here until 2026-12-02, at run 1,929 of the 2,000): seed 6
+    // finds it at run 213, and the budget leaves room for a world change to move it.
+    const report = await explore({ spec: digestSpec(FIXED), maxRuns: 2000, seed: 6, properties: propertyNames(), maxShrinkAttempts: 50 });
     expect(report.finding?.property).toBe('wake-replay');
     const faults = report.finding!.shrunk.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));
     expect(faults).toContain('redeploy');

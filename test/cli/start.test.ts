@@ -11,7 +11,7 @@ import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
  */
 let output = '';
 let exit = -1;
-const SHRINK_ATTEMPTS = 200;
+const SHRINK_ATTEMPTS = 50;
 
 beforeAll(async () => {
   const lines: string[] = [];
