@@ -14,6 +14,8 @@ interface FirstFailure {
   readonly peer: string;
   readonly stream: string;
   readonly failedAtMs: number;
+  /** When the service answered the successful read this failure followed. */
+  readonly afterSuccessAtMs: number;
 }
 
 /**
@@ -24,18 +26,21 @@ interface FirstFailure {
  * shows as a reconnect seconds later.
  *
  * Judged at the Durable Streams service (a read it turned away at the door while it was down is a read answered 503),
- * only where the service saw both reads and the reader saw the failure: a read answered 429 (its Retry-After sets the
- * wait), aborted by its reader, or answered on a connection that dropped the answer starts nothing; a read the network
- * dropped or hung on the way ends a measurement (the reader did try) and is a failure the service never saw, so the
- * failure after it is not the first after a success. A process that ran a handler or claimed a wake (answered, turned
- * away or dropped) between the failure and its next read is not judged: a runner may finish the batch it was handling
- * before it reconnects (v0.4's serial claims do). Nor is one sent SIGTERM, nor a reader that never reads again
- * (deaf-runner's business). One violation per reader.
+ * only where the service saw both reads and the reader saw the failure and the success before it: a read answered 429
+ * (its Retry-After sets the wait), aborted by its reader, answered on a connection that dropped the answer, or whose
+ * answer reached a reader that had closed the request meanwhile (the network's `answer-unclaimed`) starts nothing, nor
+ * counts as the success a failure follows; a read the network dropped or hung on the way ends a measurement (the reader
+ * did try) and is a failure the service never saw, so the failure after it is not the first after a success. A process
+ * that ran a handler or claimed a wake (answered, turned away or dropped) between the failure and its next read is not
+ * judged: a runner may finish the batch it was handling before it reconnects (v0.4's serial claims do). Nor is one sent
+ * SIGTERM, nor a reader that never reads again (deaf-runner's business). One violation per reader.
  */
 export function reconnectReset(history: RunHistory, timing: WorldTiming): Violation[] {
   const limitMs = RUNTIME_RULES.reconnectInitialBackoffMs + 2 * timing.maxDeliveryMs + 100;
   /** Per reader (`<peer> <request path>`): whether its last read succeeded as the reader saw it. */
   const lastSucceeded = new Map<string, boolean>();
+  /** Per reader: when the service answered its last read (an unclaimed answer names that instant). */
+  const lastAnsweredAtMs = new Map<string, number>();
   const waiting = new Map<string, FirstFailure>();
   const unseenAnswers = new UnseenAnswers();
   const flagged = new Set<string>();
@@ -50,6 +55,15 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
     const detail = event.detail;
     if (event.kind === 'sigterm' || event.kind === 'handler-start') return forgetProcess(event.actor);
     if (event.kind === 'claim-answered' || agentsRouteOf(String(detail['path']))?.route === 'claim') return forgetProcess(String(detail['peer']));
+    if (event.kind === 'answer-unclaimed') {
+      // The reader closed that read before its answer came: it saw neither the success nor the failure it was.
+      const reader = `${String(detail['peer'])} ${String(detail['path'])}`;
+      const answeredAtMs = Number(detail['answeredAtMs']);
+      if (lastAnsweredAtMs.get(reader) === answeredAtMs) lastSucceeded.set(reader, false);
+      const failure = waiting.get(reader);
+      if (failure && (failure.failedAtMs === answeredAtMs || failure.afterSuccessAtMs === answeredAtMs)) waiting.delete(reader);
+      return;
+    }
     if (event.kind === 'fault') {
       unseenAnswers.observe(event);
       if (detail['kind'] === 'hung-connect' || detail['kind'] === 'connection-drop') {
@@ -81,8 +95,11 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
     const seen = unseenAnswers.seen(reader);
     const succeeded = !read.aborted && (read.status === 200 || read.status === 204) && seen;
     const serverError = !read.aborted && read.status >= 500 && seen;
-    if (serverError && lastSucceeded.get(reader) === true && spans.openIn(read.peer).length === 0) waiting.set(reader, { peer: read.peer, stream: read.stream, failedAtMs: event.atMs });
+    if (serverError && lastSucceeded.get(reader) === true && spans.openIn(read.peer).length === 0) {
+      waiting.set(reader, { peer: read.peer, stream: read.stream, failedAtMs: event.atMs, afterSuccessAtMs: lastAnsweredAtMs.get(reader)! });
+    }
     lastSucceeded.set(reader, succeeded);
+    lastAnsweredAtMs.set(reader, event.atMs);
   });
   return violations;
 }

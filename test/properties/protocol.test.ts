@@ -77,6 +77,20 @@ describe('protocol: the reconnect backoff resets on success', () => {
     expect(protocolOf(read(read(dropped, 2_500, 503), 4_500, 200))).toEqual([]);
   });
 
+  it('starts nothing from a success whose answer came after its reader had closed the read (the network saw it unclaimed)', () => {
+    const path = `/v1/stream/${WAKE}`;
+    const unclaimed = (trace: TraceBuilder, atMs: number, answeredAtMs: number, status: number): TraceBuilder =>
+      trace.at(atMs, 'network', 'answer-unclaimed', { peer: 'host#1', service: 'durable-streams', method: 'GET', path, status, answeredAtMs });
+    // Answered 200 at 1 s, closed by its reader before the answer came: the failure at 2 s follows no success it saw.
+    expect(protocolOf(read(read(unclaimed(read(world(), 1_000, 200), 1_003, 1_000, 200), 2_000, 503), 6_000, 200))).toEqual([]);
+    // The same when the unclaimed answer arrives after the failure was observed, and for an unclaimed failure.
+    expect(protocolOf(read(unclaimed(read(read(world(), 1_000, 200), 1_002, 503), 1_004, 1_000, 200), 6_000, 200))).toEqual([]);
+    expect(protocolOf(read(unclaimed(read(read(world(), 1_000, 200), 2_000, 503), 2_003, 2_000, 503), 6_000, 200))).toEqual([]);
+    // An unclaimed answer of an earlier read leaves the judgement of later ones alone.
+    const earlier = unclaimed(read(read(world(), 500, 200), 1_000, 200), 1_002, 500, 200);
+    expect(protocolOf(read(read(earlier, 2_000, 503), 4_000, 200))[0]!.message).toContain('reconnect reset: host#1 read runners/r1/wake again 2000 ms');
+  });
+
   it('counts a read turned away at the door while the service was down as a read answered 503', () => {
     const refused = (trace: TraceBuilder, atMs: number): TraceBuilder =>
       trace.at(atMs, 'durable-streams', 'request-refused', { peer: 'host#1', method: 'GET', path: `/v1/stream/${WAKE}`, status: 503 });

@@ -88,6 +88,11 @@ describe('Network', () => {
     expect(call.error).toEqual(new Error('gone'));
     await runLoop(sim.scheduler, BUDGET);
     expect(served).toBe(true);
+    // The answer then came to a caller that had closed the request: the network observed it unclaimed, once.
+    const unclaimed = sim.trace.events.filter((event) => event.kind === 'answer-unclaimed');
+    expect(unclaimed.map((event) => ({ actor: event.actor, ...event.detail }))).toEqual([
+      { actor: 'network', peer: 'host#1', service: 'svc', method: 'GET', path: '/work', status: 200, answeredAtMs: 1 },
+    ]);
   });
 
   it.each([

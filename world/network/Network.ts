@@ -108,11 +108,19 @@ export class Network {
       signal?.addEventListener('abort', onAbort, { once: true });
       /** `answer` is absent only for a leg that is not delivered. */
       const respond = (answer: SimResponse | undefined, fate: LegFate): void => {
+        const answeredAtMs = this.sim.scheduler.nowMs;
         if (fate !== 'delivered') this.openConnections.delete(connection);
         // A hung answer is never put on the wire: nothing ever reaches the caller.
         if (fate === 'hung') return;
         this.deliver(`${service.name}>${caller.name}`, `response ${label} to ${caller.name}`, () => {
           if (!caller.alive) return;
+          if (settled && fate === 'delivered') {
+            // The caller gave up on the request while its answer was on the way (its connection was closed): the
+            // service's observation of the request (recorded at `answeredAtMs`) says what it answered, and only this
+            // one says the caller never read it.
+            this.sim.trace.record(NETWORK_ACTOR, 'answer-unclaimed', { peer: caller.name, service: service.name, method: request.method, path: request.url.pathname, status: answer!.status, answeredAtMs });
+            return;
+          }
           if (fate === 'dropped') settle(() => reject(new TypeError('fetch failed', { cause: new Error(`connection to ${service.name} dropped`) })));
           else settle(() => resolve(answer!));
         });
