@@ -37,10 +37,11 @@ interface FirstFailure {
  */
 export function reconnectReset(history: RunHistory, timing: WorldTiming): Violation[] {
   const limitMs = RUNTIME_RULES.reconnectInitialBackoffMs + 2 * timing.maxDeliveryMs + 100;
-  /** Per reader (`<peer> <request path>`): whether its last read succeeded as the reader saw it. */
-  const lastSucceeded = new Map<string, boolean>();
-  /** Per reader: when the service answered its last read (an unclaimed answer names that instant). */
-  const lastAnsweredAtMs = new Map<string, number>();
+  /**
+   * Per reader (`<peer> <request path>`): whether its last attempt succeeded as the reader saw it, and when the service
+   * answered it (an unclaimed answer names that instant; NaN for an attempt the service never saw).
+   */
+  const lastRead = new Map<string, { readonly succeeded: boolean; readonly answeredAtMs: number }>();
   const waiting = new Map<string, FirstFailure>();
   const unseenAnswers = new UnseenAnswers();
   const flagged = new Set<string>();
@@ -59,7 +60,7 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
       // The reader closed that read before its answer came: it saw neither the success nor the failure it was.
       const reader = `${String(detail['peer'])} ${String(detail['path'])}`;
       const answeredAtMs = Number(detail['answeredAtMs']);
-      if (lastAnsweredAtMs.get(reader) === answeredAtMs) lastSucceeded.set(reader, false);
+      if (lastRead.get(reader)?.answeredAtMs === answeredAtMs) lastRead.set(reader, { succeeded: false, answeredAtMs });
       const failure = waiting.get(reader);
       if (failure && (failure.failedAtMs === answeredAtMs || failure.afterSuccessAtMs === answeredAtMs)) waiting.delete(reader);
       return;
@@ -70,7 +71,7 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
         const request = `${String(detail['peer'])} ${String(detail['path'])}`;
         // The reader tried, and saw a failure the service did not: its next wait may be a doubled one.
         waiting.delete(request);
-        lastSucceeded.set(request, false);
+        lastRead.set(request, { succeeded: false, answeredAtMs: Number.NaN });
       }
       return;
     }
@@ -95,11 +96,11 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
     const seen = unseenAnswers.seen(reader);
     const succeeded = !read.aborted && (read.status === 200 || read.status === 204) && seen;
     const serverError = !read.aborted && read.status >= 500 && seen;
-    if (serverError && lastSucceeded.get(reader) === true && spans.openIn(read.peer).length === 0) {
-      waiting.set(reader, { peer: read.peer, stream: read.stream, failedAtMs: event.atMs, afterSuccessAtMs: lastAnsweredAtMs.get(reader)! });
+    const previous = lastRead.get(reader);
+    if (serverError && previous?.succeeded && spans.openIn(read.peer).length === 0) {
+      waiting.set(reader, { peer: read.peer, stream: read.stream, failedAtMs: event.atMs, afterSuccessAtMs: previous.answeredAtMs });
     }
-    lastSucceeded.set(reader, succeeded);
-    lastAnsweredAtMs.set(reader, event.atMs);
+    lastRead.set(reader, { succeeded, answeredAtMs: event.atMs });
   });
   return violations;
 }
