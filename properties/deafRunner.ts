@@ -23,6 +23,13 @@ interface Host {
    * swallowed answer of a stale connection is still to come (the service records the read when it answers).
    */
   swallowed: 'no' | 'yes' | 'answer-due';
+  /**
+   * When the network last dropped the answer to one of its registrations (`lost-answer`), and when the agents server
+   * last registered it, with the wake stream the host knew before: the fault and the registration share an instant, in
+   * either order, and then the runner never learnt of that registration.
+   */
+  registrationAnswerLostAtMs: number | undefined;
+  lastRegistration: { readonly atMs: number; readonly wakeStreamBefore: string | undefined } | undefined;
   flagged: boolean;
 }
 
@@ -32,11 +39,12 @@ interface Host {
  * wake stream until a claim of it is granted. A runner that follows its stream has a read answered at least once per
  * long-poll, and one that lost its connection is back within the 30 s backoff cap; so a host silent for longer than
  * the cap plus a long-poll (plus two deliveries) after a wake began waiting — or after its last read, or its start,
- * whichever came last — is deaf. A read the network dropped (`connection-drop`) counts as an attempt, as a read the
- * service refused while down does; a read it swallowed (`hung-connect`, `stale-connection`) counts too, and the runner
- * gets {@link RUNTIME_RULES.unansweredReadAbandonMs} more to give it up. Before its runner registered, a host's
- * registration attempts count the same way: one the network dropped or hung, or the agents server refused while
- * down, is the runner trying, not a runner gone deaf. Judged from the
+ * whichever came last — is deaf. A read the network dropped (`connection-drop`, `lost-answer`) counts as an attempt, as
+ * a read the service refused while down does; a read it swallowed (`hung-connect`, `stale-connection`) counts too, and
+ * the runner gets {@link RUNTIME_RULES.unansweredReadAbandonMs} more to give it up. Before its runner registered, a
+ * host's registration attempts count the same way: one the network dropped, lost the answer of or hung (`hung-request`
+ * too), or the agents server refused while down, is the runner trying, not a runner gone deaf; and a registration
+ * whose answer was lost is one the runner never learnt of, so it is still registering. Judged from the
  * service's and the network's observations (`process-start`, `sigterm`, `process-exit`, `runner-registered`,
  * `stream-read`, `request-refused`, `wake-appended`, `lease-granted`, `fault`, `entity-created`), at each event and at
  * the end. Only the wakes of a host's own runner count: once it registered, those appended to the wake stream it
@@ -100,7 +108,7 @@ function follow(
   const detail = event.detail;
   switch (event.kind) {
     case 'process-start':
-      hosts.set(event.actor, { startedAtMs: event.atMs, runner: typeof detail['runner'] === 'string' ? detail['runner'] : undefined, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, swallowed: 'no', flagged: false });
+      hosts.set(event.actor, { startedAtMs: event.atMs, runner: typeof detail['runner'] === 'string' ? detail['runner'] : undefined, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, swallowed: 'no', registrationAnswerLostAtMs: undefined, lastRegistration: undefined, flagged: false });
       return;
     case 'sigterm': {
       const host = hosts.get(event.actor);
@@ -116,7 +124,10 @@ function follow(
     case 'runner-registered': {
       if (typeof detail['runner'] === 'string' && typeof detail['wakeStream'] === 'string') wakeStreams.set(detail['runner'], detail['wakeStream']);
       const host = hosts.get(String(detail['peer']));
-      if (host && typeof detail['wakeStream'] === 'string') host.wakeStream = detail['wakeStream'];
+      if (!host || typeof detail['wakeStream'] !== 'string') return;
+      host.lastRegistration = { atMs: event.atMs, wakeStreamBefore: host.wakeStream };
+      // Registered, but its answer was lost: the runner does not know of it and registers again.
+      if (host.registrationAnswerLostAtMs !== event.atMs) host.wakeStream = detail['wakeStream'];
       return;
     }
     case 'stream-read': {
@@ -137,13 +148,14 @@ function follow(
     }
     case 'fault': {
       const kind = detail['kind'];
-      if (kind !== 'hung-connect' && kind !== 'stale-connection' && kind !== 'connection-drop') return;
+      if (kind === 'lost-answer') return lostAnswer(event, hosts);
+      if (kind !== 'hung-connect' && kind !== 'hung-request' && kind !== 'stale-connection' && kind !== 'connection-drop') return;
       const host = attemptingHost(hosts, detail);
       if (!host) return;
       // The runner did try: a request the network hung or dropped may never reach the service, so this is the only
       // sign of it. A dropped one fails at once, an answer the runner backs off from, like a refused one.
       host.lastReadAtMs = event.atMs;
-      host.swallowed = kind === 'hung-connect' ? 'yes' : kind === 'stale-connection' ? 'answer-due' : 'no';
+      host.swallowed = kind === 'hung-connect' || kind === 'hung-request' ? 'yes' : kind === 'stale-connection' ? 'answer-due' : 'no';
       return;
     }
     case 'wake-appended':
@@ -155,6 +167,23 @@ function follow(
       waiting.delete(`${String(detail['subscription'])}#${String(detail['generation'])}`);
       return;
   }
+}
+
+/**
+ * An answer the network dropped after the service acted. For a registration the runner never learns it registered
+ * (the registration, at the same instant, may come before the fault or after it), so it is still registering; either
+ * way its request failed, an answer it backs off from.
+ */
+function lostAnswer(event: TraceEvent, hosts: ReadonlyMap<string, Host>): void {
+  const host = hosts.get(String(event.detail['peer']));
+  if (!host) return;
+  if (event.detail['method'] === 'POST' && event.detail['path'] === AGENTS_ROUTES.register()) {
+    host.registrationAnswerLostAtMs = event.atMs;
+    if (host.lastRegistration?.atMs === event.atMs) host.wakeStream = host.lastRegistration.wakeStreamBefore;
+  }
+  if (attemptingHost(hosts, event.detail) !== host) return;
+  host.lastReadAtMs = event.atMs;
+  host.swallowed = 'no';
 }
 
 /**

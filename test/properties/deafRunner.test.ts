@@ -68,6 +68,37 @@ describe('deaf-runner', () => {
     expect(judgeBy('deaf-runner', historyOf(registered.events, { endMs: 200_000 }))).toHaveLength(1);
   });
 
+  it('counts a registration the network hung (hung-request) as an attempt, with time to give it up', () => {
+    const hung = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'network', 'fault', { kind: 'hung-request', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners' });
+    // Two 30 s hangs in a row, each given up and retried a second later: 61 s of silence at the agents server.
+    const registering = wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000);
+    for (let atMs = 4; atMs <= 200_000; atMs += 31_000) hung(registering, atMs);
+    expect(judgeBy('deaf-runner', historyOf(registering.events, { endMs: 200_000 }))).toEqual([]);
+    // One hang, never retried: deaf once the hang could have been given up and the backoff spent.
+    const gaveUp = hung(wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000), 4);
+    expect(judgeBy('deaf-runner', historyOf(gaveUp.events, { endMs: 200_000 }))[0]!.message).toContain('has not registered its runner since 5000 ms');
+  });
+
+  it('treats a registration whose answer was lost as one the runner never learnt of, in either order', () => {
+    const lostAnswer = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'network', 'fault', { kind: 'lost-answer', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners' });
+    const registered = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs, 'agents-server', 'runner-registered', { peer: 'host#1', runner: 'r1', wakeStream: WAKE, resumeOffset: null });
+    // The runner keeps registering, each answer lost: it never knew its wake stream, so it never had one to read.
+    for (const faultFirst of [true, false]) {
+      const registering = wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000);
+      for (let atMs = 1_000; atMs <= 200_000; atMs += 20_000) {
+        if (faultFirst) registered(lostAnswer(registering, atMs), atMs);
+        else lostAnswer(registered(registering, atMs), atMs);
+      }
+      expect(judgeBy('deaf-runner', historyOf(registering.events, { endMs: 200_000 }))).toEqual([]);
+    }
+    // A registration it did hear of makes the wake stream its to read; a lost answer at another instant changes nothing.
+    const heard = lostAnswer(registered(wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000), 1_000), 1_001);
+    expect(judgeBy('deaf-runner', historyOf(heard.events, { endMs: 200_000 }))[0]!.message).toContain(`has not read ${WAKE}`);
+  });
+
   it('allows exactly the backoff cap plus a long-poll', () => {
     const trace = wakeAppended(read(world(), 10), 60_000);
     expect(judgeBy('deaf-runner', historyOf(trace.events, { endMs: 110_000 }))).toEqual([]);
