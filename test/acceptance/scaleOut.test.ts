@@ -15,6 +15,12 @@ const shardsOf = (count: number): Array<{ index: number; count: number }> => Arr
 
 const exploreJson = async (request: ExploreRequest): Promise<string> => JSON.stringify(exploreReportJson(await explore(request)), null, 2);
 
+/** Computes once, on first use: several tests compare against the same one-thread result, the file's costliest part. */
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= compute());
+}
+
 async function mergedExplore(request: ExploreRequest): Promise<string> {
   const outputs = [];
   for (const shard of shardsOf(SHARDS)) outputs.push({ source: `shard ${shard.index}`, json: JSON.parse(await exploreJson({ ...request, shard })) as unknown });
@@ -40,16 +46,17 @@ const matrixJson = async (request: MatrixRequest): Promise<string> =>
 describe('explore, scaled out', () => {
   // Seed 5 with duplicate-action: the first finding is run #2, in shard 3/3; shards 1/3 and 2/3 find later runs.
   const v04: ExploreRequest = { spec: digestSpec(V04), maxRuns: 40, seed: 5, properties: ['duplicate-action'], maxShrinkAttempts: 80 };
+  const v04OneThread = once(() => exploreJson(v04));
 
   it('shards 1/3, 2/3, 3/3 merged give the unsharded finding, token and trace hashes', { timeout: 60_000 }, async () => {
-    const unsharded = await exploreJson(v04);
+    const unsharded = await v04OneThread();
     const parsed = JSON.parse(unsharded) as { finding: { runIndex: number; replay: string; shrunk: { traceHash: string } } };
     expect(parsed.finding.runIndex % SHARDS).not.toBe(0); // the winning shard is not the first one
     expect(await mergedExplore(v04)).toBe(unsharded);
   });
 
   it('--workers 2 gives the same report as one thread, with and without a finding', { timeout: 60_000 }, async () => {
-    expect(await exploreJson({ ...v04, workers: 2 })).toBe(await exploreJson(v04));
+    expect(await exploreJson({ ...v04, workers: 2 })).toBe(await v04OneThread());
     const clean: ExploreRequest = { spec: digestSpec(BOTH_FIXES), maxRuns: 24, seed: 9, properties: ['duplicate-action'], maxShrinkAttempts: 10 };
     const oneThread = await exploreJson(clean);
     expect((JSON.parse(oneThread) as { runsExecuted: number }).runsExecuted).toBe(24);
@@ -71,9 +78,15 @@ describe('fix matrix, scaled out', () => {
     maxShrinkAttempts: 25,
     configs: [V04, BOTH_FIXES],
   };
+  /** Each shrunk run as the matrix hands it to `onFinding`: property, trace hash, token. */
+  const seen = (into: string[]) => (shrunk: { traceHash: string }, replay: string, property: string) => into.push(`${property} ${shrunk.traceHash} ${replay}`);
+  const matrixOneThread = once(async () => {
+    const handed: string[] = [];
+    return { json: await matrixJson({ ...matrix, onFinding: seen(handed) }), handed };
+  });
 
   it('shards 1/3, 2/3, 3/3 merged give the unsharded cells (per cell and kind, the lowest run)', { timeout: 90_000 }, async () => {
-    const unsharded = await matrixJson(matrix);
+    const unsharded = (await matrixOneThread()).json;
     expect((JSON.parse(unsharded) as { cells: Array<{ findings: unknown[] }> }).cells[0]!.findings.length).toBeGreaterThan(1);
     const outputs = [];
     for (const shard of shardsOf(SHARDS)) outputs.push({ source: `shard ${shard.index}`, json: JSON.parse(await matrixJson({ ...matrix, shard })) as unknown });
@@ -81,12 +94,10 @@ describe('fix matrix, scaled out', () => {
   });
 
   it('--workers 2 gives the same cells as one thread, and hands every shrunk run to onFinding in the same order', { timeout: 90_000 }, async () => {
-    const seen = (into: string[]) => (shrunk: { traceHash: string }, replay: string, property: string) => into.push(`${property} ${shrunk.traceHash} ${replay}`);
-    const oneThread: string[] = [];
+    const oneThread = await matrixOneThread();
     const twoWorkers: string[] = [];
-    const sequential = await matrixJson({ ...matrix, onFinding: seen(oneThread) });
-    expect(await matrixJson({ ...matrix, workers: 2, onFinding: seen(twoWorkers) })).toBe(sequential);
-    expect(twoWorkers).toEqual(oneThread);
-    expect(oneThread.length).toBeGreaterThan(0);
+    expect(await matrixJson({ ...matrix, workers: 2, onFinding: seen(twoWorkers) })).toBe(oneThread.json);
+    expect(twoWorkers).toEqual(oneThread.handed);
+    expect(oneThread.handed.length).toBeGreaterThan(0);
   });
 });
