@@ -71,7 +71,7 @@ describe('deaf-runner', () => {
   it('counts a registration the network hung (hung-request) as an attempt, with time to give it up', () => {
     const hung = (trace: TraceBuilder, atMs: number): TraceBuilder =>
       trace.at(atMs, 'network', 'fault', { kind: 'hung-request', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners' });
-    // Two 30 s hangs in a row, each given up and retried a second later: 61 s of silence at the agents server.
+    // A hang every 31 s, each given up after 30 s and retried a second later: the agents server hears nothing at all.
     const registering = wakeAppended(new TraceBuilder().at(0, 'host#1', 'process-start'), 5_000);
     for (let atMs = 4; atMs <= 200_000; atMs += 31_000) hung(registering, atMs);
     expect(judgeBy('deaf-runner', historyOf(registering.events, { endMs: 200_000 }))).toEqual([]);
