@@ -2,6 +2,7 @@ import { AGENTS_ROUTES } from '../protocol/agents/agentsRoutes.ts';
 import { streamPath } from '../protocol/streams/streamsProtocol.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import { RUNTIME_RULES } from './protocol/runtimeRules.ts';
+import { UnheardRegistrations } from './observed/unheardRegistrations.ts';
 import { worldTiming } from './observed/worldTiming.ts';
 import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
@@ -23,13 +24,6 @@ interface Host {
    * swallowed answer of a stale connection is still to come (the service records the read when it answers).
    */
   swallowed: 'no' | 'yes' | 'answer-due';
-  /**
-   * When the network last dropped the answer to one of its registrations (`lost-answer`), and when the agents server
-   * last registered it, with the wake stream the host knew before: the fault and the registration share an instant, in
-   * either order, and then the runner never learnt of that registration.
-   */
-  registrationAnswerLostAtMs: number | undefined;
-  lastRegistration: { readonly atMs: number; readonly wakeStreamBefore: string | undefined } | undefined;
   flagged: boolean;
 }
 
@@ -59,6 +53,7 @@ export function deafRunner(history: RunHistory): Violation[] {
   const waiting = new Map<string, { readonly wakeStream: string; readonly sinceMs: number }>();
   /** Each runner's wake stream, as the agents server named it. */
   const wakeStreams = new Map<string, string>();
+  const unheard = new UnheardRegistrations(history.events);
   const violations: Violation[] = [];
 
   const check = (nowMs: number, step: number, eventIndex: number | undefined): void => {
@@ -93,7 +88,7 @@ export function deafRunner(history: RunHistory): Violation[] {
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
     check(event.atMs, event.step, eventIndex);
-    follow(event, hosts, waiting, wakeStreams);
+    follow(event, hosts, waiting, wakeStreams, unheard);
   });
   check(history.endMs, history.steps, undefined);
   return violations;
@@ -104,11 +99,12 @@ function follow(
   hosts: Map<string, Host>,
   waiting: Map<string, { readonly wakeStream: string; readonly sinceMs: number }>,
   wakeStreams: Map<string, string>,
+  unheard: UnheardRegistrations,
 ): void {
   const detail = event.detail;
   switch (event.kind) {
     case 'process-start':
-      hosts.set(event.actor, { startedAtMs: event.atMs, runner: typeof detail['runner'] === 'string' ? detail['runner'] : undefined, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, swallowed: 'no', registrationAnswerLostAtMs: undefined, lastRegistration: undefined, flagged: false });
+      hosts.set(event.actor, { startedAtMs: event.atMs, runner: typeof detail['runner'] === 'string' ? detail['runner'] : undefined, stopping: false, wakeStream: undefined, lastReadAtMs: undefined, swallowed: 'no', flagged: false });
       return;
     case 'sigterm': {
       const host = hosts.get(event.actor);
@@ -124,10 +120,8 @@ function follow(
     case 'runner-registered': {
       if (typeof detail['runner'] === 'string' && typeof detail['wakeStream'] === 'string') wakeStreams.set(detail['runner'], detail['wakeStream']);
       const host = hosts.get(String(detail['peer']));
-      if (!host || typeof detail['wakeStream'] !== 'string') return;
-      host.lastRegistration = { atMs: event.atMs, wakeStreamBefore: host.wakeStream };
-      // Registered, but its answer was lost: the runner does not know of it and registers again.
-      if (host.registrationAnswerLostAtMs !== event.atMs) host.wakeStream = detail['wakeStream'];
+      // Not a registration whose answer was lost: the runner never learnt of it, and registers again.
+      if (host && typeof detail['wakeStream'] === 'string' && !unheard.isUnheard(event)) host.wakeStream = detail['wakeStream'];
       return;
     }
     case 'stream-read': {
@@ -148,12 +142,12 @@ function follow(
     }
     case 'fault': {
       const kind = detail['kind'];
-      if (kind === 'lost-answer') return lostAnswer(event, hosts);
-      if (kind !== 'hung-connect' && kind !== 'hung-request' && kind !== 'stale-connection' && kind !== 'connection-drop') return;
+      if (kind !== 'hung-connect' && kind !== 'hung-request' && kind !== 'stale-connection' && kind !== 'connection-drop' && kind !== 'lost-answer') return;
       const host = attemptingHost(hosts, detail);
       if (!host) return;
       // The runner did try: a request the network hung or dropped may never reach the service, so this is the only
-      // sign of it. A dropped one fails at once, an answer the runner backs off from, like a refused one.
+      // sign of it. A dropped one (or one whose answer was lost) fails at once, an answer the runner backs off from,
+      // like a refused one.
       host.lastReadAtMs = event.atMs;
       host.swallowed = kind === 'hung-connect' || kind === 'hung-request' ? 'yes' : kind === 'stale-connection' ? 'answer-due' : 'no';
       return;
@@ -167,23 +161,6 @@ function follow(
       waiting.delete(`${String(detail['subscription'])}#${String(detail['generation'])}`);
       return;
   }
-}
-
-/**
- * An answer the network dropped after the service acted. For a registration the runner never learns it registered
- * (the registration, at the same instant, may come before the fault or after it), so it is still registering; either
- * way its request failed, an answer it backs off from.
- */
-function lostAnswer(event: TraceEvent, hosts: ReadonlyMap<string, Host>): void {
-  const host = hosts.get(String(event.detail['peer']));
-  if (!host) return;
-  if (event.detail['method'] === 'POST' && event.detail['path'] === AGENTS_ROUTES.register()) {
-    host.registrationAnswerLostAtMs = event.atMs;
-    if (host.lastRegistration?.atMs === event.atMs) host.wakeStream = host.lastRegistration.wakeStreamBefore;
-  }
-  if (attemptingHost(hosts, event.detail) !== host) return;
-  host.lastReadAtMs = event.atMs;
-  host.swallowed = 'no';
 }
 
 /**

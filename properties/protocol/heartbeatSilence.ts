@@ -1,7 +1,7 @@
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
-import { agentsRouteOf } from '../observed/agentsRoute.ts';
+import { UnheardRegistrations } from '../observed/unheardRegistrations.ts';
 import { heartbeatObservationOf } from '../observed/heartbeatObservations.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
 
@@ -9,7 +9,6 @@ import { RUNTIME_RULES } from './runtimeRules.ts';
 interface Heartbeating {
   readonly peer: string;
   readonly runner: string;
-  readonly registeredAtMs: number;
   lastHeardAtMs: number;
 }
 
@@ -36,8 +35,7 @@ export function heartbeatSilence(history: RunHistory, timing: WorldTiming): Viol
   const judged = new Map<string, Heartbeating>();
   /** Processes no longer judged (stopped, exited, flagged, or with a heartbeat hung): a late observation does not restart them. */
   const ended = new Set<string>();
-  /** Per process: when the answer to its latest registration was lost on the wire. */
-  const registrationAnswersLost = new Map<string, number>();
+  const unheard = new UnheardRegistrations(history.events);
   const violations: Violation[] = [];
   const flag = (key: string, process: Heartbeating, atMs: number, step: number, eventIndex: number | undefined): void => {
     judged.delete(key);
@@ -68,13 +66,8 @@ export function heartbeatSilence(history: RunHistory, timing: WorldTiming): Viol
     if (event.kind === 'runner-registered') {
       const runner = String(event.detail['runner']);
       const key = `${peer} ${runner}`;
-      if (!judged.has(key) && registrationAnswersLost.get(peer) !== event.atMs) judged.set(key, { peer, runner, lastHeardAtMs: event.atMs, registeredAtMs: event.atMs });
-      return;
-    }
-    if (event.kind === 'fault' && event.detail['kind'] === 'lost-answer' && agentsRouteOf(String(event.detail['path']))?.route === 'register') {
-      // The runner never learnt of this registration (the fault and the registration share an instant, in either order).
-      registrationAnswersLost.set(peer, event.atMs);
-      for (const [key, process] of judged) if (process.peer === peer && process.registeredAtMs === event.atMs && process.lastHeardAtMs === event.atMs) judged.delete(key);
+      // Not judged from a registration whose answer was lost: the runner never learnt of it.
+      if (!judged.has(key) && !unheard.isUnheard(event)) judged.set(key, { peer, runner, lastHeardAtMs: event.atMs });
       return;
     }
     const heard = heartbeatObservationOf(event);
