@@ -33,6 +33,12 @@ export const RUNTIME_RULES = {
    */
   stopDrainMinMs: 10_000,
   /**
+   * A graceful stop has aborted its in-flight wakes at most this long after SIGTERM: semantics.md §1 has it abort its
+   * claims, "wait up to 1 s for them", then "abort and drain in-flight wakes". A wake it aborted starts no new attempt
+   * at its work (protocol/wiringAfterStop.ts).
+   */
+  stopAbortsWakesWithinMs: 1_000,
+  /**
    * Failed claims one runner process may keep sending for one runner, a second for two seconds in a row, per entity
    * the agents server has provisioned on that runner (a single burst is a backlog of wake events claimed at once).
    * semantics.md §3 has failed requests "retried by the client with backoff" and fixes no schedule, and the real

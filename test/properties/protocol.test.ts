@@ -438,3 +438,109 @@ describe('protocol: every wake a handler ran is acked as done', () => {
     expect(protocolOf(failedWake().note(2_050, 'host#1', 'wake-acked', { entity: 'e1', wakeId: 'w1', outcome: 'failed' }), alive)).toHaveLength(1);
   });
 });
+
+describe('protocol: a wake whose handler returned commits its manifest rows before its done', () => {
+  const MANIFEST = '/_electric/entities/e1/manifest';
+  const manifestRead = (trace: TraceBuilder, atMs: number, sharedIds: string[] = []): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'manifest-read', { peer: 'host#1', entity: 'e1', sharedIds });
+  const observed = (trace: TraceBuilder, atMs: number, sharedId = 'log'): TraceBuilder =>
+    trace.at(atMs, 'host#1', 'observe-resolved', { entity: 'e1', sharedId, wakeId: 'w1', wired: true });
+  const ended = (trace: TraceBuilder, atMs: number, outcome = 'returned'): TraceBuilder =>
+    trace.at(atMs, 'host#1', 'handler-end', { entity: 'e1', wakeId: 'w1', outcome });
+  const stored = (trace: TraceBuilder, atMs: number, status = 204, sharedIds = ['log']): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'manifest-stored', { peer: 'host#1', entity: 'e1', sharedIds: status === 204 ? sharedIds : [], status });
+  const done = (trace: TraceBuilder, atMs: number, acks = [{ stream: 'cron/daily', offset: '0_1' }]): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'done-received', { peer: 'host#1', wakeId: 'w1', generation: 1, acks, status: 200 });
+  /** A first wake that observed `log` (not in the manifest it read) and returned. */
+  const returned = (): TraceBuilder => ended(observed(manifestRead(world(), 1_000), 1_100), 1_200);
+
+  it('flags a done after a returned handler that observed a DB the manifest did not list, with no commit before it', () => {
+    const trace = done(returned(), 1_250);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [
+        trace.last,
+        'manifest not committed: the handler of wake w1 returned in host#1 at 1200 ms having observed "log", which the manifest of e1 did not list, and its done acked its inputs at 1250 ms with no manifest commit from host#1 before it (semantics.md §1, step 4)',
+      ],
+    ]);
+  });
+
+  it('counts a commit whatever became of it: stored, refused, turned away, or dropped on the wire', () => {
+    expect(protocolOf(done(stored(returned(), 1_220), 1_250))).toEqual([]);
+    expect(protocolOf(done(stored(returned(), 1_220, 401), 1_250))).toEqual([]);
+    const refused = returned().at(1_220, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path: MANIFEST, status: 503 });
+    expect(protocolOf(done(refused, 1_250))).toEqual([]);
+    const dropped = returned().at(1_220, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'agents-server', method: 'POST', path: MANIFEST });
+    expect(protocolOf(done(dropped, 1_250))).toEqual([]);
+    // A manifest read is no commit, nor is another process's commit of another entity.
+    const read = returned().at(1_220, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'agents-server', method: 'GET', path: MANIFEST });
+    expect(protocolOf(done(read, 1_250))).toHaveLength(1);
+    const elsewhere = returned().at(1_220, 'agents-server', 'manifest-stored', { peer: 'host#2', entity: 'e2', sharedIds: ['log'], status: 204 });
+    expect(protocolOf(done(elsewhere, 1_250))).toHaveLength(1);
+  });
+
+  it('owes nothing for a DB the manifest already listed, as stored or as served', () => {
+    expect(protocolOf(done(ended(observed(manifestRead(world(), 1_000, ['log']), 1_100), 1_200), 1_250))).toEqual([]);
+    const storedBefore = world().at(500, 'agents-server', 'manifest-stored', { peer: 'host#2', entity: 'e1', sharedIds: ['log'], status: 204 });
+    expect(protocolOf(done(ended(observed(manifestRead(storedBefore, 1_000), 1_100), 1_200), 1_250))).toEqual([]);
+    // Only the DBs the manifest missed are named.
+    const two = ended(observed(observed(manifestRead(world(), 1_000, ['log']), 1_100), 1_110, 'replies'), 1_200);
+    expect(protocolOf(done(two, 1_250)).map((violation) => violation.message.split(' having observed ')[1]!.split(',')[0])).toEqual(['"replies"']);
+  });
+
+  it('judges no handler that threw, none that observed nothing, and no done that acks nothing', () => {
+    expect(protocolOf(done(ended(observed(manifestRead(world(), 1_000), 1_100), 1_200, 'threw'), 1_250))).toEqual([]);
+    expect(protocolOf(done(ended(manifestRead(world(), 1_000), 1_200), 1_250))).toEqual([]);
+    expect(protocolOf(done(returned(), 1_250, []))).toEqual([]);
+  });
+
+  it('excuses a wake a shared-state write failed in after its handler returned (its flush threw: the wake failed)', () => {
+    const writeRefused = returned().at(1_210, 'agents-server', 'shared-write', { peer: 'host#1', sharedId: 'log', key: 'k', status: 401, offset: null, wakeId: null });
+    expect(protocolOf(done(writeRefused, 1_250))).toEqual([]);
+    const answerLost = returned().at(1_210, 'network', 'fault', { kind: 'lost-answer', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/shared-state/log/rows' });
+    expect(protocolOf(done(answerLost, 1_250))).toEqual([]);
+    const written = returned().at(1_210, 'agents-server', 'shared-write', { peer: 'host#1', sharedId: 'log', key: 'k', status: 200, offset: '0_1', wakeId: 'w1' });
+    expect(protocolOf(done(written, 1_250))).toHaveLength(1);
+  });
+
+  it('reads no annotation: a runtime saying it committed the manifest did not', () => {
+    const said = returned().note(1_220, 'host#1', 'manifest-committed', { entity: 'e1', wakeId: 'w1', sharedIds: ['log'] });
+    expect(protocolOf(done(said, 1_250))).toHaveLength(1);
+  });
+});
+
+describe('protocol: a wake its stop aborted retries no preload', () => {
+  const preload = (trace: TraceBuilder, atMs: number, status = 404, stream = 'shared/log', offset = '-1', peer = 'host#1'): TraceBuilder =>
+    trace.at(atMs, 'durable-streams', 'stream-read', { peer, stream, offset, live: false, status, next: null });
+  const sigterm = (trace: TraceBuilder, atMs: number): TraceBuilder => trace.at(atMs, 'host#1', 'sigterm');
+  /** A preload that failed at 1 s, then SIGTERM at 2 s. */
+  const stopping = (): TraceBuilder => sigterm(preload(world(), 1_000), 2_000);
+
+  it('flags a second read of a shared stream from its start later than 1 s and a delivery after SIGTERM', () => {
+    const trace = preload(stopping(), 4_000, 200);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [trace.last, 'wiring after stop: host#1 read shared/log from its start again 2000 ms after its SIGTERM (a stop aborts its wakes within 1000 ms, and an aborted wake retries no preload)'],
+    ]);
+  });
+
+  it('allows a retry within the abort allowance, a delivery, and one more millisecond per message queued ahead', () => {
+    expect(protocolOf(preload(stopping(), 3_011))).toEqual([]);
+    expect(protocolOf(preload(stopping(), 3_012))).toHaveLength(1);
+    const queued = stopping().at(2_500, 'agents-server', 'heartbeat-received', { peer: 'host#1', runner: 'r1', offset: '-1', status: 204 });
+    expect(protocolOf(preload(queued, 3_012))).toEqual([]);
+  });
+
+  it('judges no first attempt, no read past the start, no other stream or process, and none after a new claim', () => {
+    expect(protocolOf(preload(sigterm(world(), 2_000), 4_000))).toEqual([]);
+    expect(protocolOf(preload(stopping(), 4_000, 200, 'shared/log', '0_5'))).toEqual([]);
+    expect(protocolOf(preload(stopping(), 4_000, 200, 'shared/other'))).toEqual([]);
+    expect(protocolOf(preload(stopping(), 4_000, 200, 'entities/e1/inbox'))).toEqual([]);
+    expect(protocolOf(preload(stopping(), 4_000, 200, 'shared/log', '-1', 'host#2'))).toEqual([]);
+    const claimed = stopping().at(1_500, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 200, wakeId: 'w2', generation: 2, entity: 'e1' });
+    expect(protocolOf(preload(claimed, 4_000))).toEqual([]);
+  });
+
+  it('judges no process without SIGTERM, and flags a process once', () => {
+    expect(protocolOf(preload(preload(world(), 1_000), 4_000))).toEqual([]);
+    expect(protocolOf(preload(preload(stopping(), 4_000), 6_000))).toHaveLength(1);
+  });
+});

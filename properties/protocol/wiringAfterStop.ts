@@ -1,0 +1,65 @@
+import type { RunHistory } from '../RunHistory.ts';
+import type { Violation } from '../Violation.ts';
+import type { WorldTiming } from '../observed/worldTiming.ts';
+import { RUNTIME_RULES } from './runtimeRules.ts';
+
+/** Where the shared states the agents server creates live on the Durable Streams service. */
+const SHARED_STREAM_ROOT = 'shared/';
+
+/**
+ * A stop aborts its in-flight wakes (semantics.md §1: `STOP` -> `stopping`: "abort claims, wait up to 1 s for them,
+ * abort and drain in-flight wakes"): a wake its stop aborted starts no new attempt at wiring a shared state. Judged at
+ * the Durable Streams service: once a process was sent SIGTERM, a read of a shared-state stream from its start
+ * (offset `-1`: a preload) from that process that arrives later than {@link RUNTIME_RULES.stopAbortsWakesWithinMs}
+ * after the SIGTERM, plus one delivery and the messages queued ahead of it (afterStop.ts), is a violation when the
+ * process had read that stream from its start before with no claim granted to it since: a retry of a preload by a
+ * wake the stop should have aborted. A first attempt (a handler that observes a DB for the first time during the
+ * drain) is not judged: the drain lets a running handler finish, and semantics.md does not say whether its new
+ * `observe` calls fail at once. One violation per process, at the first such read.
+ */
+export function wiringAfterStop(history: RunHistory, timing: WorldTiming): Violation[] {
+  const stoppedAtMs = new Map<string, number>();
+  const seenSinceStop = new Map<string, number>();
+  /** By `<process> <stream>`: a read from the start since the last claim granted to the process. */
+  const readFromStart = new Set<string>();
+  const flagged = new Set<string>();
+  const violations: Violation[] = [];
+  history.events.forEach((event, eventIndex) => {
+    if (event.annotation) return;
+    const detail = event.detail;
+    if (event.kind === 'sigterm') {
+      if (!stoppedAtMs.has(event.actor)) stoppedAtMs.set(event.actor, event.atMs);
+      seenSinceStop.set(event.actor, 0);
+      return;
+    }
+    const peer = detail['peer'];
+    if (typeof peer !== 'string') return;
+    if (seenSinceStop.has(peer)) seenSinceStop.set(peer, seenSinceStop.get(peer)! + 1);
+    if (event.kind === 'claim-answered' && detail['status'] === 200) {
+      for (const key of [...readFromStart]) if (key.startsWith(`${peer} `)) readFromStart.delete(key);
+      return;
+    }
+    const stream = String(detail['stream']);
+    if (event.kind !== 'stream-read' || !stream.startsWith(SHARED_STREAM_ROOT) || detail['offset'] !== '-1') return;
+    const key = `${peer} ${stream}`;
+    const retried = readFromStart.has(key);
+    readFromStart.add(key);
+    const sigtermAtMs = stoppedAtMs.get(peer);
+    if (!retried || sigtermAtMs === undefined || flagged.has(peer)) return;
+    const arrivedAtMs = event.atMs - Number(detail['heldMs'] ?? 0);
+    const lateByMs = arrivedAtMs - sigtermAtMs;
+    const queuedAhead = Math.max(0, seenSinceStop.get(peer)! - 1);
+    if (lateByMs <= RUNTIME_RULES.stopAbortsWakesWithinMs + timing.maxDeliveryMs + queuedAhead) return;
+    flagged.add(peer);
+    violations.push({
+      property: 'protocol',
+      message:
+        `wiring after stop: ${peer} read ${stream} from its start again ${lateByMs} ms after its SIGTERM (a stop aborts its wakes ` +
+        `within ${RUNTIME_RULES.stopAbortsWakesWithinMs} ms, and an aborted wake retries no preload)`,
+      step: event.step,
+      atMs: event.atMs,
+      eventIndex,
+    });
+  });
+  return violations;
+}
