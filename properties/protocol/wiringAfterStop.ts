@@ -28,7 +28,8 @@ export function wiringAfterStop(history: RunHistory, timing: WorldTiming): Viola
     if (event.annotation) return;
     const detail = event.detail;
     if (event.kind === 'sigterm') {
-      if (!stoppedAtMs.has(event.actor)) stoppedAtMs.set(event.actor, event.atMs);
+      if (stoppedAtMs.has(event.actor)) return;
+      stoppedAtMs.set(event.actor, event.atMs);
       seenSinceStop.set(event.actor, 0);
       return;
     }
