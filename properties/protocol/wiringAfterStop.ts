@@ -1,10 +1,8 @@
+import { BEGINNING_OFFSET, SHARED_STATE_ROOT } from '../../protocol/streams/streamsProtocol.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
-
-/** Where the shared states the agents server creates live on the Durable Streams service. */
-const SHARED_STREAM_ROOT = 'shared/';
 
 /**
  * A stop aborts its in-flight wakes (semantics.md §1: `STOP` -> `stopping`: "abort claims, wait up to 1 s for them,
@@ -41,7 +39,7 @@ export function wiringAfterStop(history: RunHistory, timing: WorldTiming): Viola
       return;
     }
     const stream = String(detail['stream']);
-    if (event.kind !== 'stream-read' || !stream.startsWith(SHARED_STREAM_ROOT) || detail['offset'] !== '-1') return;
+    if (event.kind !== 'stream-read' || !stream.startsWith(SHARED_STATE_ROOT) || detail['offset'] !== BEGINNING_OFFSET) return;
     const key = `${peer} ${stream}`;
     const retried = readFromStart.has(key);
     readFromStart.add(key);
