@@ -46,9 +46,15 @@ describe('conformance checking', () => {
     expect(failure!.message).toMatch(/\(annotation: host#1 manifest-committed /);
   });
 
-  it('without its annotations the same run is judged by the system models alone, which see no lie to catch', async () => {
+  it('without its annotations the system models see no lie, and protocol sees the missing commit at each done', async () => {
     const result = await runScenario(digestSpec(BOTH_FIXES, []), new RecordedChoiceSource(TWO_WAKES), { runtime: skipsManifestCommit, dropAnnotations: true });
     expect(result.events.some((event) => event.annotation)).toBe(false);
-    expect(result.violations).toEqual([]);
+    // Judged from the agents server (no manifest-stored, a done that acked) and the entity's own probes (it observed
+    // digest-log, its handler returned): one violation per wake, at the done.
+    const dones = result.events.filter((event) => event.kind === 'done-received');
+    expect(dones).toHaveLength(2);
+    expect(result.violations.map((violation) => [violation.property, violation.eventIndex, violation.message.split(':')[0]])).toEqual(
+      dones.map((done) => ['protocol', result.events.indexOf(done), 'manifest not committed']),
+    );
   });
 });
