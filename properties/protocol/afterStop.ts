@@ -12,10 +12,20 @@ export interface StoppedRequest {
 }
 
 /**
+ * How long after SIGTERM a rule still allows a request, beyond the network's slack, and why (the end of the
+ * violation's message).
+ */
+export interface StopAllowance {
+  readonly ms: number;
+  readonly reason: string;
+}
+
+/**
  * A rule of the form "no such request from a process after its SIGTERM": `requestOf` picks the requests the rule is
- * about out of the world's observations. A request is a violation when it arrived too late to have been sent before
- * its process's SIGTERM; one violation per process, at the first such request, with the message
- * `<rule>: <peer> <what> <ms> ms after its SIGTERM`.
+ * about out of the world's observations (it is asked of every observation but a SIGTERM, in trace order). A request is
+ * a violation when it arrived too late to have been sent before its process's SIGTERM, or before the end of the
+ * `allowance` after it; one violation per process, at the first such request, with the message
+ * `<rule>: <peer> <what> <ms> ms after its SIGTERM`, and ` (<reason>)` with an allowance.
  *
  * Too late: a request arrives at most one delivery after it was sent, except behind others on an in-order channel:
  * each message queued ahead of it on the same channel arrives at least 1 ms before it (world/network/Network.ts), so a
@@ -28,6 +38,7 @@ export function requestsAfterStop(
   timing: WorldTiming,
   rule: string,
   requestOf: (event: TraceEvent) => StoppedRequest | undefined,
+  allowance?: StopAllowance,
 ): Violation[] {
   const stoppedAtMs = new Map<string, number>();
   /** Per stopped process: observations naming it as peer since its SIGTERM, the request judged now included. */
@@ -49,11 +60,11 @@ export function requestsAfterStop(
     if (since === undefined) return;
     const queuedAhead = Math.max(0, seenSinceStop.get(request.peer)! - 1);
     const lateByMs = request.arrivedAtMs - since;
-    if (lateByMs <= timing.maxDeliveryMs + queuedAhead) return;
+    if (lateByMs <= (allowance?.ms ?? 0) + timing.maxDeliveryMs + queuedAhead) return;
     flagged.add(request.peer);
     violations.push({
       property: 'protocol',
-      message: `${rule}: ${request.peer} ${request.what} ${lateByMs} ms after its SIGTERM`,
+      message: `${rule}: ${request.peer} ${request.what} ${lateByMs} ms after its SIGTERM${allowance ? ` (${allowance.reason})` : ''}`,
       step: event.step,
       atMs: event.atMs,
       eventIndex,

@@ -2,6 +2,7 @@ import { BEGINNING_OFFSET, SHARED_STATE_ROOT } from '../../protocol/streams/stre
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
+import { requestsAfterStop } from './afterStop.ts';
 import { RUNTIME_RULES } from './runtimeRules.ts';
 
 /**
@@ -16,49 +17,31 @@ import { RUNTIME_RULES } from './runtimeRules.ts';
  * `observe` calls fail at once. One violation per process, at the first such read.
  */
 export function wiringAfterStop(history: RunHistory, timing: WorldTiming): Violation[] {
-  const stoppedAtMs = new Map<string, number>();
-  const seenSinceStop = new Map<string, number>();
   /** By `<process> <stream>`: a read from the start since the last claim granted to the process. */
   const readFromStart = new Set<string>();
-  const flagged = new Set<string>();
-  const violations: Violation[] = [];
-  history.events.forEach((event, eventIndex) => {
-    if (event.annotation) return;
-    const detail = event.detail;
-    if (event.kind === 'sigterm') {
-      if (stoppedAtMs.has(event.actor)) return;
-      stoppedAtMs.set(event.actor, event.atMs);
-      seenSinceStop.set(event.actor, 0);
-      return;
-    }
-    const peer = detail['peer'];
-    if (typeof peer !== 'string') return;
-    if (seenSinceStop.has(peer)) seenSinceStop.set(peer, seenSinceStop.get(peer)! + 1);
-    if (event.kind === 'claim-answered' && detail['status'] === 200) {
-      for (const key of [...readFromStart]) if (key.startsWith(`${peer} `)) readFromStart.delete(key);
-      return;
-    }
-    const stream = String(detail['stream']);
-    if (event.kind !== 'stream-read' || !stream.startsWith(SHARED_STATE_ROOT) || detail['offset'] !== BEGINNING_OFFSET) return;
-    const key = `${peer} ${stream}`;
-    const retried = readFromStart.has(key);
-    readFromStart.add(key);
-    const sigtermAtMs = stoppedAtMs.get(peer);
-    if (!retried || sigtermAtMs === undefined || flagged.has(peer)) return;
-    const arrivedAtMs = event.atMs - Number(detail['heldMs'] ?? 0);
-    const lateByMs = arrivedAtMs - sigtermAtMs;
-    const queuedAhead = Math.max(0, seenSinceStop.get(peer)! - 1);
-    if (lateByMs <= RUNTIME_RULES.stopAbortsWakesWithinMs + timing.maxDeliveryMs + queuedAhead) return;
-    flagged.add(peer);
-    violations.push({
-      property: 'protocol',
-      message:
-        `wiring after stop: ${peer} read ${stream} from its start again ${lateByMs} ms after its SIGTERM (a stop aborts its wakes ` +
-        `within ${RUNTIME_RULES.stopAbortsWakesWithinMs} ms, and an aborted wake retries no preload)`,
-      step: event.step,
-      atMs: event.atMs,
-      eventIndex,
-    });
-  });
-  return violations;
+  const allowance = {
+    ms: RUNTIME_RULES.stopAbortsWakesWithinMs,
+    reason: `a stop aborts its wakes within ${RUNTIME_RULES.stopAbortsWakesWithinMs} ms, and an aborted wake retries no preload`,
+  };
+  return requestsAfterStop(
+    history,
+    timing,
+    'wiring after stop',
+    (event) => {
+      const detail = event.detail;
+      const peer = detail['peer'];
+      if (typeof peer !== 'string') return undefined;
+      if (event.kind === 'claim-answered' && detail['status'] === 200) {
+        for (const key of [...readFromStart]) if (key.startsWith(`${peer} `)) readFromStart.delete(key);
+        return undefined;
+      }
+      const stream = String(detail['stream']);
+      if (event.kind !== 'stream-read' || !stream.startsWith(SHARED_STATE_ROOT) || detail['offset'] !== BEGINNING_OFFSET) return undefined;
+      const key = `${peer} ${stream}`;
+      const retried = readFromStart.has(key);
+      readFromStart.add(key);
+      return retried ? { peer, arrivedAtMs: event.atMs - Number(detail['heldMs'] ?? 0), what: `read ${stream} from its start again` } : undefined;
+    },
+    allowance,
+  );
 }
