@@ -1,3 +1,4 @@
+import { decodeReplayToken, encodeReplayToken } from '../sim/replay/replayToken.ts';
 import { exceedsBaseline } from './baselineSeparation.ts';
 import type { ExplorationResult, FailingRun, FailingRunsResult, ReplayCheck } from './exploreInWorkspace.ts';
 
@@ -76,7 +77,7 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
     const mutantRuns = failing.filter((run) => run.properties.includes(property));
     const baselineRuns = baseline.failingRuns.filter((run) => run.properties.includes(property)).map((run) => run.run);
     if (baselineRuns.length === 0) {
-      detections.push({ kind: 'detected', property, run: mutantRuns[0]!.run, token: mutantRuns[0]!.token });
+      detections.push({ kind: 'detected', property, run: mutantRuns[0]!.run, token: tokenJudging(mutantRuns[0]!, property) });
       continue;
     }
     const shared = { property, mutantRuns: mutantRuns.length, baselineRuns: baselineRuns.length };
@@ -88,10 +89,20 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
       continue;
     }
     const at = firstSeparatingRun(mutantRuns, baselineRuns, ignoredRuns) ?? mutantRuns[mutantRuns.length - 1]!;
-    detections.push({ kind: 'detected', property, run: at.run, token: at.token, shared });
+    detections.push({ kind: 'detected', property, run: at.run, token: tokenJudging(at, property), shared });
   }
   const earliest = detections.reduce<(typeof detections)[number] | undefined>((best, next) => (best === undefined || next.run < best.run ? next : best), undefined);
   return earliest ?? { kind: 'survived', runsExecuted: mutant.runsExecuted, ...(unseparated.length > 0 ? { unseparated } : {}) };
+}
+
+/**
+ * The failing run's token, judging `property`. `explore --keep-going` mints each run's token for the first property the
+ * run violated; a detection by another property of the same run must carry its own, or replaying it (and the check of
+ * {@link confirmDetection} on the unmutated tree) would judge the other property. The same property gives the same token.
+ */
+function tokenJudging(failing: FailingRun, property: string): string {
+  const { spec, choices } = decodeReplayToken(failing.token);
+  return encodeReplayToken({ spec: { ...(spec as Record<string, unknown>), property }, choices });
 }
 
 /**

@@ -5,6 +5,7 @@ import { ALL_MUTANTS } from '../../mutants/catalog/index.ts';
 import { exceedsBaseline } from '../../mutants/baselineSeparation.ts';
 import { confirmDetection, judgeByFailingRuns } from '../../mutants/MutantVerdict.ts';
 import { runMutantSuite } from '../../mutants/runMutantSuite.ts';
+import { encodeReplayToken } from '../../sim/replay/replayToken.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PLANTED = ['v04-heartbeat-spacing-ignored', 'v04-registered-offset-ignored'];
@@ -39,7 +40,9 @@ describe('a detection', () => {
 });
 
 describe('a mutant that fails a property the baseline fails too', () => {
-  const run = (number: number, ...properties: string[]) => ({ run: number, properties, token: `ws2.run${number}` });
+  /** A failing run as `explore --keep-going` lists it: its token judges the first property it violated. */
+  const tokenOf = (number: number, property: string | undefined) => encodeReplayToken({ spec: { scenario: 'daily-digest', property }, choices: [number] });
+  const run = (number: number, ...properties: string[]) => ({ run: number, properties, token: tokenOf(number, properties[0]) });
   /** The baseline fails missed-action in 19 of 3,000 runs (its catch-up skip), never protocol. */
   const baseline = { kind: 'measured', runsExecuted: 3000, failingRuns: Array.from({ length: 19 }, (_, index) => run(100 + index * 150, 'missed-action')) } as const;
   const measured = (failingRuns: ReturnType<typeof run>[]) => ({ kind: 'measured', runsExecuted: 3000 - 19, failingRuns }) as const;
@@ -57,12 +60,14 @@ describe('a mutant that fails a property the baseline fails too', () => {
     if (verdict.kind !== 'detected') throw new Error('not detected');
     expect(verdict.run).toBeGreaterThan(271);
     expect(often.map((failing) => failing.run)).toContain(verdict.run);
-    expect(verdict.token).toBe(`ws2.run${verdict.run}`);
+    expect(verdict.token).toBe(tokenOf(verdict.run, 'missed-action'));
   });
 
   it('is detected at once by a property the baseline never fails, even after a shared one', () => {
     const verdict = judgeByFailingRuns(measured([run(5, 'missed-action'), run(701, 'missed-action', 'protocol')]), baseline);
-    expect(verdict).toEqual({ kind: 'detected', property: 'protocol', run: 701, token: 'ws2.run701' });
+    // Run 701's listed token judges missed-action, its first property; the detection's judges protocol, so that its
+    // replay, and the check on the unmutated tree, look at what was detected.
+    expect(verdict).toEqual({ kind: 'detected', property: 'protocol', run: 701, token: tokenOf(701, 'protocol') });
   });
 
   it('ignores runs the baseline fails, and is flagged when its exploration failed', () => {
