@@ -31,6 +31,7 @@ export const CI_PROPERTIES = [
   'uncaught-error',
   'protocol',
   'stale-read',
+  'unacked-work',
   'hermetic',
 ] as const;
 

@@ -12,6 +12,7 @@ import { registerProperty, registeredProperties } from './registry.ts';
 import type { RunHistory } from './RunHistory.ts';
 import { stuckClaim } from './stuckClaim.ts';
 import { uncaughtError } from './uncaughtError.ts';
+import { unackedWork } from './unackedWork.ts';
 import { unwiredResolve } from './unwiredResolve.ts';
 import type { Violation } from './Violation.ts';
 import { wakeReplay } from './wakeReplay.ts';
@@ -54,5 +55,6 @@ registerProperty({ name: 'deaf-runner', kind: 'liveness', summary: 'a live host 
 registerProperty({ name: 'uncaught-error', kind: 'safety', summary: 'a host process died of an error its own code never handled (Node ends it)', judge: uncaughtError });
 registerProperty({ name: 'protocol', kind: 'safety', summary: 'heartbeat rate and interval, backoffs, reads given up only for a reason, nothing claimed or read after SIGTERM, drain, no backwards ack, no input replay, a done per wake', judge: protocol });
 registerProperty({ name: 'stale-read', kind: 'safety', summary: 'a wake that began after its entity recorded a row did not find it: its state was older than its own writes', judge: staleRead });
+registerProperty({ name: 'unacked-work', kind: 'liveness', summary: 'an item of a linked stream a handler was given, never acked by the end: its entity woken for it again and again', judge: unackedWork });
 registerProperty({ name: 'hermetic', kind: 'run', summary: 'nothing inside the run reached real time, randomness or the network', judge: hermetic });
 registerProperty({ name: 'model-conformance', kind: 'run', summary: 'the run conforms to the executable models, which agree with the other properties', judge: modelConformance });

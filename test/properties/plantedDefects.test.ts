@@ -7,7 +7,7 @@ import { DEFAULT_DIGEST_OPTIONS } from '../../scenarios/daily-digest/DigestScena
 import type { Scenario } from '../../scenarios/index.ts';
 import { runScenario, type RunResult } from '../../scenarios/runScenario.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
-import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
+import { BOTH_FIXES, digestSpec, HARDENED } from '../acceptance/helpers.ts';
 
 /**
  * One day (the cron tick at 60 s) and one message at 120 s, no faults: two wakes, both clean when nothing is planted.
@@ -83,6 +83,22 @@ describe('each property fires on a real run with a defect planted for it', () =>
     const stuck = firing(await runPlanted({ runtime: neverDone }), 'stuck-claim');
     expect(stuck.length).toBeGreaterThan(0);
     expect(stuck[0]!.message).toMatch(/^claim of wake w_0+1 \(generation 1\) on sub:digest-1 by runner-1 active since 60\d{3} ms with no live wake/);
+  });
+
+  it('unacked-work: a done whose acks the server refuses every time leaves the day unacked, the entity woken for it again and again', async () => {
+    // A client that puts a stream the subscription does not link among its acks: every done is a 409 INVALID_OFFSET.
+    const foreignAck = plantedAtTheWire((request, send) => {
+      if (!request.url.endsWith('/done')) return send(request);
+      const done = JSON.parse(request.body ?? '{}') as { acks: unknown[] };
+      return send({ ...request, body: JSON.stringify({ ...done, acks: [{ stream: 'no-such-stream', offset: '0' }, ...done.acks] }) });
+    });
+    // The hardened preset: its reaper releases each lapsed claim and the chat honours the post's key.
+    const result = await runScenario(digestSpec(HARDENED, []), new RecordedChoiceSource(TWO_WAKES), { runtime: foreignAck, dropAnnotations: true });
+    const [unacked] = firing(result, 'unacked-work');
+    expect(unacked?.message).toMatch(/^the item stored in cron\/daily-digest at \S+ \(60\d{3} ms\) for digest-1 was given to its handlers \d+ times and never acked: sub:digest-1's cursor ends unmoved$/);
+    // Each action was performed once, each lapsed claim reaped and the entity woken again: no other property judged
+    // from outside sees it.
+    expect(result.violations.filter((violation) => !['unacked-work', 'model-conformance'].includes(violation.property)).map((violation) => violation.property)).toEqual([]);
   });
 
   it('deaf-runner: a wake-stream socket that goes stale after the first long-poll leaves the runner deaf to the tick', async () => {
