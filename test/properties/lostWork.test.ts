@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyOf, judgeBy, TraceBuilder } from './handMadeTraces.ts';
-
-const SUB = 'sub:e1';
-const INBOX = 'entities/e1/inbox';
-const O1 = '0000000000000000_0000000000000030';
-const O2 = '0000000000000000_0000000000000060';
-const message = (index: number) => ({ type: 'message', index });
-
-/** The entity e1 exists and two messages landed in its inbox, at O1 and O2. */
-const twoMessages = (): TraceBuilder =>
-  new TraceBuilder()
-    .at(0, 'agents-server', 'entity-created', { entity: 'e1', type: 't', subscription: SUB, runner: 'r1', streams: [INBOX], wakeStream: 'runners/r1/wake' })
-    .at(100, 'durable-streams', 'linked-append', { subscriptions: [SUB], stream: INBOX, offset: O1, item: message(0) })
-    .at(200, 'durable-streams', 'linked-append', { subscriptions: [SUB], stream: INBOX, offset: O2, item: message(1) });
-/** A handler of e1 in host#1 was given these messages. */
-const handled = (trace: TraceBuilder, atMs: number, ...indexes: number[]): TraceBuilder =>
-  trace.at(atMs, 'host#1', 'handler-start', { entity: 'e1', wakeId: `w${atMs}`, inputs: indexes.map((index) => ({ stream: INBOX, offset: O2, item: message(index) })) });
-const acked = (trace: TraceBuilder, atMs: number, offset: string): TraceBuilder =>
-  trace.at(atMs, 'durable-streams', 'acks-applied', { subscription: SUB, generation: 1, acks: [{ stream: INBOX, offset }] });
+import { acked, handled, INBOX, message, O1, O2, SUB, twoMessages } from './inboxTraces.ts';
 
 describe('lost-work', () => {
   it('flags an ack that moves the cursor past an item no handler was given, at that ack', () => {
