@@ -4,7 +4,7 @@ import { acked, handled, INBOX, O1, O2, SUB, twoMessages } from './inboxTraces.t
 
 describe('unacked-work', () => {
   it('flags an item handlers were given again and again whose ack never landed, at the end of the run', () => {
-    // A done refused every time: the lease runs out, the entity is woken for the same message, nothing is acked.
+    // The first message's ack landed; the second's never did, though the entity was woken for it three times.
     const trace = handled(handled(handled(twoMessages(), 300, 0, 1), 30_300, 0, 1), 60_300, 0, 1);
     acked(trace, 60_400, O1);
     const violations = judgeBy('unacked-work', historyOf(trace.events));
