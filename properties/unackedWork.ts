@@ -1,10 +1,7 @@
-import { itemKey } from './observed/itemKey.ts';
 import { LinkedWork } from './observed/linkedWork.ts';
+import { SubscriptionCursors } from './observed/subscriptionCursors.ts';
 import type { RunHistory } from './RunHistory.ts';
 import type { Violation } from './Violation.ts';
-import type { TraceValue } from '../sim/trace/Trace.ts';
-
-type Detail = { readonly [key: string]: TraceValue };
 
 /**
  * Liveness: work a handler was given is acknowledged by the end of the run. Every item that is work for an entity's
@@ -18,34 +15,25 @@ type Detail = { readonly [key: string]: TraceValue };
  */
 export function unackedWork(history: RunHistory): Violation[] {
   const work = new LinkedWork();
-  const cursors = new Map<string, string>();
-  /** How many handler starts were given each item, by entity and item key. */
-  const timesGiven = new Map<string, number>();
+  const cursors = new SubscriptionCursors();
+  /** A done's wake-row cursor per subscription and wake stream: the ack of wake rows' payloads. */
+  const wakeRowCursors = new Map<string, string>();
   for (const event of history.events) {
     work.observe(event);
-    if (event.annotation) continue;
-    const detail = event.detail;
-    if (event.kind === 'acks-applied') {
-      for (const ack of (detail['acks'] ?? []) as readonly Detail[]) cursors.set(cursorKey(String(detail['subscription']), String(ack['stream'])), String(ack['offset']));
-    } else if (event.kind === 'wake-rows-acked') {
-      cursors.set(cursorKey(String(detail['subscription']), String(detail['wakeStream'])), String(detail['offset']));
-    } else if (event.kind === 'handler-start') {
-      for (const input of (detail['inputs'] ?? []) as readonly Detail[]) {
-        const key = `${String(detail['entity'])} ${itemKey(String(input['stream']), input['item'])}`;
-        timesGiven.set(key, (timesGiven.get(key) ?? 0) + 1);
-      }
+    cursors.observe(event);
+    if (event.kind === 'wake-rows-acked' && !event.annotation) {
+      wakeRowCursors.set(cursorKey(String(event.detail['subscription']), String(event.detail['wakeStream'])), String(event.detail['offset']));
     }
   }
   const violations: Violation[] = [];
   for (const item of work.entityItems()) {
     if (item.atMs >= history.quietFromMs || !work.wasSeen(item)) continue;
-    const cursor = cursors.get(cursorKey(item.subscription, item.stream));
+    const cursor = cursors.cursor(item.subscription, item.stream) ?? wakeRowCursors.get(cursorKey(item.subscription, item.stream));
     if (cursor !== undefined && item.offset <= cursor) continue;
-    const entity = work.entity(item.subscription)!;
-    const given = timesGiven.get(`${entity} ${item.key}`) ?? 0;
+    const given = work.timesGiven(item);
     violations.push({
       property: 'unacked-work',
-      message: `the item stored in ${item.stream} at ${item.offset} (${item.atMs} ms) for ${entity} was given to its handlers ${given === 1 ? 'once' : `${given} times`} and never acked: ${item.subscription}'s cursor ends ${cursor === undefined ? 'unmoved' : `at ${cursor}`}`,
+      message: `the item stored in ${item.stream} at ${item.offset} (${item.atMs} ms) for ${work.entity(item.subscription)!} was given to its handlers ${given === 1 ? 'once' : `${given} times`} and never acked: ${item.subscription}'s cursor ends ${cursor === undefined ? 'unmoved' : `at ${cursor}`}`,
       step: history.steps,
       atMs: history.endMs,
     });

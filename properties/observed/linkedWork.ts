@@ -25,8 +25,8 @@ type Detail = { readonly [key: string]: TraceValue };
 export class LinkedWork {
   private readonly entityOf = new Map<string, string>();
   private readonly items: LinkedItem[] = [];
-  /** Item keys some handler of the entity was given, by entity. */
-  private readonly seen = new Map<string, Set<string>>();
+  /** How many handler starts of the entity were given each item key, by entity. */
+  private readonly given = new Map<string, Map<string, number>>();
 
   /** Feeds one event, in trace order. */
   observe(event: TraceEvent): void {
@@ -45,9 +45,12 @@ export class LinkedWork {
       this.items.push({ subscription: String(detail['subscription']), stream, offset: String(detail['offset']), key: itemKey(stream, detail['payload']), atMs: event.atMs });
     } else if (event.kind === 'handler-start') {
       const entity = String(detail['entity']);
-      const seen = this.seen.get(entity) ?? new Set<string>();
-      for (const input of (detail['inputs'] ?? []) as readonly Detail[]) seen.add(itemKey(String(input['stream']), input['item']));
-      this.seen.set(entity, seen);
+      const given = this.given.get(entity) ?? new Map<string, number>();
+      for (const input of (detail['inputs'] ?? []) as readonly Detail[]) {
+        const key = itemKey(String(input['stream']), input['item']);
+        given.set(key, (given.get(key) ?? 0) + 1);
+      }
+      this.given.set(entity, given);
     }
   }
 
@@ -58,8 +61,13 @@ export class LinkedWork {
 
   /** Whether some handler of the subscription's entity was given the item (so far). */
   wasSeen(item: LinkedItem): boolean {
+    return this.timesGiven(item) > 0;
+  }
+
+  /** How many handler starts of the subscription's entity were given the item (so far). */
+  timesGiven(item: LinkedItem): number {
     const entity = this.entityOf.get(item.subscription);
-    return entity !== undefined && (this.seen.get(entity)?.has(item.key) ?? false);
+    return entity === undefined ? 0 : (this.given.get(entity)?.get(item.key) ?? 0);
   }
 
   /** The items of `stream` that are `subscription`'s work, stored at or before `offset`. */
