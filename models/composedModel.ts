@@ -202,9 +202,10 @@ export class ComposedModel {
     if (event.type === 'WAKE_START') {
       if (!wiring) return { state, entered: [] };
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure. A runtime
-      // that renews its lease learns that it lost it at its next renewal, and abandons the wake at its next step: until
-      // then the old wake lingers beside the new one, followed apart (the oracles judge what it does meanwhile).
-      if (active?.leaseEnded === true && this.switches['lease-renewal'] === 'renew') {
+      // that renews its lease learns that it lost it at its next renewal (or, with a fence, at its own deadline), and
+      // abandons the wake at its next step: until then the old wake lingers beside the new one, followed apart (the
+      // oracles judge what it does meanwhile).
+      if (active?.leaseEnded === true && this.leaseMayBeLost()) {
         closing = [...closing, active];
         active = undefined;
       }
@@ -314,8 +315,13 @@ export class ComposedModel {
     return { idempotency: this.config.idempotency, serverMayFail: faultsMayFailRequests(this.faults) };
   }
 
+  /** Whether the runtime abandons a wake whose claim it lost: a renewal refused (`lease-renewal`), a deadline (`lease-fence`). */
+  private leaseMayBeLost(): boolean {
+    return this.switches['lease-renewal'] === 'renew' || this.switches['lease-fence'] === 'deadline';
+  }
+
   private wiringInput(restored: boolean): unknown {
-    return { wiring: this.config.wiring, restored, serverMayFail: faultsMayFailRequests(this.faults), leaseMayBeLost: this.switches['lease-renewal'] === 'renew' };
+    return { wiring: this.config.wiring, restored, serverMayFail: faultsMayFailRequests(this.faults), leaseMayBeLost: this.leaseMayBeLost(), leaseFence: this.switches['lease-fence'] === 'deadline' };
   }
 
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */

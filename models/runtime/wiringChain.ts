@@ -35,10 +35,16 @@ export interface WiringChainInput {
   /** True when an earlier wake committed the handle to the entity's manifest: it is restored and wired before the handler. */
   readonly restored: boolean;
   /**
-   * The runtime renews its lease and abandons a wake whose renewal was refused (`lease-renewal=renew`): `observe`
-   * then throws once the handle is wired, and the wake is left unacked, as a stop leaves it.
+   * The runtime abandons a wake whose claim it lost (a renewal refused under `lease-renewal=renew`, or its own
+   * deadline under `lease-fence=deadline`): `observe` then throws once the handle is wired, and the wake is left
+   * unacked, as a stop leaves it.
    */
   readonly leaseMayBeLost?: boolean;
+  /**
+   * The runtime gives a wake's claim up at its own deadline (`lease-fence=deadline`): before it abandons the wake it
+   * sends a done that acks nothing, which releases the lease if the service still held it.
+   */
+  readonly leaseFence?: boolean;
 }
 
 export interface WiringChainContext extends WiringChainInput {
@@ -56,6 +62,15 @@ const mode = (...modes: WiringMode[]) => ({ context }: Guarded) => modes.include
  * the handler, never while it runs.
  */
 const afterHandler = ({ context }: Guarded): boolean => context.handler !== 'running';
+
+/**
+ * `lease-fence=deadline`: a wake whose claim the runtime gave up at its deadline sends a done that acks nothing before
+ * it is abandoned (after the handler, which the lost claim ended). It reached the server, or failed.
+ */
+const givesUpAtDeadline = {
+  LEASE_RELEASED: { guard: and(['fencesLease', 'afterHandler']), target: 'releasedAtDeadline' },
+  WAKE_ACK_FAILED: { guard: and(['fencesLease', 'afterHandler']), target: 'givenUp' },
+} as const;
 
 /** The ack reached the server (the lease is released; its answer follows), or the ack failed: after the handler. */
 const wakeEnds = {
@@ -77,6 +92,7 @@ export const wiringChainMachine = setup({
     restored: ({ context }) => context.restored,
     serverMayFail: ({ context }) => context.serverMayFail,
     leaseMayBeLost: ({ context }) => context.leaseMayBeLost === true,
+    fencesLease: ({ context }) => context.leaseFence === true,
     notRestored: ({ context }) => !context.restored,
     firstObserve: ({ event }) => event.type === 'OBSERVE' && event.created,
     laterObserve: ({ event }) => event.type === 'OBSERVE' && !event.created,
@@ -133,6 +149,7 @@ export const wiringChainMachine = setup({
           { guard: and(['ofThisHandle', 'propagates']), target: 'failedClosed' },
         ],
         WAKE_ABANDONED: { guard: 'retries', target: 'done' },
+        ...givesUpAtDeadline,
         // The manifest read itself can fail (agents server down) before anything is wired.
         WAKE_FAILED: { guard: 'serverMayFail', target: 'failed' },
       },
@@ -161,6 +178,7 @@ export const wiringChainMachine = setup({
         // A lost lease abandons the retry: observe rejects, and the handler may end before the chain reports it.
         HANDLER_END: { guard: and(['leaseMayBeLost', 'handlerThrows']), actions: 'handlerThrew' },
         WAKE_ABANDONED: { guard: and(['leaseMayBeLost', 'afterHandler']), target: 'done' },
+        ...givesUpAtDeadline,
       },
     },
     preloadingSameDbAgain: {
@@ -210,6 +228,7 @@ export const wiringChainMachine = setup({
         HANDLE_WIRED: { actions: 'accept' },
         HANDLER_END: { guard: 'handlerThrows', actions: 'handlerThrew' },
         WAKE_ABANDONED: { guard: 'afterHandler', target: 'done' },
+        ...givesUpAtDeadline,
       },
     },
     failedClosed: { description: 'A restored handle could not be wired: the handler does not run.', on: { WAKE_FAILED: 'failed' } },
@@ -223,6 +242,7 @@ export const wiringChainMachine = setup({
         // The lease was lost while the handle was being wired: observe throws instead of resolving, the wake is abandoned.
         HANDLER_END: { guard: and(['leaseMayBeLost', 'handlerThrows']), actions: 'handlerThrew' },
         WAKE_ABANDONED: { guard: and(['leaseMayBeLost', 'afterHandler']), target: 'done' },
+        ...givesUpAtDeadline,
       },
     },
     resolvedWired: {
@@ -249,6 +269,15 @@ export const wiringChainMachine = setup({
       description: 'The server took the ack and released the lease; the answer is on its way back, and may be lost.',
       // A lost answer (a fault that fails requests) fails the ack in the runtime although the server took it.
       on: { WAKE_ACKED: 'done', WAKE_ACK_FAILED: { guard: 'serverMayFail', target: 'done' } },
+    },
+    releasedAtDeadline: {
+      description:
+        'lease-fence: the wake gave its claim up at its deadline, and its done, acking nothing, released the lease; the answer is on its way back, and may be lost.',
+      on: { WAKE_ACKED: 'givenUp', WAKE_ACK_FAILED: { guard: 'serverMayFail', target: 'givenUp' } },
+    },
+    givenUp: {
+      description: 'lease-fence: the done of a wake given up at its deadline was answered, or failed; the wake is abandoned, its inputs left to the next wake.',
+      on: { WAKE_ABANDONED: 'done' },
     },
     done: { type: 'final', description: 'The wake is over for the runtime: acked, or its ack failed, or a stop abandoned it.' },
   },

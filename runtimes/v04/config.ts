@@ -20,6 +20,8 @@ export const TRANSPORTS = ['direct', 'fetch'] as const;
 export const CLAIM_RETRY_MODES = ['none', 'backoff'] as const;
 /** Hardening: whether a wake keeps its lease while it runs longer than the lease lasts. */
 export const LEASE_RENEWAL_MODES = ['none', 'renew'] as const;
+/** Hardening: whether a wake gives its claim up once the lease it can be sure of runs out. */
+export const LEASE_FENCE_MODES = ['none', 'deadline'] as const;
 /** Hardening: whether the runner gives up on a wake-stream read that never answers. */
 export const READ_WATCHDOG_MODES = ['none', 'reset'] as const;
 /** Hardening: whether a failed wake's done acknowledges the inputs it was woken for. */
@@ -91,6 +93,7 @@ export type StopGateMode = (typeof STOP_GATE_MODES)[number];
 export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
 export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
+export type LeaseFenceMode = (typeof LEASE_FENCE_MODES)[number];
 export type ReadWatchdogMode = (typeof READ_WATCHDOG_MODES)[number];
 export type FailedWakeMode = (typeof FAILED_WAKE_MODES)[number];
 
@@ -106,6 +109,7 @@ export interface V04Config {
   readonly streamReconnect: StreamReconnectMode;
   readonly streamReset: StreamResetMode;
   readonly leaseRenewal: LeaseRenewalMode;
+  readonly leaseFence: LeaseFenceMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
   readonly claimGuard: ClaimGuardMode;
@@ -229,6 +233,17 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
       none: '0.4.x: the lease runs out after lease_ttl_ms whatever the wake is doing; a second wake of the entity may start beside it',
       renew: 'renew the lease every third of its length while the wake runs; a wake whose renewal is refused has lost its claim and stops before its handler goes on',
     },
+  },
+  {
+    name: 'lease-fence',
+    values: LEASE_FENCE_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: whether a wake gives its claim up once the lease it can be sure of runs out',
+    meanings: {
+      none: '0.4.x: a wake runs on past the end of its lease unless a renewal is refused; a renewal that never gets through (an outage, a hung request) leaves it running beside the next wake of the entity',
+      deadline: 'count the lease from when the claim, or the last renewal the server confirmed, was sent; 5 s before that lease ends the wake has lost its claim, as on a refused renewal: a preload in flight is aborted and the wake is abandoned at its next step',
+    },
+    recordedAtDefault: false,
   },
   {
     name: 'read-watchdog',
@@ -360,6 +375,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     streamReconnect: pick('stream-reconnect', STREAM_RECONNECT_MODES),
     streamReset: pick('stream-reset', STREAM_RESET_MODES),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES),
+    leaseFence: pick('lease-fence', LEASE_FENCE_MODES),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES),
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES),

@@ -20,6 +20,12 @@ export const RUNTIME_TIMING = {
   claimRetryMaxBackoffMs: 30_000,
   /** `read-watchdog=reset`: a wake-stream read unanswered this long is aborted (the service holds a long-poll 20 s). */
   readWatchdogMs: 30_000,
+  /**
+   * `lease-fence=deadline`: a wake gives its claim up this long before the end of the lease it can be sure of. Longer
+   * than the wiring chain's longest backoff (2 s), so the wake's next step, where it is abandoned, comes before the
+   * service can grant the entity's next wake.
+   */
+  leaseFenceMarginMs: 5_000,
   /** `request-timeout=abort`: a request unanswered this long is aborted (longer than a long-poll's 20 s hold). */
   requestDeadlineMs: 30_000,
   /** `done-retry=backoff`: the wait before the second attempt, doubled per attempt up to the cap. */

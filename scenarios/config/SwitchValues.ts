@@ -24,6 +24,9 @@ export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
     'claim-retry': 'backoff',
     // A wake whose wiring retries through a long outage outlives its lease; renewing keeps a second wake out.
     'lease-renewal': 'renew',
+    // A renewal that never gets through (an outage, a hung request) tells the wake nothing, while its lease runs out on
+    // time: the wake gives its claim up before the service can hand the entity's next wake out.
+    'lease-fence': 'deadline',
     // A service restart loses the running wake's lease and re-issues it; claiming that at once starts a second wake.
     'claim-guard': 'defer',
     // A request on a connection that hangs never settles: a preload waiting on one keeps its wake (and claim) forever.

@@ -70,6 +70,7 @@ describe('command line: explore and replay', () => {
       'stream-reconnect': 'backoff',
       'stream-reset': 'any-state',
       'lease-renewal': 'none',
+      'lease-fence': 'none',
       'read-watchdog': 'none',
       'failed-wake': 'ack',
       'claim-guard': 'none',

@@ -10,11 +10,13 @@ import {
   type SharedStateWriteResponse,
   type WakeNotification,
 } from '../../../protocol/agents/agentsRoutes.ts';
+import { nowMs } from '../time.ts';
 import { answerError, jsonOf, type HttpClient } from './HttpClient.ts';
 
 /** The answer of the claim route: a wake to dispatch, or why there is none. */
 export type ClaimOutcome =
-  | { readonly kind: 'wake'; readonly notification: WakeNotification }
+  /** `sentAtMs`: when the claim went out, on the process's clock; its lease began no earlier. */
+  | { readonly kind: 'wake'; readonly notification: WakeNotification; readonly sentAtMs: number }
   | { readonly kind: 'skip'; readonly reason: 'NO_PENDING_WORK' | 'ALREADY_CLAIMED' };
 
 /** The agents server's routes the wake path uses; every refusal rejects with an `HttpStatusError`. */
@@ -36,8 +38,9 @@ export class AgentsApi {
   }
 
   async claim(runnerId: string, subscriptionId: string): Promise<ClaimOutcome> {
+    const sentAtMs = nowMs();
     const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.claim(runnerId)), { json: { subscription_id: subscriptionId } });
-    if (answer.status === 200) return { kind: 'wake', notification: jsonOf<WakeNotification>(answer) };
+    if (answer.status === 200) return { kind: 'wake', notification: jsonOf<WakeNotification>(answer), sentAtMs };
     if (answer.status === 204) return { kind: 'skip', reason: 'NO_PENDING_WORK' };
     const error = answerError(answer, 'CLAIM_FAILED');
     if (error.code === 'ALREADY_CLAIMED') return { kind: 'skip', reason: 'ALREADY_CLAIMED' };

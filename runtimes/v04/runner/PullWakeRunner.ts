@@ -284,7 +284,7 @@ export class PullWakeRunner {
       }
       if (attempt.aborted) this.env.annotate('claim-dispatched-during-stop', { offset, subscription, generation, wakesAborted: this.wakesAborted });
       if (outcome.kind === 'wake') {
-        this.dispatch(outcome.notification);
+        this.dispatch(outcome.notification, outcome.sentAtMs);
         settledAs = 'dispatched';
       } else {
         settledAs = outcome.reason;
@@ -364,7 +364,8 @@ export class PullWakeRunner {
     }
   }
 
-  private dispatch(notification: WakeNotification): void {
+  /** `claimSentAtMs`: when the granted claim went out (its lease began no earlier). */
+  private dispatch(notification: WakeNotification, claimSentAtMs: number): void {
     const handler = this.env.host.handlers.get(notification.entity.type);
     if (!handler) {
       this.env.annotate('no-handler', { entity: notification.entity.id, type: notification.entity.type });
@@ -387,7 +388,7 @@ export class PullWakeRunner {
     // B4(c)'s defect (`stop-gate=none`): the stop aborted the wakes running when it did; a wake dispatched after that
     // was not among them, and nothing aborts it. (With the gate no wake is dispatched once a stop began.)
     const stopping = this.wakesAborted && this.env.config.stopGate === 'none' ? () => false : () => this.wakesAborted;
-    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, stopping, onNextWake, wakeRows).finally(() => {
+    const wake: Promise<WakeOutcome> = processWake(this.env, notification, handler, stopping, onNextWake, wakeRows, claimSentAtMs).finally(() => {
       this.wakes.delete(wake);
       if (this.runningBySubscription.get(subscription)?.wake === wake) this.runningBySubscription.delete(subscription);
     });

@@ -1,27 +1,46 @@
 import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import { describeError, HttpStatusError } from '../errors.ts';
+import { nowMs } from '../time.ts';
+import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
 
 /** Renewals per lease: one every third of its length leaves two chances before it runs out. */
 const RENEWALS_PER_LEASE = 3;
 
+/** What the keeper of a wake's lease does. */
+export interface LeaseKeeping {
+  /** `lease-renewal=renew`: renew the lease every third of its length. */
+  readonly renew: boolean;
+  /**
+   * `lease-fence=deadline`: when the claim that granted the wake went out. The wake counts its lease from there (the
+   * service began it no earlier), extends it from the sending of each renewal the server confirmed, and has lost its
+   * claim {@link RUNTIME_TIMING.leaseFenceMarginMs} before that lease ends. Absent: no deadline of its own.
+   */
+  readonly fenceFromMs?: number;
+}
+
 /**
- * `lease-renewal=renew`: keeps a running wake's lease alive by renewing it every third of `lease_ttl_ms`. A renewal
- * the server refuses (401: the write token is gone; 409: the claim was fenced) means another wake may already own the
- * entity, so the wake has lost its claim and must not go on; a renewal that failed for want of an answer (a 5xx, a
- * dropped connection) is tried again at the next tick, while the lease may still be alive.
+ * Keeps a running wake's lease. `lease-renewal=renew` renews it every third of `lease_ttl_ms`. A renewal the server
+ * refuses (401: the write token is gone; 409: the claim was fenced) means another wake may already own the entity, so
+ * the wake has lost its claim and must not go on; a renewal that failed for want of an answer (a 5xx, a dropped
+ * connection) is tried again at the next tick, while the lease may still be alive. Such failures tell the wake nothing
+ * of its lease, which the service ends on time all the same: with `lease-fence=deadline` the wake also gives its claim
+ * up once the lease it can be sure of is about to run out.
  */
 export class LeaseRenewer {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private fenceTimer: ReturnType<typeof setTimeout> | undefined;
   private lostWith: string | undefined;
+  private lostAtDeadline = false;
   private stopped = false;
 
-  /** Aborted when a renewal is refused: the wake's requests in flight (a preload on a hung connection) end at once. */
+  /** Aborted when the claim is lost: the wake's requests in flight (a preload on a hung connection) end at once. */
   private readonly lost = new AbortController();
 
   constructor(
     private readonly env: V04Environment,
     private readonly wake: WakeNotification,
+    private readonly keeping: LeaseKeeping = { renew: true },
   ) {}
 
   /** Aborts once the wake has lost its claim. */
@@ -29,12 +48,18 @@ export class LeaseRenewer {
     return this.lost.signal;
   }
 
-  /** Why the wake lost its claim, if a renewal was refused. */
+  /** Why the wake lost its claim: a renewal refused, or its lease's deadline reached. */
   get lostReason(): string | undefined {
     return this.lostWith;
   }
 
+  /** Whether the claim was given up at the deadline of `lease-fence=deadline` (not refused by the server). */
+  get deadlineReached(): boolean {
+    return this.lostAtDeadline;
+  }
+
   start(): void {
+    if (this.keeping.fenceFromMs !== undefined) this.fenceAt(this.keeping.fenceFromMs + this.wake.lease_ttl_ms);
     this.schedule();
   }
 
@@ -42,24 +67,48 @@ export class LeaseRenewer {
   stop(): void {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.fenceTimer !== undefined) clearTimeout(this.fenceTimer);
     this.timer = undefined;
+    this.fenceTimer = undefined;
   }
 
   private schedule(): void {
-    if (this.stopped || this.lostWith !== undefined) return;
+    if (this.stopped || this.lostWith !== undefined || !this.keeping.renew) return;
     this.timer = setTimeout(() => void this.renewOnce(), Math.max(1, Math.floor(this.wake.lease_ttl_ms / RENEWALS_PER_LEASE)));
+  }
+
+  /** (Re)arms the deadline: the claim is lost a margin before `leaseEndsAtMs`, unless a renewal confirmed by then moves it. */
+  private fenceAt(leaseEndsAtMs: number): void {
+    if (this.stopped || this.lostWith !== undefined) return;
+    if (this.fenceTimer !== undefined) clearTimeout(this.fenceTimer);
+    const fenceAtMs = leaseEndsAtMs - RUNTIME_TIMING.leaseFenceMarginMs;
+    this.fenceTimer = setTimeout(() => {
+      this.fenceTimer = undefined;
+      this.lostAtDeadline = !this.stopped && this.lostWith === undefined;
+      this.lose(`its lease ends at ${leaseEndsAtMs} ms, and no renewal was confirmed since`);
+    }, Math.max(0, fenceAtMs - nowMs()));
+  }
+
+  private lose(reason: string): void {
+    if (this.stopped || this.lostWith !== undefined) return;
+    this.lostWith = reason;
+    this.env.annotate('lease-lost', { entity: this.wake.entity.id, wakeId: this.wake.wake_id, error: reason });
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.fenceTimer !== undefined) clearTimeout(this.fenceTimer);
+    this.lost.abort();
   }
 
   private async renewOnce(): Promise<void> {
     this.timer = undefined;
     if (this.stopped) return;
+    const sentAtMs = nowMs();
     try {
       await this.env.agents.renew(this.wake.wake_id, this.wake.write_token, { subscription_id: this.wake.subscription_id, generation: this.wake.generation });
+      // The server extended the lease when the renewal reached it, no earlier than it went out.
+      if (this.keeping.fenceFromMs !== undefined) this.fenceAt(sentAtMs + this.wake.lease_ttl_ms);
     } catch (error) {
       if (error instanceof HttpStatusError && (error.status === 401 || error.status === 409)) {
-        this.lostWith = describeError(error);
-        this.env.annotate('lease-lost', { entity: this.wake.entity.id, wakeId: this.wake.wake_id, error: this.lostWith });
-        this.lost.abort();
+        this.lose(describeError(error));
         return;
       }
     }

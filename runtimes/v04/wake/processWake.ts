@@ -31,6 +31,9 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * With `lease-renewal=renew` the wake renews its lease while it runs; once a renewal is refused the wake is abandoned
  * at its next step (a wiring attempt, or `observe` returning), as a stop abandons it: its claim belongs to another. A
  * preload in flight then is aborted, so that a read on a hung connection does not keep the wake open for good.
+ * With `lease-fence=deadline` the wake has lost its claim the same way once the lease it can be sure of (counted from
+ * when its claim, or its last confirmed renewal, was sent) is about to run out: a renewal that never gets through
+ * tells it nothing, while the service hands the entity's next wake out once the lease ends.
  * `onNextWake` (given under `next-wake=claim`) is called once the done was answered `next_wake: true`; 0.4.x passes
  * none and drops that answer.
  * `rows` are the payloads of the wake rows the runner read for this entity (a child's `runFinished` under
@@ -49,16 +52,31 @@ export async function processWake(
    * the runner keeps them for the entity's next wake.
    */
   rows: WakeRows = NO_WAKE_ROWS,
+  /**
+   * When the claim that granted this wake went out: its lease began no earlier (`lease-fence=deadline` counts from it).
+   * Absent, now: later than the grant by the answer's trip, so only for a caller that has no claim of its own.
+   */
+  claimSentAtMs: number = nowMs(),
 ): Promise<WakeOutcome> {
   const entity = wake.entity.id;
   // The claim's lease began no later than this: a done retried past it could only race the wake that follows.
   const leaseEndsAtMs = nowMs() + wake.lease_ttl_ms;
   env.annotate('wake-start', { entity, wakeId: wake.wake_id, generation: wake.generation });
-  const renewer = env.config.leaseRenewal === 'renew' ? new LeaseRenewer(env, wake) : undefined;
+  const { leaseRenewal, leaseFence } = env.config;
+  const renewer = leaseRenewal === 'renew' || leaseFence === 'deadline' ? new LeaseRenewer(env, wake, { renew: leaseRenewal === 'renew', fenceFromMs: leaseFence === 'deadline' ? claimSentAtMs : undefined }) : undefined;
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
+  const leaseDeadlineReached = (): boolean => renewer?.deadlineReached === true;
   try {
-    return await runWake(env, wake, handler, { aborted: () => stopping() || leaseLost(), leaseLost, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) }, leaseEndsAtMs, onNextWake, rows);
+    return await runWake(
+      env,
+      wake,
+      handler,
+      { aborted: () => stopping() || leaseLost(), leaseLost, leaseDeadlineReached, stopping, ...(renewer ? { leaseLostSignal: renewer.signal } : {}) },
+      leaseEndsAtMs,
+      onNextWake,
+      rows,
+    );
   } finally {
     renewer?.stop();
   }
@@ -69,9 +87,14 @@ interface WakeSignals {
   /** A stop began or the lease was lost: the wake is abandoned at its next step. */
   readonly aborted: () => boolean;
   readonly leaseLost: () => boolean;
+  /** The claim was given up at the deadline of `lease-fence=deadline`, not refused: the service may still hold it. */
+  readonly leaseDeadlineReached: () => boolean;
   /** A stop (SIGTERM) began. */
   readonly stopping: () => boolean;
-  /** Aborts when the lease is lost (`lease-renewal=renew`): a preload waiting on a hung connection gives up at once. */
+  /**
+   * Aborts when the lease is lost (a renewal refused, or the deadline of `lease-fence=deadline`): a preload waiting on
+   * a hung connection gives up at once.
+   */
   readonly leaseLostSignal?: AbortSignal;
 }
 
@@ -79,7 +102,7 @@ async function runWake(
   env: V04Environment,
   wake: WakeNotification,
   handler: EntityHandler,
-  { aborted, leaseLost, stopping, leaseLostSignal }: WakeSignals,
+  { aborted, leaseLost, leaseDeadlineReached, stopping, leaseLostSignal }: WakeSignals,
   leaseEndsAtMs: number,
   onNextWake: (() => void) | undefined,
   rows: WakeRows,
@@ -149,6 +172,10 @@ async function runWake(
       if (rowInputs.length > 0) rows.notAcked();
       // O3's defect (`stop-ack=tail`): the stop's cleanup releases an abandoned wake's claim with a done at the tails.
       if (env.config.stopAck === 'tail' && stopping()) await sendStopCleanupDone(env, wake, leaseEndsAtMs);
+      // `lease-fence=deadline`: the claim may still be this wake's at the service. A done that acks nothing releases it
+      // now, so the inputs go to the entity's next wake without waiting for the lease to run out (a done that arrives
+      // after the next wake was granted is fenced by its generation).
+      else if (leaseDeadlineReached()) await sendReleaseDone(env, wake, leaseEndsAtMs);
       env.annotate('wake-abandoned', { entity, wakeId: wake.wake_id });
       return 'abandoned';
     }
@@ -189,6 +216,19 @@ async function runWake(
 async function sendStopCleanupDone(env: V04Environment, wake: WakeNotification, leaseEndsAtMs: number): Promise<void> {
   try {
     await sendDone(env, wake, await tailAcks(env, wake), leaseEndsAtMs, undefined);
+    env.annotate('wake-acked', { entity: wake.entity.id, wakeId: wake.wake_id, outcome: 'abandoned' });
+  } catch (error) {
+    env.annotate('ack-failed', { entity: wake.entity.id, wakeId: wake.wake_id, error: describeError(error) });
+  }
+}
+
+/**
+ * `lease-fence=deadline`: the done of a wake that gave its claim up at its lease's deadline, acking nothing, so that
+ * the service releases the claim and presents the inputs again. A failure is annotated like any done's.
+ */
+async function sendReleaseDone(env: V04Environment, wake: WakeNotification, leaseEndsAtMs: number): Promise<void> {
+  try {
+    await sendDone(env, wake, [], leaseEndsAtMs, undefined);
     env.annotate('wake-acked', { entity: wake.entity.id, wakeId: wake.wake_id, outcome: 'abandoned' });
   } catch (error) {
     env.annotate('ack-failed', { entity: wake.entity.id, wakeId: wake.wake_id, error: describeError(error) });

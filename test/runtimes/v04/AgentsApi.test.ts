@@ -29,7 +29,7 @@ const rejectionOf = (promise: Promise<unknown>): Promise<unknown> => promise.the
 describe.each(TRANSPORTS)('AgentsApi.claim over %s', (transport) => {
   it('asks for the subscription of the wake event and maps 200 to the wake to dispatch', async () => {
     const { host, agents } = agentsAnswering('POST', CLAIM_PATH, jsonAnswer(200, NOTIFICATION), transport);
-    expect(await agents.claim('runner-1', 'sub:e1')).toEqual({ kind: 'wake', notification: NOTIFICATION });
+    expect(await agents.claim('runner-1', 'sub:e1')).toEqual({ kind: 'wake', notification: NOTIFICATION, sentAtMs: expect.any(Number) });
     expect(host.requests.map((request) => [request.target, request.body])).toEqual([[CLAIM_PATH, '{"subscription_id":"sub:e1"}']]);
   });
 
