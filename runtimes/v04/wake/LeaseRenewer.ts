@@ -40,7 +40,7 @@ export class LeaseRenewer {
   constructor(
     private readonly env: V04Environment,
     private readonly wake: WakeNotification,
-    private readonly keeping: LeaseKeeping = { renew: true },
+    private readonly keeping: LeaseKeeping,
   ) {}
 
   /** Aborts once the wake has lost its claim. */
@@ -84,8 +84,9 @@ export class LeaseRenewer {
     const fenceAtMs = leaseEndsAtMs - RUNTIME_TIMING.leaseFenceMarginMs;
     this.fenceTimer = setTimeout(() => {
       this.fenceTimer = undefined;
-      this.lostAtDeadline = !this.stopped && this.lostWith === undefined;
-      this.lose(`its lease ends at ${leaseEndsAtMs} ms, and no renewal was confirmed since`);
+      if (this.stopped || this.lostWith !== undefined) return;
+      this.lostAtDeadline = true;
+      this.lose(`its lease ends at ${leaseEndsAtMs} ms on its clock, and no renewal was confirmed since`);
     }, Math.max(0, fenceAtMs - nowMs()));
   }
 

@@ -33,7 +33,8 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * preload in flight then is aborted, so that a read on a hung connection does not keep the wake open for good.
  * With `lease-fence=deadline` the wake has lost its claim the same way once the lease it can be sure of (counted from
  * when its claim, or its last confirmed renewal, was sent) is about to run out: a renewal that never gets through
- * tells it nothing, while the service hands the entity's next wake out once the lease ends.
+ * tells it nothing, while the service hands the entity's next wake out once the lease ends. As the service may still
+ * hold that claim, the wake sends a done that acks nothing before it is abandoned.
  * `onNextWake` (given under `next-wake=claim`) is called once the done was answered `next_wake: true`; 0.4.x passes
  * none and drops that answer.
  * `rows` are the payloads of the wake rows the runner read for this entity (a child's `runFinished` under

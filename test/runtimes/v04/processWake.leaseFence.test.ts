@@ -41,7 +41,8 @@ async function wakeWhoseRenewalsHang(fence: LeaseFenceMode, renewalsHang = true)
   if (settlement.error) throw settlement.error;
   // Times from the service's grant of the lease (the claim went out a network trip before).
   const grantedAtMs = sim.trace.events.find((event) => event.kind === 'lease-granted')!.atMs;
-  const at = (kind: string) => sim.trace.events.filter((event) => event.kind === kind).map((event) => ({ ...event.detail, atMs: event.atMs - grantedAtMs }));
+  const at = (kind: string): Array<Readonly<Record<string, unknown>> & { readonly atMs: number }> =>
+    sim.trace.events.filter((event) => event.kind === kind).map((event) => ({ ...event.detail, atMs: event.atMs - grantedAtMs }));
   return { settlement, leaseLost: at('lease-lost'), leaseEnded: at('lease-ended'), dones: at('done-received') };
 }
 
