@@ -90,8 +90,9 @@ export class LeaseRenewer {
     }, Math.max(0, fenceAtMs - nowMs()));
   }
 
+  /** The claim is lost: said once, and the wake's signal aborted (also after the wake ended, as a refusal always was). */
   private lose(reason: string): void {
-    if (this.stopped || this.lostWith !== undefined) return;
+    if (this.lostWith !== undefined) return;
     this.lostWith = reason;
     this.env.annotate('lease-lost', { entity: this.wake.entity.id, wakeId: this.wake.wake_id, error: reason });
     if (this.timer !== undefined) clearTimeout(this.timer);
