@@ -20,9 +20,10 @@ export { choiceSequence, type ChoiceSequenceOptions } from '../sim/choice/choice
 export { Scheduler } from '../sim/scheduler/Scheduler.ts';
 export type { Task, TaskHandle } from '../sim/scheduler/Task.ts';
 export { drainMicrotasks } from '../sim/scheduler/drainMicrotasks.ts';
-export { runLoop, type LoopEnd, type RunBudget } from '../sim/run/runLoop.ts';
+export { runLoop, type LoopEnd, type RunBudget, type TraceWatch } from '../sim/run/runLoop.ts';
 export { DEFAULT_MAX_TRACE_EVENTS } from '../sim/run/traceBudget.ts';
 export type { SimContext } from '../sim/run/SimContext.ts';
+export { MAX_EVENTS_PER_STEP, MicrotaskSpinError, type StepSpin } from '../sim/trace/stepSpin.ts';
 export { serializeEvent, Trace, type TraceClock, type TraceEvent, type TraceOptions, type TraceValue } from '../sim/trace/Trace.ts';
 export { runAsActor, currentActor, runOutsideActors } from '../sim/actors/actorContext.ts';
 export { sweep, type SweepOptions, type SweepOutcome } from '../sim/explore/sweep.ts';

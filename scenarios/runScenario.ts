@@ -77,9 +77,11 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
       const setup = scenario.setUp(sim, spec, runtime);
       const budget = budgetOf(setup.budget);
       const onStep = (task: Task): void => void trace.record(task.actor, 'step', { task: task.label });
-      return { setup, budget, endedBy: await runLoop(scheduler, budget, onStep, options.beforeStep, () => trace.observationCount) };
+      return { setup, budget, endedBy: await runLoop(scheduler, budget, onStep, options.beforeStep, trace) };
     })
     .finally(releaseConsole);
+  // After a spin every recording threw, to stop the loop; the run's own end is recorded as usual.
+  trace.endHalt();
   const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);
   // The composed model follows the run once: model conformance judges it, and its transitions are the run's coverage.
   const modelTransitions = new Set<string>();

@@ -51,7 +51,7 @@ export async function runBank(variant: BankVariant, choices: ChoiceSource): Prom
     const pay = (): Promise<void> => (variant === 'unsafe' ? transfer(store, request) : inTurn(() => transfer(store, request)));
     scheduler.schedule(atMs, client, `transfer ${request.amountCents} from ${request.from} to ${request.to}`, () => void pay());
   });
-  await runLoop(scheduler, RUN_BUDGET, (task) => void trace.record(task.actor, 'step', { task: task.label }));
+  await runLoop(scheduler, RUN_BUDGET, (task) => void trace.record(task.actor, 'step', { task: task.label }), undefined, trace);
   const finalBalancesCents = Object.fromEntries(balancesCents);
   const openingTotalCents = OPENING_BALANCES_CENTS.reduce((sum, [, cents]) => sum + cents, 0);
   const finalTotalCents = [...balancesCents.values()].reduce((sum, cents) => sum + cents, 0);

@@ -71,10 +71,12 @@ export class DigestSession {
     return this.digest.schedule;
   }
 
-  /** Lets `durationMs` of virtual time pass (or stops early when nothing is scheduled), feeding the model. */
-  async advance(durationMs: number): Promise<'ok' | 'step-budget'> {
-    const { scheduler } = this.sim;
-    const end = await this.hermetic.run(() => runLoop(scheduler, { horizonMs: scheduler.nowMs + durationMs, maxSteps: scheduler.steps + MAX_STEPS_PER_ADVANCE }));
+  /** Lets `durationMs` of virtual time pass (or stops early when nothing is scheduled, or at a step that spun), feeding the model. */
+  async advance(durationMs: number): Promise<'ok' | 'step-budget' | 'spin'> {
+    const { scheduler, trace } = this.sim;
+    const end = await this.hermetic.run(() => runLoop(scheduler, { horizonMs: scheduler.nowMs + durationMs, maxSteps: scheduler.steps + MAX_STEPS_PER_ADVANCE }, undefined, undefined, trace));
+    // After a spin the trace stays halted: the session is over, and what it recorded up to the spin is its story.
+    if (end === 'spin') return 'spin';
     this.feedModel();
     this.throwOnNewLeaks();
     return end === 'step-budget' ? 'step-budget' : 'ok';
@@ -84,7 +86,7 @@ export class DigestSession {
    * Lets virtual time pass up to `atMs` exactly (an empty task of the workload marks the instant: {@link advance} stops
    * at the last task before its horizon), feeding the model. For drivers that time a command to the millisecond.
    */
-  async advanceTo(atMs: number): Promise<'ok' | 'step-budget'> {
+  async advanceTo(atMs: number): Promise<'ok' | 'step-budget' | 'spin'> {
     if (atMs <= this.nowMs) return 'ok';
     this.sim.scheduler.schedule(atMs - this.nowMs, 'workload', `until ${atMs} ms`, () => {});
     return this.advance(atMs - this.nowMs);

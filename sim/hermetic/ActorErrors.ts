@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { currentActor } from '../actors/actorContext.ts';
+import { MicrotaskSpinError } from '../trace/stepSpin.ts';
 
 /** How an error escaped an actor's code: what Node would have ended the process for. */
 export type ActorErrorKind = 'unhandled-rejection' | 'uncaught-exception';
@@ -48,6 +49,9 @@ export function routeActorErrors(handler: () => ActorErrorHandler | undefined): 
     const spent = new Set<Listener>();
     process.removeAllListeners(event);
     const route = (error: unknown, ...rest: unknown[]): void => {
+      // The kernel's own stop of a step that spun, thrown where the code called in: not the process's death, and the
+      // run ends at once (the run loop reports the spin).
+      if (error instanceof MicrotaskSpinError) return;
       const actor = currentActor();
       if (actor !== undefined && handler()?.({ actor, kind, error }) === true) return;
       const live = saved.filter((listener) => !spent.has(listener));

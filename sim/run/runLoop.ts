@@ -1,6 +1,7 @@
 import { drainMicrotasks } from '../scheduler/drainMicrotasks.ts';
 import type { Scheduler } from '../scheduler/Scheduler.ts';
 import type { Task } from '../scheduler/Task.ts';
+import type { StepSpin } from '../trace/stepSpin.ts';
 
 /** Limits of one run; every run stops at the first limit it reaches. */
 export interface RunBudget {
@@ -18,32 +19,45 @@ export interface RunBudget {
   readonly maxTraceEvents?: number;
 }
 
-/** Why a run loop ended. */
-export type LoopEnd = 'horizon' | 'idle' | 'step-budget' | 'trace-budget';
+/**
+ * Why a run loop ended. `spin`: a step recorded more events than a step may (sim/trace/stepSpin.ts), so it was
+ * stopped where it called into the simulation.
+ */
+export type LoopEnd = 'horizon' | 'idle' | 'step-budget' | 'trace-budget' | 'spin';
+
+/** What the loop reads of the run's trace between steps (a {@link Trace} is one). */
+export interface TraceWatch {
+  /** Events recorded so far, annotations not counted: what `maxTraceEvents` counts. */
+  readonly observationCount: number;
+  /** Set once a step spun. */
+  readonly spin?: StepSpin | undefined;
+}
 
 /**
- * Runs scheduler steps until the horizon, an empty queue, the step budget, or the trace budget (`observationCount`
- * counts the events the run has recorded, annotations not counted; it is required when the budget has
+ * Runs scheduler steps until the horizon, an empty queue, the step budget, the trace budget, or a step that spun
+ * (`trace`, the run's trace, is what the last two are read from; it is required when the budget has
  * `maxTraceEvents`). Between steps it drains the microtask queue, so that all promise continuations a step unblocked
- * have run before the next choice is made: native promise ordering becomes a function of the choices alone. `beforeStep`, when given, is awaited before each step: a
- * harness that decides the next task asynchronously (the fast-check scheduler baseline) does it there.
+ * have run before the next choice is made: native promise ordering becomes a function of the choices alone.
+ * `beforeStep`, when given, is awaited before each step: a harness that decides the next task asynchronously (the
+ * fast-check scheduler baseline) does it there.
  */
 export async function runLoop(
   scheduler: Scheduler,
   budget: RunBudget,
   onStep?: (task: Task) => void,
   beforeStep?: (scheduler: Scheduler) => Promise<void>,
-  observationCount?: () => number,
+  trace?: TraceWatch,
 ): Promise<LoopEnd> {
   // A limit nothing counts against would let the run grow unbounded while its budget says otherwise.
-  if (budget.maxTraceEvents !== undefined && !observationCount) throw new TypeError('a budget with maxTraceEvents needs the count of recorded events');
+  if (budget.maxTraceEvents !== undefined && !trace) throw new TypeError('a budget with maxTraceEvents needs the trace that counts recorded events');
   await drainMicrotasks();
   for (;;) {
+    if (trace?.spin) return 'spin';
     const nextDueAtMs = scheduler.nextDueAtMs();
     if (nextDueAtMs === undefined) return 'idle';
     if (nextDueAtMs > budget.horizonMs) return 'horizon';
     if (scheduler.steps >= budget.maxSteps) return 'step-budget';
-    if (budget.maxTraceEvents !== undefined && observationCount!() >= budget.maxTraceEvents) return 'trace-budget';
+    if (budget.maxTraceEvents !== undefined && trace!.observationCount >= budget.maxTraceEvents) return 'trace-budget';
     if (beforeStep) await beforeStep(scheduler);
     scheduler.step(onStep);
     await drainMicrotasks();

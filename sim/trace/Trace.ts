@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { MAX_EVENTS_PER_STEP, MicrotaskSpinError, type StepSpin } from './stepSpin.ts';
 
 /** A JSON value as it may appear in trace details: plain data only, so a trace serialises the same everywhere. */
 export type TraceValue = string | number | boolean | null | readonly TraceValue[] | { readonly [key: string]: TraceValue };
@@ -25,6 +26,8 @@ export interface TraceOptions {
    * verdicts without them.
    */
   readonly dropAnnotations?: boolean;
+  /** Events (annotations included, kept or dropped) one step may record before it counts as a spin; default {@link MAX_EVENTS_PER_STEP}. */
+  readonly maxEventsPerStep?: number;
 }
 
 /** Where the trace reads the current step and virtual time from (the scheduler). */
@@ -52,6 +55,11 @@ export class Trace {
   private digest: string | undefined;
   private readonly watchers: Array<(event: TraceEvent) => void> = [];
   private observations = 0;
+  /** The step the per-step tally counts, and what it counted so far. */
+  private tallyStep = -1;
+  private eventsThisStep = 0;
+  private spun: StepSpin | undefined;
+  private halted = false;
 
   constructor(
     private readonly clock: TraceClock,
@@ -70,8 +78,22 @@ export class Trace {
     return this.observations;
   }
 
+  /**
+   * The step that recorded more than its limit of events, if one did (see {@link MicrotaskSpinError}). From then on
+   * every {@link record} and {@link annotate} throws, until the harness {@link endHalt}s the trace after the loop.
+   */
+  get spin(): StepSpin | undefined {
+    return this.spun;
+  }
+
+  /** Lets the harness record again once the run loop has ended after a spin (its `run-end`, say). */
+  endHalt(): void {
+    this.halted = false;
+  }
+
   record(actor: string, kind: string, detail: TraceEvent['detail'] = {}): TraceEvent {
     if (this.digest !== undefined) throw new Error(`trace is sealed; cannot record ${kind}`);
+    this.countInStep(actor, kind);
     const event: TraceEvent = { step: this.clock.steps, atMs: this.clock.nowMs, actor, kind, detail };
     this.entries.push(event);
     this.observations += 1;
@@ -92,6 +114,8 @@ export class Trace {
    * Records an annotation (see {@link TraceEvent.annotation}); returns undefined when annotations are dropped.
    */
   annotate(actor: string, kind: string, detail: TraceEvent['detail'] = {}): TraceEvent | undefined {
+    // Counted even when dropped: a loop that only annotates spins as well with annotations stripped.
+    this.countInStep(actor, kind);
     if (this.options.dropAnnotations) return undefined;
     if (this.digest !== undefined) throw new Error(`trace is sealed; cannot record ${kind}`);
     const event: TraceEvent = { step: this.clock.steps, atMs: this.clock.nowMs, actor, kind, detail, annotation: true };
@@ -108,6 +132,35 @@ export class Trace {
       this.digest = this.hasher.digest('hex');
     }
     return this.digest;
+  }
+
+  /**
+   * Counts one recording against its step's limit. Past it the step has spun: the trace keeps a `step-spin` event
+   * (the one recording it still takes) and halts, throwing at this call and every later one.
+   */
+  private countInStep(actor: string, kind: string): void {
+    if (this.spun) {
+      if (this.halted) throw new MicrotaskSpinError(this.spun, this.maxEventsPerStep);
+      return; // the harness's own records after the loop: the spin is reported once
+    }
+    const step = this.clock.steps;
+    if (step !== this.tallyStep) {
+      this.tallyStep = step;
+      this.eventsThisStep = 0;
+    }
+    this.eventsThisStep += 1;
+    if (this.eventsThisStep <= this.maxEventsPerStep) return;
+    this.spun = { step, atMs: this.clock.nowMs, actor, kind };
+    const event: TraceEvent = { step, atMs: this.clock.nowMs, actor: 'sim', kind: 'step-spin', detail: { events: this.eventsThisStep - 1, actor, kind } };
+    this.entries.push(event);
+    this.observations += 1;
+    this.fold(event);
+    this.halted = true;
+    throw new MicrotaskSpinError(this.spun, this.maxEventsPerStep);
+  }
+
+  private get maxEventsPerStep(): number {
+    return this.options.maxEventsPerStep ?? MAX_EVENTS_PER_STEP;
   }
 
   /** Adds an event's line to the hash input, feeding the hasher a batch at a time. */

@@ -182,6 +182,12 @@ describe('hang (from the scenario\'s own handler spans)', () => {
   it('flags an exhausted step budget even with nothing listed', () => {
     expect(oracle('hang')(history([], { endedBy: 'step-budget', pendingTasks: ['x: timer at 5 ms'] }))[0]!.message).toContain('step budget');
   });
+  it('flags a step that looped in microtasks, naming the step and what it recorded last', () => {
+    const spin: TraceEvent = { ...event('sim', 'step-spin', { events: 10_000, actor: 'host#1', kind: 'preload-failed' }), step: 7 };
+    expect(oracle('hang')(history([spin], { endedBy: 'spin', pendingTasks: ['x: timer at 5 ms'] })).map((violation) => violation.message)).toEqual([
+      'hang: a loop in microtasks: step 7 recorded more than 10000 events without yielding to the scheduler, the last host#1 preload-failed; pending: task: x: timer at 5 ms',
+    ]);
+  });
   it('flags an exhausted trace budget, naming the limit and listing the pending work', () => {
     const run = history([start('host#1', 'w1', 990_000)], { endedBy: 'trace-budget', maxTraceEvents: 1, pendingTasks: ['x: timer at 5 ms'] });
     expect(oracle('hang')(run).map((violation) => violation.message)).toEqual([

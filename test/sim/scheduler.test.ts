@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { runLoop } from '../../sim/run/runLoop.ts';
 import { Scheduler } from '../../sim/scheduler/Scheduler.ts';
+import { MicrotaskSpinError } from '../../sim/trace/stepSpin.ts';
+import { Trace } from '../../sim/trace/Trace.ts';
 
 describe('Scheduler', () => {
   it('runs tasks in virtual-time order and advances the clock', () => {
@@ -82,8 +84,48 @@ describe('runLoop', () => {
       scheduler.schedule(10, 'clock', 'tick', tick);
     };
     scheduler.schedule(10, 'clock', 'tick', tick);
-    expect(await runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 }, undefined, undefined, () => traced)).toBe('trace-budget');
+    expect(await runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 }, undefined, undefined, { get observationCount() { return traced; } })).toBe('trace-budget');
     expect([scheduler.steps, traced]).toEqual([4, 12]);
     await expect(runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000, maxTraceEvents: 10 })).rejects.toThrow(TypeError);
+  });
+
+  it('ends a step that loops in microtasks where the loop records, and reports the step (sim/trace/stepSpin.ts)', async () => {
+    const scheduler = new Scheduler(new RecordedChoiceSource([]));
+    const trace = new Trace(scheduler, { maxEventsPerStep: 50, dropAnnotations: true });
+    let attempts = 0;
+    let stoppedBy: unknown;
+    // A retry loop whose every wait ends at once, as a backoff does on a signal already aborted: no step ever ends.
+    const retryForever = async (): Promise<void> => {
+      for (;;) {
+        attempts += 1;
+        trace.annotate('host#1', 'attempt-failed', { attempt: attempts });
+        await Promise.resolve();
+      }
+    };
+    scheduler.schedule(10, 'host#1', 'retry', () => void retryForever().catch((error: unknown) => (stoppedBy = error)));
+    scheduler.schedule(20, 'clock', 'later', () => void trace.record('clock', 'tick'));
+    expect(await runLoop(scheduler, { horizonMs: 1e9, maxSteps: 1000 }, undefined, undefined, trace)).toBe('spin');
+    // Counted though annotations are dropped; the step's 51st recording threw into the loop, which ended.
+    expect(attempts).toBe(51);
+    expect(stoppedBy).toBeInstanceOf(MicrotaskSpinError);
+    expect(trace.spin).toEqual({ step: 1, atMs: 10, actor: 'host#1', kind: 'attempt-failed' });
+    expect(trace.events.map((event) => [event.step, event.kind, event.detail])).toEqual([[1, 'step-spin', { events: 50, actor: 'host#1', kind: 'attempt-failed' }]]);
+    expect(() => trace.record('sim', 'run-end')).toThrow(MicrotaskSpinError);
+    trace.endHalt();
+    trace.record('sim', 'run-end');
+    expect(trace.events).toHaveLength(2);
+  });
+
+  it('does not count a step that records within its limit, however many steps there are', async () => {
+    const scheduler = new Scheduler(new RecordedChoiceSource([]));
+    const trace = new Trace(scheduler, { maxEventsPerStep: 3 });
+    const tick = (): void => {
+      for (let event = 0; event < 3; event += 1) trace.record('clock', 'tick');
+      scheduler.schedule(10, 'clock', 'tick', tick);
+    };
+    scheduler.schedule(10, 'clock', 'tick', tick);
+    expect(await runLoop(scheduler, { horizonMs: 1e9, maxSteps: 100 }, undefined, undefined, trace)).toBe('step-budget');
+    expect(trace.spin).toBeUndefined();
+    expect(trace.events).toHaveLength(300);
   });
 });
