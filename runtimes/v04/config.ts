@@ -241,7 +241,7 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     summary: 'hardening: whether a wake gives its claim up once the lease it can be sure of runs out',
     meanings: {
       none: '0.4.x: a wake runs on past the end of its lease unless a renewal is refused; a renewal that never gets through (an outage, a hung request) leaves it running beside the next wake of the entity',
-      deadline: 'count the lease from when the claim, or the last renewal the server confirmed, was sent; 5 s before that lease ends the wake has lost its claim, as on a refused renewal: a preload in flight is aborted, and the wake sends a done that acks nothing (releasing the claim if the service still holds it) and is abandoned at its next step',
+      deadline: 'count the lease from when the claim, or the last renewal the server confirmed, was sent; 5 s before that lease ends the wake has lost its claim, as on a refused renewal: a preload in flight is aborted, a wiring backoff is cut short, and the wake sends a done that acks nothing (releasing the claim if the service still holds it) and is abandoned at its next step',
     },
     recordedAtDefault: false,
   },

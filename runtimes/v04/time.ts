@@ -12,3 +12,19 @@ export function sleep(delayMs: number): Promise<void> {
 export function nowMs(): number {
   return Date.now();
 }
+
+/** Resolves after `delayMs` milliseconds, or at once when `signal` aborts (its timer then cleared). */
+export function sleepUntilAborted(delayMs: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const wake = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', wake);
+      resolve();
+    }, delayMs);
+    signal.addEventListener('abort', wake, { once: true });
+  });
+}

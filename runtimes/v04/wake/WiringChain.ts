@@ -3,7 +3,7 @@ import { AbortedError, describeError } from '../errors.ts';
 import type { SharedStateHandle } from '../shared-state/SharedStateHandle.ts';
 import { createSharedStateDb } from '../shared-state/createSharedStateDb.ts';
 import type { SharedStateWriter } from '../shared-state/stateEvents.ts';
-import { sleep } from '../time.ts';
+import { sleep, sleepUntilAborted } from '../time.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
 
@@ -137,10 +137,18 @@ export class WiringChain {
           return;
         }
       }
-      await sleep(backoffMs);
+      await this.backoff(backoffMs);
       if (this.aborted()) throw new AbortedError(`wiring of ${handle.id} abandoned by stop`);
       backoffMs = Math.min(backoffMs * 2, RUNTIME_TIMING.wiringRetryMaxBackoffMs);
     }
+  }
+
+  /**
+   * The wait between two attempts. With `lease-fence=deadline` a lost claim ends it at once, so that the wake is
+   * abandoned before the service can grant the entity's next wake; otherwise (0.4.x) the wait runs its course.
+   */
+  private backoff(delayMs: number): Promise<void> {
+    return this.env.config.leaseFence === 'deadline' && this.signal ? sleepUntilAborted(delayMs, this.signal) : sleep(delayMs);
   }
 
   /** Writes what a create-mode handle staged before it was wired (a failed write fails the wiring, rows stay staged). */
