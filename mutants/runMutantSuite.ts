@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CI_CONFIGURATIONS } from './CiConfiguration.ts';
+import { CI_CONFIGURATIONS, type CiConfiguration } from './CiConfiguration.ts';
 import { exploreInWorkspace, failingRunsInWorkspace, replayInWorkspace, type ExplorationBudget, type FailingRunsResult } from './exploreInWorkspace.ts';
 import type { Mutant, MutatedRuntime } from './Mutant.ts';
 import { MutantNotApplicable } from './applyMutant.ts';
@@ -92,22 +92,27 @@ async function verdictFor(
     if (error instanceof MutantNotApplicable) return { kind: 'flagged', reason: error.message };
     throw error;
   }
-  const ci = CI_CONFIGURATIONS[mutant.runtime];
-  const ignoredRuns = ignoredRunsOf(baseline);
   let verdict: MutantVerdict;
   try {
-    verdict = judgeMutant(await exploreInWorkspace(workspace.root, ci, request.budget, request.timeoutMs, ignoredRuns), baseline);
-    // A first finding of a property the baseline fails too is no detection yet: only how often the mutant fails it,
-    // over the whole budget, can tell it apart from the baseline.
-    if (verdict.kind === 'detected' && baselineFails(baseline, verdict.property)) {
-      verdict = judgeByFailingRuns(await failingRunsInWorkspace(workspace.root, ci, request.budget, request.timeoutMs, ignoredRuns), baseline);
-    }
+    verdict = await exploreMutant(workspace.root, CI_CONFIGURATIONS[mutant.runtime], request.budget, request.timeoutMs, baseline);
   } finally {
     workspace.restore();
   }
   // A detection counts only if the unmutated tree, given the same answers, does not show it.
   if (verdict.kind !== 'detected') return verdict;
   return confirmDetection(verdict, await replayInWorkspace(workspace.root, verdict.token, request.timeoutMs));
+}
+
+/**
+ * Explores the mutated tree at `root` against the baseline, before the replay check: the runs the baseline fails are
+ * ignored, and a first finding of a property the baseline fails too is no detection yet (only how often the mutant
+ * fails it, over the whole budget, can tell it apart from the baseline). Shared with the Stryker judge.
+ */
+export async function exploreMutant(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number, baseline: FailingRunsResult): Promise<MutantVerdict> {
+  const ignoredRuns = ignoredRunsOf(baseline);
+  const verdict = judgeMutant(await exploreInWorkspace(root, ci, budget, timeoutMs, ignoredRuns), baseline);
+  if (verdict.kind !== 'detected' || !baselineFails(baseline, verdict.property)) return verdict;
+  return judgeByFailingRuns(await failingRunsInWorkspace(root, ci, budget, timeoutMs, ignoredRuns), baseline);
 }
 
 /** Maps `items` over the workspaces, one item per free workspace at a time; results in the order of `items`. */

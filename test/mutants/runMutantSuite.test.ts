@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,5 +85,20 @@ describe('telling a mutant apart from the baseline', () => {
     expect(exceedsBaseline({ failingRuns: 50, runs: 2981 }, { failingRuns: 19, runs: 3000 })).toBe(true);
     // Fewer runs of its own make the same count stronger evidence.
     expect(exceedsBaseline({ failingRuns: 45, runs: 1000 }, { failingRuns: 19, runs: 3000 })).toBe(true);
+  });
+});
+
+describe('mutants/strykerJudge.ts (the command Stryker calls per mutant)', () => {
+  const judge = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'mutants/strykerJudge.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('judges the tree with no mutant switched on as a survivor, by the suite rules', () => {
+    const ran = judge('--runs', '5');
+    expect([ran.status, ran.stdout]).toEqual([0, 'survived\n']);
+  });
+
+  it('refuses a bad budget with one line and exit 2', () => {
+    const ran = judge('--runs', '0');
+    expect(ran.status).toBe(2);
+    expect(ran.stderr.split('\n')[0]).toBe('strykerJudge: --runs must be a whole number from 1 to 3000, not "0"');
   });
 });
