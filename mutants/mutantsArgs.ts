@@ -97,7 +97,8 @@ export function parseMutantsArgs(argv: readonly string[]): MutantsArgs {
   };
 }
 
-function wholeNumber(text: string | boolean | undefined, name: string, fallback: number, min: number, max: number): number {
+/** A whole-number option within [min, max], or `fallback` when absent; a {@link MutantsUsageError} otherwise. */
+export function wholeNumber(text: string | boolean | undefined, name: string, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
   if (typeof text !== 'string' || !/^\d+$/.test(text) || value < min || value > max) {

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CI_CONFIGURATIONS } from './CiConfiguration.ts';
 import { failingRunsInWorkspace, replayInWorkspace, type ExplorationBudget, type FailingRunsResult } from './exploreInWorkspace.ts';
+import { wholeNumber } from './mutantsArgs.ts';
 import { confirmDetection, type MutantVerdict } from './MutantVerdict.ts';
 import { exploreMutant } from './runMutantSuite.ts';
 
@@ -31,8 +32,8 @@ async function main(argv: readonly string[]): Promise<number> {
   let timeoutMs: number;
   try {
     const { values } = parseArgs({ args: [...argv], options: { runs: { type: 'string' }, seed: { type: 'string' }, timeout: { type: 'string' } }, strict: true });
-    budget = { strategy: 'random', runs: whole(values.runs, '--runs', 300, 1, 3_000), seed: whole(values.seed, '--seed', 1, 0, 2 ** 31 - 1) };
-    timeoutMs = whole(values.timeout, '--timeout', 300, 10, 3_600) * 1000;
+    budget = { strategy: 'random', runs: wholeNumber(values.runs, '--runs', 300, 1, 3_000), seed: wholeNumber(values.seed, '--seed', 1, 0, 2 ** 31 - 1) };
+    timeoutMs = wholeNumber(values.timeout, '--timeout', 300, 10, 3_600) * 1000;
   } catch (error) {
     process.stderr.write(`strykerJudge: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     return 2;
@@ -102,13 +103,6 @@ function sourceFiles(folder: string): string[] {
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
-}
-
-function whole(text: string | undefined, option: string, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`${option} must be a whole number from ${min} to ${max}, not "${text}"`);
-  return value;
 }
 
 process.exitCode = await main(process.argv.slice(2));

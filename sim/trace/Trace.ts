@@ -151,10 +151,8 @@ export class Trace {
     this.eventsThisStep += 1;
     if (this.eventsThisStep <= this.maxEventsPerStep) return;
     this.spun = { step, atMs: this.clock.nowMs, actor, kind };
-    const event: TraceEvent = { step, atMs: this.clock.nowMs, actor: 'sim', kind: 'step-spin', detail: { events: this.eventsThisStep - 1, actor, kind } };
-    this.entries.push(event);
-    this.observations += 1;
-    this.fold(event);
+    // Recorded as any event: with the spin set and the trace not yet halted, this recording is not counted.
+    this.record('sim', 'step-spin', { events: this.eventsThisStep - 1, actor, kind });
     this.halted = true;
     throw new MicrotaskSpinError(this.spun, this.maxEventsPerStep);
   }
