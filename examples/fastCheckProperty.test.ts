@@ -33,5 +33,5 @@ test('the same property finds the v0.4 duplicate and says how to replay it', asy
 });
 
 test('the two fixes alone still post twice when the preload keeps failing past the 30 s lease', async () => {
-  expect(await firstFailure(bothFixes, 3)).toMatch(/^SimPropertyError: duplicate-action: .*faults: preload-not-found ×\d+/s);
+  expect(await firstFailure(bothFixes, 6)).toMatch(/^SimPropertyError: duplicate-action: .*the story: .*faults: .*preload-not-found ×\d+/s);
 });

@@ -16,9 +16,22 @@ export interface SharedFailure {
 export type MutantVerdict =
   /**
    * `shared`: present when the baseline fails the property too; then the mutant was told apart by how often it fails
-   * it, and `run` is the run by which its failures outnumbered the baseline's beyond chance.
+   * it, and `run` is the run by which its failures outnumbered the baseline's beyond chance (once confirmed, the first
+   * failing run from there whose token replays clean on the unmutated tree: see {@link confirmDetection}).
    */
-  | { readonly kind: 'detected'; readonly property: string; readonly run: number; readonly token: string; readonly shared?: SharedFailure }
+  | {
+      readonly kind: 'detected';
+      readonly property: string;
+      readonly run: number;
+      readonly token: string;
+      readonly shared?: SharedFailure;
+      /**
+       * With `shared`: the mutant's next runs that failed the property (at most {@link MAX_LATER_WITNESSES}), each with
+       * its token. The detection rests on the count; any one of its runs may be one the baseline would fail too, so
+       * the replay check tries these in turn when the quoted run's token shows the property on the unmutated tree.
+       */
+      readonly later?: ReadonlyArray<{ readonly run: number; readonly token: string }>;
+    }
   /** `unseparated`: properties the mutant failed in some runs, but no more often than the baseline does. */
   | { readonly kind: 'survived'; readonly runsExecuted: number; readonly unseparated?: readonly SharedFailure[] }
   /** `token`: the run not counted, when there is one (a detection the replay check saw fail on the unmutated tree). */
@@ -89,7 +102,8 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
       continue;
     }
     const at = firstSeparatingRun(mutantRuns, baselineRuns, ignoredRuns) ?? mutantRuns[mutantRuns.length - 1]!;
-    detections.push({ kind: 'detected', property, run: at.run, token: tokenJudging(at, property), shared });
+    const later = mutantRuns.filter((run) => run.run > at.run).slice(0, MAX_LATER_WITNESSES).map((run) => ({ run: run.run, token: tokenJudging(run, property) }));
+    detections.push({ kind: 'detected', property, run: at.run, token: tokenJudging(at, property), shared, ...(later.length > 0 ? { later } : {}) });
   }
   const earliest = detections.reduce<(typeof detections)[number] | undefined>((best, next) => (best === undefined || next.run < best.run ? next : best), undefined);
   return earliest ?? { kind: 'survived', runsExecuted: mutant.runsExecuted, ...(unseparated.length > 0 ? { unseparated } : {}) };
@@ -128,17 +142,29 @@ export function ignoredRunsOf(baseline: FailingRunsResult): number[] {
 }
 
 /**
+ * How many later failing runs a detection by a property the baseline fails too offers the replay check, besides the
+ * run where its count first exceeded the baseline's.
+ */
+export const MAX_LATER_WITNESSES = 5;
+
+/**
  * A detection stands only if its token, replayed on the unmutated tree, does not show its property: otherwise the
  * same answers fail without the mutant, and the finding is the baseline's (for `guided`, whose later runs differ from
- * the baseline's, the run-number rule of {@link judgeMutant} cannot tell). A replay that failed flags the mutant.
+ * the baseline's, the run-number rule of {@link judgeMutant} cannot tell). A detection told apart by how often it fails
+ * a property the baseline fails too (`shared`) stands on the count, and needs one run that fails only with the mutant:
+ * when its quoted run's token shows the property on the unmutated tree, its `later` runs are tried in turn, and the
+ * first that replays clean is quoted instead. A replay that failed flags the mutant.
  */
-export function confirmDetection(detected: Extract<MutantVerdict, { kind: 'detected' }>, check: ReplayCheck): MutantVerdict {
-  switch (check.kind) {
-    case 'clean':
-      return detected;
-    case 'reproduces':
-      return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: its token shows it on the unmutated tree too`, token: detected.token };
-    case 'error':
-      return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: ${check.message}` };
+export async function confirmDetection(
+  detected: Extract<MutantVerdict, { kind: 'detected' }>,
+  replayUnmutated: (token: string) => Promise<ReplayCheck>,
+): Promise<MutantVerdict> {
+  const { later: _tried, ...quoted } = detected;
+  for (const witness of [{ run: detected.run, token: detected.token }, ...(detected.later ?? [])]) {
+    const check = await replayUnmutated(witness.token);
+    if (check.kind === 'clean') return { ...quoted, run: witness.run, token: witness.token };
+    if (check.kind === 'error') return { kind: 'flagged', reason: `${detected.property} at run ${witness.run}: ${check.message}` };
   }
+  const tried = (detected.later?.length ?? 0) > 0 ? ` (as do the tokens of its next ${detected.later!.length} failing runs)` : '';
+  return { kind: 'flagged', reason: `${detected.property} at run ${detected.run}: its token shows it on the unmutated tree too${tried}`, token: detected.token };
 }

@@ -100,7 +100,7 @@ async function verdictFor(
   }
   // A detection counts only if the unmutated tree, given the same answers, does not show it.
   if (verdict.kind !== 'detected') return verdict;
-  return confirmDetection(verdict, await replayInWorkspace(workspace.root, verdict.token, request.timeoutMs));
+  return confirmDetection(verdict, (token) => replayInWorkspace(workspace.root, token, request.timeoutMs));
 }
 
 /**

@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let verdict: MutantVerdict = await exploreMutant(root, ci, budget, timeoutMs, baseline);
   if (verdict.kind === 'detected') {
     const detected = verdict;
-    verdict = confirmDetection(detected, await unmutated(() => replayInWorkspace(root, detected.token, timeoutMs)));
+    verdict = await confirmDetection(detected, (token) => unmutated(() => replayInWorkspace(root, token, timeoutMs)));
   }
   process.stdout.write(`${verdictLine(verdict)}\n`);
   return verdict.kind === 'survived' ? 0 : 1;

@@ -15,6 +15,11 @@ export interface RunSpec {
   readonly runtime: string;
   readonly config: SwitchValues;
   readonly faults: readonly FaultKind[];
+  /**
+   * The revision of the moments at which platform faults strike (`FAULT_MOMENT_REVISIONS`); the current one when
+   * absent. A replay token carries it, so that a token replays under the moments it was explored with.
+   */
+  readonly faultMomentRevision?: number;
 }
 
 /** A scenario set up inside one simulated run, ready for the run loop. */

@@ -2,6 +2,7 @@ import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { decodeReplayToken, encodeReplayToken, ReplayTokenError } from '../sim/replay/replayToken.ts';
 import { propertyNames, type PropertyName } from '../properties/index.ts';
 import { FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
+import { CURRENT_FAULT_MOMENT_REVISION, FAULT_MOMENT_REVISIONS, FIRST_FAULT_MOMENT_REVISION } from '../world/faults/FaultPointOptions.ts';
 import { runSpecFor } from './config/runSpecFor.ts';
 import { ConfigError } from './config/SwitchValues.ts';
 import { ScenarioError, type RunSpec } from './index.ts';
@@ -18,7 +19,14 @@ export interface ReplayRequest {
 /** The token that replays `choices` under `spec`. */
 export function replayTokenFor(spec: RunSpec, choices: readonly number[], property?: PropertyName): string {
   return encodeReplayToken({
-    spec: { scenario: spec.scenario, runtime: spec.runtime, config: { ...spec.config }, faults: [...spec.faults], ...(property ? { property } : {}) },
+    spec: {
+      scenario: spec.scenario,
+      runtime: spec.runtime,
+      config: { ...spec.config },
+      faults: [...spec.faults],
+      faultMoments: spec.faultMomentRevision ?? CURRENT_FAULT_MOMENT_REVISION,
+      ...(property ? { property } : {}),
+    },
     choices,
   });
 }
@@ -38,14 +46,19 @@ export function normaliseReplayToken(text: string): string {
 export function readReplayToken(token: string): ReplayRequest {
   const { spec, choices } = decodeReplayToken(normaliseReplayToken(token));
   if (typeof spec !== 'object' || spec === null) throw new ReplayTokenError('malformed replay token: no run description');
-  const raw = spec as { scenario?: unknown; runtime?: unknown; config?: Record<string, unknown>; faults?: unknown; property?: unknown };
+  const raw = spec as { scenario?: unknown; runtime?: unknown; config?: Record<string, unknown>; faults?: unknown; faultMoments?: unknown; property?: unknown };
   try {
     if (typeof raw.scenario !== 'string' || typeof raw.runtime !== 'string' || typeof raw.config !== 'object' || raw.config === null || !Array.isArray(raw.faults)) {
       throw new ReplayTokenError('malformed replay token: incomplete run description');
     }
     const switches = Object.fromEntries(Object.entries(raw.config).map(([name, value]) => [name, String(value)]));
     const faults = parseFaultList(raw.faults.map(String).join(',') || 'none');
-    const resolved = runSpecFor({ scenario: raw.scenario, runtime: raw.runtime, switches, faults });
+    // A token from before fault-moment revisions carries none: it was explored under the first.
+    const faultMomentRevision = raw.faultMoments === undefined ? FIRST_FAULT_MOMENT_REVISION : raw.faultMoments;
+    if (typeof faultMomentRevision !== 'number' || !Object.hasOwn(FAULT_MOMENT_REVISIONS, faultMomentRevision)) {
+      throw new ReplayTokenError(`replay token describes a run this build cannot set up: fault-moment revision ${String(faultMomentRevision)} is unknown (known: ${Object.keys(FAULT_MOMENT_REVISIONS).join(', ')})`);
+    }
+    const resolved = { ...runSpecFor({ scenario: raw.scenario, runtime: raw.runtime, switches, faults }), faultMomentRevision };
     const property = raw.property === undefined ? undefined : String(raw.property);
     if (property !== undefined && !(propertyNames() as readonly string[]).includes(property)) {
       throw new ReplayTokenError(`malformed replay token: unknown property "${property}"`);

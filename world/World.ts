@@ -20,6 +20,7 @@ import { DURABLE_STREAMS, StreamsFrontEnd } from './durable-streams/StreamsFront
 import { schedulerClock } from './durable-streams/VirtualClock.ts';
 import type { FaultKind } from './faults/FaultKind.ts';
 import type { FaultOptions } from './faults/FaultOptions.ts';
+import type { FaultMoment } from './faults/FaultPointOptions.ts';
 import { FaultPoints, type StrikePlatformFault } from './faults/FaultPoints.ts';
 import { HandlerStalls } from './faults/HandlerStalls.ts';
 import { NetworkOutage } from './faults/NetworkOutage.ts';
@@ -188,12 +189,13 @@ export class World {
 
   /**
    * Lets the run's enabled platform faults strike at the moments the world's services see (issue 15), carried out by
-   * `strike` (a scenario's `PlatformFaults`). Without this call no moment asks a question: a scenario that plans
-   * its faults itself (the minimal one, for exhaustive search) keeps its space small.
+   * `strike` (a scenario's `PlatformFaults`), at the `moments` of the run's revision (`faultMomentsOf`). Without
+   * this call no moment asks a question: a scenario that plans its faults itself (the minimal one, for exhaustive
+   * search) keeps its space small.
    */
-  enableFaultPoints(strike: StrikePlatformFault): void {
+  enableFaultPoints(strike: StrikePlatformFault, moments: readonly FaultMoment[]): void {
     const kinds = PLATFORM_FAULT_KINDS.filter((kind) => this.options.faults.has(kind));
-    new FaultPoints(this.sim, this.options.faultOptions.faultPoints, kinds, () => this.faultsActive, strike);
+    new FaultPoints(this.sim, this.options.faultOptions.faultPoints, new Set(moments), kinds, () => this.faultsActive, strike);
   }
 
   /** A heartbeat the agents server fails to store (`heartbeat-failure`): answered 503 before it is routed. */

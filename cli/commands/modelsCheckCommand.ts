@@ -13,7 +13,8 @@ const CELL_WIDTH = 36;
 const BOUNDS_TEXT =
   `${DEFAULT_CHECK_BOUNDS.occurrences} occurrence, ${DEFAULT_CHECK_BOUNDS.messages} other message, ${DEFAULT_CHECK_BOUNDS.processes} host processes, ` +
   `${DEFAULT_CHECK_BOUNDS.wakes} wakes, ${DEFAULT_CHECK_BOUNDS.wakeAppends} wake events, ${DEFAULT_CHECK_BOUNDS.preloadFailures} preload failures, ` +
-  `${DEFAULT_CHECK_BOUNDS.crashes} crash and ${DEFAULT_CHECK_BOUNDS.redeploys} redeploy when those faults are enabled`;
+  `${DEFAULT_CHECK_BOUNDS.crashes} ${DEFAULT_CHECK_BOUNDS.crashes === 1 ? 'crash' : 'crashes'} and ${DEFAULT_CHECK_BOUNDS.redeploys} ` +
+  `${DEFAULT_CHECK_BOUNDS.redeploys === 1 ? 'redeploy' : 'redeploys'} when those faults are enabled`;
 
 export const MODELS_CHECK_HELP = `Usage: npm run sim -- models check [options]
 

@@ -5,17 +5,21 @@ import type { CheckBounds, CheckEvent } from './CheckState.ts';
 import { exploreSlice, type SliceExploration } from './exploreSlice.ts';
 
 /**
- * The bounds `models check` uses: one occurrence, one other message, two host processes, two wakes and wake events, two
- * preload failures, one crash and one redeploy when those faults are enabled.
+ * The bounds `models check` uses: one occurrence, one other message, three host processes, two wakes and wake events,
+ * two preload failures, one crash and two redeploys when those faults are enabled. Three processes and two redeploys
+ * because a wake replay under `offset=server-seek` takes that many (found by exploration on 2026-12-03, where two and
+ * one called it unreachable): a first process is granted a wake and stopped before its done, a second reads the wake
+ * again (the acked prefix ends before it), is refused it while the first claim holds the lease and settles it, and a
+ * third reads it once more.
  */
 export const DEFAULT_CHECK_BOUNDS: CheckBounds = {
-  processes: 2,
+  processes: 3,
   wakeAppends: 2,
   wakes: 2,
   occurrences: 1,
   preloadFailures: 2,
   crashes: 1,
-  redeploys: 1,
+  redeploys: 2,
   messages: 1,
 };
 

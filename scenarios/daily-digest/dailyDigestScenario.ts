@@ -15,6 +15,7 @@ import type { PendingWake } from '../../world/durable-streams/PendingWake.ts';
 import type { SharedLinks } from '../../world/agents-server/SharedStateLinks.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
+import { faultMomentsOf } from '../../world/faults/FaultPointOptions.ts';
 import { PlatformFaults } from '../../world/faults/PlatformFaults.ts';
 import { drawTimedFaults } from '../../world/faults/TimedFaultPlan.ts';
 import { HostSupervisor } from '../../world/process/HostSupervisor.ts';
@@ -359,7 +360,7 @@ export function setUpDailyDigest(sim: SimContext, spec: RunSpec, runtime: Runtim
       if (world.faultsActive) platform.strike(fault.kind);
     });
   }
-  world.enableFaultPoints((kind, process) => platform.strike(kind, process));
+  world.enableFaultPoints((kind, process) => platform.strike(kind, process), faultMomentsOf(spec.faultMomentRevision));
   const expected = [
     ...plans.flatMap((plan, index) => expectedActions(plan.schedule, plan.messageTimesMs, digestEntityNames(index).entity)),
     // Each child answers its one message; what its parent records of its run is judged by lost-work and duplicate-action.

@@ -6,10 +6,11 @@ import { BOTH_FIXES, digestSpec, FIXED, HARDENED } from './helpers.ts';
 describe('the fixed configuration under the default faults', () => {
   it('wiring=retry offset=durable claim-reaper=sweep: a redeploy before the runner reported its offset replays a wake', async () => {
     // offset=durable's gap: what the runner had not reported yet is lost to the next process, which reads it again.
-    // The hardened preset closes it with a server-side seek (below). About one run in a thousand shows it (first at
-    // runs 213 to 1,827 for seeds 1 to 8; seed 2026, used here until 2026-12-02, at run 1,929 of the 2,000): seed 6
-    // finds it at run 213, and the budget leaves room for a world change to move it.
-    const report = await explore({ spec: digestSpec(FIXED), maxRuns: 2000, seed: 6, properties: propertyNames(), maxShrinkAttempts: 50 });
+    // The hardened preset closes it with a server-side seek (below). About one run in a thousand shows it. Counted
+    // alone: this configuration also shows `concurrent-wake` (a wiring retry through preload failures outlives its
+    // lease; README, "A hardened configuration"), which comes first on some seeds. Counting wake-replay alone, seeds 1
+    // and 2 find it at runs 298 and 321 and seed 6 not in 2,000 (2026-12-03, fault moments' revision 2): seed 2 leaves room.
+    const report = await explore({ spec: digestSpec(FIXED), maxRuns: 2000, seed: 2, properties: ['wake-replay'], maxShrinkAttempts: 50 });
     expect(report.finding?.property).toBe('wake-replay');
     const faults = report.finding!.shrunk.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));
     expect(faults).toContain('redeploy');

@@ -7,8 +7,10 @@ import { DEFAULT_FAULT_KINDS, faultKinds, type FaultKind } from '../../world/fau
 export const V04: SwitchValues = {};
 export const BOTH_FIXES: SwitchValues = { wiring: 'retry', offset: 'durable' };
 /**
- * Both fixes and a claim reaper: clean of every property under the default faults. Without the reaper a wake a
- * redeploy abandons leaves its claim active (`stuck-claim`), which nothing in the two fixes addresses.
+ * Both fixes and a claim reaper. Without the reaper a wake a redeploy abandons leaves its claim active (`stuck-claim`),
+ * which nothing in the two fixes addresses. Under the default faults what it still shows is rare: a wake replayed
+ * after a redeploy before the runner reported its offset, and a second wake beside a wiring retry that outlived its
+ * lease (fixedConfigClean.test.ts).
  */
 export const FIXED: SwitchValues = { ...BOTH_FIXES, 'claim-reaper': 'sweep' };
 /** The `hardened` preset: both fixes and a switch for each finding they still show under every fault. */

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_MUTANTS } from '../../mutants/catalog/index.ts';
 import { exceedsBaseline } from '../../mutants/baselineSeparation.ts';
-import { confirmDetection, judgeByFailingRuns } from '../../mutants/MutantVerdict.ts';
+import type { ReplayCheck } from '../../mutants/exploreInWorkspace.ts';
+import { confirmDetection, judgeByFailingRuns, MAX_LATER_WITNESSES } from '../../mutants/MutantVerdict.ts';
 import { runMutantSuite } from '../../mutants/runMutantSuite.ts';
 import { encodeReplayToken } from '../../sim/replay/replayToken.ts';
 
@@ -33,10 +34,28 @@ describe('npm run mutants', () => {
 
 describe('a detection', () => {
   const detected = { kind: 'detected', property: 'missed-action', run: 12, token: 'ws2.x.y' } as const;
-  it('stands when its token replays clean on the unmutated tree, and is flagged when it fails there too', () => {
-    expect(confirmDetection(detected, { kind: 'clean' })).toBe(detected);
-    expect(confirmDetection(detected, { kind: 'reproduces' })).toEqual({ kind: 'flagged', reason: 'missed-action at run 12: its token shows it on the unmutated tree too', token: 'ws2.x.y' });
-    expect(confirmDetection(detected, { kind: 'error', message: 'replay failed (exit 3): boom' })).toMatchObject({ kind: 'flagged' });
+  const always = (check: ReplayCheck) => async () => check;
+  it('stands when its token replays clean on the unmutated tree, and is flagged when it fails there too', async () => {
+    expect(await confirmDetection(detected, always({ kind: 'clean' }))).toEqual(detected);
+    expect(await confirmDetection(detected, always({ kind: 'reproduces' }))).toEqual({ kind: 'flagged', reason: 'missed-action at run 12: its token shows it on the unmutated tree too', token: 'ws2.x.y' });
+    expect(await confirmDetection(detected, always({ kind: 'error', message: 'replay failed (exit 3): boom' }))).toMatchObject({ kind: 'flagged' });
+  });
+
+  it('told apart by its count, quotes the first of its later runs that replays clean when the quoted one does not', async () => {
+    const shared = { property: 'missed-action', mutantRuns: 80, baselineRuns: 19 };
+    const counted = { ...detected, shared, later: [{ run: 40, token: 'ws2.a.b' }, { run: 55, token: 'ws2.c.d' }, { run: 70, token: 'ws2.e.f' }] } as const;
+    const replayed: string[] = [];
+    const cleanFrom = (clean: string) => async (token: string): Promise<ReplayCheck> => {
+      replayed.push(token);
+      return token === clean ? { kind: 'clean' } : { kind: 'reproduces' };
+    };
+    expect(await confirmDetection(counted, cleanFrom('ws2.c.d'))).toEqual({ kind: 'detected', property: 'missed-action', run: 55, token: 'ws2.c.d', shared });
+    expect(replayed).toEqual(['ws2.x.y', 'ws2.a.b', 'ws2.c.d']);
+    expect(await confirmDetection(counted, cleanFrom('none'))).toEqual({
+      kind: 'flagged',
+      reason: 'missed-action at run 12: its token shows it on the unmutated tree too (as do the tokens of its next 3 failing runs)',
+      token: 'ws2.x.y',
+    });
   });
 });
 
@@ -62,6 +81,9 @@ describe('a mutant that fails a property the baseline fails too', () => {
     expect(verdict.run).toBeGreaterThan(271);
     expect(often.map((failing) => failing.run)).toContain(verdict.run);
     expect(verdict.token).toBe(tokenOf(verdict.run, 'missed-action'));
+    // The replay check's spares: the next failing runs of the property, each judging it.
+    const next = often.filter((failing) => failing.run > verdict.run).slice(0, MAX_LATER_WITNESSES);
+    expect(verdict.later).toEqual(next.map((failing) => ({ run: failing.run, token: tokenOf(failing.run, 'missed-action') })));
   });
 
   it('is detected at once by a property the baseline never fails, even after a shared one', () => {

@@ -7,7 +7,9 @@
  * - `lease-expiring`: a claim lease is about to run out;
  * - `heartbeat-in-flight`: the agents server answered a heartbeat that reported a new offset, and the answer is on its
  *   way (the heartbeats that carry news; the periodic ones that repeat the stored offset are too many to count);
- * - `stop-drain`: the platform sent SIGTERM, and the process is draining.
+ * - `stop-drain`: the platform sent SIGTERM, and the process is draining;
+ * - `start-up`: a host process started, and is registering its runner and starting it (a deploy that strikes now
+ *   stops the process before its runner reads its wake stream, or while its registration is on the wire).
  */
 export type FaultMoment =
   | 'claim-outstanding'
@@ -16,7 +18,34 @@ export type FaultMoment =
   | 'post-unrecorded'
   | 'lease-expiring'
   | 'heartbeat-in-flight'
-  | 'stop-drain';
+  | 'stop-drain'
+  | 'start-up';
+
+/**
+ * The moments a run's world watches, by revision. A new moment asks a choice where none was asked, which changes every
+ * later answer of a run with platform faults; so a run's spec names the revision it was explored under (a replay token
+ * carries it), and a token written before the revision existed replays under the moments it had.
+ * - 1: the first seven moments (tokens written before 2026-12-03 carry no revision, and mean this one);
+ * - 2: `start-up` added.
+ */
+const FIRST_MOMENTS: readonly FaultMoment[] = ['claim-outstanding', 'wake-in-flight', 'preload', 'post-unrecorded', 'lease-expiring', 'heartbeat-in-flight', 'stop-drain'];
+export const FAULT_MOMENT_REVISIONS: Readonly<Record<number, readonly FaultMoment[]>> = {
+  1: FIRST_MOMENTS,
+  2: [...FIRST_MOMENTS, 'start-up'],
+};
+
+/** The revision new runs are explored under. */
+export const CURRENT_FAULT_MOMENT_REVISION = 2;
+
+/** The revision a token without one was written under. */
+export const FIRST_FAULT_MOMENT_REVISION = 1;
+
+/** The moments of `revision`, the current one when undefined; a revision this build does not know is refused. */
+export function faultMomentsOf(revision: number | undefined): readonly FaultMoment[] {
+  const moments = FAULT_MOMENT_REVISIONS[revision ?? CURRENT_FAULT_MOMENT_REVISION];
+  if (!moments) throw new RangeError(`unknown fault-moment revision ${revision} (known: ${Object.keys(FAULT_MOMENT_REVISIONS).join(', ')})`);
+  return moments;
+}
 
 /** How faults strike at one kind of moment. */
 export interface MomentOptions {
@@ -37,7 +66,9 @@ export interface FaultPointOptions {
 
 /**
  * Delays are as long as the window each moment opens with in-order 1 ms deliveries: an answer is 1 ms away, a wake
- * takes about 15 ms from claim to done, a post is 2 ms from the write that records it, a drain up to a second.
+ * takes about 15 ms from claim to done, a post is 2 ms from the write that records it, a drain up to a second, a
+ * process registers and reads its wake stream within 3 ms of its start. A process starts a few times a run, so its
+ * moment fires more often than those of the requests a process makes many of.
  */
 export const DEFAULT_FAULT_POINT_OPTIONS: FaultPointOptions = {
   moments: {
@@ -48,6 +79,7 @@ export const DEFAULT_FAULT_POINT_OPTIONS: FaultPointOptions = {
     'lease-expiring': { percent: 30, maxDelayMs: 2_000 },
     'heartbeat-in-flight': { percent: 3, maxDelayMs: 1 },
     'stop-drain': { percent: 10, maxDelayMs: 1_000 },
+    'start-up': { percent: 5, maxDelayMs: 3 },
   },
   maxPerRun: 2,
   leaseExpiringLeadMs: 2_000,

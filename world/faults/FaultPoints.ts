@@ -13,11 +13,12 @@ const FAULTS_ACTOR = 'faults';
 /**
  * Platform faults at the moments that matter (issue 15), besides those at uniform times: the world watches what its
  * own services observe (claims answered, wakes granted and done, shared-stream reads, posts and the writes that record
- * them, leases granted, heartbeats, SIGTERM sent) and, at each such moment, asks whether a fault strikes in the window
- * it opens. Three choices, all hinted with the fault `at:<moment>` (so swarm gives each moment its own per-run rate):
- * whether (a `fault` hint, 0 = no), which of the run's enabled platform kinds (a count), and how long after the moment
- * (a range, 0 first). A fault whose window closed before it struck (the wake was done, say) is skipped. At most
- * `maxPerRun` moments set one off; after that, and in the quiet period, moments ask nothing.
+ * them, leases granted, heartbeats, processes started, SIGTERM sent) and, at each such moment of the run's
+ * revision, asks whether a fault strikes in the window it opens. Three choices, all hinted with the fault
+ * `at:<moment>` (so swarm gives each moment its own per-run rate): whether (a `fault` hint, 0 = no), which of the
+ * run's enabled platform kinds (a count), and how long after the moment (a range, 0 first). A fault whose window
+ * closed before it struck (the wake was done, say) is skipped. At most `maxPerRun` moments set one off; after that,
+ * and in the quiet period, moments ask nothing.
  */
 export class FaultPoints {
   private struck = 0;
@@ -35,6 +36,8 @@ export class FaultPoints {
   constructor(
     private readonly sim: SimContext,
     private readonly options: FaultPointOptions,
+    /** The moments this run watches (those of its revision, `FAULT_MOMENT_REVISIONS`); the others ask nothing. */
+    private readonly watched: ReadonlySet<FaultMoment>,
     /** The run's enabled platform fault kinds, in canonical order: what a moment may set off. */
     private readonly kinds: readonly PlatformFaultKind[],
     private readonly active: () => boolean,
@@ -78,6 +81,9 @@ export class FaultPoints {
         if (news) this.moment('heartbeat-in-flight', peer);
         return;
       }
+      case 'process-start':
+        this.moment('start-up', event.actor, () => !this.exited.has(event.actor));
+        return;
       case 'sigterm':
         this.moment('stop-drain', event.actor, () => !this.exited.has(event.actor));
         return;
@@ -118,7 +124,7 @@ export class FaultPoints {
 
   /** Asks whether a fault strikes in the window `moment` opens; `stillOpen` tells, when it strikes, whether it is. */
   private moment(moment: FaultMoment, process: string | undefined, stillOpen: () => boolean = () => true): void {
-    if (!this.mayStrike()) return;
+    if (!this.watched.has(moment) || !this.mayStrike()) return;
     const { choices, scheduler, trace } = this.sim;
     const { percent, maxDelayMs } = this.options.moments[moment];
     const fault = `at:${moment}`;

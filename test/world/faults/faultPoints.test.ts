@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { faultMomentsOf } from '../../../world/faults/FaultPointOptions.ts';
 import type { PlatformFaultKind } from '../../../world/faults/PlatformFaults.ts';
 import { worldFixture } from './worldFixture.ts';
 
 /** Answers of a moment's first choice that fire a fault point of `percent`: the top of the 0..99 range. */
 const FIRES = 99;
 
-/** A world whose fault points only report what they would strike. */
-function pointsFixture(kinds: readonly string[], script: readonly number[]) {
+/** A world whose fault points (the moments of `revision`, the current one by default) only report what they would strike. */
+function pointsFixture(kinds: readonly string[], script: readonly number[], revision?: number) {
   const fixture = worldFixture(kinds, script);
   const struck: Array<[PlatformFaultKind, string | undefined, number]> = [];
-  fixture.world.enableFaultPoints((kind, process) => struck.push([kind, process, fixture.sim.scheduler.nowMs]));
+  fixture.world.enableFaultPoints((kind, process) => struck.push([kind, process, fixture.sim.scheduler.nowMs]), faultMomentsOf(revision));
   const observe = (actor: string, kind: string, detail: Record<string, string | number | boolean>) => fixture.sim.trace.record(actor, kind, detail);
   return { ...fixture, struck, observe };
 }
@@ -70,5 +71,23 @@ describe('fault points: platform faults at the moments the world sees', () => {
     const none = pointsFixture(['preload-not-found'], []);
     none.observe('agents-server', 'claim-answered', claim);
     expect(none.sim.choices.recorded).toEqual([]);
+  });
+
+  it('a process start opens a start-up window: a deploy strikes that process before its runner reads, unless it died', async () => {
+    const { struck, observe, runUntil, kinds } = pointsFixture(['redeploy', 'crash'], [FIRES, 0, 2, FIRES, 0, 3]);
+    observe('host#2', 'process-start', {});
+    observe('host#3', 'process-start', {});
+    observe('host#3', 'process-exit', { reason: 'crash' });
+    await runUntil(100);
+    expect(struck).toEqual([['redeploy', 'host#2', 2]]);
+    expect(kinds('fault-point')[0]?.detail).toEqual({ moment: 'start-up', kind: 'redeploy', host: 'host#2', delayMs: 2 });
+    expect(kinds('fault-skipped')[0]?.detail).toEqual({ kind: 'redeploy', moment: 'start-up', reason: 'moment passed' });
+  });
+
+  it('a run of the first fault-moment revision (an old token) watches no process start: it asks nothing there', () => {
+    const old = pointsFixture(['redeploy'], [], 1);
+    old.observe('host#1', 'process-start', {});
+    expect(old.sim.choices.recorded).toEqual([]);
+    expect(() => faultMomentsOf(99)).toThrow('unknown fault-moment revision 99 (known: 1, 2)');
   });
 });
