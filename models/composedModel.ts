@@ -7,6 +7,7 @@ import { modelConfigOf, resumeSourceOf, type ModelConfig, type OffsetMode } from
 import type { ModelEvent } from './modelEvents.ts';
 import { FOLLOWED_EVENTS, MODEL_MACHINES, RUNTIME_MACHINES, type MachineName, type ModelMachines } from './modelLayers.ts';
 import { TransitionMemo, type MemoisedStep, type RecordedMicrostep } from './TransitionMemo.ts';
+import type { DigestEntityContext } from './system/digestEntity.ts';
 
 export { FOLLOWED_EVENTS, MODEL_MACHINES, type MachineName } from './modelLayers.ts';
 
@@ -63,6 +64,13 @@ export interface ComposedModelOptions {
    * tested against. Default false.
    */
   readonly interpreted?: boolean;
+  /**
+   * Let a second wake start beside one whose lease ended under it whatever the lease switches say. Conformance leaves
+   * this off: a runtime that neither renews nor fences its lease never learns that it lost it, so a second wake beside
+   * its first is the hazard the models report. Model checking turns it on to ask what that hazard leads to (a
+   * duplicate, say): the composed model then allows what such a runtime does, not only what it should do.
+   */
+  readonly admitLeaseOverrun?: boolean;
 }
 
 /** One memo per machine logic, shared by every composed model in the process (a planted machine gets its own). */
@@ -136,6 +144,7 @@ export class ComposedModel {
   private microsteps: RecordedMicrostep[] = [];
   private readonly observer: ModelObserver | undefined;
   private readonly memoised: boolean;
+  private readonly admitLeaseOverrun: boolean;
   /** The last event given a canonical text, and that text: one event goes to several machines. */
   private keyedEvent: ModelEvent | undefined;
   private keyedText = '';
@@ -156,6 +165,7 @@ export class ComposedModel {
     this.runtime = new Set((Object.entries(RUNTIME_MACHINES) as Array<[MachineName, AnnotationVocabulary]>).filter(([, vocabulary]) => vocabularies.has(vocabulary)).map(([name]) => name));
     this.observer = options.observer;
     this.memoised = !options.interpreted;
+    this.admitLeaseOverrun = options.admitLeaseOverrun === true;
     const scopeFor = (machine: MachineName, input: unknown): unknown => {
       // Only recorded here: every step replays what it recorded (or what the memo recorded the first time) alike.
       const inspect = (inspection: InspectionEvent): void => {
@@ -204,8 +214,9 @@ export class ComposedModel {
       // One wake of the entity does work at a time: a second one while the first holds its lease is a failure. A runtime
       // that renews its lease learns that it lost it at its next renewal (or, with a fence, at its own deadline), and
       // abandons the wake at its next step: until then the old wake lingers beside the new one, followed apart (the
-      // oracles judge what it does meanwhile).
-      if (active?.leaseEnded === true && this.leaseMayBeLost()) {
+      // oracles judge what it does meanwhile). One that does neither never learns: its wake runs on to its end beside
+      // the next, which only model checking admits (`admitLeaseOverrun`).
+      if (active?.leaseEnded === true && (this.leaseMayBeLost() || this.admitLeaseOverrun)) {
         closing = [...closing, active];
         active = undefined;
       }
@@ -249,12 +260,15 @@ export class ComposedModel {
       active = { ...active, snapshot: next };
     }
     if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && 'process' in event) {
-      let slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : active;
+      // An event that names no wake is the running handler's wake's when it can take it (the handle is wired inside
+      // observe), else the wake doing work's, else a lingering wake's, one whose lost lease it has not noticed yet.
+      const handlerWake = (entity.context as DigestEntityContext).handler?.wakeId;
+      const handlerSlot = 'wakeId' in event || handlerWake === undefined ? undefined : active?.wakeId === handlerWake ? active : closing.find((candidate) => candidate.wakeId === handlerWake && candidate.leaseEnded === true);
+      let slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : (handlerSlot ?? active);
       let next = slot && slot.process === event.process ? this.transition('wiringChain', slot.snapshot, event) : undefined;
       if (!next && !('wakeId' in event)) {
-        // An event that names no wake may be a lingering wake's, one whose lost lease it has not noticed yet.
-        for (const candidate of closing) {
-          if (candidate.leaseEnded !== true || candidate.process !== event.process) continue;
+        for (const candidate of [...(active && active !== slot ? [active] : []), ...closing]) {
+          if (candidate === slot || (candidate !== active && candidate.leaseEnded !== true) || candidate.process !== event.process) continue;
           next = this.transition('wiringChain', candidate.snapshot, event);
           if (next) {
             slot = candidate;

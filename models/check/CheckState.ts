@@ -11,6 +11,8 @@ export interface CheckBounds {
   readonly crashes: number;
   readonly redeploys: number;
   readonly messages: number;
+  /** Leases that end under a running wake (the wake outlasts its lease and lingers beside the next one). */
+  readonly lostLeases: number;
 }
 
 /** One batch the live runner read from its wake stream, as the v0.4 runtime tracks it for its durable mark. */
@@ -88,6 +90,7 @@ export const EMPTY_BUDGET: CheckBudget = {
   crashes: 0,
   redeploys: 0,
   messages: 0,
+  lostLeases: 0,
   live: undefined,
   pending: false,
   finalHeartbeatStored: false,

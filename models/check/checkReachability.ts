@@ -21,6 +21,26 @@ export const DEFAULT_CHECK_BOUNDS: CheckBounds = {
   crashes: 1,
   redeploys: 2,
   messages: 1,
+  lostLeases: 0,
+};
+
+/**
+ * The bounds of the second search, made where the first finds no path for a property of the wake slice: a lease that
+ * ends under a running wake, whose wake lingers beside the next one (a wiring retry loop that outlasts its lease, say).
+ * Two wakes at once multiply the states by the second wake's (in the first bounds, more than two million), so this
+ * search is made in a small world: one process, one occurrence, no other message, one preload failure, no crash or
+ * redeploy. A story that needs a lost lease and a restart is beyond both.
+ */
+export const LOST_LEASE_BOUNDS: CheckBounds = {
+  processes: 1,
+  wakeAppends: 2,
+  wakes: 2,
+  occurrences: 1,
+  preloadFailures: 1,
+  crashes: 0,
+  redeploys: 0,
+  messages: 0,
+  lostLeases: 1,
 };
 
 /** The answer for one configuration and property. */
@@ -36,6 +56,8 @@ export interface Reachability {
   readonly switchesRead: Readonly<Partial<ModelConfig>>;
   /** For the wake slice: whether the runner slice found that the offset switch can lose a wake event for good. */
   readonly wakesMayBeLost?: boolean;
+  /** The path was found by the second search, with a lease lost under a running wake ({@link LOST_LEASE_BOUNDS}). */
+  readonly lostLease?: boolean;
 }
 
 /** Traversals already made, by slice, the values of the switches it reads, the faults and the bounds. */
@@ -54,9 +76,16 @@ function explored(key: string, explore: () => SliceExploration): SliceExploratio
  * Bounded model checking of one property under one configuration: the shortest path, within the bounds, to a state
  * of the property's slice that shows it (see models/check/checkSlices.ts). Configurations that agree on every switch
  * the slice reads share one traversal. The wake slice first asks the runner slice, under the same offset switch,
- * whether a wake event can be lost for good.
+ * whether a wake event can be lost for good; where it finds no path, a second search within `lostLeaseBounds` lets a
+ * lease end under a running wake (null skips it).
  */
-export function checkReachability(config: ModelConfig, property: CheckedProperty, faults: readonly FaultKind[], bounds: CheckBounds = DEFAULT_CHECK_BOUNDS): Reachability {
+export function checkReachability(
+  config: ModelConfig,
+  property: CheckedProperty,
+  faults: readonly FaultKind[],
+  bounds: CheckBounds = DEFAULT_CHECK_BOUNDS,
+  lostLeaseBounds: CheckBounds | null = LOST_LEASE_BOUNDS,
+): Reachability {
   const slice = sliceOf(property);
   const switchesRead = Object.fromEntries(slice.switches.map((name) => [name, config[name]])) as Partial<ModelConfig>;
   const common = `${JSON.stringify([...faults].sort())} ${JSON.stringify(bounds)}`;
@@ -67,7 +96,18 @@ export function checkReachability(config: ModelConfig, property: CheckedProperty
     wakesMayBeLost = runner.paths.has('wake-lost');
     exploration = explored(`wake ${config.wiring} ${config.idempotency} ${wakesMayBeLost} ${common}`, () => exploreSlice('wake', config, faults, bounds, { wakesMayBeLost: wakesMayBeLost! }));
   }
-  const steps = exploration.paths.get(property);
+  let steps = exploration.paths.get(property);
+  let lostLease: boolean | undefined;
+  if (slice.name === 'wake' && lostLeaseBounds) {
+    lostLease = false;
+    if (steps === undefined) {
+      const key = `wake ${config.wiring} ${config.idempotency} ${wakesMayBeLost} ${JSON.stringify([...faults].sort())} ${JSON.stringify(lostLeaseBounds)}`;
+      const second = explored(key, () => exploreSlice('wake', config, faults, lostLeaseBounds, { wakesMayBeLost: wakesMayBeLost! }));
+      steps = second.paths.get(property);
+      lostLease = steps !== undefined;
+      if (lostLease) exploration = second;
+    }
+  }
   return {
     property,
     reachable: steps !== undefined,
@@ -75,6 +115,7 @@ export function checkReachability(config: ModelConfig, property: CheckedProperty
     statesExplored: exploration.statesExplored,
     switchesRead,
     ...(wakesMayBeLost === undefined ? {} : { wakesMayBeLost }),
+    ...(lostLease === undefined ? {} : { lostLease }),
   };
 }
 

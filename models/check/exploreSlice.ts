@@ -74,8 +74,11 @@ export function exploreSlice(
 ): SliceExploration {
   const slice = CHECK_SLICES[sliceName];
   // The runner slice runs the system models alone: what the runtime says about its reads only marks what it heard.
+  // The wake slice admits a wake that outlives its lease whatever the runtime's lease switches (a conformance failure
+  // of a runtime that neither renews nor fences): its traversal asks what the overrun leads to.
   const model = new ComposedModel({ ...config }, faults, {
     annotations: sliceName === 'wake' ? ['wiring-chain'] : [],
+    admitLeaseOverrun: sliceName === 'wake',
     ...(options.observer ? { observer: options.observer } : {}),
   });
   const faultSet = new Set(faults);

@@ -84,6 +84,10 @@ export function spendBudget(budget: CheckBudget, before: CheckState, step: Check
       case 'WAKE_ABANDONED':
         next = { ...next, pending: true };
         break;
+      case 'LEASE_EXPIRED':
+        // A wake whose lease ends before its ack leaves its work pending: the service issues the next wake for it.
+        if (before.model.active && before.model.active.leaseEnded !== true) next = { ...next, pending: true, lostLeases: next.lostLeases + 1 };
+        break;
       case 'WAKE_LOST':
         next = { ...next, pending: false, stuck: true };
         break;

@@ -52,7 +52,10 @@ export interface DigestEntityInput {
 
 export interface DigestEntityContext extends DigestEntityInput {
   readonly due: readonly number[];
-  /** Times each occurrence was posted, as the chat service saw it. */
+  /**
+   * Times each occurrence was posted, as the chat service saw it, counted up to 2: the model tells none, once and more
+   * than once apart, and a count that saturates keeps two wakes that post in turn from making states without end.
+   */
   readonly posts: Readonly<Record<number, number>>;
   /** Occurrences whose row the shared stream stored. */
   readonly stored: readonly number[];
@@ -199,7 +202,7 @@ export const digestEntityMachine = setup({
     }),
     /** The chat took the post (or answered it with an earlier one): the handler that decided it goes on. */
     notePost: assign({
-      posts: ({ context, event }) => (event.type === 'ACTION' ? { ...context.posts, [event.occurrence]: (context.posts[event.occurrence] ?? 0) + 1 } : context.posts),
+      posts: ({ context, event }) => (event.type === 'ACTION' ? { ...context.posts, [event.occurrence]: Math.min((context.posts[event.occurrence] ?? 0) + 1, 2) } : context.posts),
       handler: ({ context, event }) =>
         context.handler && 'occurrence' in event && context.postIntent?.process === context.handler.process ? { ...context.handler, posted: event.occurrence } : context.handler,
       postIntent: () => undefined,

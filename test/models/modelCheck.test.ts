@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKED_PROPERTIES, sliceOf } from '../../models/check/checkSlices.ts';
-import { checkReachability, DEFAULT_CHECK_BOUNDS, wakeLossPath } from '../../models/check/checkReachability.ts';
+import { checkReachability, DEFAULT_CHECK_BOUNDS, LOST_LEASE_BOUNDS, wakeLossPath } from '../../models/check/checkReachability.ts';
 import { modelCheck } from '../../models/check/modelCheck.ts';
 import { ComposedModel } from '../../models/composedModel.ts';
 import { modelConfigOf } from '../../models/modelConfig.ts';
@@ -26,11 +26,12 @@ describe('models check', () => {
     }
   });
 
-  it('finds only wake-replay reachable with wiring=retry offset=durable (within the bounds); it takes three processes', () => {
+  it('with wiring=retry offset=durable finds wake-replay (it takes three processes) and, only through a lost lease, the duplicate', () => {
     for (const property of CHECKED_PROPERTIES) {
       const verdict = checkReachability(BOTH_FIXES, property, DEFAULT_FAULT_KINDS);
-      expect(verdict.reachable, property).toBe(property === 'wake-replay');
+      expect(verdict.reachable, property).toBe(property === 'wake-replay' || property === 'duplicate-action');
       expect(verdict.statesExplored, property).toBeGreaterThan(100);
+      if (sliceOf(property).name === 'wake') expect(verdict.lostLease, property).toBe(property === 'duplicate-action');
     }
     // A wake granted to a process stopped before its done, answered to a second while that claim holds the lease (the
     // second's mark does not move past it), and read by a third: exploration finds it (fixedConfigClean.test.ts).
@@ -38,6 +39,40 @@ describe('models check', () => {
     expect(path.filter((event) => event.type === 'PROCESS_START')).toHaveLength(3);
     // The bounds before 2026-12-03 (two processes, one redeploy) called it unreachable.
     expect(checkReachability(BOTH_FIXES, 'wake-replay', DEFAULT_FAULT_KINDS, { ...DEFAULT_CHECK_BOUNDS, processes: 2, redeploys: 1 }).reachable).toBe(false);
+  });
+
+  it('reaches the duplicate of two wakes at once through a lease lost under a running wake, a step conformance refuses (matrix run 192)', () => {
+    const { path, lostLease } = checkReachability(BOTH_FIXES, 'duplicate-action', DEFAULT_FAULT_KINDS);
+    expect(lostLease).toBe(true);
+    const types = path.map((event) => event.type);
+    const expiry = types.indexOf('LEASE_EXPIRED');
+    const firstStart = types.indexOf('WAKE_START');
+    const secondStart = types.indexOf('WAKE_START', firstStart + 1);
+    expect(firstStart).toBeGreaterThanOrEqual(0);
+    expect(expiry).toBeGreaterThan(firstStart);
+    expect(secondStart).toBeGreaterThan(expiry);
+    // The first search alone (no lost lease) has no path; the second one stays within its bounds.
+    expect(checkReachability(BOTH_FIXES, 'duplicate-action', DEFAULT_FAULT_KINDS, DEFAULT_CHECK_BOUNDS, null).reachable).toBe(false);
+    expect(path.filter((event) => event.type === 'PROCESS_START')).toHaveLength(LOST_LEASE_BOUNDS.processes);
+    // The path leaves what a runtime without renewal or fence may do: conformance refuses its second wake, and the
+    // model checking admits it to show what it leads to.
+    const follow = (admitLeaseOverrun: boolean) => {
+      const model = new ComposedModel({ ...BOTH_FIXES }, DEFAULT_FAULT_KINDS, { annotations: ['wiring-chain'], admitLeaseOverrun });
+      let state = model.initial();
+      const entered: string[] = [];
+      for (const [index, event] of path.entries()) {
+        if (event.type === 'WAKE_LOST') continue;
+        const result = model.step(state, event);
+        if (!result.state) return { refusedAt: index, entered };
+        state = result.state;
+        entered.push(...result.entered!);
+      }
+      return { refusedAt: -1, entered };
+    };
+    expect(follow(false).refusedAt).toBe(secondStart);
+    const admitted = follow(true);
+    expect(admitted.refusedAt).toBe(-1);
+    expect(admitted.entered).toContain('duplicate-action');
   });
 
   it('gives shortest paths the composed model accepts and that end in the violation', () => {
@@ -80,8 +115,11 @@ describe('models check', () => {
     expect(checkReachability(BOTH_FIXES, 'missed-action', withRestarts).wakesMayBeLost).toBe(true);
   });
 
-  it('the duplicate needs a preload failure: with no faults it is unreachable even in v0.4', () => {
-    expect(checkReachability(V04, 'duplicate-action', []).reachable).toBe(false);
-    expect(checkReachability(V04, 'duplicate-action', ['preload-not-found']).reachable).toBe(true);
+  it('the duplicate needs a preload failure or a lost lease: with no faults v0.4 reaches it only through a lost lease', () => {
+    expect(checkReachability(V04, 'duplicate-action', []).lostLease).toBe(true);
+    expect(checkReachability(V04, 'duplicate-action', [], DEFAULT_CHECK_BOUNDS, null).reachable).toBe(false);
+    const withPreloadFailures = checkReachability(V04, 'duplicate-action', ['preload-not-found']);
+    expect(withPreloadFailures.reachable).toBe(true);
+    expect(withPreloadFailures.lostLease).toBe(false);
   });
 });
