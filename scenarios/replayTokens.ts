@@ -2,7 +2,7 @@ import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { decodeReplayToken, encodeReplayToken, ReplayTokenError } from '../sim/replay/replayToken.ts';
 import { propertyNames, type PropertyName } from '../properties/index.ts';
 import { FaultListError, parseFaultList } from '../world/faults/FaultKind.ts';
-import { CURRENT_FAULT_MOMENT_REVISION, FAULT_MOMENT_REVISIONS, FIRST_FAULT_MOMENT_REVISION } from '../world/faults/FaultPointOptions.ts';
+import { CURRENT_FAULT_MOMENT_REVISION, FIRST_FAULT_MOMENT_REVISION, isKnownFaultMomentRevision, KNOWN_FAULT_MOMENT_REVISIONS } from '../world/faults/FaultPointOptions.ts';
 import { runSpecFor } from './config/runSpecFor.ts';
 import { ConfigError } from './config/SwitchValues.ts';
 import { ScenarioError, type RunSpec } from './index.ts';
@@ -55,8 +55,8 @@ export function readReplayToken(token: string): ReplayRequest {
     const faults = parseFaultList(raw.faults.map(String).join(',') || 'none');
     // A token from before fault-moment revisions carries none: it was explored under the first.
     const faultMomentRevision = raw.faultMoments === undefined ? FIRST_FAULT_MOMENT_REVISION : raw.faultMoments;
-    if (typeof faultMomentRevision !== 'number' || !Object.hasOwn(FAULT_MOMENT_REVISIONS, faultMomentRevision)) {
-      throw new ReplayTokenError(`replay token describes a run this build cannot set up: fault-moment revision ${String(faultMomentRevision)} is unknown (known: ${Object.keys(FAULT_MOMENT_REVISIONS).join(', ')})`);
+    if (!isKnownFaultMomentRevision(faultMomentRevision)) {
+      throw new ReplayTokenError(`replay token describes a run this build cannot set up: fault-moment revision ${String(faultMomentRevision)} is unknown (known: ${KNOWN_FAULT_MOMENT_REVISIONS})`);
     }
     const resolved = { ...runSpecFor({ scenario: raw.scenario, runtime: raw.runtime, switches, faults }), faultMomentRevision };
     const property = raw.property === undefined ? undefined : String(raw.property);

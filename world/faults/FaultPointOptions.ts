@@ -40,11 +40,19 @@ export const CURRENT_FAULT_MOMENT_REVISION = 2;
 /** The revision a token without one was written under. */
 export const FIRST_FAULT_MOMENT_REVISION = 1;
 
+/** Whether `value` is a revision this build knows (a number: a token's JSON could hold the text "2"). */
+export function isKnownFaultMomentRevision(value: unknown): value is number {
+  return typeof value === 'number' && Object.hasOwn(FAULT_MOMENT_REVISIONS, value);
+}
+
+/** The revisions this build knows, for an error that refuses another: `1, 2`. */
+export const KNOWN_FAULT_MOMENT_REVISIONS = Object.keys(FAULT_MOMENT_REVISIONS).join(', ');
+
 /** The moments of `revision`, the current one when undefined; a revision this build does not know is refused. */
 export function faultMomentsOf(revision: number | undefined): readonly FaultMoment[] {
-  const moments = FAULT_MOMENT_REVISIONS[revision ?? CURRENT_FAULT_MOMENT_REVISION];
-  if (!moments) throw new RangeError(`unknown fault-moment revision ${revision} (known: ${Object.keys(FAULT_MOMENT_REVISIONS).join(', ')})`);
-  return moments;
+  const known = revision ?? CURRENT_FAULT_MOMENT_REVISION;
+  if (!isKnownFaultMomentRevision(known)) throw new RangeError(`unknown fault-moment revision ${revision} (known: ${KNOWN_FAULT_MOMENT_REVISIONS})`);
+  return FAULT_MOMENT_REVISIONS[known]!;
 }
 
 /** How faults strike at one kind of moment. */
