@@ -267,7 +267,7 @@ export class ComposedModel {
       let slot = 'wakeId' in event ? (closing.find((candidate) => candidate.wakeId === event.wakeId) ?? (active?.wakeId === event.wakeId ? active : undefined)) : (handlerSlot ?? active);
       let next = slot && slot.process === event.process ? this.transition('wiringChain', slot.snapshot, event) : undefined;
       if (!next && !('wakeId' in event)) {
-        for (const candidate of [...(active && active !== slot ? [active] : []), ...closing]) {
+        for (const candidate of [...(active ? [active] : []), ...closing]) {
           if (candidate === slot || (candidate !== active && candidate.leaseEnded !== true) || candidate.process !== event.process) continue;
           next = this.transition('wiringChain', candidate.snapshot, event);
           if (next) {

@@ -72,6 +72,13 @@ function explored(key: string, explore: () => SliceExploration): SliceExploratio
   return exploration;
 }
 
+/** What every traversal's key ends with: the faults (in canonical order) and the bounds. */
+const commonKey = (faults: readonly FaultKind[], bounds: CheckBounds): string => `${JSON.stringify([...faults].sort())} ${JSON.stringify(bounds)}`;
+
+/** The runner slice's traversal under this offset switch, made once. */
+const runnerExploration = (config: ModelConfig, faults: readonly FaultKind[], bounds: CheckBounds): SliceExploration =>
+  explored(`runner ${config.offset} ${commonKey(faults, bounds)}`, () => exploreSlice('runner', config, faults, bounds));
+
 /**
  * Bounded model checking of one property under one configuration: the shortest path, within the bounds, to a state
  * of the property's slice that shows it (see models/check/checkSlices.ts). Configurations that agree on every switch
@@ -88,21 +95,21 @@ export function checkReachability(
 ): Reachability {
   const slice = sliceOf(property);
   const switchesRead = Object.fromEntries(slice.switches.map((name) => [name, config[name]])) as Partial<ModelConfig>;
-  const common = `${JSON.stringify([...faults].sort())} ${JSON.stringify(bounds)}`;
-  const runner = explored(`runner ${config.offset} ${common}`, () => exploreSlice('runner', config, faults, bounds));
+  const runner = runnerExploration(config, faults, bounds);
   let exploration = runner;
   let wakesMayBeLost: boolean | undefined;
+  const wakeExploration = (within: CheckBounds): SliceExploration =>
+    explored(`wake ${config.wiring} ${config.idempotency} ${wakesMayBeLost} ${commonKey(faults, within)}`, () => exploreSlice('wake', config, faults, within, { wakesMayBeLost: wakesMayBeLost! }));
   if (slice.name === 'wake') {
     wakesMayBeLost = runner.paths.has('wake-lost');
-    exploration = explored(`wake ${config.wiring} ${config.idempotency} ${wakesMayBeLost} ${common}`, () => exploreSlice('wake', config, faults, bounds, { wakesMayBeLost: wakesMayBeLost! }));
+    exploration = wakeExploration(bounds);
   }
   let steps = exploration.paths.get(property);
   let lostLease: boolean | undefined;
   if (slice.name === 'wake' && lostLeaseBounds) {
     lostLease = false;
     if (steps === undefined) {
-      const key = `wake ${config.wiring} ${config.idempotency} ${wakesMayBeLost} ${JSON.stringify([...faults].sort())} ${JSON.stringify(lostLeaseBounds)}`;
-      const second = explored(key, () => exploreSlice('wake', config, faults, lostLeaseBounds, { wakesMayBeLost: wakesMayBeLost! }));
+      const second = wakeExploration(lostLeaseBounds);
       steps = second.paths.get(property);
       lostLease = steps !== undefined;
       if (lostLease) exploration = second;
@@ -121,6 +128,5 @@ export function checkReachability(
 
 /** The runner slice's shortest path to a wake event lost for good under this offset switch, if one is reachable. */
 export function wakeLossPath(config: ModelConfig, faults: readonly FaultKind[], bounds: CheckBounds = DEFAULT_CHECK_BOUNDS): readonly CheckEvent[] | undefined {
-  const common = `${JSON.stringify([...faults].sort())} ${JSON.stringify(bounds)}`;
-  return explored(`runner ${config.offset} ${common}`, () => exploreSlice('runner', config, faults, bounds)).paths.get('wake-lost')?.flat();
+  return runnerExploration(config, faults, bounds).paths.get('wake-lost')?.flat();
 }

@@ -53,8 +53,10 @@ export function wakeSliceSteps(state: CheckState, bounds: CheckBounds, environme
     steps.push([issue, { type: 'LEASE_GRANTED' }, { type: 'WAKE_START', process, wakeId: wakeName(budget.wakes + 1) }]);
   }
   const active = model.active;
-  if (active && active.process === process) steps.push(...stepsOfWake(state, bounds, faults, process, active.wakeId, active.leaseEnded === true));
-  if (active && active.process === process && leased) steps.push([{ type: 'LEASE_RELEASED' }]);
+  if (active && active.process === process) {
+    steps.push(...stepsOfWake(state, bounds, faults, process, active.wakeId, active.leaseEnded === true));
+    if (leased) steps.push([{ type: 'LEASE_RELEASED' }]);
+  }
   // A wake whose lease ended under it runs on beside the next one until it notices (or, never renewing, to its end).
   for (const slot of model.closing) if (slot.leaseEnded === true && slot.process === process) steps.push(...stepsOfWake(state, bounds, faults, process, slot.wakeId, true));
   if (faults.has('redeploy') && budget.redeploys < bounds.redeploys && !stopping) steps.push([{ type: 'STOP_REQUESTED', process }]);
