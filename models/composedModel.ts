@@ -85,6 +85,35 @@ function memoOf(logic: object): TransitionMemo {
   return memo;
 }
 
+/**
+ * Where the shared actor scopes' inspection sends the microsteps of the machine step in progress: set by the model
+ * that steps, around each call into XState (steps are synchronous, so one model steps at a time).
+ */
+let recordingMicrosteps: RecordedMicrostep[] = [];
+
+const recordMicrostep = (inspection: InspectionEvent): void => {
+  if (inspection.type !== '@xstate.microstep') return;
+  recordingMicrosteps.push({ transitions: inspection._transitions, snapshot: inspection.snapshot as AnyMachineSnapshot });
+};
+
+/**
+ * One long-lived actor scope per machine logic, shared by every composed model in the process: starting five actors
+ * for each run cost more than a run's memoised steps. A scope carries no state of a run — the machines are pure, and
+ * a step's snapshot and input are passed in — only the inspection hook, which writes where {@link recordingMicrosteps}
+ * points.
+ */
+const SCOPES = new WeakMap<object, unknown>();
+
+function scopeOf(logic: ModelMachines[MachineName], input: unknown): unknown {
+  let scope = SCOPES.get(logic);
+  if (scope === undefined) {
+    const actor = createActor(logic, { input, inspect: recordMicrostep }).start();
+    scope = (actor as unknown as { _actorScope: unknown })._actorScope;
+    SCOPES.set(logic, scope);
+  }
+  return scope;
+}
+
 /** Canonical text of an event or input; `undefined` written out so that an absent and an undefined field differ. */
 function canonicalText(value: unknown): string {
   return JSON.stringify(value, (_key, field: unknown) => (field === undefined ? '\u0000undefined' : field));
@@ -115,6 +144,15 @@ export function violationTags(state: ComposedState): Set<string> {
   return tags;
 }
 
+/**
+ * `slot` in machine state `snapshot`. Written out, not `{ ...slot, snapshot }`: V8 (Node 20) pays a slow path for a
+ * spread copy given a property, and this is on every wiring event conformance follows.
+ */
+function withSnapshot(slot: WakeSlot, snapshot: AnyMachineSnapshot): WakeSlot {
+  const { process, wakeId, leaseEnded } = slot;
+  return leaseEnded === undefined ? { process, wakeId, snapshot } : { process, wakeId, snapshot, leaseEnded };
+}
+
 /** A wake of `process` lingers after its lease ended (it has not noticed yet): its steps are followed apart. */
 const lingersIn = (closing: readonly WakeSlot[], process: string): boolean => closing.some((slot) => slot.leaseEnded === true && slot.process === process);
 
@@ -140,8 +178,6 @@ export class ComposedModel {
   private readonly runtime: ReadonlySet<MachineName>;
   /** Violation properties entered by the step in progress. */
   private entered: string[] = [];
-  /** Microsteps XState showed since the machine step in progress began; what the memo stores and replays. */
-  private microsteps: RecordedMicrostep[] = [];
   private readonly observer: ModelObserver | undefined;
   private readonly memoised: boolean;
   private readonly admitLeaseOverrun: boolean;
@@ -166,21 +202,13 @@ export class ComposedModel {
     this.observer = options.observer;
     this.memoised = !options.interpreted;
     this.admitLeaseOverrun = options.admitLeaseOverrun === true;
-    const scopeFor = (machine: MachineName, input: unknown): unknown => {
-      // Only recorded here: every step replays what it recorded (or what the memo recorded the first time) alike.
-      const inspect = (inspection: InspectionEvent): void => {
-        if (inspection.type !== '@xstate.microstep') return;
-        this.microsteps.push({ transitions: inspection._transitions, snapshot: inspection.snapshot as AnyMachineSnapshot });
-      };
-      const actor = createActor(this.machines[machine], { input, inspect }).start();
-      return (actor as unknown as { _actorScope: unknown })._actorScope;
-    };
+    // The input only starts the scope's actor the first time a machine is met; steps pass their own.
     this.scopes = {
-      serverRunner: scopeFor('serverRunner', this.serverRunnerInput()),
-      wakeStream: scopeFor('wakeStream', this.wakeStreamInput()),
-      digestEntity: scopeFor('digestEntity', this.entityInput()),
-      runnerLifecycle: scopeFor('runnerLifecycle', { offsetMode: config.offset }),
-      wiringChain: scopeFor('wiringChain', this.wiringInput(false)),
+      serverRunner: scopeOf(this.machines.serverRunner, this.serverRunnerInput()),
+      wakeStream: scopeOf(this.machines.wakeStream, this.wakeStreamInput()),
+      digestEntity: scopeOf(this.machines.digestEntity, this.entityInput()),
+      runnerLifecycle: scopeOf(this.machines.runnerLifecycle, { offsetMode: config.offset }),
+      wiringChain: scopeOf(this.machines.wiringChain, this.wiringInput(false)),
     };
   }
 
@@ -245,19 +273,19 @@ export class ComposedModel {
       if (!next) return this.fail(state, event, 'runnerLifecycle', stateName(lifecycles[index]![1]));
       lifecycles = lifecycles.map((entry, position) => (position === index ? [entry[0], next] : entry));
     }
-    if (wiring && event.type === 'LEASE_EXPIRED' && active) active = { ...active, leaseEnded: true };
+    if (wiring && event.type === 'LEASE_EXPIRED' && active) active = { process: active.process, wakeId: active.wakeId, snapshot: active.snapshot, leaseEnded: true };
     if (wiring && event.type === 'LEASE_RELEASED' && active) {
       // The ack of the wake doing work reached the server: its chain must be finished, and it starts closing.
       const next = this.transition('wiringChain', active.snapshot, event);
       if (!next) return this.fail(state, event, 'wiringChain', stateName(active.snapshot));
-      closing = [...closing, { ...active, snapshot: next }];
+      closing = [...closing, withSnapshot(active, next)];
       active = undefined;
     }
     if (wiring && event.type === 'MANIFEST_STORED' && active) {
       // Rows the server stored belong to the wake doing work: the only one that commits.
       const next = this.transition('wiringChain', active.snapshot, event);
       if (!next) return this.fail(state, event, 'wiringChain', stateName(active.snapshot));
-      active = { ...active, snapshot: next };
+      active = withSnapshot(active, next);
     }
     if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && 'process' in event) {
       // An event that names no wake is the running handler's wake's when it can take it (the handle is wired inside
@@ -279,8 +307,8 @@ export class ComposedModel {
       if (!slot || slot.process !== event.process) return this.fail(state, event, 'wiringChain', active ? `wake ${active.wakeId} in ${active.process}` : 'no wake');
       if (!next) return this.fail(state, event, 'wiringChain', stateName(slot.snapshot));
       const done = next.status === 'done';
-      if (slot === active) active = done ? undefined : { ...slot, snapshot: next };
-      else closing = done ? closing.filter((candidate) => candidate !== slot) : closing.map((candidate) => (candidate === slot ? { ...slot, snapshot: next } : candidate));
+      if (slot === active) active = done ? undefined : withSnapshot(slot, next);
+      else closing = done ? closing.filter((candidate) => candidate !== slot) : closing.map((candidate) => (candidate === slot ? withSnapshot(slot, next) : candidate));
     }
     if (event.type === 'PROCESS_EXIT') {
       if (active?.process === event.process) active = undefined;
@@ -345,9 +373,9 @@ export class ComposedModel {
     const inputKey = memo ? canonicalText(input) : '';
     let result = memo?.knownInitial(inputKey);
     if (!result) {
-      this.microsteps = [];
-      const computed: MemoisedStep = { next: logic.getInitialSnapshot(this.scopes[machine], input), microsteps: this.microsteps };
-      this.microsteps = [];
+      recordingMicrosteps = [];
+      const computed: MemoisedStep = { next: logic.getInitialSnapshot(this.scopes[machine], input), microsteps: recordingMicrosteps };
+      recordingMicrosteps = [];
       result = memo ? memo.storeInitial(inputKey, computed) : computed;
     }
     this.replay(machine, result.microsteps);
@@ -361,10 +389,10 @@ export class ComposedModel {
     const eventKey = memo ? this.eventText(event) : '';
     let result = memo?.knownStep(snapshot, eventKey);
     if (!result) {
-      this.microsteps = [];
+      recordingMicrosteps = [];
       const next = snapshot.can(event) ? logic.transition(snapshot, event, this.scopes[machine]) : undefined;
-      const computed: MemoisedStep = { next, microsteps: this.microsteps };
-      this.microsteps = [];
+      const computed: MemoisedStep = { next, microsteps: recordingMicrosteps };
+      recordingMicrosteps = [];
       result = memo ? memo.storeStep(snapshot, eventKey, computed) : computed;
     }
     this.replay(machine, result.microsteps);

@@ -36,6 +36,7 @@ export function staleRead(history: RunHistory): Violation[] {
     spans.observe(event);
     if (event.annotation) return;
     for (const probes of ROW_PROBES) {
+      if (event.kind !== probes.recorded && event.kind !== probes.check) continue;
       const key = `${String(event.detail['entity'])} ${probes.name}:${String(event.detail[probes.field])}`;
       if (event.kind === probes.recorded && !recorded.has(key)) recorded.set(key, { process: event.actor, atMs: event.atMs });
       if (event.kind !== probes.check || event.detail['verdict'] !== 'not-posted') continue;

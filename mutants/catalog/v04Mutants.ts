@@ -337,9 +337,9 @@ export const V04_MUTANTS: readonly Mutant[] = [
     runtime: 'v0.4',
     file: HTTP,
     search:
-      "    const headers: Record<string, string> = { ...options.headers };\n    let body: string | undefined;\n    if (options.json !== undefined) {\n      headers['content-type'] = 'application/json';\n",
+      "    const headers: Record<string, string> = Object.assign({}, options.headers);\n    let body: string | undefined;\n    if (options.json !== undefined) {\n      headers['content-type'] = 'application/json';\n",
     replace:
-      "    let headers: Record<string, string> = { ...options.headers };\n    let body: string | undefined;\n    if (options.json !== undefined) {\n      headers = { 'content-type': 'application/json' };\n",
+      "    let headers: Record<string, string> = Object.assign({}, options.headers);\n    let body: string | undefined;\n    if (options.json !== undefined) {\n      headers = { 'content-type': 'application/json' };\n",
     description: "a JSON request's headers are replaced by its content type instead of extended: done, renew, manifest and shared-state writes lose the wake's token",
     defectClass: 'dropped-option',
   },

@@ -19,7 +19,7 @@ export class HandlerSpans {
 
   /** Feeds one event, in trace order. */
   observe(event: TraceEvent): void {
-    if (event.annotation) return;
+    if (event.annotation || (event.kind !== 'handler-start' && event.kind !== 'handler-end')) return;
     const key = `${event.actor} ${String(event.detail['wakeId'])}`;
     if (event.kind === 'handler-start') {
       this.open.set(key, { process: event.actor, entity: String(event.detail['entity']), wakeId: String(event.detail['wakeId']), startedAtMs: event.atMs });

@@ -55,7 +55,7 @@ export function reconnectReset(history: RunHistory, timing: WorldTiming): Violat
     spans.observe(event);
     const detail = event.detail;
     if (event.kind === 'sigterm' || event.kind === 'handler-start') return forgetProcess(event.actor);
-    if (event.kind === 'claim-answered' || agentsRouteOf(String(detail['path']))?.route === 'claim') return forgetProcess(String(detail['peer']));
+    if (event.kind === 'claim-answered' || (typeof detail['path'] === 'string' && agentsRouteOf(detail['path'])?.route === 'claim')) return forgetProcess(String(detail['peer']));
     if (event.kind === 'answer-unclaimed') {
       // The reader closed that read before its answer came: it saw neither the success nor the failure it was.
       const reader = `${String(detail['peer'])} ${String(detail['path'])}`;

@@ -43,6 +43,15 @@ const utf8 = new TextEncoder();
 /** What `Headers` strips from both ends of a value: HTTP whitespace, not every Unicode space as `trim` would. */
 const HTTP_WHITESPACE_ENDS = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
+/** Tab, line feed, carriage return, space: the HTTP whitespace {@link HTTP_WHITESPACE_ENDS} strips. */
+const isHttpWhitespace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+/** The value without HTTP whitespace at its ends; most values have none, and are returned without a regular expression. */
+function trimHttpWhitespace(value: string): string {
+  if (value.length === 0 || (!isHttpWhitespace(value.charCodeAt(0)) && !isHttpWhitespace(value.charCodeAt(value.length - 1)))) return value;
+  return value.replace(HTTP_WHITESPACE_ENDS, '');
+}
+
 /**
  * Builds a {@link SimRequest} with the normalization a WHATWG `Request` applies, so that a request sent either way
  * is the same request: the method upper-cased, header names lower-cased, values trimmed, a string body encoded as
@@ -51,7 +60,7 @@ const HTTP_WHITESPACE_ENDS = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 export function simRequest(init: SimRequestInit): SimRequest {
   const headers = new Map<string, string>();
   if (init.headers) {
-    for (const name in init.headers) headers.set(name.toLowerCase(), init.headers[name]!.replace(HTTP_WHITESPACE_ENDS, ''));
+    for (const name in init.headers) headers.set(name.toLowerCase(), trimHttpWhitespace(init.headers[name]!));
   }
   let body: Uint8Array | undefined;
   if (typeof init.body === 'string') {

@@ -55,7 +55,7 @@ export class HostNetwork {
   };
 
   readonly transport = async (exchange: DirectExchange): Promise<DirectAnswer> => {
-    const request = simRequest({ ...exchange, peer: this.process.name });
+    const request = simRequest({ method: exchange.method, url: exchange.url, headers: exchange.headers, body: exchange.body, signal: exchange.signal, peer: this.process.name });
     const answer = await this.send(request);
     return { status: answer.status, headers: answer.headers, body: bodyText(answer) };
   };

@@ -1,5 +1,6 @@
 import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
+import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import { errorAnswer } from '../http/answers.ts';
 import type { SimRequest } from '../http/SimRequest.ts';
 import type { SimResponse } from '../http/SimResponse.ts';
@@ -73,6 +74,22 @@ export class Network {
   private readonly channelLastDueAtMs = new Map<string, number>();
   /** `caller>service` pairs with an open connection (see {@link WireExchange.connect}). */
   private readonly openConnections = new Set<string>();
+  /** What an exchange on its way uses of the network: made once, not per exchange. */
+  private readonly wire: ExchangeWire = {
+    fateOf: (exchange) => {
+      const fate = this.wireFaults({ caller: exchange.caller.name, service: exchange.service.name, request: exchange.request, connect: !this.openConnections.has(exchange.connection) });
+      if (fate.request === 'delivered' && fate.answer === 'delivered') this.openConnections.add(exchange.connection);
+      return fate;
+    },
+    closeConnection: (connection) => void this.openConnections.delete(connection),
+    record: (actor, kind, detail) => void this.sim.trace.record(actor, kind, detail),
+    nowMs: () => this.sim.scheduler.nowMs,
+    failWorld: (service, error) =>
+      void this.sim.scheduler.schedule(0, NETWORK_ACTOR, `${service.name} failed`, () => {
+        throw error;
+      }),
+    deliver: (channel, label, run) => this.deliver(channel, label, run),
+  };
 
   constructor(
     private readonly sim: SimContext,
@@ -93,66 +110,12 @@ export class Network {
    * runtime.
    */
   exchange(caller: SimProcess, service: SimService, request: SimRequest, label: string): Promise<SimResponse> {
-    const connection = `${caller.name}>${service.name}`;
     return new Promise<SimResponse>((resolve, reject) => {
+      const exchange = new Exchange(this.wire, caller, service, request, label, resolve, reject);
       const signal = request.signal;
-      let settled = false;
-      const settle = (body: () => void): void => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        body();
-      };
-      const onAbort = (): void => settle(() => reject(signal!.reason ?? new DOMException('This operation was aborted', 'AbortError')));
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      /** `answer` is absent only for a leg that is not delivered. */
-      const respond = (answer: SimResponse | undefined, fate: LegFate): void => {
-        const answeredAtMs = this.sim.scheduler.nowMs;
-        if (fate !== 'delivered') this.openConnections.delete(connection);
-        // A hung answer is never put on the wire: nothing ever reaches the caller.
-        if (fate === 'hung') return;
-        this.deliver(`${service.name}>${caller.name}`, `response ${label} to ${caller.name}`, () => {
-          if (!caller.alive) return;
-          if (settled && fate === 'delivered') {
-            // The caller gave up on the request while its answer was on the way (its connection was closed): the
-            // service's observation of the request (recorded at `answeredAtMs`) says what it answered, and only this
-            // one says the caller never read it.
-            this.sim.trace.record(NETWORK_ACTOR, 'answer-unclaimed', { peer: caller.name, service: service.name, method: request.method, path: request.url.pathname, status: answer!.status, answeredAtMs });
-            return;
-          }
-          if (fate === 'dropped') settle(() => reject(new TypeError('fetch failed', { cause: new Error(`connection to ${service.name} dropped`) })));
-          else settle(() => resolve(answer!));
-        });
-      };
-      this.deliver(connection, `request ${label} from ${caller.name}`, () => {
-        if (!service.up) {
-          // Observed by the service's load balancer: the peer asked, and was turned away while the service was down.
-          this.sim.trace.record(service.name, 'request-refused', { peer: caller.name, method: request.method, path: request.url.pathname, status: 503 });
-          respond(errorAnswer(503, 'SERVICE_UNAVAILABLE', `${service.name} is unavailable`), 'delivered');
-          return;
-        }
-        const fate = this.wireFaults({ caller: caller.name, service: service.name, request, connect: !this.openConnections.has(connection) });
-        if (fate.request !== 'delivered') {
-          respond(undefined, fate.request);
-          return;
-        }
-        if (fate.answer === 'delivered') this.openConnections.add(connection);
-        // A service answers every request, refusals included; one that throws is a broken world, and the run must
-        // fail loudly rather than hand the runtime an error it might swallow: a synchronous throw leaves the step,
-        // an asynchronous one is thrown from a step of its own.
-        void Promise.resolve(service.serve(request)).then(
-          (answer) => respond(answer, fate.answer),
-          (error: unknown) => {
-            // A held request whose caller aborted ends without an answer: the connection is gone, nothing broke.
-            if (signal?.aborted) return;
-            if (error instanceof ConnectionDropped) return respond(undefined, fate.answer === 'hung' ? 'hung' : 'dropped');
-            this.sim.scheduler.schedule(0, NETWORK_ACTOR, `${service.name} failed`, () => {
-              throw error;
-            });
-          },
-        );
-      });
+      if (signal?.aborted) return exchange.handleEvent();
+      signal?.addEventListener('abort', exchange, { once: true });
+      this.deliver(exchange.connection, `request ${label} from ${caller.name}`, () => exchange.arrive());
     });
   }
 
@@ -170,5 +133,106 @@ export class Network {
     }
     // Actor "network": a message already on the wire still arrives after its sender dies.
     this.sim.scheduler.schedule(dueAtMs - nowMs, NETWORK_ACTOR, label, run);
+  }
+}
+
+/** The network as an exchange on its way uses it. */
+interface ExchangeWire {
+  /** What the wire does to the exchange's request as it reaches the far end; a delivered exchange keeps its connection open. */
+  fateOf(exchange: Exchange): WireFate;
+  /** Forgets a connection: one of its exchanges broke. */
+  closeConnection(connection: string): void;
+  /** Records a world observation. */
+  record(actor: string, kind: string, detail: TraceEvent['detail']): void;
+  nowMs(): number;
+  /** Ends the run with a service's error, from a step of its own. */
+  failWorld(service: SimService, error: unknown): void;
+  /** Puts a message on a channel's wire: a scheduler step at its arrival. */
+  deliver(channel: string, label: string, run: () => void): void;
+}
+
+/**
+ * One exchange on its way: the request's leg, the service's answer, the answer's leg back. An object with methods, not
+ * a handful of closures per request: the exchange is the hot path of every run. It is the abort listener of the
+ * request's signal too (`handleEvent`).
+ */
+class Exchange {
+  readonly connection: string;
+  private settled = false;
+
+  constructor(
+    private readonly wire: ExchangeWire,
+    readonly caller: SimProcess,
+    readonly service: SimService,
+    readonly request: SimRequest,
+    private readonly label: string,
+    private readonly resolve: (answer: SimResponse) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {
+    this.connection = `${caller.name}>${service.name}`;
+  }
+
+  /** The request's signal aborted: the caller gives up (the service may still act on a request it received). */
+  handleEvent(): void {
+    if (this.settled) return;
+    this.settle();
+    this.reject(this.request.signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+  }
+
+  /** The request reaches the far end of the wire. */
+  arrive(): void {
+    const { wire, service, caller, request } = this;
+    if (!service.up) {
+      // Observed by the service's load balancer: the peer asked, and was turned away while the service was down.
+      wire.record(service.name, 'request-refused', { peer: caller.name, method: request.method, path: request.url.pathname, status: 503 });
+      this.respond(errorAnswer(503, 'SERVICE_UNAVAILABLE', `${service.name} is unavailable`), 'delivered');
+      return;
+    }
+    const fate = wire.fateOf(this);
+    if (fate.request !== 'delivered') {
+      this.respond(undefined, fate.request);
+      return;
+    }
+    // A service answers every request, refusals included; one that throws is a broken world, and the run must
+    // fail loudly rather than hand the runtime an error it might swallow: a synchronous throw leaves the step,
+    // an asynchronous one is thrown from a step of its own.
+    void Promise.resolve(service.serve(request)).then(
+      (answer) => this.respond(answer, fate.answer),
+      (error: unknown) => {
+        // A held request whose caller aborted ends without an answer: the connection is gone, nothing broke.
+        if (request.signal?.aborted) return;
+        if (error instanceof ConnectionDropped) return this.respond(undefined, fate.answer === 'hung' ? 'hung' : 'dropped');
+        wire.failWorld(service, error);
+      },
+    );
+  }
+
+  /** The service's answer leaves (`answer` is absent only for a leg that is not delivered). */
+  private respond(answer: SimResponse | undefined, fate: LegFate): void {
+    const { wire, service, caller, request } = this;
+    const answeredAtMs = wire.nowMs();
+    if (fate !== 'delivered') wire.closeConnection(this.connection);
+    // A hung answer is never put on the wire: nothing ever reaches the caller.
+    if (fate === 'hung') return;
+    wire.deliver(`${service.name}>${caller.name}`, `response ${this.label} to ${caller.name}`, () => {
+      if (!caller.alive) return;
+      if (this.settled && fate === 'delivered') {
+        // The caller gave up on the request while its answer was on the way (its connection was closed): the
+        // service's observation of the request (recorded at `answeredAtMs`) says what it answered, and only this
+        // one says the caller never read it.
+        wire.record(NETWORK_ACTOR, 'answer-unclaimed', { peer: caller.name, service: service.name, method: request.method, path: request.url.pathname, status: answer!.status, answeredAtMs });
+        return;
+      }
+      if (this.settled) return;
+      this.settle();
+      if (fate === 'dropped') this.reject(new TypeError('fetch failed', { cause: new Error(`connection to ${service.name} dropped`) }));
+      else this.resolve(answer!);
+    });
+  }
+
+  /** Marks the exchange settled and stops listening for the signal's abort. */
+  private settle(): void {
+    this.settled = true;
+    this.request.signal?.removeEventListener('abort', this);
   }
 }

@@ -31,17 +31,23 @@ export class HttpClient {
   ) {}
 
   async request(method: string, url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
-    const headers: Record<string, string> = { ...options.headers };
+    // `Object.assign`, not a spread, for an object names are added to next: V8 makes a spread copy slow to extend.
+    const headers: Record<string, string> = Object.assign({}, options.headers);
     let body: string | undefined;
     if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.json);
     }
+    // Optional fields set only when present (exact optional types); assigned, not spread: this is every request's path.
+    const exchange: { method: string; url: string; headers: Record<string, string>; body?: string; signal?: AbortSignal } = { method, url, headers };
+    if (body !== undefined) exchange.body = body;
+    if (options.signal) exchange.signal = options.signal;
     if (this.transport === 'direct') {
-      const answer = await this.host.transport({ method, url, headers, ...(body === undefined ? {} : { body }), ...(options.signal ? { signal: options.signal } : {}) });
+      const answer = await this.host.transport(exchange);
       return { status: answer.status, headers: answer.headers, text: answer.body };
     }
-    const response = await this.host.fetch(url, { method, headers, ...(body === undefined ? {} : { body }), ...(options.signal ? { signal: options.signal } : {}) });
+    const { url: _url, ...init } = exchange;
+    const response = await this.host.fetch(url, init);
     const answerHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       answerHeaders[name] = value;

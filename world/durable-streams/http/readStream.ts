@@ -60,9 +60,10 @@ export async function readStream(context: StreamsHttpContext, path: string, url:
     if (stream.closed) return emptyResponse(204, { [NEXT_OFFSET]: stream.tailOffset, [UP_TO_DATE]: TRUE, [CLOSED]: TRUE });
     const heldAt = effectiveOffset!;
     const outcome = await waitForChange({ streams, clock: context.clock, path, offset: heldAt, timeoutMs: context.longPollTimeoutMs, signal: request.signal });
-    const heldHeaders = { [NEXT_OFFSET]: heldAt, [UP_TO_DATE]: TRUE, [CURSOR]: responseCursor(cursor, wallClockMs(context.clock)) };
-    if (outcome.kind === 'closed') return emptyResponse(204, { ...heldHeaders, [CLOSED]: TRUE });
-    if (outcome.kind === 'timeout') return emptyResponse(204, { ...heldHeaders, [CLOSED]: outcome.closed ? TRUE : undefined });
+    const heldCursor = responseCursor(cursor, wallClockMs(context.clock));
+    // Written out rather than spread from shared headers: V8 makes a spread copy given a property slow.
+    if (outcome.kind === 'closed') return emptyResponse(204, { [NEXT_OFFSET]: heldAt, [UP_TO_DATE]: TRUE, [CURSOR]: heldCursor, [CLOSED]: TRUE });
+    if (outcome.kind === 'timeout') return emptyResponse(204, { [NEXT_OFFSET]: heldAt, [UP_TO_DATE]: TRUE, [CURSOR]: heldCursor, [CLOSED]: outcome.closed ? TRUE : undefined });
     if (outcome.kind === 'deleted') deletedWhileHeld = true;
     else messages = outcome.messages;
   }
