@@ -56,6 +56,11 @@ export const ANNOTATION_KINDS: Readonly<Record<string, AnnotationVocabulary>> = 
   'wake-abandoned': 'wiring-chain',
 };
 
+/** Where the wake an annotation names was appended, or a position no append has (a function, not a closure per event). */
+function positionOf(positions: WakePositions, detail: TraceEvent['detail']): string {
+  return positions.positionOf(detail) ?? `never appended: ${wakeKey(detail)}`;
+}
+
 /**
  * The runtime event for one annotation of a declared vocabulary, or undefined (an observation, an annotation outside
  * the declared vocabularies, or one the models do not follow). A wake the runtime names (subscription and generation)
@@ -68,7 +73,6 @@ export function translateAnnotation(event: TraceEvent, vocabularies: ReadonlySet
   if (vocabulary === undefined || !vocabularies.has(vocabulary)) return undefined;
   const detail = event.detail;
   const process = event.actor;
-  const position = (): string => positions.positionOf(detail) ?? `never appended: ${wakeKey(detail)}`;
   const wakeId = String(detail['wakeId']);
   switch (event.kind) {
     case 'runner-start': {
@@ -79,9 +83,9 @@ export function translateAnnotation(event: TraceEvent, vocabularies: ReadonlySet
     case 'runner-state':
       return { type: 'RUNNER_STATE', process, state: detail['state'] as ReportedRunnerState };
     case 'wake-read':
-      return { type: 'WAKE_READ', process, offset: position() };
+      return { type: 'WAKE_READ', process, offset: positionOf(positions, detail) };
     case 'claim-settled':
-      return { type: 'CLAIM_SETTLED', process, offset: position(), dispatched: detail['outcome'] === 'dispatched' };
+      return { type: 'CLAIM_SETTLED', process, offset: positionOf(positions, detail), dispatched: detail['outcome'] === 'dispatched' };
     case 'wake-start':
       return { type: 'WAKE_START', process, wakeId };
     case 'observe-called':

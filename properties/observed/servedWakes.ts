@@ -24,6 +24,9 @@ export interface ServedWake {
 /** Claim answers that settle a served wake at once: nothing pending (204), or held by another claim (409). */
 const SKIPPING_CLAIM_STATUSES = new Set([204, 409]);
 
+/** What most events serve: nothing. One array for all of them, not one per event. */
+const NONE: readonly ServedWake[] = [];
+
 /**
  * Follows, event by event, the wakes each process was served from its wake stream and which of them it settled, from
  * the servers' observations alone (`wake-appended`, `stream-read`, `claim-answered`, `done-received`). A claim answer
@@ -41,19 +44,19 @@ export class ServedWakes {
    * Feeds one event in trace order; returns the wakes it served (for a `stream-read` of a wake stream), else nothing.
    */
   observe(event: TraceEvent, eventIndex: number): readonly ServedWake[] {
-    if (event.annotation) return [];
+    if (event.annotation) return NONE;
     const detail = event.detail;
     if (event.kind === 'wake-appended' && typeof detail['offset'] === 'string') {
       this.positions.set(wakeKey(detail), detail['offset']);
-      return [];
+      return NONE;
     }
     if (event.kind === 'runner-registered') {
       this.noteStart(String(detail['peer']), typeof detail['wakeStream'] === 'string' ? detail['wakeStream'] : undefined);
-      return [];
+      return NONE;
     }
     if (event.kind === 'claim-answered') {
       const status = Number(detail['status']);
-      if (status !== 200 && !SKIPPING_CLAIM_STATUSES.has(status)) return [];
+      if (status !== 200 && !SKIPPING_CLAIM_STATUSES.has(status)) return NONE;
       const served = this.byPeer.get(String(detail['peer'])) ?? [];
       const oldest = served.find((wake) => !wake.settled && wake.claimedAs === undefined && wake.subscription === detail['subscription']);
       if (!oldest) {
@@ -61,22 +64,22 @@ export class ServedWakes {
         // the wake it was for is now held under the new wake id.
         const regranted = status === 200 ? served.find((wake) => !wake.settled && wake.claimedAs !== undefined && wake.subscription === detail['subscription']) : undefined;
         if (regranted) regranted.claimedAs = String(detail['wakeId']);
-        return [];
+        return NONE;
       }
       if (status === 200) oldest.claimedAs = String(detail['wakeId']);
       else oldest.settled = true;
-      return [];
+      return NONE;
     }
     if (event.kind === 'done-received') {
       const claimed = this.byPeer.get(String(detail['peer']))?.find((wake) => wake.claimedAs === detail['wakeId']);
       if (claimed) claimed.settled = true;
-      return [];
+      return NONE;
     }
-    if (event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return [];
+    if (event.kind !== 'stream-read' || !WAKE_STREAM_PATTERN.test(String(detail['stream']))) return NONE;
     const peer = String(detail['peer']);
     const stream = String(detail['stream']);
     this.noteStart(peer, stream);
-    if (detail['status'] !== 200) return [];
+    if (detail['status'] !== 200) return NONE;
     const wakes = (detail['wakes'] ?? []) as ReadonlyArray<{ readonly [key: string]: TraceValue }>;
     let served = this.byPeer.get(peer);
     if (!served) {

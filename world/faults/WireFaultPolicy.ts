@@ -41,25 +41,31 @@ const DELIVERED: LegFate = 'delivered';
 export function wireFaultPolicy(sim: SimContext, options: FaultOptions, fires: FaultDecision, targets: WireFaultTargets, outage?: OutageState): WireFaults {
   return (exchange: WireExchange): WireFate => {
     const { request, service } = exchange;
-    const strike = (kind: string, fate: WireFate, cause: Readonly<Record<string, string>> = {}): WireFate => {
-      sim.trace.record('network', 'fault', { kind, peer: exchange.caller, service, method: request.method, path: request.url.pathname, ...cause });
-      return fate;
-    };
     if (outage?.underWay) {
       const cause = { cause: 'network-outage' };
-      if (exchange.connect && service === targets.durableStreams && outage.takeHalfOpenConnect()) return strike('hung-connect', { request: 'hung', answer: DELIVERED }, cause);
-      return strike('connection-drop', { request: 'dropped', answer: DELIVERED }, cause);
+      if (exchange.connect && service === targets.durableStreams && outage.takeHalfOpenConnect()) return strike(sim, exchange, 'hung-connect', { request: 'hung', answer: DELIVERED }, cause);
+      return strike(sim, exchange, 'connection-drop', { request: 'dropped', answer: DELIVERED }, cause);
     }
-    if (fires('connection-drop', options.connectionDropPercent, 'connection drop')) return strike('connection-drop', { request: 'dropped', answer: DELIVERED });
-    if (service === targets.agentsServer && fires('hung-request', options.hungRequestPercent, 'hung request')) return strike('hung-request', { request: 'hung', answer: DELIVERED });
+    if (fires('connection-drop', options.connectionDropPercent, 'connection drop')) return strike(sim, exchange, 'connection-drop', { request: 'dropped', answer: DELIVERED });
+    if (service === targets.agentsServer && fires('hung-request', options.hungRequestPercent, 'hung request')) return strike(sim, exchange, 'hung-request', { request: 'hung', answer: DELIVERED });
     if (exchange.connect && service === targets.durableStreams && fires('hung-connect', options.hungConnectPercent, 'hung connect')) {
-      return strike('hung-connect', { request: 'hung', answer: DELIVERED });
+      return strike(sim, exchange, 'hung-connect', { request: 'hung', answer: DELIVERED });
     }
     if (service === targets.durableStreams && request.url.searchParams.has('live') && fires('stale-connection', options.staleConnectionPercent, 'stale connection')) {
-      return strike('stale-connection', { request: DELIVERED, answer: 'hung' });
+      return strike(sim, exchange, 'stale-connection', { request: DELIVERED, answer: 'hung' });
     }
     const lostPercent = service === targets.chat ? options.lostPostAnswerPercent : options.lostAnswerPercent;
-    if (fires('lost-answer', lostPercent, 'lost answer')) return strike('lost-answer', { request: DELIVERED, answer: 'dropped' });
+    if (fires('lost-answer', lostPercent, 'lost answer')) return strike(sim, exchange, 'lost-answer', { request: DELIVERED, answer: 'dropped' });
     return { request: DELIVERED, answer: DELIVERED };
   };
+}
+
+/**
+ * Records a wire fault of `exchange` and returns its fate. A function the policy calls with the exchange, not a closure
+ * made for each: the policy sees every request of a run.
+ */
+function strike(sim: SimContext, exchange: WireExchange, kind: string, fate: WireFate, cause: Readonly<Record<string, string>> = {}): WireFate {
+  const { request, service } = exchange;
+  sim.trace.record('network', 'fault', { kind, peer: exchange.caller, service, method: request.method, path: request.url.pathname, ...cause });
+  return fate;
 }

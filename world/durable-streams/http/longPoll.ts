@@ -31,32 +31,54 @@ export interface LongPollWait {
  * leaves neither a watcher nor a timer behind.
  */
 export function waitForChange(wait: LongPollWait): Promise<LongPollOutcome> {
-  const { streams, clock, path, offset, signal } = wait;
-  return new Promise<LongPollOutcome>((resolve, reject) => {
-    let unwatch = (): void => {};
-    const finish = (outcome: LongPollOutcome): void => {
-      cancelTimer();
-      unwatch();
-      signal?.removeEventListener('abort', onAbort);
-      resolve(outcome);
-    };
-    const onChange = (change: 'appended' | 'closed' | 'deleted'): void => {
-      if (change === 'deleted') return finish({ kind: 'deleted' });
-      if (change === 'closed') return finish({ kind: 'closed' });
-      const messages = streams.messagesAfter(path, offset);
-      if (messages.length > 0) finish({ kind: 'messages', messages });
-      else unwatch = streams.watch(path, onChange);
-    };
-    // Only ever listening on a signal, so `signal` is there when it runs.
-    const onAbort = (): void => {
-      cancelTimer();
-      unwatch();
-      reject(abortReason(signal!));
-    };
-    const cancelTimer = clock.startTimer(wait.timeoutMs, `long-poll timeout ${path}`, () =>
-      finish({ kind: 'timeout', closed: streams.metadata(path)?.closed ?? false }),
+  return new Promise<LongPollOutcome>((resolve, reject) => new HeldPoll(wait, resolve, reject).start());
+}
+
+const NOTHING = (): void => {};
+
+/**
+ * One held long-poll: an object with methods rather than a closure per callback (a runner holds a read on its wake
+ * stream most of a run). It is the abort listener of the request's signal itself (`handleEvent`).
+ */
+class HeldPoll {
+  private unwatch = NOTHING;
+  private cancelTimer = NOTHING;
+
+  constructor(
+    private readonly wait: LongPollWait,
+    private readonly resolve: (outcome: LongPollOutcome) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  start(): void {
+    const { streams, clock, path } = this.wait;
+    this.cancelTimer = clock.startTimer(this.wait.timeoutMs, `long-poll timeout ${path}`, () =>
+      this.finish({ kind: 'timeout', closed: streams.metadata(path)?.closed ?? false }),
     );
-    unwatch = streams.watch(path, onChange);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+    this.unwatch = streams.watch(path, (change) => this.changed(change));
+    this.wait.signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** The request's signal aborted: the wait ends at once. Only ever listening on a signal, so there is one. */
+  handleEvent(): void {
+    this.cancelTimer();
+    this.unwatch();
+    this.reject(abortReason(this.wait.signal!));
+  }
+
+  private changed(change: 'appended' | 'closed' | 'deleted'): void {
+    if (change === 'deleted') return this.finish({ kind: 'deleted' });
+    if (change === 'closed') return this.finish({ kind: 'closed' });
+    const { streams, path, offset } = this.wait;
+    const messages = streams.messagesAfter(path, offset);
+    if (messages.length > 0) this.finish({ kind: 'messages', messages });
+    else this.unwatch = streams.watch(path, (next) => this.changed(next));
+  }
+
+  private finish(outcome: LongPollOutcome): void {
+    this.cancelTimer();
+    this.unwatch();
+    this.wait.signal?.removeEventListener('abort', this);
+    this.resolve(outcome);
+  }
 }
