@@ -59,6 +59,15 @@ export function fromArgs<T>(read: () => T): T {
   }
 }
 
+/** {@link fromArgs} for an asynchronous `read` (a folder to load, say). */
+export async function fromArgsAsync<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function refuse(message: string): never {
   process.stderr.write(`bench: ${message.split('\n')[0]} (--help for usage)\n`);
   process.exit(EXIT.badInput);

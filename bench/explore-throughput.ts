@@ -9,12 +9,15 @@
  *   rows compared with each other are measured together, taking turns in chunks of 25 runs;
  * - conformance priced: the same sweep without following the composed model;
  * - the wire path (`transport=fetch`: the runtime's requests as WHATWG fetch) against the fast path;
- * - memory: RSS and used heap after each tenth of a longer sweep.
+ * - memory: RSS and used heap after each tenth of a longer sweep;
+ * - with `--against DIR`, this checkout against another one (an older revision, say) in the same process: the same
+ *   runs of both, taking turns, so the ratio of two revisions is measured as truly as the ratio of two rows.
  *
- * Usage: npm run bench [-- --runs N --warmup W --sweep-runs S]
+ * Usage: npm run bench [-- --runs N --warmup W --sweep-runs S --against DIR]
  *   (defaults: 1000 timed runs per row after 100 warm-up runs; a memory sweep of 3000 runs; `node --expose-gc`
  *   makes the memory figures collect first)
  */
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { choiceSequence } from '../sim/choice/choiceSequenceArbitrary.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
@@ -27,13 +30,22 @@ import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.t
 import { measureDrainHopMicroseconds } from './throughput/measureDrainHop.ts';
 import { memorySweep } from './throughput/memorySweep.ts';
 import { measureSweeps, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
-import { parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
+import { fromArgsAsync, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
+import { compareCheckouts, loadCheckout, type CheckoutSweep } from './throughput/compareCheckouts.ts';
 
-const USAGE = `Usage: npm run bench [-- --runs N --warmup W --sweep-runs S]
+const USAGE = `Usage: npm run bench [-- --runs N --warmup W --sweep-runs S --against DIR]
        (defaults: 1000 timed runs per row after 100 warm-up runs; a memory sweep of 3000 runs; \`node --expose-gc\`
-       makes the memory figures collect first)`;
+       makes the memory figures collect first)
+  --against DIR   also time this checkout against the checkout in DIR (another revision of this project, its
+                  node_modules installed or linked), the same runs taking turns in this process, on v0.4 and on
+                  wiring=retry offset=durable with the default faults; e.g. git worktree add ../before <revision>`;
 const values = parseBenchArgs(USAGE, {
-  options: { runs: { type: 'string', default: '1000' }, warmup: { type: 'string', default: '100' }, 'sweep-runs': { type: 'string', default: '3000' } },
+  options: {
+    runs: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '100' },
+    'sweep-runs': { type: 'string', default: '3000' },
+    against: { type: 'string' },
+  },
 });
 const runs = wholeNumberArg('runs', values.runs);
 const warmupRuns = wholeNumberArg('warmup', values.warmup, 0);
@@ -78,10 +90,30 @@ async function fastCheckRow(name: string, spec: RunSpec): Promise<Row> {
   return { name, hopMicroseconds, runsPerSecond: (runs * 1000) / wallMs, stepsPerRun: steps / runs, microsecondsPerStep: (wallMs * 1000) / steps, simulatedPerWall: simulatedMs / wallMs };
 }
 
+/** This checkout and the one in `dir`, loaded for each compared configuration (v0.4, then the fixes). */
+async function loadComparisons(dir: string): Promise<Array<{ readonly name: string; readonly here: CheckoutSweep; readonly there: CheckoutSweep }>> {
+  const thisCheckout = fileURLToPath(new URL('..', import.meta.url));
+  const loaded = [];
+  for (const switches of [v04, fixed]) {
+    const configuration = { switches, faults: DEFAULT_FAULT_KINDS };
+    loaded.push({ name: `explore ${describeConfig(switches)}`, here: await loadCheckout(thisCheckout, configuration), there: await loadCheckout(dir, configuration) });
+  }
+  return loaded;
+}
+
 const against = (row: Row, reference: Row): Row => ({ ...row, against: { name: reference.name, ratio: row.runsPerSecond / reference.runsPerSecond } });
 
 const v04: SwitchValues = { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' };
 const fixed: SwitchValues = { ...v04, wiring: 'retry', offset: 'durable' };
+
+// Loaded before any timing, so that a folder that is no checkout is refused at once; timed first, so that neither side
+// is warmer than the other (the rows below would have warmed this checkout's code and memos only).
+const comparisons = values.against === undefined ? [] : await fromArgsAsync(() => loadComparisons(values.against!));
+const compared = [];
+for (const { name, here, there } of comparisons) {
+  const [mine, theirs] = await compareCheckouts([here, there], { runs, warmupRuns });
+  compared.push({ name, here: mine!, there: theirs! });
+}
 
 const fixedSpec = specOf(fixed, DEFAULT_FAULT_KINDS);
 const [noFaults] = await sweepRows([{ name: `v0.4, no faults`, spec: specOf(v04, []) }]);
@@ -107,6 +139,15 @@ for (const row of rows) {
   console.log(
     `${row.name.padEnd(72)} ${row.runsPerSecond.toFixed(0).padStart(7)} ${row.stepsPerRun.toFixed(0).padStart(9)} ${row.microsecondsPerStep.toFixed(1).padStart(8)} ${row.hopMicroseconds.toFixed(1).padStart(5)} ${(row.microsecondsPerStep / row.hopMicroseconds).toFixed(1).padStart(8)} ${row.simulatedPerWall.toFixed(0).padStart(9)}  ${versus}`,
   );
+}
+
+if (compared.length > 0) {
+  console.log(`\nthis checkout against ${comparisons[0]!.there.dir}: the same ${runs} runs each after ${warmupRuns} warm-up runs, taking turns in chunks of 25, in this process, before the rows above (runs/s)`);
+  console.log(`${'configuration, default faults'.padEnd(64)} ${'here'.padStart(7)} ${'there'.padStart(7)} ${'here/there'.padStart(10)}  same runs`);
+  for (const { name, here: mine, there: theirs } of compared) {
+    const same = mine.steps === theirs.steps ? 'yes (equal steps)' : `no: ${mine.steps} steps here, ${theirs.steps} there`;
+    console.log(`${name.padEnd(64)} ${mine.runsPerSecond.toFixed(0).padStart(7)} ${theirs.runsPerSecond.toFixed(0).padStart(7)} ${`${(mine.runsPerSecond / theirs.runsPerSecond).toFixed(2)}x`.padStart(10)}  ${same}`);
+  }
 }
 
 if (sweepRuns > 0) {

@@ -56,6 +56,12 @@ describe('the bench scripts check their command line before any work', () => {
     expect(negative).toMatchObject(refusedWith(/--rounds must be a whole number of at least 1, not "-1"/));
   });
 
+  it('--against names a checkout of this project, or the bench refuses it before any timing', async () => {
+    const [missing, notACheckout] = await Promise.all([bench('explore-throughput.ts', '--against', 'no/such/folder'), bench('explore-throughput.ts', '--against', 'docs')]);
+    expect(missing).toMatchObject(refusedWith(/--against no\/such\/folder: no such folder/));
+    expect(notACheckout).toMatchObject(refusedWith(/--against docs: not a checkout of this project \(it has no sim\/strategies\/RandomStrategy\.ts\)/));
+  });
+
   it('--seeds 0 and --dup-seeds 0 skip a part of bench:coverage, as its usage says', async () => {
     const onlyDuplicates = await bench('coverage.ts', '--seeds', '0', '--dup-seeds', '1', '--dup-max-runs', '5', '--dup-strategies', 'random');
     expect(onlyDuplicates.code).toBe(0);
