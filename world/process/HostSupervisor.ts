@@ -2,12 +2,6 @@ import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import type { World } from '../World.ts';
 import type { SimProcess } from './SimProcess.ts';
 
-/**
- * The reason a SIGTERM's signal aborts with: the one `abort()` would make, made once. A `DOMException` captures a stack
- * trace, which cost more than the rest of a stop; nothing reads its stack.
- */
-const SIGTERM_REASON = new DOMException('This operation was aborted', 'AbortError');
-
 /** A started host process as the platform sees it: it settles `stopped` once a graceful stop it asked for is done. */
 export interface LaunchedHost {
   readonly stopped: Promise<void>;
@@ -146,7 +140,9 @@ export class HostSupervisor {
     if (!process.alive) return;
     this.world.sim.trace.record(process.name, 'sigterm', {});
     // Abort listeners are the host's code: they run as its process.
-    process.run(() => sigterm.abort(SIGTERM_REASON));
+    // A reason of its own for every stop, though a `DOMException` costs a stack trace: one shared by every run of the
+    // process would carry whatever a runtime we did not write put on it from one run into the next.
+    process.run(() => sigterm.abort());
     const graceMs = this.world.options.faultOptions.stopGracePeriodMs;
     let outcome = 'stopped' as 'stopped' | 'died' | 'grace period over';
     let cancelGrace = (): void => {};
