@@ -17,7 +17,7 @@ export function parseBenchArgs<T extends ParseArgsConfig>(usage: string, config:
     // `--runs -1` reaches the option's own check (one line saying what is wrong) instead of parseArgs' "ambiguous".
     parsed = parseArgs({ ...config, args: attachNegativeNumbers(process.argv.slice(2), config.options ?? {}), tokens: true });
   } catch (error) {
-    return refuse(error instanceof Error ? error.message : String(error));
+    return refuseError(error);
   }
   const repeated = repeatedOption(parsed.tokens ?? [], config.options ?? {});
   if (repeated !== undefined) refuse(`${repeated} given more than once (give it once)`);
@@ -55,7 +55,7 @@ export function fromArgs<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    return refuse(error instanceof Error ? error.message : String(error));
+    return refuseError(error);
   }
 }
 
@@ -64,8 +64,13 @@ export async function fromArgsAsync<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    return refuse(error instanceof Error ? error.message : String(error));
+    return refuseError(error);
   }
+}
+
+/** Refuses with what `error` says, one line. */
+function refuseError(error: unknown): never {
+  return refuse(error instanceof Error ? error.message : String(error));
 }
 
 function refuse(message: string): never {

@@ -115,11 +115,7 @@ export class StreamsFrontEnd implements SimService {
         if (isRead) this.observeRead(request, stream, live !== null, { status: 0, headers: {}, body: null }, true, arrivedAtMs);
         throw error;
       } finally {
-        if (held) {
-          this.inProgress.delete(held.connection);
-          held.unfollow();
-          if (!held.connection.signal.aborted) this.idleConnections.push(held.connection);
-        }
+        if (held) this.release(held);
       }
     }
     if (isRead) this.observeRead(request, stream, live !== null, answer, false, arrivedAtMs);
@@ -138,11 +134,18 @@ export class StreamsFrontEnd implements SimService {
    * the caller's signal is all it needs (the routes read whether it aborted before they began), and a controller per
    * request cost more than the routes themselves.
    */
-  private hold(request: SimRequest): { readonly connection: AbortController; readonly unfollow: () => void } {
+  private hold(request: SimRequest): HeldRead {
     const connection = this.idleConnections.pop() ?? new AbortController();
     const unfollow = request.signal ? followAbort(request.signal, connection) : () => {};
     this.inProgress.add(connection);
     return { connection, unfollow };
+  }
+
+  /** The held read is answered (or was cut): its controller goes back for the next one, unless it aborted. */
+  private release(held: HeldRead): void {
+    this.inProgress.delete(held.connection);
+    held.unfollow();
+    if (!held.connection.signal.aborted) this.idleConnections.push(held.connection);
   }
 
   private async answer(request: SimRequest, fault: 'not-found' | 'foreign-item' | undefined, stream: string | undefined): Promise<SimResponse> {
@@ -181,6 +184,12 @@ export class StreamsFrontEnd implements SimService {
   private record(kind: string, detail: { readonly [key: string]: TraceValue }): void {
     this.sim.trace.record(this.name, kind, detail);
   }
+}
+
+/** A held read's connection, and how to stop following its caller's signal. */
+interface HeldRead {
+  readonly connection: AbortController;
+  readonly unfollow: () => void;
 }
 
 /** `request` with `signal` instead of its own (written out: V8 makes a spread copy given a property slow). */

@@ -1,6 +1,7 @@
 import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
+import { abortReason } from '../http/abortReason.ts';
 import { errorAnswer } from '../http/answers.ts';
 import type { SimRequest } from '../http/SimRequest.ts';
 import type { SimResponse } from '../http/SimResponse.ts';
@@ -176,7 +177,7 @@ class Exchange {
   handleEvent(): void {
     if (this.settled) return;
     this.settle();
-    this.reject(this.request.signal!.reason ?? new DOMException('This operation was aborted', 'AbortError'));
+    this.reject(abortReason(this.request.signal!));
   }
 
   /** The request reaches the far end of the wire. */
