@@ -384,8 +384,8 @@ export const V04_MUTANTS: readonly Mutant[] = [
     runtime: 'v0.4',
     file: RENEWER,
     search:
-      "        this.lose(describeError(error));\n        return;\n      }\n    }\n    this.schedule();\n  }\n}",
-    replace: "        this.lose(describeError(error));\n        return;\n      }\n      return;\n    }\n    this.schedule();\n  }\n}",
+      "        this.lose(describeError(error));\n        return;\n      }\n    } finally {\n",
+    replace: "        this.lose(describeError(error));\n        return;\n      }\n      return;\n    } finally {\n",
     description: 'a renewal that failed transiently (a 5xx, a dropped connection) ends the renewals instead of trying again at the next tick: the lease runs out under a long wake',
     defectClass: 'lease-handling',
   },

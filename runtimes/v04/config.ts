@@ -22,6 +22,8 @@ export const CLAIM_RETRY_MODES = ['none', 'backoff'] as const;
 export const LEASE_RENEWAL_MODES = ['none', 'renew'] as const;
 /** Hardening: whether a wake gives its claim up once the lease it can be sure of runs out. */
 export const LEASE_FENCE_MODES = ['none', 'deadline'] as const;
+/** Hardening: whether a lease renewal the network leaves unanswered holds up the renewals after it. */
+export const RENEWAL_TIMEOUT_MODES = ['none', 'interval'] as const;
 /** Hardening: whether the runner gives up on a wake-stream read that never answers. */
 export const READ_WATCHDOG_MODES = ['none', 'reset'] as const;
 /** Hardening: whether a failed wake's done acknowledges the inputs it was woken for. */
@@ -94,6 +96,7 @@ export const DONE_RETRY_MODES = ['none', 'backoff'] as const;
 export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
 export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
 export type LeaseFenceMode = (typeof LEASE_FENCE_MODES)[number];
+export type RenewalTimeoutMode = (typeof RENEWAL_TIMEOUT_MODES)[number];
 export type ReadWatchdogMode = (typeof READ_WATCHDOG_MODES)[number];
 export type FailedWakeMode = (typeof FAILED_WAKE_MODES)[number];
 
@@ -110,6 +113,7 @@ export interface V04Config {
   readonly streamReset: StreamResetMode;
   readonly leaseRenewal: LeaseRenewalMode;
   readonly leaseFence: LeaseFenceMode;
+  readonly renewalTimeout: RenewalTimeoutMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
   readonly claimGuard: ClaimGuardMode;
@@ -246,6 +250,17 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     recordedAtDefault: false,
   },
   {
+    name: 'renewal-timeout',
+    values: RENEWAL_TIMEOUT_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: whether a lease renewal the network leaves unanswered holds up the renewals after it (with lease-renewal=renew)',
+    meanings: {
+      none: 'a renewal waits for its answer as long as its request does (30 s with request-timeout=abort: as long as a lease lasts), and the next goes out a third of the lease after it ended: one renewal on a connection that hangs costs a running wake its lease',
+      interval: 'a renewal still unanswered when the next is due (a third of the lease after it went out) is given up, and the next goes out then: a hung connection costs one renewal, not the lease',
+    },
+    recordedAtDefault: false,
+  },
+  {
     name: 'read-watchdog',
     values: READ_WATCHDOG_MODES,
     defaultValue: 'none',
@@ -376,6 +391,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     streamReset: pick('stream-reset', STREAM_RESET_MODES),
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES),
     leaseFence: pick('lease-fence', LEASE_FENCE_MODES),
+    renewalTimeout: pick('renewal-timeout', RENEWAL_TIMEOUT_MODES),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES),
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES),

@@ -27,6 +27,9 @@ export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
     // A renewal that never gets through (an outage, a hung request) tells the wake nothing, while its lease runs out on
     // time: the wake gives its claim up before the service can hand the entity's next wake out.
     'lease-fence': 'deadline',
+    // A renewal on a connection that hangs held up the renewals after it for as long as a lease lasts: a running wake
+    // lost its lease to one hung request. It is given up when the next renewal is due.
+    'renewal-timeout': 'interval',
     // A service restart loses the running wake's lease and re-issues it; claiming that at once starts a second wake.
     'claim-guard': 'defer',
     // A request on a connection that hangs never settles: a preload waiting on one keeps its wake (and claim) forever.

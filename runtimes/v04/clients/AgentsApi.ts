@@ -53,9 +53,13 @@ export class AgentsApi {
     return jsonOf<DoneResponse>(answer);
   }
 
-  /** Extends the lease of a claimed wake; a refusal (401, 409 `FENCED`) means the claim is no longer this wake's. */
-  async renew(wakeId: string, writeToken: string, body: RenewRequest): Promise<void> {
-    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.renew(wakeId)), { json: body, headers: { authorization: bearer(writeToken) } });
+  /**
+   * Extends the lease of a claimed wake; a refusal (401, 409 `FENCED`) means the claim is no longer this wake's.
+   * `signal` gives the renewal up (`renewal-timeout=interval`).
+   */
+  async renew(wakeId: string, writeToken: string, body: RenewRequest, signal?: AbortSignal): Promise<void> {
+    const options = { json: body, headers: { authorization: bearer(writeToken) } };
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.renew(wakeId)), signal ? { ...options, signal } : options);
     if (answer.status !== 200) throw answerError(answer, 'RENEW_FAILED');
   }
 

@@ -17,6 +17,11 @@ export interface LeaseKeeping {
    * claim {@link RUNTIME_TIMING.leaseFenceMarginMs} before that lease ends. Absent: no deadline of its own.
    */
   readonly fenceFromMs?: number;
+  /**
+   * `renewal-timeout=interval`: a renewal still unanswered when the next is due is given up, and the next goes out at
+   * once. Otherwise a renewal waits for its answer, and the next goes out a whole interval after it ended.
+   */
+  readonly renewalTimeout?: boolean;
 }
 
 /**
@@ -25,10 +30,13 @@ export interface LeaseKeeping {
  * the wake has lost its claim and must not go on; a renewal that failed for want of an answer (a 5xx, a dropped
  * connection) is tried again at the next tick, while the lease may still be alive. Such failures tell the wake nothing
  * of its lease, which the service ends on time all the same: with `lease-fence=deadline` the wake also gives its claim
- * up once the lease it can be sure of is about to run out.
+ * up once the lease it can be sure of is about to run out. A renewal on a connection that hangs holds up the renewals
+ * after it until its request gives up; with `renewal-timeout=interval` it is given up when the next renewal is due.
  */
 export class LeaseRenewer {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** `renewal-timeout=interval`: gives the renewal in flight up when the next one is due. */
+  private renewalTimer: ReturnType<typeof setTimeout> | undefined;
   private fenceTimer: ReturnType<typeof setTimeout> | undefined;
   private lostWith: string | undefined;
   private lostAtDeadline = false;
@@ -67,14 +75,20 @@ export class LeaseRenewer {
   stop(): void {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.renewalTimer !== undefined) clearTimeout(this.renewalTimer);
     if (this.fenceTimer !== undefined) clearTimeout(this.fenceTimer);
     this.timer = undefined;
+    this.renewalTimer = undefined;
     this.fenceTimer = undefined;
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.renewalIntervalMs()): void {
     if (this.stopped || this.lostWith !== undefined || !this.keeping.renew) return;
-    this.timer = setTimeout(() => void this.renewOnce(), Math.max(1, Math.floor(this.wake.lease_ttl_ms / RENEWALS_PER_LEASE)));
+    this.timer = setTimeout(() => void this.renewOnce(), delayMs);
+  }
+
+  private renewalIntervalMs(): number {
+    return Math.max(1, Math.floor(this.wake.lease_ttl_ms / RENEWALS_PER_LEASE));
   }
 
   /** (Re)arms the deadline: the claim is lost a margin before `leaseEndsAtMs`, unless a renewal confirmed by then moves it. */
@@ -104,8 +118,10 @@ export class LeaseRenewer {
     this.timer = undefined;
     if (this.stopped) return;
     const sentAtMs = nowMs();
+    const giveUp = this.keeping.renewalTimeout ? new AbortController() : undefined;
+    if (giveUp) this.renewalTimer = setTimeout(() => giveUp.abort(new TypeError('renewal unanswered when the next was due')), this.renewalIntervalMs());
     try {
-      await this.env.agents.renew(this.wake.wake_id, this.wake.write_token, { subscription_id: this.wake.subscription_id, generation: this.wake.generation });
+      await this.env.agents.renew(this.wake.wake_id, this.wake.write_token, { subscription_id: this.wake.subscription_id, generation: this.wake.generation }, giveUp?.signal);
       // The server extended the lease when the renewal reached it, no earlier than it went out.
       if (this.keeping.fenceFromMs !== undefined) this.fenceAt(sentAtMs + this.wake.lease_ttl_ms);
     } catch (error) {
@@ -113,7 +129,11 @@ export class LeaseRenewer {
         this.lose(describeError(error));
         return;
       }
+    } finally {
+      if (this.renewalTimer !== undefined) clearTimeout(this.renewalTimer);
+      this.renewalTimer = undefined;
     }
-    this.schedule();
+    // One given up when the next was due: that one goes out now, not a whole interval later.
+    this.schedule(giveUp?.signal.aborted === true ? 0 : this.renewalIntervalMs());
   }
 }

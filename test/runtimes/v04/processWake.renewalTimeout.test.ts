@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityHandler } from '../../../protocol/entity/EntityHandler.ts';
+import { streamPath } from '../../../protocol/streams/streamsProtocol.ts';
+import type { RenewalTimeoutMode } from '../../../runtimes/v04/config.ts';
+import { createV04Environment } from '../../../runtimes/v04/V04Environment.ts';
+import { processWake } from '../../../runtimes/v04/wake/processWake.ts';
+import type { FaultKind } from '../../../world/faults/FaultKind.ts';
+import { simulatedWorldHost } from './simulatedWorldHost.ts';
+
+const ENTITY = 'e1';
+const INBOX = `entities/${ENTITY}/inbox`;
+/** The simulated world's lease (simulatedWorldHost); renewals go out every third of it. */
+const LEASE_TTL_MS = 30_000;
+const RENEWAL_INTERVAL_MS = LEASE_TTL_MS / 3;
+/** `lease-fence=deadline` gives the claim up this long before the lease it can be sure of ends. */
+const FENCE_MARGIN_MS = 5_000;
+
+/**
+ * One wake under the hardened lease handling (`lease-renewal=renew`, `lease-fence=deadline`) whose handler stalls for
+ * two leases, so that its renewals are the process's only requests: the first of them meet `faults`, one each (armed
+ * when the handler starts), and every later one gets through. Run for two leases of virtual time; times are from the
+ * service's grant of the lease.
+ */
+async function stalledWakeWhoseRenewalsMeet(renewalTimeout: RenewalTimeoutMode, faults: readonly FaultKind[]) {
+  const { sim, world, process, host, time } = simulatedWorldHost({ 'lease-renewal': 'renew', 'lease-fence': 'deadline', 'renewal-timeout': renewalTimeout });
+  world.agentsServer.createEntity({ id: ENTITY, type: 'echo', runner: 'runner-1', sources: [] });
+  world.streams.append(streamPath(INBOX), 'one');
+  const env = createV04Environment(host);
+  const handler: EntityHandler = async () => {
+    for (const fault of faults) world.arm(fault);
+    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_TTL_MS));
+  };
+  await time.settle(
+    () =>
+      process.run(async () => {
+        const claimed = await env.agents.claim('runner-1', `sub:${ENTITY}`);
+        if (claimed.kind !== 'wake') throw new Error(`expected a wake, got ${claimed.reason}`);
+        return processWake(env, claimed.notification, handler, () => false, undefined, undefined, claimed.sentAtMs);
+      }),
+    2 * LEASE_TTL_MS - 100,
+  );
+  const grantedAtMs = sim.trace.events.find((event) => event.kind === 'lease-granted')!.atMs;
+  const at = (kind: string): Array<Readonly<Record<string, unknown>> & { readonly atMs: number }> =>
+    sim.trace.events.filter((event) => event.kind === kind).map((event) => ({ ...event.detail, atMs: event.atMs - grantedAtMs }));
+  return { renewals: at('renew-received'), leaseLost: at('lease-lost'), leaseEnded: at('lease-ended') };
+}
+
+/** Gaps between consecutive renewals the server received. */
+function gapsMs(renewals: ReadonlyArray<{ readonly atMs: number }>): number[] {
+  return renewals.slice(1).map((renewal, index) => renewal.atMs - renewals[index]!.atMs);
+}
+
+describe('processWake: renewals the network leaves unanswered (renewal-timeout)', () => {
+  it('none: a renewal on a connection that hangs holds up every renewal after it, and the wake gives its claim up', async () => {
+    const { renewals, leaseLost, leaseEnded } = await stalledWakeWhoseRenewalsMeet('none', ['hung-request']);
+    expect(renewals).toEqual([]);
+    expect(leaseLost).toHaveLength(1);
+    expect(leaseLost[0]!.atMs).toBeLessThanOrEqual(LEASE_TTL_MS - FENCE_MARGIN_MS);
+    expect(leaseEnded.map((event) => event['reason'])).toEqual(['expired']);
+  });
+
+  it('interval: the hung renewal is given up when the next is due, which gets through, so the wake keeps its claim', async () => {
+    const { renewals, leaseLost, leaseEnded } = await stalledWakeWhoseRenewalsMeet('interval', ['hung-request']);
+    expect(leaseLost).toEqual([]);
+    expect(leaseEnded).toEqual([]);
+    expect(renewals.every((renewal) => renewal['status'] === 200)).toBe(true);
+    // The first went out at a third of the lease and hung; the second at two thirds, at once.
+    expect(renewals[0]!.atMs).toBeGreaterThan(2 * RENEWAL_INTERVAL_MS);
+    expect(renewals[0]!.atMs).toBeLessThan(2 * RENEWAL_INTERVAL_MS + 100);
+    expect(gapsMs(renewals).every((gap) => gap >= RENEWAL_INTERVAL_MS && gap < RENEWAL_INTERVAL_MS + 100)).toBe(true);
+    expect(renewals.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('interval (a finding it does not close): two renewals dropped in a row leave the third too late', async () => {
+    // A dropped renewal fails at once and is tried again at the next tick, as without the switch: the third renewal
+    // would go out when the lease ends, so the fence gives the claim up first.
+    const { renewals, leaseLost, leaseEnded } = await stalledWakeWhoseRenewalsMeet('interval', ['connection-drop', 'connection-drop']);
+    expect(renewals).toEqual([]);
+    expect(leaseLost).toHaveLength(1);
+    expect(leaseEnded.map((event) => event['reason'])).toEqual(['expired']);
+  });
+});
