@@ -56,6 +56,23 @@ export interface Scenario {
    * (never passed silently: `explore` and `replay` print the reason). None when absent.
    */
   propertiesNotJudged?(config: SwitchValues): readonly PropertyNotJudged[];
+  /**
+   * Whether the composed model can follow this scenario's runs: its entity behaves like the daily-digest entity the
+   * model's entity machine describes (one catch-up action per due occurrence, an idempotency check before it, a record
+   * after it). `model-conformance` judges only such scenarios; for any other it is not judged, with the reason printed.
+   */
+  readonly followedByComposedModel?: boolean;
+}
+
+/**
+ * The properties a scenario's runs of `config` are not judged by: its own list, and `model-conformance` when the
+ * composed model cannot follow the scenario ({@link Scenario.followedByComposedModel}).
+ */
+export function propertiesNotJudgedIn(scenario: Scenario, config: SwitchValues): readonly PropertyNotJudged[] {
+  const own = scenario.propertiesNotJudged?.(config) ?? [];
+  if (scenario.followedByComposedModel === true || own.some((entry) => entry.property === 'model-conformance')) return own;
+  const reason = `the composed model follows the daily-digest entity, and scenario ${scenario.name} does not say its entity behaves like it (Scenario.followedByComposedModel)`;
+  return [...own, { property: 'model-conformance', reason }];
 }
 
 /** A property a configuration's runs are not judged by, and why. */

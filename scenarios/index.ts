@@ -5,7 +5,7 @@ import { WORLD_SWITCHES } from './config/worldSwitches.ts';
 import { dailyDigestScenario } from './daily-digest/dailyDigestScenario.ts';
 import { minimalDigestScenario } from './daily-digest/minimalDigestScenario.ts';
 import { RegistryError } from './registry/RegistryError.ts';
-import type { PropertyNotJudged, RunSpec, Scenario } from './Scenario.ts';
+import { propertiesNotJudgedIn, type PropertyNotJudged, type RunSpec, type Scenario } from './Scenario.ts';
 
 export type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from './Scenario.ts';
 
@@ -46,7 +46,7 @@ export function switchesFor(scenario: Scenario, runtime: RuntimeUnderTest): read
 
 /** The properties runs of `spec` are not judged by, with why (none for most configurations). */
 export function propertiesNotJudged(spec: RunSpec): readonly PropertyNotJudged[] {
-  return getScenario(spec.scenario).propertiesNotJudged?.(spec.config) ?? [];
+  return propertiesNotJudgedIn(getScenario(spec.scenario), spec.config);
 }
 
 /**

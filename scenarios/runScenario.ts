@@ -15,6 +15,7 @@ import { judge, type Violation } from '../properties/index.ts';
 import { getRuntime } from './registry/runtimes.ts';
 import { recordedConfig } from './config/recordedConfig.ts';
 import { getScenario, switchesFor, type RunSpec, type Scenario } from './index.ts';
+import { propertiesNotJudgedIn } from './Scenario.ts';
 
 /** Everything one simulated run produced. */
 export interface RunResult {
@@ -86,7 +87,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   // The composed model follows the run once: model conformance judges it, and its transitions are the run's coverage.
   const modelTransitions = new Set<string>();
   // A configuration the composed model cannot follow (several entities) is not judged by it, nor followed for coverage.
-  const notJudged = (scenario.propertiesNotJudged?.(spec.config) ?? []).map((entry) => entry.property);
+  const notJudged = propertiesNotJudgedIn(scenario, spec.config).map((entry) => entry.property);
   const conformance = (options.conformance ?? true) && !notJudged.includes('model-conformance');
   const followedModel = conformance
     ? followRun(

@@ -99,6 +99,7 @@ export const dailyDigestScenario: Scenario = {
   summary: 'a catch-up entity posts one digest per day and records it in a shared DB (bug report #4625)',
   switches: [...DIGEST_SWITCHES, ENTITIES_SWITCH, CHILDREN_SWITCH, DBS_PER_WAKE_SWITCH, RUNNERS_SWITCH],
   setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS),
+  followedByComposedModel: true,
   propertiesNotJudged: (config) => {
     const reasons: string[] = [];
     if (entityCountOf(config) > 1) reasons.push(`the composed model follows one entity, and this world has ${entityCountOf(config)} (--entities)`);

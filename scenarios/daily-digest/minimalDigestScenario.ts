@@ -37,6 +37,7 @@ export const minimalDigestScenario: Scenario = {
   faultKinds: MINIMAL_FAULT_KINDS,
   defaultFaults: MINIMAL_FAULT_KINDS,
   switches: DIGEST_SWITCHES,
+  followedByComposedModel: true,
   propertiesNotJudged: sharedDbNotJudged,
   setUp: (sim, spec, runtime) => setUpMinimalDigest(sim, spec, runtime),
 };

@@ -38,6 +38,7 @@ const verdicts = (result: RunResult): string[] => result.violations.filter((viol
 const claimsListTheTail: Scenario = {
   name: 'daily-digest',
   summary: 'planted in the world: claims list pending streams at their tail',
+  followedByComposedModel: true,
   setUp: (sim, spec, runtime) =>
     setUpDailyDigest(sim, spec, runtime, {
       ...DEFAULT_DIGEST_OPTIONS,

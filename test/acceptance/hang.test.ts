@@ -11,6 +11,7 @@ import { BOTH_FIXES, digestSpec } from './helpers.ts';
 const hangingDigest: Scenario = {
   name: 'daily-digest',
   summary: 'planted hang',
+  followedByComposedModel: true,
   setUp: (sim, spec, runtime) =>
     setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: () => () => new Promise<void>(() => {}) }),
 };
@@ -27,6 +28,7 @@ describe('hang detection', () => {
     const tinyBudget: Scenario = {
       name: 'daily-digest',
       summary: 'tiny step budget',
+      followedByComposedModel: true,
       setUp: (sim, spec, runtime) => setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, maxSteps: 40 }),
     };
     const result = await runScenario(digestSpec(BOTH_FIXES), new RandomChoiceSource(3), { scenario: tinyBudget });

@@ -66,6 +66,7 @@ describe('each property fires on a real run with a defect planted for it', () =>
     const slowHandler: Scenario = {
       name: 'daily-digest',
       summary: 'planted: a handler that outlives its 30 s lease',
+      followedByComposedModel: true,
       setUp: (sim, spec, runtime) =>
         setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: (handler) => async (ctx) => {
           await new Promise((resolve) => setTimeout(resolve, 40_000));

@@ -81,6 +81,7 @@ describe('world invariants: a broken world throws', () => {
     const doubleCron: Scenario = {
       name: 'daily-digest',
       summary: 'planted: a world whose cron fires every tick twice',
+      followedByComposedModel: true,
       setUp: (sim, spec, runtime) => {
         const schedule = { name: 'daily-digest', firstDueAtMs: DEFAULT_DIGEST_OPTIONS.firstDueAtMs, periodMs: DEFAULT_DIGEST_OPTIONS.dayMs, count: 1 };
         const digest = buildDigestWorld(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS, schedule);
