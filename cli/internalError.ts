@@ -9,6 +9,16 @@ export function internalErrorText(error: unknown): string {
 }
 
 /**
+ * A scenario's own code threw while setting up its world: not a finding, not a user's mistake on the command line, and
+ * not necessarily the tool's bug (a scenario registered from a module is the user's code). Exit status
+ * {@link EXIT.internalError}, with the stack of the scenario's error.
+ */
+export function scenarioCodeErrorText(error: Error & { readonly cause?: unknown }): string {
+  const stack = error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause);
+  return `sim: ${error.message} (a bug of that scenario's code: yours if a registration module added it, else please report)\n${stack}\n`;
+}
+
+/**
  * Routes errors no command caught — an unhandled promise rejection, an exception thrown from a callback — to the
  * internal-error report and exit status 3; Node's own handling would exit 1, the status of a finding.
  */

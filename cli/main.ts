@@ -7,7 +7,8 @@ import { startCommand } from './commands/startCommand.ts';
 import { pathToFileURL } from 'node:url';
 import { loadRegistrations, RegistrationModuleError } from '../scenarios/registry/registrationModules.ts';
 import { chooseConfigModule, CONFIG_FILE_NAMES, CONFIG_MODULE_OPTION, CONFIG_MODULE_VARIABLE } from './configModule.ts';
-import { installInternalErrorHandlers, internalErrorText } from './internalError.ts';
+import { installInternalErrorHandlers, internalErrorText, scenarioCodeErrorText } from './internalError.ts';
+import { ScenarioCodeError } from '../scenarios/ScenarioCodeError.ts';
 import { EXIT, UsageError } from './UsageError.ts';
 
 const MAIN_HELP = `Usage: npm run sim -- <command> [options]
@@ -68,6 +69,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`sim: ${error.message}\n`);
       return EXIT.badInput;
+    }
+    if (error instanceof ScenarioCodeError) {
+      process.stderr.write(scenarioCodeErrorText(error));
+      return EXIT.internalError;
     }
     // A bug of the tool, not a finding: its own exit status, and the stack for the report.
     process.stderr.write(internalErrorText(error));

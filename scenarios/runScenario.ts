@@ -15,7 +15,8 @@ import { judge, type Violation } from '../properties/index.ts';
 import { getRuntime } from './registry/runtimes.ts';
 import { recordedConfig } from './config/recordedConfig.ts';
 import { getScenario, switchesFor, type RunSpec, type Scenario } from './index.ts';
-import { propertiesNotJudgedIn } from './Scenario.ts';
+import { propertiesNotJudgedIn, type ScenarioSetup } from './Scenario.ts';
+import { ScenarioCodeError } from './ScenarioCodeError.ts';
 
 /** Everything one simulated run produced. */
 export interface RunResult {
@@ -75,7 +76,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   const releaseConsole = captureConsole((level, text) => trace.record('console', 'console', { level, text }));
   const { setup, budget, endedBy } = await hermetic
     .run(async () => {
-      const setup = scenario.setUp(sim, spec, runtime);
+      const setup = setUpWorld(scenario, sim, spec, runtime);
       const budget = budgetOf(setup.budget);
       const onStep = (task: Task): void => void trace.record(task.actor, 'step', { task: task.label });
       return { setup, budget, endedBy: await runLoop(scheduler, budget, onStep, options.beforeStep, trace) };
@@ -128,4 +129,13 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
 /** The scenario's budget with the trace limit every run has: the scenario's own, else the default. */
 function budgetOf(budget: RunBudget): RunBudget & { readonly maxTraceEvents: number } {
   return { ...budget, maxTraceEvents: budget.maxTraceEvents ?? DEFAULT_MAX_TRACE_EVENTS };
+}
+
+/** The scenario's setUp; what it throws is the scenario's error ({@link ScenarioCodeError}), not the tool's. */
+function setUpWorld(scenario: Scenario, sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest): ScenarioSetup {
+  try {
+    return scenario.setUp(sim, spec, runtime);
+  } catch (error) {
+    throw new ScenarioCodeError(scenario.name, error);
+  }
 }

@@ -122,6 +122,17 @@ describe('the command line runs with the user registrations', () => {
     expect(failing.stderr).toBe('sim: registration module wake-sim.config.mjs failed to load: TypeError: no runtime today\n');
   });
 
+  it("a registered scenario whose setUp throws: exit 3, naming the scenario and its error, not the tool's bug", async () => {
+    const throwsInSetUp = `import { registerScenario } from '${API_URL}';
+import { minimalDigestScenario } from '${MINIMAL_URL}';
+registerScenario({ ...minimalDigestScenario, name: '${COPY}', setUp: () => { throw new RangeError('no entity today'); } });
+`;
+    const result = await simIn(project('setup-throws', { 'wake-sim.config.mjs': throwsInSetUp }), ['replay', copyToken()]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(new RegExp(`^sim: scenario ${COPY} threw while setting up its world: no entity today \\(a bug of that scenario's code: yours if a registration module added it, else please report\\)\nRangeError: no entity today\n`));
+    expect(result.stderr).not.toContain('internal error');
+  });
+
   it('help is printed all the same when the module fails, after a note that it lists the built-ins only', async () => {
     const dir = project('failing-help', { 'wake-sim.config.mjs': "throw new TypeError('no runtime today');\n" });
     for (const args of [['--help'], ['explore', '--help'], ['help', 'replay']]) {

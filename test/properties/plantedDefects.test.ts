@@ -155,6 +155,7 @@ describe('protocol: a graceful stop drains the handlers it ran, on real runs', (
   const sleepingHandler = (sleepMs: number): Scenario => ({
     name: 'daily-digest',
     summary: `planted: a handler that sleeps ${sleepMs} ms before it starts`,
+    followedByComposedModel: true,
     setUp: (sim, spec, runtime) =>
       setUpDailyDigest(sim, spec, runtime, { ...DEFAULT_DIGEST_OPTIONS, plantInHandler: (handler) => async (ctx) => {
         await new Promise((resolve) => setTimeout(resolve, sleepMs));

@@ -26,6 +26,7 @@ function plantedDigest(options: Partial<DigestScenarioOptions> & { readonly cras
   return {
     name: 'daily-digest',
     summary: 'planted for hermetic tests',
+    followedByComposedModel: true,
     setUp: (sim, spec, runtime) => {
       const digestOptions = { ...DEFAULT_DIGEST_OPTIONS, ...options };
       const schedule = { name: 'daily-digest', firstDueAtMs: digestOptions.firstDueAtMs, periodMs: digestOptions.dayMs, count: 1 };
@@ -42,6 +43,7 @@ function plantedInWorld(call: () => unknown): Scenario {
   return {
     name: 'daily-digest',
     summary: 'planted in the world',
+    followedByComposedModel: true,
     setUp: (sim, spec, runtime) => {
       const setup = setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS);
       sim.scheduler.schedule(60_030, 'world', 'planted call', () => void call());
@@ -190,6 +192,7 @@ describe('hermetic runs: installation', () => {
     const setUpThrows: Scenario = {
       name: 'daily-digest',
       summary: 'throws in setUp',
+      followedByComposedModel: true,
       setUp: () => {
         throw new Error('planted setUp failure');
       },
@@ -199,6 +202,7 @@ describe('hermetic runs: installation', () => {
     const stepThrows: Scenario = {
       name: 'daily-digest',
       summary: 'a task throws',
+      followedByComposedModel: true,
       setUp: (sim, spec, runtime) => {
         const setup = setUpDailyDigest(sim, spec, runtime, DEFAULT_DIGEST_OPTIONS);
         sim.scheduler.schedule(10, 'test', 'throw', () => {
