@@ -10,7 +10,8 @@ import { storyMarks } from './storyMarks.ts';
 export function tellsTheReportStory(result: RunResult): boolean {
   const duplicate = result.violations.find((violation) => violation.property === 'duplicate-action');
   if (duplicate?.eventIndex === undefined) return false;
-  const marks = storyMarks(result.events, result.violations, 'duplicate-action');
+  // The marks of this duplicate only: a later one's (another day posted twice) would lend it steps it does not have.
+  const marks = storyMarks(result.events, [duplicate], 'duplicate-action');
   const marked = (label: string): number[] => [...marks].filter(([, list]) => list.some((mark) => mark.label === label)).map(([index]) => index);
   const [secondWake] = marked('wake that posts again');
   if (secondWake === undefined) return false;

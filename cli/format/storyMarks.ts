@@ -150,8 +150,9 @@ class TraceFinder {
       }
     }
 
-    // Restarts between the two posts.
-    for (let index = first + 1; index < second; index += 1) {
+    // Restarts from the first post's wake on (a redeploy's SIGTERM may come before the post, which the drain lets
+    // finish) to the second post.
+    for (let index = (firstWake ?? first) + 1; index < second; index += 1) {
       const event = this.events[index]!;
       if (event.kind === 'fault' && RESTART_FAULTS.has(String(event.detail['kind']))) cause(index, 'restart');
       if (secondHost !== firstHost && event.actor === secondHost && event.kind === 'process-start') cause(index, 'new process');

@@ -87,6 +87,16 @@ describe('causal marks', () => {
     expect(labelsAt(marks, indexOf(events, 'host#2', 'preload-failed'))).toEqual(['preload failure']);
   });
 
+  it('mark the restart that came during the first wake, before its post (a redeploy whose drain let the post through)', () => {
+    // The redeploy's fault moves to just after the first wake began: the SIGTERM comes before the first post.
+    const redeploy = reportStory.findIndex((event) => event[0] === 'supervisor');
+    const firstWake = reportStory.findIndex((event) => event[0] === 'host#1' && event[1] === 'wake-start');
+    const early = [...reportStory.slice(0, firstWake + 1), reportStory[redeploy]!, ...reportStory.slice(firstWake + 1, redeploy), ...reportStory.slice(redeploy + 1)];
+    const earlyEvents = toEvents(early);
+    const marks = storyMarks(earlyEvents, [violationAt('duplicate-action', earlyEvents.length - 1)]);
+    expect(labelsAt(marks, indexOf(earlyEvents, 'supervisor', 'fault'))).toEqual(['restart']);
+  });
+
   it('with a focus, follow back only that violation: the others are marked where they show, their causes are not', () => {
     const marks = storyMarks(events, violations, 'wake-replay');
     expect(labelsAt(marks, duplicate)).toEqual(['duplicate-action']);
@@ -116,6 +126,15 @@ describe('causal marks', () => {
     expect(tellsTheReportStory(result(wiredSecond))).toBe(false);
     const noReplay = reportStory.map((event): RawEvent => (event[1] === 'stream-read' && event[2]['peer'] === 'host#2' ? served('host#2', 2) : event));
     expect(tellsTheReportStory(result(noReplay))).toBe(false);
+    // Judged by its first duplicate only: a later day posted twice lends it no steps (here, a crash and no replay).
+    const laterDay = (raw: readonly RawEvent[]): RawEvent[] => raw.map((event): RawEvent => (event[1] === 'action-performed' ? [event[0], event[1], { ...event[2], action: 'digest:1' }] : event));
+    const twoDuplicates = (first: readonly RawEvent[], later: readonly RawEvent[]): RunResult => {
+      const runEvents = toEvents([...first, ...laterDay(later)]);
+      const posts = runEvents.flatMap((event, index) => (event.kind === 'action-performed' ? [index] : []));
+      return { events: runEvents, violations: [violationAt('duplicate-action', posts[1]), violationAt('duplicate-action', posts[3])] } as unknown as RunResult;
+    };
+    expect(tellsTheReportStory(twoDuplicates(reportStory, crash))).toBe(true);
+    expect(tellsTheReportStory(twoDuplicates(noReplay, reportStory))).toBe(false);
   });
 });
 
