@@ -390,6 +390,15 @@ export const V04_MUTANTS: readonly Mutant[] = [
     defectClass: 'lease-handling',
   },
   {
+    id: 'v04-renewal-timeout-never-armed',
+    runtime: 'v0.4',
+    file: RENEWER,
+    search: "    if (giveUp) this.renewalTimer = setTimeout(() => giveUp.abort(new TypeError('renewal unanswered when the next was due')), this.renewalIntervalMs());\n",
+    replace: '',
+    description: 'the give-up timer of renewal-timeout=interval is never armed: a renewal on a connection that hangs holds up the renewals after it until its request deadline, and a running wake loses its lease',
+    defectClass: 'dropped-option',
+  },
+  {
     id: 'v04-reconnect-backoff-never-reset',
     runtime: 'v0.4',
     file: RUNNER,
