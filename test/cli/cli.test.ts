@@ -71,6 +71,7 @@ describe('command line: explore and replay', () => {
       'stream-reset': 'any-state',
       'lease-renewal': 'none',
       'lease-fence': 'none',
+      'renewal-timeout': 'none',
       'read-watchdog': 'none',
       'failed-wake': 'ack',
       'claim-guard': 'none',
