@@ -10,8 +10,9 @@ import { chooseConfigModule, CONFIG_FILE_NAMES, CONFIG_MODULE_OPTION, CONFIG_MOD
 import { installInternalErrorHandlers, internalErrorText, scenarioCodeErrorText } from './internalError.ts';
 import { ScenarioCodeError } from '../scenarios/ScenarioCodeError.ts';
 import { EXIT, UsageError } from './UsageError.ts';
+import { SIM_COMMAND } from '../scenarios/simCommand.ts';
 
-const MAIN_HELP = `Usage: npm run sim -- <command> [options]
+const MAIN_HELP = `Usage: ${SIM_COMMAND} <command> [options]
 
 Deterministic simulation of the Durable Streams agents wake path: finds duplicate and missed actions, unwired
 shared-state handles, wake replays and hangs across restarts, preload failures and reordered deliveries, and

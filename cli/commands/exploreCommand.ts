@@ -28,13 +28,14 @@ import {
 import { EXIT } from '../UsageError.ts';
 import { propertyNames } from '../../properties/index.ts';
 import { configModuleHelpLine } from '../configModule.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
 /** The property names as the help lists them: comma-separated, wrapped under the option descriptions. */
 const PROPERTY_LIST = wrap(propertyNames().join(', '), 118 - 23)
   .map((line) => `${' '.repeat(23)}${line}`)
   .join('\n');
 
-export const EXPLORE_HELP = `Usage: npm run sim -- explore [options]
+export const EXPLORE_HELP = `Usage: ${SIM_COMMAND} explore [options]
 
 Runs seeded simulations of a scenario until one violates a property or the run budget is spent, shrinks the
 failing run to a short story, prints it with the command that replays it exactly.
@@ -92,7 +93,7 @@ ${PROPERTY_LIST}
                        properties and replay token), not only the first, which is shrunk as usual; not with
                        --shard or --workers
   --shard i/n          run only the run indexes r < --runs with r mod n = i - 1 (1 <= i <= n) and report this
-                       shard's first finding; \`npm run sim -- merge FILE...\` combines the --json outputs of all n
+                       shard's first finding; \`${SIM_COMMAND} merge FILE...\` combines the --json outputs of all n
                        shards into what one unsharded run prints (not with --strategy exhaustive; with
                        --strategy guided each shard is its own guided search, so the merge is the best of n
                        searches, not the unsharded one)

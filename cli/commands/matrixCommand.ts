@@ -29,6 +29,7 @@ import {
 } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 import { configModuleHelpLine } from '../configModule.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
 const DEFAULT_RUNS_PER_CELL = 200;
 /** Shrink attempts per finding of a cell (exported for the committed-matrix check, which must shrink alike). */
@@ -36,7 +37,7 @@ export const SHRINK_ATTEMPTS = 150;
 /** The switches a matrix varies unless `--vary` names others: the defects, their fixes, the entity's check. */
 export const DEFAULT_VARIED = ['wiring', 'offset', 'idempotency'];
 
-export const MATRIX_HELP = `Usage: npm run sim -- matrix [options]
+export const MATRIX_HELP = `Usage: ${SIM_COMMAND} matrix [options]
 
 The fix matrix: explores every combination of the wiring, offset and idempotency switches on a scenario
 (daily-digest unless --scenario says otherwise) with the same seeds, and reports per cell which violation kinds a run
@@ -63,7 +64,7 @@ Options:
                   the committed one, and its third line names the command that regenerates it
   --json          print one JSON object
   --shard i/n     run only the run indexes r of each cell with r mod n = i - 1 (1 <= i <= n); merge the --json
-                  outputs of all n shards with \`npm run sim -- merge FILE...\` (not with --strategy exhaustive)
+                  outputs of all n shards with \`${SIM_COMMAND} merge FILE...\` (not with --strategy exhaustive)
   --workers K     spread the runs over K worker threads (default 1: this thread); the result is the same for any K
   --no-progress   no progress line on stderr (it is drawn only on a terminal, without --json, outside CI)
 ${configModuleHelpLine(18)}
@@ -113,7 +114,7 @@ export function matrixDocCommand(how: MatrixOrigin): string {
     `--faults ${faults.length > 0 ? faults.join(',') : 'none'}`,
     `--doc ${doc}`,
   ];
-  return `npm run sim -- matrix ${flags.join(' ')}`;
+  return `${SIM_COMMAND} matrix ${flags.join(' ')}`;
 }
 
 /** The Markdown page of a matrix; its header names the command that regenerates it byte for byte. */
@@ -243,7 +244,7 @@ export async function matrixCommand(args: readonly string[], out: (line: string)
     if (shard) out(`shard ${shard.index}/${shard.count}: run indexes r with r mod ${shard.count} = ${shard.index - 1} of each cell (merge the --json outputs of all shards)`);
     matrixTableLines(cells, varied).forEach((line) => out(line));
     if (doc !== undefined) out(`\nwrote ${doc}`);
-    if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (npm run sim -- replay FILE)`);
+    if (traceDir !== undefined) out(`wrote the shrunk story of every finding to ${traceDir}/ (${SIM_COMMAND} replay FILE)`);
   }
   return EXIT.clean;
 }

@@ -8,8 +8,9 @@ import { ensureWritableFile } from '../outputPaths.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 import { matrixTableLines, writeMatrixDoc } from './matrixCommand.ts';
 import { configModuleHelpLine } from '../configModule.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
-export const MERGE_HELP = `Usage: npm run sim -- merge FILE... [options]
+export const MERGE_HELP = `Usage: ${SIM_COMMAND} merge FILE... [options]
 
 Combines the --json outputs of \`explore --shard i/n\` or \`matrix --shard i/n\` (every shard 1/n .. n/n of one
 search, same seed, budget, configuration and strategy) into the result one unsharded run over the same seeds gives:

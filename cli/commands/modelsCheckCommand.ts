@@ -10,6 +10,7 @@ import { EXIT, UsageError } from '../UsageError.ts';
 import { allConfigs } from '../../models/coverage/measureCoverage.ts';
 import { MODEL_IDEMPOTENCY_CHECKS, MODEL_OFFSET_MODES, MODEL_WIRING_MODES, type ModelConfig } from '../../models/modelConfig.ts';
 import { configModuleHelpLine } from '../configModule.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
 const DEFAULT_REPRODUCTION_RUNS = 200;
 /** Wide enough for the longest cell, `path 27 (lost lease): driven yes, search run 200`, and a gap. */
@@ -36,7 +37,7 @@ const LOST_LEASE_TEXT =
   `nor fences its lease (the hazard it reports); the check admits it to show what it leads to. A story that needs a ` +
   `lost lease and a restart is beyond both searches.`;
 
-export const MODELS_CHECK_HELP = `Usage: npm run sim -- models check [options]
+export const MODELS_CHECK_HELP = `Usage: ${SIM_COMMAND} models check [options]
 
 Bounded model checking of the composed model: for every combination of the wiring, offset and idempotency switches,
 whether each violation kind (unwired-resolve, duplicate-action, wake-replay, missed-action, hang) is reachable in the

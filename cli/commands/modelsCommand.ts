@@ -3,8 +3,9 @@ import { EXIT, UsageError } from '../UsageError.ts';
 import { modelsCheckCommand } from './modelsCheckCommand.ts';
 import { modelsCoverageCommand } from './modelsCoverageCommand.ts';
 import { modelsDocsCommand } from './modelsDocsCommand.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
-export const MODELS_HELP = `Usage: npm run sim -- models <check|coverage|docs> [options]
+export const MODELS_HELP = `Usage: ${SIM_COMMAND} models <check|coverage|docs> [options]
 
 The executable models (models/): XState machines in two layers, composed into the model every simulated run is
 checked against. System models, fed by the world's observations and the entity's probes, for any runtime: the
@@ -17,7 +18,7 @@ Subcommands:
   coverage   which model states and transitions a batch of simulated runs exercised
   docs       write docs/models/<machine>.md (Mermaid statechart and legend); --check fails when they are stale
 
-Run \`npm run sim -- models <subcommand> --help\` for options.`;
+Run \`${SIM_COMMAND} models <subcommand> --help\` for options.`;
 
 type Subcommand = (args: readonly string[], out: (line: string) => void) => Promise<number>;
 

@@ -4,8 +4,9 @@ import { percentOf } from '../format/coverageFigures.ts';
 import { DEFAULT_RUNS, parseCommandArgs, parseFaultsOption, parseRuns, parseSeed } from '../options.ts';
 import { EXIT } from '../UsageError.ts';
 import { configModuleHelpLine } from '../configModule.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
-export const MODELS_COVERAGE_HELP = `Usage: npm run sim -- models coverage [options]
+export const MODELS_COVERAGE_HELP = `Usage: ${SIM_COMMAND} models coverage [options]
 
 Runs a batch of simulations round-robin over every combination of the wiring, offset and idempotency switches,
 checks each run against the composed model, and reports which model states and transitions the batch exercised,

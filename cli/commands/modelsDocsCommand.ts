@@ -6,8 +6,9 @@ import { parseCommandArgs } from '../options.ts';
 import { ensureWritableDir } from '../outputPaths.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 import { configModuleHelpLine } from '../configModule.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
-export const MODELS_DOCS_HELP = `Usage: npm run sim -- models docs [--check] [--out DIR]
+export const MODELS_DOCS_HELP = `Usage: ${SIM_COMMAND} models docs [--check] [--out DIR]
 
 Writes a page per machine of the composed model (models/): a Mermaid statechart generated from the machine and a
 legend of what each state means in the real system, plus README.md, the index. The pages are committed; CI fails

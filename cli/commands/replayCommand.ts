@@ -11,12 +11,13 @@ import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRowJson, wrap 
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 import { configModuleHelpLine } from '../configModule.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
 /** What `replay --format` can print. */
 export const REPLAY_FORMATS = ['text', 'mermaid', 'html'] as const;
 export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
 
-export const REPLAY_HELP = `Usage: npm run sim -- replay <token | trace-file> [options]
+export const REPLAY_HELP = `Usage: ${SIM_COMMAND} replay <token | trace-file> [options]
 
 Re-runs the story a token describes, exactly (same choices, same trace hash), and prints its timeline: virtual
 time, the state after each event (the runner's wake-stream offset, the wake in progress, whether its shared-state

@@ -9,6 +9,7 @@ import { faultsInRun, isStoryEvent } from './story.ts';
 import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRows, wrap } from './timeline.ts';
 import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { runRange } from '../../sim/explore/runRange.ts';
+import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
 
 /** One line per property the configuration's runs are not judged by, with why: a property left out is said so. */
 export function notJudgedLines(spec: RunSpec): string[] {
@@ -16,7 +17,7 @@ export function notJudgedLines(spec: RunSpec): string[] {
 }
 
 /** The command that replays a token, as a user types it. */
-export const replayCommand = (token: string): string => `npm run sim -- replay ${token}`;
+export const replayCommand = (token: string): string => `${SIM_COMMAND} replay ${token}`;
 
 /** One violation per property, the first of each, in property order. */
 export function firstViolationPerProperty(result: RunResult): Violation[] {
@@ -169,7 +170,7 @@ function shardLine(report: ExploreReport): string {
   const { maxRuns, shard } = report.request;
   const { index, count } = shard!;
   const runs = [index, index + count, index + 2 * count].filter((run) => run <= maxRuns).join(', ');
-  return `shard ${index}/${count}: runs ${runs}, ... of the first ${maxRuns} (${runRange(maxRuns, shard).count} runs; run indexes r with r mod ${count} = ${index - 1}); merge the --json outputs of all ${count} shards (npm run sim -- merge) for the unsharded result`;
+  return `shard ${index}/${count}: runs ${runs}, ... of the first ${maxRuns} (${runRange(maxRuns, shard).count} runs; run indexes r with r mod ${count} = ${index - 1}); merge the --json outputs of all ${count} shards (${SIM_COMMAND} merge) for the unsharded result`;
 }
 
 function strategyLine(report: ExploreReport): string {

@@ -3,6 +3,7 @@ import { describeConfig } from '../config/describeConfig.ts';
 import type { RunSpec } from '../index.ts';
 import { reportText } from '../reportNotation.ts';
 import type { RunResult } from '../runScenario.ts';
+import { SIM_COMMAND } from '../simCommand.ts';
 
 /** A property failed in a simulated story: the message says which, how, and how to replay the story. */
 export class SimPropertyError extends Error {
@@ -41,7 +42,7 @@ export function simPropertyError(story: RunResult, property: PropertyName, token
   const lines = [
     `${property}: ${violation === undefined ? 'violated' : reportText(violation.message)}`,
     `  ${[specSummary(story.spec), context.where, `the story: ${storySummary(story)}`].filter(Boolean).join('; ')}`,
-    `  replay it:   npm run sim -- replay ${token}`,
+    `  replay it:   ${SIM_COMMAND} replay ${token}`,
     ...(context.rerun === undefined ? [] : [`  rerun this test on that story:   ${context.rerun}`]),
     `  trace hash ${story.traceHash}`,
   ];

@@ -170,6 +170,13 @@ describe('the packed package, installed in a project of its own', () => {
     expect(report.violations[0]).toMatchObject({ property: 'duplicate-action', runIndex: finding.runIndex, replay: finding.token, traceHash: finding.traceHash });
   });
 
+  it('the installed command names itself in its help and in the commands it prints: npx wake-sim, not npm run sim --', { timeout: STEP_TIMEOUT_MS }, async () => {
+    const help = await npx(project, ['wake-sim', '--help']);
+    expectExit(help, 0, 'npx wake-sim --help');
+    expect(help.stdout).toMatch(/^Usage: npx wake-sim <command> \[options\]\n/);
+    expect(help.stdout).not.toContain('npm run sim');
+  });
+
   it('a registration module that is not there is one line and exit 2', { timeout: STEP_TIMEOUT_MS }, async () => {
     const outcome = await npx(project, ['wake-sim', 'replay', finding.token, '--config-module', 'elsewhere.config.mjs']);
     expect(outcome.code).toBe(2);
