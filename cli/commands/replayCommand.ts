@@ -7,7 +7,7 @@ import { readReplayArgument } from '../replayArgument.ts';
 import { htmlReport, htmlReportFileName } from '../format/htmlReport.ts';
 import { formatMermaidSequence } from '../format/mermaidSequence.ts';
 import { replayView, type ReplayView } from '../format/replayView.ts';
-import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRowJson, wrap } from '../format/timeline.ts';
+import { formatTimeline, timelineLegend, TIMELINE_WIDTH, timelineRowJson, wrap } from '../format/timeline.ts';
 import { parseCommandArgs } from '../options.ts';
 import { EXIT, UsageError } from '../UsageError.ts';
 import { configModuleHelpLine } from '../configModule.ts';
@@ -88,7 +88,7 @@ export async function replayCommand(args: readonly string[], out: (line: string)
   }
   header(view).forEach((line) => out(line));
   out('');
-  TIMELINE_LEGEND.forEach((line) => out(`  ${line}`));
+  timelineLegend(view.scenario).forEach((line) => out(`  ${line}`));
   out('');
   formatTimeline(view.rows, view.result.events).forEach((line) => out(line));
   out('');

@@ -6,7 +6,7 @@ import { propertiesNotJudged, type RunSpec } from '../../scenarios/index.ts';
 import { propertyNames, type Violation } from '../../properties/index.ts';
 import { coverageJson, coverageLines } from './coverageFigures.ts';
 import { faultsInRun, isStoryEvent } from './story.ts';
-import { formatTimeline, TIMELINE_LEGEND, TIMELINE_WIDTH, timelineRows, wrap } from './timeline.ts';
+import { formatTimeline, timelineLegend, TIMELINE_WIDTH, timelineRows, wrap } from './timeline.ts';
 import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { runRange } from '../../sim/explore/runRange.ts';
 import { SIM_COMMAND } from '../../scenarios/simCommand.ts';
@@ -143,7 +143,7 @@ export function findingReportText(report: ExploreReport): string[] {
     `  faults after:  ${after.faults.join(', ') || 'none'}`,
     '',
     'Story:',
-    ...TIMELINE_LEGEND.map((line) => `  ${line}`),
+    ...timelineLegend(request.spec.scenario).map((line) => `  ${line}`),
     '',
     ...formatTimeline(timelineRows(finding.shrunk.events, finding.shrunk.violations, false, finding.property), finding.shrunk.events),
     '',

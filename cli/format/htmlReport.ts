@@ -1,6 +1,6 @@
 import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { formatMermaidSequence } from './mermaidSequence.ts';
-import { VIRTUAL_TIME_LEGEND } from './time.ts';
+import { virtualTimeLegend } from './time.ts';
 import type { ModelStateView } from './modelStates.ts';
 import type { ReplayView } from './replayView.ts';
 import { escapeXml, sequenceSvg } from './sequenceSvg.ts';
@@ -53,7 +53,7 @@ export function htmlReport(view: ReplayView): string {
 <h1>wake-sim replay report</h1>
 <p class="run">${esc(view.scenario)} · ${esc(view.config)} · faults: ${esc(view.faults.join(', ') || 'none')}</p>
 <p class="run">${view.steps} steps, ${view.choices} recorded choices · faults injected: ${esc(view.faultsInjected.join(', ') || 'none')}</p>
-<p class="legend">${esc(VIRTUAL_TIME_LEGEND)}</p>
+<p class="legend">${esc(virtualTimeLegend(view.scenario))}</p>
 </header>
 <section id="violations" class="${view.violations.length > 0 ? 'violations' : 'clean'}">
 <h2>${view.violations.length > 0 ? 'Violations' : 'Violations: none'}</h2>
@@ -112,7 +112,7 @@ function timelineTable(view: ReplayView): string {
     );
   }
   return `${same}
-<p class="legend">${esc(VIRTUAL_TIME_LEGEND)}</p>
+<p class="legend">${esc(virtualTimeLegend(view.scenario))}</p>
 <p class="legend">runner @read: the runner's wake-stream offset (last wake read, or where it starts; -1 = from the beginning) · wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far · offsets as segment_position without zero padding</p>
 <div class="scroll"><table class="timeline">
 <thead><tr><th>time</th><th>step</th><th>actor</th><th>event</th><th>runner @read</th><th>wake</th><th>handle</th><th>posts</th><th>details</th><th>marks</th></tr></thead>

@@ -4,7 +4,7 @@ import { isStoryEvent } from './story.ts';
 import { storyMarks, type StoryMark } from './storyMarks.ts';
 import { formatVirtualTime, reportText } from '../../scenarios/reportNotation.ts';
 import { handleCell, postsCell, runnerCell, statesAlong, wakeCell, type StoryState } from './storyState.ts';
-import { VIRTUAL_TIME_LEGEND } from './time.ts';
+import { virtualTimeLegend } from './time.ts';
 
 /** Width the text timeline keeps to. */
 export const TIMELINE_WIDTH = 120;
@@ -90,9 +90,9 @@ export function markText(marks: readonly StoryMark[]): string {
   return [violations.length > 0 ? `<== ${violations.join(', ')}` : '', causes.length > 0 ? `<-- ${causes.join(', ')}` : ''].filter(Boolean).join('  ');
 }
 
-/** What the columns mean, printed above the timeline. */
-export const TIMELINE_LEGEND = [
-  ...wrap(VIRTUAL_TIME_LEGEND, TIMELINE_WIDTH - 4),
+/** What the columns of a timeline of a run of `scenario` mean, printed above it. */
+export const timelineLegend = (scenario: string): string[] => [
+  ...wrap(virtualTimeLegend(scenario), TIMELINE_WIDTH - 4),
   'runner @read: the runner\'s wake-stream offset (last wake read, or where it starts; -1 = from the beginning)',
   'offsets: segment_position without the zero padding (0_116: segment 0, position 116), the same in every view',
   'wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far',
