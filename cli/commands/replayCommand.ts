@@ -90,7 +90,7 @@ export async function replayCommand(args: readonly string[], out: (line: string)
   out('');
   timelineLegend(view.scenario).forEach((line) => out(`  ${line}`));
   out('');
-  formatTimeline(view.rows, view.result.events).forEach((line) => out(line));
+  formatTimeline(view.rows, view.result.events, TIMELINE_WIDTH, view.violations).forEach((line) => out(line));
   out('');
   violationLines(view).forEach((line) => out(line));
   out(`trace hash ${view.traceHash}`);

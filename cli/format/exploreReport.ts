@@ -145,7 +145,7 @@ export function findingReportText(report: ExploreReport): string[] {
     'Story:',
     ...timelineLegend(request.spec.scenario).map((line) => `  ${line}`),
     '',
-    ...formatTimeline(timelineRows(finding.shrunk.events, finding.shrunk.violations, false, finding.property), finding.shrunk.events),
+    ...formatTimeline(timelineRows(finding.shrunk.events, finding.shrunk.violations, false, finding.property), finding.shrunk.events, TIMELINE_WIDTH, finding.shrunk.violations),
     '',
     'Violations in this story:',
     ...firstViolationPerProperty(finding.shrunk).map(

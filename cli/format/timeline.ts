@@ -108,9 +108,12 @@ const STATE_HEADERS = ['runner @read', 'wake', 'handle', 'posts'] as const;
  * the event, its details and its marks. A left gutter shows `!` for a violating event and `*` for a causal step.
  * Details that do not fit go on continuation lines under the event.
  */
-export function formatTimeline(rows: readonly TimelineRow[], events: readonly TraceEvent[], maxWidth = TIMELINE_WIDTH): string[] {
+export function formatTimeline(rows: readonly TimelineRow[], events: readonly TraceEvent[], maxWidth = TIMELINE_WIDTH, violations: readonly Violation[] = []): string[] {
   const constants = constantDetails(events);
-  const timeCells = rows.map((row) => [formatVirtualTime(row.event.atMs), `#${row.event.step}`]);
+  // A violation judged at the end of the run (a missed action, a stuck claim) has no event of its own: a row of the
+  // judge closes the timeline at the step and time it was judged, as in the HTML report.
+  const endOfRun = violations.filter((violation) => violation.eventIndex === undefined);
+  const timeCells = [...rows.map((row) => [formatVirtualTime(row.event.atMs), `#${row.event.step}`]), ...endOfRun.map((violation) => [formatVirtualTime(violation.atMs), `#${violation.step}`])];
   const stateCells = rows.map((row) => [runnerCell(row.state.runner), wakeCell(row.state.wake), handleCell(row.state.wake), postsCell(row.state.posts)]);
   const actors = rows.map((row) => actorLabel(row.event.actor));
   // A loop, not Math.max(...cells): a run that spins to its step budget has more rows than a call has arguments.
@@ -158,6 +161,9 @@ export function formatTimeline(rows: readonly TimelineRow[], events: readonly Tr
     lines.push(mark === '' ? first : `${first}  ${mark}`);
     const rest = parts.slice(taken).join(' ');
     if (rest !== '') lines.push(...wrap(rest, maxWidth - width(blank) - 2).map((part) => `${blank}  ${part}`));
+  });
+  endOfRun.forEach((violation, position) => {
+    lines.push(`${prefix('! ', timeCells[rows.length + position]!, ['', '', '', ''], 'judge')}end of run  ${markText([{ kind: 'violation', label: violation.property }])}`);
   });
   return lines;
 }
