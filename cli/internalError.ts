@@ -13,8 +13,9 @@ export function internalErrorText(error: unknown): string {
  * not necessarily the tool's bug (a scenario registered from a module is the user's code). Exit status
  * {@link EXIT.internalError}, with the stack of the scenario's error.
  */
-export function scenarioCodeErrorText(error: Error & { readonly cause?: unknown }): string {
-  const stack = error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause);
+export function scenarioCodeErrorText(error: Error): string {
+  // The scenario's own stack; one that came from a worker thread may have lost its cause, and keeps its own stack.
+  const stack = error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : (error.stack ?? error.message);
   return `sim: ${error.message} (a bug of that scenario's code: yours if a registration module added it, else please report)\n${stack}\n`;
 }
 

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { loadRegistrations, RegistrationModuleError } from '../scenarios/registry/registrationModules.ts';
 import { chooseConfigModule, CONFIG_FILE_NAMES, CONFIG_MODULE_OPTION, CONFIG_MODULE_VARIABLE } from './configModule.ts';
 import { installInternalErrorHandlers, internalErrorText, scenarioCodeErrorText } from './internalError.ts';
-import { ScenarioCodeError } from '../scenarios/ScenarioCodeError.ts';
+import { isScenarioCodeError } from '../scenarios/ScenarioCodeError.ts';
 import { EXIT, UsageError } from './UsageError.ts';
 import { SIM_COMMAND } from '../scenarios/simCommand.ts';
 
@@ -71,7 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sim: ${error.message}\n`);
       return EXIT.badInput;
     }
-    if (error instanceof ScenarioCodeError) {
+    if (isScenarioCodeError(error)) {
       process.stderr.write(scenarioCodeErrorText(error));
       return EXIT.internalError;
     }

@@ -13,3 +13,11 @@ export class ScenarioCodeError extends Error {
     super(`scenario ${scenario} threw while setting up its world: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
+
+/**
+ * Whether `error` is a {@link ScenarioCodeError}: one thrown in this thread, or one a worker thread threw (`--workers`),
+ * which reaches this thread as a structured clone — a plain `Error` whose stack still begins with the class's name.
+ */
+export function isScenarioCodeError(error: unknown): error is Error {
+  return error instanceof ScenarioCodeError || (error instanceof Error && (error.name === 'ScenarioCodeError' || (error.stack ?? '').startsWith('ScenarioCodeError: ')));
+}

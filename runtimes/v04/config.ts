@@ -256,7 +256,7 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     summary: 'hardening: whether a lease renewal the network leaves unanswered holds up the renewals after it (with lease-renewal=renew)',
     meanings: {
       none: 'a renewal waits for its answer as long as its request does (30 s with request-timeout=abort: as long as a lease lasts), and the next goes out a third of the lease after it ended: one renewal on a connection that hangs costs a running wake its lease',
-      interval: 'a renewal still unanswered when the next is due (a third of the lease after it went out) is given up, and the next goes out then: a hung connection costs one renewal, not the lease',
+      interval: 'a renewal still unanswered when the next is due (a third of the lease after it went out) is given up, and the next goes out then: a hung connection costs one renewal, not the lease, when the renewal before it was answered promptly (the schedule counts from each answer)',
     },
     recordedAtDefault: false,
   },

@@ -44,6 +44,14 @@ export function launchHost(sim: SimContext, world: World, plan: HostPlan): HostL
         if (process.alive) sim.trace.annotate(process.name, kind, detail ?? {});
       },
     };
-    return plan.runtime.startHost(host);
+    try {
+      return plan.runtime.startHost(host);
+    } catch (error) {
+      // The runtime's start threw: an exception out of a Node program's main module ends the process at once, status
+      // 1. It is the process's death (`uncaught-error`), not the tool's, and the platform restarts it like any other.
+      // Only the runtime's own call is caught here: the world's and the scenario's errors above still fail the run.
+      process.fail({ actor: process.name, kind: 'uncaught-exception', error });
+      return { stopped: Promise.resolve() };
+    }
   };
 }

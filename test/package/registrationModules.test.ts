@@ -127,10 +127,16 @@ describe('the command line runs with the user registrations', () => {
 import { minimalDigestScenario } from '${MINIMAL_URL}';
 registerScenario({ ...minimalDigestScenario, name: '${COPY}', setUp: () => { throw new RangeError('no entity today'); } });
 `;
-    const result = await simIn(project('setup-throws', { 'wake-sim.config.mjs': throwsInSetUp }), ['replay', copyToken()]);
+    const dir = project('setup-throws', { 'wake-sim.config.mjs': throwsInSetUp });
+    const result = await simIn(dir, ['replay', copyToken()]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`^sim: scenario ${COPY} threw while setting up its world: no entity today \\(a bug of that scenario's code: yours if a registration module added it, else please report\\)\nRangeError: no entity today\n`));
     expect(result.stderr).not.toContain('internal error');
+    // The same from worker threads, whose error reaches the main thread as a copy.
+    const fromWorkers = await simIn(dir, ['explore', '--scenario', COPY, '--workers', '2', '--runs', '4', '--no-progress']);
+    expect(fromWorkers.code).toBe(3);
+    expect(fromWorkers.stderr).toMatch(new RegExp(`^sim: scenario ${COPY} threw while setting up its world: no entity today \\(a bug of that scenario's code`));
+    expect(fromWorkers.stderr).not.toContain('internal error');
   });
 
   it('help is printed all the same when the module fails, after a note that it lists the built-ins only', async () => {

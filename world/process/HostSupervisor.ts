@@ -73,15 +73,7 @@ export class HostSupervisor {
     const { runner } = this.slot;
     const process = runner === undefined ? this.world.newProcess(name) : this.world.newProcess(`${runner}/${name}`, { runner });
     const sigterm = new AbortController();
-    let host: LaunchedHost;
-    try {
-      host = process.run(() => this.launch(process, sigterm.signal));
-    } catch (error) {
-      // The host's start threw: an exception out of a Node program's main module ends the process at once, status 1.
-      // It is the process's death (`uncaught-error`), not the tool's, and the platform restarts it like any other.
-      host = { stopped: Promise.resolve() };
-      process.fail({ actor: process.name, kind: 'uncaught-exception', error });
-    }
+    const host = process.run(() => this.launch(process, sigterm.signal));
     // A stop that fails is the host's business; the platform only waits for it.
     host.stopped.catch(() => {});
     const incarnation: Incarnation = { process, host, sigterm, replaced: false };
