@@ -47,7 +47,7 @@ from exploration.
 Options:
   --scenario NAME daily-digest (default) or minimal-digest
   --runtime NAME  the runtime under test (default: v0.4)
-  --config NAME   a preset (v0.4, both-fixes or hardened) whose switches apply to every cell, as for explore;
+  --config NAME   a preset (${Object.keys(CONFIG_PRESETS).join(', ')}) whose switches apply to every cell, as for explore;
                   the switches --vary names are varied all the same
   --vary LIST     the switches whose every combination is a cell (default: ${DEFAULT_VARIED.join(',')}); any other
                   switch option (e.g. --streams real) applies to every cell
