@@ -2,7 +2,10 @@ import { decodeReplayToken, encodeReplayToken } from '../sim/replay/replayToken.
 import { exceedsBaseline } from './baselineSeparation.ts';
 import type { ExplorationResult, FailingRun, FailingRunsResult, ReplayCheck } from './exploreInWorkspace.ts';
 
-/** A property both the mutant and the unmutated baseline fail, with how many runs of the budget each failed it in. */
+/**
+ * A kind of failure both the mutant and the unmutated baseline show, with how many runs of the budget each showed it
+ * in: a property, or a property and the cause its violations named (`concurrent-wake:restart-forgot-lease`).
+ */
 export interface SharedFailure {
   readonly property: string;
   readonly mutantRuns: number;
@@ -22,6 +25,8 @@ export type MutantVerdict =
   | {
       readonly kind: 'detected';
       readonly property: string;
+      /** The cause the detecting violations named, when the property tells causes apart (properties/Violation.ts). */
+      readonly cause?: string;
       readonly run: number;
       readonly token: string;
       readonly shared?: SharedFailure;
@@ -83,17 +88,20 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
   const failing = mutant.failingRuns.filter((run) => !ignored.has(run.run));
   // The ignored runs still run (`--ignore-runs`), but say nothing: the mutant is judged on the rest.
   const judgedRuns = baseline.runsExecuted - ignored.size;
-  const properties = [...new Set(failing.flatMap((run) => run.properties))];
+  // Compared kind by kind (a property, or a property and a cause): a defect whose failures are of a kind the world
+  // never causes is not lost among the world's own failures of the same property (properties/concurrentWake.ts).
+  const kinds = [...new Set(failing.flatMap((run) => run.kinds))];
   const detections: Array<Extract<MutantVerdict, { kind: 'detected' }>> = [];
   const unseparated: SharedFailure[] = [];
-  for (const property of properties) {
-    const mutantRuns = failing.filter((run) => run.properties.includes(property));
-    const baselineRuns = baseline.failingRuns.filter((run) => run.properties.includes(property)).map((run) => run.run);
+  for (const kind of kinds) {
+    const property = propertyOfKind(kind);
+    const mutantRuns = failing.filter((run) => run.kinds.includes(kind));
+    const baselineRuns = baseline.failingRuns.filter((run) => run.kinds.includes(kind)).map((run) => run.run);
     if (baselineRuns.length === 0) {
-      detections.push({ kind: 'detected', property, run: mutantRuns[0]!.run, token: tokenJudging(mutantRuns[0]!, property) });
+      detections.push({ kind: 'detected', property, ...causeOfKind(kind), run: mutantRuns[0]!.run, token: tokenJudging(mutantRuns[0]!, property) });
       continue;
     }
-    const shared = { property, mutantRuns: mutantRuns.length, baselineRuns: baselineRuns.length };
+    const shared = { property: kind, mutantRuns: mutantRuns.length, baselineRuns: baselineRuns.length };
     // Decided once, on the whole budget: testing again at every failing run would make a chance detection several
     // times likelier. The run quoted is where the evidence first sufficed, or the last failing run if it never did
     // before the end.
@@ -103,10 +111,22 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
     }
     const at = firstSeparatingRun(mutantRuns, baselineRuns, ignoredRuns) ?? mutantRuns[mutantRuns.length - 1]!;
     const later = mutantRuns.filter((run) => run.run > at.run).slice(0, MAX_LATER_WITNESSES).map((run) => ({ run: run.run, token: tokenJudging(run, property) }));
-    detections.push({ kind: 'detected', property, run: at.run, token: tokenJudging(at, property), shared, ...(later.length > 0 ? { later } : {}) });
+    detections.push({ kind: 'detected', property, ...causeOfKind(kind), run: at.run, token: tokenJudging(at, property), shared, ...(later.length > 0 ? { later } : {}) });
   }
   const earliest = detections.reduce<(typeof detections)[number] | undefined>((best, next) => (best === undefined || next.run < best.run ? next : best), undefined);
   return earliest ?? { kind: 'survived', runsExecuted: mutant.runsExecuted, ...(unseparated.length > 0 ? { unseparated } : {}) };
+}
+
+/** `concurrent-wake` of `concurrent-wake:lease-outlived`. */
+function propertyOfKind(kind: string): string {
+  const colon = kind.indexOf(':');
+  return colon < 0 ? kind : kind.slice(0, colon);
+}
+
+/** `{ cause: 'lease-outlived' }` of `concurrent-wake:lease-outlived`; nothing for a bare property. */
+function causeOfKind(kind: string): { cause?: string } {
+  const colon = kind.indexOf(':');
+  return colon < 0 ? {} : { cause: kind.slice(colon + 1) };
 }
 
 /**

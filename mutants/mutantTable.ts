@@ -1,5 +1,5 @@
 import type { FailingRunsResult } from './exploreInWorkspace.ts';
-import type { SharedFailure } from './MutantVerdict.ts';
+import type { MutantVerdict, SharedFailure } from './MutantVerdict.ts';
 import type { MutantSuiteReport } from './runMutantSuite.ts';
 
 /** The figures a team quotes for one strategy: how many mutants it found and how fast. */
@@ -32,13 +32,13 @@ export function mutantTableLines(report: MutantSuiteReport): string[] {
   for (const baseline of report.baselines) {
     lines.push(`baseline ${baseline.runtime} (unmutated): ${baselineLine(baseline.result)}`);
     if (baseline.result.kind !== 'measured') continue;
-    for (const failing of baseline.result.failingRuns) lines.push(`  run ${failing.run}: ${failing.properties.join(', ')}; ${failing.token}`);
+    for (const failing of baseline.result.failingRuns) lines.push(`  run ${failing.run}: ${failing.kinds.join(', ')}; ${failing.token}`);
   }
   lines.push('');
   const rows = report.outcomes.map(({ mutant, verdict }) => {
     switch (verdict.kind) {
       case 'detected':
-        return [mutant.id, mutant.defectClass, verdict.shared ? `${verdict.property} (${sharedText(verdict.shared)})` : verdict.property, String(verdict.run), verdict.token];
+        return [mutant.id, mutant.defectClass, verdict.shared ? `${verdict.shared.property} (${sharedText(verdict.shared)})` : detectedBy(verdict), String(verdict.run), verdict.token];
       case 'survived':
         return [mutant.id, mutant.defectClass, 'SURVIVED', `${verdict.runsExecuted} (all)`, verdict.unseparated ? `not told apart: ${verdict.unseparated.map((shared) => `${shared.property} (${sharedText(shared)})`).join(', ')}` : '-'];
       case 'flagged':
@@ -60,7 +60,12 @@ export function mutantTableLines(report: MutantSuiteReport): string[] {
   return lines;
 }
 
-/** A property both fail, as the table shows it: the mutant's failing runs against the baseline's. */
+/** The property that detected a mutant, with the cause its violations named. */
+function detectedBy(verdict: Extract<MutantVerdict, { kind: 'detected' }>): string {
+  return verdict.cause === undefined ? verdict.property : `${verdict.property}:${verdict.cause}`;
+}
+
+/** A kind of failure both show, as the table shows it: the mutant's failing runs against the baseline's. */
 function sharedText(shared: SharedFailure): string {
   return `${shared.mutantRuns} runs, baseline ${shared.baselineRuns}`;
 }
@@ -70,7 +75,7 @@ function baselineLine(result: FailingRunsResult): string {
     case 'measured': {
       const count = result.failingRuns.length;
       if (count === 0) return `clean in ${result.runsExecuted} runs`;
-      const byProperty = [...new Set(result.failingRuns.flatMap((run) => run.properties))].map((property) => `${property} ${result.failingRuns.filter((run) => run.properties.includes(property)).length}`);
+      const byProperty = [...new Set(result.failingRuns.flatMap((run) => run.kinds))].map((kind) => `${kind} ${result.failingRuns.filter((run) => run.kinds.includes(kind)).length}`);
       return `fails ${count} of ${result.runsExecuted} runs (${byProperty.join(', ')}), ignored in every exploration of a mutant (a run the unmutated runtime fails says nothing about one; a mutant fails these properties more often than this, or it is not told apart):`;
     }
     case 'error':

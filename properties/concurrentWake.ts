@@ -11,9 +11,34 @@ interface ObservedWake {
   readonly entity: string;
   /** False from the grant until the service ends its lease (done, release or expiry). */
   leaseEnded: boolean;
+  /**
+   * A server restart took the lease from under the wake: the Durable Streams service forgot it (`lost`), or the agents
+   * server forgot the wake's write token while the lease was held, so that no renewal of it could be accepted.
+   */
+  forgottenByRestart: boolean;
   /** Processes running a handler of this wake now, with since when. */
   readonly handlers: Map<string, number>;
 }
+
+/**
+ * Why two wakes of one entity ran at once, from the servers' observations (a violation's `cause`):
+ * - `restart-forgot-lease`: the older wake's lease was taken from under it by a server restart (the Durable Streams
+ *   service forgot its lease, or the agents server its write token, so its renewals were refused) while its handler
+ *   ran or had yet to start. Semantics.md lets a restart lose that state; what a runtime can still do is stop the
+ *   handler once it learns of it.
+ * - `lease-outlived`: the older wake's lease ran out, or was released, with no restart behind it, while its handler
+ *   ran: the holder did not keep it (renewals stopped, or never reached the server in time).
+ * - `two-leases`: the service granted the entity's next wake while the older lease was still held.
+ * - `two-handlers`: two handlers of one wake at once.
+ */
+export type ConcurrentWakeCause = 'restart-forgot-lease' | 'lease-outlived' | 'two-leases' | 'two-handlers';
+
+const CAUSE_WORDS: Readonly<Record<ConcurrentWakeCause, string>> = {
+  'restart-forgot-lease': 'a server restart forgot the older lease',
+  'lease-outlived': 'the older lease ran out, no restart behind it',
+  'two-leases': 'both leases held',
+  'two-handlers': 'one wake, two handlers',
+};
 
 /**
  * Safety: two wakes of one entity never run at the same time. A wake runs from the agents server's grant of its claim
@@ -21,17 +46,24 @@ interface ObservedWake {
  * has started and not ended in a process still alive. A violation is a grant, or a handler start, of one wake while
  * another wake of the same entity runs — in practice a handler that outlived its lease while the service handed the
  * entity's next wake out — and two handlers of the same wake at once. Judged from `claim-answered`, `lease-ended`,
- * `handler-start`, `handler-end` and `process-exit`; nothing the runtime says of itself.
+ * `handler-start`, `handler-end` and `process-exit` (and, for the cause, `server-down`); nothing the runtime says of
+ * itself. Each violation names its {@link ConcurrentWakeCause}, in its message and as its `cause`.
  */
 export function concurrentWake(history: RunHistory): Violation[] {
   const wakes = new Map<string, ObservedWake>();
   const byGeneration = new Map<string, ObservedWake>();
   const violations: Violation[] = [];
   const reported = new Set<string>();
-  const report = (event: TraceEvent, eventIndex: number, pair: string, message: string): void => {
+  const report = (event: TraceEvent, eventIndex: number, pair: string, message: string, cause: ConcurrentWakeCause): void => {
     if (reported.has(pair)) return;
     reported.add(pair);
-    violations.push({ property: 'concurrent-wake', message, step: event.step, atMs: event.atMs, eventIndex });
+    violations.push({ property: 'concurrent-wake', message: `${message} (${CAUSE_WORDS[cause]})`, step: event.step, atMs: event.atMs, eventIndex, cause });
+  };
+  /** The cause, from the wake whose lease had ended while it ran: the one of the two that ran on without it. */
+  const causeOf = (first: ObservedWake, second: ObservedWake): ConcurrentWakeCause => {
+    const outlived = first.leaseEnded ? first : second.leaseEnded ? second : undefined;
+    if (!outlived) return 'two-leases';
+    return outlived.forgottenByRestart ? 'restart-forgot-lease' : 'lease-outlived';
   };
   const runningOf = (entity: string, except: ObservedWake): ObservedWake | undefined =>
     [...wakes.values()].find((wake) => wake !== except && wake.entity === entity && (!wake.leaseEnded || wake.handlers.size > 0));
@@ -52,26 +84,38 @@ export function concurrentWake(history: RunHistory): Violation[] {
           generation: Number(detail['generation']),
           entity: String(detail['entity']),
           leaseEnded: false,
+          forgottenByRestart: false,
           handlers: new Map(),
         };
         const other = runningOf(wake.entity, wake);
-        if (other) report(event, eventIndex, `${other.wakeId} ${wake.wakeId}`, `${wake.entity}: wake ${wake.wakeId} granted while ${describe(other)} still runs`);
+        if (other) report(event, eventIndex, `${other.wakeId} ${wake.wakeId}`, `${wake.entity}: wake ${wake.wakeId} granted while ${describe(other)} still runs`, causeOf(other, wake));
         wakes.set(wake.wakeId, wake);
         byGeneration.set(wakeKey(detail), wake);
         return;
       }
       case 'lease-ended': {
         const wake = byGeneration.get(wakeKey(detail));
-        if (wake) wake.leaseEnded = true;
+        if (!wake) return;
+        wake.leaseEnded = true;
+        if (detail['reason'] === 'lost') wake.forgottenByRestart = true;
+        return;
+      }
+      case 'server-down': {
+        const tokensLost = detail['tokensLost'];
+        if (!Array.isArray(tokensLost)) return;
+        for (const wakeId of tokensLost) {
+          const wake = wakes.get(String(wakeId));
+          if (wake && !wake.leaseEnded) wake.forgottenByRestart = true;
+        }
         return;
       }
       case 'handler-start': {
         const wake = wakes.get(String(detail['wakeId']));
         if (!wake) return;
         const other = runningOf(wake.entity, wake);
-        if (other) report(event, eventIndex, `${other.wakeId} ${wake.wakeId}`, `${wake.entity}: the handler of wake ${wake.wakeId} started in ${event.actor} while ${describe(other)} still runs`);
+        if (other) report(event, eventIndex, `${other.wakeId} ${wake.wakeId}`, `${wake.entity}: the handler of wake ${wake.wakeId} started in ${event.actor} while ${describe(other)} still runs`, causeOf(wake, other));
         const twin = [...wake.handlers.keys()][0];
-        if (twin !== undefined) report(event, eventIndex, `${wake.wakeId} twice`, `${wake.entity}: a second handler of wake ${wake.wakeId} started in ${event.actor} while the one in ${twin} runs`);
+        if (twin !== undefined) report(event, eventIndex, `${wake.wakeId} twice`, `${wake.entity}: a second handler of wake ${wake.wakeId} started in ${event.actor} while the one in ${twin} runs`, 'two-handlers');
         wake.handlers.set(event.actor, event.atMs);
         return;
       }

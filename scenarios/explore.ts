@@ -13,7 +13,7 @@ import { ANY_COUNTED } from './parallel/tasks.ts';
 import { openTaskRunner, type TaskRunner } from './parallel/taskRunner.ts';
 import { replayTokenFor } from './replayTokens.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
-import { countedViolations, shrinkToProperty, shrinkWhile, type ShrinkProgress } from './shrinkToProperty.ts';
+import { countedViolationKinds, countedViolations, shrinkToProperty, shrinkWhile, type ShrinkProgress } from './shrinkToProperty.ts';
 
 export { countedViolations, shrinkToProperty } from './shrinkToProperty.ts';
 
@@ -91,6 +91,8 @@ export interface FailingRun {
   readonly runIndex: number;
   /** Its counted properties that were violated, in property order. */
   readonly properties: readonly PropertyName[];
+  /** The same, with the causes the violations name ({@link countedViolationKinds}). */
+  readonly kinds: readonly string[];
   /** Its answers, to replay it. */
   readonly choices: readonly number[];
 }
@@ -230,7 +232,7 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
     isFinding: ({ result }, runIndex) => !request.keepGoing && isFinding(result, runIndex),
     onRun: (runIndex, { result, coverage }) => {
       if (request.keepGoing && isFinding(result, runIndex)) {
-        failingRuns.push({ runIndex, properties: countedViolations(result, request.properties), choices: result.choices });
+        failingRuns.push({ runIndex, properties: countedViolations(result, request.properties), kinds: countedViolationKinds(result, request.properties), choices: result.choices });
         firstFailingResult ??= result;
       }
       tally.add(runIndex, coverage);

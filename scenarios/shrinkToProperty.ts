@@ -18,6 +18,18 @@ export function countedViolations(result: RunResult, counted: readonly PropertyN
 }
 
 /**
+ * What a run failed, finer than {@link countedViolations}: each counted property, as `property:cause` for every cause
+ * its violations name (`concurrent-wake:restart-forgot-lease`) and as the bare name for a violation without one; in
+ * property order, causes sorted, each once. What `npm run mutants` compares a mutant's runs with the baseline's by.
+ */
+export function countedViolationKinds(result: RunResult, counted: readonly PropertyName[]): string[] {
+  return countedViolations(result, counted).flatMap((property) => {
+    const kinds = new Set(result.violations.filter((violation) => violation.property === property).map((violation) => (violation.cause === undefined ? property : `${property}:${violation.cause}`)));
+    return [...kinds].sort();
+  });
+}
+
+/**
  * Shrinks a run's choices while `property` still fails, then runs the shrunk script once more: the story a replay of
  * its token shows. Deterministic: the same choices give the same script, in any process.
  */

@@ -46,11 +46,10 @@ Options:
                        redeploy,preload-not-found,preload-foreign-item)
   --runtime NAME       the runtime under test: v0.4 (default), v0.6, or one a registration module adds
   --config PRESET      switch preset (default: v0.4 = wiring=swallow offset=minus-one idempotency=raw-collection)
-  --wiring W           swallow | reject | retry | empty | retry-same-db
-  --offset O           minus-one | durable | durable-raw | tail | server-seek
-  --idempotency I      raw-collection | public-read | wired-gate
-  --streams T          fast (default) | real: real @durable-streams/state StreamDBs, and the wake stream read with
-                       @durable-streams/client, over HTTP to the simulated service
+  --wiring V, --offset V, --streams V, ...
+                       a switch of the runtime, the simulated servers or the scenario, one option each; every one,
+                       with its values and default, is listed below under "Switches of ..." (a --config preset sets
+                       many at once; an option given beside it wins)
   --faults LIST        comma list of fault worlds and kinds, or none (default: report):
                          report    the bug report's: redeploy, preload-not-found, preload-foreign-item,
                                    delivery-reorder (also: default)

@@ -49,7 +49,7 @@ export function exploreReportJson(report: ExploreReport): Record<string, unknown
     ...(request.ignoredRuns?.size ? { ignoredRuns: [...request.ignoredRuns].sort((a, b) => a - b).map((index) => index + 1) } : {}),
     runsExecuted: report.runsExecuted,
     ...(report.failingRuns
-      ? { failingRuns: report.failingRuns.map((run) => ({ run: run.runIndex + 1, properties: [...run.properties], replay: replayTokenFor(request.spec, run.choices, run.properties[0]) })) }
+      ? { failingRuns: report.failingRuns.map((run) => ({ run: run.runIndex + 1, properties: [...run.properties], kinds: [...run.kinds], replay: replayTokenFor(request.spec, run.choices, run.properties[0]) })) }
       : {}),
     properties: [...request.properties],
     ...(propertiesNotJudged(request.spec).length > 0 ? { notJudged: propertiesNotJudged(request.spec).map((entry) => ({ ...entry })) } : {}),
@@ -107,7 +107,7 @@ export function exploreReportText(report: ExploreReport): string[] {
 function failingRunsLines(report: ExploreReport): string[] {
   const failing = report.failingRuns;
   if (!failing) return [];
-  const runs = failing.map((run) => `${run.runIndex + 1} (${run.properties.join(', ')})`).join(', ');
+  const runs = failing.map((run) => `${run.runIndex + 1} (${run.kinds.join(', ')})`).join(', ');
   return wrap(`kept going: ${failing.length} of ${report.runsExecuted} runs violated a counted property${failing.length > 0 ? `: ${runs}` : ''}`, TIMELINE_WIDTH);
 }
 

@@ -171,7 +171,11 @@ describe('command line: explore and replay', () => {
   it('prints help with exit 0', async () => {
     const result = await sim('explore', '--help');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('--idempotency I');
+    // Each switch of a runtime is described once, in its runtime's section, with its values and default.
+    expect(result.stdout).toContain('--idempotency V      raw-collection | public-read | wired-gate (default raw-collection)');
+    const v04Section = result.stdout.slice(result.stdout.indexOf('Switches of the runtime v0.4'), result.stdout.indexOf('Switches of the runtime v0.6'));
+    expect(result.stdout.split('\n  --wiring V ').length - 1).toBe(2); // v0.4's and v0.6's
+    expect(v04Section.split('\n  --wiring V ').length - 1).toBe(1);
   });
 
   it('--ignore-runs looks past a known finding: the run still runs, its violations do not count', async () => {

@@ -62,7 +62,11 @@ describe('a detection', () => {
 describe('a mutant that fails a property the baseline fails too', () => {
   /** A failing run as `explore --keep-going` lists it: its token judges the first property it violated. */
   const tokenOf = (number: number, property: string | undefined) => encodeReplayToken({ spec: { scenario: 'daily-digest', property }, choices: [number] });
-  const run = (number: number, ...properties: string[]) => ({ run: number, properties, token: tokenOf(number, properties[0]) });
+  /** `kinds` as the CLI lists them: a property, or `property:cause` (properties/Violation.ts). */
+  const run = (number: number, ...kinds: string[]) => {
+    const properties = [...new Set(kinds.map((kind) => kind.split(':')[0]!))];
+    return { run: number, properties, kinds, token: tokenOf(number, properties[0]) };
+  };
   /** The baseline fails missed-action in 19 of 3,000 runs (its catch-up skip), never protocol. */
   const baseline = { kind: 'measured', runsExecuted: 3000, failingRuns: Array.from({ length: 19 }, (_, index) => run(100 + index * 150, 'missed-action')) } as const;
   const measured = (failingRuns: ReturnType<typeof run>[]) => ({ kind: 'measured', runsExecuted: 3000 - 19, failingRuns }) as const;
@@ -91,6 +95,17 @@ describe('a mutant that fails a property the baseline fails too', () => {
     // Run 701's listed token judges missed-action, its first property; the detection's judges protocol, so that its
     // replay, and the check on the unmutated tree, look at what was detected.
     expect(verdict).toEqual({ kind: 'detected', property: 'protocol', run: 701, token: tokenOf(701, 'protocol') });
+  });
+
+  it('is compared cause by cause: a cause of a shared property the baseline never shows detects at once', () => {
+    const worldCaused = { kind: 'measured', runsExecuted: 3000, failingRuns: Array.from({ length: 10 }, (_, index) => run(100 + index * 150, 'concurrent-wake:restart-forgot-lease')) } as const;
+    // As often as the baseline for the world's cause: not told apart by it; one run of a cause the baseline never shows is.
+    const mutant = measured([...Array.from({ length: 10 }, (_, index) => run(121 + index * 150, 'concurrent-wake:restart-forgot-lease')), run(2500, 'concurrent-wake:lease-outlived')]);
+    const verdict = judgeByFailingRuns(mutant, worldCaused);
+    expect(verdict).toEqual({ kind: 'detected', property: 'concurrent-wake', cause: 'lease-outlived', run: 2500, token: tokenOf(2500, 'concurrent-wake') });
+    // Without it, the mutant is not told apart, and the table says by which kind.
+    const without = judgeByFailingRuns(measured(Array.from({ length: 10 }, (_, index) => run(121 + index * 150, 'concurrent-wake:restart-forgot-lease'))), worldCaused);
+    expect(without).toEqual({ kind: 'survived', runsExecuted: 2981, unseparated: [{ property: 'concurrent-wake:restart-forgot-lease', mutantRuns: 10, baselineRuns: 10 }] });
   });
 
   it('ignores runs the baseline fails, and is flagged when its exploration failed', () => {

@@ -48,4 +48,58 @@ describe('concurrent-wake', () => {
     started(granted(crashed, 30_010, 2, 'host#2'), 30_020, 2, 'host#2');
     expect(judgeBy('concurrent-wake', historyOf(crashed.events))).toEqual([]);
   });
+
+  describe('names the cause from what the servers saw', () => {
+    const causeOf = (trace: TraceBuilder): string | undefined => judgeBy('concurrent-wake', historyOf(trace.events))[0]?.cause;
+
+    it('lease-outlived: the older lease expired with no restart behind it while its handler ran', () => {
+      const trace = started(granted(new TraceBuilder(), 0, 1), 10, 1);
+      leaseEnded(trace, 30_000, 1, 'expired');
+      granted(trace, 30_010, 2);
+      expect(causeOf(trace)).toBe('lease-outlived');
+      expect(judgeBy('concurrent-wake', historyOf(trace.events))[0]!.message).toMatch(/\(the older lease ran out, no restart behind it\)$/);
+    });
+
+    it('restart-forgot-lease: a Durable Streams restart forgot the older lease', () => {
+      const trace = started(granted(new TraceBuilder(), 0, 1), 10, 1);
+      leaseEnded(trace, 5_000, 1, 'lost');
+      granted(trace, 12_000, 2, 'host#2');
+      expect(causeOf(trace)).toBe('restart-forgot-lease');
+    });
+
+    it("restart-forgot-lease: an agents-server restart forgot the older wake's write token, and its lease then expired", () => {
+      const trace = started(granted(new TraceBuilder(), 0, 1), 10, 1).at(5_000, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w1'] });
+      leaseEnded(trace, 30_000, 1, 'expired');
+      granted(trace, 30_010, 2, 'host#2');
+      expect(causeOf(trace)).toBe('restart-forgot-lease');
+    });
+
+    it("a token lost after the older lease had already ended is not the cause; nor is a restart that forgot another wake's", () => {
+      const after = started(granted(new TraceBuilder(), 0, 1), 10, 1);
+      leaseEnded(after, 30_000, 1, 'expired');
+      after.at(30_005, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w1'] });
+      granted(after, 30_010, 2, 'host#2');
+      expect(causeOf(after)).toBe('lease-outlived');
+
+      const other = started(granted(new TraceBuilder(), 0, 1), 10, 1).at(5_000, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w9'] });
+      leaseEnded(other, 30_000, 1, 'expired');
+      granted(other, 30_010, 2, 'host#2');
+      expect(causeOf(other)).toBe('lease-outlived');
+    });
+
+    it('the starting handler is the one that outlived its lease: its cause is taken from it', () => {
+      const trace = leaseEnded(granted(new TraceBuilder(), 0, 1), 5_000, 1, 'lost');
+      granted(trace, 12_000, 2, 'host#2');
+      started(trace, 12_100, 1);
+      expect(causeOf(trace)).toBe('restart-forgot-lease');
+    });
+
+    it('two-leases and two-handlers', () => {
+      const twoLeases = started(granted(new TraceBuilder(), 0, 1), 10, 1);
+      granted(twoLeases, 20, 2, 'host#2');
+      expect(causeOf(twoLeases)).toBe('two-leases');
+      const twoHandlers = started(started(granted(new TraceBuilder(), 0, 1), 10, 1), 20, 1, 'host#2');
+      expect(causeOf(twoHandlers)).toBe('two-handlers');
+    });
+  });
 });

@@ -74,7 +74,8 @@ describe('each property fires on a real run with a defect planted for it', () =>
         } }),
     };
     const [concurrent] = firing(await runPlanted({ scenario: slowHandler }), 'concurrent-wake');
-    expect(concurrent?.message).toMatch(/^digest-1: wake w_0+2 granted while wake w_0+1 \(generation 1: its handler open in host#1 since 60\d{3} ms\) still runs$/);
+    expect(concurrent?.message).toMatch(/^digest-1: wake w_0+2 granted while wake w_0+1 \(generation 1: its handler open in host#1 since 60\d{3} ms\) still runs \(the older lease ran out, no restart behind it\)$/);
+    expect(concurrent?.cause).toBe('lease-outlived');
   });
 
   it('stuck-claim: a runtime that never sends done leaves its claims active after their leases ended', async () => {
