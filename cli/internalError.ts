@@ -1,11 +1,12 @@
 import { EXIT } from './UsageError.ts';
+import { PROGRAM_NAME } from '../scenarios/simCommand.ts';
 
 /**
  * A bug of the tool, not a finding and not a user's mistake: it says so, with the stack for the report, and the
  * process ends with {@link EXIT.internalError} (never 1, which means "violation found").
  */
 export function internalErrorText(error: unknown): string {
-  return `sim: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
+  return `${PROGRAM_NAME}: internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`;
 }
 
 /**
@@ -16,7 +17,7 @@ export function internalErrorText(error: unknown): string {
 export function scenarioCodeErrorText(error: Error): string {
   // The scenario's own stack; one that came from a worker thread may have lost its cause, and keeps its own stack.
   const stack = error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : (error.stack ?? error.message);
-  return `sim: ${error.message} (a bug of that scenario's code: yours if a registration module added it, else please report)\n${stack}\n`;
+  return `${PROGRAM_NAME}: ${error.message} (a bug of that scenario's code: yours if a registration module added it, else please report)\n${stack}\n`;
 }
 
 /**

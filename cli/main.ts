@@ -10,7 +10,7 @@ import { chooseConfigModule, CONFIG_FILE_NAMES, CONFIG_MODULE_OPTION, CONFIG_MOD
 import { installInternalErrorHandlers, internalErrorText, scenarioCodeErrorText } from './internalError.ts';
 import { isScenarioCodeError } from '../scenarios/ScenarioCodeError.ts';
 import { EXIT, UsageError } from './UsageError.ts';
-import { SIM_COMMAND } from '../scenarios/simCommand.ts';
+import { PROGRAM_NAME, SIM_COMMAND } from '../scenarios/simCommand.ts';
 
 const MAIN_HELP = `Usage: ${SIM_COMMAND} <command> [options]
 
@@ -68,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await run(rest, out);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`sim: ${error.message}\n`);
+      process.stderr.write(`${PROGRAM_NAME}: ${error.message}\n`);
       return EXIT.badInput;
     }
     if (isScenarioCodeError(error)) {
@@ -98,7 +98,7 @@ async function loadConfigModule(module: string, forHelp: boolean): Promise<void>
   } catch (error) {
     if (!(error instanceof RegistrationModuleError)) throw error;
     if (!forHelp) throw new UsageError(error.message);
-    process.stderr.write(`sim: ${error.message} (the help below lists the built-in runtimes, scenarios and faults only)\n`);
+    process.stderr.write(`${PROGRAM_NAME}: ${error.message} (the help below lists the built-in runtimes, scenarios and faults only)\n`);
   }
 }
 

@@ -10,6 +10,8 @@ import type { RunResult } from './runScenario.ts';
 
 /** Prefix of the keys that name a transition of the composed model. */
 const MODEL_TRANSITION = 'model:';
+/** Prefix of the keys that name a fault kind a run injected (its `fault` events). */
+export const FAULT_KEY_PREFIX = 'fault:';
 /** Trace events that are scheduling, not behaviour: each step also shows as the events it records. */
 const SCHEDULING_EVENT = 'step';
 /** How far back from a fault `near:` keys look for what host processes were doing, in virtual ms. */
@@ -36,7 +38,7 @@ export function coverageKeysOf(result: RunResult): string[] {
     if (event.kind === SCHEDULING_EVENT) continue;
     if (event.kind === 'fault') {
       const fault = String(event.detail['kind']);
-      keys.add(`fault:${fault}`);
+      keys.add(`${FAULT_KEY_PREFIX}${fault}`);
       for (const [kind, atMs] of lastHostEventMs) {
         const distanceMs = event.atMs - atMs;
         if (distanceMs <= NEAR_WINDOW_MS) keys.add(`near:${fault}:${kind}:${Math.ceil(Math.log2(distanceMs + 1))}`);

@@ -7,7 +7,7 @@ import { scanGenerations } from '../sim/explore/scanGenerations.ts';
 import { createStrategy, type StrategyOptions } from '../sim/strategies/createStrategy.ts';
 import { canSpreadRuns, type SearchStrategy, type StrategyFigures } from '../sim/strategies/SearchStrategy.ts';
 import type { PropertyName } from '../properties/index.ts';
-import { coverageKeysOf, modelTransitionCoverage, modelTransitionKeys, type ModelTransitionCoverage } from './coverageKeys.ts';
+import { coverageKeysOf, FAULT_KEY_PREFIX, modelTransitionCoverage, modelTransitionKeys, type ModelTransitionCoverage } from './coverageKeys.ts';
 import type { RunSpec } from './index.ts';
 import { ANY_COUNTED } from './parallel/tasks.ts';
 import { openTaskRunner, type TaskRunner } from './parallel/taskRunner.ts';
@@ -39,6 +39,11 @@ export interface ExploreCoverage {
    * count what the unsharded search's runs up to its finding took.
    */
   readonly firstRuns: ReadonlyMap<string, number>;
+  /**
+   * The first run index in which each fault kind struck (a `fault` event of that kind was recorded). A kind asked for
+   * that no run injected shows here as missing: the scenario may not inject it at all (docs/write-a-scenario.md).
+   */
+  readonly faultsStruck: ReadonlyMap<string, number>;
 }
 
 /** What to explore. */
@@ -264,7 +269,8 @@ async function exploreSequentially(request: ExploreRequest): Promise<ExploreRepo
 function coverageUpTo(tally: CoverageTally, lastRunIndex: number | undefined): ExploreCoverage {
   const reached = tally.reachedUpTo(lastRunIndex);
   const firstRuns = new Map(modelTransitionKeys(reached).map((key) => [key, tally.firstRuns().get(key)!]));
-  return { modelTransitions: modelTransitionCoverage(reached), firstRuns };
+  const faultsStruck = new Map(reached.filter((key) => key.startsWith(FAULT_KEY_PREFIX)).map((key) => [key.slice(FAULT_KEY_PREFIX.length), tally.firstRuns().get(key)!]));
+  return { modelTransitions: modelTransitionCoverage(reached), firstRuns, faultsStruck };
 }
 
 /** Shrinks the run that was found to its first counted property (and the request's `keep` condition). */

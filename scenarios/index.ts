@@ -30,7 +30,7 @@ export function registerScenario(scenario: Scenario): void {
 
 export function getScenario(name: string): Scenario {
   const scenario = scenarios.get(name);
-  if (!scenario) throw new ScenarioError(`unknown scenario "${name}" (known: ${[...scenarios.keys()].join(', ')})`);
+  if (!scenario) throw new ScenarioError(`unknown scenario "${name}" (known: ${[...scenarios.keys()].join(', ')}; one of your own is known once its registration module is loaded: --config-module FILE, or a wake-sim.config.* in the working folder)`);
   return scenario;
 }
 

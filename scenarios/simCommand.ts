@@ -5,3 +5,6 @@
  * they work where they are read. Printed text only: nothing a run records depends on it.
  */
 export const SIM_COMMAND: string = new URL(import.meta.url).pathname.endsWith('.ts') ? 'npm run sim --' : 'npx wake-sim';
+
+/** The name a one-line error starts with (`sim: ...`, or `wake-sim: ...` from the package), as the command was typed. */
+export const PROGRAM_NAME: string = SIM_COMMAND === 'npx wake-sim' ? 'wake-sim' : 'sim';

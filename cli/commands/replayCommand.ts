@@ -114,7 +114,7 @@ function parseFormat(value: unknown): ReplayFormat {
 
 function header(view: ReplayView): string[] {
   return [
-    `${view.scenario} · ${view.result.spec.runtime} · ${view.config}`,
+    [view.scenario, view.result.spec.runtime, view.config].filter((part) => part !== '').join(' · '),
     ...wrap(`faults enabled: ${view.faults.join(', ') || 'none'}`, TIMELINE_WIDTH),
     ...wrap(`faults injected: ${view.faultsInjected.join(', ') || 'none'} · ${view.steps} steps, ${view.choices} recorded choices`, TIMELINE_WIDTH),
     ...view.notJudged.flatMap((line) => wrap(line, TIMELINE_WIDTH)),

@@ -1,5 +1,6 @@
 import type { ExploreReport } from '../../scenarios/explore.ts';
 import { propertiesNotJudged } from '../../scenarios/index.ts';
+import { faultKindsNeverStruck } from '../../world/faults/FaultKind.ts';
 
 /** A share as a percentage with one decimal, the way every coverage figure is printed. */
 export const percentOf = (covered: number, total: number): number => Number(((100 * covered) / Math.max(total, 1)).toFixed(1));
@@ -12,8 +13,22 @@ export function coverageJson(report: ExploreReport): Record<string, unknown> {
   const { covered, total } = report.coverage.modelTransitions;
   return {
     modelTransitions: { covered, total, percent: percentOf(covered, total), ...(modelFollowed(report) ? {} : { followed: false }) },
-    ...(report.request.shard ? { firstRuns: Object.fromEntries(report.coverage.firstRuns) } : {}),
+    faultsNeverStruck: faultKindsNeverStruck(report.request.spec.faults, report.coverage.faultsStruck),
+    ...(report.request.shard ? { firstRuns: Object.fromEntries(report.coverage.firstRuns), faultFirstRuns: Object.fromEntries(report.coverage.faultsStruck) } : {}),
   };
+}
+
+/**
+ * The line that names the fault kinds asked for that struck in no run, where the search ended without a finding or
+ * kept going: there a clean result is read as "survives these faults", which it only means for faults that struck.
+ */
+function faultsNeverStruckLines(report: ExploreReport): string[] {
+  if (report.finding && !report.failingRuns) return [];
+  const never = faultKindsNeverStruck(report.request.spec.faults, report.coverage.faultsStruck);
+  if (never.length === 0) return [];
+  return [
+    `faults never struck in these ${report.runsExecuted} runs: ${never.join(', ')} (rare, or not injected by the scenario ${report.request.spec.scenario}: a kind a scenario does not inject never strikes; docs/write-a-scenario.md, "Fault kinds")`,
+  ];
 }
 
 /** Whether the composed model followed the runs: it does not where model conformance is not judged (several entities). */
@@ -32,6 +47,7 @@ export function coverageLines(report: ExploreReport): string[] {
       ? `coverage: ${covered} of ${total} model transitions (${percentOf(covered, total)} %)`
       : `coverage: not measured (the composed model does not follow these runs; see model-conformance above)`,
   ];
+  lines.push(...faultsNeverStruckLines(report));
   const { name, figures } = report.strategy;
   if (name === 'guided') {
     lines.push(

@@ -93,7 +93,7 @@ function violatedNames(result: RunResult): string[] {
 export function exploreReportText(report: ExploreReport): string[] {
   const { request } = report;
   return [
-    `${request.spec.scenario} · ${request.spec.runtime} · ${describeConfig(request.spec.config)} · faults: ${request.spec.faults.join(', ') || 'none'}`,
+    [request.spec.scenario, request.spec.runtime, describeConfig(request.spec.config), `faults: ${request.spec.faults.join(', ') || 'none'}`].filter((part) => part !== '').join(' · '),
     `${strategyLine(report)} · seed ${request.seed} · up to ${request.maxRuns} runs${ignoredRunsText(request.ignoredRuns)} · counting: ${request.properties.length === propertyNames().length ? 'all properties' : request.properties.join(', ')}`,
     ...(request.shard ? [shardLine(report)] : []),
     ...notJudgedLines(request.spec),

@@ -1,6 +1,7 @@
 import { propertyNames } from '../../properties/index.ts';
 import { GUIDED_PROGRESS_FIGURES } from '../../sim/strategies/GuidedStrategy.ts';
 import { percentOf } from '../format/coverageFigures.ts';
+import { faultKindsNeverStruck } from '../../world/faults/FaultKind.ts';
 
 /**
  * Combines the `--json` outputs of `explore --shard i/n` or `matrix --shard i/n` (all n of them) into the object one
@@ -125,23 +126,36 @@ function mergeExplore(shards: readonly Numbered[]): Json {
   }
   const { shard: _shard, ...merged } = (winner ?? shards[0]!).json;
   merged['runsExecuted'] = winner ? findingRun(winner)! + 1 : merged['runsRequested'];
-  merged['coverage'] = mergeCoverage(shards, winner ? findingRun(winner)! : Infinity);
+  merged['coverage'] = mergeCoverage(shards, winner ? findingRun(winner)! : Infinity, merged['faults']);
   return merged;
 }
 
-/** The model transitions some shard took at or before run `lastRunIndex`: what the unsharded search's runs took. */
-function mergeCoverage(shards: readonly Numbered[], lastRunIndex: number): Json {
+/**
+ * The model transitions some shard took at or before run `lastRunIndex`: what the unsharded search's runs took; and
+ * the fault kinds asked for that no shard's runs up to there injected.
+ */
+function mergeCoverage(shards: readonly Numbered[], lastRunIndex: number, faults: unknown): Json {
   const taken = new Set<string>();
+  const struck = new Set<string>();
   let total = 0;
+  let followed = true;
   for (const shard of shards) {
-    const coverage = shard.json['coverage'] as { modelTransitions?: { total?: unknown }; firstRuns?: Record<string, unknown> } | undefined;
-    if (coverage?.firstRuns === undefined || typeof coverage.modelTransitions?.total !== 'number') {
+    const coverage = shard.json['coverage'] as
+      | { modelTransitions?: { total?: unknown; followed?: unknown }; firstRuns?: Record<string, unknown>; faultFirstRuns?: Record<string, unknown> }
+      | undefined;
+    if (coverage?.firstRuns === undefined || coverage.faultFirstRuns === undefined || typeof coverage.modelTransitions?.total !== 'number') {
       throw new MergeError(`merge: ${shard.source} has no coverage of its runs (write it with this version's --shard i/n --json)`);
     }
     total = coverage.modelTransitions.total;
+    if (coverage.modelTransitions.followed === false) followed = false;
     for (const [key, first] of Object.entries(coverage.firstRuns)) if (typeof first === 'number' && first <= lastRunIndex) taken.add(key);
+    for (const [kind, first] of Object.entries(coverage.faultFirstRuns)) if (typeof first === 'number' && first <= lastRunIndex) struck.add(kind);
   }
-  return { modelTransitions: { covered: taken.size, total, percent: percentOf(taken.size, total) } };
+  const asked = Array.isArray(faults) ? faults.map(String) : [];
+  return {
+    modelTransitions: { covered: taken.size, total, percent: percentOf(taken.size, total), ...(followed ? {} : { followed: false }) },
+    faultsNeverStruck: faultKindsNeverStruck(asked, struck),
+  };
 }
 
 function findingRun(shard: Numbered): number | undefined {

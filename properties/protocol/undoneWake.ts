@@ -41,6 +41,8 @@ export function undoneWake(history: RunHistory): Violation[] {
   /** Granted wakes by `<subscription>#<generation>`, and the wakes whose claim the servers took back. */
   const wakeOfGeneration = new Map<string, string>();
   const takenBack = new Set<string>();
+  /** When a done of a wake first came from a process before a handler of it had ended there, by the same key. */
+  const doneBeforeEnd = new Map<string, number>();
   for (const event of history.events) {
     if (event.annotation) continue;
     const detail = event.detail;
@@ -60,17 +62,25 @@ export function undoneWake(history: RunHistory): Violation[] {
       if (typeof peer !== 'string') continue;
       if (event.kind === 'fault' && detail['kind'] === 'hung-request') notJudged.add(peer);
       const donePath = doneAttemptOf(event);
-      if (donePath !== undefined) awaitingDone.delete(`${peer} ${donePath}`);
+      if (donePath === undefined) continue;
+      const key = `${peer} ${donePath}`;
+      if (awaitingDone.has(key)) awaitingDone.delete(key);
+      else if (!doneBeforeEnd.has(key)) doneBeforeEnd.set(key, event.atMs);
     }
   }
-  return [...awaitingDone.values()]
-    .filter((ended) => live.has(ended.process) && !notJudged.has(ended.process) && history.endMs - ended.endedAtMs >= DONE_OWED_AFTER_MS)
-    .map((ended) => ({
-      property: 'protocol',
-      message: `wake left undone: the handler of wake ${ended.wakeId} ended in ${ended.process} at ${ended.endedAtMs} ms, and no done of it came from ${ended.process} by the end (${history.endMs} ms), which it lived to`,
-      step: history.steps,
-      atMs: history.endMs,
-    }));
+  return [...awaitingDone.entries()]
+    .filter(([, ended]) => live.has(ended.process) && !notJudged.has(ended.process) && history.endMs - ended.endedAtMs >= DONE_OWED_AFTER_MS)
+    .map(([key, ended]) => {
+      const earlyAtMs = doneBeforeEnd.get(key);
+      // A done sent while the handler still ran acked work it had not finished: say so, or "no done" reads as false.
+      const early = earlyAtMs === undefined ? '' : ` (its only done came at ${earlyAtMs} ms, before the handler ended)`;
+      return {
+        property: 'protocol',
+        message: `wake left undone: the handler of wake ${ended.wakeId} ended in ${ended.process} at ${ended.endedAtMs} ms, and no done of it came from ${ended.process} after that by the end (${history.endMs} ms), which it lived to${early}`,
+        step: history.steps,
+        atMs: history.endMs,
+      };
+    });
 }
 
 /** The done route an observation shows a request sent to (`AGENTS_ROUTES.done`), if it shows one. */

@@ -7,6 +7,8 @@ export interface RunningHost {
   /**
    * Settles when a graceful stop the {@link HostContext.signal} asked for has finished; the platform then ends the
    * process (and kills it anyway when its stop grace period runs out first). Never settling is allowed until asked.
+   * Rejecting, at any time, is the runtime's main failing: the process dies of an unhandled rejection
+   * (`uncaught-error`), as a Node program would.
    */
   readonly stopped: Promise<void>;
 }

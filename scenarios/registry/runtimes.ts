@@ -21,7 +21,7 @@ export function registerRuntime(runtime: RuntimeUnderTest): void {
 /** The registered runtime of that name. */
 export function getRuntime(name: string): RuntimeUnderTest {
   const runtime = runtimes.get(name);
-  if (!runtime) throw new RegistryError(`unknown runtime "${name}" (known: ${[...runtimes.keys()].join(', ')})`);
+  if (!runtime) throw new RegistryError(`unknown runtime "${name}" (known: ${[...runtimes.keys()].join(', ')}; one of your own is known once its registration module is loaded: --config-module FILE, or a wake-sim.config.* in the working folder)`);
   return runtime;
 }
 

@@ -21,7 +21,7 @@ export class SimPropertyError extends Error {
 
 /** Scenario, switches and fault kinds of a spec, one line: `daily-digest · wiring=... · faults: redeploy`. */
 export function specSummary(spec: RunSpec): string {
-  return `${spec.scenario} · ${spec.runtime} · ${describeConfig(spec.config)} · faults: ${[...spec.faults].sort().join(',') || 'none'}`;
+  return [spec.scenario, spec.runtime, describeConfig(spec.config), `faults: ${[...spec.faults].sort().join(',') || 'none'}`].filter((part) => part !== '').join(' · ');
 }
 
 /** Where the failing story came from and how to get it back, beyond the replay command. */

@@ -403,8 +403,13 @@ describe('protocol: every wake a handler ran is acked as done', () => {
 
   it('flags a handler that ended with no done of its wake from its process by the end, which it lived to', () => {
     expect(protocolOf(failedWake(), alive).map((violation) => [violation.atMs, violation.message])).toEqual([
-      [600_000, 'wake left undone: the handler of wake w1 ended in host#1 at 2000 ms, and no done of it came from host#1 by the end (600000 ms), which it lived to'],
+      [600_000, 'wake left undone: the handler of wake w1 ended in host#1 at 2000 ms, and no done of it came from host#1 after that by the end (600000 ms), which it lived to'],
     ]);
+  });
+
+  it('says so when the only done of the wake came while its handler still ran (an ack before the work)', () => {
+    const early = ended(done(claimed(world(), 1_000), 1_500), 2_000);
+    expect(protocolOf(early, alive).map((violation) => violation.message)).toEqual([expect.stringMatching(/which it lived to \(its only done came at 1500 ms, before the handler ended\)$/)]);
   });
 
   it('counts a done whatever its answer, and one turned away or dropped on the wire', () => {

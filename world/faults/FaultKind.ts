@@ -9,6 +9,11 @@ export interface FaultKindDefinition {
   readonly name: string;
   /** One line for `--help` and docs. */
   readonly summary: string;
+  /**
+   * True for a kind that strikes without recording a `fault` event (`delivery-reorder` delays every message a little):
+   * a search cannot tell from the trace whether it struck, so it is never reported as one that did not.
+   */
+  readonly strikesUnrecorded?: boolean;
 }
 
 /** The kinds of fault the simulated world injects itself (semantics.md §6); a scenario may register more. */
@@ -18,7 +23,7 @@ const BUILT_IN: readonly FaultKindDefinition[] = [
   { name: 'server-restart', summary: 'the agents server is down for a while; its in-memory write tokens are lost' },
   { name: 'preload-not-found', summary: 'a cold shared-stream read answers 404, as for a stream not created yet' },
   { name: 'preload-foreign-item', summary: 'a non-state item lands in the batch before up-to-date (the state guard throws)' },
-  { name: 'delivery-reorder', summary: 'each message draws an extra delay, so messages overtake each other' },
+  { name: 'delivery-reorder', summary: 'each message draws an extra delay, so messages overtake each other', strikesUnrecorded: true },
   { name: 'heartbeat-failure', summary: 'a heartbeat is answered 503' },
   { name: 'rolling-deploy', summary: 'a new host process starts before the old one is stopped; the two overlap for a while' },
   { name: 'ds-restart', summary: 'Durable Streams is down for a while: requests answer 503, held reads are cut, leases and outstanding wakes are lost' },
@@ -55,6 +60,14 @@ export function registerFaultKind(definition: FaultKindDefinition): void {
   const known = kinds.get(definition.name);
   if (known && known.summary !== definition.summary) throw new FaultListError(`a fault kind named "${definition.name}" is already registered`);
   kinds.set(definition.name, definition);
+}
+
+/**
+ * The kinds of `asked` that struck in no run, judged by `struck` (the kinds whose `fault` events some run recorded);
+ * kinds that strike unrecorded are left out. Nothing in a scenario may inject such a kind, or it is rare: say which.
+ */
+export function faultKindsNeverStruck(asked: readonly FaultKind[], struck: ReadonlySet<FaultKind> | ReadonlyMap<FaultKind, unknown>): FaultKind[] {
+  return asked.filter((kind) => !struck.has(kind) && kinds.get(kind)?.strikesUnrecorded !== true);
 }
 
 /** Every registered fault kind, in registration order (the canonical order of fault lists). */

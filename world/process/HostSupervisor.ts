@@ -74,8 +74,9 @@ export class HostSupervisor {
     const process = runner === undefined ? this.world.newProcess(name) : this.world.newProcess(`${runner}/${name}`, { runner });
     const sigterm = new AbortController();
     const host = process.run(() => this.launch(process, sigterm.signal));
-    // A stop that fails is the host's business; the platform only waits for it.
-    host.stopped.catch(() => {});
+    // `stopped` is the runtime's main settling. A Node program whose async main rejects with nobody to catch it ends
+    // with an unhandled rejection, exit status 1: the process dies of it, before a stop was asked for or during one.
+    host.stopped.catch((error: unknown) => process.fail({ actor: process.name, kind: 'unhandled-rejection', error }));
     const incarnation: Incarnation = { process, host, sigterm, replaced: false };
     this.incarnations.push(incarnation);
     // The platform restarts a process that died by itself as it does a killed one.
