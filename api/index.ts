@@ -48,7 +48,7 @@ export {
   resolveSwitchValues,
   type SwitchValues,
 } from '../scenarios/config/SwitchValues.ts';
-export { WORLD_SWITCHES } from '../scenarios/config/worldSwitches.ts';
+export { WORLD_SWITCHES, worldSwitchOptions, type WorldSwitchOptions } from '../scenarios/config/worldSwitches.ts';
 export { describeConfig } from '../scenarios/config/describeConfig.ts';
 
 // The world a scenario builds.

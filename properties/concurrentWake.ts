@@ -26,8 +26,9 @@ interface ObservedWake {
  *   service forgot its lease, or the agents server its write token, so its renewals were refused) while its handler
  *   ran or had yet to start. Semantics.md lets a restart lose that state; what a runtime can still do is stop the
  *   handler once it learns of it.
- * - `lease-outlived`: the older wake's lease ran out, or was released, with no restart behind it, while its handler
- *   ran: the holder did not keep it (renewals stopped, or never reached the server in time).
+ * - `lease-outlived`: a handler outlived its wake's lease, which ended with no restart behind it (ran out, or was
+ *   released by a done while the handler ran): the holder did not keep it (renewals stopped, or never reached the
+ *   server in time) or gave it up too early.
  * - `two-leases`: the service granted the entity's next wake while the older lease was still held.
  * - `two-handlers`: two handlers of one wake at once.
  */
@@ -35,7 +36,7 @@ export type ConcurrentWakeCause = 'restart-forgot-lease' | 'lease-outlived' | 't
 
 const CAUSE_WORDS: Readonly<Record<ConcurrentWakeCause, string>> = {
   'restart-forgot-lease': 'a server restart forgot the older lease',
-  'lease-outlived': 'the older lease ran out, no restart behind it',
+  'lease-outlived': 'a handler outlived its lease, which no restart ended',
   'two-leases': 'both leases held',
   'two-handlers': 'one wake, two handlers',
 };

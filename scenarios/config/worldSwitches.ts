@@ -9,7 +9,17 @@ import { RUN_FINISHED_DELIVERIES } from '../../world/agents-server/RunFinishedDe
 import { RUN_FINISHED_KEYS } from '../../world/agents-server/RunFinishedKey.ts';
 import { SHARED_LINK_MODES } from '../../world/agents-server/SharedStateLinks.ts';
 import { SPAWN_ORDERS } from '../../world/agents-server/SpawnOrder.ts';
-import { PENDING_WAKES } from '../../world/durable-streams/PendingWake.ts';
+import { PENDING_WAKES, type PendingWake } from '../../world/durable-streams/PendingWake.ts';
+import type { ClaimReaper } from '../../world/agents-server/ClaimReaper.ts';
+import type { ClaimTokenKeying } from '../../world/agents-server/ClaimTokenKeying.ts';
+import type { DoneRelease } from '../../world/agents-server/DoneRelease.ts';
+import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts';
+import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
+import type { RunFinishedDelivery } from '../../world/agents-server/RunFinishedDelivery.ts';
+import type { RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
+import type { SharedLinks } from '../../world/agents-server/SharedStateLinks.ts';
+import type { SpawnOrder } from '../../world/agents-server/SpawnOrder.ts';
+import type { WorldOptions } from '../../world/World.ts';
 
 /** Switches of the simulated servers: behaviour of the world that a fix (or a historical defect) changes. */
 export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
@@ -133,4 +143,32 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
 /** The value of the world switch `name` in `config`, or its definition's default (see {@link switchValue}). */
 export function worldSwitchValue(config: SwitchValues, name: string): string {
   return switchValue(WORLD_SWITCHES, config, name);
+}
+
+/** The part of {@link WorldOptions} the world switches set. */
+export type WorldSwitchOptions = Pick<
+  WorldOptions,
+  'resumeOffsetSource' | 'chat' | 'claimReaper' | 'doneRelease' | 'heartbeatLease' | 'claimTokens' | 'pendingWake' | 'sharedLinks' | 'runFinishedKey' | 'runFinishedDelivery' | 'spawnOrder'
+>;
+
+/**
+ * Every world switch of a run, as the options of its `World` (`new World(sim, { ...worldSwitchOptions(spec.config),
+ * faults, ... })`). A scenario that builds its world without them makes those switches no-ops in its runs, though the
+ * command line accepts them and replay tokens record them.
+ */
+export function worldSwitchOptions(config: SwitchValues): WorldSwitchOptions {
+  const value = (name: string): string => worldSwitchValue(config, name);
+  return {
+    resumeOffsetSource: value('resume-offset') as ResumeOffsetSource,
+    chat: { honorIdempotencyKeys: value('chat-idempotency') === 'honor' },
+    claimReaper: value('claim-reaper') as ClaimReaper,
+    doneRelease: value('done-release') as DoneRelease,
+    heartbeatLease: value('heartbeat-lease') as HeartbeatLease,
+    claimTokens: value('claim-tokens') as ClaimTokenKeying,
+    pendingWake: value('pending-wake') as PendingWake,
+    sharedLinks: value('shared-links') as SharedLinks,
+    runFinishedKey: value('run-finished-key') as RunFinishedKey,
+    runFinishedDelivery: value('run-finished-delivery') as RunFinishedDelivery,
+    spawnOrder: value('spawn-order') as SpawnOrder,
+  };
 }

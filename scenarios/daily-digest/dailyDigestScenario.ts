@@ -5,14 +5,7 @@ import { chooseInRange } from '../../sim/choice/ChoiceSource.ts';
 import { VIRTUAL_EPOCH_MS } from '../../sim/hermetic/HermeticOptions.ts';
 import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { ExpectedAction } from '../../properties/index.ts';
-import type { ClaimTokenKeying } from '../../world/agents-server/ClaimTokenKeying.ts';
-import type { ClaimReaper } from '../../world/agents-server/ClaimReaper.ts';
-import type { DoneRelease } from '../../world/agents-server/DoneRelease.ts';
-import type { HeartbeatLease } from '../../world/agents-server/HeartbeatLease.ts';
-import type { ResumeOffsetSource } from '../../world/agents-server/ResumeOffsetSource.ts';
 import { type CronSchedule, occurrenceDueAtMs, scheduleCronTicks } from '../../world/agents-server/CronScheduler.ts';
-import type { PendingWake } from '../../world/durable-streams/PendingWake.ts';
-import type { SharedLinks } from '../../world/agents-server/SharedStateLinks.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../world/durable-streams/ReferenceSubscriptions.ts';
 import { DEFAULT_FAULT_OPTIONS } from '../../world/faults/FaultOptions.ts';
 import { faultMomentsOf } from '../../world/faults/FaultPointOptions.ts';
@@ -26,7 +19,7 @@ import { probedHandler } from '../hosts/probedHandler.ts';
 import { stalledHandler } from '../hosts/stalledHandler.ts';
 import type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import { switchValue, type SwitchValues } from '../config/SwitchValues.ts';
-import { worldSwitchValue } from '../config/worldSwitches.ts';
+import { worldSwitchOptions } from '../config/worldSwitches.ts';
 import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
@@ -35,9 +28,6 @@ import { DBS_PER_WAKE_SWITCH, dbsPerWakeOf } from './dbsPerWake.ts';
 import { CHILD_TYPE, CHILDREN_SWITCH, childCountOf, childName } from './childCount.ts';
 import { childHandler } from './childEntity.ts';
 import { RUNNERS_SWITCH, runnerCountOf, runnerId, runnerIndexOfEntity } from './runnerCount.ts';
-import type { RunFinishedKey } from '../../world/agents-server/RunFinishedKey.ts';
-import type { RunFinishedDelivery } from '../../world/agents-server/RunFinishedDelivery.ts';
-import type { SpawnOrder } from '../../world/agents-server/SpawnOrder.ts';
 
 const ENTITY = 'digest-1';
 const ENTITY_TYPE = 'digest';
@@ -159,19 +149,9 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
   const world = new World(sim, {
     faults: new Set(spec.faults),
     faultOptions: DEFAULT_FAULT_OPTIONS,
-    resumeOffsetSource: worldSwitchValue(spec.config, 'resume-offset') as ResumeOffsetSource,
+    ...worldSwitchOptions(spec.config),
     leaseTtlMs: options.leaseTtlMs,
     longPollTimeoutMs: options.longPollTimeoutMs,
-    chat: { honorIdempotencyKeys: worldSwitchValue(spec.config, 'chat-idempotency') === 'honor' },
-    claimReaper: worldSwitchValue(spec.config, 'claim-reaper') as ClaimReaper,
-    doneRelease: worldSwitchValue(spec.config, 'done-release') as DoneRelease,
-    heartbeatLease: worldSwitchValue(spec.config, 'heartbeat-lease') as HeartbeatLease,
-    claimTokens: worldSwitchValue(spec.config, 'claim-tokens') as ClaimTokenKeying,
-    pendingWake: worldSwitchValue(spec.config, 'pending-wake') as PendingWake,
-    sharedLinks: worldSwitchValue(spec.config, 'shared-links') as SharedLinks,
-    runFinishedKey: worldSwitchValue(spec.config, 'run-finished-key') as RunFinishedKey,
-    runFinishedDelivery: worldSwitchValue(spec.config, 'run-finished-delivery') as RunFinishedDelivery,
-    spawnOrder: worldSwitchValue(spec.config, 'spawn-order') as SpawnOrder,
     ...(options.maxPreloadFaults === undefined ? {} : { maxPreloadFaults: options.maxPreloadFaults }),
   });
   options.plantInWorld?.(world);

@@ -180,6 +180,6 @@ describe('the packed package, installed in a project of its own', () => {
   it('a registration module that is not there is one line and exit 2', { timeout: STEP_TIMEOUT_MS }, async () => {
     const outcome = await npx(project, ['wake-sim', 'replay', finding.token, '--config-module', 'elsewhere.config.mjs']);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toBe('sim: registration module elsewhere.config.mjs not found\n');
+    expect(outcome.stderr).toBe('wake-sim: registration module elsewhere.config.mjs not found\n');
   });
 });

@@ -57,7 +57,7 @@ describe('concurrent-wake', () => {
       leaseEnded(trace, 30_000, 1, 'expired');
       granted(trace, 30_010, 2);
       expect(causeOf(trace)).toBe('lease-outlived');
-      expect(judgeBy('concurrent-wake', historyOf(trace.events))[0]!.message).toMatch(/\(the older lease ran out, no restart behind it\)$/);
+      expect(judgeBy('concurrent-wake', historyOf(trace.events))[0]!.message).toMatch(/\(a handler outlived its lease, which no restart ended\)$/);
     });
 
     it('restart-forgot-lease: a Durable Streams restart forgot the older lease', () => {

@@ -74,7 +74,7 @@ describe('each property fires on a real run with a defect planted for it', () =>
         } }),
     };
     const [concurrent] = firing(await runPlanted({ scenario: slowHandler }), 'concurrent-wake');
-    expect(concurrent?.message).toMatch(/^digest-1: wake w_0+2 granted while wake w_0+1 \(generation 1: its handler open in host#1 since 60\d{3} ms\) still runs \(the older lease ran out, no restart behind it\)$/);
+    expect(concurrent?.message).toMatch(/^digest-1: wake w_0+2 granted while wake w_0+1 \(generation 1: its handler open in host#1 since 60\d{3} ms\) still runs \(a handler outlived its lease, which no restart ended\)$/);
     expect(concurrent?.cause).toBe('lease-outlived');
   });
 

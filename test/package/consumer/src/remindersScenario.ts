@@ -10,6 +10,7 @@ import {
   SERVICE_ORIGINS,
   streamPath,
   World,
+  worldSwitchOptions,
   type EntityHandler,
   type ExpectedAction,
   type Probe,
@@ -19,6 +20,7 @@ import {
   type ScenarioSetup,
   type SimContext,
   type SimProcess,
+  type WorldOptions,
 } from 'wake-sim';
 
 const ENTITY = 'reminder-1';
@@ -46,15 +48,23 @@ export const remindersScenario: Scenario = {
   setUp: (sim, spec, runtime) => setUpReminders(sim, spec, runtime),
 };
 
-function setUpReminders(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest): ScenarioSetup {
-  const world = new World(sim, {
+/**
+ * The world of one run. `worldSwitchOptions` passes every world switch of the run through, as the built-in daily-digest
+ * scenario does: a switch left out would be accepted on the command line and recorded in replay tokens, yet change
+ * nothing.
+ */
+function worldOptions(spec: RunSpec): WorldOptions {
+  return {
     faults: new Set(spec.faults),
     faultOptions: DEFAULT_FAULT_OPTIONS,
-    resumeOffsetSource: 'none',
+    ...worldSwitchOptions(spec.config),
     leaseTtlMs: LEASE_TTL_MS,
     longPollTimeoutMs: LONG_POLL_TIMEOUT_MS,
-    chat: { honorIdempotencyKeys: false },
-  });
+  };
+}
+
+function setUpReminders(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTest): ScenarioSetup {
+  const world = new World(sim, worldOptions(spec));
   const entity = world.agentsServer.createEntity({ id: ENTITY, type: ENTITY_TYPE, runner: RUNNER_ID, sources: [] });
 
   // The workload and the fault plan, drawn up front where the shrinker finds them: answer 0 is the ordinary run.
@@ -79,7 +89,8 @@ function setUpReminders(sim: SimContext, spec: RunSpec, runtime: RuntimeUnderTes
         const answer = await network.fetch(`${SERVICE_ORIGINS.chat}/channels/reminders/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ entity: ctx.entity, action: reminderAction(message.index), text: `reminder ${message.index}` }),
+          // The key lets the world switch chat-idempotency=honor deduplicate a repeated post; by default the chat ignores it.
+          body: JSON.stringify({ entity: ctx.entity, action: reminderAction(message.index), text: `reminder ${message.index}`, idempotency_key: `${ctx.entity}/${reminderAction(message.index)}` }),
         });
         if (!answer.ok) throw new Error(`chat answered ${answer.status}`);
       }
