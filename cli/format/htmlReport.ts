@@ -5,7 +5,7 @@ import type { ModelStateView } from './modelStates.ts';
 import type { ReplayView } from './replayView.ts';
 import { escapeXml, sequenceSvg } from './sequenceSvg.ts';
 import type { StoryMark } from './storyMarks.ts';
-import { constantDetails, detailText, markText, type TimelineRow } from './timeline.ts';
+import { constantDetails, detailText, markText, STATE_COLUMN_LEGEND, type TimelineRow } from './timeline.ts';
 import { handleCell, postsCell, runnerCell, wakeCell } from './storyState.ts';
 
 /** File name of the report of a replay: the start of its trace hash, so the same story always lands in one file. */
@@ -81,8 +81,7 @@ ${timelineTable(view)}
 </section>
 <section id="model">
 <h2>Model states</h2>
-<p class="legend">The composed model (models/composedModel.ts) fed the run's abstract events, as model conformance does: the state of every machine after each story event. Changed cells are highlighted.</p>
-${modelTable(view.rows, view.modelStates())}
+${modelSection(view)}
 </section>
 <footer>wake-sim · ${esc(view.scenario)} · trace ${esc(view.traceHash.slice(0, 12))}</footer>
 </body>
@@ -113,13 +112,23 @@ function timelineTable(view: ReplayView): string {
   }
   return `${same}
 <p class="legend">${esc(virtualTimeLegend(view.scenario))}</p>
-<p class="legend">runner @read: the runner's wake-stream offset (last wake read, or where it starts; -1 = from the beginning) · wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far · offsets as segment_position without zero padding</p>
+<p class="legend">${esc([...STATE_COLUMN_LEGEND, 'offsets as segment_position without zero padding'].join(' · '))}</p>
 <div class="scroll"><table class="timeline">
 <thead><tr><th>time</th><th>step</th><th>actor</th><th>event</th><th>runner @read</th><th>wake</th><th>handle</th><th>posts</th><th>details</th><th>marks</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table></div>`;
+}
+
+/**
+ * The composed model's states along the run — or, for a run model conformance does not judge (a scenario whose entity
+ * the model does not follow), one line saying so and why: the model run on it anyway refuses at once and shows nonsense.
+ */
+function modelSection(view: ReplayView): string {
+  if (view.modelNotJudged !== undefined) return `<p class="not-judged">The composed model is not judged for this scenario: ${escapeXml(view.modelNotJudged)}</p>`;
+  return `<p class="legend">The composed model (models/composedModel.ts) fed the run's abstract events, as model conformance does: the state of every machine after each story event. Changed cells are highlighted.</p>
+${modelTable(view.rows, view.modelStates())}`;
 }
 
 function modelTable(rows: readonly TimelineRow[], states: readonly ModelStateView[]): string {

@@ -29,6 +29,12 @@ export interface ReplayView {
   readonly story: SequenceStory;
   /** Properties these runs are not judged by, with why (one line each; usually none). */
   readonly notJudged: readonly string[];
+  /**
+   * Why model conformance does not judge this run (the line the CLI prints: `model-conformance: not judged in these
+   * runs (...)`), or undefined when it does. The composed model follows the daily-digest entity: its states along a run
+   * it does not judge (another scenario's entity, several entities) would be nonsense, so no view shows them.
+   */
+  readonly modelNotJudged: string | undefined;
   /** The composed model's states after each event of the run (by event index). */
   readonly modelStates: () => readonly ModelStateView[];
 }
@@ -46,6 +52,7 @@ export function replayView(token: string, request: ReplayRequest, result: RunRes
     scenario: request.spec.scenario,
     config: describeConfig(request.spec.config),
     notJudged: notJudgedLines(request.spec),
+    modelNotJudged: notJudgedLines(request.spec).find((line) => line.startsWith('model-conformance:')),
     faults: [...request.spec.faults],
     faultsInjected: faultsInRun(result.events),
     property: request.property,
@@ -57,7 +64,7 @@ export function replayView(token: string, request: ReplayRequest, result: RunRes
     violations,
     rows,
     result,
-    story: sequenceStory(rows, violations),
+    story: sequenceStory(rows, violations, result.events),
     modelStates: () => (modelStates ??= modelStatesAlong(result.events, request.spec.config, request.spec.faults)),
   };
 }

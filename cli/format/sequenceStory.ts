@@ -4,6 +4,8 @@ import type { StoryMark } from './storyMarks.ts';
 import { formatVirtualTime, reportText, shortOffset } from '../../scenarios/reportNotation.ts';
 import { shortWakeId } from './storyState.ts';
 import type { TimelineRow } from './timeline.ts';
+import { acksAppliedText, claimAnswerText, doneReceivedText } from './exchangeTexts.ts';
+import { runtimeAccounts, type RuntimeAccounts } from './runtimeAccounts.ts';
 
 /** A lifeline of the sequence diagram. */
 export interface Participant {
@@ -64,10 +66,17 @@ export function participantOf(actor: string): string {
  * Turns timeline rows into a sequence diagram: claims, reads, preload failures, posts, manifest commits, acks and
  * restarts as messages between host processes, the agents server, durable streams, the chat service, cron and the
  * fault injector; lifecycle steps as notes; each violation as a note after the event that shows it (a liveness
- * violation at the end). Routine events (runner connecting, leases) are left out unless marked.
+ * violation at the end). Routine events (runner connecting, leases) are left out unless marked. Claims, dones and the
+ * acks they apply are drawn from the servers' observations, so a runtime that annotates nothing has them too; a
+ * runtime's own account of one (`claim-settled`, `wake-acked`, ...) adds its outcome to that arrow instead of drawing a
+ * second. `events` are the run's (the acks of a done are not rows of the story); without them, the rows'.
  */
-export function sequenceStory(rows: readonly TimelineRow[], violations: readonly Violation[]): SequenceStory {
+export function sequenceStory(rows: readonly TimelineRow[], violations: readonly Violation[], events?: readonly TraceEvent[]): SequenceStory {
   const items: SequenceItem[] = [];
+  // Without the run's events, those of the rows at their indices: enough to pair what the rows show.
+  const allEvents = events ?? rowEvents(rows);
+  const accounts = runtimeAccounts(allEvents);
+  const drawnRows = new Set(rows.map((row) => row.index));
   const violationsAt = new Map<number, Violation[]>();
   for (const violation of violations) {
     if (violation.eventIndex !== undefined) violationsAt.set(violation.eventIndex, [...(violationsAt.get(violation.eventIndex) ?? []), violation]);
@@ -77,8 +86,14 @@ export function sequenceStory(rows: readonly TimelineRow[], violations: readonly
     const { event } = row;
     if (event.kind === 'process-start' && !hosts.includes(event.actor)) hosts.push(event.actor);
     const newestHost = hosts[hosts.length - 1];
-    const item = itemFor(event, row.marks, newestHost);
+    const exchange = exchangeItem(row, accounts, allEvents);
+    const item = exchange === null ? undefined : (exchange ?? itemFor(event, row.marks, newestHost));
     if (item) items.push(item);
+    // The acks a done caused, drawn after it (the service records them first, while the server handles the done);
+    // one the story marks is drawn in its own row.
+    for (const applied of accounts.acksOf.get(row.index) ?? []) {
+      if (!drawnRows.has(applied)) items.push(acksItem(allEvents[applied]!, []));
+    }
     for (const violation of violationsAt.get(row.index) ?? []) {
       const over = item ? (item.kind === 'message' ? [item.from, item.to] : item.over) : [participantOf(event.actor)];
       items.push({ kind: 'violation', over: [...new Set(over)], property: violation.property, text: reportText(violation.message) });
@@ -114,6 +129,46 @@ export function sequenceStory(rows: readonly TimelineRow[], violations: readonly
     participants,
     items: items.map((item) => (item.kind === 'violation' && item.over.length === 0 ? { ...item, over: all } : item)),
   };
+}
+
+/** The events of the rows, each at its index in the run. */
+function rowEvents(rows: readonly TimelineRow[]): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  for (const row of rows) events[row.index] = row.event;
+  return events;
+}
+
+/**
+ * The item of a claim, done or ack the servers observed, with the runtime's account of it added (runtimeAccounts):
+ * drawn for any runtime, annotated or not. The account's own row draws nothing more — a note when the story marks it,
+ * so every highlighted row keeps its place. Undefined for other rows.
+ */
+function exchangeItem(row: TimelineRow, accounts: RuntimeAccounts, events: readonly TraceEvent[]): SequenceItem | undefined | null {
+  const { event, marks } = row;
+  const at = { atMs: event.atMs, step: event.step, marks };
+  if (accounts.absorbed.has(row.index)) {
+    const drawn = itemFor(event, marks, undefined);
+    return marks.length > 0 && drawn?.kind === 'message' ? { kind: 'note', over: [participantOf(event.actor)], text: drawn.text, ...at } : null;
+  }
+  if (event.annotation) return undefined;
+  const accountIndex = accounts.accountOf.get(row.index);
+  const account = accountIndex === undefined ? undefined : events[accountIndex];
+  const peer = participantOf(String(event.detail['peer']));
+  if (event.kind === 'claim-answered') {
+    const { text, failed } = claimAnswerText(event, account);
+    return { kind: 'message', from: 'agents', to: peer, style: failed ? 'fail' : 'reply', text, ...at };
+  }
+  if (event.kind === 'done-received') {
+    const { text, failed } = doneReceivedText(event, account);
+    return { kind: 'message', from: peer, to: 'agents', style: failed ? 'fail' : 'call', text, ...at };
+  }
+  if (event.kind === 'acks-applied') return acksItem(event, marks);
+  return undefined;
+}
+
+/** The acks the Durable Streams service applied for a done the agents server passed on. */
+function acksItem(event: TraceEvent, marks: readonly StoryMark[]): SequenceItem {
+  return { kind: 'message', from: 'agents', to: 'streams', style: 'call', text: acksAppliedText(event), atMs: event.atMs, step: event.step, marks };
 }
 
 function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: string | undefined): SequenceItem | undefined {
@@ -217,12 +272,9 @@ function itemFor(event: TraceEvent, marks: readonly StoryMark[], newestHost: str
     case 'manifest-stored':
     case 'manifest-read':
     case 'stream-read':
-    case 'claim-answered':
-    case 'done-received':
     case 'renew-received':
     case 'shared-write':
     case 'lease-extended':
-    case 'acks-applied':
     case 'handler-start':
     case 'handler-end':
     case 'sigterm':
@@ -252,10 +304,6 @@ function observedExchange(event: TraceEvent, at: { atMs: number; step: number; m
   switch (event.kind) {
     case 'stream-read':
       return reply(`serves ${String(d['stream'])} from ${shortOffset(String(d['offset']))}`);
-    case 'claim-answered':
-      return reply(`claim gen ${String(d['generation'])} answered`);
-    case 'done-received':
-      return reply(`done gen ${String(d['generation'])} received`);
     case 'handler-start':
     case 'handler-end':
     case 'sigterm':

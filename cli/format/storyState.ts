@@ -1,25 +1,29 @@
 import { shortOffset } from '../../scenarios/reportNotation.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
+import { announcedWakeStream, observedClaimEnd, observedGrant, observedWakeStreamRead } from './observedRequests.ts';
 
 /** Whether the shared-state handle of a wake is wired, as the trace shows it. */
 export type HandleState = 'none' | 'loading' | 'failed' | 'unwired' | 'wired' | 'wired-empty';
 
-/** A host process's pull-wake runner: where it started reading its wake stream and what it has read. */
+/**
+ * A host process's pull-wake runner: where it started reading its wake stream and what it has read — as the Durable
+ * Streams service served it, or, before the service served it anything, as the runtime said.
+ */
 export interface RunnerView {
   readonly process: string;
   readonly alive: boolean;
   /** False until the runner registered and started reading. */
   readonly started: boolean;
-  /** The offset the runner started from (`-1` reads the wake stream from the beginning). */
+  /** The offset the runner started from (`-1` reads the wake stream from the beginning): its first read's offset. */
   readonly startOffset: string | null;
-  /** The last wake offset it read, or null before its first read. */
+  /** The offset after the last wake it was served (the read's next offset), or null before its first wake. */
   readonly readOffset: string | null;
   readonly wakesRead: number;
   /** Its last reported lifecycle state (`connecting`, `streaming`, ...). */
   readonly lifecycle: string | null;
 }
 
-/** A wake a host is processing. */
+/** A wake a host is processing: from the claim the agents server granted it (or, unseen there, the runtime's wake start) until the server sees it done. */
 export interface WakeView {
   readonly wakeId: string;
   readonly process: string;
@@ -41,11 +45,11 @@ export interface StoryState {
 interface MutableRunner {
   process: string;
   alive: boolean;
-  started: boolean;
-  startOffset: string | null;
-  readOffset: string | null;
-  wakesRead: number;
   lifecycle: string | null;
+  /** What the Durable Streams service served the process of its wake stream (a read answered 200). */
+  served: { startOffset: string | null; readOffset: string | null; wakesRead: number };
+  /** What the runtime said of its reads (`runner-start`, `wake-read` annotations): shown only where the service saw nothing. */
+  annotated: { started: boolean; startOffset: string | null; readOffset: string | null; wakesRead: number };
 }
 
 interface MutableWake {
@@ -53,17 +57,25 @@ interface MutableWake {
   process: string;
   status: 'running' | 'failed';
   handle: HandleState;
+  /** Set when the agents server granted its claim: from then on its servers' observations end it, not the runtime's word. */
+  claim: { subscription: string; generation: number } | null;
 }
 
-const WAKE_END_KINDS = new Set(['wake-acked', 'ack-failed', 'wake-abandoned']);
+/** Annotations that end a wake in the runtime's account: followed only for a wake whose claim the servers never saw granted. */
+const ANNOTATED_WAKE_END_KINDS = new Set(['wake-acked', 'ack-failed', 'wake-abandoned']);
 
 /**
  * Walks a run's events and returns, for every event, the state after it: the runner's wake-stream position, the wake
- * in progress and whether its shared-state handle is wired, and the posts so far. Derived from the trace alone.
+ * in progress and whether its shared-state handle is wired, and the posts so far. Derived from the trace alone, from
+ * the servers' observations where they saw it — the wake-stream reads the Durable Streams service answered, the claims
+ * the agents server granted and the dones it accepted — so a runtime that annotates nothing gets the same columns; from
+ * the runtime's annotations only where the servers saw nothing (where a runner starts before its first read, a wake
+ * failing, the shared-state handle).
  */
 export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
   const runners = new Map<string, MutableRunner>();
   let newestHost: string | undefined;
+  const wakeStreams = new Set<string>();
   const wakes: MutableWake[] = [];
   const postCounts = new Map<string, number>();
   const byOccurrence: Record<string, number> = {};
@@ -73,19 +85,49 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
     const detail = event.detail;
     const host = runners.get(event.actor);
     const wakeOf = (process: string): MutableWake | undefined => [...wakes].reverse().find((wake) => wake.process === process);
+    const endWakes = (ends: (wake: MutableWake) => boolean): void => {
+      for (let index = wakes.length - 1; index >= 0; index -= 1) if (ends(wakes[index]!)) wakes.splice(index, 1);
+    };
+    const wakeStream = announcedWakeStream(event);
+    if (wakeStream !== undefined) wakeStreams.add(wakeStream);
+    const read = observedWakeStreamRead(event, wakeStreams);
+    if (read) {
+      const reader = runners.get(read.peer);
+      if (reader) {
+        reader.served.startOffset ??= read.offset;
+        if (read.wakes.length > 0 && read.next !== null) reader.served.readOffset = read.next;
+        reader.served.wakesRead += read.wakes.length;
+      }
+    }
+    const grant = observedGrant(event);
+    if (grant && !wakes.some((wake) => wake.wakeId === grant.wakeId && wake.process === grant.peer)) {
+      wakes.push({ wakeId: grant.wakeId, process: grant.peer, status: 'running', handle: 'none', claim: { subscription: grant.subscription, generation: grant.generation } });
+    }
+    const claimEnd = observedClaimEnd(event);
+    if (claimEnd) {
+      endWakes((wake) =>
+        claimEnd.wakeId !== undefined ? wake.wakeId === claimEnd.wakeId : wake.claim?.subscription === claimEnd.subscription && wake.claim?.generation === claimEnd.generation,
+      );
+    }
     switch (event.kind) {
       case 'process-start':
-        runners.set(event.actor, { process: event.actor, alive: true, started: false, startOffset: null, readOffset: null, wakesRead: 0, lifecycle: null });
+        runners.set(event.actor, {
+          process: event.actor,
+          alive: true,
+          lifecycle: null,
+          served: { startOffset: null, readOffset: null, wakesRead: 0 },
+          annotated: { started: false, startOffset: null, readOffset: null, wakesRead: 0 },
+        });
         newestHost = event.actor;
         break;
       case 'process-exit':
         if (host) host.alive = false;
-        for (let index = wakes.length - 1; index >= 0; index -= 1) if (wakes[index]!.process === event.actor) wakes.splice(index, 1);
+        endWakes((wake) => wake.process === event.actor);
         break;
       case 'runner-start':
         if (host) {
-          host.started = true;
-          host.startOffset = String(detail['startOffset']);
+          host.annotated.started = true;
+          host.annotated.startOffset = String(detail['startOffset']);
         }
         break;
       case 'runner-state':
@@ -93,12 +135,22 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
         break;
       case 'wake-read':
         if (host) {
-          host.readOffset = String(detail['offset']);
-          host.wakesRead += 1;
+          host.annotated.readOffset = String(detail['offset']);
+          host.annotated.wakesRead += 1;
         }
         break;
       case 'wake-start':
-        wakes.push({ wakeId: String(detail['wakeId']), process: event.actor, status: 'running', handle: 'none' });
+        // The runtime's word for a wake the servers did not see granted (or saw granted already: then nothing new).
+        if (!wakes.some((wake) => wake.wakeId === String(detail['wakeId']) && wake.process === event.actor)) {
+          wakes.push({ wakeId: String(detail['wakeId']), process: event.actor, status: 'running', handle: 'none', claim: null });
+        }
+        break;
+      case 'handler-end':
+        // The scenario's probe of the handler (not an annotation of the runtime): a handler that threw failed its wake.
+        if (detail['outcome'] === 'threw') {
+          const wake = wakes.find((candidate) => candidate.wakeId === String(detail['wakeId']) && candidate.process === event.actor);
+          if (wake) wake.status = 'failed';
+        }
         break;
       case 'wake-failed': {
         const wake = wakes.find((candidate) => candidate.wakeId === String(detail['wakeId']) && candidate.process === event.actor);
@@ -135,23 +187,41 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
         break;
       }
       default:
-        if (WAKE_END_KINDS.has(event.kind)) {
-          const index = wakes.findIndex((candidate) => candidate.wakeId === String(detail['wakeId']) && candidate.process === event.actor);
-          if (index >= 0) wakes.splice(index, 1);
-        }
+        // A wake the servers saw granted ends when they see its claim end (a done accepted, the claim reaped): the
+        // runtime saying it acked is not the server receiving the done.
+        if (ANNOTATED_WAKE_END_KINDS.has(event.kind)) endWakes((wake) => wake.claim === null && wake.wakeId === String(detail['wakeId']) && wake.process === event.actor);
     }
     // A server's observation of a host's request concerns that host (with several runners, or the two processes of a
     // rolling deploy, the newest host may be another one).
-    const peer = typeof detail['peer'] === 'string' ? runners.get(detail['peer']) : undefined;
+    const peerName = typeof detail['peer'] === 'string' ? detail['peer'] : undefined;
+    const peer = peerName === undefined ? undefined : runners.get(peerName);
     const runner = runners.get(event.actor) ?? peer ?? (newestHost === undefined ? undefined : runners.get(newestHost));
-    const wake = wakeOf(event.actor) ?? wakes[wakes.length - 1];
+    const wake = wakeOf(event.actor) ?? (peerName === undefined ? undefined : wakeOf(peerName)) ?? wakes[wakes.length - 1];
     return {
-      runner: runner ? { ...runner } : null,
-      wake: wake ? { ...wake } : null,
-      wakesInProgress: wakes.map((candidate) => ({ ...candidate })),
+      runner: runner ? runnerView(runner) : null,
+      wake: wake ? wakeView(wake) : null,
+      wakesInProgress: wakes.map(wakeView),
       posts: { total, duplicates: [...postCounts.values()].filter((count) => count > 1).length, byOccurrence: { ...byOccurrence } },
     };
   });
+}
+
+/** A runner as the columns show it: what the service served it, and the runtime's own account where it served nothing. */
+function runnerView(runner: MutableRunner): RunnerView {
+  const { served, annotated } = runner;
+  return {
+    process: runner.process,
+    alive: runner.alive,
+    started: served.startOffset !== null || annotated.started,
+    startOffset: served.startOffset ?? annotated.startOffset,
+    readOffset: served.readOffset ?? annotated.readOffset,
+    wakesRead: served.startOffset !== null ? served.wakesRead : annotated.wakesRead,
+    lifecycle: runner.lifecycle,
+  };
+}
+
+function wakeView(wake: MutableWake): WakeView {
+  return { wakeId: wake.wakeId, process: wake.process, status: wake.status, handle: wake.handle };
 }
 
 /** A wake id without the subscription prefix: `sub:digest-1/2` reads `digest-1/2`. */

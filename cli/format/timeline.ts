@@ -90,12 +90,22 @@ export function markText(marks: readonly StoryMark[]): string {
   return [violations.length > 0 ? `<== ${violations.join(', ')}` : '', causes.length > 0 ? `<-- ${causes.join(', ')}` : ''].filter(Boolean).join('  ');
 }
 
+/**
+ * What the state columns mean, in every view of a timeline. Each says where its value comes from: the servers'
+ * observations first (any runtime gets them), the runtime's own annotations only where the servers saw nothing — and
+ * the handle column, which no server sees, says it is the runtime's and the handler's word.
+ */
+export const STATE_COLUMN_LEGEND: readonly string[] = [
+  "runner @read: its wake-stream offset as the Durable Streams service served it: after the last wake served, else where its first read started (before any read: where the runtime says it starts); -1 = from the beginning",
+  'wake: the wake whose claim the agents server granted, until it accepts the done or the claim ends · ✗ its handler threw (or the runtime says it failed)',
+  "handle: the wake's shared-state handle, as the runtime and its handler report it (no server sees it) · posts: chat posts so far",
+];
+
 /** What the columns of a timeline of a run of `scenario` mean, printed above it. */
 export const timelineLegend = (scenario: string): string[] => [
   ...wrap(virtualTimeLegend(scenario), TIMELINE_WIDTH - 4),
-  'runner @read: the runner\'s wake-stream offset (last wake read, or where it starts; -1 = from the beginning)',
+  ...STATE_COLUMN_LEGEND.flatMap((line) => wrap(line, TIMELINE_WIDTH - 4)),
   'offsets: segment_position without the zero padding (0_116: segment 0, position 116), the same in every view',
-  'wake: the wake in progress (✗ failed, awaiting its ack) · handle: its shared-state handle · posts: chat posts so far',
   'gutter: ! the event that shows a violation (<==), * a step that led to it (<--)',
 ];
 

@@ -164,8 +164,9 @@ describe('the causal steps of the bug report story, derived from the trace', () 
     const lines = formatTimeline(timelineRows(events, violations), events);
     const line = (actor: string, kind: string, from = 0): string => lines.find((text) => text.includes(`│ ${actor} `) && text.includes(` ${kind}`) && lines.indexOf(text) >= from)!;
     expect(line('host#2', 'runner-start')).toMatch(/│ host#2 @-1 /);
-    // The service serving the old wake again is what shows the replay, in the restarted runner's row.
-    expect(lines.find((text) => /^! .* stream-read /.test(text))).toMatch(/│ host#2 @-1 .*<== wake-replay {2}<-- replayed wake$/);
+    // The service serving the old wake again is what shows the replay, in the restarted runner's row; after it the
+    // runner's position is what the service served it (the old wake, read again from -1).
+    expect(lines.find((text) => /^! .* stream-read /.test(text))).toMatch(/│ host#2 @0_105 .*<== wake-replay {2}<-- replayed wake$/);
     expect(line('host#1', 'process-exit')).toMatch(/│ host#1 down .* 1 +│/);
     expect(line('host#2', 'observe-resolved')).toMatch(/w1 +UNWIRED/);
     for (const text of lines) expect(width(text), text).toBeLessThanOrEqual(120);
