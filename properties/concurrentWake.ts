@@ -16,6 +16,8 @@ interface ObservedWake {
    * server forgot the wake's write token while the lease was held, so that no renewal of it could be accepted.
    */
   forgottenByRestart: boolean;
+  /** The lease ran out while the hosts' network was out (a `network-outage` under way): no renewal could reach a server. */
+  cutByNetwork: boolean;
   /** Processes running a handler of this wake now, with since when. */
   readonly handlers: Map<string, number>;
 }
@@ -26,16 +28,19 @@ interface ObservedWake {
  *   service forgot its lease, or the agents server its write token, so its renewals were refused) while its handler
  *   ran or had yet to start. Semantics.md lets a restart lose that state; what a runtime can still do is stop the
  *   handler once it learns of it.
- * - `lease-outlived`: a handler outlived its wake's lease, which ended with no restart behind it (ran out, or was
- *   released by a done while the handler ran): the holder did not keep it (renewals stopped, or never reached the
- *   server in time) or gave it up too early.
+ * - `network-cut-lease`: the older lease ran out while the hosts' network was out (a `network-outage` under way when
+ *   it expired), so no renewal could have reached a server; the world's doing, as a restart is.
+ * - `lease-outlived`: a handler outlived its wake's lease, which ended with neither behind it (ran out, or was released
+ *   by a done while the handler ran): the holder did not keep it (renewals stopped, or were held up) or gave it up too
+ *   early.
  * - `two-leases`: the service granted the entity's next wake while the older lease was still held.
  * - `two-handlers`: two handlers of one wake at once.
  */
-export type ConcurrentWakeCause = 'restart-forgot-lease' | 'lease-outlived' | 'two-leases' | 'two-handlers';
+export type ConcurrentWakeCause = 'restart-forgot-lease' | 'network-cut-lease' | 'lease-outlived' | 'two-leases' | 'two-handlers';
 
 const CAUSE_WORDS: Readonly<Record<ConcurrentWakeCause, string>> = {
   'restart-forgot-lease': 'a server restart forgot the older lease',
+  'network-cut-lease': 'the older lease ran out while the network was out',
   'lease-outlived': 'a handler outlived its lease, which no restart ended',
   'two-leases': 'both leases held',
   'two-handlers': 'one wake, two handlers',
@@ -47,8 +52,8 @@ const CAUSE_WORDS: Readonly<Record<ConcurrentWakeCause, string>> = {
  * has started and not ended in a process still alive. A violation is a grant, or a handler start, of one wake while
  * another wake of the same entity runs — in practice a handler that outlived its lease while the service handed the
  * entity's next wake out — and two handlers of the same wake at once. Judged from `claim-answered`, `lease-ended`,
- * `handler-start`, `handler-end` and `process-exit` (and, for the cause, `server-down`); nothing the runtime says of
- * itself. Each violation names its {@link ConcurrentWakeCause}, in its message and as its `cause`.
+ * `handler-start`, `handler-end` and `process-exit` (and, for the cause, `server-down` and the `network-outage` faults);
+ * nothing the runtime says of itself. Each violation names its {@link ConcurrentWakeCause}, in its message and as its `cause`.
  */
 export function concurrentWake(history: RunHistory): Violation[] {
   const wakes = new Map<string, ObservedWake>();
@@ -64,8 +69,10 @@ export function concurrentWake(history: RunHistory): Violation[] {
   const causeOf = (first: ObservedWake, second: ObservedWake): ConcurrentWakeCause => {
     const outlived = first.leaseEnded ? first : second.leaseEnded ? second : undefined;
     if (!outlived) return 'two-leases';
-    return outlived.forgottenByRestart ? 'restart-forgot-lease' : 'lease-outlived';
+    return outlived.forgottenByRestart ? 'restart-forgot-lease' : outlived.cutByNetwork ? 'network-cut-lease' : 'lease-outlived';
   };
+  /** When the hosts' network outage under way ends (outages overlap into one; the quiet period ends any). */
+  let networkOutEndsAtMs = Number.NEGATIVE_INFINITY;
   const runningOf = (entity: string, except: ObservedWake): ObservedWake | undefined =>
     [...wakes.values()].find((wake) => wake !== except && wake.entity === entity && (!wake.leaseEnded || wake.handlers.size > 0));
   const describe = (wake: ObservedWake): string => {
@@ -86,6 +93,7 @@ export function concurrentWake(history: RunHistory): Violation[] {
           entity: String(detail['entity']),
           leaseEnded: false,
           forgottenByRestart: false,
+          cutByNetwork: false,
           handlers: new Map(),
         };
         const other = runningOf(wake.entity, wake);
@@ -99,6 +107,13 @@ export function concurrentWake(history: RunHistory): Violation[] {
         if (!wake) return;
         wake.leaseEnded = true;
         if (detail['reason'] === 'lost') wake.forgottenByRestart = true;
+        if (detail['reason'] === 'expired' && event.atMs < networkOutEndsAtMs) wake.cutByNetwork = true;
+        return;
+      }
+      case 'fault': {
+        if (detail['kind'] !== 'network-outage') return;
+        const outageEndsAtMs = Math.min(event.atMs + Number(detail['spanMs']), history.quietFromMs);
+        networkOutEndsAtMs = Math.max(networkOutEndsAtMs, outageEndsAtMs);
         return;
       }
       case 'server-down': {

@@ -94,6 +94,19 @@ describe('concurrent-wake', () => {
       expect(causeOf(trace)).toBe('restart-forgot-lease');
     });
 
+    it('network-cut-lease: the older lease expired while the network was out; an outage over by then is not the cause', () => {
+      const outage = (trace: TraceBuilder, atMs: number, spanMs: number): TraceBuilder => trace.at(atMs, 'faults', 'fault', { kind: 'network-outage', spanMs });
+      const cut = outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 12_000, 40_000);
+      leaseEnded(cut, 30_000, 1, 'expired');
+      granted(cut, 30_010, 2, 'host#2');
+      expect(causeOf(cut)).toBe('network-cut-lease');
+
+      const over = outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 12_000, 5_000);
+      leaseEnded(over, 30_000, 1, 'expired');
+      granted(over, 30_010, 2, 'host#2');
+      expect(causeOf(over)).toBe('lease-outlived');
+    });
+
     it('two-leases and two-handlers', () => {
       const twoLeases = started(granted(new TraceBuilder(), 0, 1), 10, 1);
       granted(twoLeases, 20, 2, 'host#2');
