@@ -1,4 +1,5 @@
 import { decodeReplayToken, encodeReplayToken } from '../sim/replay/replayToken.ts';
+import { isWorldCausedKind } from '../properties/index.ts';
 import { exceedsBaseline } from './baselineSeparation.ts';
 import type { ExplorationResult, FailingRun, FailingRunsResult, ReplayCheck } from './exploreInWorkspace.ts';
 
@@ -97,7 +98,10 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
     const property = propertyOfKind(kind);
     const mutantRuns = failing.filter((run) => run.kinds.includes(kind));
     const baselineRuns = baseline.failingRuns.filter((run) => run.kinds.includes(kind)).map((run) => run.run);
-    if (baselineRuns.length === 0) {
+    // A kind the baseline never shows detects at once, unless it is the world's doing (a restart forgot the lease, the
+    // network was out): a mutant that shifts its runs onto other answers meets those at the world's own rate, so
+    // they count only when far more frequent than the baseline's none, as a shared property's do.
+    if (baselineRuns.length === 0 && !isWorldCausedKind(kind)) {
       detections.push({ kind: 'detected', property, ...causeOfKind(kind), run: mutantRuns[0]!.run, token: tokenJudging(mutantRuns[0]!, property) });
       continue;
     }

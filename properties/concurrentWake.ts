@@ -38,6 +38,13 @@ interface ObservedWake {
  */
 export type ConcurrentWakeCause = 'restart-forgot-lease' | 'network-cut-lease' | 'lease-outlived' | 'two-leases' | 'two-handlers';
 
+/**
+ * The causes that are the world's doing, not a runtime's: semantics.md lets a restart forget a lease, and no renewal
+ * crosses a network that is out. A run that shows one says nothing of a runtime by itself (`npm run mutants` counts
+ * them only when a mutant shows them far more often than the unmutated runtime does).
+ */
+export const WORLD_CAUSES: ReadonlySet<ConcurrentWakeCause> = new Set(['restart-forgot-lease', 'network-cut-lease']);
+
 const CAUSE_WORDS: Readonly<Record<ConcurrentWakeCause, string>> = {
   'restart-forgot-lease': 'a server restart forgot the older lease',
   'network-cut-lease': 'the older lease ran out while the network was out',

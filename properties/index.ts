@@ -1,4 +1,4 @@
-import { concurrentWake } from './concurrentWake.ts';
+import { concurrentWake, WORLD_CAUSES } from './concurrentWake.ts';
 import { deafRunner } from './deafRunner.ts';
 import { duplicateAction } from './duplicateAction.ts';
 import { hang } from './hang.ts';
@@ -18,6 +18,15 @@ import type { Violation } from './Violation.ts';
 import { wakeReplay } from './wakeReplay.ts';
 
 export type { PropertyName, Violation } from './Violation.ts';
+
+/**
+ * Whether a kind of failure (`property` or `property:cause`, as `explore --keep-going` lists them) is the world's doing
+ * by its cause (properties/concurrentWake.ts, {@link WORLD_CAUSES}): no evidence against a runtime on its own.
+ */
+export function isWorldCausedKind(kind: string): boolean {
+  const [property, cause] = kind.split(':');
+  return property === 'concurrent-wake' && cause !== undefined && WORLD_CAUSES.has(cause as never);
+}
 export type { ActiveClaimAtEnd, ExpectedAction, RunHistory, WorldEndState } from './RunHistory.ts';
 export { getProperty, propertyNames, registeredProperties, registerProperty, PropertyRegistryError, type PropertyDefinition } from './registry.ts';
 

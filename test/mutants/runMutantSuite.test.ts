@@ -108,6 +108,16 @@ describe('a mutant that fails a property the baseline fails too', () => {
     expect(without).toEqual({ kind: 'survived', runsExecuted: 2981, unseparated: [{ property: 'concurrent-wake:restart-forgot-lease', mutantRuns: 10, baselineRuns: 10 }] });
   });
 
+  it("a cause that is the world's doing counts only by its rate, even where the baseline never shows it", () => {
+    const clean = { kind: 'measured', runsExecuted: 3000, failingRuns: [] } as const;
+    const once = judgeByFailingRuns(measured([run(1188, 'concurrent-wake:network-cut-lease')]), clean);
+    expect(once).toEqual({ kind: 'survived', runsExecuted: 2981, unseparated: [{ property: 'concurrent-wake:network-cut-lease', mutantRuns: 1, baselineRuns: 0 }] });
+    const often = judgeByFailingRuns(measured(Array.from({ length: 12 }, (_, index) => run(10 + index * 200, 'concurrent-wake:restart-forgot-lease'))), clean);
+    expect(often).toMatchObject({ kind: 'detected', property: 'concurrent-wake', cause: 'restart-forgot-lease', shared: { mutantRuns: 12, baselineRuns: 0 } });
+    // The holder's own cause still detects at once.
+    expect(judgeByFailingRuns(measured([run(321, 'concurrent-wake:lease-outlived')]), clean)).toMatchObject({ kind: 'detected', cause: 'lease-outlived', run: 321 });
+  });
+
   it('ignores runs the baseline fails, and is flagged when its exploration failed', () => {
     expect(judgeByFailingRuns(measured([run(100, 'missed-action', 'protocol')]), baseline)).toEqual({ kind: 'survived', runsExecuted: 2981 });
     expect(judgeByFailingRuns({ kind: 'timeout', afterMs: 5_000 }, baseline)).toMatchObject({ kind: 'flagged' });
