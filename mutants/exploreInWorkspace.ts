@@ -59,8 +59,8 @@ export async function failingRunsInWorkspace(root: string, ci: CiConfiguration, 
   if (ran.kind === 'timeout') return ran;
   if (ran.exitCode !== 0 && ran.exitCode !== 1) return { kind: 'error', exitCode: ran.exitCode, message: firstLine(ran.stderr) || firstLine(ran.stdout) || 'no output' };
   try {
-    const report = JSON.parse(ran.stdout) as { runsExecuted: number; failingRuns: ReadonlyArray<{ run: number; properties: string[]; kinds: string[]; replay: string }> };
-    return { kind: 'measured', runsExecuted: report.runsExecuted, failingRuns: report.failingRuns.map((entry) => ({ run: entry.run, properties: entry.properties, kinds: entry.kinds, token: entry.replay })) };
+    const report = JSON.parse(ran.stdout) as { runsExecuted: number; failingRuns: ReadonlyArray<{ run: number; properties: string[]; kinds?: string[]; replay: string }> };
+    return { kind: 'measured', runsExecuted: report.runsExecuted, failingRuns: report.failingRuns.map((entry) => ({ run: entry.run, properties: entry.properties, kinds: entry.kinds ?? entry.properties, token: entry.replay })) };
   } catch {
     return { kind: 'error', exitCode: ran.exitCode, message: `not JSON: ${firstLine(ran.stdout)}` };
   }

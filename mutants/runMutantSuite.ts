@@ -5,6 +5,7 @@ import { exploreInWorkspace, failingRunsInWorkspace, replayInWorkspace, type Exp
 import type { Mutant, MutatedRuntime } from './Mutant.ts';
 import { MutantNotApplicable } from './applyMutant.ts';
 import { MutantTypechecker } from './MutantTypechecker.ts';
+import { hasWorldCauses } from '../properties/index.ts';
 import { baselineFails, confirmDetection, ignoredRunsOf, judgeByFailingRuns, judgeMutant, type MutantVerdict } from './MutantVerdict.ts';
 import { MutantWorkspace } from './MutantWorkspace.ts';
 
@@ -111,7 +112,9 @@ async function verdictFor(
 export async function exploreMutant(root: string, ci: CiConfiguration, budget: ExplorationBudget, timeoutMs: number, baseline: FailingRunsResult): Promise<MutantVerdict> {
   const ignoredRuns = ignoredRunsOf(baseline);
   const verdict = judgeMutant(await exploreInWorkspace(root, ci, budget, timeoutMs, ignoredRuns), baseline);
-  if (verdict.kind !== 'detected' || !baselineFails(baseline, verdict.property)) return verdict;
+  // A property whose violations may be the world's doing (a cause in WORLD_CAUSES) is judged over the whole budget
+  // too, even where the baseline never fails it: one run of a world cause detects nothing by itself.
+  if (verdict.kind !== 'detected' || (!baselineFails(baseline, verdict.property) && !hasWorldCauses(verdict.property))) return verdict;
   return judgeByFailingRuns(await failingRunsInWorkspace(root, ci, budget, timeoutMs, ignoredRuns), baseline);
 }
 

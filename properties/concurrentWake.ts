@@ -16,8 +16,15 @@ interface ObservedWake {
    * server forgot the wake's write token while the lease was held, so that no renewal of it could be accepted.
    */
   forgottenByRestart: boolean;
-  /** The lease ran out while the hosts' network was out (a `network-outage` under way): no renewal could reach a server. */
+  /**
+   * The lease ran out while the hosts' network was out (a `network-outage` under way), and a renewal of this wake had
+   * been lost to that outage: the holder tried, and no renewal could reach a server.
+   */
   cutByNetwork: boolean;
+  /** The agents server lost the wake's write token in a restart while its lease was held (confirmed by a refusal). */
+  tokenLost: boolean;
+  /** A renewal of the wake was lost on the wire to a network outage. */
+  renewalLostToOutage: boolean;
   /** Processes running a handler of this wake now, with since when. */
   readonly handlers: Map<string, number>;
 }
@@ -25,11 +32,13 @@ interface ObservedWake {
 /**
  * Why two wakes of one entity ran at once, from the servers' observations (a violation's `cause`):
  * - `restart-forgot-lease`: the older wake's lease was taken from under it by a server restart (the Durable Streams
- *   service forgot its lease, or the agents server its write token, so its renewals were refused) while its handler
- *   ran or had yet to start. Semantics.md lets a restart lose that state; what a runtime can still do is stop the
+ *   service forgot its lease; or the agents server lost its write token while the lease was held, and a renewal of it
+ *   was then refused 401) while its handler ran or had yet to start. Semantics.md lets a restart lose that state; what a runtime can still do is stop the
  *   handler once it learns of it.
  * - `network-cut-lease`: the older lease ran out while the hosts' network was out (a `network-outage` under way when
- *   it expired), so no renewal could have reached a server; the world's doing, as a restart is.
+ *   it expired) and a renewal of it had been lost to that outage: the holder tried, and no renewal could reach a
+ *   server; the world's doing, as a restart is. An outage alone is not enough: a holder that had stopped renewing is
+ *   `lease-outlived` whatever the network did at the end.
  * - `lease-outlived`: a handler outlived its wake's lease, which ended with neither behind it (ran out, or was released
  *   by a done while the handler ran): the holder did not keep it (renewals stopped, or were held up) or gave it up too
  *   early.
@@ -53,20 +62,29 @@ const CAUSE_WORDS: Readonly<Record<ConcurrentWakeCause, string>> = {
   'two-handlers': 'one wake, two handlers',
 };
 
+/** The renew route of a wake (`/_electric/wakes/:id/renew`), with the wake id. */
+const RENEW_PATH = /^\/_electric\/wakes\/([^/]+)\/renew$/;
+
+/** One key for two wakes, in either order. */
+function pairKey(first: string, second: string): string {
+  return first < second ? `${first} ${second}` : `${second} ${first}`;
+}
+
 /**
  * Safety: two wakes of one entity never run at the same time. A wake runs from the agents server's grant of its claim
  * while the Durable Streams service leases it, and for as long as a handler of it, as the scenario's probe saw it,
  * has started and not ended in a process still alive. A violation is a grant, or a handler start, of one wake while
  * another wake of the same entity runs — in practice a handler that outlived its lease while the service handed the
  * entity's next wake out — and two handlers of the same wake at once. Judged from `claim-answered`, `lease-ended`,
- * `handler-start`, `handler-end` and `process-exit` (and, for the cause, `server-down` and the `network-outage` faults);
- * nothing the runtime says of itself. Each violation names its {@link ConcurrentWakeCause}, in its message and as its `cause`.
+ * `handler-start`, `handler-end` and `process-exit` (and, for the cause, `server-down`, `renew-received` and the
+ * `network-outage` faults with the renewals they cut); nothing the runtime says of itself. Each violation names its {@link ConcurrentWakeCause}, in its message and as its `cause`.
  */
 export function concurrentWake(history: RunHistory): Violation[] {
   const wakes = new Map<string, ObservedWake>();
   const byGeneration = new Map<string, ObservedWake>();
   const violations: Violation[] = [];
   const reported = new Set<string>();
+  /** `pair` names the two wakes in either order: the same two are reported once, whichever event showed them first. */
   const report = (event: TraceEvent, eventIndex: number, pair: string, message: string, cause: ConcurrentWakeCause): void => {
     if (reported.has(pair)) return;
     reported.add(pair);
@@ -101,10 +119,12 @@ export function concurrentWake(history: RunHistory): Violation[] {
           leaseEnded: false,
           forgottenByRestart: false,
           cutByNetwork: false,
+          tokenLost: false,
+          renewalLostToOutage: false,
           handlers: new Map(),
         };
         const other = runningOf(wake.entity, wake);
-        if (other) report(event, eventIndex, `${other.wakeId} ${wake.wakeId}`, `${wake.entity}: wake ${wake.wakeId} granted while ${describe(other)} still runs`, causeOf(other, wake));
+        if (other) report(event, eventIndex, pairKey(other.wakeId, wake.wakeId), `${wake.entity}: wake ${wake.wakeId} granted while ${describe(other)} still runs`, causeOf(other, wake));
         wakes.set(wake.wakeId, wake);
         byGeneration.set(wakeKey(detail), wake);
         return;
@@ -114,13 +134,26 @@ export function concurrentWake(history: RunHistory): Violation[] {
         if (!wake) return;
         wake.leaseEnded = true;
         if (detail['reason'] === 'lost') wake.forgottenByRestart = true;
-        if (detail['reason'] === 'expired' && event.atMs < networkOutEndsAtMs) wake.cutByNetwork = true;
+        if (detail['reason'] === 'expired' && event.atMs < networkOutEndsAtMs && wake.renewalLostToOutage) wake.cutByNetwork = true;
         return;
       }
       case 'fault': {
-        if (detail['kind'] !== 'network-outage') return;
-        const outageEndsAtMs = Math.min(event.atMs + Number(detail['spanMs']), history.quietFromMs);
-        networkOutEndsAtMs = Math.max(networkOutEndsAtMs, outageEndsAtMs);
+        if (detail['kind'] === 'network-outage') {
+          const spanMs = Number(detail['spanMs']);
+          // An outage recorded without its span says nothing of when it ends: it is not counted.
+          if (Number.isFinite(spanMs)) networkOutEndsAtMs = Math.max(networkOutEndsAtMs, Math.min(event.atMs + spanMs, history.quietFromMs));
+          return;
+        }
+        if (detail['cause'] !== 'network-outage' || typeof detail['path'] !== 'string') return;
+        const renewed = RENEW_PATH.exec(detail['path']);
+        const wake = renewed ? wakes.get(decodeURIComponent(renewed[1]!)) : undefined;
+        if (wake) wake.renewalLostToOutage = true;
+        return;
+      }
+      case 'renew-received': {
+        // The agents server refused a renewal for want of the write token a restart lost: the restart took the lease.
+        const wake = wakes.get(String(detail['wakeId']));
+        if (wake?.tokenLost && detail['status'] === 401) wake.forgottenByRestart = true;
         return;
       }
       case 'server-down': {
@@ -128,7 +161,7 @@ export function concurrentWake(history: RunHistory): Violation[] {
         if (!Array.isArray(tokensLost)) return;
         for (const wakeId of tokensLost) {
           const wake = wakes.get(String(wakeId));
-          if (wake && !wake.leaseEnded) wake.forgottenByRestart = true;
+          if (wake && !wake.leaseEnded) wake.tokenLost = true;
         }
         return;
       }
@@ -136,7 +169,7 @@ export function concurrentWake(history: RunHistory): Violation[] {
         const wake = wakes.get(String(detail['wakeId']));
         if (!wake) return;
         const other = runningOf(wake.entity, wake);
-        if (other) report(event, eventIndex, `${other.wakeId} ${wake.wakeId}`, `${wake.entity}: the handler of wake ${wake.wakeId} started in ${event.actor} while ${describe(other)} still runs`, causeOf(wake, other));
+        if (other) report(event, eventIndex, pairKey(other.wakeId, wake.wakeId), `${wake.entity}: the handler of wake ${wake.wakeId} started in ${event.actor} while ${describe(other)} still runs`, causeOf(wake, other));
         const twin = [...wake.handlers.keys()][0];
         if (twin !== undefined) report(event, eventIndex, `${wake.wakeId} twice`, `${wake.entity}: a second handler of wake ${wake.wakeId} started in ${event.actor} while the one in ${twin} runs`, 'two-handlers');
         wake.handlers.set(event.actor, event.atMs);

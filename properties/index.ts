@@ -25,7 +25,12 @@ export type { PropertyName, Violation } from './Violation.ts';
  */
 export function isWorldCausedKind(kind: string): boolean {
   const [property, cause] = kind.split(':');
-  return property === 'concurrent-wake' && cause !== undefined && WORLD_CAUSES.has(cause as never);
+  return hasWorldCauses(property ?? '') && cause !== undefined && WORLD_CAUSES.has(cause as never);
+}
+
+/** Whether some violations of `property` may name a cause that is the world's doing ({@link isWorldCausedKind}). */
+export function hasWorldCauses(property: string): boolean {
+  return property === 'concurrent-wake';
 }
 export type { ActiveClaimAtEnd, ExpectedAction, RunHistory, WorldEndState } from './RunHistory.ts';
 export { getProperty, propertyNames, registeredProperties, registerProperty, PropertyRegistryError, type PropertyDefinition } from './registry.ts';

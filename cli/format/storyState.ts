@@ -23,7 +23,11 @@ export interface RunnerView {
   readonly lifecycle: string | null;
 }
 
-/** A wake a host is processing: from the claim the agents server granted it (or, unseen there, the runtime's wake start) until the server sees it done. */
+/**
+ * A wake a host is processing: from the claim the agents server granted it (or, unseen there, the runtime's wake start)
+ * until the servers end its claim (a done accepted, a reaping, its lease ended) or, where its lease ended under a
+ * running handler, until that handler ends.
+ */
 export interface WakeView {
   readonly wakeId: string;
   readonly process: string;
@@ -59,6 +63,8 @@ interface MutableWake {
   handle: HandleState;
   /** Set when the agents server granted its claim: from then on its servers' observations end it, not the runtime's word. */
   claim: { subscription: string; generation: number } | null;
+  /** A handler of it started and has not ended (the scenario's probes): a lease that ends meanwhile leaves it running. */
+  handlerOpen: boolean;
 }
 
 /** Annotations that end a wake in the runtime's account: followed only for a wake whose claim the servers never saw granted. */
@@ -77,6 +83,8 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
   let newestHost: string | undefined;
   const wakeStreams = new Set<string>();
   const wakes: MutableWake[] = [];
+  /** Leases the service ended, by `<subscription>#<generation>`. */
+  const leaseEnded = new Set<string>();
   const postCounts = new Map<string, number>();
   const byOccurrence: Record<string, number> = {};
   let total = 0;
@@ -101,12 +109,17 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
     }
     const grant = observedGrant(event);
     if (grant && !wakes.some((wake) => wake.wakeId === grant.wakeId && wake.process === grant.peer)) {
-      wakes.push({ wakeId: grant.wakeId, process: grant.peer, status: 'running', handle: 'none', claim: { subscription: grant.subscription, generation: grant.generation } });
+      wakes.push({ wakeId: grant.wakeId, process: grant.peer, status: 'running', handle: 'none', claim: { subscription: grant.subscription, generation: grant.generation }, handlerOpen: false });
     }
+    if (event.kind === 'lease-ended' && !event.annotation) leaseEnded.add(`${String(detail['subscription'])}#${Number(detail['generation'])}`);
     const claimEnd = observedClaimEnd(event);
     if (claimEnd) {
+      // A lease that ran out or was lost under a handler still running ends the claim, not the wake: the handler goes
+      // on (what concurrent-wake reports), so the wake stays in progress until a done, a reaping or the handler's end.
       endWakes((wake) =>
-        claimEnd.wakeId !== undefined ? wake.wakeId === claimEnd.wakeId : wake.claim?.subscription === claimEnd.subscription && wake.claim?.generation === claimEnd.generation,
+        claimEnd.wakeId !== undefined
+          ? wake.wakeId === claimEnd.wakeId
+          : wake.claim?.subscription === claimEnd.subscription && wake.claim?.generation === claimEnd.generation && !wake.handlerOpen,
       );
     }
     switch (event.kind) {
@@ -142,16 +155,24 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
       case 'wake-start':
         // The runtime's word for a wake the servers did not see granted (or saw granted already: then nothing new).
         if (!wakes.some((wake) => wake.wakeId === String(detail['wakeId']) && wake.process === event.actor)) {
-          wakes.push({ wakeId: String(detail['wakeId']), process: event.actor, status: 'running', handle: 'none', claim: null });
+          wakes.push({ wakeId: String(detail['wakeId']), process: event.actor, status: 'running', handle: 'none', claim: null, handlerOpen: false });
         }
         break;
-      case 'handler-end':
+      case 'handler-start': {
+        const wake = wakes.find((candidate) => candidate.wakeId === String(detail['wakeId']) && candidate.process === event.actor);
+        if (wake) wake.handlerOpen = true;
+        break;
+      }
+      case 'handler-end': {
         // The scenario's probe of the handler (not an annotation of the runtime): a handler that threw failed its wake.
-        if (detail['outcome'] === 'threw') {
-          const wake = wakes.find((candidate) => candidate.wakeId === String(detail['wakeId']) && candidate.process === event.actor);
-          if (wake) wake.status = 'failed';
-        }
+        const wake = wakes.find((candidate) => candidate.wakeId === String(detail['wakeId']) && candidate.process === event.actor);
+        if (!wake) break;
+        wake.handlerOpen = false;
+        if (detail['outcome'] === 'threw') wake.status = 'failed';
+        // Its lease already ended: nothing of the servers' will end it now.
+        if (wake.claim !== null && leaseEnded.has(`${wake.claim.subscription}#${wake.claim.generation}`)) endWakes((candidate) => candidate === wake);
         break;
+      }
       case 'wake-failed': {
         const wake = wakes.find((candidate) => candidate.wakeId === String(detail['wakeId']) && candidate.process === event.actor);
         if (wake) wake.status = 'failed';

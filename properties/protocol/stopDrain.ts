@@ -5,10 +5,10 @@ import { RUNTIME_RULES } from './runtimeRules.ts';
 
 /**
  * A graceful stop drains its in-flight wakes (semantics.md §1, §6): a process whose graceful stop ended (its
- * `process-exit` with reason `graceful`: the platform ended it because its stop settled) while a handler it ran was
- * still running, less than {@link RUNTIME_RULES.stopDrainMinMs} after its SIGTERM, did not wait for that handler. A
- * stop may give up on a handler that ignores its abort (a stalled one), but not sooner than that allowance; an exit
- * once the platform's grace period ran out, or a death, is no graceful end and is not judged.
+ * `process-exit` with reason `graceful`: the platform ended it because its stop resolved; one that rejected died) while
+ * a handler it ran was still running, less than {@link RUNTIME_RULES.stopDrainMinMs} after its SIGTERM, did not wait
+ * for that handler. A stop may give up on a handler that ignores its abort (a stalled one), but not sooner than that
+ * allowance; an exit once the platform's grace period ran out, or a death, is no graceful end and is not judged.
  *
  * Judged from the platform's observations (`sigterm`, `process-exit`) and the scenario's own probes (`handler-start`,
  * `handler-end`, recorded by the entity code as the process it runs in), never from the runtime's annotations. One

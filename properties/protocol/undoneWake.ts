@@ -73,7 +73,7 @@ export function undoneWake(history: RunHistory): Violation[] {
     .map(([key, ended]) => {
       const earlyAtMs = doneBeforeEnd.get(key);
       // A done sent while the handler still ran acked work it had not finished: say so, or "no done" reads as false.
-      const early = earlyAtMs === undefined ? '' : ` (its only done came at ${earlyAtMs} ms, before the handler ended)`;
+      const early = earlyAtMs === undefined ? '' : ` (a done of it came at ${earlyAtMs} ms, before the handler ended)`;
       return {
         property: 'protocol',
         message: `wake left undone: the handler of wake ${ended.wakeId} ended in ${ended.process} at ${ended.endedAtMs} ms, and no done of it came from ${ended.process} after that by the end (${history.endMs} ms), which it lived to${early}`,

@@ -67,21 +67,29 @@ describe('concurrent-wake', () => {
       expect(causeOf(trace)).toBe('restart-forgot-lease');
     });
 
-    it("restart-forgot-lease: an agents-server restart forgot the older wake's write token, and its lease then expired", () => {
-      const trace = started(granted(new TraceBuilder(), 0, 1), 10, 1).at(5_000, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w1'] });
-      leaseEnded(trace, 30_000, 1, 'expired');
-      granted(trace, 30_010, 2, 'host#2');
-      expect(causeOf(trace)).toBe('restart-forgot-lease');
+    it("restart-forgot-lease: an agents-server restart forgot the older wake's write token, its renewal was refused, its lease expired", () => {
+      const restarted = (): TraceBuilder => started(granted(new TraceBuilder(), 0, 1), 10, 1).at(5_000, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w1'] });
+      const refused = restarted().at(10_000, 'agents-server', 'renew-received', { peer: 'host#1', wakeId: 'w1', status: 401 });
+      leaseEnded(refused, 30_000, 1, 'expired');
+      granted(refused, 30_010, 2, 'host#2');
+      expect(causeOf(refused)).toBe('restart-forgot-lease');
+      // A holder that never renewed after the restart lost its lease by itself: the lost token took nothing from it.
+      const silent = restarted();
+      leaseEnded(silent, 30_000, 1, 'expired');
+      granted(silent, 30_010, 2, 'host#2');
+      expect(causeOf(silent)).toBe('lease-outlived');
     });
 
     it("a token lost after the older lease had already ended is not the cause; nor is a restart that forgot another wake's", () => {
       const after = started(granted(new TraceBuilder(), 0, 1), 10, 1);
       leaseEnded(after, 30_000, 1, 'expired');
-      after.at(30_005, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w1'] });
+      after.at(30_005, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w1'] }).at(30_006, 'agents-server', 'renew-received', { peer: 'host#1', wakeId: 'w1', status: 401 });
       granted(after, 30_010, 2, 'host#2');
       expect(causeOf(after)).toBe('lease-outlived');
 
-      const other = started(granted(new TraceBuilder(), 0, 1), 10, 1).at(5_000, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w9'] });
+      const other = started(granted(new TraceBuilder(), 0, 1), 10, 1)
+        .at(5_000, 'agents-server', 'server-down', { downtimeMs: 3_000, tokensLost: ['w9'] })
+        .at(10_000, 'agents-server', 'renew-received', { peer: 'host#1', wakeId: 'w1', status: 401 });
       leaseEnded(other, 30_000, 1, 'expired');
       granted(other, 30_010, 2, 'host#2');
       expect(causeOf(other)).toBe('lease-outlived');
@@ -94,17 +102,26 @@ describe('concurrent-wake', () => {
       expect(causeOf(trace)).toBe('restart-forgot-lease');
     });
 
-    it('network-cut-lease: the older lease expired while the network was out; an outage over by then is not the cause', () => {
-      const outage = (trace: TraceBuilder, atMs: number, spanMs: number): TraceBuilder => trace.at(atMs, 'faults', 'fault', { kind: 'network-outage', spanMs });
-      const cut = outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 12_000, 40_000);
-      leaseEnded(cut, 30_000, 1, 'expired');
-      granted(cut, 30_010, 2, 'host#2');
-      expect(causeOf(cut)).toBe('network-cut-lease');
+    it('network-cut-lease: the older lease expired in a network outage that cut a renewal of it; not an outage alone', () => {
+      const outage = (trace: TraceBuilder, atMs: number, spanMs?: number): TraceBuilder => trace.at(atMs, 'faults', 'fault', { kind: 'network-outage', ...(spanMs === undefined ? {} : { spanMs }) });
+      const renewalCut = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+        trace.at(atMs, 'network', 'fault', { kind: 'connection-drop', peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/wakes/w1/renew', cause: 'network-outage' });
+      const expiresThenGranted = (trace: TraceBuilder): TraceBuilder => granted(leaseEnded(trace, 30_000, 1, 'expired'), 30_010, 2, 'host#2');
 
-      const over = outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 12_000, 5_000);
-      leaseEnded(over, 30_000, 1, 'expired');
-      granted(over, 30_010, 2, 'host#2');
-      expect(causeOf(over)).toBe('lease-outlived');
+      const cut = expiresThenGranted(renewalCut(outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 12_000, 40_000), 20_000));
+      expect(causeOf(cut)).toBe('network-cut-lease');
+      // An outage that ended before the expiry, one that began with no renewal cut (a holder that had stopped renewing),
+      // and one recorded without its span are not the cause.
+      expect(causeOf(expiresThenGranted(renewalCut(outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 12_000, 9_000), 20_000)))).toBe('lease-outlived');
+      expect(causeOf(expiresThenGranted(outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 29_500, 1_000)))).toBe('lease-outlived');
+      expect(causeOf(expiresThenGranted(renewalCut(outage(outage(started(granted(new TraceBuilder(), 0, 1), 10, 1), 11_000), 12_000, 40_000), 20_000)))).toBe('network-cut-lease');
+    });
+
+    it('reports two wakes once, whichever event showed them first', () => {
+      // w2 granted beside w1's held lease, then w1's handler starts beside w2: the same two wakes, seen twice.
+      const trace = granted(granted(new TraceBuilder(), 0, 1), 20, 2, 'host#2');
+      started(trace, 30, 1);
+      expect(judgeBy('concurrent-wake', historyOf(trace.events))).toHaveLength(1);
     });
 
     it('two-leases and two-handlers', () => {

@@ -409,7 +409,7 @@ describe('protocol: every wake a handler ran is acked as done', () => {
 
   it('says so when the only done of the wake came while its handler still ran (an ack before the work)', () => {
     const early = ended(done(claimed(world(), 1_000), 1_500), 2_000);
-    expect(protocolOf(early, alive).map((violation) => violation.message)).toEqual([expect.stringMatching(/which it lived to \(its only done came at 1500 ms, before the handler ended\)$/)]);
+    expect(protocolOf(early, alive).map((violation) => violation.message)).toEqual([expect.stringMatching(/which it lived to \(a done of it came at 1500 ms, before the handler ended\)$/)]);
   });
 
   it('counts a done whatever its answer, and one turned away or dropped on the wire', () => {
