@@ -152,7 +152,14 @@ export function formatTimeline(rows: readonly TimelineRow[], events: readonly Tr
   lines.push(prefix('  ', TIME_HEADERS, STATE_HEADERS, 'actor') + 'event');
   // Continuation lines keep the column rules and start under the actor.
   const blank = prefix('  ', ['', ''], ['', '', '', ''], '').slice(0, -(actorWidth + 1));
+  const hidden = alikeRowsHidden(rows, (row) => `${row.event.actor} ${row.event.kind} ${detailText(row, constants)}`);
   rows.forEach((row, position) => {
+    const skipped = hidden.get(position);
+    if (skipped === 0) return;
+    if (skipped !== undefined) {
+      lines.push(`${blank}  ⋮ ${skipped} more rows alike (${actors[position]!} ${row.event.kind}, the same details)`);
+      return;
+    }
     const head = prefix(gutter(row.marks), timeCells[position]!, stateCells[position]!, actors[position]!);
     const parts = detailParts(row, constants);
     const details = parts.join(' ');
@@ -176,6 +183,33 @@ export function formatTimeline(rows: readonly TimelineRow[], events: readonly Tr
     lines.push(`${prefix('! ', timeCells[rows.length + position]!, ['', '', '', ''], 'judge')}end of run  ${markText([{ kind: 'violation', label: violation.property }])}`);
   });
   return lines;
+}
+
+/** A run of alike rows longer than this is shown by its first {@link ALIKE_ROWS_KEPT} rows, a count, and its last row. */
+const ALIKE_ROWS_SHOWN_MAX = 8;
+const ALIKE_ROWS_KEPT = 3;
+
+/**
+ * Which rows a run of alike, unmarked rows (the same `keyOf`: a loop that records the same event thousands of times)
+ * hides: by position, the count where the run's hidden part begins and 0 for the rest of it. A marked row is never
+ * hidden and ends a run, so every violation and cause stays in the timeline.
+ */
+function alikeRowsHidden(rows: readonly TimelineRow[], keyOf: (row: TimelineRow) => string): Map<number, number> {
+  const hidden = new Map<number, number>();
+  let start = 0;
+  while (start < rows.length) {
+    const key = rows[start]!.marks.length > 0 ? undefined : keyOf(rows[start]!);
+    let end = start + 1;
+    while (key !== undefined && end < rows.length && rows[end]!.marks.length === 0 && keyOf(rows[end]!) === key) end += 1;
+    if (end - start > ALIKE_ROWS_SHOWN_MAX) {
+      const from = start + ALIKE_ROWS_KEPT;
+      const to = end - 1; // the last row of the run stays
+      hidden.set(from, to - from);
+      for (let position = from + 1; position < to; position += 1) hidden.set(position, 0);
+    }
+    start = end;
+  }
+  return hidden;
 }
 
 /** Columns a line takes (code points: `│` and `✗` are one column each). */
