@@ -1,5 +1,5 @@
 import { decodeReplayToken, encodeReplayToken } from '../sim/replay/replayToken.ts';
-import { isWorldCausedKind } from '../properties/index.ts';
+import { isWorldCausedKind, parseViolationKind } from '../properties/index.ts';
 import { exceedsBaseline } from './baselineSeparation.ts';
 import type { ExplorationResult, FailingRun, FailingRunsResult, ReplayCheck } from './exploreInWorkspace.ts';
 
@@ -95,14 +95,15 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
   const detections: Array<Extract<MutantVerdict, { kind: 'detected' }>> = [];
   const unseparated: SharedFailure[] = [];
   for (const kind of kinds) {
-    const property = propertyOfKind(kind);
+    const { property, cause } = parseViolationKind(kind);
+    const named = cause === undefined ? {} : { cause };
     const mutantRuns = failing.filter((run) => run.kinds.includes(kind));
     const baselineRuns = baseline.failingRuns.filter((run) => run.kinds.includes(kind)).map((run) => run.run);
     // A kind the baseline never shows detects at once, unless it is the world's doing (a restart forgot the lease, the
     // network was out): a mutant that shifts its runs onto other answers meets those at the world's own rate, so
     // they count only when far more frequent than the baseline's none, as a shared property's do.
     if (baselineRuns.length === 0 && !isWorldCausedKind(kind)) {
-      detections.push({ kind: 'detected', property, ...causeOfKind(kind), run: mutantRuns[0]!.run, token: tokenJudging(mutantRuns[0]!, property) });
+      detections.push({ kind: 'detected', property, ...named, run: mutantRuns[0]!.run, token: tokenJudging(mutantRuns[0]!, property) });
       continue;
     }
     const shared = { property: kind, mutantRuns: mutantRuns.length, baselineRuns: baselineRuns.length };
@@ -115,22 +116,10 @@ export function judgeByFailingRuns(mutant: FailingRunsResult, baseline: FailingR
     }
     const at = firstSeparatingRun(mutantRuns, baselineRuns, ignoredRuns) ?? mutantRuns[mutantRuns.length - 1]!;
     const later = mutantRuns.filter((run) => run.run > at.run).slice(0, MAX_LATER_WITNESSES).map((run) => ({ run: run.run, token: tokenJudging(run, property) }));
-    detections.push({ kind: 'detected', property, ...causeOfKind(kind), run: at.run, token: tokenJudging(at, property), shared, ...(later.length > 0 ? { later } : {}) });
+    detections.push({ kind: 'detected', property, ...named, run: at.run, token: tokenJudging(at, property), shared, ...(later.length > 0 ? { later } : {}) });
   }
   const earliest = detections.reduce<(typeof detections)[number] | undefined>((best, next) => (best === undefined || next.run < best.run ? next : best), undefined);
   return earliest ?? { kind: 'survived', runsExecuted: mutant.runsExecuted, ...(unseparated.length > 0 ? { unseparated } : {}) };
-}
-
-/** `concurrent-wake` of `concurrent-wake:lease-outlived`. */
-function propertyOfKind(kind: string): string {
-  const colon = kind.indexOf(':');
-  return colon < 0 ? kind : kind.slice(0, colon);
-}
-
-/** `{ cause: 'lease-outlived' }` of `concurrent-wake:lease-outlived`; nothing for a bare property. */
-function causeOfKind(kind: string): { cause?: string } {
-  const colon = kind.indexOf(':');
-  return colon < 0 ? {} : { cause: kind.slice(colon + 1) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { concurrentWake, WORLD_CAUSES } from './concurrentWake.ts';
+import { parseViolationKind } from './violationKind.ts';
 import { deafRunner } from './deafRunner.ts';
 import { duplicateAction } from './duplicateAction.ts';
 import { hang } from './hang.ts';
@@ -18,14 +19,15 @@ import type { Violation } from './Violation.ts';
 import { wakeReplay } from './wakeReplay.ts';
 
 export type { PropertyName, Violation } from './Violation.ts';
+export { parseViolationKind, violationKind } from './violationKind.ts';
 
 /**
  * Whether a kind of failure (`property` or `property:cause`, as `explore --keep-going` lists them) is the world's doing
  * by its cause (properties/concurrentWake.ts, {@link WORLD_CAUSES}): no evidence against a runtime on its own.
  */
 export function isWorldCausedKind(kind: string): boolean {
-  const [property, cause] = kind.split(':');
-  return hasWorldCauses(property ?? '') && cause !== undefined && WORLD_CAUSES.has(cause as never);
+  const { property, cause } = parseViolationKind(kind);
+  return hasWorldCauses(property) && cause !== undefined && WORLD_CAUSES.has(cause as never);
 }
 
 /** Whether some violations of `property` may name a cause that is the world's doing ({@link isWorldCausedKind}). */

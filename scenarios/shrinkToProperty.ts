@@ -1,6 +1,6 @@
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
 import { shrinkChoices, type ShrinkOutcome } from '../sim/shrink/shrinkChoices.ts';
-import { propertyNames, type PropertyName } from '../properties/index.ts';
+import { propertyNames, violationKind, type PropertyName } from '../properties/index.ts';
 import type { RunSpec } from './index.ts';
 import { runScenario, type RunResult } from './runScenario.ts';
 
@@ -24,7 +24,7 @@ export function countedViolations(result: RunResult, counted: readonly PropertyN
  */
 export function countedViolationKinds(result: RunResult, counted: readonly PropertyName[]): string[] {
   return countedViolations(result, counted).flatMap((property) => {
-    const kinds = new Set(result.violations.filter((violation) => violation.property === property).map((violation) => (violation.cause === undefined ? property : `${property}:${violation.cause}`)));
+    const kinds = new Set(result.violations.filter((violation) => violation.property === property).map(violationKind));
     return [...kinds].sort();
   });
 }

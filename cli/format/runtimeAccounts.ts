@@ -46,7 +46,11 @@ export function runtimeAccounts(events: readonly TraceEvent[]): RuntimeAccounts 
       return;
     }
   };
-  const remember = (key: string, entry: Pending): void => void pending.set(key, [...(pending.get(key) ?? []), entry]);
+  const remember = (key: string, entry: Pending): void => {
+    const entries = pending.get(key);
+    if (entries) entries.push(entry);
+    else pending.set(key, [entry]);
+  };
 
   events.forEach((event, index) => {
     const detail = event.detail;

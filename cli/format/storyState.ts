@@ -1,4 +1,5 @@
 import { shortOffset } from '../../scenarios/reportNotation.ts';
+import { wakeKey } from '../../properties/observed/wakeKey.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import { announcedWakeStream, observedClaimEnd, observedGrant, observedWakeStreamRead } from './observedRequests.ts';
 
@@ -83,7 +84,7 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
   let newestHost: string | undefined;
   const wakeStreams = new Set<string>();
   const wakes: MutableWake[] = [];
-  /** Leases the service ended, by `<subscription>#<generation>`. */
+  /** Leases the service ended, by {@link wakeKey}. */
   const leaseEnded = new Set<string>();
   const postCounts = new Map<string, number>();
   const byOccurrence: Record<string, number> = {};
@@ -111,7 +112,7 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
     if (grant && !wakes.some((wake) => wake.wakeId === grant.wakeId && wake.process === grant.peer)) {
       wakes.push({ wakeId: grant.wakeId, process: grant.peer, status: 'running', handle: 'none', claim: { subscription: grant.subscription, generation: grant.generation }, handlerOpen: false });
     }
-    if (event.kind === 'lease-ended' && !event.annotation) leaseEnded.add(`${String(detail['subscription'])}#${Number(detail['generation'])}`);
+    if (event.kind === 'lease-ended' && !event.annotation) leaseEnded.add(wakeKey(detail));
     const claimEnd = observedClaimEnd(event);
     if (claimEnd) {
       // A lease that ran out or was lost under a handler still running ends the claim, not the wake: the handler goes
@@ -170,7 +171,7 @@ export function statesAlong(events: readonly TraceEvent[]): StoryState[] {
         wake.handlerOpen = false;
         if (detail['outcome'] === 'threw') wake.status = 'failed';
         // Its lease already ended: nothing of the servers' will end it now.
-        if (wake.claim !== null && leaseEnded.has(`${wake.claim.subscription}#${wake.claim.generation}`)) endWakes((candidate) => candidate === wake);
+        if (wake.claim !== null && leaseEnded.has(wakeKey(wake.claim))) endWakes((candidate) => candidate === wake);
         break;
       }
       case 'wake-failed': {

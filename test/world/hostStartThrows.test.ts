@@ -5,31 +5,26 @@ import { runScenario } from '../../scenarios/runScenario.ts';
 import { RecordedChoiceSource } from '../../sim/choice/RecordedChoiceSource.ts';
 import { BOTH_FIXES, digestSpec } from '../acceptance/helpers.ts';
 
-/** A runtime we did not write whose start throws in its first process only (say, a config it reads at start). */
-function throwsInFirstProcess(): RuntimeUnderTest {
+/** v0.4 but for its first process, which starts as `first` says (a runtime we did not write, failing at start). */
+function failingInFirstProcess(first: RuntimeUnderTest['startHost']): RuntimeUnderTest {
   let starts = 0;
   return {
     ...v04Runtime,
     startHost: (host) => {
       starts += 1;
-      if (starts === 1) throw new Error('startHost exploded');
-      return v04Runtime.startHost(host);
+      return starts === 1 ? first(host) : v04Runtime.startHost(host);
     },
   };
 }
 
-/** One whose async main fails in its first process: `stopped` rejects at once (an async start that threw). */
-function mainRejectsInFirstProcess(): RuntimeUnderTest {
-  let starts = 0;
-  return {
-    ...v04Runtime,
-    startHost: (host) => {
-      starts += 1;
-      if (starts === 1) return { stopped: Promise.reject(new Error('runtime bug: config missing')) };
-      return v04Runtime.startHost(host);
-    },
-  };
-}
+/** Its start throws (say, a config it reads at start). */
+const throwsInFirstProcess = (): RuntimeUnderTest =>
+  failingInFirstProcess(() => {
+    throw new Error('startHost exploded');
+  });
+
+/** Its async main fails: `stopped` rejects at once (an async start that threw). */
+const mainRejectsInFirstProcess = (): RuntimeUnderTest => failingInFirstProcess(() => ({ stopped: Promise.reject(new Error('runtime bug: config missing')) }));
 
 describe('a host whose start throws', () => {
   it('is a process that died of an error its own code never handled: uncaught-error, and the platform starts another', async () => {
