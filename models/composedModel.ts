@@ -3,7 +3,7 @@ import { ANNOTATION_VOCABULARIES, type AnnotationVocabulary } from '../protocol/
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import { faultsMayFailRequests } from '../world/faults/requestFailures.ts';
 import type { ModelObserver } from './coverage/ModelCoverage.ts';
-import { modelConfigOf, resumeSourceOf, type ModelConfig, type OffsetMode } from './modelConfig.ts';
+import { modelConfigOf, resumeSourceOf, type CatchUpMode, type ModelConfig, type OffsetMode } from './modelConfig.ts';
 import type { ModelEvent } from './modelEvents.ts';
 import { FOLLOWED_EVENTS, MODEL_MACHINES, RUNTIME_MACHINES, type MachineName, type ModelMachines } from './modelLayers.ts';
 import { TransitionMemo, type MemoisedStep, type RecordedMicrostep } from './TransitionMemo.ts';
@@ -354,7 +354,9 @@ export class ComposedModel {
   }
 
   private entityInput(): unknown {
-    return { idempotency: this.config.idempotency, serverMayFail: faultsMayFailRequests(this.faults) };
+    // One occurrence is all `models check` traverses, where the two catch-up modes check the same one.
+    const catchUp: CatchUpMode = this.switches['catch-up'] === 'every-due' ? 'every-due' : 'newest';
+    return { idempotency: this.config.idempotency, catchUp, serverMayFail: faultsMayFailRequests(this.faults) };
   }
 
   /** Whether the runtime abandons a wake whose claim it lost: a renewal refused (`lease-renewal`), a deadline (`lease-fence`). */

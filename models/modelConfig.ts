@@ -5,6 +5,8 @@
 export type WiringMode = 'swallow' | 'reject' | 'retry' | 'empty' | 'retry-same-db';
 export type OffsetMode = 'minus-one' | 'durable' | 'durable-raw' | 'tail' | 'server-seek';
 export type IdempotencyCheck = 'raw-collection' | 'public-read' | 'wired-gate';
+/** Which due occurrences the digest entity checks on a wake (the scenario's `catch-up` switch). */
+export type CatchUpMode = 'newest' | 'every-due';
 
 export const MODEL_WIRING_MODES: readonly WiringMode[] = ['swallow', 'reject', 'retry', 'empty', 'retry-same-db'];
 export const MODEL_OFFSET_MODES: readonly OffsetMode[] = ['minus-one', 'durable', 'durable-raw', 'tail', 'server-seek'];

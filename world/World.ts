@@ -10,6 +10,8 @@ import type { RunFinishedDelivery } from './agents-server/RunFinishedDelivery.ts
 import type { RunFinishedKey } from './agents-server/RunFinishedKey.ts';
 import type { SpawnOrder } from './agents-server/SpawnOrder.ts';
 import type { HeartbeatLease } from './agents-server/HeartbeatLease.ts';
+import type { LeaseStore } from './durable-streams/LeaseStore.ts';
+import type { WriteTokenKeeping } from './agents-server/WriteTokenKeeping.ts';
 import type { PendingWake } from './durable-streams/PendingWake.ts';
 import type { ResumeOffsetSource } from './agents-server/ResumeOffsetSource.ts';
 import { ChatService, type ChatOptions } from './chat/ChatService.ts';
@@ -76,6 +78,10 @@ export interface WorldOptions {
   readonly runFinishedDelivery?: RunFinishedDelivery;
   /** Whether a spawn links the child's inbox before appending its initial message (`link-first`, the fix, when absent; B9). */
   readonly spawnOrder?: SpawnOrder;
+  /** Whether a restart of Durable Streams forgets its leases (`memory`, the reference's way, when absent) or keeps them. */
+  readonly leaseStore?: LeaseStore;
+  /** Whether a restart of the agents server loses its claim write tokens (`memory`, upstream's, when absent) or keeps them. */
+  readonly writeTokens?: WriteTokenKeeping;
 }
 
 /** The actor of the world's own record of how it is set up. */
@@ -127,7 +133,10 @@ export class World {
       maxExtraDelayMs: reorder ? options.faultOptions.network.maxExtraDelayMs : 0,
     });
     this.streams = new DurableStreamsService(sim);
-    this.subscriptions = new ReferenceSubscriptions(this.streams, clock, observeSubscriptions(sim.trace, DURABLE_STREAMS), { pendingWake: options.pendingWake ?? 'event' });
+    this.subscriptions = new ReferenceSubscriptions(this.streams, clock, observeSubscriptions(sim.trace, DURABLE_STREAMS), {
+      pendingWake: options.pendingWake ?? 'event',
+      leaseStore: options.leaseStore ?? 'memory',
+    });
     const facade = new StreamsHttpFacade({ streams: this.streams, subscriptions: this.subscriptions, clock, longPollTimeoutMs: options.longPollTimeoutMs });
     const fires = (kind: FaultKind, percent: number, label: string): boolean => this.faultFires(kind, percent, label);
     this.handlerStalls = new HandlerStalls(sim, options.faultOptions, fires);
@@ -158,6 +167,7 @@ export class World {
         runFinishedKey: options.runFinishedKey ?? 'manifest',
         runFinishedDelivery: options.runFinishedDelivery ?? 'runs-stream',
         spawnOrder: options.spawnOrder ?? 'link-first',
+        writeTokens: options.writeTokens ?? 'memory',
       },
     );
     this.chat = new ChatService(sim, options.chat);

@@ -1,5 +1,5 @@
 import { assign, setup } from 'xstate';
-import type { IdempotencyCheck } from '../modelConfig.ts';
+import type { CatchUpMode, IdempotencyCheck } from '../modelConfig.ts';
 import type { SystemEvent } from './systemEvents.ts';
 
 /** The events the digest entity model follows. */
@@ -29,12 +29,20 @@ export interface HandlerView {
   readonly wired: boolean | undefined;
   /** The occurrence this handler posted, once the chat took the post. */
   readonly posted: number | undefined;
-  /** The post of this handler was recorded in the shared DB. */
+  /** The last post of this handler was recorded in the shared DB. */
   readonly recorded: boolean;
-  /** The handler checks once. */
-  readonly checked: boolean;
-  /** An occurrence was due when observe resolved: the handler, which computes what is due after that, checks it. */
-  readonly dueWhenResolved: boolean;
+  /**
+   * The checks it made: at most one (`catch-up=newest`), or one per due occurrence, oldest first (`every-due`), so the
+   * next one checks occurrence `checks`.
+   */
+  readonly checks: number;
+  /** A check said to do nothing this wake (`wired-gate` on an unwired handle): it checks no more. */
+  readonly gaveUp: boolean;
+  /**
+   * The newest occurrence due when observe resolved (undefined: none was): the handler, which computes what is due
+   * after that, checks it (and, under `every-due`, every one before it).
+   */
+  readonly newestDueWhenResolved: number | undefined;
 }
 
 /** A post the entity decided on and the chat service has not taken yet. */
@@ -46,6 +54,8 @@ export interface PostIntent {
 
 export interface DigestEntityInput {
   readonly idempotency: IdempotencyCheck;
+  /** Which due occurrences a handler checks: the newest (semantics.md's catch-up entity), or every one, oldest first. */
+  readonly catchUp: CatchUpMode;
   /** The agents server may fail a call (the `server-restart` fault): only then can a wired insert fail. */
   readonly serverMayFail: boolean;
 }
@@ -104,8 +114,17 @@ const checkThrows = (context: DigestEntityContext): boolean => {
   return newest !== undefined && expectedVerdict(context, newest) === 'throws';
 };
 
-/** A handler past observe has checked the occurrence that was due when observe resolved. */
-const checkedIfDue = (handler: HandlerView): boolean => handler.checked || !handler.dueWhenResolved;
+/**
+ * A handler past observe has checked what was due when observe resolved: the newest occurrence (`newest`), or every
+ * one up to it (`every-due`), unless a check said to do nothing this wake.
+ */
+const checkedIfDue = (context: DigestEntityContext, handler: HandlerView): boolean => {
+  if (handler.newestDueWhenResolved === undefined || handler.gaveUp) return true;
+  return context.catchUp === 'every-due' ? handler.checks > handler.newestDueWhenResolved : handler.checks > 0;
+};
+
+/** The handler's post is recorded, or it made none: it may check the next occurrence. */
+const doneWithItsPost = (context: DigestEntityContext, handler: HandlerView): boolean => !awaitsItsPost(context) && (handler.posted === undefined || handler.recorded);
 
 /** A second post of an occurrence enters the violation state (again, for each occurrence); any other post is counted. */
 const POSTS = {
@@ -128,13 +147,17 @@ export const digestEntityMachine = setup({
     inThisHandler,
     handlerOfDeadProcess: ({ context, event }) => event.type === 'PROCESS_EXIT' && context.handler?.process === event.process,
     resolvesOnce: (args) => args.event.type === 'OBSERVE_RESOLVED' && inThisHandler(args) && args.context.handler?.wired === undefined,
-    checksNewestWithExpectedVerdict: (args) => {
+    checksWhatIsDueWithExpectedVerdict: (args) => {
       const { context, event } = args;
       const handler = context.handler;
-      if (event.type !== 'CHECK' || !inThisHandler(args) || !handler || handler.checked) return false;
+      if (event.type !== 'CHECK' || !inThisHandler(args) || !handler || handler.gaveUp) return false;
       const newest = newestDue(context);
       // The cron tick of the same instant may be traced just after a check that already counted it as due.
-      const plausible = newest === undefined ? event.occurrence === 0 : event.occurrence === newest || event.occurrence === newest + 1;
+      const dueByNow = (occurrence: number): boolean => (newest === undefined ? occurrence === 0 : occurrence <= newest + 1);
+      const plausible =
+        context.catchUp === 'every-due'
+          ? event.occurrence === handler.checks && dueByNow(event.occurrence) && doneWithItsPost(context, handler)
+          : handler.checks === 0 && (newest === undefined ? event.occurrence === 0 : event.occurrence === newest || event.occurrence === newest + 1);
       return plausible && expectedVerdict(context, event.occurrence) === event.verdict;
     },
     postsWhatItChecked: ({ context, event }) => event.type !== 'OCCURRENCE_DUE' && 'occurrence' in event && context.postIntent?.occurrence === event.occurrence,
@@ -156,7 +179,7 @@ export const digestEntityMachine = setup({
     returnsNormally: (args) => {
       const handler = args.context.handler;
       if (args.event.type !== 'HANDLER_END' || args.event.outcome !== 'returned' || !inThisHandler(args) || !handler) return false;
-      return handler.wired !== undefined && !awaitsItsPost(args.context) && (handler.posted === undefined || handler.recorded) && checkedIfDue(handler);
+      return handler.wired !== undefined && doneWithItsPost(args.context, handler) && checkedIfDue(args.context, handler);
     },
     /**
      * Threw: before observe resolved, at a check that throws, or at the insert after its post — which fails only on
@@ -169,7 +192,9 @@ export const digestEntityMachine = setup({
       // A post that never reached the chat (its connection dropped) fails the handler only where requests can fail.
       if (awaitsItsPost(context) && !context.serverMayFail) return false;
       if (handler.posted !== undefined && handler.wired === true && !handler.recorded && !context.serverMayFail) return false;
-      return handler.wired === undefined || checkedIfDue(handler) || checkThrows(context);
+      // Under `every-due` a post or an insert may fail before the newest occurrence is checked.
+      const failedAtItsPost = context.catchUp === 'every-due' && !doneWithItsPost(context, handler);
+      return handler.wired === undefined || checkedIfDue(context, handler) || checkThrows(context) || failedAtItsPost;
     },
   },
   actions: {
@@ -185,7 +210,7 @@ export const digestEntityMachine = setup({
     beginHandler: assign({
       handler: ({ context, event }) =>
         event.type === 'HANDLER_START'
-          ? { process: event.process, wakeId: event.wakeId, wired: undefined, posted: undefined, recorded: false, checked: false, dueWhenResolved: false }
+          ? { process: event.process, wakeId: event.wakeId, wired: undefined, posted: undefined, recorded: false, checks: 0, gaveUp: false, newestDueWhenResolved: undefined }
           : context.handler,
     }),
     endHandler: assign({ handler: () => undefined }),
@@ -193,18 +218,29 @@ export const digestEntityMachine = setup({
     dropPostIntent: assign({ postIntent: ({ context }) => (awaitsItsPost(context) ? undefined : context.postIntent) }),
     noteResolve: assign({
       handler: ({ context, event }) =>
-        context.handler && event.type === 'OBSERVE_RESOLVED' ? { ...context.handler, wired: event.wired, dueWhenResolved: context.due.length > 0 } : context.handler,
+        context.handler && event.type === 'OBSERVE_RESOLVED' ? { ...context.handler, wired: event.wired, newestDueWhenResolved: newestDue(context) } : context.handler,
     }),
     noteCheck: assign({
       postIntent: ({ context, event }) =>
         event.type === 'CHECK' && event.verdict === 'not-posted' ? { occurrence: event.occurrence, process: event.process } : context.postIntent,
-      handler: ({ context }) => (context.handler ? { ...context.handler, checked: true } : context.handler),
+      // Counted no further than a handler can check (in `overlapping` checks go on unjudged): a bounded state space.
+      handler: ({ context, event }) =>
+        context.handler
+          ? {
+              ...context.handler,
+              checks: Math.min(context.handler.checks + 1, context.catchUp === 'every-due' ? (newestDue(context) ?? 0) + 2 : 1),
+              // Only `every-due` checks again after a check: for `newest` the first check is the last either way.
+              gaveUp: context.catchUp === 'every-due' && event.type === 'CHECK' && event.verdict === 'unknown',
+            }
+          : context.handler,
     }),
     /** The chat took the post (or answered it with an earlier one): the handler that decided it goes on. */
     notePost: assign({
       posts: ({ context, event }) => (event.type === 'ACTION' ? { ...context.posts, [event.occurrence]: Math.min((context.posts[event.occurrence] ?? 0) + 1, 2) } : context.posts),
       handler: ({ context, event }) =>
-        context.handler && 'occurrence' in event && context.postIntent?.process === context.handler.process ? { ...context.handler, posted: event.occurrence } : context.handler,
+        context.handler && 'occurrence' in event && context.postIntent?.process === context.handler.process
+          ? { ...context.handler, posted: event.occurrence, recorded: false }
+          : context.handler,
       postIntent: () => undefined,
     }),
     noteDuplicate: assign({ duplicates: ({ context, event }) => (event.type === 'ACTION' ? [...context.duplicates, event.occurrence] : context.duplicates) }),
@@ -233,10 +269,11 @@ export const digestEntityMachine = setup({
           on: { HANDLER_START: { target: 'handling', actions: 'beginHandler' } },
         },
         handling: {
-          description: 'One handler at a time: observe, check the newest due occurrence, post it if not posted, record it.',
+          description:
+            'One handler at a time: observe, check the newest due occurrence (under catch-up=every-due, each due one, oldest first), post it if not posted, record it.',
           on: {
             OBSERVE_RESOLVED: { guard: 'resolvesOnce', actions: 'noteResolve' },
-            CHECK: { guard: 'checksNewestWithExpectedVerdict', actions: 'noteCheck' },
+            CHECK: { guard: 'checksWhatIsDueWithExpectedVerdict', actions: 'noteCheck' },
             RECORDED: { guard: 'recordsWhatItPosted', actions: 'noteRecord' },
             HANDLER_END: [
               { guard: 'returnsNormally', target: 'idle', actions: 'endHandler' },

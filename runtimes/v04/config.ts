@@ -24,6 +24,8 @@ export const LEASE_RENEWAL_MODES = ['none', 'renew'] as const;
 export const LEASE_FENCE_MODES = ['none', 'deadline'] as const;
 /** Hardening: whether a lease renewal the network leaves unanswered holds up the renewals after it. */
 export const RENEWAL_TIMEOUT_MODES = ['none', 'interval'] as const;
+/** Hardening: how soon a lease renewal that got no answer is tried again. */
+export const RENEWAL_RETRY_MODES = ['none', 'backoff'] as const;
 /** Hardening: whether the runner gives up on a wake-stream read that never answers. */
 export const READ_WATCHDOG_MODES = ['none', 'reset'] as const;
 /** Hardening: whether a failed wake's done acknowledges the inputs it was woken for. */
@@ -97,6 +99,7 @@ export type DoneRetryMode = (typeof DONE_RETRY_MODES)[number];
 export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
 export type LeaseFenceMode = (typeof LEASE_FENCE_MODES)[number];
 export type RenewalTimeoutMode = (typeof RENEWAL_TIMEOUT_MODES)[number];
+export type RenewalRetryMode = (typeof RENEWAL_RETRY_MODES)[number];
 export type ReadWatchdogMode = (typeof READ_WATCHDOG_MODES)[number];
 export type FailedWakeMode = (typeof FAILED_WAKE_MODES)[number];
 
@@ -114,6 +117,7 @@ export interface V04Config {
   readonly leaseRenewal: LeaseRenewalMode;
   readonly leaseFence: LeaseFenceMode;
   readonly renewalTimeout: RenewalTimeoutMode;
+  readonly renewalRetry: RenewalRetryMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
   readonly claimGuard: ClaimGuardMode;
@@ -261,6 +265,17 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     recordedAtDefault: false,
   },
   {
+    name: 'renewal-retry',
+    values: RENEWAL_RETRY_MODES,
+    defaultValue: 'none',
+    summary: 'hardening: how soon a lease renewal that got no answer (a 5xx, a dropped connection) is tried again (with lease-renewal=renew)',
+    meanings: {
+      none: 'at the next regular renewal, a third of the lease later: a network outage that ends just after a renewal leaves the lease two thirds of its length to run unrenewed, and with lease-fence=deadline the wake may give its claim up first',
+      backoff: 'after 1 s, then every 2 s, never later than the next regular renewal: the first renewal after an outage goes out within 2 s of its end',
+    },
+    recordedAtDefault: false,
+  },
+  {
     name: 'read-watchdog',
     values: READ_WATCHDOG_MODES,
     defaultValue: 'none',
@@ -392,6 +407,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     leaseRenewal: pick('lease-renewal', LEASE_RENEWAL_MODES),
     leaseFence: pick('lease-fence', LEASE_FENCE_MODES),
     renewalTimeout: pick('renewal-timeout', RENEWAL_TIMEOUT_MODES),
+    renewalRetry: pick('renewal-retry', RENEWAL_RETRY_MODES),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES),
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES),

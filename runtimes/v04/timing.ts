@@ -26,6 +26,14 @@ export const RUNTIME_TIMING = {
    * service can grant the entity's next wake.
    */
   leaseFenceMarginMs: 5_000,
+  /** `renewal-retry=backoff`: the wait before trying an unanswered renewal again, doubled per attempt up to the cap. */
+  renewalRetryInitialBackoffMs: 1_000,
+  /**
+   * `renewal-retry=backoff`: the longest wait between tries. Short, as the lease bounds them: a renewal has to get
+   * through between the end of an outage and the wake's fence, which a long wait could skip (measured: at 8 s the
+   * fence came first after an agents-server restart of 8 s).
+   */
+  renewalRetryMaxBackoffMs: 2_000,
   /** `request-timeout=abort`: a request unanswered this long is aborted (longer than a long-poll's 20 s hold). */
   requestDeadlineMs: 30_000,
   /** `done-retry=backoff`: the wait before the second attempt, doubled per attempt up to the cap. */

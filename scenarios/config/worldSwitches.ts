@@ -10,6 +10,8 @@ import { RUN_FINISHED_KEYS } from '../../world/agents-server/RunFinishedKey.ts';
 import { SHARED_LINK_MODES } from '../../world/agents-server/SharedStateLinks.ts';
 import { SPAWN_ORDERS } from '../../world/agents-server/SpawnOrder.ts';
 import { PENDING_WAKES, type PendingWake } from '../../world/durable-streams/PendingWake.ts';
+import { LEASE_STORES, type LeaseStore } from '../../world/durable-streams/LeaseStore.ts';
+import { WRITE_TOKEN_KEEPINGS, type WriteTokenKeeping } from '../../world/agents-server/WriteTokenKeeping.ts';
 import type { ClaimReaper } from '../../world/agents-server/ClaimReaper.ts';
 import type { ClaimTokenKeying } from '../../world/agents-server/ClaimTokenKeying.ts';
 import type { DoneRelease } from '../../world/agents-server/DoneRelease.ts';
@@ -138,6 +140,28 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     },
     recordedAtDefault: false,
   },
+  {
+    name: 'lease-store',
+    values: LEASE_STORES,
+    defaultValue: 'memory',
+    summary: 'whether a restart of the Durable Streams service forgets the leases of the wakes in flight',
+    meanings: {
+      memory: "the reference server's way: leases, their tokens and the outstanding wake live in memory, and a restart re-issues the wake while its holder may still run it",
+      durable: 'hardening of the service: leases, tokens and the outstanding wake are stored with the subscriptions and survive a restart; a lease still runs out on time',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'write-tokens',
+    values: WRITE_TOKEN_KEEPINGS,
+    defaultValue: 'memory',
+    summary: 'whether a restart of the agents server loses the claim write tokens of the wakes in flight',
+    meanings: {
+      memory: "upstream's ClaimWriteTokenStore: in memory, so a restart refuses the renewals, dones and writes of every wake in flight (401)",
+      database: 'hardening of the server: the tokens are stored with the claim rows and survive a restart',
+    },
+    recordedAtDefault: false,
+  },
 ];
 
 /** The value of the world switch `name` in `config`, or its definition's default (see {@link switchValue}). */
@@ -148,7 +172,7 @@ export function worldSwitchValue(config: SwitchValues, name: string): string {
 /** The part of {@link WorldOptions} the world switches set. */
 export type WorldSwitchOptions = Pick<
   WorldOptions,
-  'resumeOffsetSource' | 'chat' | 'claimReaper' | 'doneRelease' | 'heartbeatLease' | 'claimTokens' | 'pendingWake' | 'sharedLinks' | 'runFinishedKey' | 'runFinishedDelivery' | 'spawnOrder'
+  'resumeOffsetSource' | 'chat' | 'claimReaper' | 'doneRelease' | 'heartbeatLease' | 'claimTokens' | 'pendingWake' | 'sharedLinks' | 'runFinishedKey' | 'runFinishedDelivery' | 'spawnOrder' | 'leaseStore' | 'writeTokens'
 >;
 
 /**
@@ -170,5 +194,7 @@ export function worldSwitchOptions(config: SwitchValues): WorldSwitchOptions {
     runFinishedKey: value('run-finished-key') as RunFinishedKey,
     runFinishedDelivery: value('run-finished-delivery') as RunFinishedDelivery,
     spawnOrder: value('spawn-order') as SpawnOrder,
+    leaseStore: value('lease-store') as LeaseStore,
+    writeTokens: value('write-tokens') as WriteTokenKeeping,
   };
 }

@@ -20,7 +20,7 @@ import { stalledHandler } from '../hosts/stalledHandler.ts';
 import type { PropertyNotJudged, RunSpec, Scenario, ScenarioSetup } from '../Scenario.ts';
 import { switchValue, type SwitchValues } from '../config/SwitchValues.ts';
 import { worldSwitchOptions } from '../config/worldSwitches.ts';
-import { digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
+import { CATCH_UP_MODES, digestAction, digestHandler, IDEMPOTENCY_CHECKS, replyAction, SHARED_DB_MODES, type CatchUpMode, type IdempotencyCheck, type SharedDbMode } from './digestEntity.ts';
 import { DEFAULT_DIGEST_OPTIONS, type DigestScenarioOptions } from './DigestScenarioOptions.ts';
 import { digestEntityNames, type DigestEntityNames } from './digestEntityNames.ts';
 import { ENTITIES_SWITCH, entityCountOf } from './entityCount.ts';
@@ -36,7 +36,7 @@ const CHAT_CHANNEL = 'digests';
 /** Whether the entity's posts carry an idempotency key (the scenario's `post-key` switch). */
 export const POST_KEYS = ['none', 'action'] as const;
 
-/** The switch of the digest entity's own code. */
+/** The switches of the digest entity's own code. */
 export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
   {
     name: 'idempotency',
@@ -67,6 +67,17 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       connect: 'the scenario creates the shared DB beforehand; the entity observes db(id)',
       create: 'a fresh tenant: nothing is created beforehand; the entity observes mkdb(id), whose first wake creates the DB (B8)',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'catch-up',
+    values: CATCH_UP_MODES,
+    defaultValue: 'newest',
+    summary: 'which due digests the entity posts on a wake',
+    meanings: {
+      newest: "semantics.md's catch-up entity (the report's): only the newest due day, so a day no wake got through before the next fell due is never posted (docs/history.md F1)",
+      'every-due': 'hardening of the entity: every due day it has not posted, oldest first',
     },
     recordedAtDefault: false,
   },
@@ -172,6 +183,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
     return { names, schedule, inbox: row.inbox, runner };
   });
   const idempotency = digestSwitchValue(spec.config, 'idempotency') as IdempotencyCheck;
+  const catchUp = digestSwitchValue(spec.config, 'catch-up') as CatchUpMode;
   const keyed = digestSwitchValue(spec.config, 'post-key') === 'action';
   const children = Array.from({ length: childCountOf(spec.config) }, (_, index) => ({ entity: childName(index), inbox: `entities/${childName(index)}/inbox` }));
 
@@ -200,6 +212,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
           ...(replyLogs ? { replyLogId } : {}),
           schedule,
           idempotency,
+          catchUp,
           sharedDb,
           ...(index === 0 && children.length > 0 ? { parentOfChildren: true } : {}),
         },

@@ -8,6 +8,14 @@ export const IDEMPOTENCY_CHECKS = ['raw-collection', 'public-read', 'wired-gate'
 export type IdempotencyCheck = (typeof IDEMPOTENCY_CHECKS)[number];
 
 /**
+ * Which due occurrences the digest entity posts on a wake (the scenario's `catch-up` switch): `newest`, semantics.md's
+ * catch-up entity, posts only the newest due one, so a day that every wake missed until the next fell due is never
+ * posted (docs/history.md F1); `every-due` checks every due occurrence, oldest first, and posts each one not posted.
+ */
+export const CATCH_UP_MODES = ['newest', 'every-due'] as const;
+export type CatchUpMode = (typeof CATCH_UP_MODES)[number];
+
+/**
  * How the digest entity gets its shared DB (the scenario's `shared-db` switch): `connect` observes `db(id)` of a DB the
  * scenario created beforehand; `create` observes `mkdb(id)`, so its first wake creates the DB on a fresh tenant.
  */
@@ -37,6 +45,8 @@ export interface DigestEntityOptions {
   readonly replyLogId?: string;
   readonly schedule: CronSchedule;
   readonly idempotency: IdempotencyCheck;
+  /** Which due occurrences a wake posts (`newest`, the report's entity, when absent). */
+  readonly catchUp?: CatchUpMode;
   /** `db(id)` (`connect`, when absent) or `mkdb(id)` (`create`), for each shared DB the entity observes. */
   readonly sharedDb?: SharedDbMode;
   /**
@@ -99,7 +109,8 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
 /**
  * The catch-up entity of the bug report, which also consumes its inbox. On any wake: if the newest due occurrence
  * has not been posted, post it, then record it in the shared DB (the record of success is written after the side
- * effect); then answer each inbox message the wake gave it with a reply post (`reply:<index>`). Without a reply log it
+ * effect; with `catchUp: 'every-due'`, the same for every due occurrence, oldest first, until a check says to do
+ * nothing this wake); then answer each inbox message the wake gave it with a reply post (`reply:<index>`). Without a reply log it
  * records replies nowhere: the runtime's ack is what marks a message consumed (docs/modelling-choices.md). With one
  * (`replyLogId`), observed second, it answers a message only when its check finds no row for it, and records the reply
  * after posting, as it does digests. When it spawned children, it posts `child-done:<child>:<run>` for each
@@ -109,16 +120,26 @@ export function inboxMessages(inputs: readonly WakeInput[], inbox: string): Inbo
 export function digestHandler(options: DigestEntityOptions, io: DigestEntityIo): EntityHandler {
   const { entity, inbox, sharedId, replyLogId, schedule, idempotency, parentOfChildren } = options;
   const sourceOf = (id: string) => (options.sharedDb === 'create' ? mkdb(id) : db(id));
-  const catchUp = async (handle: SharedStateHandle): Promise<void> => {
-    const occurrence = newestDueOccurrence(schedule, io.nowMs());
-    if (occurrence === undefined) return;
+  /** Checks `occurrence` and posts it if not posted; false when the check says to do nothing this wake. */
+  const postIfNotPosted = async (handle: SharedStateHandle, occurrence: number): Promise<boolean> => {
     const key = occurrenceKey(occurrence);
     const verdict = checkPosted(handle, key, idempotency);
     io.probe('idempotency-check', { entity, occurrence, verdict });
-    if (verdict !== 'not-posted') return;
+    if (verdict === 'unknown') return false;
+    if (verdict === 'posted') return true;
     await io.post(digestAction(occurrence), `digest of day ${occurrence + 1}`);
     await handle.insert({ key, value: { occurrence, dueAtMs: occurrenceDueAtMs(schedule, occurrence) } });
     io.probe('recorded', { entity, occurrence });
+    return true;
+  };
+  const catchUp = async (handle: SharedStateHandle): Promise<void> => {
+    const newest = newestDueOccurrence(schedule, io.nowMs());
+    if (newest === undefined) return;
+    if (options.catchUp !== 'every-due') {
+      await postIfNotPosted(handle, newest);
+      return;
+    }
+    for (let occurrence = 0; occurrence <= newest; occurrence += 1) if (!(await postIfNotPosted(handle, occurrence))) return;
   };
   const reply = async (message: InboxMessage, replies: SharedStateHandle | undefined): Promise<void> => {
     if (replies) {

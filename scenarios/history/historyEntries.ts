@@ -60,9 +60,9 @@ export interface HistoryEntry {
 export const BEHAVIOURAL_PROPERTIES: readonly PropertyName[] = propertyNames().filter((name) => name !== 'model-conformance');
 
 /**
- * The entries the current simulated world can show. The base is mostly the `hardened` preset of the v0.4-shaped
- * runtime, clean under each entry's faults, so what a defect value adds stands out (under `--faults all` it still
- * shows a rolling-deploy wake replay: test/acceptance/hardenedClean.test.ts). B3, B10 and B6 put a fixed defect back
+ * The entries the current simulated world can show. The base is mostly the `history-base` preset of the v0.4-shaped
+ * runtime (`hardened` as the entries were measured in it, scenarios/config/SwitchValues.ts), clean under each entry's
+ * faults, so what a defect value adds stands out. B3, B10 and B6 put a fixed defect back
  * behind a switch whose default is the fix; O4, O5, O8 and O9 are open upstream, and their switches already existed as
  * the 0.4.x default (the defect) beside a hardening value the preset sets (the fix as modelled here). O2 is open
  * upstream too; its fix is set by no preset, and the entry names it (`fixSetBy: 'entry'`). B8 puts a fixed defect of
@@ -84,7 +84,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'world: agents server, claim write-token store and done route (world/agents-server/WriteTokenStore.ts, ClaimTokenKeying.ts)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // Two entities on the one runner: their days fall due together, so their wakes overlap with no fault at all. No
     // claim reaper, as upstream (O9): with one, the row B1 leaves active is reaped, and the rest of the hardened preset
     // (failed wakes redelivered, keyed posts) recovers from the refused writes, so no property sees B1 (docs/history.md).
@@ -102,7 +102,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'world: agents server, done route (world/agents-server/DoneRelease.ts)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The reaper would release the row B3 leaves behind: upstream has none (O9), and with one B3 cannot be seen. The
     // runtime retries a done refused while the server is down, so every done reaches the server after its restart
     // (without it a done lost to the downtime leaves the row active whatever the server does).
@@ -120,7 +120,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'world: agents server, heartbeat route and claim reaper (world/agents-server/HeartbeatLease.ts)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The hardened preset has the claim reaper, without which B10 is latent (a lease nobody reads).
     switches: {},
     faults: ['crash'],
@@ -154,7 +154,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the wake-stream read loop (runtimes/v04/runner/PullWakeRunner.ts, streamLoop)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // B4's 5xx half: a Durable Streams request answered 5xx ends a wake-stream read in an error. Its restart half
     // (ds-restart) finds the defect as fast, but the hardened base shows a heartbeat-rate finding of its own there
     // (docs/history.md, B4(a)).
@@ -173,7 +173,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the handling of each batch read from the wake stream (runtimes/v04/runner/PullWakeRunner.ts, claimSerially)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // Head-of-line blocking needs a second entity whose wake waits behind the first one's: two digest entities on the
     // one runner, whose days fall due together (as B1's world).
     switches: { entities: '2' },
@@ -194,7 +194,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: "runtime v0.4: a claim's answer once a stop began (runtimes/v04/runner/PullWakeRunner.ts, claim and dispatch)",
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     switches: {},
     // A redeploy at the world's `claim-outstanding` or `wake-in-flight` fault moment (delay 0) sends SIGTERM while a
     // granted claim's answer is on its way to the runner. A rolling deploy stops the old process only after the overlap, with no claim on the wire.
@@ -214,7 +214,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the wake-stream read loop (runtimes/v04/runner/PullWakeRunner.ts, watchReads)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The half-open socket is the network world's `stale-connection`: the long-poll is served, its answer never comes
     // and never fails. Heartbeats still succeed, so the runner's only other reset (two heartbeat failures) never fires.
     // The hardened preset's request timeout (`request-timeout=abort`) would end such a read too, a second fix of the
@@ -235,7 +235,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: observe() and the wiring chain (runtimes/v04/wake/WiringChain.ts)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The preset's post keys and the chat service's deduplication would absorb the repeated post, the side effect
     // #4625 is about; without them a second post is seen (as in B6). Everything else of the preset stays.
     switches: { 'post-key': 'none', 'chat-idempotency': 'ignore' },
@@ -252,7 +252,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the claim of a wake read from the wake stream (runtimes/v04/runner/PullWakeRunner.ts, claimOnce)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The preset keeps the claim reaper (claim-reaper=sweep), so what this entry shows is not O9's leaked row. The
     // done's own retry (done-retry) is left at the 0.4.x value: with the reaper, a done lost to the downtime is
     // released after its lease and shows nothing; the dropped claim is what stays visible.
@@ -270,7 +270,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'world: agents server, claim reaper (world/agents-server/AgentsServer.ts, scheduleSweep)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     switches: {},
     faults: ['crash'],
     property: 'stuck-claim',
@@ -286,7 +286,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the end of a wake and the claim that follows (runtimes/v04/wake/processWake.ts, runtimes/v04/runner/PullWakeRunner.ts claimNextWake)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // Upstream's stranding implies that the done answer is the only signal of the wake a done leaves pending: the
     // world's pending-wake=answer-only (docs/modelling-choices.md). Under the default `event` the wake event is
     // appended too, and ignoring the answer strands nothing.
@@ -306,7 +306,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the claim of each wake event read (runtimes/v04/runner/PullWakeRunner.ts, waitForRunningWake)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The duplicate wake event of upstream's trigger is, here, the one the Durable Streams service re-issues after a
     // restart forgot the running wake's lease; a shared-stream outage keeps that wake running long enough to see it.
     // Not modelled: the replacement token of the second claim (the simulated server grants a new lease and token
@@ -325,7 +325,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the reset after consecutive heartbeat failures (runtimes/v04/runner/PullWakeRunner.ts, resetStream)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The preset's read watchdog and request timeout each end a hung connect after 30 s, a second and a third fix of
     // the same deafness (O4's): both are off, so the entry shows what the heartbeat-failure reset alone does.
     switches: { 'read-watchdog': 'none', 'request-timeout': 'none' },
@@ -345,7 +345,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'world: agents server, spawn and runFinished wake registry (world/agents-server/AgentsServer.ts spawn, RunFinishedWakes.ts)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // Two observed children; the parent records each finished child run with a chat post. The preset's post keys and the
     // chat's deduplication would absorb the second post of a run, the duplicate handler pass #4400 is about: both are
     // off (as for O5), so a second pass over the same child run is a second message.
@@ -364,7 +364,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the wake inputs read at the start of a wake (runtimes/v04/wake/processWake.ts, readInputs)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // Two children spawned at one moment finish close together: their runFinished rows land in the parent's runs
     // stream before its wake reads it, so one read returns both. No fault is needed for that.
     switches: { children: '2' },
@@ -381,7 +381,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'runtime v0.4: the wake rows the claim guard defers (runtimes/v04/runner/PullWakeRunner.ts, keepWakeRow)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The preset's claim-guard=defer is B2's fix, the deferral O1 is about. Three children spawned at one moment finish
     // close together: the first one's runFinished row wakes the parent, the others arrive while that wake runs. The
     // rows go to the runner's wake stream with their payload (run-finished-delivery=wake-stream), as upstream's server
@@ -400,7 +400,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: 'world: agents server, spawn (world/agents-server/AgentsServer.ts spawn, SpawnOrder.ts)',
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // One child is enough: its one message is what it is spawned for. Only the append-first half of B9 is in this
     // world: a link issues no wake without pending work, so link-first's early empty wake cannot happen (docs/history.md).
     switches: { children: '1' },
@@ -417,7 +417,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: "world: agents server, the shared-state create route, its links and the read authorisation the Durable Streams service asks of it (world/agents-server/SharedStateLinks.ts, AgentsServer.ts createSharedState / refuseStreamRead, world/durable-streams/StreamsFrontEnd.ts readAccess)",
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // A fresh tenant: nothing is created beforehand, the entity's first wake creates its DB with mkdb. No faults: the
     // defect is one of order (the link comes after the manifest, the manifest after a preload the missing link
     // refuses), not of timing. Upstream's second defect (observe of a child not yet spawned) needs a handler that
@@ -436,7 +436,7 @@ export const HISTORY_ENTRIES: readonly HistoryEntry[] = [
     where: "runtime v0.4: the end of a wake once a stop began, and the stop's cleanup of a wake it abandoned (runtimes/v04/wake/processWake.ts, tailAcks)",
     scenario: 'daily-digest',
     runtime: 'v0.4',
-    preset: 'hardened',
+    preset: 'history-base',
     // The workload's inbox messages are the work: each arrives while some wake may be running. A stalled handler holds
     // its wake open long enough for a message to land after the wake read its inputs and for a redeploy's stop to
     // begin before the wake ends.

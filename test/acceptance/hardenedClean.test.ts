@@ -6,56 +6,45 @@ import { sweep } from '../../sim/explore/sweep.ts';
 import { RandomStrategy } from '../../sim/strategies/RandomStrategy.ts';
 import { ALL_FAULTS, digestSpec, HARDENED } from './helpers.ts';
 
-/** The day a digest action or a missed-action message names (`digest:3`), if any. */
-function digestDay(text: string): number | undefined {
-  const match = /digest:(\d+)/.exec(text);
-  return match ? Number(match[1]) : undefined;
-}
-
 /**
- * The hardened preset under every fault kind, at full strength. It is not clean there: a Durable Streams restart
- * forgets the lease of a wake whose handler is still running (a slow handler), the service grants the re-issued wake
- * to the other process of a rolling deploy a second later, and the first handler learns that it lost its claim only
- * at its next renewal: two handlers of the entity run at once (`concurrent-wake`; the first one's next step throws, so
- * nothing is posted twice). No runtime switch closes it: the agents server would have to fence the claim. And a
- * digest day can be missed by design: when faults keep a day's wake failing until the next day is due, the catch-up
- * entity posts only the newest due day (semantics.md), so the older one is never performed (`missed-action`; since the
- * network world gained `network-outage`, within 1,000 runs of this seed: a 146 s outage, a shared-stream outage and
- * preload failures keep day 0's wakes failing for five minutes). Both are kept here as the regression base: every other
- * property is held to no violation in the same 1,000 runs, and `missed-action` to days a newer day superseded.
+ * The hardened preset under every fault kind, at full strength (README, "A hardened configuration"). Since its last
+ * four switches (2026-12-03, night) it shows no violation of any property in 5,000 runs of seed 1 and in 1,000 of seed
+ * 4625 (held here); it is not clean on every seed: a network outage nearly as long as a lease, while a handler stalls
+ * past it, takes the lease from under the handler, and the entity's next wake is granted beside it (seed 2, run 1281,
+ * held here as the regression base of that finding). Each of the last switches is needed: turned back, its finding
+ * returns within a few hundred runs of seed 1.
  */
 describe('the hardened preset under --faults all', () => {
-  it('its first finding in 1,000 runs is a second wake granted beside a slow handler whose lease a Durable Streams restart lost', async () => {
-    const report = await explore({ spec: digestSpec(HARDENED, ALL_FAULTS), maxRuns: 1000, seed: 4625, properties: propertyNames(), maxShrinkAttempts: 50 });
-    expect(report.finding?.property).toBe('concurrent-wake');
-    const faults = report.finding!.shrunk.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));
-    expect(faults).toEqual(expect.arrayContaining(['ds-restart', 'slow-handler']));
-    expect(report.finding!.shrunk.violations.map((violation) => violation.property)).not.toContain('duplicate-action');
-  });
-
-  it('counting every other property, 1,000 runs of the same seed show nothing but days the catch-up entity skipped for a newer one', async () => {
+  it('1,000 runs of seed 4625 show no violation of any property', async () => {
     const spec = digestSpec(HARDENED, ALL_FAULTS);
-    const unexplained: string[] = [];
-    let skippedDays = 0;
+    const violations: string[] = [];
     const outcome = await sweep({
       maxRuns: 1000,
       strategy: new RandomStrategy(4625),
       run: (choices) => runScenario(spec, choices),
       isFinding: () => false,
-      onRun: (runIndex, result) => {
-        const posted = result.events.filter((event) => event.kind === 'action-performed').map((event) => digestDay(String(event.detail['action'])));
-        for (const violation of result.violations) {
-          if (violation.property === 'concurrent-wake') continue;
-          const day = violation.property === 'missed-action' ? digestDay(violation.message) : undefined;
-          // A missed day counts only when no newer day was posted in the same run: then the entity did not catch up.
-          if (day !== undefined && posted.some((later) => later !== undefined && later > day)) skippedDays += 1;
-          else unexplained.push(`run ${runIndex + 1}: ${violation.property}: ${violation.message}`);
-        }
-      },
+      onRun: (runIndex, result) => violations.push(...result.violations.map((violation) => `run ${runIndex + 1}: ${violation.property}: ${violation.message}`)),
     });
     expect(outcome.runsExecuted).toBe(1000);
-    expect(unexplained).toEqual([]);
-    // The world gives the catch-up room: some runs do skip a day (the first at run 688 of this seed).
-    expect(skippedDays).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
+  });
+
+  it('run 1281 of seed 2: a 27 s network outage cuts every renewal of a stalled handler, and a second wake is granted beside it; nothing is posted twice', async () => {
+    const result = await runScenario(digestSpec(HARDENED, ALL_FAULTS), new RandomStrategy(2).sourceForRun(1280));
+    const properties = result.violations.map((violation) => violation.property);
+    expect(properties).toContain('concurrent-wake');
+    expect(properties).not.toContain('duplicate-action');
+    const faults = result.events.filter((event) => event.kind === 'fault').map((event) => String(event.detail['kind']));
+    expect(faults).toEqual(expect.arrayContaining(['network-outage', 'slow-handler']));
+  });
+
+  it('with lease-store=memory (the reference service) a Durable Streams restart forgets a running wake\'s lease again', async () => {
+    const report = await explore({ spec: digestSpec({ ...HARDENED, 'lease-store': 'memory' }, ALL_FAULTS), maxRuns: 1000, seed: 1, properties: ['concurrent-wake'], maxShrinkAttempts: 0 });
+    expect(report.finding?.original.violations.find((violation) => violation.property === 'concurrent-wake')?.cause).toBe('restart-forgot-lease');
+  });
+
+  it('with catch-up=newest (the report\'s entity) a day a newer one superseded is missed again', async () => {
+    const report = await explore({ spec: digestSpec({ ...HARDENED, 'catch-up': 'newest' }, ALL_FAULTS), maxRuns: 1000, seed: 1, properties: ['missed-action'], maxShrinkAttempts: 0 });
+    expect(report.finding?.property).toBe('missed-action');
   });
 });

@@ -216,7 +216,7 @@ describe('serverRunner', () => {
 });
 
 describe('digestEntity', () => {
-  const input = (idempotency: string) => ({ idempotency, serverMayFail: false });
+  const input = (idempotency: string) => ({ idempotency, catchUp: 'newest', serverMayFail: false });
   const handler = (wired: boolean): ModelEvent[] => [
     { type: 'HANDLER_START', process: p, wakeId: W },
     { type: 'OBSERVE_RESOLVED', process: p, wired },
@@ -247,10 +247,40 @@ describe('digestEntity', () => {
     const threw: ModelEvent = { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'threw' };
     expect(drive(digestEntityMachine, input('raw-collection'), [...posted, threw]).rejectedAt).toBe(posted.length);
     expect(drive(digestEntityMachine, input('raw-collection'), [...posted, { type: 'ACTION', occurrence: 0 }, threw]).rejectedAt).toBe(posted.length + 1);
-    expect(drive(digestEntityMachine, { idempotency: 'raw-collection', serverMayFail: true }, [...posted, { type: 'ACTION', occurrence: 0 }, threw]).rejectedAt).toBe(-1);
+    expect(drive(digestEntityMachine, { idempotency: 'raw-collection', catchUp: 'newest', serverMayFail: true }, [...posted, { type: 'ACTION', occurrence: 0 }, threw]).rejectedAt).toBe(-1);
   });
   it('refuses a post nobody checked for', () => {
     expect(drive(digestEntityMachine, input('raw-collection'), [...handler(true), { type: 'ACTION', occurrence: 0 }]).rejectedAt).toBe(2);
+  });
+
+  describe('catch-up=every-due: each due occurrence checked, oldest first, each post recorded before the next check', () => {
+    const everyDue = { idempotency: 'raw-collection', catchUp: 'every-due', serverMayFail: false };
+    const days: ModelEvent[] = [due, { type: 'OCCURRENCE_DUE', occurrence: 1 }, { type: 'SHARED_READ', process: p, ok: true }];
+    const checkOf = (occurrence: number, verdict: 'posted' | 'not-posted' | 'unknown'): ModelEvent => ({ type: 'CHECK', process: p, occurrence, verdict });
+    const postAndRecord = (occurrence: number): ModelEvent[] => [
+      checkOf(occurrence, 'not-posted'),
+      { type: 'ACTION', occurrence },
+      { type: 'OCCURRENCE_STORED', occurrence },
+      { type: 'RECORDED', process: p, occurrence },
+    ];
+    const returned: ModelEvent = { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'returned' };
+    it('posts both days of one wake; the newest-only model refuses the second check', () => {
+      const wake = [...days, ...handler(true), ...postAndRecord(0), ...postAndRecord(1), returned];
+      expect(drive(digestEntityMachine, everyDue, wake)).toMatchObject({ rejectedAt: -1, state: expect.stringContaining('idle') });
+      expect(drive(digestEntityMachine, input('raw-collection'), wake).rejectedAt).toBe(days.length + 2);
+    });
+    it('refuses a check out of order, a check before the post before it was recorded, and a return before every due day was checked', () => {
+      expect(drive(digestEntityMachine, everyDue, [...days, ...handler(true), checkOf(1, 'not-posted')]).rejectedAt).toBe(days.length + 2);
+      const posted = [...days, ...handler(true), checkOf(0, 'not-posted'), { type: 'ACTION', occurrence: 0 } as ModelEvent];
+      expect(drive(digestEntityMachine, everyDue, [...posted, checkOf(1, 'not-posted')]).rejectedAt).toBe(posted.length);
+      const first = [...days, ...handler(true), ...postAndRecord(0)];
+      expect(drive(digestEntityMachine, everyDue, [...first, returned]).rejectedAt).toBe(first.length);
+    });
+    it('a check that says to do nothing this wake (wired-gate, unwired) is its last', () => {
+      const gate = { ...everyDue, idempotency: 'wired-gate' };
+      expect(drive(digestEntityMachine, gate, [...days, ...handler(false), checkOf(0, 'unknown'), returned]).rejectedAt).toBe(-1);
+      expect(drive(digestEntityMachine, gate, [...days, ...handler(false), checkOf(0, 'unknown'), checkOf(1, 'unknown')]).rejectedAt).toBe(days.length + 3);
+    });
   });
 
   it('marks two handlers at once as the concurrent-wake violation, and still judges their posts', () => {

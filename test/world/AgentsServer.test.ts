@@ -19,7 +19,7 @@ interface Answer {
   readonly body: Record<string, unknown>;
 }
 
-function setup(resumeOffsetSource: ResumeOffsetSource = 'none', history: Pick<AgentsServerOptions, 'doneRelease' | 'heartbeatLease' | 'claimReaper'> = {}) {
+function setup(resumeOffsetSource: ResumeOffsetSource = 'none', history: Pick<AgentsServerOptions, 'doneRelease' | 'heartbeatLease' | 'claimReaper' | 'writeTokens'> = {}) {
   const sim = makeSim();
   const ds = new DurableStreamsService(sim);
   const subscriptions = new ReferenceSubscriptions(ds, schedulerClock(sim.scheduler));
@@ -187,6 +187,22 @@ describe('AgentsServer restart', () => {
     expect(call('POST', `/_electric/wakes/${String(wake.body['wake_id'])}/done`, { generation: 2, acks: [] }, token).status).toBe(401);
     expect(server.activeClaims()).toHaveLength(1);
     expect(call('POST', `/_electric/wakes/${String(wake.body['wake_id'])}/done`, { generation: 1, acks: [] }, token).status).toBe(401);
+    expect(server.activeClaims()).toEqual([]);
+  });
+});
+
+describe('AgentsServer restart with write-tokens=database', () => {
+  it('keeps the write tokens: once back up, the wake in flight writes and finishes with the token it was given', async () => {
+    const { sim, ds, server, claim, call } = setup('none', { writeTokens: 'database' });
+    ds.create(`${ROOT}shared/s1`);
+    ds.append(INBOX, 'hello');
+    const wake = claim();
+    const token = String(wake.body['write_token']);
+    server.restart(1_000);
+    expect(sim.trace.events.find((event) => event.kind === 'server-down')?.detail['tokensLost']).toEqual([]);
+    await runLoop(sim.scheduler, { horizonMs: 1_000, maxSteps: 10 });
+    expect(call('POST', '/_electric/shared-state/s1/rows', { type: 'row', key: 'k', value: { key: 'k', value: 1 }, headers: { operation: 'insert' } }, token).status).toBe(200);
+    expect(call('POST', `/_electric/wakes/${String(wake.body['wake_id'])}/done`, { generation: 1, acks: [] }, token).status).toBe(200);
     expect(server.activeClaims()).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimService } from '../network/Network.ts';
 import { worldInvariant } from '../WorldInvariantError.ts';
 import type { ClaimReaper } from './ClaimReaper.ts';
+import type { WriteTokenKeeping } from './WriteTokenKeeping.ts';
 import type { DoneRelease } from './DoneRelease.ts';
 import type { HeartbeatLease } from './HeartbeatLease.ts';
 import type { ResumeOffsetSource } from './ResumeOffsetSource.ts';
@@ -98,6 +99,8 @@ export interface AgentsServerOptions {
   readonly runFinishedKey?: RunFinishedKey;
   /** Where a `runFinished` wake row goes (`runs-stream` when absent; the world of O1 is `wake-stream`). */
   readonly runFinishedDelivery?: RunFinishedDelivery;
+  /** Whether a restart loses the claim write tokens (`memory`, upstream's store, when absent) or keeps them (`database`). */
+  readonly writeTokens?: WriteTokenKeeping;
   /** Whether a spawn links the child's inbox before appending its initial message (`link-first`, the fix, when absent; B9). */
   readonly spawnOrder?: SpawnOrder;
 }
@@ -164,8 +167,8 @@ const WAKE_STREAM_OF = (runner: string): string => `runners/${runner}/wake`;
 
 /**
  * The simulated agents server, answering the routes of `protocol/agents/agentsRoutes.ts` over HTTP. Runner records,
- * heartbeat diagnostics, entities, manifests, claim rows, shared states and their links live in its database and survive a restart; claim write
- * tokens live in memory and do not. It fronts the Durable Streams service's pull-wake subscriptions: its claim route
+ * heartbeat diagnostics, entities, manifests, claim rows, shared states and their links live in its database and survive a
+ * restart; claim write tokens live in memory and do not (they do under `write-tokens=database`). It fronts the Durable Streams service's pull-wake subscriptions: its claim route
  * claims the entity's subscription for the runner and mints a write token; done acks the wake with the claim's
  * Durable Streams token.
  *
@@ -311,12 +314,16 @@ export class AgentsServer implements SimService {
     return child;
   }
 
-  /** Goes down for `downtimeMs`: requests answer 503 meanwhile; in-memory write tokens are lost. */
+  /**
+   * Goes down for `downtimeMs`: requests answer 503 meanwhile; in-memory write tokens are lost (kept, with the claim
+   * rows, under `write-tokens=database`).
+   */
   restart(downtimeMs: number): void {
     if (!this.running) return;
     this.running = false;
-    const lost = this.tokens.live().map((grant) => grant.wakeId);
-    this.tokens.forgetAll();
+    const keepsTokens = this.options.writeTokens === 'database';
+    const lost = keepsTokens ? [] : this.tokens.live().map((grant) => grant.wakeId);
+    if (!keepsTokens) this.tokens.forgetAll();
     this.observe('server-down', { downtimeMs, tokensLost: lost });
     this.sim.scheduler.schedule(downtimeMs, this.name, 'server back up', () => {
       this.running = true;

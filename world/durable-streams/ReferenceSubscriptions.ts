@@ -4,6 +4,7 @@ import type { DurableStreamsService, StreamItem } from './DurableStreamsService.
 import { globMatch } from './globMatch.ts';
 import { isoTimestamp } from './isoTimestamp.ts';
 import { BEGINNING_OFFSET, ZERO_OFFSET } from './offsets.ts';
+import type { LeaseStore } from './LeaseStore.ts';
 import type { PendingWake } from './PendingWake.ts';
 import { wallClockMs, type VirtualClock } from './VirtualClock.ts';
 
@@ -119,7 +120,7 @@ export interface SubscriptionObserver {
    */
   wakeUnannounced(subscription: string, generation: number, triggeredBy: string, wakeStream: string | undefined): void;
   leaseGranted(subscription: string, generation: number, holder: string, leaseTtlMs: number): void;
-  /** An ack moved the lease's expiry. */
+  /** An ack moved the lease's expiry, or the service gave a lease it kept across a restart a whole lease again. */
   leaseExtended(subscription: string, generation: number): void;
   /** Acks were applied: each stream's cursor moved to the offset given. */
   acksApplied(subscription: string, generation: number, acks: ReadonlyArray<{ readonly stream: string; readonly offset: string }>): void;
@@ -154,6 +155,8 @@ const SILENT: SubscriptionObserver = {
 export interface ReferenceSubscriptionOptions {
   /** How the wake a done leaves pending is announced (`event`, the reference's behaviour, when absent; O2). */
   readonly pendingWake?: PendingWake;
+  /** Whether a restart forgets leases (`memory`, the reference's behaviour, when absent) or keeps them (`durable`). */
+  readonly leaseStore?: LeaseStore;
 }
 
 interface Link {
@@ -204,7 +207,8 @@ const succeed = <T>(value: T): SubscriptionAnswer<T> => ({ ok: true, value });
  * fenced.
  *
  * With `pendingWake: 'answer-only'` (the world's `pending-wake` switch, O2) the wake a done issues gets no wake event;
- * under the default every path is the reference's.
+ * with `leaseStore: 'durable'` (`lease-store`) a restart keeps the leases ({@link suspend}); under the defaults every
+ * path is the reference's.
  *
  * Differences from the reference, all deliberate (docs/fidelity.md): tokens and wake ids are minted from counters,
  * not random bytes; times are virtual (on the fixed virtual wall clock of `VirtualClock.ts`); webhook delivery is not simulated (creating a webhook subscription is refused
@@ -425,10 +429,16 @@ export class ReferenceSubscriptions {
    * The service goes down, and what it keeps only in memory is lost: every lease (holder, token, expiry timer), every
    * outstanding wake, every minted token. Subscription definitions, links, cursors and generations are kept, as a
    * service that persists its subscriptions keeps them (the reference server keeps even those only in memory; see
-   * docs/modelling-choices.md). Until {@link resume}, writes to linked streams issue no wake. Returns the leases lost.
+   * docs/modelling-choices.md). Under `leaseStore: 'durable'` leases, tokens and outstanding wakes are stored with
+   * the subscriptions and kept too; no lease runs out while the service is down, and {@link resume} gives each a
+   * whole lease again. Until {@link resume}, writes to linked streams issue no wake. Returns the leases lost.
    */
   suspend(): Array<{ readonly subscription: string; readonly generation: number; readonly holder: string }> {
     this.running = false;
+    if (this.options.leaseStore === 'durable') {
+      for (const subscription of this.subscriptions.values()) this.clearLease(subscription);
+      return [];
+    }
     const lost: Array<{ readonly subscription: string; readonly generation: number; readonly holder: string }> = [];
     for (const subscription of this.subscriptions.values()) {
       this.clearLease(subscription);
@@ -448,11 +458,18 @@ export class ReferenceSubscriptions {
 
   /**
    * The service is back: every subscription with pending work gets a new wake, as when a lease ends with work still
-   * pending, so that work written before or during the restart is not stranded until the next write.
+   * pending, so that work written before or during the restart is not stranded until the next write. A lease kept
+   * across the restart (`leaseStore: 'durable'`) runs for a whole lease from now: its holder could not renew it while
+   * the service was down, as a lock service that fails over extends its sessions' leases.
    */
   resume(): void {
     this.running = true;
     for (const subscription of this.subscriptions.values()) {
+      if (subscription.holder !== null) {
+        this.extendLease(subscription);
+        this.observer.leaseExtended(subscription.id, subscription.generation);
+        continue;
+      }
       if (subscription.wakeId === null && this.hasPendingWork(subscription)) this.issueWake(subscription, this.firstPendingStream(subscription));
     }
   }

@@ -22,6 +22,12 @@ export interface LeaseKeeping {
    * once. Otherwise a renewal waits for its answer, and the next goes out a whole interval after it ended.
    */
   readonly renewalTimeout?: boolean;
+  /**
+   * `renewal-retry=backoff`: a renewal that got no answer (a 5xx, a dropped connection) is tried again after
+   * {@link RUNTIME_TIMING.renewalRetryInitialBackoffMs}, doubling up to {@link RUNTIME_TIMING.renewalRetryMaxBackoffMs},
+   * never later than the next regular renewal. Otherwise it is tried again at the next regular renewal.
+   */
+  readonly renewalRetry?: boolean;
 }
 
 /**
@@ -32,6 +38,7 @@ export interface LeaseKeeping {
  * of its lease, which the service ends on time all the same: with `lease-fence=deadline` the wake also gives its claim
  * up once the lease it can be sure of is about to run out. A renewal on a connection that hangs holds up the renewals
  * after it until its request gives up; with `renewal-timeout=interval` it is given up when the next renewal is due.
+ * With `renewal-retry=backoff` one that got no answer is tried again within seconds, not a third of the lease later.
  */
 export class LeaseRenewer {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,6 +48,8 @@ export class LeaseRenewer {
   private lostWith: string | undefined;
   private lostAtDeadline = false;
   private stopped = false;
+  /** `renewal-retry=backoff`: the wait before the next try of a renewal that got no answer; reset by an answered one. */
+  private retryBackoffMs: number = RUNTIME_TIMING.renewalRetryInitialBackoffMs;
 
   /** Aborted when the claim is lost: the wake's requests in flight (a preload on a hung connection) end at once. */
   private readonly lost = new AbortController();
@@ -120,20 +129,30 @@ export class LeaseRenewer {
     const sentAtMs = nowMs();
     const giveUp = this.keeping.renewalTimeout ? new AbortController() : undefined;
     if (giveUp) this.renewalTimer = setTimeout(() => giveUp.abort(new TypeError('renewal unanswered when the next was due')), this.renewalIntervalMs());
+    let unanswered = false;
     try {
       await this.env.agents.renew(this.wake.wake_id, this.wake.write_token, { subscription_id: this.wake.subscription_id, generation: this.wake.generation }, giveUp?.signal);
       // The server extended the lease when the renewal reached it, no earlier than it went out.
       if (this.keeping.fenceFromMs !== undefined) this.fenceAt(sentAtMs + this.wake.lease_ttl_ms);
+      this.retryBackoffMs = RUNTIME_TIMING.renewalRetryInitialBackoffMs;
     } catch (error) {
       if (error instanceof HttpStatusError && (error.status === 401 || error.status === 409)) {
         this.lose(describeError(error));
         return;
       }
+      unanswered = true;
     } finally {
       if (this.renewalTimer !== undefined) clearTimeout(this.renewalTimer);
       this.renewalTimer = undefined;
     }
     // One given up when the next was due: that one goes out now, not a whole interval later.
-    this.schedule(giveUp?.signal.aborted === true ? 0 : this.renewalIntervalMs());
+    if (giveUp?.signal.aborted === true) return this.schedule(0);
+    if (unanswered && this.keeping.renewalRetry) {
+      const retryInMs = Math.min(this.retryBackoffMs, Math.max(0, sentAtMs + this.renewalIntervalMs() - nowMs()));
+      this.retryBackoffMs = Math.min(this.retryBackoffMs * 2, RUNTIME_TIMING.renewalRetryMaxBackoffMs);
+      this.env.annotate('renewal-retry', { wakeId: this.wake.wake_id, retryInMs });
+      return this.schedule(retryInMs);
+    }
+    this.schedule(this.renewalIntervalMs());
   }
 }

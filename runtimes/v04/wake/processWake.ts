@@ -63,10 +63,10 @@ export async function processWake(
   // The claim's lease began no later than this: a done retried past it could only race the wake that follows.
   const leaseEndsAtMs = nowMs() + wake.lease_ttl_ms;
   env.annotate('wake-start', { entity, wakeId: wake.wake_id, generation: wake.generation });
-  const { leaseRenewal, leaseFence, renewalTimeout } = env.config;
+  const { leaseRenewal, leaseFence, renewalTimeout, renewalRetry } = env.config;
   const renewer =
     leaseRenewal === 'renew' || leaseFence === 'deadline'
-      ? new LeaseRenewer(env, wake, { renew: leaseRenewal === 'renew', fenceFromMs: leaseFence === 'deadline' ? claimSentAtMs : undefined, renewalTimeout: renewalTimeout === 'interval' })
+      ? new LeaseRenewer(env, wake, { renew: leaseRenewal === 'renew', fenceFromMs: leaseFence === 'deadline' ? claimSentAtMs : undefined, renewalTimeout: renewalTimeout === 'interval', renewalRetry: renewalRetry === 'backoff' })
       : undefined;
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityHandler } from '../../../protocol/entity/EntityHandler.ts';
 import { streamPath } from '../../../protocol/streams/streamsProtocol.ts';
-import type { RenewalTimeoutMode } from '../../../runtimes/v04/config.ts';
+import type { RenewalRetryMode, RenewalTimeoutMode } from '../../../runtimes/v04/config.ts';
 import { createV04Environment } from '../../../runtimes/v04/V04Environment.ts';
 import { processWake } from '../../../runtimes/v04/wake/processWake.ts';
 import type { FaultKind } from '../../../world/faults/FaultKind.ts';
@@ -18,11 +18,11 @@ const FENCE_MARGIN_MS = 5_000;
 /**
  * One wake under the hardened lease handling (`lease-renewal=renew`, `lease-fence=deadline`) whose handler stalls for
  * two leases, so that its renewals are the process's only requests: the first of them meet `faults`, one each (armed
- * when the handler starts), and every later one gets through. Run for two leases of virtual time; times are from the
+ * when the handler starts), and every later one gets through; `renewalRetry` is the `renewal-retry` switch. Run for two leases of virtual time; times are from the
  * service's grant of the lease.
  */
-async function stalledWakeWhoseRenewalsMeet(renewalTimeout: RenewalTimeoutMode, faults: readonly FaultKind[]) {
-  const { sim, world, process, host, time } = simulatedWorldHost({ 'lease-renewal': 'renew', 'lease-fence': 'deadline', 'renewal-timeout': renewalTimeout });
+async function stalledWakeWhoseRenewalsMeet(renewalTimeout: RenewalTimeoutMode, faults: readonly FaultKind[], renewalRetry: RenewalRetryMode = 'none') {
+  const { sim, world, process, host, time } = simulatedWorldHost({ 'lease-renewal': 'renew', 'lease-fence': 'deadline', 'renewal-timeout': renewalTimeout, 'renewal-retry': renewalRetry });
   world.agentsServer.createEntity({ id: ENTITY, type: 'echo', runner: 'runner-1', sources: [] });
   world.streams.append(streamPath(INBOX), 'one');
   const env = createV04Environment(host);
@@ -78,5 +78,19 @@ describe('processWake: renewals the network leaves unanswered (renewal-timeout)'
     expect(renewals).toEqual([]);
     expect(leaseLost).toHaveLength(1);
     expect(leaseEnded.map((event) => event['reason'])).toEqual(['expired']);
+  });
+});
+
+describe('processWake: renewals that got no answer (renewal-retry)', () => {
+  it('backoff: two renewals dropped in a row are tried again 1 s and 2 s later; the third gets through and the wake keeps its claim', async () => {
+    const { renewals, leaseLost, leaseEnded } = await stalledWakeWhoseRenewalsMeet('interval', ['connection-drop', 'connection-drop'], 'backoff');
+    expect(leaseLost).toEqual([]);
+    expect(leaseEnded).toEqual([]);
+    expect(renewals.every((renewal) => renewal['status'] === 200)).toBe(true);
+    // Dropped at a third of the lease and 1 s later; the try 2 s after that is the first the server sees.
+    expect(renewals[0]!.atMs).toBeGreaterThan(RENEWAL_INTERVAL_MS + 3_000);
+    expect(renewals[0]!.atMs).toBeLessThan(RENEWAL_INTERVAL_MS + 3_100);
+    // An answered renewal puts the schedule back to a third of the lease.
+    expect(gapsMs(renewals).every((gap) => gap >= RENEWAL_INTERVAL_MS && gap < RENEWAL_INTERVAL_MS + 100)).toBe(true);
   });
 });

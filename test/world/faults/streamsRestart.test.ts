@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FAULT_OPTIONS } from '../../../world/faults/FaultOptions.ts';
 import { SUBSCRIPTION_STREAM_ROOT } from '../../../world/durable-streams/ReferenceSubscriptions.ts';
 import { worldFixture } from './worldFixture.ts';
 
@@ -57,6 +58,49 @@ describe('ds-restart: Durable Streams is down for a while', () => {
     await runUntil(1_000);
     const ack = world.subscriptions.acknowledge(entity.subscription, first.value.token, { wake_id: first.value.wake_id, generation: 1, acks: [], done: true });
     expect(ack.ok ? 'ok' : ack.failure.code).toBe('TOKEN_INVALID');
+  });
+
+  it('lease-store=durable: a restart keeps the lease, its token and the wake; the holder renews and finishes it after', async () => {
+    const { world, runUntil, kinds } = worldFixture(['ds-restart'], [], DEFAULT_FAULT_OPTIONS, { leaseStore: 'durable' });
+    const entity = world.agentsServer.createEntity({ id: 'e1', type: 'echo', runner: 'r1', sources: [] });
+    world.streams.append(`${ROOT}${entity.inbox}`, { hello: 1 });
+    const first = world.subscriptions.claim(entity.subscription, 'r1');
+    if (!first.ok) throw new Error('no claim');
+    world.streamsFront.restart(2_000);
+    expect(kinds('streams-down')[0]?.detail['leasesLost']).toEqual([]);
+    expect(kinds('lease-ended')).toEqual([]);
+    world.streams.append(`${ROOT}${entity.inbox}`, { hello: 2 });
+    await runUntil(2_000);
+    // Back up: no wake re-issued beside the held one, and a second claimant is told who holds it.
+    expect(kinds('wake-appended').map((event) => event.detail['generation'])).toEqual([1]);
+    const second = world.subscriptions.claim(entity.subscription, 'r2');
+    expect(second.ok ? 'granted' : second.failure.code).toBe('ALREADY_CLAIMED');
+    const report = { wake_id: first.value.wake_id, generation: 1, acks: [] };
+    expect(world.subscriptions.acknowledge(entity.subscription, first.value.token, report).ok).toBe(true);
+    expect(world.subscriptions.acknowledge(entity.subscription, first.value.token, { ...report, done: true }).ok).toBe(true);
+    // The message written while down is still work: the done issues the next wake.
+    expect(kinds('wake-appended').map((event) => event.detail['generation'])).toEqual([1, 2]);
+  });
+
+  it('lease-store=durable: no lease runs out while the service is down; back up, each has a whole lease again', async () => {
+    const { world, runUntil, kinds } = worldFixture(['ds-restart'], [], DEFAULT_FAULT_OPTIONS, { leaseStore: 'durable' });
+    const entity = world.agentsServer.createEntity({ id: 'e1', type: 'echo', runner: 'r1', sources: [] });
+    world.streams.append(`${ROOT}${entity.inbox}`, { hello: 1 });
+    expect(world.subscriptions.claim(entity.subscription, 'r1').ok).toBe(true);
+    await runUntil(29_000);
+    world.streamsFront.restart(5_000);
+    // Past the lease's expiry, down: it is still held.
+    await runUntil(33_000);
+    expect(world.subscriptions.holderOf(entity.subscription)).toBe('r1');
+    await runUntil(34_000);
+    expect(kinds('lease-extended').map((event) => event.atMs)).toEqual([34_000]);
+    // Nobody renews it: it runs out a whole lease after the service came back, and the work is woken again.
+    await runUntil(64_000);
+    expect(kinds('lease-ended').map((event) => [event.atMs, event.detail['reason']])).toEqual([[64_000, 'expired']]);
+    expect(kinds('wake-appended').map((event) => [event.atMs, event.detail['generation']])).toEqual([
+      [0, 1],
+      [64_000, 2],
+    ]);
   });
 
   it('the agents server answers 503 to a claim while Durable Streams is down', async () => {

@@ -2,11 +2,19 @@ import { runLoop } from '../../../sim/run/runLoop.ts';
 import type { SimContext } from '../../../sim/run/SimContext.ts';
 import { DEFAULT_FAULT_OPTIONS, type FaultOptions } from '../../../world/faults/FaultOptions.ts';
 import type { DirectAnswer } from '../../../world/network/HostNetwork.ts';
-import { SERVICE_ORIGINS, World } from '../../../world/World.ts';
+import { SERVICE_ORIGINS, World, type WorldOptions } from '../../../world/World.ts';
 import { makeSim, track } from '../simHelpers.ts';
 
-/** A simulated world with `faults` enabled, one host process, and helpers to send its requests and let time pass. */
-export function worldFixture(faults: readonly string[], script: readonly number[] = [], faultOptions: FaultOptions = DEFAULT_FAULT_OPTIONS) {
+/**
+ * A simulated world with `faults` enabled, one host process, and helpers to send its requests and let time pass;
+ * `switches` sets world switches' options (`leaseStore`, ...) over the defaults.
+ */
+export function worldFixture(
+  faults: readonly string[],
+  script: readonly number[] = [],
+  faultOptions: FaultOptions = DEFAULT_FAULT_OPTIONS,
+  switches: Partial<Pick<WorldOptions, 'leaseStore' | 'writeTokens'>> = {},
+) {
   const sim: SimContext = makeSim(script);
   const world = new World(sim, {
     faults: new Set(faults),
@@ -15,6 +23,7 @@ export function worldFixture(faults: readonly string[], script: readonly number[
     leaseTtlMs: 30_000,
     longPollTimeoutMs: 20_000,
     chat: { honorIdempotencyKeys: false },
+    ...switches,
   });
   const process = world.newProcess('host#1');
   const network = world.networkFor(process);
