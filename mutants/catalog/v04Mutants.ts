@@ -384,7 +384,7 @@ export const V04_MUTANTS: readonly Mutant[] = [
     runtime: 'v0.4',
     file: RENEWER,
     search:
-      "        this.lose(describeError(error));\n        return;\n      }\n      unanswered = true;\n    } finally {\n",
+      "        this.lose(describeError(error));\n        return;\n      }\n      unanswered = isTransient(error);\n    } finally {\n",
     replace: "        this.lose(describeError(error));\n        return;\n      }\n      return;\n    } finally {\n",
     description: 'a renewal that failed transiently (a 5xx, a dropped connection) ends the renewals instead of trying again (at the next tick, or sooner under renewal-retry=backoff): the lease runs out under a long wake',
     defectClass: 'lease-handling',

@@ -147,7 +147,7 @@ export const WORLD_SWITCHES: readonly SwitchDefinition[] = [
     summary: 'whether a restart of the Durable Streams service forgets the leases of the wakes in flight',
     meanings: {
       memory: "the reference server's way: leases, their tokens and the outstanding wake live in memory, and a restart re-issues the wake while its holder may still run it",
-      durable: 'hardening of the service: leases, tokens and the outstanding wake are stored with the subscriptions and survive a restart; a lease still runs out on time',
+      durable: 'hardening of the service: leases, tokens and the outstanding wake are stored with the subscriptions and survive a restart; no lease runs out while the service is down, and each gets a whole lease when it is back',
     },
     recordedAtDefault: false,
   },

@@ -101,6 +101,12 @@ export class FaultPoints {
         this.leaseMoments.get(String(detail['subscription']))?.();
         this.leaseMoments.delete(String(detail['subscription']));
         return;
+      case 'streams-down':
+        // A lease the service keeps across the restart (`lease-store=durable`) does not run out while it is down; its
+        // moment is armed again by the whole lease it gets when the service is back (`lease-extended`).
+        for (const cancel of this.leaseMoments.values()) cancel();
+        this.leaseMoments.clear();
+        return;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
 import { describeError, HttpStatusError } from '../errors.ts';
+import { isTransient } from '../transientFailure.ts';
 import { nowMs } from '../time.ts';
 import { RUNTIME_TIMING } from '../timing.ts';
 import type { V04Environment } from '../V04Environment.ts';
@@ -23,7 +24,7 @@ export interface LeaseKeeping {
    */
   readonly renewalTimeout?: boolean;
   /**
-   * `renewal-retry=backoff`: a renewal that got no answer (a 5xx, a dropped connection) is tried again after
+   * `renewal-retry=backoff`: a renewal that got no answer (a 5xx or 429, a dropped connection) is tried again after
    * {@link RUNTIME_TIMING.renewalRetryInitialBackoffMs}, doubling up to {@link RUNTIME_TIMING.renewalRetryMaxBackoffMs},
    * never later than the next regular renewal. Otherwise it is tried again at the next regular renewal.
    */
@@ -140,14 +141,14 @@ export class LeaseRenewer {
         this.lose(describeError(error));
         return;
       }
-      unanswered = true;
+      unanswered = isTransient(error);
     } finally {
       if (this.renewalTimer !== undefined) clearTimeout(this.renewalTimer);
       this.renewalTimer = undefined;
     }
     // One given up when the next was due: that one goes out now, not a whole interval later.
     if (giveUp?.signal.aborted === true) return this.schedule(0);
-    if (unanswered && this.keeping.renewalRetry) {
+    if (unanswered && this.keeping.renewalRetry && !this.stopped && this.lostWith === undefined) {
       const retryInMs = Math.min(this.retryBackoffMs, Math.max(0, sentAtMs + this.renewalIntervalMs() - nowMs()));
       this.retryBackoffMs = Math.min(this.retryBackoffMs * 2, RUNTIME_TIMING.renewalRetryMaxBackoffMs);
       this.env.annotate('renewal-retry', { wakeId: this.wake.wake_id, retryInMs });

@@ -21,14 +21,24 @@ const FENCE_MARGIN_MS = 5_000;
  * when the handler starts), and every later one gets through; `renewalRetry` is the `renewal-retry` switch. Run for two leases of virtual time; times are from the
  * service's grant of the lease.
  */
-async function stalledWakeWhoseRenewalsMeet(renewalTimeout: RenewalTimeoutMode, faults: readonly FaultKind[], renewalRetry: RenewalRetryMode = 'none') {
+async function stalledWakeWhoseRenewalsMeet(
+  renewalTimeout: RenewalTimeoutMode,
+  faults: readonly FaultKind[],
+  renewalRetry: RenewalRetryMode = 'none',
+  /** Faults armed again this long after the handler started (after the first ones struck), if any. */
+  later?: { readonly afterMs: number; readonly faults: readonly FaultKind[] },
+) {
   const { sim, world, process, host, time } = simulatedWorldHost({ 'lease-renewal': 'renew', 'lease-fence': 'deadline', 'renewal-timeout': renewalTimeout, 'renewal-retry': renewalRetry });
   world.agentsServer.createEntity({ id: ENTITY, type: 'echo', runner: 'runner-1', sources: [] });
   world.streams.append(streamPath(INBOX), 'one');
   const env = createV04Environment(host);
   const handler: EntityHandler = async () => {
     for (const fault of faults) world.arm(fault);
-    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_TTL_MS));
+    if (later) {
+      await new Promise((resolve) => setTimeout(resolve, later.afterMs));
+      for (const fault of later.faults) world.arm(fault);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_TTL_MS - (later?.afterMs ?? 0)));
   };
   await time.settle(
     () =>
@@ -42,7 +52,7 @@ async function stalledWakeWhoseRenewalsMeet(renewalTimeout: RenewalTimeoutMode, 
   const grantedAtMs = sim.trace.events.find((event) => event.kind === 'lease-granted')!.atMs;
   const at = (kind: string): Array<Readonly<Record<string, unknown>> & { readonly atMs: number }> =>
     sim.trace.events.filter((event) => event.kind === kind).map((event) => ({ ...event.detail, atMs: event.atMs - grantedAtMs }));
-  return { renewals: at('renew-received'), leaseLost: at('lease-lost'), leaseEnded: at('lease-ended') };
+  return { renewals: at('renew-received'), leaseLost: at('lease-lost'), leaseEnded: at('lease-ended'), retries: at('renewal-retry') };
 }
 
 /** Gaps between consecutive renewals the server received. */
@@ -92,5 +102,18 @@ describe('processWake: renewals that got no answer (renewal-retry)', () => {
     expect(renewals[0]!.atMs).toBeLessThan(RENEWAL_INTERVAL_MS + 3_100);
     // An answered renewal puts the schedule back to a third of the lease.
     expect(gapsMs(renewals).every((gap) => gap >= RENEWAL_INTERVAL_MS && gap < RENEWAL_INTERVAL_MS + 100)).toBe(true);
+  });
+
+  it('backoff: an answered renewal puts the retry wait back to 1 s', async () => {
+    // Two drops (tried again 1 s and 2 s later), an answer, then one more drop at the next regular renewal.
+    const { renewals, retries, leaseLost } = await stalledWakeWhoseRenewalsMeet('interval', ['connection-drop', 'connection-drop'], 'backoff', {
+      afterMs: RENEWAL_INTERVAL_MS + 5_000,
+      faults: ['connection-drop'],
+    });
+    expect(leaseLost).toEqual([]);
+    expect(retries.map((retry) => retry['retryInMs'])).toEqual([1_000, 2_000, 1_000]);
+    // The second answered renewal went out 1 s after the third drop, a regular interval after the first answer.
+    expect(renewals[1]!.atMs - renewals[0]!.atMs).toBeGreaterThan(RENEWAL_INTERVAL_MS + 1_000);
+    expect(renewals[1]!.atMs - renewals[0]!.atMs).toBeLessThan(RENEWAL_INTERVAL_MS + 1_100);
   });
 });
