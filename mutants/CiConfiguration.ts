@@ -15,8 +15,8 @@ export interface CiConfiguration {
 
 /**
  * Every property judged from outside the runtime. Model conformance is left out: its digest entity model does not
- * know a failed shared-state write after a post, nor a deduplicated post (docs/mutants.md, "The CI configuration, and the baselines"), so
- * it would flag mutants for the model's gap rather than the runtime's.
+ * know a failed shared-state write after a post, nor a deduplicated post (docs/mutants.md, "The CI configuration, and
+ * the baselines"), so it would flag mutants for the model's gap rather than the runtime's.
  */
 export const CI_PROPERTIES = [
   'duplicate-action',

@@ -167,10 +167,10 @@ const WAKE_STREAM_OF = (runner: string): string => `runners/${runner}/wake`;
 
 /**
  * The simulated agents server, answering the routes of `protocol/agents/agentsRoutes.ts` over HTTP. Runner records,
- * heartbeat diagnostics, entities, manifests, claim rows, shared states and their links live in its database and survive a
- * restart; claim write tokens live in memory and do not (they do under `write-tokens=database`). It fronts the Durable Streams service's pull-wake subscriptions: its claim route
- * claims the entity's subscription for the runner and mints a write token; done acks the wake with the claim's
- * Durable Streams token.
+ * heartbeat diagnostics, entities, manifests, claim rows, shared states and their links live in its database and
+ * survive a restart; claim write tokens live in memory and do not (they do under `write-tokens=database`). It fronts
+ * the Durable Streams service's pull-wake subscriptions: its claim route claims the entity's subscription for the
+ * runner and mints a write token; done acks the wake with the claim's Durable Streams token.
  *
  * Every request is recorded as an observation of what the server saw and answered (actor `agents-server`):
  * `runner-registered`, `heartbeat-received`, `claim-answered`, `done-received`, `renew-received`, `manifest-read`,
