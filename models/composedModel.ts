@@ -365,7 +365,7 @@ export class ComposedModel {
   }
 
   private wiringInput(restored: boolean): unknown {
-    return { wiring: this.config.wiring, restored, serverMayFail: faultsMayFailRequests(this.faults), leaseMayBeLost: this.leaseMayBeLost(), leaseFence: this.switches['lease-fence'] === 'deadline' };
+    return { wiring: this.config.wiring, restored, serverMayFail: faultsMayFailRequests(this.faults), leaseMayBeLost: this.leaseMayBeLost(), leaseFence: this.switches['lease-fence'] === 'deadline', handlerSignal: this.switches['handler-signal'] === 'lease' };
   }
 
   /** The machine's initial snapshot, computed in its scope so that an observer sees the initial transitions too. */

@@ -45,6 +45,11 @@ export interface WiringChainInput {
    * sends a done that acks nothing, which releases the lease if the service still held it.
    */
   readonly leaseFence?: boolean;
+  /**
+   * The runtime tells the handler of a lost claim (`handler-signal=lease`): a handler that ends on it throws after its
+   * `observe` resolved, and the wake is abandoned (after the done of `lease-fence`, if the deadline took the claim).
+   */
+  readonly handlerSignal?: boolean;
 }
 
 export interface WiringChainContext extends WiringChainInput {
@@ -93,6 +98,8 @@ export const wiringChainMachine = setup({
     serverMayFail: ({ context }) => context.serverMayFail,
     leaseMayBeLost: ({ context }) => context.leaseMayBeLost === true,
     fencesLease: ({ context }) => context.leaseFence === true,
+    toldOfLostClaim: ({ context }) => context.handlerSignal === true && context.leaseMayBeLost === true,
+    handlerEndedThrowing: ({ context }) => context.handler === 'threw',
     notRestored: ({ context }) => !context.restored,
     firstObserve: ({ event }) => event.type === 'OBSERVE' && event.created,
     laterObserve: ({ event }) => event.type === 'OBSERVE' && !event.created,
@@ -256,8 +263,16 @@ export const wiringChainMachine = setup({
         MANIFEST_COMMITTED: { guard: and(['notRestored', 'handlerReturned', 'manifestStored']), target: 'committed' },
         // Nothing on a wired handle fails the wake but the handler itself, or the agents server (the manifest commit).
         WAKE_FAILED: { guard: and(['failsAfterHandler', 'afterHandler']), target: 'failed' },
-        LEASE_RELEASED: { guard: and(['restored', 'handlerReturned']), target: 'released' },
-        WAKE_ACK_FAILED: { guard: and(['restored', 'handlerReturned']), target: 'done' },
+        LEASE_RELEASED: [
+          { guard: and(['restored', 'handlerReturned']), target: 'released' },
+          // handler-signal: the handler ended on the lost claim; the deadline's done releases the lease.
+          { guard: and(['toldOfLostClaim', 'fencesLease', 'handlerEndedThrowing']), target: 'releasedAtDeadline' },
+        ],
+        WAKE_ACK_FAILED: [
+          { guard: and(['restored', 'handlerReturned']), target: 'done' },
+          { guard: and(['toldOfLostClaim', 'fencesLease', 'handlerEndedThrowing']), target: 'givenUp' },
+        ],
+        WAKE_ABANDONED: { guard: and(['toldOfLostClaim', 'handlerEndedThrowing']), target: 'done' },
       },
     },
     committed: {

@@ -65,6 +65,11 @@ export interface HandlerContext {
   /** The items of the entity's linked streams that this wake is for, in stream order per stream. */
   readonly inputs: readonly WakeInput[];
   observe(source: DbSource): Promise<SharedStateHandle>;
+  /**
+   * Aborted when the wake must not go on (it lost its claim), for the handler to pass to its own slow calls. Absent
+   * from a runtime that offers none: a handler then cannot be told, and runs to its end whatever happened.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** User code run for each wake of an entity. */

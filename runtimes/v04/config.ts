@@ -23,9 +23,11 @@ export const LEASE_RENEWAL_MODES = ['none', 'renew'] as const;
 /** Hardening: whether a wake gives its claim up once the lease it can be sure of runs out. */
 export const LEASE_FENCE_MODES = ['none', 'deadline'] as const;
 /** Hardening: whether a lease renewal the network leaves unanswered holds up the renewals after it. */
-export const RENEWAL_TIMEOUT_MODES = ['none', 'interval'] as const;
+export const RENEWAL_TIMEOUT_MODES = ['none', 'interval', 'short'] as const;
 /** Hardening: how soon a lease renewal that got no answer is tried again. */
 export const RENEWAL_RETRY_MODES = ['none', 'backoff'] as const;
+/** Hardening: whether the handler's context carries a signal that aborts when the wake loses its claim. */
+export const HANDLER_SIGNAL_MODES = ['none', 'lease'] as const;
 /** Hardening: whether the runner gives up on a wake-stream read that never answers. */
 export const READ_WATCHDOG_MODES = ['none', 'reset'] as const;
 /** Hardening: whether a failed wake's done acknowledges the inputs it was woken for. */
@@ -100,6 +102,7 @@ export type LeaseRenewalMode = (typeof LEASE_RENEWAL_MODES)[number];
 export type LeaseFenceMode = (typeof LEASE_FENCE_MODES)[number];
 export type RenewalTimeoutMode = (typeof RENEWAL_TIMEOUT_MODES)[number];
 export type RenewalRetryMode = (typeof RENEWAL_RETRY_MODES)[number];
+export type HandlerSignalMode = (typeof HANDLER_SIGNAL_MODES)[number];
 export type ReadWatchdogMode = (typeof READ_WATCHDOG_MODES)[number];
 export type FailedWakeMode = (typeof FAILED_WAKE_MODES)[number];
 
@@ -118,6 +121,7 @@ export interface V04Config {
   readonly leaseFence: LeaseFenceMode;
   readonly renewalTimeout: RenewalTimeoutMode;
   readonly renewalRetry: RenewalRetryMode;
+  readonly handlerSignal: HandlerSignalMode;
   readonly readWatchdog: ReadWatchdogMode;
   readonly failedWake: FailedWakeMode;
   readonly claimGuard: ClaimGuardMode;
@@ -261,6 +265,7 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       none: 'a renewal waits for its answer as long as its request does (30 s with request-timeout=abort: as long as a lease lasts), and the next goes out a third of the lease after it ended: one renewal on a connection that hangs costs a running wake its lease',
       interval: 'a renewal still unanswered when the next is due (a third of the lease after it went out) is given up, and the next goes out then: a hung connection costs one renewal, not the lease, when the renewal before it was answered promptly (the schedule counts from each answer)',
+      short: 'a renewal unanswered 2 s after it went out (the agents server answers within milliseconds) is given up as one that got no answer: with renewal-retry=backoff it is tried again within seconds, so two connections that hang in a row cost seconds, not the lease; otherwise the next goes out a third of the lease after it was given up',
     },
     recordedAtDefault: false,
   },
@@ -272,6 +277,17 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       none: 'at the next regular renewal, a third of the lease later: a network outage that ends just after a renewal leaves the lease two thirds of its length to run unrenewed, and with lease-fence=deadline the wake may give its claim up first',
       backoff: 'after 1 s, then every 2 s, never later than the next regular renewal: the first renewal after an outage goes out within 2 s of its end',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'handler-signal',
+    values: HANDLER_SIGNAL_MODES,
+    defaultValue: 'none',
+    summary: "hardening: whether the handler's context carries a signal that aborts when the wake loses its claim",
+    meanings: {
+      none: '0.4.x: the context has no signal; a handler stalled in a slow call (a model, an API) runs on after its wake lost its claim, beside the entity\'s next wake once the lease has run out',
+      lease: 'ctx.signal aborts when the wake loses its claim (a renewal refused, or the deadline of lease-fence=deadline): a handler that passes it to its slow calls ends before the lease does, and the wake is abandoned whatever the handler threw',
     },
     recordedAtDefault: false,
   },
@@ -408,6 +424,7 @@ export function v04Config(values: Readonly<Record<string, string>>): V04Config {
     leaseFence: pick('lease-fence', LEASE_FENCE_MODES),
     renewalTimeout: pick('renewal-timeout', RENEWAL_TIMEOUT_MODES),
     renewalRetry: pick('renewal-retry', RENEWAL_RETRY_MODES),
+    handlerSignal: pick('handler-signal', HANDLER_SIGNAL_MODES),
     readWatchdog: pick('read-watchdog', READ_WATCHDOG_MODES),
     failedWake: pick('failed-wake', FAILED_WAKE_MODES),
     claimGuard: pick('claim-guard', CLAIM_GUARD_MODES),

@@ -34,6 +34,11 @@ export const RUNTIME_TIMING = {
    * fence came first after an agents-server restart of 8 s).
    */
   renewalRetryMaxBackoffMs: 2_000,
+  /**
+   * `renewal-timeout=short`: a lease renewal unanswered this long is given up. Its answer takes milliseconds; a
+   * renewal that waits longer is on a connection that hangs, and the lease cannot wait for it.
+   */
+  renewalAnswerDeadlineMs: 2_000,
   /** `request-timeout=abort`: a request unanswered this long is aborted (longer than a long-poll's 20 s hold). */
   requestDeadlineMs: 30_000,
   /** `done-retry=backoff`: the wait before the second attempt, doubled per attempt up to the cap. */

@@ -21,8 +21,9 @@ const HARDENED: SwitchValues = {
   // time: the wake gives its claim up before the service can hand the entity's next wake out.
   'lease-fence': 'deadline',
   // A renewal on a connection that hangs held up the renewals after it for as long as a lease lasts: a running wake
-  // lost its lease to one hung request. It is given up when the next renewal is due.
-  'renewal-timeout': 'interval',
+  // lost its lease to one hung request. Given up when the next was due (`interval`), two in a row still cost the lease
+  // (guided search); given up after 2 s, each is tried again within seconds.
+  'renewal-timeout': 'short',
   // A renewal dropped by a network outage was tried again only a third of a lease later: an outage that ended just
   // after one left the lease to run out unrenewed while the handler still ran. It is tried again within seconds.
   'renewal-retry': 'backoff',
@@ -35,6 +36,11 @@ const HARDENED: SwitchValues = {
   // A wake that fails after reading a message (a lost chat answer) would ack it unhandled; redelivery retries it.
   'failed-wake': 'redeliver',
   'claim-reaper': 'sweep',
+  // A network outage longer than a lease's last two thirds cut every renewal of a wake whose handler was stalled in a
+  // slow call: the lease ran out and the entity's next wake was granted beside the handler. No renewal schedule can
+  // outlast the outage; the handler, told of the lost claim, ends its slow call before the lease ends.
+  'handler-signal': 'lease',
+  'slow-call': 'abortable',
   // A restart of either server forgot the lease or the write token of a wake whose handler was still running (a
   // stall): the service handed the entity's next wake out beside it. No runtime can close that; the servers can.
   'lease-store': 'durable',
@@ -53,13 +59,14 @@ const HARDENED: SwitchValues = {
  * it (docs/history.md, until 2026-12-03), before its four switches of that night: the servers forget leases and write
  * tokens in a restart, a renewal that got no answer waits for the next tick, and the entity is the report's. Each
  * history entry's world starts from it, so its figures and tokens stay what was measured; B2 and B3 need the in-memory
- * servers in any case (their defects are what a restart loses).
+ * servers in any case (their defects are what a restart loses). It keeps `renewal-timeout=interval` and no handler
+ * signal, which `hardened` changed on 2026-12-04.
  */
 export const CONFIG_PRESETS: Readonly<Record<string, SwitchValues>> = {
   'v0.4': {},
   'both-fixes': { wiring: 'retry', offset: 'durable' },
   hardened: HARDENED,
-  'history-base': { ...HARDENED, 'lease-store': 'memory', 'write-tokens': 'memory', 'renewal-retry': 'none', 'catch-up': 'newest' },
+  'history-base': { ...HARDENED, 'lease-store': 'memory', 'write-tokens': 'memory', 'renewal-timeout': 'interval', 'renewal-retry': 'none', 'handler-signal': 'none', 'slow-call': 'uninterruptible', 'catch-up': 'newest' },
 };
 
 /**

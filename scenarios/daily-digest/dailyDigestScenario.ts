@@ -36,6 +36,10 @@ const CHAT_CHANNEL = 'digests';
 /** Whether the entity's posts carry an idempotency key (the scenario's `post-key` switch). */
 export const POST_KEYS = ['none', 'action'] as const;
 
+/** Whether the entity's slow call (where `slow-handler` stalls it) ends when the wake's `ctx.signal` aborts. */
+export const SLOW_CALLS = ['uninterruptible', 'abortable'] as const;
+export type SlowCall = (typeof SLOW_CALLS)[number];
+
 /** The switches of the digest entity's own code. */
 export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
   {
@@ -78,6 +82,17 @@ export const DIGEST_SWITCHES: readonly SwitchDefinition[] = [
     meanings: {
       newest: "semantics.md's catch-up entity (the report's): only the newest due day, so a day no wake got through before the next fell due is never posted (docs/history.md F1)",
       'every-due': 'hardening of the entity: every due day it has not posted, oldest first',
+    },
+    recordedAtDefault: false,
+  },
+  {
+    name: 'slow-call',
+    values: SLOW_CALLS,
+    defaultValue: 'uninterruptible',
+    summary: "whether the entity's slow call (a model or an API, where slow-handler stalls it) ends when the wake's ctx.signal aborts",
+    meanings: {
+      uninterruptible: 'the entity passes no signal to its slow call: it runs to its end, after its wake lost its claim too',
+      abortable: "hardening of the entity: it passes ctx.signal (a runtime's, where it offers one: v0.4 with handler-signal=lease) to its slow call, which ends with an abort error as the signal aborts",
     },
     recordedAtDefault: false,
   },
@@ -185,6 +200,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
   const idempotency = digestSwitchValue(spec.config, 'idempotency') as IdempotencyCheck;
   const catchUp = digestSwitchValue(spec.config, 'catch-up') as CatchUpMode;
   const keyed = digestSwitchValue(spec.config, 'post-key') === 'action';
+  const slowCall = digestSwitchValue(spec.config, 'slow-call') as SlowCall;
   const children = Array.from({ length: childCountOf(spec.config) }, (_, index) => ({ entity: childName(index), inbox: `entities/${childName(index)}/inbox` }));
 
   const handlersFor = (process: SimProcess): ReadonlyMap<string, EntityHandler> => {
@@ -223,7 +239,7 @@ export function buildDigestWorldOf(sim: SimContext, spec: RunSpec, runtime: Runt
         },
       );
       const planted = options.plantInHandler ? options.plantInHandler(digest, entity) : digest;
-      const slowed = stalledHandler(planted, () => world.handlerStalls.stall(process, `${entity} after observe`));
+      const slowed = stalledHandler(planted, (signal) => world.handlerStalls.stall(process, `${entity} after observe`, slowCall === 'abortable' ? signal : undefined));
       return probedHandler(entity, slowed, probe);
     };
     // The runtime looks handlers up by entity type, so a type's handler hands each wake to the code of the entity it

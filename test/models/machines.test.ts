@@ -104,6 +104,26 @@ describe('wiringChain', () => {
     // Nothing on a wired handle fails a wake whose handler returned, unless the agents server can fail.
     expect(run('retry', false, [...wired, returned, { type: 'WAKE_FAILED', process: p, wakeId: W }]).rejectedAt).toBe(wired.length + 1);
   });
+  it('handler-signal: a handler that ended on the lost claim after a wired observe leaves the wake given up, only when the runtime tells it', () => {
+    const endedOnLostClaim: ModelEvent[] = [
+      { type: 'HANDLER_START', process: p, wakeId: W },
+      { type: 'OBSERVE', process: p, created: true },
+      { type: 'HANDLE_WIRED', process: p, restored: false, empty: false },
+      { type: 'OBSERVE_RESOLVED', process: p, wired: true },
+      { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'threw' },
+      { type: 'LEASE_RELEASED' },
+      { type: 'WAKE_ACKED', process: p, wakeId: W },
+      { type: 'WAKE_ABANDONED', process: p, wakeId: W },
+    ];
+    const fenced = { wiring: 'retry', restored: false, leaseMayBeLost: true, leaseFence: true };
+    expect(drive(wiringChainMachine, { ...fenced, handlerSignal: true }, endedOnLostClaim)).toMatchObject({ rejectedAt: -1, state: 'done' });
+    expect(drive(wiringChainMachine, fenced, endedOnLostClaim).rejectedAt).toBe(5);
+    // A claim refused by the server: no done, the wake is abandoned after the handler.
+    const refused = [...endedOnLostClaim.slice(0, 5), { type: 'WAKE_ABANDONED', process: p, wakeId: W } as const];
+    expect(drive(wiringChainMachine, { ...fenced, leaseFence: false, handlerSignal: true }, refused)).toMatchObject({ rejectedAt: -1, state: 'done' });
+    // Not before the handler ended.
+    expect(drive(wiringChainMachine, { ...fenced, handlerSignal: true }, [...endedOnLostClaim.slice(0, 4), { type: 'WAKE_ABANDONED', process: p, wakeId: W }]).rejectedAt).toBe(4);
+  });
 });
 
 describe('wakeStream', () => {

@@ -1,4 +1,5 @@
 import type { WakeNotification } from '../../../protocol/agents/agentsRoutes.ts';
+import type { RenewalTimeoutMode } from '../config.ts';
 import { describeError, HttpStatusError } from '../errors.ts';
 import { isTransient } from '../transientFailure.ts';
 import { nowMs } from '../time.ts';
@@ -19,10 +20,12 @@ export interface LeaseKeeping {
    */
   readonly fenceFromMs?: number;
   /**
-   * `renewal-timeout=interval`: a renewal still unanswered when the next is due is given up, and the next goes out at
-   * once. Otherwise a renewal waits for its answer, and the next goes out a whole interval after it ended.
+   * `renewal-timeout`: `interval` gives a renewal still unanswered when the next is due up, and the next goes out at
+   * once; `short` gives it up {@link RUNTIME_TIMING.renewalAnswerDeadlineMs} after it went out, as one that got no
+   * answer (so `renewalRetry` tries it again). Otherwise (`none`) a renewal waits for its answer, and the next goes out
+   * a whole interval after it ended.
    */
-  readonly renewalTimeout?: boolean;
+  readonly renewalTimeout?: RenewalTimeoutMode;
   /**
    * `renewal-retry=backoff`: a renewal that got no answer (a 5xx or 429, a dropped connection) is tried again after
    * {@link RUNTIME_TIMING.renewalRetryInitialBackoffMs}, doubling up to {@link RUNTIME_TIMING.renewalRetryMaxBackoffMs},
@@ -38,12 +41,13 @@ export interface LeaseKeeping {
  * connection) is tried again at the next tick, while the lease may still be alive. Such failures tell the wake nothing
  * of its lease, which the service ends on time all the same: with `lease-fence=deadline` the wake also gives its claim
  * up once the lease it can be sure of is about to run out. A renewal on a connection that hangs holds up the renewals
- * after it until its request gives up; with `renewal-timeout=interval` it is given up when the next renewal is due.
- * With `renewal-retry=backoff` one that got no answer is tried again within seconds, not a third of the lease later.
+ * after it until its request gives up; with `renewal-timeout=interval` it is given up when the next renewal is due,
+ * with `renewal-timeout=short` after two seconds. With `renewal-retry=backoff` one that got no answer (given up
+ * included) is tried again within seconds, not a third of the lease later.
  */
 export class LeaseRenewer {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  /** `renewal-timeout=interval`: gives the renewal in flight up when the next one is due. */
+  /** `renewal-timeout`: gives the renewal in flight up when the next one is due (`interval`) or 2 s on (`short`). */
   private renewalTimer: ReturnType<typeof setTimeout> | undefined;
   private fenceTimer: ReturnType<typeof setTimeout> | undefined;
   private lostWith: string | undefined;
@@ -97,6 +101,18 @@ export class LeaseRenewer {
     this.timer = setTimeout(() => void this.renewOnce(), delayMs);
   }
 
+  /** How long a renewal may go unanswered before it is given up (`renewal-timeout`); undefined: as long as its request. */
+  private giveUpAfterMs(): number | undefined {
+    switch (this.keeping.renewalTimeout) {
+      case 'interval':
+        return this.renewalIntervalMs();
+      case 'short':
+        return Math.min(RUNTIME_TIMING.renewalAnswerDeadlineMs, this.renewalIntervalMs());
+      default:
+        return undefined;
+    }
+  }
+
   private renewalIntervalMs(): number {
     return Math.max(1, Math.floor(this.wake.lease_ttl_ms / RENEWALS_PER_LEASE));
   }
@@ -128,8 +144,10 @@ export class LeaseRenewer {
     this.timer = undefined;
     if (this.stopped) return;
     const sentAtMs = nowMs();
-    const giveUp = this.keeping.renewalTimeout ? new AbortController() : undefined;
-    if (giveUp) this.renewalTimer = setTimeout(() => giveUp.abort(new TypeError('renewal unanswered when the next was due')), this.renewalIntervalMs());
+    const giveUpAfterMs = this.giveUpAfterMs();
+    const giveUp = giveUpAfterMs === undefined ? undefined : new AbortController();
+    const unansweredReason = this.keeping.renewalTimeout === 'interval' ? 'renewal unanswered when the next was due' : `renewal unanswered after ${giveUpAfterMs} ms`;
+    if (giveUp) this.renewalTimer = setTimeout(() => giveUp.abort(new TypeError(unansweredReason)), giveUpAfterMs);
     let unanswered = false;
     try {
       await this.env.agents.renew(this.wake.wake_id, this.wake.write_token, { subscription_id: this.wake.subscription_id, generation: this.wake.generation }, giveUp?.signal);
@@ -147,7 +165,7 @@ export class LeaseRenewer {
       this.renewalTimer = undefined;
     }
     // One given up when the next was due: that one goes out now, not a whole interval later.
-    if (giveUp?.signal.aborted === true) return this.schedule(0);
+    if (giveUp?.signal.aborted === true && this.keeping.renewalTimeout === 'interval') return this.schedule(0);
     if (unanswered && this.keeping.renewalRetry && !this.stopped && this.lostWith === undefined) {
       const retryInMs = Math.min(this.retryBackoffMs, Math.max(0, sentAtMs + this.renewalIntervalMs() - nowMs()));
       this.retryBackoffMs = Math.min(this.retryBackoffMs * 2, RUNTIME_TIMING.renewalRetryMaxBackoffMs);

@@ -66,7 +66,7 @@ export async function processWake(
   const { leaseRenewal, leaseFence, renewalTimeout, renewalRetry } = env.config;
   const renewer =
     leaseRenewal === 'renew' || leaseFence === 'deadline'
-      ? new LeaseRenewer(env, wake, { renew: leaseRenewal === 'renew', fenceFromMs: leaseFence === 'deadline' ? claimSentAtMs : undefined, renewalTimeout: renewalTimeout === 'interval', renewalRetry: renewalRetry === 'backoff' })
+      ? new LeaseRenewer(env, wake, { renew: leaseRenewal === 'renew', fenceFromMs: leaseFence === 'deadline' ? claimSentAtMs : undefined, renewalTimeout, renewalRetry: renewalRetry === 'backoff' })
       : undefined;
   renewer?.start();
   const leaseLost = (): boolean => renewer?.lostReason !== undefined;
@@ -120,6 +120,7 @@ async function runWake(
     async (event) =>
       void (await env.agents.writeSharedState(sharedId, wake.write_token, event));
   const acks: StreamAck[] = [];
+  const handOutSignal = env.config.handlerSignal === 'lease';
   let outcome: WakeOutcome;
   try {
     for (const row of await env.agents.readManifest(entity)) {
@@ -152,8 +153,16 @@ async function runWake(
         if (leaseLost()) throw new AbortedError(`wake ${wake.wake_id} abandoned: its lease renewal was refused`);
         return handle;
       },
+      // `handler-signal=lease`: the handler is told when its wake loses the claim, and can end its slow calls.
+      ...(handOutSignal && leaseLostSignal ? { signal: leaseLostSignal } : {}),
     };
-    await handler(ctx);
+    try {
+      await handler(ctx);
+    } catch (error) {
+      // A handler told of the lost claim ends with whatever its calls threw on the abort: the wake is abandoned.
+      if (handOutSignal && leaseLost()) throw new AbortedError(`wake ${wake.wake_id} abandoned: its handler ended on the lost claim (${describeError(error)})`);
+      throw error;
+    }
 
     await chain.settled();
     // The post-handler flush: rows a create-mode handle staged after its wiring (or while it stayed unwired).

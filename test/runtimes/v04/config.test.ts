@@ -18,6 +18,7 @@ const SHIPPED: V04Config = {
   leaseFence: 'none',
   renewalTimeout: 'none',
   renewalRetry: 'none',
+  handlerSignal: 'none',
   readWatchdog: 'none',
   failedWake: 'ack',
   claimGuard: 'none',
@@ -100,7 +101,7 @@ describe('the runtime\'s switches as a run resolves them', () => {
   it('prints the switches in a stable order', () => {
     const values = resolved('v0.4', { transport: 'fetch', wiring: 'empty' });
     expect(listSwitchValues(V04_SWITCHES, values)).toBe(
-      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send stream-reconnect=backoff stream-reset=any-state lease-renewal=none lease-fence=none renewal-timeout=none renewal-retry=none read-watchdog=none failed-wake=ack claim-guard=none request-timeout=none next-wake=ignore wake-batch=all claim-deferral=fifo stop-ack=given claim-concurrency=concurrent stop-gate=accepting-claims',
+      'wiring=empty offset=minus-one streams=fast transport=fetch claim-retry=none done-retry=none stop-done=send stream-reconnect=backoff stream-reset=any-state lease-renewal=none lease-fence=none renewal-timeout=none renewal-retry=none handler-signal=none read-watchdog=none failed-wake=ack claim-guard=none request-timeout=none next-wake=ignore wake-batch=all claim-deferral=fifo stop-ack=given claim-concurrency=concurrent stop-gate=accepting-claims',
     );
     expect(describeSwitchValues(V04_SWITCHES, values)).toBe('wiring=empty transport=fetch');
   });

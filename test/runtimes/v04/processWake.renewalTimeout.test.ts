@@ -91,6 +91,34 @@ describe('processWake: renewals the network leaves unanswered (renewal-timeout)'
   });
 });
 
+describe('processWake: renewals given up after 2 s (renewal-timeout=short)', () => {
+  it('interval (the finding short closes): two renewals in a row on connections that hang leave the third too late', async () => {
+    // Each is given up only when the next is due: the third goes out two thirds of a lease after the last answer.
+    const { renewals, leaseLost, leaseEnded } = await stalledWakeWhoseRenewalsMeet('interval', ['hung-request', 'hung-request'], 'backoff');
+    expect(renewals).toEqual([]);
+    expect(leaseLost).toHaveLength(1);
+    expect(leaseEnded.map((event) => event['reason'])).toEqual(['expired']);
+  });
+
+  it('short with backoff: two renewals on connections that hang are given up 2 s on and tried again; the wake keeps its claim', async () => {
+    const { renewals, retries, leaseLost, leaseEnded } = await stalledWakeWhoseRenewalsMeet('short', ['hung-request', 'hung-request'], 'backoff');
+    expect(leaseLost).toEqual([]);
+    expect(leaseEnded).toEqual([]);
+    expect(renewals.every((renewal) => renewal['status'] === 200)).toBe(true);
+    expect(retries.map((retry) => retry['retryInMs'])).toEqual([1_000, 2_000]);
+    // Hung at a third of the lease, given up 2 s on, tried 1 s later, hung and given up again 2 s on, tried 2 s later.
+    expect(renewals[0]!.atMs).toBeGreaterThan(RENEWAL_INTERVAL_MS + 7_000);
+    expect(renewals[0]!.atMs).toBeLessThan(RENEWAL_INTERVAL_MS + 7_100);
+  });
+
+  it('short without retry: a renewal on a connection that hangs is given up 2 s on, and the next goes out an interval later', async () => {
+    const { renewals, leaseLost } = await stalledWakeWhoseRenewalsMeet('short', ['hung-request']);
+    expect(leaseLost).toEqual([]);
+    expect(renewals[0]!.atMs).toBeGreaterThan(2 * RENEWAL_INTERVAL_MS + 2_000);
+    expect(renewals[0]!.atMs).toBeLessThan(2 * RENEWAL_INTERVAL_MS + 2_100);
+  });
+});
+
 describe('processWake: renewals that got no answer (renewal-retry)', () => {
   it('backoff: two renewals dropped in a row are tried again 1 s and 2 s later; the third gets through and the wake keeps its claim', async () => {
     const { renewals, leaseLost, leaseEnded } = await stalledWakeWhoseRenewalsMeet('interval', ['connection-drop', 'connection-drop'], 'backoff');

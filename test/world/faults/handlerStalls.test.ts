@@ -24,6 +24,34 @@ describe('slow-handler: the handler\'s process stalls', () => {
     expect(stall.settled).toBe(false);
   });
 
+  it('a stall given a signal ends when it aborts, with its reason, and says so', async () => {
+    const { world, process, runUntil, kinds } = worldFixture(['slow-handler']);
+    world.arm('slow-handler');
+    const controller = new AbortController();
+    const stall = track(world.handlerStalls.stall(process, 'after observe', controller.signal));
+    await runUntil(DEFAULT_FAULT_OPTIONS.slowHandlerMinMs - 500);
+    expect(stall.settled).toBe(false);
+    const reason = new Error('lease lost');
+    controller.abort(reason);
+    await runUntil(DEFAULT_FAULT_OPTIONS.slowHandlerMinMs - 499);
+    expect(stall).toMatchObject({ settled: true, error: reason });
+    expect(kinds('slow-handler-aborted')[0]?.detail).toMatchObject({ host: 'host#1', afterMs: DEFAULT_FAULT_OPTIONS.slowHandlerMinMs - 500, stallMs: DEFAULT_FAULT_OPTIONS.slowHandlerMinMs });
+  });
+
+  it('a stall whose signal never aborts lasts the drawn time, and a signal aborted before it starts ends it at once', async () => {
+    const { world, process, runUntil, kinds } = worldFixture(['slow-handler']);
+    world.arm('slow-handler');
+    const calm = track(world.handlerStalls.stall(process, 'after observe', new AbortController().signal));
+    await runUntil(DEFAULT_FAULT_OPTIONS.slowHandlerMinMs);
+    expect(calm).toMatchObject({ settled: true, value: undefined });
+    world.arm('slow-handler');
+    const early = track(world.handlerStalls.stall(process, 'after observe', AbortSignal.abort()));
+    await runUntil(DEFAULT_FAULT_OPTIONS.slowHandlerMinMs + 1);
+    expect(early.settled).toBe(true);
+    expect(early.error).toBeDefined();
+    expect(kinds('slow-handler-aborted')).toHaveLength(1);
+  });
+
   it('without the fault, no stall and no question', async () => {
     const { sim, world, process } = worldFixture(['redeploy']);
     await world.handlerStalls.stall(process, 'after observe');
