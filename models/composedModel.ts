@@ -287,7 +287,17 @@ export class ComposedModel {
       if (!next) return this.fail(state, event, 'wiringChain', stateName(active.snapshot));
       active = withSnapshot(active, next);
     }
-    if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && 'process' in event) {
+    if (wiring && event.type === 'CLAIM_LOST') {
+      // Said by the wake that lost its claim, while it is still followed, or later (a refusal after the wake ended): only
+      // a wake still followed takes it, as a fact for its later steps.
+      const slot = active?.wakeId === event.wakeId && active.process === event.process ? active : closing.find((candidate) => candidate.wakeId === event.wakeId && candidate.process === event.process);
+      const next = slot ? this.transition('wiringChain', slot.snapshot, event) : undefined;
+      if (slot && next) {
+        if (slot === active) active = withSnapshot(slot, next);
+        else closing = closing.map((candidate) => (candidate === slot ? withSnapshot(slot, next) : candidate));
+      }
+    }
+    if (wiring && FOLLOWED_EVENTS.wiringChain.has(event.type) && event.type !== 'LEASE_RELEASED' && event.type !== 'CLAIM_LOST' && 'process' in event) {
       // An event that names no wake is the running handler's wake's when it can take it (the handle is wired inside
       // observe), else the wake doing work's, else a lingering wake's, one whose lost lease it has not noticed yet.
       const handlerWake = (entity.context as DigestEntityContext).handler?.wakeId;

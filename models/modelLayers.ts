@@ -79,5 +79,6 @@ export const FOLLOWED_EVENTS: Readonly<Record<MachineName, ReadonlySet<ModelEven
     'WAKE_ACK_FAILED',
     'WAKE_ABANDONED',
     'LEASE_RELEASED',
+    'CLAIM_LOST',
   ]),
 };

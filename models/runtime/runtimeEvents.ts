@@ -36,7 +36,9 @@ export type RuntimeEvent =
   | { readonly type: 'WAKE_FAILED'; readonly process: string; readonly wakeId: string }
   | { readonly type: 'WAKE_ACKED'; readonly process: string; readonly wakeId: string }
   | { readonly type: 'WAKE_ACK_FAILED'; readonly process: string; readonly wakeId: string }
-  | { readonly type: 'WAKE_ABANDONED'; readonly process: string; readonly wakeId: string };
+  | { readonly type: 'WAKE_ABANDONED'; readonly process: string; readonly wakeId: string }
+  /** The wake lost its claim (a renewal refused, or its own deadline): said before it acts on it. */
+  | { readonly type: 'CLAIM_LOST'; readonly process: string; readonly wakeId: string };
 
 /** The vocabulary each annotation kind belongs to. */
 export const ANNOTATION_KINDS: Readonly<Record<string, AnnotationVocabulary>> = {
@@ -54,6 +56,7 @@ export const ANNOTATION_KINDS: Readonly<Record<string, AnnotationVocabulary>> = 
   'wake-acked': 'wiring-chain',
   'ack-failed': 'wiring-chain',
   'wake-abandoned': 'wiring-chain',
+  'lease-lost': 'wiring-chain',
 };
 
 /** Where the wake an annotation names was appended, or a position no append has (a function, not a closure per event). */
@@ -106,6 +109,8 @@ export function translateAnnotation(event: TraceEvent, vocabularies: ReadonlySet
       return { type: 'WAKE_ACK_FAILED', process, wakeId };
     case 'wake-abandoned':
       return { type: 'WAKE_ABANDONED', process, wakeId };
+    case 'lease-lost':
+      return { type: 'CLAIM_LOST', process, wakeId };
     default:
       return undefined;
   }

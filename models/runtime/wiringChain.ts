@@ -20,7 +20,8 @@ export type WiringChainEvent = Extract<
       | 'WAKE_ACKED'
       | 'WAKE_ACK_FAILED'
       | 'WAKE_ABANDONED'
-      | 'LEASE_RELEASED';
+      | 'LEASE_RELEASED'
+      | 'CLAIM_LOST';
   }
 >;
 
@@ -57,6 +58,8 @@ export interface WiringChainContext extends WiringChainInput {
   readonly handler: 'not-started' | 'running' | 'returned' | 'threw';
   /** The agents server stored this wake's new manifest rows: only then may the runtime say it committed them. */
   readonly manifestStored: boolean;
+  /** The runtime said this wake lost its claim (`lease-lost`). */
+  readonly claimLost: boolean;
 }
 
 type Guarded = { context: WiringChainContext; event: WiringChainEvent };
@@ -98,7 +101,8 @@ export const wiringChainMachine = setup({
     serverMayFail: ({ context }) => context.serverMayFail,
     leaseMayBeLost: ({ context }) => context.leaseMayBeLost === true,
     fencesLease: ({ context }) => context.leaseFence === true,
-    toldOfLostClaim: ({ context }) => context.handlerSignal === true && context.leaseMayBeLost === true,
+    /** `handler-signal`: the runtime said the wake lost its claim, and told the handler. */
+    toldOfLostClaim: ({ context }) => context.handlerSignal === true && context.claimLost,
     handlerEndedThrowing: ({ context }) => context.handler === 'threw',
     notRestored: ({ context }) => !context.restored,
     firstObserve: ({ event }) => event.type === 'OBSERVE' && event.created,
@@ -130,15 +134,18 @@ export const wiringChainMachine = setup({
     handlerReturned: assign({ handler: () => 'returned' as const }),
     handlerThrew: assign({ handler: () => 'threw' as const }),
     noteManifestStored: assign({ manifestStored: () => true }),
+    noteClaimLost: assign({ claimLost: () => true }),
   },
 }).createMachine({
   id: 'wiringChain',
   description: 'One shared-state handle within one wake.',
-  context: ({ input }) => ({ ...input, handler: 'not-started', manifestStored: false }),
+  context: ({ input }) => ({ ...input, handler: 'not-started', manifestStored: false, claimLost: false }),
   initial: 'start',
   on: {
     // The server's fact; the runtime's `manifest-committed` must follow it, not stand in for it.
     MANIFEST_STORED: { actions: 'noteManifestStored' },
+    // The runtime's word that the wake lost its claim, in any state: what it may do next depends on it.
+    CLAIM_LOST: { actions: 'noteClaimLost' },
   },
   states: {
     start: {

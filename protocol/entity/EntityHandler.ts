@@ -67,7 +67,9 @@ export interface HandlerContext {
   observe(source: DbSource): Promise<SharedStateHandle>;
   /**
    * Aborted when the wake must not go on (it lost its claim), for the handler to pass to its own slow calls. Absent
-   * from a runtime that offers none: a handler then cannot be told, and runs to its end whatever happened.
+   * from a runtime that offers none (v0.4 offers it with `handler-signal=lease` and a lease it keeps account of:
+   * `lease-renewal=renew` or `lease-fence=deadline`): a handler then cannot be told, and runs to its end whatever
+   * happened.
    */
   readonly signal?: AbortSignal;
 }

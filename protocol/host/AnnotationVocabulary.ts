@@ -12,6 +12,7 @@
  *   `wake-acked`, `ack-failed`, `wake-abandoned` (wakeId), as semantics.md §1 describes processWake. The steps in
  *   between should name their wake too (`wakeId`): a wake that has not yet noticed it lost its lease can run beside
  *   the next one in the same process, and only the id tells the models whose step it is (without it they guess).
+ *   A runtime that gives a wake up when it loses its claim says so first: `lease-lost` (wakeId).
  *   The entity code's `observe-resolved` probe names it the same way.
  */
 export type AnnotationVocabulary = 'runner-lifecycle' | 'wiring-chain';

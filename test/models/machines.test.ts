@@ -104,25 +104,29 @@ describe('wiringChain', () => {
     // Nothing on a wired handle fails a wake whose handler returned, unless the agents server can fail.
     expect(run('retry', false, [...wired, returned, { type: 'WAKE_FAILED', process: p, wakeId: W }]).rejectedAt).toBe(wired.length + 1);
   });
-  it('handler-signal: a handler that ended on the lost claim after a wired observe leaves the wake given up, only when the runtime tells it', () => {
-    const endedOnLostClaim: ModelEvent[] = [
+  it('handler-signal: a handler that ended on the lost claim after a wired observe leaves the wake given up, only when the runtime said the claim was lost and tells the handler', () => {
+    const wired: ModelEvent[] = [
       { type: 'HANDLER_START', process: p, wakeId: W },
       { type: 'OBSERVE', process: p, created: true },
       { type: 'HANDLE_WIRED', process: p, restored: false, empty: false },
       { type: 'OBSERVE_RESOLVED', process: p, wired: true },
-      { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'threw' },
-      { type: 'LEASE_RELEASED' },
-      { type: 'WAKE_ACKED', process: p, wakeId: W },
-      { type: 'WAKE_ABANDONED', process: p, wakeId: W },
     ];
+    const lost: ModelEvent = { type: 'CLAIM_LOST', process: p, wakeId: W };
+    const threw: ModelEvent = { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'threw' };
+    const givenUp: ModelEvent[] = [{ type: 'LEASE_RELEASED' }, { type: 'WAKE_ACKED', process: p, wakeId: W }, { type: 'WAKE_ABANDONED', process: p, wakeId: W }];
+    const abandoned: ModelEvent = { type: 'WAKE_ABANDONED', process: p, wakeId: W };
     const fenced = { wiring: 'retry', restored: false, leaseMayBeLost: true, leaseFence: true };
-    expect(drive(wiringChainMachine, { ...fenced, handlerSignal: true }, endedOnLostClaim)).toMatchObject({ rejectedAt: -1, state: 'done' });
-    expect(drive(wiringChainMachine, fenced, endedOnLostClaim).rejectedAt).toBe(5);
-    // A claim refused by the server: no done, the wake is abandoned after the handler.
-    const refused = [...endedOnLostClaim.slice(0, 5), { type: 'WAKE_ABANDONED', process: p, wakeId: W } as const];
-    expect(drive(wiringChainMachine, { ...fenced, leaseFence: false, handlerSignal: true }, refused)).toMatchObject({ rejectedAt: -1, state: 'done' });
-    // Not before the handler ended.
-    expect(drive(wiringChainMachine, { ...fenced, handlerSignal: true }, [...endedOnLostClaim.slice(0, 4), { type: 'WAKE_ABANDONED', process: p, wakeId: W }]).rejectedAt).toBe(4);
+    const told = { ...fenced, handlerSignal: true };
+    expect(drive(wiringChainMachine, told, [...wired, lost, threw, ...givenUp])).toMatchObject({ rejectedAt: -1, state: 'done' });
+    // Without the signal the handler was not told, so it did not end on the lost claim.
+    expect(drive(wiringChainMachine, fenced, [...wired, lost, threw, ...givenUp]).rejectedAt).toBe(wired.length + 2);
+    // A handler that threw while the claim was still the wake's fails the wake; it is not given up.
+    expect(drive(wiringChainMachine, told, [...wired, threw, ...givenUp]).rejectedAt).toBe(wired.length + 1);
+    expect(drive(wiringChainMachine, told, [...wired, threw, abandoned]).rejectedAt).toBe(wired.length + 1);
+    // A claim the server refused: no done, the wake is abandoned after the handler, not before, and not after one that returned.
+    expect(drive(wiringChainMachine, { ...told, leaseFence: false }, [...wired, lost, threw, abandoned])).toMatchObject({ rejectedAt: -1, state: 'done' });
+    expect(drive(wiringChainMachine, told, [...wired, lost, abandoned]).rejectedAt).toBe(wired.length + 1);
+    expect(drive(wiringChainMachine, told, [...wired, lost, { type: 'HANDLER_END', process: p, wakeId: W, outcome: 'returned' }, abandoned]).rejectedAt).toBe(wired.length + 2);
   });
 });
 

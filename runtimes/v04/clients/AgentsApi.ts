@@ -55,7 +55,7 @@ export class AgentsApi {
 
   /**
    * Extends the lease of a claimed wake; a refusal (401, 409 `FENCED`) means the claim is no longer this wake's.
-   * `signal` gives the renewal up (`renewal-timeout=interval`).
+   * `signal` gives the renewal up (`renewal-timeout`).
    */
   async renew(wakeId: string, writeToken: string, body: RenewRequest, signal?: AbortSignal): Promise<void> {
     const options = { json: body, headers: { authorization: bearer(writeToken) } };

@@ -144,10 +144,10 @@ export class LeaseRenewer {
     this.timer = undefined;
     if (this.stopped) return;
     const sentAtMs = nowMs();
-    const giveUpAfterMs = this.giveUpAfterMs();
-    const giveUp = giveUpAfterMs === undefined ? undefined : new AbortController();
-    const unansweredReason = this.keeping.renewalTimeout === 'interval' ? 'renewal unanswered when the next was due' : `renewal unanswered after ${giveUpAfterMs} ms`;
-    if (giveUp) this.renewalTimer = setTimeout(() => giveUp.abort(new TypeError(unansweredReason)), giveUpAfterMs);
+    const answerWaitMs = this.giveUpAfterMs();
+    const giveUp = answerWaitMs === undefined ? undefined : new AbortController();
+    const unansweredReason = this.keeping.renewalTimeout === 'interval' ? 'renewal unanswered when the next was due' : `renewal unanswered after ${answerWaitMs} ms`;
+    if (giveUp) this.renewalTimer = setTimeout(() => giveUp.abort(new TypeError(unansweredReason)), answerWaitMs);
     let unanswered = false;
     try {
       await this.env.agents.renew(this.wake.wake_id, this.wake.write_token, { subscription_id: this.wake.subscription_id, generation: this.wake.generation }, giveUp?.signal);

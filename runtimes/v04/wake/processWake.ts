@@ -35,6 +35,9 @@ export type WakeOutcome = 'completed' | 'failed' | 'abandoned';
  * when its claim, or its last confirmed renewal, was sent) is about to run out: a renewal that never gets through
  * tells it nothing, while the service hands the entity's next wake out once the lease ends. As the service may still
  * hold that claim, the wake sends a done that acks nothing before it is abandoned.
+ * With `handler-signal=lease` (and either of the two above, which keep the claim's account) the handler's context
+ * carries a `signal` that aborts when the wake loses its claim; a handler that throws once the claim is lost ends the
+ * wake as abandoned, whatever it threw.
  * `onNextWake` (given under `next-wake=claim`) is called once the done was answered `next_wake: true`; 0.4.x passes
  * none and drops that answer.
  * `rows` are the payloads of the wake rows the runner read for this entity (a child's `runFinished` under
@@ -160,8 +163,8 @@ async function runWake(
       await handler(ctx);
     } catch (error) {
       // A handler told of the lost claim ends with whatever its calls threw on the abort: the wake is abandoned.
-      if (handOutSignal && leaseLost()) throw new AbortedError(`wake ${wake.wake_id} abandoned: its handler ended on the lost claim (${describeError(error)})`);
-      throw error;
+      if (error instanceof AbortedError || !(handOutSignal && leaseLost())) throw error;
+      throw new AbortedError(`wake ${wake.wake_id} abandoned: its handler ended on the lost claim (${describeError(error)})`);
     }
 
     await chain.settled();

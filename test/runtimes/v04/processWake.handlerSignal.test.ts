@@ -17,7 +17,7 @@ const FENCE_MARGIN_MS = 5_000;
  * One wake under `lease-fence=deadline` and no renewals, so that it loses its claim 5 s before its lease ends, whose
  * handler waits two leases in a slow call that ends early if the context's signal aborts (as a `fetch` given it does).
  */
-async function wakeWithSlowCall(handlerSignal: HandlerSignalMode) {
+async function wakeWithSlowCall(handlerSignal: HandlerSignalMode, slowCallMs = 2 * LEASE_TTL_MS) {
   const { sim, world, process, host, time } = simulatedWorldHost({ 'lease-fence': 'deadline', 'handler-signal': handlerSignal });
   world.agentsServer.createEntity({ id: ENTITY, type: 'echo', runner: 'runner-1', sources: [] });
   world.streams.append(streamPath(INBOX), 'one');
@@ -28,9 +28,10 @@ async function wakeWithSlowCall(handlerSignal: HandlerSignalMode) {
     const startedAtMs = Date.now();
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, 2 * LEASE_TTL_MS);
-        ctx.signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('slow call aborted'))), { once: true });
+        const timer = setTimeout(resolve, slowCallMs);
+        ctx.signal?.addEventListener('abort', () => (clearTimeout(timer), reject(ctx.signal!.reason)), { once: true });
       });
+      if (slowCallMs < LEASE_TTL_MS) throw new Error('the handler fails on its own');
     } catch (error) {
       seen.error = error;
       throw error;
@@ -53,8 +54,9 @@ async function wakeWithSlowCall(handlerSignal: HandlerSignalMode) {
 
 describe('processWake: the handler told of a lost claim (handler-signal)', () => {
   it('none: the context has no signal, and the slow call runs on past the end of the lease', async () => {
-    const { seen, kinds } = await wakeWithSlowCall('none');
+    const { outcome, seen, kinds } = await wakeWithSlowCall('none');
     expect(seen.signal).toBeUndefined();
+    expect(outcome).toBe('completed');
     expect(seen.endedAtMs).toBeGreaterThanOrEqual(2 * LEASE_TTL_MS);
     expect(kinds('lease-lost')).toHaveLength(1);
   });
@@ -62,12 +64,21 @@ describe('processWake: the handler told of a lost claim (handler-signal)', () =>
   it('lease: the signal aborts at the fence, the slow call ends before the lease does, and the wake is abandoned', async () => {
     const { outcome, seen, kinds } = await wakeWithSlowCall('lease');
     expect(seen.signal?.aborted).toBe(true);
-    expect(seen.error).toBeInstanceOf(Error);
+    // The slow call ended with the signal's own reason, which processWake turned into an abandoned wake.
+    expect(seen.error).toBe(seen.signal?.reason);
     expect(seen.endedAtMs).toBeLessThanOrEqual(LEASE_TTL_MS - FENCE_MARGIN_MS);
     expect(outcome).toBe('abandoned');
     expect(kinds('wake-abandoned')).toHaveLength(1);
     expect(kinds('wake-failed')).toEqual([]);
     // The release done gave the claim back before the lease could run out.
     expect(kinds('lease-ended').map((event) => event.detail['reason'])).not.toContain('expired');
+  });
+
+  it('lease: a handler that fails while the claim is still its own fails the wake, as without the switch', async () => {
+    const { outcome, seen, kinds } = await wakeWithSlowCall('lease', 1_000);
+    expect(seen.signal?.aborted).toBe(false);
+    expect(outcome).toBe('failed');
+    expect(kinds('wake-failed')).toHaveLength(1);
+    expect(kinds('wake-abandoned')).toEqual([]);
   });
 });
