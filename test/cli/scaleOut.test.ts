@@ -86,7 +86,7 @@ describe('command line: matrix shards merge into what one unsharded matrix print
     expect(json.varied).toEqual(['offset']);
     expect(json.base).toMatchObject({ wiring: 'retry', 'claim-reaper': 'sweep', 'chat-idempotency': 'honor', 'post-key': 'none' });
     expect(json.base['offset']).toBeUndefined();
-    expect(readFileSync(doc, 'utf8')).toMatch(/matrix --vary offset --wiring retry .*--claim-reaper sweep --lease-store durable --write-tokens database --post-key none --chat-idempotency honor --catch-up every-due --runs 2 /);
+    expect(readFileSync(doc, 'utf8')).toMatch(/matrix --vary offset --wiring retry .*--claim-reaper sweep --handler-signal lease --slow-call abortable --lease-store durable --write-tokens database --post-key none --chat-idempotency honor --catch-up every-due --runs 2 /);
   });
 
   it('merge refuses guided shards of different draws, and the page it writes names the tuning', async () => {
