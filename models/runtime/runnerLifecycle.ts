@@ -30,7 +30,9 @@ export const runnerLifecycleMachine = setup({
       if (event.type !== 'RUNNER_START') return false;
       switch (context.offsetMode) {
         case 'minus-one':
-          return event.start === 'beginning' && !event.registered;
+          // From `-1` whatever the server reported: a resume offset the world keeps (`resume-offset` set apart from
+          // `offset`, as `--config hardened --offset minus-one` does) is ignored, not a different start.
+          return event.start === 'beginning';
         case 'tail':
           return event.start === 'tail';
         default:

@@ -34,6 +34,8 @@ describe('runnerLifecycle', () => {
   it('starts where the offset switch says', () => {
     expect(drive(runnerLifecycleMachine, { offsetMode: 'minus-one' }, [start('beginning', false)]).rejectedAt).toBe(-1);
     expect(drive(runnerLifecycleMachine, { offsetMode: 'minus-one' }, [start('registered', true)]).rejectedAt).toBe(0);
+    // A resume offset the server reported is ignored under minus-one: the runner still starts from -1.
+    expect(drive(runnerLifecycleMachine, { offsetMode: 'minus-one' }, [start('beginning', true)]).rejectedAt).toBe(-1);
     expect(drive(runnerLifecycleMachine, { offsetMode: 'tail' }, [start('beginning', false)]).rejectedAt).toBe(0);
     expect(drive(runnerLifecycleMachine, { offsetMode: 'durable' }, [start('registered', true)]).rejectedAt).toBe(-1);
   });
