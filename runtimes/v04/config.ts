@@ -287,7 +287,7 @@ export const V04_SWITCHES: readonly SwitchDefinition[] = [
     summary: "hardening: whether the handler's context carries a signal that aborts when the wake loses its claim (with lease-renewal=renew or lease-fence=deadline)",
     meanings: {
       none: '0.4.x: the context has no signal; a handler stalled in a slow call (a model, an API) runs on after its wake lost its claim, beside the entity\'s next wake once the lease has run out',
-      lease: 'ctx.signal aborts when the wake loses its claim (a renewal refused, or the deadline of lease-fence=deadline): a handler that passes it to its slow calls ends before the lease does, and the wake is abandoned whatever the handler threw',
+      lease: 'ctx.signal aborts when the wake loses its claim (a renewal refused, or the deadline of lease-fence=deadline), and so does a shared-state write the handler is waiting on: a handler that passes it to its slow calls ends before the lease does, and the wake is abandoned whatever the handler threw',
     },
     recordedAtDefault: false,
   },

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { propertyNames } from '../../properties/index.ts';
 import { explore } from '../../scenarios/explore.ts';
+import { readReplayToken, replay } from '../../scenarios/replayTokens.ts';
 import { runScenario } from '../../scenarios/runScenario.ts';
 import { sweep } from '../../sim/explore/sweep.ts';
 import { RandomStrategy } from '../../sim/strategies/RandomStrategy.ts';
@@ -43,6 +45,17 @@ describe('the hardened preset under --faults all', () => {
     const hardened = await runScenario(digestSpec(HARDENED, ALL_FAULTS), seed2Run1281());
     expect(hardened.violations).toEqual([]);
     expect(hardened.events.filter((event) => event.kind === 'slow-handler-aborted')).toHaveLength(1);
+  });
+
+  it('a handler stuck in a shared-state write when its claim is lost ends with the claim (the run guided search met under a mutant)', async () => {
+    // Guided search, exploring mutant v04-already-claimed-is-error (2026-12-04), met a run the unmutated runtime failed
+    // too: five renewals in a row hung, the fence gave the claim up while the handler waited on a shared-state write on
+    // a hung connection, and the entity's next wake was granted beside it 30 s later. The write now ends on the lost
+    // claim as the handler's own calls do (handler-signal=lease).
+    const token = readFileSync('test/acceptance/fixtures/hardenedHungWrite.token', 'utf8').trim();
+    const result = await replay(readReplayToken(token));
+    expect(result.violations).toEqual([]);
+    expect(result.events.filter((event) => event.kind === 'lease-lost')).not.toEqual([]);
   });
 
   it('with lease-store=memory (the reference service) a Durable Streams restart forgets a running wake\'s lease again', async () => {

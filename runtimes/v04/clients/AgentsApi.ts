@@ -75,8 +75,9 @@ export class AgentsApi {
   }
 
   /** Appends one state event to a shared-state stream through the server, authorised by the wake's write token. */
-  async writeSharedState(sharedId: string, writeToken: string, event: unknown): Promise<string> {
-    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.sharedStateRows(sharedId)), { json: event, headers: { authorization: bearer(writeToken) } });
+  async writeSharedState(sharedId: string, writeToken: string, event: unknown, signal?: AbortSignal): Promise<string> {
+    const options = { json: event, headers: { authorization: bearer(writeToken) } };
+    const answer = await this.http.request('POST', this.url(AGENTS_ROUTES.sharedStateRows(sharedId)), signal ? { ...options, signal } : options);
     if (answer.status !== 200) throw answerError(answer, 'SHARED_STATE_WRITE_FAILED');
     return jsonOf<SharedStateWriteResponse>(answer).offset;
   }

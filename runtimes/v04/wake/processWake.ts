@@ -118,12 +118,14 @@ async function runWake(
   const entity = wake.entity.id;
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
+  const handOutSignal = env.config.handlerSignal === 'lease';
+  // `handler-signal=lease`: a write the handler makes through its handle ends on the lost claim too, as its own calls do.
+  const writeSignal = handOutSignal ? leaseLostSignal : undefined;
   const writerFor =
     (sharedId: string): SharedStateWriter =>
     async (event) =>
-      void (await env.agents.writeSharedState(sharedId, wake.write_token, event));
+      void (await env.agents.writeSharedState(sharedId, wake.write_token, event, writeSignal));
   const acks: StreamAck[] = [];
-  const handOutSignal = env.config.handlerSignal === 'lease';
   let outcome: WakeOutcome;
   try {
     for (const row of await env.agents.readManifest(entity)) {
