@@ -119,12 +119,13 @@ async function runWake(
   const handles = new Map<string, SharedStateHandle>();
   const uncommittedRows: ManifestRow[] = [];
   const handOutSignal = env.config.handlerSignal === 'lease';
-  // `handler-signal=lease`: a write the handler makes through its handle ends on the lost claim too, as its own calls do.
-  const writeSignal = handOutSignal ? leaseLostSignal : undefined;
+  // `handler-signal=lease`: a write made while the handler runs ends on the lost claim too, as the handler's own calls
+  // do. The flush after the handler returned is not cut short: a wake that fails there is failed, not abandoned.
+  let handlerRunning = false;
   const writerFor =
     (sharedId: string): SharedStateWriter =>
     async (event) =>
-      void (await env.agents.writeSharedState(sharedId, wake.write_token, event, writeSignal));
+      void (await env.agents.writeSharedState(sharedId, wake.write_token, event, handOutSignal && handlerRunning ? leaseLostSignal : undefined));
   const acks: StreamAck[] = [];
   let outcome: WakeOutcome;
   try {
@@ -162,11 +163,14 @@ async function runWake(
       ...(handOutSignal && leaseLostSignal ? { signal: leaseLostSignal } : {}),
     };
     try {
+      handlerRunning = true;
       await handler(ctx);
     } catch (error) {
       // A handler told of the lost claim ends with whatever its calls threw on the abort: the wake is abandoned.
       if (error instanceof AbortedError || !(handOutSignal && leaseLost())) throw error;
       throw new AbortedError(`wake ${wake.wake_id} abandoned: its handler ended on the lost claim (${describeError(error)})`);
+    } finally {
+      handlerRunning = false;
     }
 
     await chain.settled();
