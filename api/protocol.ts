@@ -8,6 +8,7 @@
  */
 
 export type { RuntimeUnderTest, RunningHost } from '../protocol/host/RuntimeUnderTest.ts';
+export type { LeaseRenewalPromise } from '../protocol/host/LeaseRenewalPromise.ts';
 export type { AnnotationValue, HostContext, ServiceUrls } from '../protocol/host/HostContext.ts';
 export { ANNOTATION_VOCABULARIES, type AnnotationVocabulary } from '../protocol/host/AnnotationVocabulary.ts';
 export type { DirectRequest, DirectResponse, DirectTransport } from '../protocol/host/DirectTransport.ts';

@@ -3,6 +3,7 @@ import type { LoopEnd } from '../sim/run/runLoop.ts';
 import type { TraceEvent } from '../sim/trace/Trace.ts';
 import type { FaultKind } from '../world/faults/FaultKind.ts';
 import type { AnnotationVocabulary } from '../protocol/host/AnnotationVocabulary.ts';
+import type { LeaseRenewalPromise } from '../protocol/host/LeaseRenewalPromise.ts';
 
 /** An external action the workload made due: it must be performed exactly once. */
 export interface ExpectedAction {
@@ -47,6 +48,11 @@ export interface RunHistory {
    * Absent: none (the system models judge the run alone).
    */
   readonly annotations?: readonly AnnotationVocabulary[];
+  /**
+   * The lease-renewal schedule the runtime promised for this run's configuration (its `leaseRenewal`), which the
+   * `protocol` property holds it to. A promise, not a report: it stays when the run drops its annotations. Absent: none.
+   */
+  readonly leaseRenewal?: LeaseRenewalPromise;
   readonly endedBy: LoopEnd;
   readonly endMs: number;
   readonly steps: number;

@@ -85,6 +85,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
   // After a spin every recording threw, to stop the loop; the run's own end is recorded as usual.
   trace.endHalt();
   const annotations = options.dropAnnotations ? [] : (runtime.annotations ?? []);
+  const leaseRenewal = runtime.leaseRenewal?.(spec.config);
   // The composed model follows the run once: model conformance judges it, and its transitions are the run's coverage.
   const modelTransitions = new Set<string>();
   // A configuration the composed model cannot follow (several entities) is not judged by it, nor followed for coverage.
@@ -111,6 +112,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     hangAfterMs: setup.hangAfterMs,
     quietFromMs: setup.quietFromMs,
     ...(followedModel ? { followedModel } : {}),
+    ...(leaseRenewal ? { leaseRenewal } : {}),
   }, { skip: [...new Set([...notJudged, ...(conformance ? [] : ['model-conformance'])])] });
   trace.record('sim', 'run-end', { endedBy, violations: violations.map((violation) => violation.property) });
   return {

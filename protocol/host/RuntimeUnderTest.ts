@@ -1,6 +1,7 @@
 import type { SwitchDefinition } from '../switches/SwitchDefinition.ts';
 import type { AnnotationVocabulary } from './AnnotationVocabulary.ts';
 import type { HostContext } from './HostContext.ts';
+import type { LeaseRenewalPromise } from './LeaseRenewalPromise.ts';
 
 /** A started host process, as the platform sees it. */
 export interface RunningHost {
@@ -32,6 +33,12 @@ export interface RuntimeUnderTest {
    * leaves out or reorders one.
    */
   readonly annotations?: readonly AnnotationVocabulary[];
+  /**
+   * The lease-renewal schedule the runtime promises under a run's switch values (every switch of the run, by name),
+   * which the `protocol` property then holds it to; undefined where it promises none (it does not renew, or a renewal
+   * may wait without bound). Absent: no promise under any configuration.
+   */
+  leaseRenewal?(config: Readonly<Record<string, string>>): LeaseRenewalPromise | undefined;
   /**
    * Starts one host process. Called with the process's globals installed and inside its context, at the moment the
    * platform starts the process; a fresh call per process, with nothing kept from earlier processes (a cold start).

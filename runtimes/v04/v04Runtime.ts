@@ -1,5 +1,6 @@
 import type { RuntimeUnderTest } from '../../protocol/host/RuntimeUnderTest.ts';
 import { V04_SWITCHES } from './config.ts';
+import { v04LeaseRenewalPromise } from './leaseRenewalPromise.ts';
 import { RuntimeHost } from './RuntimeHost.ts';
 import { createV04Environment } from './V04Environment.ts';
 
@@ -13,6 +14,7 @@ export const v04Runtime: RuntimeUnderTest = {
   summary: 'the wake path of agents-runtime 0.4.x, with switches for defects A and B and their fixes',
   switches: V04_SWITCHES,
   annotations: ['runner-lifecycle', 'wiring-chain'],
+  leaseRenewal: v04LeaseRenewalPromise,
   startHost(host) {
     const runtimeHost = new RuntimeHost(createV04Environment(host), { runnerId: host.env['RUNNER_ID'] ?? 'runner-1', label: host.env['RUNNER_LABEL'] ?? 'runner' });
     void runtimeHost.start();

@@ -1,0 +1,186 @@
+import { AGENTS_ROUTES } from '../../protocol/agents/agentsRoutes.ts';
+import type { LeaseRenewalPromise } from '../../protocol/host/LeaseRenewalPromise.ts';
+import type { TraceEvent } from '../../sim/trace/Trace.ts';
+import type { RunHistory } from '../RunHistory.ts';
+import type { Violation } from '../Violation.ts';
+import { wakeRouteOf } from '../observed/agentsRoute.ts';
+import { UnseenAnswers } from '../observed/unseenAnswers.ts';
+import type { WorldTiming } from '../observed/worldTiming.ts';
+import { FINAL_REFUSALS } from './renewalAfterRefusal.ts';
+
+/** Wire faults that keep a request from the agents server: the runtime sent it, and gets no answer. */
+const REQUEST_NEVER_ARRIVED: ReadonlySet<string> = new Set(['connection-drop', 'hung-request']);
+
+/** A wake the agents server granted a runner process, which owes it renewals while it runs. */
+interface RenewedWake {
+  readonly peer: string;
+  readonly wakeId: string;
+  readonly leaseTtlMs: number;
+  /** When the agents server answered the claim (the claim's answer may still be disowned by its caller). */
+  readonly claimedAtMs: number;
+  /** When the last renewal reached the world (or the claim was answered): the gap is counted from here. */
+  lastRenewalAtMs: number;
+  /** When a renewal got no answer the runtime could read, with no renewal since. */
+  unansweredAtMs?: number;
+  /** Server times of the claim and of the renewals answered 200 whose answers reached the runtime, in order. */
+  readonly confirmedAtMs: number[];
+}
+
+/**
+ * Renewals on the runtime's own schedule: a runtime that declares a {@link LeaseRenewalPromise} sends, for every wake
+ * the agents server granted one of its processes, a renewal at most `maxRenewalGapMs` after the claim and after each
+ * renewal before (and, if it says so, one at most `retryUnansweredWithinMs` after a renewal that got no answer),
+ * until the wake's done goes out, a renewal is refused for good (401, 409), its process begins to stop, or
+ * `claimKeptUnconfirmedMs` have passed since the claim or the last renewal confirmed to it. A renewal counts where the
+ * world saw it: at the agents server, turned away at its door, or lost on the wire. A claim or a 200 whose answer did
+ * not reach the runtime (lost, or read by no one) starts or extends nothing, and a 200 that may reach it only after
+ * its promise ran out does not extend it; each deadline allows three deliveries and 100 ms. A runtime that declares
+ * nothing is not judged by this rule.
+ */
+export function renewalSchedule(history: RunHistory, timing: WorldTiming): Violation[] {
+  const promise = history.leaseRenewal;
+  if (!promise) return [];
+  const slackMs = 3 * timing.maxDeliveryMs + 100;
+  const wakes = new Map<string, RenewedWake>();
+  /** Claims answered 200, by `<peer> <claim path> <answered at>`, so that an answer nobody read can withdraw its wake. */
+  const claimsByAnswer = new Map<string, string>();
+  /** Processes that began to stop or ended: a claim answered to one starts nothing. */
+  const stopped = new Set<string>();
+  const ttlBySubscription = new Map<string, number>();
+  const unseen = new UnseenAnswers();
+  const defaultTtlMs = Number(history.events.find((event) => event.kind === 'world-configured' && !event.annotation)?.detail['leaseTtlMs'] ?? 30_000);
+  const violations: Violation[] = [];
+
+  const endPeer = (peer: string): void => {
+    stopped.add(peer);
+    for (const [key, wake] of wakes) if (wake.peer === peer) wakes.delete(key);
+  };
+  const renewalSeen = (wake: RenewedWake | undefined, atMs: number, answered: boolean): void => {
+    if (!wake) return;
+    wake.lastRenewalAtMs = atMs;
+    if (answered) delete wake.unansweredAtMs;
+    else wake.unansweredAtMs = atMs;
+  };
+
+  history.events.forEach((event, eventIndex) => {
+    if (event.annotation) return;
+    for (const [key, wake] of wakes) {
+      const overdue = overdueAt(wake, promise, timing, slackMs);
+      if (overdue === undefined || event.atMs <= overdue.dueAtMs) continue;
+      wakes.delete(key);
+      violations.push({
+        property: 'protocol',
+        message: `lease renewal: ${wake.peer} sent no renewal of ${wake.wakeId} for ${event.atMs - overdue.sinceMs} ms ${overdue.what} (it promised one within ${overdue.promisedMs} ms)`,
+        step: event.step,
+        atMs: event.atMs,
+        eventIndex,
+      });
+    }
+    unseen.observe(event);
+    const detail = event.detail;
+    const peer = String(detail['peer']);
+    switch (event.kind) {
+      case 'sigterm':
+      case 'process-exit':
+        return endPeer(event.actor);
+      case 'lease-granted':
+        ttlBySubscription.set(`${String(detail['subscription'])} ${String(detail['generation'])}`, Number(detail['leaseTtlMs']));
+        return;
+      case 'claim-answered': {
+        const path = AGENTS_ROUTES.claim(String(detail['runner']));
+        const seen = unseen.seen(`${peer} ${path}`);
+        if (Number(detail['status']) !== 200 || !seen || stopped.has(peer)) return;
+        const wakeId = String(detail['wakeId']);
+        const leaseTtlMs = ttlBySubscription.get(`${String(detail['subscription'])} ${String(detail['generation'])}`) ?? defaultTtlMs;
+        wakes.set(`${peer} ${wakeId}`, { peer, wakeId, leaseTtlMs, claimedAtMs: event.atMs, lastRenewalAtMs: event.atMs, confirmedAtMs: [event.atMs] });
+        claimsByAnswer.set(`${peer} ${path} ${event.atMs}`, wakeId);
+        return;
+      }
+      case 'renew-received': {
+        const wakeId = String(detail['wakeId']);
+        const wake = wakes.get(`${peer} ${wakeId}`);
+        const status = Number(detail['status']);
+        const seen = unseen.seen(`${peer} ${AGENTS_ROUTES.renew(wakeId)}`);
+        if (seen && FINAL_REFUSALS.has(status)) return void wakes.delete(`${peer} ${wakeId}`);
+        renewalSeen(wake, event.atMs, seen && status < 500 && status !== 429);
+        if (wake && seen && status === 200) wake.confirmedAtMs.push(event.atMs);
+        return;
+      }
+      case 'done-received':
+        unseen.seen(`${peer} ${AGENTS_ROUTES.done(String(detail['wakeId']))}`);
+        return void wakes.delete(`${peer} ${String(detail['wakeId'])}`);
+      case 'request-refused':
+      case 'fault': {
+        if (event.kind === 'fault' && !REQUEST_NEVER_ARRIVED.has(String(detail['kind']))) return;
+        const route = wakeRouteOf(String(detail['path']));
+        if (route?.route === 'done') return void wakes.delete(`${peer} ${route.wakeId}`);
+        if (route?.route === 'renew') renewalSeen(wakes.get(`${peer} ${route.wakeId}`), event.atMs, false);
+        return;
+      }
+      case 'answer-unclaimed':
+        return answerUnclaimed(event, wakes, claimsByAnswer);
+      default:
+        return;
+    }
+  });
+  const last = history.events.at(-1);
+  for (const wake of wakes.values()) {
+    const overdue = overdueAt(wake, promise, timing, slackMs);
+    if (overdue === undefined || history.endMs <= overdue.dueAtMs) continue;
+    violations.push({
+      property: 'protocol',
+      message: `lease renewal: ${wake.peer} sent no renewal of ${wake.wakeId} for ${history.endMs - overdue.sinceMs} ms ${overdue.what}, to the end of the run (it promised one within ${overdue.promisedMs} ms)`,
+      step: last?.step ?? history.steps,
+      atMs: history.endMs,
+    });
+  }
+  return violations;
+}
+
+/**
+ * An answer the caller had given up on before it arrived: a claim's withdraws its wake (the runtime never got it), a
+ * renewal's is one that got no answer (and a 200 in it confirmed nothing).
+ */
+function answerUnclaimed(event: TraceEvent, wakes: Map<string, RenewedWake>, claimsByAnswer: ReadonlyMap<string, string>): void {
+  const detail = event.detail;
+  const peer = String(detail['peer']);
+  const answeredAtMs = Number(detail['answeredAtMs']);
+  const claimed = claimsByAnswer.get(`${peer} ${String(detail['path'])} ${answeredAtMs}`);
+  if (claimed !== undefined) {
+    const wake = wakes.get(`${peer} ${claimed}`);
+    if (wake?.claimedAtMs === answeredAtMs) wakes.delete(`${peer} ${claimed}`);
+    return;
+  }
+  const route = wakeRouteOf(String(detail['path']));
+  const wake = route?.route === 'renew' ? wakes.get(`${peer} ${route.wakeId}`) : undefined;
+  if (!wake) return;
+  const confirmed = wake.confirmedAtMs.lastIndexOf(answeredAtMs);
+  if (confirmed > 0) wake.confirmedAtMs.splice(confirmed, 1);
+  if (wake.lastRenewalAtMs === answeredAtMs) wake.unansweredAtMs = answeredAtMs;
+}
+
+/** When `wake`'s next renewal is overdue, and since what; undefined if its promise has run out by then. */
+function overdueAt(wake: RenewedWake, promise: LeaseRenewalPromise, timing: WorldTiming, slackMs: number): { readonly dueAtMs: number; readonly sinceMs: number; readonly promisedMs: number; readonly what: string } | undefined {
+  const gapMs = promise.maxRenewalGapMs(wake.leaseTtlMs);
+  const retryMs = wake.unansweredAtMs === undefined ? undefined : promise.retryUnansweredWithinMs?.(wake.leaseTtlMs);
+  const byGap = { dueAtMs: wake.lastRenewalAtMs + gapMs + slackMs, sinceMs: wake.lastRenewalAtMs, promisedMs: gapMs, what: wake.lastRenewalAtMs === wake.claimedAtMs ? 'after its claim' : 'after its last renewal' };
+  const byRetry = retryMs === undefined ? undefined : { dueAtMs: wake.unansweredAtMs! + retryMs + slackMs, sinceMs: wake.unansweredAtMs!, promisedMs: retryMs, what: 'after a renewal that got no answer' };
+  const due = byRetry !== undefined && byRetry.dueAtMs < byGap.dueAtMs ? byRetry : byGap;
+  const keptMs = promise.claimKeptUnconfirmedMs?.(wake.leaseTtlMs);
+  if (keptMs !== undefined && due.dueAtMs >= keptUntilMs(wake.confirmedAtMs, keptMs, timing.maxDeliveryMs)) return undefined;
+  return due;
+}
+
+/**
+ * The earliest moment the runtime may have given its claim up: `keptMs` after the claim, or after the last renewal
+ * confirmed to it, went out (a delivery before the server saw it, at the earliest). A confirmation counts only if its
+ * answer reached the runtime before the claim could have been given up.
+ */
+function keptUntilMs(confirmedAtMs: readonly number[], keptMs: number, maxDeliveryMs: number): number {
+  let untilMs = -Infinity;
+  for (const atMs of confirmedAtMs) {
+    if (untilMs !== -Infinity && atMs + maxDeliveryMs >= untilMs) break;
+    untilMs = Math.max(untilMs, atMs - maxDeliveryMs + keptMs);
+  }
+  return untilMs;
+}
