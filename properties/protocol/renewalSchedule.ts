@@ -40,13 +40,16 @@ interface RenewedWake {
 export function renewalSchedule(history: RunHistory, timing: WorldTiming): Violation[] {
   const promise = history.leaseRenewal;
   if (!promise) return [];
+  // The renewal before left up to a delivery before the server saw it, its answer took one back (a schedule may count
+  // from the answer), and the next takes one to arrive; 100 ms for the steps in between.
   const slackMs = 3 * timing.maxDeliveryMs + 100;
   const wakes = new Map<string, RenewedWake>();
   /** Claims answered 200, by `<peer> <claim path> <answered at>`, so that an answer nobody read can withdraw its wake. */
   const claimsByAnswer = new Map<string, string>();
   /** Processes that began to stop or ended: a claim answered to one starts nothing. */
   const stopped = new Set<string>();
-  const ttlBySubscription = new Map<string, number>();
+  /** Lease lengths by `<subscription> <generation>`, as the Durable Streams service granted them. */
+  const ttlByGrant = new Map<string, number>();
   const unseen = new UnseenAnswers();
   const defaultTtlMs = Number(history.events.find((event) => event.kind === 'world-configured' && !event.annotation)?.detail['leaseTtlMs'] ?? 30_000);
   const violations: Violation[] = [];
@@ -84,14 +87,14 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
       case 'process-exit':
         return endPeer(event.actor);
       case 'lease-granted':
-        ttlBySubscription.set(`${String(detail['subscription'])} ${String(detail['generation'])}`, Number(detail['leaseTtlMs']));
+        ttlByGrant.set(`${String(detail['subscription'])} ${String(detail['generation'])}`, Number(detail['leaseTtlMs']));
         return;
       case 'claim-answered': {
         const path = AGENTS_ROUTES.claim(String(detail['runner']));
         const seen = unseen.seen(`${peer} ${path}`);
         if (Number(detail['status']) !== 200 || !seen || stopped.has(peer)) return;
         const wakeId = String(detail['wakeId']);
-        const leaseTtlMs = ttlBySubscription.get(`${String(detail['subscription'])} ${String(detail['generation'])}`) ?? defaultTtlMs;
+        const leaseTtlMs = ttlByGrant.get(`${String(detail['subscription'])} ${String(detail['generation'])}`) ?? defaultTtlMs;
         wakes.set(`${peer} ${wakeId}`, { peer, wakeId, leaseTtlMs, claimedAtMs: event.atMs, lastRenewalAtMs: event.atMs, confirmedAtMs: [event.atMs] });
         claimsByAnswer.set(`${peer} ${path} ${event.atMs}`, wakeId);
         return;
