@@ -24,6 +24,16 @@ interface RenewedWake {
   unansweredAtMs?: number;
   /** Server times of the claim and of the renewals answered 200 whose answers reached the runtime, in order. */
   readonly confirmedAtMs: number[];
+  /** When the next renewal is overdue, kept up to date by {@link refresh}; undefined while none is owed. */
+  overdue?: Overdue;
+}
+
+/** A renewal owed by a deadline, and what it is owed after. */
+interface Overdue {
+  readonly dueAtMs: number;
+  readonly sinceMs: number;
+  readonly promisedMs: number;
+  readonly what: string;
 }
 
 /**
@@ -35,7 +45,8 @@ interface RenewedWake {
  * world saw it: at the agents server, turned away at its door, or lost on the wire. A claim or a 200 whose answer did
  * not reach the runtime (lost, or read by no one) starts or extends nothing, and a 200 that may reach it only after
  * its promise ran out does not extend it; each deadline allows three deliveries and 100 ms. A runtime that declares
- * nothing is not judged by this rule.
+ * nothing is not judged by this rule. Not judged: renewals after the first done attempt or the SIGTERM (a runtime may
+ * stop renewing there), so a defect in renewing through done retries or a stop's drain goes unseen.
  */
 export function renewalSchedule(history: RunHistory, timing: WorldTiming): Violation[] {
   const promise = history.leaseRenewal;
@@ -44,13 +55,18 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
   // from the answer), and the next takes one to arrive; 100 ms for the steps in between.
   const slackMs = 3 * timing.maxDeliveryMs + 100;
   const wakes = new Map<string, RenewedWake>();
-  /** Claims answered 200, by `<peer> <claim path> <answered at>`, so that an answer nobody read can withdraw its wake. */
-  const claimsByAnswer = new Map<string, string>();
+  /**
+   * Claims answered 200, by `<peer> <claim path> <answered at>`, so that an answer nobody read can withdraw its wake.
+   * The path names the runner, not the entity: claims of two entities answered in the same millisecond share a key,
+   * and an answer nobody read withdraws both (the rule then judges neither rather than the wrong one).
+   */
+  const claimsByAnswer = new Map<string, string[]>();
   /** Processes that began to stop or ended: a claim answered to one starts nothing. */
   const stopped = new Set<string>();
   /** Lease lengths by `<subscription> <generation>`, as the Durable Streams service granted them. */
   const ttlByGrant = new Map<string, number>();
   const unseen = new UnseenAnswers();
+  // A trace with no grant to read the lease from takes the world's; a hand-made one with neither, semantics.md's 30 s.
   const defaultTtlMs = Number(history.events.find((event) => event.kind === 'world-configured' && !event.annotation)?.detail['leaseTtlMs'] ?? 30_000);
   const violations: Violation[] = [];
 
@@ -63,21 +79,25 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
     wake.lastRenewalAtMs = atMs;
     if (answered) delete wake.unansweredAtMs;
     else wake.unansweredAtMs = atMs;
+    refresh(wake, promise, timing, slackMs);
+  };
+  /** A renewal the agents server answered `status` (itself, or by a refusal of its own before it looked at the wake). */
+  const renewalAnswered = (peer: string, wakeId: string, status: number, atMs: number): void => {
+    const key = `${peer} ${wakeId}`;
+    const seen = unseen.seen(`${peer} ${AGENTS_ROUTES.renew(wakeId)}`);
+    if (seen && FINAL_REFUSALS.has(status)) return void wakes.delete(key);
+    const wake = wakes.get(key);
+    if (wake && seen && status === 200) wake.confirmedAtMs.push(atMs);
+    renewalSeen(wake, atMs, seen && status < 500 && status !== 429);
   };
 
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
     for (const [key, wake] of wakes) {
-      const overdue = overdueAt(wake, promise, timing, slackMs);
+      const overdue = wake.overdue;
       if (overdue === undefined || event.atMs <= overdue.dueAtMs) continue;
       wakes.delete(key);
-      violations.push({
-        property: 'protocol',
-        message: `lease renewal: ${wake.peer} sent no renewal of ${wake.wakeId} for ${event.atMs - overdue.sinceMs} ms ${overdue.what} (it promised one within ${overdue.promisedMs} ms)`,
-        step: event.step,
-        atMs: event.atMs,
-        eventIndex,
-      });
+      violations.push({ property: 'protocol', message: renewalMissing(wake, overdue, event.atMs), step: event.step, atMs: event.atMs, eventIndex });
     }
     unseen.observe(event);
     const detail = event.detail;
@@ -95,20 +115,14 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
         if (Number(detail['status']) !== 200 || !seen || stopped.has(peer)) return;
         const wakeId = String(detail['wakeId']);
         const leaseTtlMs = ttlByGrant.get(`${String(detail['subscription'])} ${String(detail['generation'])}`) ?? defaultTtlMs;
-        wakes.set(`${peer} ${wakeId}`, { peer, wakeId, leaseTtlMs, claimedAtMs: event.atMs, lastRenewalAtMs: event.atMs, confirmedAtMs: [event.atMs] });
-        claimsByAnswer.set(`${peer} ${path} ${event.atMs}`, wakeId);
+        const wake: RenewedWake = { peer, wakeId, leaseTtlMs, claimedAtMs: event.atMs, lastRenewalAtMs: event.atMs, confirmedAtMs: [event.atMs] };
+        wakes.set(`${peer} ${wakeId}`, refresh(wake, promise, timing, slackMs));
+        const answerKey = `${peer} ${path} ${event.atMs}`;
+        claimsByAnswer.set(answerKey, [...(claimsByAnswer.get(answerKey) ?? []), wakeId]);
         return;
       }
-      case 'renew-received': {
-        const wakeId = String(detail['wakeId']);
-        const wake = wakes.get(`${peer} ${wakeId}`);
-        const status = Number(detail['status']);
-        const seen = unseen.seen(`${peer} ${AGENTS_ROUTES.renew(wakeId)}`);
-        if (seen && FINAL_REFUSALS.has(status)) return void wakes.delete(`${peer} ${wakeId}`);
-        renewalSeen(wake, event.atMs, seen && status < 500 && status !== 429);
-        if (wake && seen && status === 200) wake.confirmedAtMs.push(event.atMs);
-        return;
-      }
+      case 'renew-received':
+        return renewalAnswered(peer, String(detail['wakeId']), Number(detail['status']), event.atMs);
       case 'done-received':
         unseen.seen(`${peer} ${AGENTS_ROUTES.done(String(detail['wakeId']))}`);
         return void wakes.delete(`${peer} ${String(detail['wakeId'])}`);
@@ -117,25 +131,22 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
         if (event.kind === 'fault' && !REQUEST_NEVER_ARRIVED.has(String(detail['kind']))) return;
         const route = wakeRouteOf(String(detail['path']));
         if (route?.route === 'done') return void wakes.delete(`${peer} ${route.wakeId}`);
-        if (route?.route === 'renew') renewalSeen(wakes.get(`${peer} ${route.wakeId}`), event.atMs, false);
-        return;
+        if (route?.route !== 'renew') return;
+        // Turned away at the door (Network.ts) or refused by the server itself: an answer, which the wire may have lost.
+        if (event.kind === 'request-refused') return renewalAnswered(peer, route.wakeId, Number(detail['status']), event.atMs);
+        return renewalSeen(wakes.get(`${peer} ${route.wakeId}`), event.atMs, false);
       }
       case 'answer-unclaimed':
-        return answerUnclaimed(event, wakes, claimsByAnswer);
+        return answerUnclaimed(event, wakes, claimsByAnswer, (wake) => refresh(wake, promise, timing, slackMs));
       default:
         return;
     }
   });
   const last = history.events.at(-1);
   for (const wake of wakes.values()) {
-    const overdue = overdueAt(wake, promise, timing, slackMs);
+    const overdue = wake.overdue;
     if (overdue === undefined || history.endMs <= overdue.dueAtMs) continue;
-    violations.push({
-      property: 'protocol',
-      message: `lease renewal: ${wake.peer} sent no renewal of ${wake.wakeId} for ${history.endMs - overdue.sinceMs} ms ${overdue.what}, to the end of the run (it promised one within ${overdue.promisedMs} ms)`,
-      step: last?.step ?? history.steps,
-      atMs: history.endMs,
-    });
+    violations.push({ property: 'protocol', message: `${renewalMissing(wake, overdue, history.endMs)}, to the end of the run`, step: last?.step ?? history.steps, atMs: history.endMs });
   }
   return violations;
 }
@@ -144,14 +155,13 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
  * An answer the caller had given up on before it arrived: a claim's withdraws its wake (the runtime never got it), a
  * renewal's is one that got no answer (and a 200 in it confirmed nothing).
  */
-function answerUnclaimed(event: TraceEvent, wakes: Map<string, RenewedWake>, claimsByAnswer: ReadonlyMap<string, string>): void {
+function answerUnclaimed(event: TraceEvent, wakes: Map<string, RenewedWake>, claimsByAnswer: ReadonlyMap<string, readonly string[]>, changed: (wake: RenewedWake) => void): void {
   const detail = event.detail;
   const peer = String(detail['peer']);
   const answeredAtMs = Number(detail['answeredAtMs']);
   const claimed = claimsByAnswer.get(`${peer} ${String(detail['path'])} ${answeredAtMs}`);
   if (claimed !== undefined) {
-    const wake = wakes.get(`${peer} ${claimed}`);
-    if (wake?.claimedAtMs === answeredAtMs) wakes.delete(`${peer} ${claimed}`);
+    for (const wakeId of claimed) if (wakes.get(`${peer} ${wakeId}`)?.claimedAtMs === answeredAtMs) wakes.delete(`${peer} ${wakeId}`);
     return;
   }
   const route = wakeRouteOf(String(detail['path']));
@@ -160,10 +170,25 @@ function answerUnclaimed(event: TraceEvent, wakes: Map<string, RenewedWake>, cla
   const confirmed = wake.confirmedAtMs.lastIndexOf(answeredAtMs);
   if (confirmed > 0) wake.confirmedAtMs.splice(confirmed, 1);
   if (wake.lastRenewalAtMs === answeredAtMs) wake.unansweredAtMs = answeredAtMs;
+  changed(wake);
+}
+
+/** The violation's message: how long the wake went without the renewal it was owed, against the promise. */
+function renewalMissing(wake: RenewedWake, overdue: Overdue, atMs: number): string {
+  const allowedMs = overdue.dueAtMs - overdue.sinceMs;
+  return `lease renewal: ${wake.peer} sent no renewal of ${wake.wakeId} for ${atMs - overdue.sinceMs} ms ${overdue.what} (it promised one within ${overdue.promisedMs} ms; ${allowedMs} ms with the world's delays)`;
+}
+
+/** Brings `wake`'s deadline up to date after its renewals or confirmations changed; returns the wake. */
+function refresh(wake: RenewedWake, promise: LeaseRenewalPromise, timing: WorldTiming, slackMs: number): RenewedWake {
+  const overdue = overdueAt(wake, promise, timing, slackMs);
+  if (overdue === undefined) delete wake.overdue;
+  else wake.overdue = overdue;
+  return wake;
 }
 
 /** When `wake`'s next renewal is overdue, and since what; undefined if its promise has run out by then. */
-function overdueAt(wake: RenewedWake, promise: LeaseRenewalPromise, timing: WorldTiming, slackMs: number): { readonly dueAtMs: number; readonly sinceMs: number; readonly promisedMs: number; readonly what: string } | undefined {
+function overdueAt(wake: RenewedWake, promise: LeaseRenewalPromise, timing: WorldTiming, slackMs: number): Overdue | undefined {
   const gapMs = promise.maxRenewalGapMs(wake.leaseTtlMs);
   const retryMs = wake.unansweredAtMs === undefined ? undefined : promise.retryUnansweredWithinMs?.(wake.leaseTtlMs);
   const byGap = { dueAtMs: wake.lastRenewalAtMs + gapMs + slackMs, sinceMs: wake.lastRenewalAtMs, promisedMs: gapMs, what: wake.lastRenewalAtMs === wake.claimedAtMs ? 'after its claim' : 'after its last renewal' };

@@ -5,7 +5,9 @@
  * own, and a runtime that renews on a schedule it did not declare is judged by nothing here.
  *
  * Declare what the runtime's documentation promises, not what its code computes: a promise read from the code follows
- * a defect in it.
+ * a defect in it. The rule measures every interval where the world saw the renewals (at the agents server, at its
+ * door, or on the wire), allowing three deliveries and 100 ms; it applies to every wake the agents server granted the
+ * runtime's processes, one the runtime holds without running it (no handler for its entity type) included.
  */
 export interface LeaseRenewalPromise {
   /**
@@ -15,7 +17,8 @@ export interface LeaseRenewalPromise {
   maxRenewalGapMs(leaseTtlMs: number): number;
   /**
    * A renewal that got no answer (answered 5xx or 429, turned away at the door, a dropped or hung connection, an
-   * answer lost) is followed by the next within this long. Absent: only {@link maxRenewalGapMs} holds.
+   * answer lost) is followed by the next within this long, counted from that renewal. Absent: only
+   * {@link maxRenewalGapMs} holds.
    */
   retryUnansweredWithinMs?(leaseTtlMs: number): number;
   /**

@@ -28,11 +28,17 @@ export function v04LeaseRenewalPromise(config: Readonly<Record<string, string>>)
   const timeout = config['renewal-timeout'];
   if (timeout !== 'short' && timeout !== 'interval' && config['request-timeout'] !== 'abort') return undefined;
   const intervalMs = (leaseTtlMs: number): number => Math.max(1, Math.floor(leaseTtlMs / DOCUMENTED.renewalsPerLease));
+  /** `request-timeout=abort` gives any request up after 30 s (as a dropped connection, so no `interval` resend). */
+  const deadlineMs = config['request-timeout'] === 'abort' ? DOCUMENTED.requestDeadlineMs : Infinity;
   /** How long a renewal may go unanswered before the runtime counts it as one that got no answer. */
-  const answerWaitMs = (leaseTtlMs: number): number =>
-    timeout === 'short' ? Math.min(DOCUMENTED.shortAnswerWaitMs, intervalMs(leaseTtlMs)) : timeout === 'interval' ? intervalMs(leaseTtlMs) : DOCUMENTED.requestDeadlineMs;
-  // `interval` sends the next at once when it gives one up; the others wait an interval after the renewal ended.
-  const maxRenewalGapMs = (leaseTtlMs: number): number => (timeout === 'interval' ? intervalMs(leaseTtlMs) : answerWaitMs(leaseTtlMs) + intervalMs(leaseTtlMs));
+  const answerWaitMs = (leaseTtlMs: number): number => {
+    const giveUpMs = timeout === 'short' ? Math.min(DOCUMENTED.shortAnswerWaitMs, intervalMs(leaseTtlMs)) : timeout === 'interval' ? intervalMs(leaseTtlMs) : Infinity;
+    return Math.min(deadlineMs, giveUpMs);
+  };
+  // `interval`'s own timer, when it fires before the request deadline, sends the next renewal at once; otherwise the
+  // next waits an interval after the renewal ended, answered, failed or given up (the schedule counts from there).
+  const maxRenewalGapMs = (leaseTtlMs: number): number =>
+    timeout === 'interval' && intervalMs(leaseTtlMs) < deadlineMs ? intervalMs(leaseTtlMs) : answerWaitMs(leaseTtlMs) + intervalMs(leaseTtlMs);
   return {
     maxRenewalGapMs,
     ...(config['renewal-retry'] === 'backoff'

@@ -27,20 +27,24 @@ describe('protocol: lease renewals on the schedule the runtime promises', () => 
   it('flags a wake renewed later than promised after its claim, at the first event past the deadline', () => {
     const trace = tick(claimed(world(), 1_000), 13_000 + SLACK_MS + 1);
     expect(renewalOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
-      [trace.last, 'lease renewal: host#1 sent no renewal of w1 for 12134 ms after its claim (it promised one within 12000 ms)'],
+      [trace.last, "lease renewal: host#1 sent no renewal of w1 for 12134 ms after its claim (it promised one within 12000 ms; 12133 ms with the world's delays)"],
     ]);
   });
 
   it('allows renewals within the gap and its slack, and judges nothing without a promise', () => {
-    const onTime = renewed(renewed(claimed(world(), 1_000), 13_000 + SLACK_MS), 25_000 + 2 * SLACK_MS);
-    expect(renewalOf(tick(onTime, 30_000).at(30_001, 'host#1', 'sigterm'))).toEqual([]);
+    // Builders append in place: a fresh trace for each judgement.
+    const onTime = (): TraceBuilder => renewed(renewed(claimed(world(), 1_000), 13_000 + SLACK_MS), 25_000 + 2 * SLACK_MS);
+    // Owed by 37,399 ms; the SIGTERM at 30 s ends what the process owes.
+    expect(renewalOf(tick(onTime().at(30_000, 'host#1', 'sigterm'), 60_000))).toEqual([]);
+    expect(renewalOf(tick(onTime(), 37_399))).toEqual([]);
+    expect(renewalOf(tick(onTime(), 37_400))).toHaveLength(1);
     expect(renewalOf(tick(claimed(world(), 1_000), 60_000), null)).toEqual([]);
   });
 
   it('flags a wake left unrenewed to the end of the run, after its last renewal', () => {
     const trace = renewed(claimed(world(), 1_000), 10_000);
     expect(renewalOf(trace, HARDENED_PROMISE, { endMs: 23_000 }).map((violation) => [violation.eventIndex, violation.atMs, violation.message])).toEqual([
-      [undefined, 23_000, 'lease renewal: host#1 sent no renewal of w1 for 13000 ms after its last renewal, to the end of the run (it promised one within 12000 ms)'],
+      [undefined, 23_000, "lease renewal: host#1 sent no renewal of w1 for 13000 ms after its last renewal (it promised one within 12000 ms; 12133 ms with the world's delays), to the end of the run"],
     ]);
     expect(renewalOf(trace, HARDENED_PROMISE, { endMs: 22_000 + SLACK_MS })).toEqual([]);
   });
@@ -56,7 +60,7 @@ describe('protocol: lease renewals on the schedule the runtime promises', () => 
     for (const failure of failures) {
       const late = tick(failure(claimed(world(), 1_000)), 9_000 + SLACK_MS + 1);
       expect(renewalOf(late).map((violation) => violation.message)).toEqual([
-        'lease renewal: host#1 sent no renewal of w1 for 4134 ms after a renewal that got no answer (it promised one within 4000 ms)',
+        "lease renewal: host#1 sent no renewal of w1 for 4134 ms after a renewal that got no answer (it promised one within 4000 ms; 4133 ms with the world's delays)",
       ]);
       expect(renewalOf(tick(renewed(failure(claimed(world(), 1_000)), 9_000 + SLACK_MS), 21_000))).toEqual([]);
     }
@@ -71,17 +75,36 @@ describe('protocol: lease renewals on the schedule the runtime promises', () => 
       status: 200,
       answeredAtMs: 5_000,
     });
-    expect(renewalOf(tick(unclaimed, 9_200))).toHaveLength(1);
+    expect(renewalOf(tick(unclaimed, 9_200)).map((violation) => violation.message)).toEqual([
+      "lease renewal: host#1 sent no renewal of w1 for 4200 ms after a renewal that got no answer (it promised one within 4000 ms; 4133 ms with the world's delays)",
+    ]);
+  });
+
+  it("withdraws a 200 nobody read from the kept time, and a claim nobody read, even one of two answered at once", () => {
+    const path = '/_electric/wakes/w1/renew';
+    const unclaimed = (trace: TraceBuilder, atMs: number): TraceBuilder =>
+      trace.at(atMs + 8, 'network', 'answer-unclaimed', { peer: 'host#1', service: 'agents-server', method: 'POST', path, status: 200, answeredAtMs: atMs });
+    // Confirmed at 22 s the claim is kept to 46,989 ms, and the 503 at 32 s is owed a retry; unread, the 200 at 22 s
+    // leaves it kept to 35,989 ms, and the retry due at 36,133 ms is owed no more. The renewal at 26 s answers the
+    // retry the unread 200 is owed.
+    const retries = (trace: TraceBuilder): TraceBuilder => [26_000, 28_000, 32_000].reduce((sofar, atMs) => renewed(sofar, atMs, 503), trace);
+    expect(renewalOf(tick(retries(renewed(renewed(claimed(world(), 1_000), 11_000), 22_000)), 60_000))).toHaveLength(1);
+    expect(renewalOf(tick(retries(unclaimed(renewed(renewed(claimed(world(), 1_000), 11_000), 22_000), 22_000)), 60_000))).toEqual([]);
+    const twoClaims = world()
+      .at(1_000, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 200, wakeId: 'w1', generation: 1, entity: 'e1' })
+      .at(1_000, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e2', status: 200, wakeId: 'w2', generation: 1, entity: 'e2' })
+      .at(1_009, 'network', 'answer-unclaimed', { peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/runners/r1/claim', status: 200, answeredAtMs: 1_000 });
+    expect(renewalOf(tick(twoClaims, 60_000))).toEqual([]);
   });
 
   it('owes nothing once the claim may have been given up: the kept time after the last confirmed renewal', () => {
     // Confirmed at 1 s and 11 s: the runtime may give its claim up from 11 s - 11 ms + 25 s on; the retry owed after
     // the 503 at 35 s falls after that.
     const failing = (trace: TraceBuilder): TraceBuilder => [23_000, 27_000, 31_000, 35_000].reduce((sofar, atMs) => renewed(sofar, atMs, 503), trace);
-    const kept = failing(renewed(claimed(world(), 1_000), 11_000));
-    expect(renewalOf(tick(kept, 60_000))).toEqual([]);
+    const kept = (): TraceBuilder => failing(renewed(claimed(world(), 1_000), 11_000));
+    expect(renewalOf(tick(kept(), 60_000))).toEqual([]);
     // Without the fence the 503s are owed their retries.
-    expect(renewalOf(tick(kept, 60_000), { maxRenewalGapMs: () => 12_000, retryUnansweredWithinMs: () => 4_000 })).toHaveLength(1);
+    expect(renewalOf(tick(kept(), 60_000), { maxRenewalGapMs: () => 12_000, retryUnansweredWithinMs: () => 4_000 })).toHaveLength(1);
   });
 
   it('extends the kept time by no 200 whose answer was lost, or that may reach the runtime only after it ran out', () => {
@@ -109,6 +132,13 @@ describe('protocol: lease renewals on the schedule the runtime promises', () => 
     // A refusal whose answer was lost told the runtime nothing: it owes the retry.
     const lostRefusal = renewed(lostAnswer(claimed(world(), 1_000), 5_000, '/_electric/wakes/w1/renew'), 5_000, 409);
     expect(renewalOf(tick(lostRefusal, 60_000))).toHaveLength(1);
+  });
+
+  it("counts only the wake's own process's renewals, and a refusal the server made itself like its answers", () => {
+    expect(renewalOf(tick(renewed(claimed(world(), 1_000), 10_000, 200, 'host#2'), 13_500))).toHaveLength(1);
+    const refused = (status: number) => claimed(world(), 1_000).at(5_000, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path: '/_electric/wakes/w1/renew', status });
+    expect(renewalOf(tick(refused(401), 60_000))).toEqual([]);
+    expect(renewalOf(tick(refused(503), 9_200))).toHaveLength(1);
   });
 
   it('starts nothing for a claim its process never read, or answered once its process began to stop', () => {
@@ -146,6 +176,17 @@ describe("the v0.4 runtime's declared renewal schedule", () => {
     expect(promiseOf(CONFIG_PRESETS['hardened']!)).toEqual({ gap: 12_000, retry: 4_000, kept: 25_000 });
     expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'interval', 'renewal-retry': 'backoff' })).toEqual({ gap: 10_000, retry: 10_000, kept: undefined });
     expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'none', 'request-timeout': 'abort' })).toEqual({ gap: 40_000, retry: undefined, kept: undefined });
+    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'none', 'request-timeout': 'abort', 'renewal-retry': 'backoff' })).toEqual({ gap: 40_000, retry: 32_000, kept: undefined });
+    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'short', 'renewal-retry': 'none' })).toEqual({ gap: 12_000, retry: undefined, kept: undefined });
+  });
+
+  it('follows the lease: a short lease caps the answer wait at the interval, a long one meets the request deadline first', () => {
+    const short = v04LeaseRenewalPromise({ 'lease-renewal': 'renew', 'renewal-timeout': 'short', 'renewal-retry': 'backoff' })!;
+    expect([short.maxRenewalGapMs(3_000), short.retryUnansweredWithinMs!(3_000)]).toEqual([2_000, 2_000]);
+    // Over a 90 s lease, the 30 s request deadline fails a hung renewal before `interval`'s timer, and the next
+    // renewal then waits a whole interval.
+    const interval = v04LeaseRenewalPromise({ 'lease-renewal': 'renew', 'renewal-timeout': 'interval', 'request-timeout': 'abort' })!;
+    expect([interval.maxRenewalGapMs(60_000), interval.maxRenewalGapMs(120_000)]).toEqual([20_000, 70_000]);
   });
 
   it('promises nothing where it does not renew, or where a renewal may wait for good', () => {
