@@ -69,7 +69,7 @@ registerProperty({ name: 'concurrent-wake', kind: 'safety', summary: 'two wakes 
 registerProperty({ name: 'stuck-claim', kind: 'liveness', summary: 'a claim still active at the end with no live wake: its entity left running', judge: stuckClaim });
 registerProperty({ name: 'deaf-runner', kind: 'liveness', summary: 'a live host not reading its wake stream, past any backoff, while wakes wait', judge: deafRunner });
 registerProperty({ name: 'uncaught-error', kind: 'safety', summary: 'a host process died of an error its own code never handled (Node ends it)', judge: uncaughtError });
-registerProperty({ name: 'protocol', kind: 'safety', summary: 'heartbeat rate and interval, backoffs, reads given up only for a reason, nothing claimed or read after SIGTERM, drain, no backwards ack, no input replay, a done per wake', judge: protocol });
+registerProperty({ name: 'protocol', kind: 'safety', summary: 'heartbeat rate and interval, backoffs, reads given up only for a reason, renewals on a declared schedule, nothing claimed or read after SIGTERM, drain, no backwards ack, no input replay, a done per wake', judge: protocol });
 registerProperty({ name: 'stale-read', kind: 'safety', summary: 'a wake that began after its entity recorded a row did not find it: its state was older than its own writes', judge: staleRead });
 registerProperty({ name: 'unacked-work', kind: 'liveness', summary: 'an item of a linked stream a handler was given, never acked by the end: its entity woken for it again and again', judge: unackedWork });
 registerProperty({ name: 'hermetic', kind: 'run', summary: 'nothing inside the run reached real time, randomness or the network', judge: hermetic });
