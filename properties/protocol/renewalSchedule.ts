@@ -26,6 +26,18 @@ interface RenewedWake {
   readonly confirmedAtMs: number[];
   /** When the next renewal is overdue, kept up to date by {@link refresh}; undefined while none is owed. */
   overdue?: Overdue;
+  /** When the last renewal confirmed to the runtime was answered, with no renewal since (`minGapAfterConfirmedMs`). */
+  confirmedRenewalAtMs?: number;
+}
+
+/** A renewal that came sooner than promised after a confirmed one, judged once that confirmation can no longer be withdrawn. */
+interface EarlyRenewal {
+  readonly wake: RenewedWake;
+  readonly confirmedAtMs: number;
+  readonly gapMs: number;
+  readonly promisedMs: number;
+  readonly event: TraceEvent;
+  readonly eventIndex: number;
 }
 
 /** A renewal owed by a deadline, and what it is owed after. */
@@ -39,14 +51,16 @@ interface Overdue {
 /**
  * Renewals on the runtime's own schedule: a runtime that declares a {@link LeaseRenewalPromise} sends, for every wake
  * the agents server granted one of its processes, a renewal at most `maxRenewalGapMs` after the claim and after each
- * renewal before (and, if it says so, one at most `retryUnansweredWithinMs` after a renewal that got no answer),
- * until the wake's done goes out, a renewal is refused for good (401, 409), its process begins to stop, or
- * `claimKeptUnconfirmedMs` have passed since the claim or the last renewal confirmed to it. A renewal counts where the
- * world saw it: at the agents server, turned away at its door, or lost on the wire. A claim or a 200 whose answer did
- * not reach the runtime (lost, or read by no one) starts or extends nothing, and a 200 that may reach it only after
- * its promise ran out does not extend it; each deadline allows three deliveries and 100 ms. A runtime that declares
- * nothing is not judged by this rule. Not judged: renewals after the first done attempt or the SIGTERM (a runtime may
- * stop renewing there), so a defect in renewing through done retries or a stop's drain goes unseen.
+ * renewal before (and, if it says so, one at most `retryUnansweredWithinMs` after a renewal that got no answer, and
+ * none sooner than `minGapAfterConfirmedMs` after a renewal whose 200 it read), until the wake's done goes out, a
+ * renewal is refused for good (401, 409), its process begins to stop, or `claimKeptUnconfirmedMs` have passed since the
+ * claim or the last renewal confirmed to it. A renewal counts where the world saw it: at the agents server, turned away
+ * at its door, or lost on the wire. A claim or a 200 whose answer did not reach the runtime (lost, or read by no one)
+ * starts or extends nothing, and a 200 that may reach it only after its promise ran out does not extend it; each
+ * deadline allows three deliveries and 100 ms, the minimum gap none (it counts from the server's answer, which the
+ * runtime reads no sooner). A runtime that declares nothing is not judged by this rule. Not judged: renewals after the
+ * first done attempt or the SIGTERM (a runtime may stop renewing there), so a defect in renewing through done retries
+ * or a stop's drain goes unseen.
  */
 export function renewalSchedule(history: RunHistory, timing: WorldTiming): Violation[] {
   const promise = history.leaseRenewal;
@@ -69,6 +83,10 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
   // A trace with no grant to read the lease from takes the world's; a hand-made one with neither, semantics.md's 30 s.
   const defaultTtlMs = Number(history.events.find((event) => event.kind === 'world-configured' && !event.annotation)?.detail['leaseTtlMs'] ?? 30_000);
   const violations: Violation[] = [];
+  /** Renewals sooner than `minGapAfterConfirmedMs`, judged at the end (the 200 before may yet turn out unread). */
+  const early: EarlyRenewal[] = [];
+  /** The event being judged, for what {@link renewalSeen} finds. */
+  let current: { readonly event: TraceEvent; readonly eventIndex: number } | undefined;
 
   const endPeer = (peer: string): void => {
     stopped.add(peer);
@@ -76,6 +94,11 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
   };
   const renewalSeen = (wake: RenewedWake | undefined, atMs: number, answered: boolean): void => {
     if (!wake) return;
+    const minGapMs = promise.minGapAfterConfirmedMs?.(wake.leaseTtlMs);
+    if (minGapMs !== undefined && wake.confirmedRenewalAtMs !== undefined && atMs - wake.confirmedRenewalAtMs < minGapMs) {
+      early.push({ wake, confirmedAtMs: wake.confirmedRenewalAtMs, gapMs: atMs - wake.confirmedRenewalAtMs, promisedMs: minGapMs, event: current!.event, eventIndex: current!.eventIndex });
+    }
+    delete wake.confirmedRenewalAtMs;
     wake.lastRenewalAtMs = atMs;
     if (answered) delete wake.unansweredAtMs;
     else wake.unansweredAtMs = atMs;
@@ -89,10 +112,12 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
     const wake = wakes.get(key);
     if (wake && seen && status === 200) wake.confirmedAtMs.push(atMs);
     renewalSeen(wake, atMs, seen && status < 500 && status !== 429);
+    if (wake && seen && status === 200) wake.confirmedRenewalAtMs = atMs;
   };
 
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
+    current = { event, eventIndex };
     for (const [key, wake] of wakes) {
       const overdue = wake.overdue;
       if (overdue === undefined || event.atMs <= overdue.dueAtMs) continue;
@@ -142,6 +167,16 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
         return;
     }
   });
+  for (const { wake, confirmedAtMs, gapMs, promisedMs, event, eventIndex } of early) {
+    if (!wake.confirmedAtMs.includes(confirmedAtMs)) continue;
+    violations.push({
+      property: 'protocol',
+      message: `lease renewal: ${wake.peer} renewed ${wake.wakeId} ${gapMs} ms after the agents server confirmed its renewal (it promised to wait ${promisedMs} ms)`,
+      step: event.step,
+      atMs: event.atMs,
+      eventIndex,
+    });
+  }
   const last = history.events.at(-1);
   for (const wake of wakes.values()) {
     const overdue = wake.overdue;
@@ -170,6 +205,7 @@ function answerUnclaimed(event: TraceEvent, wakes: Map<string, RenewedWake>, cla
   const confirmed = wake.confirmedAtMs.lastIndexOf(answeredAtMs);
   if (confirmed > 0) wake.confirmedAtMs.splice(confirmed, 1);
   if (wake.lastRenewalAtMs === answeredAtMs) wake.unansweredAtMs = answeredAtMs;
+  if (wake.confirmedRenewalAtMs === answeredAtMs) delete wake.confirmedRenewalAtMs;
   changed(wake);
 }
 

@@ -27,4 +27,10 @@ export interface LeaseRenewalPromise {
    * for good (401, 409), its done went out, or its process began to stop.
    */
   claimKeptUnconfirmedMs?(leaseTtlMs: number): number;
+  /**
+   * After a renewal whose 200 the runtime read, the next renewal of that wake waits at least this long, counted from
+   * the agents server's answer (the runtime reads it no sooner): a runtime that renews once per round trip loads the
+   * server for nothing. Absent: renewals may come as often as the runtime likes.
+   */
+  minGapAfterConfirmedMs?(leaseTtlMs: number): number;
 }

@@ -41,6 +41,8 @@ export function v04LeaseRenewalPromise(config: Readonly<Record<string, string>>)
     timeout === 'interval' && intervalMs(leaseTtlMs) < deadlineMs ? intervalMs(leaseTtlMs) : answerWaitMs(leaseTtlMs) + intervalMs(leaseTtlMs);
   return {
     maxRenewalGapMs,
+    // A renewal answered 200 schedules the next a whole interval after the answer.
+    minGapAfterConfirmedMs: intervalMs,
     ...(config['renewal-retry'] === 'backoff'
       ? { retryUnansweredWithinMs: (leaseTtlMs: number) => Math.min(answerWaitMs(leaseTtlMs) + DOCUMENTED.retryMaxBackoffMs, maxRenewalGapMs(leaseTtlMs)) }
       : {}),

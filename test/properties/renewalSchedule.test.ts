@@ -158,6 +158,25 @@ describe('protocol: lease renewals on the schedule the runtime promises', () => 
     expect(renewalOf(tick(claimed(world().at(500, 'host#2', 'sigterm'), 1_000), 60_000))).toHaveLength(1);
   });
 
+  it('flags a renewal sooner than promised after a confirmed one, not after one the runtime never read', () => {
+    const spaced: LeaseRenewalPromise = { ...HARDENED_PROMISE, minGapAfterConfirmedMs: () => 10_000 };
+    const storm = renewed(renewed(claimed(world(), 1_000), 11_000), 11_046);
+    expect(renewalOf(tick(storm, 12_000), spaced).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [3, 'lease renewal: host#1 renewed w1 46 ms after the agents server confirmed its renewal (it promised to wait 10000 ms)'],
+    ]);
+    expect(renewalOf(tick(renewed(renewed(claimed(world(), 1_000), 11_000), 21_000), 22_000), spaced)).toEqual([]);
+    // After a 503, or a 200 whose answer was lost or read by no one, the runtime may try again at once.
+    expect(renewalOf(tick(renewed(renewed(claimed(world(), 1_000), 11_000, 503), 11_046), 12_000), spaced)).toEqual([]);
+    const lost = renewed(lostAnswer(claimed(world(), 1_000), 11_000, '/_electric/wakes/w1/renew'), 11_000);
+    expect(renewalOf(tick(renewed(lost, 11_046), 12_000), spaced)).toEqual([]);
+    const unread = renewed(claimed(world(), 1_000), 11_000);
+    unread.at(11_046, 'agents-server', 'renew-received', { peer: 'host#1', wakeId: 'w1', status: 200 });
+    unread.at(11_050, 'network', 'answer-unclaimed', { peer: 'host#1', service: 'agents-server', method: 'POST', path: '/_electric/wakes/w1/renew', status: 200, answeredAtMs: 11_000 });
+    expect(renewalOf(tick(unread, 12_000), spaced)).toEqual([]);
+    // Without the promise, renewals may come as often as the runtime likes.
+    expect(renewalOf(tick(renewed(renewed(claimed(world(), 1_000), 11_000), 11_046), 12_000))).toEqual([]);
+  });
+
   it('takes the lease length of the grant the claim answered', () => {
     const granted = world().at(999, 'durable-streams', 'lease-granted', { subscription: 'sub:e1', generation: 1, holder: 'r1', leaseTtlMs: 60_000 });
     const promise: LeaseRenewalPromise = { maxRenewalGapMs: (leaseTtlMs) => leaseTtlMs / 3 };
@@ -169,15 +188,15 @@ describe('protocol: lease renewals on the schedule the runtime promises', () => 
 describe("the v0.4 runtime's declared renewal schedule", () => {
   const promiseOf = (switches: Record<string, string>) => {
     const promise = v04LeaseRenewalPromise(switches);
-    return promise && { gap: promise.maxRenewalGapMs(30_000), retry: promise.retryUnansweredWithinMs?.(30_000), kept: promise.claimKeptUnconfirmedMs?.(30_000) };
+    return promise && { gap: promise.maxRenewalGapMs(30_000), retry: promise.retryUnansweredWithinMs?.(30_000), kept: promise.claimKeptUnconfirmedMs?.(30_000), spacing: promise.minGapAfterConfirmedMs?.(30_000) };
   };
 
   it('promises, for a 30 s lease, what its switches document', () => {
-    expect(promiseOf(CONFIG_PRESETS['hardened']!)).toEqual({ gap: 12_000, retry: 4_000, kept: 25_000 });
-    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'interval', 'renewal-retry': 'backoff' })).toEqual({ gap: 10_000, retry: 10_000, kept: undefined });
-    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'none', 'request-timeout': 'abort' })).toEqual({ gap: 40_000, retry: undefined, kept: undefined });
-    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'none', 'request-timeout': 'abort', 'renewal-retry': 'backoff' })).toEqual({ gap: 40_000, retry: 32_000, kept: undefined });
-    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'short', 'renewal-retry': 'none' })).toEqual({ gap: 12_000, retry: undefined, kept: undefined });
+    expect(promiseOf(CONFIG_PRESETS['hardened']!)).toEqual({ gap: 12_000, retry: 4_000, kept: 25_000, spacing: 10_000 });
+    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'interval', 'renewal-retry': 'backoff' })).toEqual({ gap: 10_000, retry: 10_000, kept: undefined, spacing: 10_000 });
+    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'none', 'request-timeout': 'abort' })).toEqual({ gap: 40_000, retry: undefined, kept: undefined, spacing: 10_000 });
+    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'none', 'request-timeout': 'abort', 'renewal-retry': 'backoff' })).toEqual({ gap: 40_000, retry: 32_000, kept: undefined, spacing: 10_000 });
+    expect(promiseOf({ 'lease-renewal': 'renew', 'renewal-timeout': 'short', 'renewal-retry': 'none' })).toEqual({ gap: 12_000, retry: undefined, kept: undefined, spacing: 10_000 });
   });
 
   it('follows the lease: a short lease caps the answer wait at the interval, a long one meets the request deadline first', () => {
