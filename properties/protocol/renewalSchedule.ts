@@ -30,7 +30,10 @@ interface RenewedWake {
   confirmedRenewalAtMs?: number;
 }
 
-/** A renewal that came sooner than promised after a confirmed one, judged once that confirmation can no longer be withdrawn. */
+/**
+ * A renewal that came sooner than promised after a confirmed one, judged once that confirmation can no longer be
+ * withdrawn.
+ */
 interface EarlyRenewal {
   readonly wake: RenewedWake;
   readonly confirmedAtMs: number;
@@ -104,7 +107,7 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
     else wake.unansweredAtMs = atMs;
     refresh(wake, promise, timing, slackMs);
   };
-  /** A renewal the agents server answered `status` (itself, or by a refusal of its own before it looked at the wake). */
+  /** A renewal the agents server answered `status` (itself, or by a refusal of its own before it read the wake). */
   const renewalAnswered = (peer: string, wakeId: string, status: number, atMs: number): void => {
     const key = `${peer} ${wakeId}`;
     const seen = unseen.seen(`${peer} ${AGENTS_ROUTES.renew(wakeId)}`);
@@ -157,7 +160,7 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
         const route = wakeRouteOf(String(detail['path']));
         if (route?.route === 'done') return void wakes.delete(`${peer} ${route.wakeId}`);
         if (route?.route !== 'renew') return;
-        // Turned away at the door (Network.ts) or refused by the server itself: an answer, which the wire may have lost.
+        // Turned away at the door (Network.ts) or refused by the server itself: an answer, which the wire may lose.
         if (event.kind === 'request-refused') return renewalAnswered(peer, route.wakeId, Number(detail['status']), event.atMs);
         return renewalSeen(wakes.get(`${peer} ${route.wakeId}`), event.atMs, false);
       }

@@ -8,7 +8,7 @@ import { CONFIG_PRESETS } from '../../scenarios/config/SwitchValues.ts';
 /** Deliveries take 1 to 11 ms: each deadline allows 3 × 11 + 100 = 133 ms. */
 const SLACK_MS = 133;
 const world = (): TraceBuilder => new TraceBuilder().at(0, 'world', 'world-configured', { leaseTtlMs: 30_000, longPollTimeoutMs: 20_000, baseLatencyMs: 1, maxExtraDelayMs: 10 });
-/** The hardened v0.4 promise for a 30 s lease: a renewal every 12 s, 4 s after one unanswered, none 25 s past a confirmation. */
+/** The hardened v0.4 promise: a renewal every 12 s, 4 s after one unanswered, none 25 s past a confirmed one. */
 const HARDENED_PROMISE: LeaseRenewalPromise = { maxRenewalGapMs: () => 12_000, retryUnansweredWithinMs: () => 4_000, claimKeptUnconfirmedMs: () => 25_000 };
 const claimed = (trace: TraceBuilder, atMs: number, peer = 'host#1'): TraceBuilder =>
   trace.at(atMs, 'agents-server', 'claim-answered', { peer, runner: 'r1', subscription: 'sub:e1', status: 200, wakeId: 'w1', generation: 1, entity: 'e1' });
@@ -17,7 +17,7 @@ const lostAnswer = (trace: TraceBuilder, atMs: number, path: string): TraceBuild
   trace.at(atMs, 'network', 'fault', { kind: 'lost-answer', peer: 'host#1', service: 'agents-server', method: 'POST', path });
 /** Something the world saw at `atMs` that has nothing to do with the wake: the first event past a deadline. */
 const tick = (trace: TraceBuilder, atMs: number): TraceBuilder => trace.at(atMs, 'chat', 'chat-post', { peer: 'host#1', action: 'noise', status: 200 });
-/** The lease-renewal violations of a run that ends at its last event, judged against `promise` (null: none declared). */
+/** The lease-renewal violations of a run ending at its last event, judged against `promise` (null: none declared). */
 const renewalOf = (trace: TraceBuilder, promise: LeaseRenewalPromise | null = HARDENED_PROMISE, extra: Partial<RunHistory> = {}) =>
   judgeBy('protocol', historyOf(trace.events, { endMs: trace.events.at(-1)!.atMs, ...(promise ? { leaseRenewal: promise } : {}), ...extra })).filter((violation) =>
     violation.message.startsWith('lease renewal'),
