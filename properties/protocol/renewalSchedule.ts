@@ -88,18 +88,18 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
   const violations: Violation[] = [];
   /** Renewals sooner than `minGapAfterConfirmedMs`, judged at the end (the 200 before may yet turn out unread). */
   const early: EarlyRenewal[] = [];
-  /** The event being judged, for what {@link renewalSeen} finds. */
-  let current: { readonly event: TraceEvent; readonly eventIndex: number } | undefined;
 
   const endPeer = (peer: string): void => {
     stopped.add(peer);
     for (const [key, wake] of wakes) if (wake.peer === peer) wakes.delete(key);
   };
-  const renewalSeen = (wake: RenewedWake | undefined, atMs: number, answered: boolean): void => {
+  /** A renewal of `wake` the world saw at `event`, answered or not as far as the runtime could read. */
+  const renewalSeen = (wake: RenewedWake | undefined, event: TraceEvent, eventIndex: number, answered: boolean): void => {
     if (!wake) return;
+    const atMs = event.atMs;
     const minGapMs = promise.minGapAfterConfirmedMs?.(wake.leaseTtlMs);
     if (minGapMs !== undefined && wake.confirmedRenewalAtMs !== undefined && atMs - wake.confirmedRenewalAtMs < minGapMs) {
-      early.push({ wake, confirmedAtMs: wake.confirmedRenewalAtMs, gapMs: atMs - wake.confirmedRenewalAtMs, promisedMs: minGapMs, event: current!.event, eventIndex: current!.eventIndex });
+      early.push({ wake, confirmedAtMs: wake.confirmedRenewalAtMs, gapMs: atMs - wake.confirmedRenewalAtMs, promisedMs: minGapMs, event, eventIndex });
     }
     delete wake.confirmedRenewalAtMs;
     wake.lastRenewalAtMs = atMs;
@@ -108,19 +108,18 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
     refresh(wake, promise, timing, slackMs);
   };
   /** A renewal the agents server answered `status` (itself, or by a refusal of its own before it read the wake). */
-  const renewalAnswered = (peer: string, wakeId: string, status: number, atMs: number): void => {
+  const renewalAnswered = (peer: string, wakeId: string, status: number, event: TraceEvent, eventIndex: number): void => {
     const key = `${peer} ${wakeId}`;
     const seen = unseen.seen(`${peer} ${AGENTS_ROUTES.renew(wakeId)}`);
     if (seen && FINAL_REFUSALS.has(status)) return void wakes.delete(key);
     const wake = wakes.get(key);
-    if (wake && seen && status === 200) wake.confirmedAtMs.push(atMs);
-    renewalSeen(wake, atMs, seen && status < 500 && status !== 429);
-    if (wake && seen && status === 200) wake.confirmedRenewalAtMs = atMs;
+    if (wake && seen && status === 200) wake.confirmedAtMs.push(event.atMs);
+    renewalSeen(wake, event, eventIndex, seen && status < 500 && status !== 429);
+    if (wake && seen && status === 200) wake.confirmedRenewalAtMs = event.atMs;
   };
 
   history.events.forEach((event, eventIndex) => {
     if (event.annotation) return;
-    current = { event, eventIndex };
     for (const [key, wake] of wakes) {
       const overdue = wake.overdue;
       if (overdue === undefined || event.atMs <= overdue.dueAtMs) continue;
@@ -150,7 +149,7 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
         return;
       }
       case 'renew-received':
-        return renewalAnswered(peer, String(detail['wakeId']), Number(detail['status']), event.atMs);
+        return renewalAnswered(peer, String(detail['wakeId']), Number(detail['status']), event, eventIndex);
       case 'done-received':
         unseen.seen(`${peer} ${AGENTS_ROUTES.done(String(detail['wakeId']))}`);
         return void wakes.delete(`${peer} ${String(detail['wakeId'])}`);
@@ -161,8 +160,8 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
         if (route?.route === 'done') return void wakes.delete(`${peer} ${route.wakeId}`);
         if (route?.route !== 'renew') return;
         // Turned away at the door (Network.ts) or refused by the server itself: an answer, which the wire may lose.
-        if (event.kind === 'request-refused') return renewalAnswered(peer, route.wakeId, Number(detail['status']), event.atMs);
-        return renewalSeen(wakes.get(`${peer} ${route.wakeId}`), event.atMs, false);
+        if (event.kind === 'request-refused') return renewalAnswered(peer, route.wakeId, Number(detail['status']), event, eventIndex);
+        return renewalSeen(wakes.get(`${peer} ${route.wakeId}`), event, eventIndex, false);
       }
       case 'answer-unclaimed':
         return answerUnclaimed(event, wakes, claimsByAnswer, (wake) => refresh(wake, promise, timing, slackMs));
