@@ -9,6 +9,11 @@ export interface StoppedRequest {
   readonly arrivedAtMs: number;
   /** The request in words, after the peer: `claimed sub:digest-1`, `read runners/r1/wake`. */
   readonly what: string;
+  /**
+   * When the network saw the request leave its sender (the observation's `sentAtMs`), when the service recorded it:
+   * then the rule needs no allowance for the delivery, and judges when the request was sent.
+   */
+  readonly sentAtMs?: number;
 }
 
 /**
@@ -27,7 +32,10 @@ export interface StopAllowance {
  * `allowance` after it; one violation per process, at the first such request, with the message
  * `<rule>: <peer> <what> <ms> ms after its SIGTERM`, and ` (<reason>)` with an allowance.
  *
- * Too late: a request arrives at most one delivery after it was sent, except behind others on an in-order channel:
+ * Too late: when the observation says when the request was sent (`sentAtMs`), sent later than the SIGTERM's
+ * millisecond, or than the end of the allowance after it; a request sent in the SIGTERM's own millisecond may have
+ * left before it. Otherwise judged from its arrival: a request arrives at most one delivery after it was sent, except
+ * behind others on an in-order channel:
  * each message queued ahead of it on the same channel arrives at least 1 ms before it (world/network/Network.ts), so a
  * request sent at or before SIGTERM arrives at most `maxDeliveryMs` plus the number of messages ahead of it later.
  * Those messages arrived after SIGTERM too, and each left an observation naming the process as its peer; counting
@@ -58,13 +66,22 @@ export function requestsAfterStop(
     if (!request || flagged.has(request.peer)) return;
     const since = stoppedAtMs.get(request.peer);
     if (since === undefined) return;
-    const queuedAhead = Math.max(0, seenSinceStop.get(request.peer)! - 1);
-    const lateByMs = request.arrivedAtMs - since;
-    if (lateByMs <= (allowance?.ms ?? 0) + timing.maxDeliveryMs + queuedAhead) return;
+    const allowedMs = allowance?.ms ?? 0;
+    let late: string;
+    if (request.sentAtMs === undefined) {
+      const queuedAhead = Math.max(0, seenSinceStop.get(request.peer)! - 1);
+      const lateByMs = request.arrivedAtMs - since;
+      if (lateByMs <= allowedMs + timing.maxDeliveryMs + queuedAhead) return;
+      late = `${lateByMs} ms after its SIGTERM`;
+    } else {
+      const sentLateByMs = request.sentAtMs - since;
+      if (sentLateByMs <= allowedMs) return;
+      late = `sent ${sentLateByMs} ms after its SIGTERM`;
+    }
     flagged.add(request.peer);
     violations.push({
       property: 'protocol',
-      message: `${rule}: ${request.peer} ${request.what} ${lateByMs} ms after its SIGTERM${allowance ? ` (${allowance.reason})` : ''}`,
+      message: `${rule}: ${request.peer} ${request.what} ${late}${allowance ? ` (${allowance.reason})` : ''}`,
       step: event.step,
       atMs: event.atMs,
       eventIndex,

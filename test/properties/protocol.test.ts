@@ -161,6 +161,22 @@ describe('protocol: no claim after a graceful stop began', () => {
   it('allows a claim sent just before SIGTERM, still on the wire', () => {
     expect(protocolOf(claim(world().at(1_000, 'host#1', 'sigterm'), 1_011))).toEqual([]);
   });
+  const sentClaim = (trace: TraceBuilder, sentAtMs: number, atMs: number): TraceBuilder =>
+    trace.at(atMs, 'agents-server', 'claim-answered', { peer: 'host#1', runner: 'r1', subscription: 'sub:e1', status: 200, sentAtMs });
+  it('judges a claim the network saw leave by when it was sent: one sent after SIGTERM, however soon it arrives', () => {
+    const trace = sentClaim(world().at(1_000, 'host#1', 'sigterm'), 1_003, 1_005);
+    expect(protocolOf(trace).map((violation) => [violation.eventIndex, violation.message])).toEqual([
+      [trace.last, 'claim after stop: host#1 claimed sub:e1 sent 3 ms after its SIGTERM'],
+    ]);
+    const refused = world()
+      .at(1_000, 'host#1', 'sigterm')
+      .at(1_004, 'agents-server', 'request-refused', { peer: 'host#1', method: 'POST', path: '/_electric/runners/r1/claim', status: 503, sentAtMs: 1_001 });
+    expect(protocolOf(refused).map((violation) => violation.message)).toEqual(['claim after stop: host#1 claimed /_electric/runners/r1/claim sent 1 ms after its SIGTERM']);
+  });
+  it('allows a claim sent before SIGTERM or in its millisecond, however late it arrives', () => {
+    expect(protocolOf(sentClaim(world().at(1_000, 'host#1', 'sigterm'), 990, 1_040))).toEqual([]);
+    expect(protocolOf(sentClaim(world().at(1_000, 'host#1', 'sigterm'), 1_000, 1_200))).toEqual([]);
+  });
 });
 
 describe('protocol: failed claims back off', () => {

@@ -51,6 +51,15 @@ describe('Network', () => {
     expect(answered).toEqual(['/a', '/b', '/c']);
   });
 
+  it('stamps each request with the virtual time it left its sender, which the service sees after the delivery', async () => {
+    const sim = makeSim([30]);
+    const { send } = setup(sim, true);
+    const served: Array<{ sentAtMs: number | undefined; servedAtMs: number }> = [];
+    sim.scheduler.schedule(500, 'host#1', 'send', () => void send(echoService((request) => served.push({ sentAtMs: request.sentAtMs, servedAtMs: sim.scheduler.nowMs })), 'late'));
+    await runLoop(sim.scheduler, BUDGET);
+    expect(served).toEqual([{ sentAtMs: 500, servedAtMs: 531 }]);
+  });
+
   it('an answer to a process that died never settles the promise (the request was still served)', async () => {
     const sim = makeSim();
     const { send, caller } = setup(sim, false);

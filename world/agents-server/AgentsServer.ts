@@ -5,7 +5,7 @@ import { BEGINNING_OFFSET } from '../durable-streams/offsets.ts';
 import { SUBSCRIPTION_STREAM_ROOT, type ReferenceSubscriptions } from '../durable-streams/ReferenceSubscriptions.ts';
 import { emptyAnswer, errorAnswer, jsonAnswer, jsonBodyOf } from '../http/answers.ts';
 import { headerOf } from '../http/headerOf.ts';
-import type { SimRequest } from '../http/SimRequest.ts';
+import { sentAt, type SimRequest } from '../http/SimRequest.ts';
 import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimService } from '../network/Network.ts';
 import { worldInvariant } from '../WorldInvariantError.ts';
@@ -232,7 +232,7 @@ export class AgentsServer implements SimService {
   serve(request: SimRequest): SimResponse {
     const failed = this.options.requestFault?.(request);
     if (failed) {
-      this.observe('request-refused', { peer: request.peer, method: request.method, path: request.url.pathname, status: failed.status });
+      this.observe('request-refused', { peer: request.peer, method: request.method, path: request.url.pathname, status: failed.status, ...sentAt(request) });
       return failed;
     }
     const path = request.url.pathname;
@@ -395,7 +395,7 @@ export class AgentsServer implements SimService {
     const body = jsonBodyOf(request) as { subscription_id?: unknown } | undefined;
     const subscription = typeof body?.subscription_id === 'string' ? body.subscription_id : '';
     const observe = (status: number, extra: { readonly [key: string]: TraceValue } = {}): void =>
-      this.observe('claim-answered', { peer: request.peer, runner: runnerId, subscription, status, ...extra });
+      this.observe('claim-answered', { peer: request.peer, runner: runnerId, subscription, status, ...sentAt(request), ...extra });
     const entity = this.entitiesBySubscription.get(subscription);
     if (!entity) {
       observe(404);

@@ -18,6 +18,20 @@ export interface SimRequest {
   readonly signal: AbortSignal | undefined;
   /** Who sent it: a process name like `host#2`, or a service; tests may use `test`. */
   readonly peer: string;
+  /**
+   * When the request left its sender, in virtual ms, as the network saw it go (Network.exchange sets it). A service
+   * that records it lets a rule tell a request sent after an event from one that was only delivered after it. Absent
+   * for a request handed to a service without the network (tests, benchmarks).
+   */
+  readonly sentAtMs?: number;
+}
+
+/**
+ * The request's send time as an observation's detail (`{ sentAtMs }`), or nothing when no network stamped it: a
+ * service adds it to what it records of the requests a rule judges by when they were sent (claims, refusals).
+ */
+export function sentAt(request: SimRequest): { readonly sentAtMs?: number } {
+  return request.sentAtMs === undefined ? {} : { sentAtMs: request.sentAtMs };
 }
 
 /** What {@link simRequest} builds a request from. */

@@ -3,7 +3,7 @@ import type { SimContext } from '../../sim/run/SimContext.ts';
 import type { TraceEvent } from '../../sim/trace/Trace.ts';
 import { abortReason } from '../http/abortReason.ts';
 import { errorAnswer } from '../http/answers.ts';
-import type { SimRequest } from '../http/SimRequest.ts';
+import { sentAt, type SimRequest } from '../http/SimRequest.ts';
 import type { SimResponse } from '../http/SimResponse.ts';
 import type { SimProcess } from '../process/SimProcess.ts';
 
@@ -110,7 +110,9 @@ export class Network {
    * that throws anything else ends the run with its error: the world is broken, which is never a finding about the
    * runtime.
    */
-  exchange(caller: SimProcess, service: SimService, request: SimRequest, label: string): Promise<SimResponse> {
+  exchange(caller: SimProcess, service: SimService, outgoing: SimRequest, label: string): Promise<SimResponse> {
+    // Stamped on the wire, not by the sender: the moment the network saw the request leave is an outside observation.
+    const request: SimRequest = { ...outgoing, sentAtMs: this.sim.scheduler.nowMs };
     return new Promise<SimResponse>((resolve, reject) => {
       const exchange = new Exchange(this.wire, caller, service, request, label, resolve, reject);
       const signal = request.signal;
@@ -185,7 +187,7 @@ class Exchange {
     const { wire, service, caller, request } = this;
     if (!service.up) {
       // Observed by the service's load balancer: the peer asked, and was turned away while the service was down.
-      wire.record(service.name, 'request-refused', { peer: caller.name, method: request.method, path: request.url.pathname, status: 503 });
+      wire.record(service.name, 'request-refused', { peer: caller.name, method: request.method, path: request.url.pathname, status: 503, ...sentAt(request) });
       this.respond(errorAnswer(503, 'SERVICE_UNAVAILABLE', `${service.name} is unavailable`), 'delivered');
       return;
     }
