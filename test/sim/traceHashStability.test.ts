@@ -12,9 +12,11 @@ import { runScenario } from '../../scenarios/runScenario.ts';
  * their last batch (its eight tokens: the lost-work verdicts that defect caused are gone), and for one v0.4 token when
  * the wake-stream model began counting a done the server refused (a token a restart lost) as the process being done
  * with the wake, as the wake-replay oracle does (its model-conformance verdict, that disagreement, is gone; its steps
- * and other verdicts are unchanged): replay tokens across runtimes, configurations (library tier, wire path) and fault
- * worlds, with each run's hash, step count and violations. The hash covers every event of the run and its verdicts,
- * so any change to scheduling, the world, the trace format or the judgement shows here.
+ * and other verdicts are unchanged), and for all forty when claims and refusals began to record when the network saw
+ * them leave (`sentAtMs`: every run claims, so every hash moved; every step count and verdict is unchanged): replay
+ * tokens across runtimes, configurations (library tier, wire path) and fault worlds, with each run's hash, step count
+ * and violations. The hash covers every event of the run and its verdicts, so any change to scheduling, the world, the
+ * trace format or the judgement shows here.
  */
 const RECORDED: ReadonlyArray<{ token: string; traceHash: string; steps: number; violations: string[] }> = JSON.parse(
   readFileSync(new URL('./fixtures/traceHashes.json', import.meta.url), 'utf8'),
