@@ -11,8 +11,11 @@
  * Each search runs in this thread, as `explore` runs it without workers (the guided search is the same for any
  * number of workers). Coverage is counted from `coverageKeysOf`, as `explore` reports it.
  *
- * Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --strategies random,guided
- *        --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
+ * `--config hardened` measures the coverage tables on the CI configuration of the mutant suite instead (`--config
+ * hardened`, the preset with every fix), the configuration whose mutants docs/mutants.md counts per strategy.
+ *
+ * Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --config fixed|hardened
+ *        --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
  */
 import { CoverageTally } from '../sim/explore/CoverageTally.ts';
 import { sweep } from '../sim/explore/sweep.ts';
@@ -26,8 +29,8 @@ import { DEFAULT_FAULT_KINDS, faultKinds } from '../world/faults/FaultKind.ts';
 import { listArg, oneOfArg, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
 const STRATEGY_ROWS = ['random', 'pct', 'swarm', 'guided', 'guided-uniform'] as const;
-const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --strategies random,guided
-       --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
+const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --config fixed|hardened
+       --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
        --seeds 0 skips the coverage tables, --dup-seeds 0 the runs to the duplicate; strategies: ${STRATEGY_ROWS.join(', ')}`;
 const values = parseBenchArgs(USAGE, {
   options: {
@@ -36,6 +39,7 @@ const values = parseBenchArgs(USAGE, {
     'dup-seeds': { type: 'string', default: '20' },
     'dup-max-runs': { type: 'string', default: '2000' },
     faults: { type: 'string' },
+    config: { type: 'string', default: 'fixed' },
     strategies: { type: 'string', default: 'random,pct,swarm,guided,guided-uniform' },
     'dup-config': { type: 'string', default: 'v0.4' },
     'dup-strategies': { type: 'string', default: 'random,swarm,guided,guided-uniform' },
@@ -50,6 +54,7 @@ const dupSeeds = wholeNumberArg('dup-seeds', values['dup-seeds'], 0);
 const dupBudget = wholeNumberArg('dup-max-runs', values['dup-max-runs']);
 const dupStrategies = listArg('dup-strategies', values['dup-strategies'], STRATEGY_ROWS);
 const dupConfigName = oneOfArg('dup-config', values['dup-config'], ['v0.4', 'fixed'] as const);
+const coverageConfig = oneOfArg('config', values.config, ['fixed', 'hardened'] as const);
 const faultSets = values.faults === undefined ? ['default', 'all'] : [oneOfArg('faults', values.faults, ['default', 'all'] as const)];
 
 /** The strategy a row of the table names. */
@@ -60,7 +65,12 @@ function strategyFor(row: string, seed: number): StrategyOptions {
 
 const BOTH_FIXES = { wiring: 'retry', offset: 'durable' };
 const specFor = (faults: string): RunSpec =>
-  runSpecFor({ scenario: 'daily-digest', switches: BOTH_FIXES, faults: faults === 'all' ? faultKinds().map((kind) => kind.name) : DEFAULT_FAULT_KINDS });
+  runSpecFor({
+    scenario: 'daily-digest',
+    ...(coverageConfig === 'hardened' ? { preset: 'hardened' } : { switches: BOTH_FIXES }),
+    faults: faults === 'all' ? faultKinds().map((kind) => kind.name) : DEFAULT_FAULT_KINDS,
+  });
+const configLabel = coverageConfig === 'hardened' ? '--config hardened' : 'wiring=retry offset=durable';
 
 /** Covered transitions after each run of one search (`covered[i]`: after i + 1 runs), and its runs per second. */
 async function coverageCurve(spec: RunSpec, name: string, seed: number): Promise<{ covered: number[]; total: number; runsPerSecond: number }> {
@@ -97,7 +107,7 @@ const runsToReach = (covered: readonly number[], target: number): number => {
 // --seeds 0 skips the coverage tables (only the runs to the duplicate).
 for (const faults of seedCount > 0 ? faultSets : []) {
   const spec = specFor(faults);
-  console.log(`\ndaily-digest, wiring=retry offset=durable, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seeds (1..${seedCount})`);
+  console.log(`\ndaily-digest, ${configLabel}, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seeds (1..${seedCount})`);
   console.log(`model transitions taken: mean % of the composed model's [min..max transitions over the seeds]; runs to take as many as`);
   console.log(`random took in ${maxRuns} runs on the same seed (median); runs/s with coverage keys computed for every run`);
   console.log(`${'strategy'.padEnd(15)} ${checkpoints.map((runs) => `after ${runs}`.padStart(22)).join(' ')} ${`to random@${maxRuns}`.padStart(16)} ${'runs/s'.padStart(8)}`);
