@@ -11,11 +11,12 @@
  * Each search runs in this thread, as `explore` runs it without workers (the guided search is the same for any
  * number of workers). Coverage is counted from `coverageKeysOf`, as `explore` reports it.
  *
- * `--config hardened` measures the coverage tables on the CI configuration of the mutant suite instead (`--config
- * hardened`, the preset with every fix), the configuration whose mutants docs/mutants.md counts per strategy.
+ * `--config hardened` measures the coverage tables on the hardened preset instead of both fixes: the mutant suite's CI
+ * configuration, whose mutants docs/mutants.md counts per strategy.
  *
  * Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --config fixed|hardened
- *        --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
+ *        --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed
+ *        --dup-strategies random,guided]
  */
 import { CoverageTally } from '../sim/explore/CoverageTally.ts';
 import { sweep } from '../sim/explore/sweep.ts';
@@ -30,7 +31,8 @@ import { listArg, oneOfArg, parseBenchArgs, wholeNumberArg } from './benchArgs.t
 
 const STRATEGY_ROWS = ['random', 'pct', 'swarm', 'guided', 'guided-uniform'] as const;
 const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --config fixed|hardened
-       --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed --dup-strategies random,guided]
+       --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed
+       --dup-strategies random,guided]
        --seeds 0 skips the coverage tables, --dup-seeds 0 the runs to the duplicate; strategies: ${STRATEGY_ROWS.join(', ')}`;
 const values = parseBenchArgs(USAGE, {
   options: {

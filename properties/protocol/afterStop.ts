@@ -30,11 +30,12 @@ export interface StopAllowance {
  * about out of the world's observations (it is asked of every observation but a SIGTERM, in trace order). A request is
  * a violation when it arrived too late to have been sent before its process's SIGTERM, or before the end of the
  * `allowance` after it; one violation per process, at the first such request, with the message
- * `<rule>: <peer> <what> <ms> ms after its SIGTERM`, and ` (<reason>)` with an allowance.
+ * `<rule>: <peer> <what> <ms> ms after its SIGTERM` (`sent <ms> ms after` for a request judged by its send time), and
+ * ` (<reason>)` with an allowance.
  *
- * Too late: when the observation says when the request was sent (`sentAtMs`), sent later than the SIGTERM's
- * millisecond, or than the end of the allowance after it; a request sent in the SIGTERM's own millisecond may have
- * left before it. Otherwise judged from its arrival: a request arrives at most one delivery after it was sent, except
+ * Too late, for a request whose observation says when it was sent (`sentAtMs`): sent in a later millisecond than the
+ * SIGTERM's, or than the end of the allowance after it (one sent in the SIGTERM's own millisecond may have left
+ * before it). For any other, judged from its arrival: a request arrives at most one delivery after it was sent, except
  * behind others on an in-order channel:
  * each message queued ahead of it on the same channel arrives at least 1 ms before it (world/network/Network.ts), so a
  * request sent at or before SIGTERM arrives at most `maxDeliveryMs` plus the number of messages ahead of it later.
