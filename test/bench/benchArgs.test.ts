@@ -39,7 +39,7 @@ describe('the bench scripts check their command line before any work', () => {
   });
 
   it('every argument is checked before the first search, the last ones too; a negative number says what is wrong', async () => {
-    const [strategies, lastArgument, faults, dupConfig, historyStrategies, negative] = await Promise.all([
+    const [strategies, lastArgument, faults, dupConfig, historyStrategies, negative, coverageConfig] = await Promise.all([
       bench('coverage.ts', '--strategies', 'random,nope'),
       // Checked after the coverage tables, this would run them for minutes first.
       bench('coverage.ts', '--dup-strategies', 'random,,guided'),
@@ -47,6 +47,7 @@ describe('the bench scripts check their command line before any work', () => {
       bench('coverage.ts', '--dup-config', 'nope'),
       bench('history.ts', '--strategies', 'nope'),
       bench('http-transport.ts', '--rounds', '-1'),
+      bench('coverage.ts', '--config', 'v0.4'),
     ]);
     expect(strategies).toMatchObject(refusedWith(/--strategies: unknown "nope" \(known: random, pct, swarm, guided, guided-uniform\)/));
     expect(lastArgument).toMatchObject(refusedWith(/--dup-strategies "random,,guided" has an empty entry \(a stray comma\?\)/));
@@ -54,6 +55,7 @@ describe('the bench scripts check their command line before any work', () => {
     expect(dupConfig).toMatchObject(refusedWith(/--dup-config must be one of v0\.4, fixed, not "nope"/));
     expect(historyStrategies).toMatchObject(refusedWith(/--strategies: unknown "nope" \(known: random, pct, swarm, guided\)/));
     expect(negative).toMatchObject(refusedWith(/--rounds must be a whole number of at least 1, not "-1"/));
+    expect(coverageConfig).toMatchObject(refusedWith(/--config must be one of fixed, hardened, not "v0\.4"/));
   });
 
   it('--against names a checkout of this project, or the bench refuses it before any timing', async () => {
@@ -67,5 +69,12 @@ describe('the bench scripts check their command line before any work', () => {
     expect(onlyDuplicates.code).toBe(0);
     expect(onlyDuplicates.stdout).not.toMatch(/model transitions taken/);
     expect(onlyDuplicates.stdout).toMatch(/runs to the first duplicate digest over seeds 1\.\.1/);
+  }, 60_000);
+
+  it('--config hardened measures the coverage table on the hardened preset', async () => {
+    const hardened = await bench('coverage.ts', '--config', 'hardened', '--faults', 'default', '--seeds', '1', '--runs', '2', '--strategies', 'random', '--dup-seeds', '0');
+    expect(hardened.code).toBe(0);
+    expect(hardened.stdout).toMatch(/daily-digest, --config hardened, faults: default/);
+    expect(hardened.stdout).toMatch(/^random +\d/m);
   }, 60_000);
 });
