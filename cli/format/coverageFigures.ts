@@ -52,7 +52,8 @@ export function coverageLines(report: ExploreReport): string[] {
   if (name === 'guided') {
     lines.push(
       `guided: corpus of ${String(figures['corpusEntries'])} runs after ${String(figures['generationsEnded'])} generations of ${String(figures['generationRuns'])} runs; ` +
-        `${String(figures['coverageKeys'])} coverage keys, ${String(figures['newKeysLastGeneration'])} new in the last generation`,
+        `${String(figures['coverageKeys'])} coverage keys, ${String(figures['newKeysLastGeneration'])} new in the last generation; ` +
+        `fresh runs now ${String(figures['freshPercent'])} %`,
     );
   }
   return lines;

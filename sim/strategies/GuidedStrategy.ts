@@ -21,11 +21,20 @@ export interface GuidedOptions {
    */
   readonly generationRuns: number;
   /**
-   * Chance, in percent, that a run after the first generation is fresh rather than derived. 40 beat 10 and 25 in the
-   * measurements of docs/search-strategies.md: derived runs share most of their parent's story, and rare timing
-   * coincidences still come mostly from fresh draws.
+   * Chance, in percent, that a run of the second generation is fresh rather than derived; with `adaptFresh`, the later
+   * generations' chance follows what each kind of run earned. 40 beat 10 and 25 in the measurements of
+   * docs/search-strategies.md: derived runs share most of their parent's story, and rare timing coincidences still come
+   * mostly from fresh draws.
    */
   readonly freshPercent: number;
+  /**
+   * Whether the chance of a fresh run adapts to what fresh and derived runs earn: after each generation it becomes the
+   * share of new coverage keys per run that fresh runs reached, against derived runs, each averaged over the
+   * generations with a half-life of one, and kept within {@link ADAPTED_FRESH_PERCENT_RANGE} so that neither kind of run
+   * stops. Where derived runs find little (a configuration whose runs are all clean), the search leans on fresh draws;
+   * where a corpus entry leads somewhere, on its descendants.
+   */
+  readonly adaptFresh: boolean;
   /**
    * How fresh runs, and derived runs after their replayed prefix, draw their answers: uniformly (as `random`), or as
    * a swarm run does (per run, a random subset of the fault kinds at random rates). Swarm reached more transitions
@@ -34,10 +43,19 @@ export interface GuidedOptions {
   readonly draw: GuidedDraw;
 }
 
-export const DEFAULT_GUIDED_OPTIONS: GuidedOptions = { generationRuns: 64, freshPercent: 40, draw: 'swarm' };
+export const DEFAULT_GUIDED_OPTIONS: GuidedOptions = { generationRuns: 64, freshPercent: 40, adaptFresh: true, draw: 'swarm' };
+
+/** The least and the most an adapted chance of a fresh run may be, in percent. */
+export const ADAPTED_FRESH_PERCENT_RANGE = { min: 15, max: 85 } as const;
+
+/**
+ * New keys per run added to both kinds' yields when the adapted chance is computed: with no new key from either kind,
+ * the chance is even, and one kind's single lucky run does not swing it to the bound.
+ */
+const YIELD_PRIOR_KEYS = 0.05;
 
 /** The figures of {@link GuidedStrategy.figures} that describe the search's progress rather than its settings. */
-export const GUIDED_PROGRESS_FIGURES = ['generationsEnded', 'corpusEntries', 'coverageKeys', 'newKeysLastGeneration'] as const;
+export const GUIDED_PROGRESS_FIGURES = ['generationsEnded', 'corpusEntries', 'coverageKeys', 'newKeysLastGeneration', 'freshPercent'] as const;
 
 /** Mixed into a run's seed for the stream that plans it, so planning never shares a stream with the run's answers. */
 const PLANNING_STREAM = 0x6a09e667;
@@ -73,6 +91,11 @@ export class GuidedStrategy implements SearchStrategy, Generations {
   private generation = 0;
   /** Keys reached first by the runs of the last generation that ended. */
   private lastNewKeys = 0;
+  /** The chance, in percent, that a run of the current generation is fresh. */
+  private freshPercent: number;
+  /** New keys per run that fresh and derived runs reached, averaged over the generations with a half-life of one. */
+  private freshYield = 0;
+  private derivedYield = 0;
 
   constructor(
     private readonly seed: number,
@@ -80,6 +103,7 @@ export class GuidedStrategy implements SearchStrategy, Generations {
   ) {
     if (!Number.isInteger(options.generationRuns) || options.generationRuns < 1) throw new RangeError(`a generation needs at least one run, not ${options.generationRuns}`);
     this.size = options.generationRuns;
+    this.freshPercent = options.freshPercent;
   }
 
   /**
@@ -100,11 +124,20 @@ export class GuidedStrategy implements SearchStrategy, Generations {
     const seed = runSeed(this.seed, runIndex);
     const fresh: RunPlan = { answers: [], shapes: [], seed, continueWith: this.options.draw };
     const rng = xoroshiro128plus(runSeed(seed, PLANNING_STREAM));
-    if (uniformInt(rng, 0, 99) < this.options.freshPercent) return fresh;
+    if (this.drawsFresh(rng, this.corpus.size === 0)) return fresh;
     const parent = this.corpus.pick(rng);
     if (parent === undefined) return fresh;
     const partner = this.corpus.pickUniformly(rng);
     return { ...mutateRun(parent.run, partner?.run, rng), seed, continueWith: this.options.draw };
+  }
+
+  /**
+   * Whether the run whose planning stream is `rng` is fresh: the stream's first draw against the current chance, or
+   * any run while the corpus has no parent to offer. {@link endGeneration} asks it again of each run of the generation,
+   * to tell what each kind of run earned.
+   */
+  private drawsFresh(rng: ReturnType<typeof xoroshiro128plus>, corpusEmpty: boolean): boolean {
+    return uniformInt(rng, 0, 99) < this.freshPercent || corpusEmpty;
   }
 
   learn(runIndex: number, run: FinishedRun, feedback: RunFeedback): void {
@@ -113,14 +146,30 @@ export class GuidedStrategy implements SearchStrategy, Generations {
 
   endGeneration(): void {
     let newKeys = 0;
+    const earned = { fresh: { runs: 0, keys: 0 }, derived: { runs: 0, keys: 0 } };
+    const corpusWasEmpty = this.corpus.size === 0;
     for (const runIndex of [...this.learnt.keys()].sort((a, b) => a - b)) {
       const { run, coverage } = this.learnt.get(runIndex)!;
-      newKeys += this.corpus.merge(runIndex, run, coverage);
+      const kind = this.drawsFresh(xoroshiro128plus(runSeed(runSeed(this.seed, runIndex), PLANNING_STREAM)), corpusWasEmpty) ? earned.fresh : earned.derived;
+      const keys = this.corpus.merge(runIndex, run, coverage);
+      kind.runs += 1;
+      kind.keys += keys;
+      newKeys += keys;
     }
+    // The first generation is all fresh: it says nothing of what derived runs earn.
+    if (this.options.adaptFresh && !corpusWasEmpty) this.adaptFreshPercent(earned.fresh, earned.derived);
     this.learnt.clear();
     this.corpus.rebalance();
     this.lastNewKeys = newKeys;
     this.generation += 1;
+  }
+
+  /** Moves the chance of a fresh run towards the kind of run that reached more new keys per run (adaptFresh). */
+  private adaptFreshPercent(fresh: { runs: number; keys: number }, derived: { runs: number; keys: number }): void {
+    if (fresh.runs > 0) this.freshYield = (this.freshYield + fresh.keys / fresh.runs) / 2;
+    if (derived.runs > 0) this.derivedYield = (this.derivedYield + derived.keys / derived.runs) / 2;
+    const share = (this.freshYield + YIELD_PRIOR_KEYS) / (this.freshYield + this.derivedYield + 2 * YIELD_PRIOR_KEYS);
+    this.freshPercent = Math.min(ADAPTED_FRESH_PERCENT_RANGE.max, Math.max(ADAPTED_FRESH_PERCENT_RANGE.min, Math.round(100 * share)));
   }
 
   figures(): StrategyFigures {
@@ -131,6 +180,7 @@ export class GuidedStrategy implements SearchStrategy, Generations {
       corpusEntries: this.corpus.size,
       coverageKeys: this.corpus.keysReached,
       newKeysLastGeneration: this.lastNewKeys,
+      freshPercent: this.freshPercent,
     };
   }
 }

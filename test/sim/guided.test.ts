@@ -12,7 +12,7 @@ import type { BatchOutcome } from '../../sim/explore/scanRange.ts';
 import { sweep } from '../../sim/explore/sweep.ts';
 import { createStrategy } from '../../sim/strategies/createStrategy.ts';
 import { SwarmChoiceSource } from '../../sim/strategies/SwarmChoiceSource.ts';
-import { DEFAULT_GUIDED_OPTIONS, GuidedStrategy, type GuidedOptions } from '../../sim/strategies/GuidedStrategy.ts';
+import { ADAPTED_FRESH_PERCENT_RANGE, DEFAULT_GUIDED_OPTIONS, GuidedStrategy, type GuidedOptions } from '../../sim/strategies/GuidedStrategy.ts';
 import { mutateRun } from '../../sim/strategies/guided/mutateRun.ts';
 import type { StrategyName } from '../../sim/strategies/SearchStrategy.ts';
 
@@ -42,7 +42,7 @@ function maze(choices: ChoiceSource): string[] {
   return [...keys, TREASURE];
 }
 
-const SMALL_GENERATIONS = { generationRuns: 16, freshPercent: 10, draw: 'uniform' } as const;
+const SMALL_GENERATIONS = { generationRuns: 16, freshPercent: 10, adaptFresh: true, draw: 'uniform' } as const;
 
 /** Runs of a maze search until the treasure (1-based), or undefined within `maxRuns`; with every run's answers. */
 async function searchMaze(
@@ -86,7 +86,35 @@ function outOfOrderBatches(): (batch: RunRange, plans: readonly RunPlan[] | unde
   };
 }
 
+/**
+ * Runs `generations` generations of a guided search by hand, where a fresh run reaches only keys seen before and a
+ * derived one a key of its own, or the other way round (`paying`); the search's chance of a fresh run at the end.
+ */
+function freshPercentAfter(paying: 'fresh' | 'derived', options: GuidedOptions, generations = 8): number {
+  const strategy = new GuidedStrategy(7, options);
+  for (let runIndex = 0; runIndex < generations * options.generationRuns; runIndex += 1) {
+    if (runIndex > 0 && runIndex % options.generationRuns === 0) strategy.endGeneration();
+    const plan = strategy.plan(runIndex);
+    const fresh = plan.answers.length === 0;
+    const source = new PlannedChoiceSource(plan);
+    for (let question = 0; question < 4; question += 1) chooseInRange(source, 0, 9, `question ${question}`);
+    // The first generation is all fresh: each of its runs gets a key of its own, so the corpus has parents.
+    const ownKey = runIndex < options.generationRuns || (paying === 'fresh') === fresh;
+    strategy.learn(runIndex, source.finished(), { coverage: ownKey ? [`run ${runIndex}`] : ['seen before'] });
+  }
+  strategy.endGeneration();
+  return Number(strategy.figures()['freshPercent']);
+}
+
 describe('guided search', () => {
+  it('moves its share of fresh runs towards the kind of run that reaches new keys, within its bounds; fixed without adaptFresh', () => {
+    const options = { ...DEFAULT_GUIDED_OPTIONS, generationRuns: 32 };
+    expect(freshPercentAfter('derived', options)).toBe(ADAPTED_FRESH_PERCENT_RANGE.min);
+    expect(freshPercentAfter('fresh', options)).toBe(ADAPTED_FRESH_PERCENT_RANGE.max);
+    expect(freshPercentAfter('derived', { ...options, adaptFresh: false })).toBe(options.freshPercent);
+    expect(freshPercentAfter('fresh', { ...options, adaptFresh: false })).toBe(options.freshPercent);
+  });
+
   it.each([
     ['small uniform generations', SMALL_GENERATIONS],
     ['the default options', DEFAULT_GUIDED_OPTIONS],
