@@ -71,10 +71,11 @@ Options:
                          guided      coverage-guided: keeps the runs that reached new coverage (model transitions,
                                      event orders, faults) and derives new runs from them by editing their answers
                                      (faults inserted, moved, removed; answers changed; runs spliced and cut), in
-                                     generations of 64 runs; reports its corpus. Its fresh runs, and what a derived
-                                     run draws after its edited answers, are swarm draws (--draw swarm, the default)
-                                     or uniform ones as random's (--draw uniform: the world of the fault set as
-                                     given, so a configuration whose random baseline is clean can be searched)
+                                     generations of 64 runs, as many of them fresh as fresh runs earn new coverage
+                                     against derived ones (15 to 85 %); reports its corpus. Its fresh runs, and what a
+                                     derived run draws after its edited answers, are swarm draws (--draw swarm, the
+                                     default) or uniform ones as random's (--draw uniform: the world of the fault set
+                                     as given, so a configuration whose random baseline is clean can be searched)
   --property P         count only these properties as findings; repeatable or comma-separated (default: all):
 ${PROPERTY_LIST}
   --out DIR            also write the finding as trace files: DIR/<property>.trace.json (shrunk) and
