@@ -31,8 +31,8 @@ export interface GuidedOptions {
    * Whether the chance of a fresh run adapts to what fresh and derived runs earn: after each generation it becomes the
    * share of new coverage keys per run that fresh runs reached, against derived runs, each averaged over the
    * generations with a half-life of one, and kept within {@link ADAPTED_FRESH_PERCENT_RANGE} so that neither kind of run
-   * stops. Where derived runs find little (a configuration whose runs are all clean), the search leans on fresh draws;
-   * where a corpus entry leads somewhere, on its descendants.
+   * stops. Where derived runs find little, the search leans on fresh draws; where a corpus entry leads somewhere, on
+   * its descendants. Measured against the fixed share in docs/search-strategies.md ("Coverage per strategy").
    */
   readonly adaptFresh: boolean;
   /**
