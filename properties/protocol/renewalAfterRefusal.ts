@@ -1,6 +1,7 @@
 import { AGENTS_ROUTES } from '../../protocol/agents/agentsRoutes.ts';
 import type { RunHistory } from '../RunHistory.ts';
 import type { Violation } from '../Violation.ts';
+import { UnseenAnswers } from '../observed/unseenAnswers.ts';
 import type { WorldTiming } from '../observed/worldTiming.ts';
 
 /** Renewal answers that end a claim for good: the wake's write token is unknown (401), or its generation is fenced (409). */
@@ -16,18 +17,13 @@ export const FINAL_REFUSALS: ReadonlySet<number> = new Set([401, 409]);
 export function renewalAfterRefusal(history: RunHistory, timing: WorldTiming): Violation[] {
   /** Per process and wake: when its renewal was refused for good, as the runner saw it. */
   const refusedAtMs = new Map<string, number>();
-  /** Requests whose answer the network lost, by process and path, not yet observed at the server. */
-  const lostAnswers = new Set<string>();
+  const unseen = new UnseenAnswers();
   const flagged = new Set<string>();
   const violations: Violation[] = [];
   history.events.forEach((event, eventIndex) => {
-    if (event.annotation) return;
+    unseen.observe(event);
+    if (event.annotation || event.kind !== 'renew-received') return;
     const detail = event.detail;
-    if (event.kind === 'fault' && event.actor === 'network' && detail['kind'] === 'lost-answer') {
-      lostAnswers.add(`${String(detail['peer'])} ${String(detail['path'])}`);
-      return;
-    }
-    if (event.kind !== 'renew-received') return;
     const key = `${String(detail['peer'])} ${String(detail['wakeId'])}`;
     const refused = refusedAtMs.get(key);
     if (refused !== undefined && event.atMs - refused > 2 * timing.maxDeliveryMs && !flagged.has(key)) {
@@ -40,7 +36,7 @@ export function renewalAfterRefusal(history: RunHistory, timing: WorldTiming): V
         eventIndex,
       });
     }
-    const seen = !lostAnswers.delete(`${String(detail['peer'])} ${AGENTS_ROUTES.renew(String(detail['wakeId']))}`);
+    const seen = unseen.seen(`${String(detail['peer'])} ${AGENTS_ROUTES.renew(String(detail['wakeId']))}`);
     if (seen && refused === undefined && FINAL_REFUSALS.has(Number(detail['status']))) refusedAtMs.set(key, event.atMs);
   });
   return violations;
