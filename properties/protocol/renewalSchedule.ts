@@ -113,9 +113,11 @@ export function renewalSchedule(history: RunHistory, timing: WorldTiming): Viola
     const seen = unseen.seen(`${peer} ${AGENTS_ROUTES.renew(wakeId)}`);
     if (seen && FINAL_REFUSALS.has(status)) return void wakes.delete(key);
     const wake = wakes.get(key);
-    if (wake && seen && status === 200) wake.confirmedAtMs.push(event.atMs);
+    const confirmed = wake !== undefined && seen && status === 200;
+    if (confirmed) wake.confirmedAtMs.push(event.atMs);
     renewalSeen(wake, event, eventIndex, seen && status < 500 && status !== 429);
-    if (wake && seen && status === 200) wake.confirmedRenewalAtMs = event.atMs;
+    // After renewalSeen, which clears the confirmation of the renewal before.
+    if (confirmed) wake.confirmedRenewalAtMs = event.atMs;
   };
 
   history.events.forEach((event, eventIndex) => {
