@@ -123,12 +123,17 @@ export class GuidedStrategy implements SearchStrategy, Generations {
   plan(runIndex: number): RunPlan {
     const seed = runSeed(this.seed, runIndex);
     const fresh: RunPlan = { answers: [], shapes: [], seed, continueWith: this.options.draw };
-    const rng = xoroshiro128plus(runSeed(seed, PLANNING_STREAM));
+    const rng = this.planningStream(runIndex);
     if (this.drawsFresh(rng, this.corpus.size === 0)) return fresh;
     const parent = this.corpus.pick(rng);
     if (parent === undefined) return fresh;
     const partner = this.corpus.pickUniformly(rng);
     return { ...mutateRun(parent.run, partner?.run, rng), seed, continueWith: this.options.draw };
+  }
+
+  /** The stream that plans run `runIndex`, apart from the stream of its answers. */
+  private planningStream(runIndex: number): ReturnType<typeof xoroshiro128plus> {
+    return xoroshiro128plus(runSeed(runSeed(this.seed, runIndex), PLANNING_STREAM));
   }
 
   /**
@@ -150,7 +155,7 @@ export class GuidedStrategy implements SearchStrategy, Generations {
     const corpusWasEmpty = this.corpus.size === 0;
     for (const runIndex of [...this.learnt.keys()].sort((a, b) => a - b)) {
       const { run, coverage } = this.learnt.get(runIndex)!;
-      const kind = this.drawsFresh(xoroshiro128plus(runSeed(runSeed(this.seed, runIndex), PLANNING_STREAM)), corpusWasEmpty) ? earned.fresh : earned.derived;
+      const kind = this.drawsFresh(this.planningStream(runIndex), corpusWasEmpty) ? earned.fresh : earned.derived;
       const keys = this.corpus.merge(runIndex, run, coverage);
       kind.runs += 1;
       kind.keys += keys;
