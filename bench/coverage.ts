@@ -14,7 +14,7 @@
  * `--config hardened` measures the coverage tables on the hardened preset instead of both fixes: the mutant suite's CI
  * configuration, whose mutants docs/mutants.md counts per strategy.
  *
- * Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --config fixed|hardened
+ * Usage: npm run bench:coverage [-- --seeds 5 --first-seed 1 --runs 3000 --faults default|all --config fixed|hardened
  *        --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed
  *        --dup-strategies random,guided]
  */
@@ -30,13 +30,15 @@ import { DEFAULT_FAULT_KINDS, faultKinds } from '../world/faults/FaultKind.ts';
 import { listArg, oneOfArg, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 
 const STRATEGY_ROWS = ['random', 'pct', 'swarm', 'guided', 'guided-uniform'] as const;
-const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --runs 3000 --faults default|all --config fixed|hardened
-       --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed
+const USAGE = `Usage: npm run bench:coverage [-- --seeds 5 --first-seed 1 --runs 3000 --faults default|all
+       --config fixed|hardened --strategies random,guided --dup-seeds 20 --dup-max-runs 2000 --dup-config v0.4|fixed
        --dup-strategies random,guided]
-       --seeds 0 skips the coverage tables, --dup-seeds 0 the runs to the duplicate; strategies: ${STRATEGY_ROWS.join(', ')}`;
+       --seeds 0 skips the coverage tables, --dup-seeds 0 the runs to the duplicate; --first-seed is the coverage
+       tables' first seed (to split seeds over processes); strategies: ${STRATEGY_ROWS.join(', ')}`;
 const values = parseBenchArgs(USAGE, {
   options: {
     seeds: { type: 'string', default: '5' },
+    'first-seed': { type: 'string', default: '1' },
     runs: { type: 'string', default: '3000' },
     'dup-seeds': { type: 'string', default: '20' },
     'dup-max-runs': { type: 'string', default: '2000' },
@@ -49,6 +51,8 @@ const values = parseBenchArgs(USAGE, {
 });
 // Every argument is checked here, before the first search: a mistake in the last one must not cost the whole run.
 const seedCount = wholeNumberArg('seeds', values.seeds, 0);
+const firstSeed = wholeNumberArg('first-seed', values['first-seed'], 0);
+const seeds = Array.from({ length: seedCount }, (_, index) => firstSeed + index);
 const maxRuns = wholeNumberArg('runs', values.runs);
 const checkpoints = [500, 1_000, 3_000].filter((runs) => runs < maxRuns).concat(maxRuns);
 const strategies = listArg('strategies', values.strategies, STRATEGY_ROWS);
@@ -109,23 +113,25 @@ const runsToReach = (covered: readonly number[], target: number): number => {
 // --seeds 0 skips the coverage tables (only the runs to the duplicate).
 for (const faults of seedCount > 0 ? faultSets : []) {
   const spec = specFor(faults);
-  console.log(`\ndaily-digest, ${configLabel}, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seeds (1..${seedCount})`);
+  console.log(`\ndaily-digest, ${configLabel}, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seeds (${firstSeed}..${firstSeed + seedCount - 1})`);
   console.log(`model transitions taken: mean % of the composed model's [min..max transitions over the seeds]; runs to take as many as`);
-  console.log(`random took in ${maxRuns} runs on the same seed (median); runs/s with coverage keys computed for every run`);
+  console.log(`random took in ${maxRuns} runs on the same seed (median, then each seed's); runs/s with coverage keys computed for every run`);
   console.log(`${'strategy'.padEnd(15)} ${checkpoints.map((runs) => `after ${runs}`.padStart(22)).join(' ')} ${`to random@${maxRuns}`.padStart(16)} ${'runs/s'.padStart(8)}`);
   const randomFinal: number[] = [];
   for (const name of strategies) {
     const curves: Array<Awaited<ReturnType<typeof coverageCurve>>> = [];
-    for (let seed = 1; seed <= seedCount; seed += 1) curves.push(await coverageCurve(spec, name, seed));
+    for (const seed of seeds) curves.push(await coverageCurve(spec, name, seed));
     if (name === 'random') randomFinal.push(...curves.map((curve) => curve.covered[maxRuns - 1]!));
     const total = curves[0]!.total;
     const cells = checkpoints.map((runs) => {
       const at = curves.map((curve) => curve.covered[runs - 1]!);
       return `${percent(mean(at), total)} % [${Math.min(...at)}..${Math.max(...at)}/${total}]`.padStart(22);
     });
-    const toRandom = randomFinal.length === 0 ? Infinity : median(curves.map((curve, index) => runsToReach(curve.covered, randomFinal[index]!)));
-    const toRandomCell = randomFinal.length === 0 ? '-' : Number.isFinite(toRandom) ? String(toRandom) : `>${maxRuns}`;
-    console.log(`${name.padEnd(15)} ${cells.join(' ')} ${toRandomCell.padStart(16)} ${mean(curves.map((curve) => curve.runsPerSecond)).toFixed(0).padStart(8)}`);
+    const showRuns = (runs: number): string => (Number.isFinite(runs) ? String(runs) : `>${maxRuns}`);
+    const toRandomPerSeed = randomFinal.length === 0 ? [] : curves.map((curve, index) => runsToReach(curve.covered, randomFinal[index]!));
+    const toRandomCell = toRandomPerSeed.length === 0 ? '-' : showRuns(median(toRandomPerSeed));
+    const perSeed = toRandomPerSeed.length === 0 ? '' : `  per seed ${toRandomPerSeed.map(showRuns).join(' ')}`;
+    console.log(`${name.padEnd(15)} ${cells.join(' ')} ${toRandomCell.padStart(16)} ${mean(curves.map((curve) => curve.runsPerSecond)).toFixed(0).padStart(8)}${perSeed}`);
   }
 }
 
