@@ -39,7 +39,7 @@ describe('the bench scripts check their command line before any work', () => {
   });
 
   it('every argument is checked before the first search, the last ones too; a negative number says what is wrong', async () => {
-    const [strategies, lastArgument, faults, dupConfig, historyStrategies, negative, coverageConfig] = await Promise.all([
+    const [strategies, lastArgument, faults, dupConfig, historyStrategies, negative, coverageConfig, firstSeed] = await Promise.all([
       bench('coverage.ts', '--strategies', 'random,nope'),
       // Checked after the coverage tables, this would run them for minutes first.
       bench('coverage.ts', '--dup-strategies', 'random,,guided'),
@@ -48,6 +48,7 @@ describe('the bench scripts check their command line before any work', () => {
       bench('history.ts', '--strategies', 'nope'),
       bench('http-transport.ts', '--rounds', '-1'),
       bench('coverage.ts', '--config', 'v0.4'),
+      bench('coverage.ts', '--first-seed', 'x'),
     ]);
     expect(strategies).toMatchObject(refusedWith(/--strategies: unknown "nope" \(known: random, pct, swarm, guided, guided-uniform\)/));
     expect(lastArgument).toMatchObject(refusedWith(/--dup-strategies "random,,guided" has an empty entry \(a stray comma\?\)/));
@@ -56,6 +57,7 @@ describe('the bench scripts check their command line before any work', () => {
     expect(historyStrategies).toMatchObject(refusedWith(/--strategies: unknown "nope" \(known: random, pct, swarm, guided\)/));
     expect(negative).toMatchObject(refusedWith(/--rounds must be a whole number of at least 1, not "-1"/));
     expect(coverageConfig).toMatchObject(refusedWith(/--config must be one of fixed, hardened, not "v0\.4"/));
+    expect(firstSeed).toMatchObject(refusedWith(/--first-seed must be a whole number of at least 0, not "x"/));
   });
 
   it('--against names a checkout of this project, or the bench refuses it before any timing', async () => {
@@ -71,10 +73,10 @@ describe('the bench scripts check their command line before any work', () => {
     expect(onlyDuplicates.stdout).toMatch(/runs to the first duplicate digest over seeds 1\.\.1/);
   }, 60_000);
 
-  it('--config hardened measures the coverage table on the hardened preset', async () => {
-    const hardened = await bench('coverage.ts', '--config', 'hardened', '--faults', 'default', '--seeds', '1', '--runs', '2', '--strategies', 'random', '--dup-seeds', '0');
+  it('--config hardened measures the coverage table on the hardened preset, from --first-seed on', async () => {
+    const hardened = await bench('coverage.ts', '--config', 'hardened', '--faults', 'default', '--seeds', '1', '--first-seed', '4', '--runs', '2', '--strategies', 'random', '--dup-seeds', '0');
     expect(hardened.code).toBe(0);
-    expect(hardened.stdout).toMatch(/daily-digest, --config hardened, faults: default/);
+    expect(hardened.stdout).toMatch(/daily-digest, --config hardened, faults: default .*; 1 seeds \(4\.\.4\)/);
     expect(hardened.stdout).toMatch(/^random +\d/m);
   }, 60_000);
 });
