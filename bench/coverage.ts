@@ -113,7 +113,7 @@ const runsToReach = (covered: readonly number[], target: number): number => {
 // --seeds 0 skips the coverage tables (only the runs to the duplicate).
 for (const faults of seedCount > 0 ? faultSets : []) {
   const spec = specFor(faults);
-  console.log(`\ndaily-digest, ${configLabel}, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seeds (${firstSeed}..${firstSeed + seedCount - 1})`);
+  console.log(`\ndaily-digest, ${configLabel}, faults: ${faults} (${spec.faults.join(', ')}); ${seedCount} seed${seedCount === 1 ? '' : 's'} (${firstSeed}..${firstSeed + seedCount - 1})`);
   console.log(`model transitions taken: mean % of the composed model's [min..max transitions over the seeds]; runs to take as many as`);
   console.log(`random took in ${maxRuns} runs on the same seed (median, then each seed's); runs/s with coverage keys computed for every run`);
   console.log(`${'strategy'.padEnd(15)} ${checkpoints.map((runs) => `after ${runs}`.padStart(22)).join(' ')} ${`to random@${maxRuns}`.padStart(16)} ${'runs/s'.padStart(8)}`);

@@ -76,7 +76,7 @@ describe('the bench scripts check their command line before any work', () => {
   it('--config hardened measures the coverage table on the hardened preset, from --first-seed on', async () => {
     const hardened = await bench('coverage.ts', '--config', 'hardened', '--faults', 'default', '--seeds', '1', '--first-seed', '4', '--runs', '2', '--strategies', 'random', '--dup-seeds', '0');
     expect(hardened.code).toBe(0);
-    expect(hardened.stdout).toMatch(/daily-digest, --config hardened, faults: default .*; 1 seeds \(4\.\.4\)/);
+    expect(hardened.stdout).toMatch(/daily-digest, --config hardened, faults: default .*; 1 seed \(4\.\.4\)/);
     expect(hardened.stdout).toMatch(/^random +\d/m);
   }, 60_000);
 });
