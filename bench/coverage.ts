@@ -104,6 +104,8 @@ async function coverageCurve(spec: RunSpec, name: string, seed: number): Promise
 const percent = (covered: number, total: number): string => `${((100 * covered) / total).toFixed(1)}`;
 const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.ceil(values.length / 2) - 1]!;
+/** A count of runs as a table shows it: ">budget" when the search never got there within its budget. */
+const runsCell = (runs: number, budget: number): string => (Number.isFinite(runs) ? String(runs) : `>${budget}`);
 /** Runs until a curve first reaches `target` transitions (1-based), Infinity when it never does. */
 const runsToReach = (covered: readonly number[], target: number): number => {
   const index = covered.findIndex((count) => count >= target);
@@ -127,10 +129,9 @@ for (const faults of seedCount > 0 ? faultSets : []) {
       const at = curves.map((curve) => curve.covered[runs - 1]!);
       return `${percent(mean(at), total)} % [${Math.min(...at)}..${Math.max(...at)}/${total}]`.padStart(22);
     });
-    const showRuns = (runs: number): string => (Number.isFinite(runs) ? String(runs) : `>${maxRuns}`);
     const toRandomPerSeed = randomFinal.length === 0 ? [] : curves.map((curve, index) => runsToReach(curve.covered, randomFinal[index]!));
-    const toRandomCell = toRandomPerSeed.length === 0 ? '-' : showRuns(median(toRandomPerSeed));
-    const perSeed = toRandomPerSeed.length === 0 ? '' : `  per seed ${toRandomPerSeed.map(showRuns).join(' ')}`;
+    const toRandomCell = toRandomPerSeed.length === 0 ? '-' : runsCell(median(toRandomPerSeed), maxRuns);
+    const perSeed = toRandomPerSeed.length === 0 ? '' : `  per seed ${toRandomPerSeed.map((runs) => runsCell(runs, maxRuns)).join(' ')}`;
     console.log(`${name.padEnd(15)} ${cells.join(' ')} ${toRandomCell.padStart(16)} ${mean(curves.map((curve) => curve.runsPerSecond)).toFixed(0).padStart(8)}${perSeed}`);
   }
 }
@@ -161,7 +162,7 @@ if (dupSeeds > 0) {
     const samples: number[] = [];
     for (let seed = 1; seed <= dupSeeds; seed += 1) samples.push((await runsToDuplicate(name, seed, dupBudget)) ?? Infinity);
     const sorted = [...samples].sort((a, b) => a - b);
-    const show = (runs: number): string => (Number.isFinite(runs) ? String(runs) : `>${dupBudget}`);
+    const show = (runs: number): string => runsCell(runs, dupBudget);
     const at = (fraction: number): string => show(sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!);
     const found = samples.filter(Number.isFinite).length;
     console.log(`${name.padEnd(15)} ${`${found}/${dupSeeds}`.padStart(7)} ${at(0.5).padStart(7)} ${at(0.9).padStart(7)} ${at(1).padStart(7)}  ${samples.map(show).join(' ')}`);
