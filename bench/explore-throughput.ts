@@ -7,7 +7,9 @@
  * - the rows of the earlier bench (v0.4 without faults, v0.4 and wiring=retry offset=durable with the default faults,
  *   the library tier, fast-check generating the choices), each also against the fast path of its configuration;
  *   rows compared with each other are measured together, taking turns in chunks of 25 runs;
- * - conformance priced: the same sweep without following the composed model;
+ * - conformance priced: the same sweep without following the composed model, and without judging the properties
+ *   either (the world, the runtime and the trace alone); from these and the drain hop, where the row's time goes and
+ *   the most that making the models and properties cheaper could give;
  * - the wire path (`transport=fetch`: the runtime's requests as WHATWG fetch) against the fast path;
  * - memory: RSS and used heap after each tenth of a longer sweep;
  * - with `--against DIR`, this checkout against another one (an older revision, say) in the same process: the same
@@ -101,6 +103,25 @@ async function loadComparisons(dir: string): Promise<Array<{ readonly name: stri
   return loaded;
 }
 
+/**
+ * Where the fixes' row spends a run, from its rows measured together: following the model (the row without
+ * conformance subtracted), judging the properties (the row without either subtracted from the one without
+ * conformance), the drain hops (steps a run times the hop measured before the rows), and the rest: the world, the
+ * runtime and the trace. The ceiling is what machinery that cost nothing would give: the row without either.
+ */
+function timeSplit([full, noConformance, alone]: readonly Row[]): string {
+  const runMicroseconds = 1e6 / full!.runsPerSecond;
+  const modelShare = 1 - full!.runsPerSecond / noConformance!.runsPerSecond;
+  const propertiesShare = full!.runsPerSecond / noConformance!.runsPerSecond - full!.runsPerSecond / alone!.runsPerSecond;
+  const hopShare = (full!.stepsPerRun * full!.hopMicroseconds) / runMicroseconds;
+  const percent = (share: number): string => `${(share * 100).toFixed(0)} %`;
+  return [
+    `where a run of ${full!.name.trim()} goes (${(runMicroseconds / 1000).toFixed(1)} ms): following the model ${percent(modelShare)}, judging the properties ${percent(propertiesShare)},`,
+    `the drain hops about ${percent(hopShare)}, the world, the runtime and the trace the rest (${percent(1 - modelShare - propertiesShare - hopShare)}); model and properties at no cost`,
+    `would give ${(alone!.runsPerSecond / full!.runsPerSecond).toFixed(2)}x its runs/s`,
+  ].join('\n');
+}
+
 const against = (row: Row, reference: Row): Row => ({ ...row, against: { name: reference.name, ratio: row.runsPerSecond / reference.runsPerSecond } });
 
 const v04: SwitchValues = { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' };
@@ -124,6 +145,7 @@ const v04Rows = await sweepRows([
 const fixedRows = await sweepRows([
   { name: `explore ${describeConfig(fixed)}`, spec: fixedSpec },
   { name: `  without conformance`, spec: fixedSpec, conformance: false },
+  { name: `  world and runtime alone (no conformance, no properties)`, spec: fixedSpec, conformance: false, properties: false },
   { name: `  wire path (transport=fetch)`, spec: specOf({ ...fixed, transport: 'fetch' }, DEFAULT_FAULT_KINDS) },
   { name: `  library tier (streams=real)`, spec: specOf({ ...fixed, streams: 'real' }, DEFAULT_FAULT_KINDS) },
 ]);
@@ -140,6 +162,8 @@ for (const row of rows) {
     `${row.name.padEnd(72)} ${row.runsPerSecond.toFixed(0).padStart(7)} ${row.stepsPerRun.toFixed(0).padStart(9)} ${row.microsecondsPerStep.toFixed(1).padStart(8)} ${row.hopMicroseconds.toFixed(1).padStart(5)} ${(row.microsecondsPerStep / row.hopMicroseconds).toFixed(1).padStart(8)} ${row.simulatedPerWall.toFixed(0).padStart(9)}  ${versus}`,
   );
 }
+
+console.log(`\n${timeSplit(fixedRows)}`);
 
 if (compared.length > 0) {
   console.log(`\nthis checkout against ${comparisons[0]!.there.dir}: the same ${runs} runs each after ${warmupRuns} warm-up runs, taking turns in chunks of 25, in this process, before the rows above (runs/s)`);

@@ -53,6 +53,11 @@ export interface RunOptions {
    * every other property and reports no model transitions: the throughput bench prices conformance this way.
    */
   readonly conformance?: boolean;
+  /**
+   * Judge the properties (default true). Off, the run is judged by none and its result has no violations: the
+   * throughput bench prices the properties this way, to show what the world and the runtime cost alone.
+   */
+  readonly properties?: boolean;
 }
 
 /**
@@ -97,7 +102,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
         { observer: { transitionTaken: (machine, definition) => void modelTransitions.add(transitionId(machine, definition)), stateEntered: () => {} } },
       )
     : undefined;
-  const violations = judge({
+  const violations = !(options.properties ?? true) ? [] : judge({
     config: spec.config,
     faults: spec.faults,
     events: trace.events,

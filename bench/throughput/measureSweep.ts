@@ -11,11 +11,13 @@ export interface SweepFigures {
   readonly simulatedPerWall: number;
 }
 
-/** One sweep to time: a spec, and whether its runs follow the composed model. */
+/** One sweep to time: a spec, and whether its runs follow the composed model and judge the properties. */
 export interface SweepCase {
   readonly spec: RunSpec;
   /** Judge model conformance (the default) or leave it out, to price it. */
   readonly conformance?: boolean;
+  /** Judge the properties (the default) or leave them out, to price them. */
+  readonly properties?: boolean;
 }
 
 /** Options of {@link measureSweeps}. */
@@ -37,11 +39,11 @@ export async function measureSweeps(cases: readonly SweepCase[], options: Measur
   const chunkRuns = options.chunkRuns ?? 25;
   const totals = cases.map(() => ({ wallMs: 0, steps: 0, simulatedMs: 0 }));
   const runChunk = async (index: number, strategy: RandomStrategy, from: number, to: number, timed: boolean): Promise<void> => {
-    const { spec, conformance = true } = cases[index]!;
+    const { spec, conformance = true, properties = true } = cases[index]!;
     const total = totals[index]!;
     const started = performance.now();
     for (let runIndex = from; runIndex < to; runIndex += 1) {
-      const result = await runScenario(spec, strategy.sourceForRun(runIndex), { conformance });
+      const result = await runScenario(spec, strategy.sourceForRun(runIndex), { conformance, properties });
       if (!timed) continue;
       total.steps += result.steps;
       total.simulatedMs += result.endMs;
