@@ -9,7 +9,8 @@
  *   rows compared with each other are measured together, taking turns in chunks of 25 runs;
  * - conformance priced: the same sweep without following the composed model, and without judging the properties
  *   either (the world, the runtime and the trace alone); from these and the drain hop, where the row's time goes and
- *   the most that making the models and properties cheaper could give;
+ *   the most that making the models and properties cheaper could give; and the promises a run makes, with what an
+ *   `async` call costs in this process;
  * - the wire path (`transport=fetch`: the runtime's requests as WHATWG fetch) against the fast path;
  * - memory: RSS and used heap after each tenth of a longer sweep;
  * - with `--against DIR`, this checkout against another one (an older revision, say) in the same process: the same
@@ -31,6 +32,7 @@ import { runScenario } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.ts';
 import { measureDrainHopMicroseconds } from './throughput/measureDrainHop.ts';
 import { memorySweep } from './throughput/memorySweep.ts';
+import { asyncCallNanoseconds, promisesPerRun } from './throughput/measurePromises.ts';
 import { measureSweeps, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
 import { fromArgsAsync, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 import { compareCheckouts, loadCheckout, type CheckoutSweep } from './throughput/compareCheckouts.ts';
@@ -122,6 +124,17 @@ function timeSplit([full, noConformance, alone]: readonly Row[]): string {
   ].join('\n');
 }
 
+/**
+ * What the promises of a run of `row` cost: how many it makes (counted over 100 runs) times what an `async` call costs
+ * in this process now. About what a runtime, world and kernel written with fewer `async` layers could save at most.
+ */
+async function promiseCost(row: Row, spec: RunSpec): Promise<string> {
+  const promises = await promisesPerRun(spec, 100);
+  const nanoseconds = await asyncCallNanoseconds();
+  const milliseconds = (promises.perRun * nanoseconds) / 1e6;
+  return `promises: ${promises.perRun.toFixed(0)} a run (${promises.perStep.toFixed(1)} a step); at ${nanoseconds.toFixed(0)} ns an async call in this process, about ${milliseconds.toFixed(2)} ms, ${((milliseconds * row.runsPerSecond) / 10).toFixed(0)} % of a run`;
+}
+
 const against = (row: Row, reference: Row): Row => ({ ...row, against: { name: reference.name, ratio: row.runsPerSecond / reference.runsPerSecond } });
 
 const v04: SwitchValues = { wiring: 'swallow', offset: 'minus-one', idempotency: 'raw-collection' };
@@ -164,6 +177,7 @@ for (const row of rows) {
 }
 
 console.log(`\n${timeSplit(fixedRows)}`);
+console.log(await promiseCost(fixedRows[0]!, fixedSpec));
 
 if (compared.length > 0) {
   console.log(`\nthis checkout against ${comparisons[0]!.there.dir}: the same ${runs} runs each after ${warmupRuns} warm-up runs, taking turns in chunks of 25, in this process, before the rows above (runs/s)`);

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { asyncCallNanoseconds, promisesPerRun } from '../../bench/throughput/measurePromises.ts';
+import { runScenario } from '../../scenarios/runScenario.ts';
+import { RandomStrategy } from '../../sim/strategies/RandomStrategy.ts';
+import { digestSpec, V04 } from '../acceptance/helpers.ts';
+
+describe('the promises of a run, as the throughput bench counts them', () => {
+  it('counts every run the same and divides by the steps the runs took', async () => {
+    const spec = digestSpec(V04, []);
+    const twice = await promisesPerRun(spec, 2);
+    // Counting is deterministic: the same runs make the same promises.
+    expect(await promisesPerRun(spec, 2)).toEqual(twice);
+    // Each step of a run is at least one awaited drain hop, so a run makes more promises than it takes steps.
+    expect(twice.perStep).toBeGreaterThan(1);
+    const strategy = new RandomStrategy(1);
+    const steps = (await runScenario(spec, strategy.sourceForRun(0))).steps + (await runScenario(spec, strategy.sourceForRun(1))).steps;
+    expect(twice.perStep).toBeCloseTo((twice.perRun * 2) / steps, 9);
+  });
+
+  it('prices an async call at a positive, finite number of nanoseconds', async () => {
+    const nanoseconds = await asyncCallNanoseconds(6_000);
+    expect(nanoseconds).toBeGreaterThan(0);
+    expect(Number.isFinite(nanoseconds)).toBe(true);
+  });
+});
