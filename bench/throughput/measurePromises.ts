@@ -4,8 +4,9 @@ import { runScenario } from '../../scenarios/runScenario.ts';
 import { RandomStrategy } from '../../sim/strategies/RandomStrategy.ts';
 
 /**
- * Promises created per run of `spec` (`explore`'s runs of seed 1): V8's promise hooks count every one, the runtime's,
- * the world's and the kernel's. With {@link asyncCallNanoseconds}, what the `async` layers of a run cost at most.
+ * Promises created per run of `spec` (`explore`'s runs of seed 1): V8's promise hooks count every one the process
+ * makes meanwhile, the runtime's, the world's and the kernel's (and a first run's one-time set-up). With
+ * {@link asyncCallNanoseconds}, about what the `async` layers of a run cost.
  */
 export async function promisesPerRun(spec: RunSpec, runs: number): Promise<{ readonly perRun: number; readonly perStep: number }> {
   const strategy = new RandomStrategy(1);

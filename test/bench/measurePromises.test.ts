@@ -5,11 +5,11 @@ import { RandomStrategy } from '../../sim/strategies/RandomStrategy.ts';
 import { digestSpec, V04 } from '../acceptance/helpers.ts';
 
 describe('the promises of a run, as the throughput bench counts them', () => {
-  it('counts every run the same and divides by the steps the runs took', async () => {
+  it('counts more promises than steps, and divides by the steps the runs took', async () => {
     const spec = digestSpec(V04, []);
+    // The hook counts every promise the process makes meanwhile (a first run's one-time set-up too): a figure, not a
+    // property of the runs, so only its bounds are checked.
     const twice = await promisesPerRun(spec, 2);
-    // Counting is deterministic: the same runs make the same promises.
-    expect(await promisesPerRun(spec, 2)).toEqual(twice);
     // Each step of a run is at least one awaited drain hop, so a run makes more promises than it takes steps.
     expect(twice.perStep).toBeGreaterThan(1);
     const strategy = new RandomStrategy(1);
