@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { choiceSequence } from '../sim/choice/choiceSequenceArbitrary.ts';
 import { RecordedChoiceSource } from '../sim/choice/RecordedChoiceSource.ts';
+import { RandomStrategy } from '../sim/strategies/RandomStrategy.ts';
 import { describeConfig } from '../scenarios/config/describeConfig.ts';
 import { runSpecFor } from '../scenarios/config/runSpecFor.ts';
 import type { SwitchValues } from '../scenarios/config/SwitchValues.ts';
@@ -33,7 +34,7 @@ import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.t
 import { measureDrainHopMicroseconds } from './throughput/measureDrainHop.ts';
 import { memorySweep } from './throughput/memorySweep.ts';
 import { asyncCallNanoseconds, promisesPerRun } from './throughput/measurePromises.ts';
-import { measureSweeps, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
+import { measureSweeps, TURN_RUNS, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
 import { fromArgsAsync, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 import { compareCheckouts, loadCheckout, type CheckoutSweep } from './throughput/compareCheckouts.ts';
 
@@ -75,7 +76,13 @@ async function sweepRows(rows: ReadonlyArray<{ readonly name: string } & SweepCa
   return measured.map((row, index) => (index === 0 ? row : against(row, measured[0]!)));
 }
 
-async function fastCheckRow(name: string, spec: RunSpec): Promise<Row> {
+/**
+ * fast-check generating the choices of `spec`'s runs (`fc.check` over {@link choiceSequence}), against `reference`'s
+ * name and explore's own sweep of `spec` timed in turns with it, {@link TURN_RUNS} runs each (a chunk of fast-check's runs is one
+ * `fc.check` of its own seed): measured apart, as the rows above are from each other, the ratio of two runs/s would
+ * carry the machine's load between them.
+ */
+async function fastCheckRow(name: string, reference: Row, spec: RunSpec): Promise<Row> {
   const hopMicroseconds = await measureDrainHopMicroseconds();
   let steps = 0;
   let simulatedMs = 0;
@@ -88,10 +95,20 @@ async function fastCheckRow(name: string, spec: RunSpec): Promise<Row> {
   await fc.check(property, { numRuns: warmupRuns, seed: 999 });
   steps = 0;
   simulatedMs = 0;
-  const started = performance.now();
-  await fc.check(property, { numRuns: runs, seed: 1 });
-  const wallMs = performance.now() - started;
-  return { name, hopMicroseconds, runsPerSecond: (runs * 1000) / wallMs, stepsPerRun: steps / runs, microsecondsPerStep: (wallMs * 1000) / steps, simulatedPerWall: simulatedMs / wallMs };
+  const exploreRuns = new RandomStrategy(1);
+  let fastCheckMs = 0;
+  let exploreMs = 0;
+  for (let from = 0, chunk = 1; from < runs; from += TURN_RUNS, chunk += 1) {
+    const to = Math.min(runs, from + TURN_RUNS);
+    let started = performance.now();
+    for (let runIndex = from; runIndex < to; runIndex += 1) await runScenario(spec, exploreRuns.sourceForRun(runIndex));
+    exploreMs += performance.now() - started;
+    started = performance.now();
+    await fc.check(property, { numRuns: to - from, seed: chunk });
+    fastCheckMs += performance.now() - started;
+  }
+  const row: Row = { name, hopMicroseconds, runsPerSecond: (runs * 1000) / fastCheckMs, stepsPerRun: steps / runs, microsecondsPerStep: (fastCheckMs * 1000) / steps, simulatedPerWall: simulatedMs / fastCheckMs };
+  return { ...row, against: { name: reference.name, ratio: exploreMs / fastCheckMs } };
 }
 
 /** This checkout and the one in `dir`, loaded for each compared configuration (v0.4, then the fixes). */
@@ -162,7 +179,7 @@ const fixedRows = await sweepRows([
   { name: `  wire path (transport=fetch)`, spec: specOf({ ...fixed, transport: 'fetch' }, DEFAULT_FAULT_KINDS) },
   { name: `  library tier (streams=real)`, spec: specOf({ ...fixed, streams: 'real' }, DEFAULT_FAULT_KINDS) },
 ]);
-const rows: Row[] = [noFaults!, ...v04Rows, ...fixedRows, against(await fastCheckRow(`fast-check generated, v0.4`, specOf(v04, DEFAULT_FAULT_KINDS)), v04Rows[0]!)];
+const rows: Row[] = [noFaults!, ...v04Rows, ...fixedRows, await fastCheckRow(`fast-check generated, v0.4`, v04Rows[0]!, specOf(v04, DEFAULT_FAULT_KINDS))];
 
 console.log(`daily-digest, default faults unless said, ${runs} timed runs per row after ${warmupRuns} warm-up runs (node ${process.version})`);
 console.log(`hop = the drain hop (µs), measured just before each row; step/hop = µs per step over it; sim/wall = simulated over wall time`);

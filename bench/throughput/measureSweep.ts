@@ -11,6 +11,9 @@ export interface SweepFigures {
   readonly simulatedPerWall: number;
 }
 
+/** Runs of one case in a row before the next case's turn, unless a caller says otherwise. */
+export const TURN_RUNS = 25;
+
 /** One sweep to time: a spec, and whether its runs follow the composed model and judge the properties. */
 export interface SweepCase {
   readonly spec: RunSpec;
@@ -36,7 +39,7 @@ export interface MeasureSweepOptions {
  * ratios stay true even when the absolute figures do not.
  */
 export async function measureSweeps(cases: readonly SweepCase[], options: MeasureSweepOptions): Promise<SweepFigures[]> {
-  const chunkRuns = options.chunkRuns ?? 25;
+  const chunkRuns = options.chunkRuns ?? TURN_RUNS;
   const totals = cases.map(() => ({ wallMs: 0, steps: 0, simulatedMs: 0 }));
   const runChunk = async (index: number, strategy: RandomStrategy, from: number, to: number, timed: boolean): Promise<void> => {
     const { spec, conformance = true, properties = true } = cases[index]!;
