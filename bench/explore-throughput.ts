@@ -8,9 +8,9 @@
  *   the library tier, fast-check generating the choices), each also against the fast path of its configuration;
  *   rows compared with each other are measured together, taking turns in chunks of 25 runs;
  * - conformance priced: the same sweep without following the composed model, and without judging the properties
- *   either (the world, the runtime and the trace alone); from these and the drain hop, where the row's time goes and
- *   the most that making the models and properties cheaper could give; and the promises a run makes, with what an
- *   `async` call costs in this process;
+ *   either (the world, the runtime, the kernel and the trace alone); from these and the drain hop, where the row's time goes and
+ *   the most that making the models and properties cheaper could give; and the promises a run makes, with what a
+ *   promise costs in this process;
  * - the wire path (`transport=fetch`: the runtime's requests as WHATWG fetch) against the fast path;
  * - memory: RSS and used heap after each tenth of a longer sweep;
  * - with `--against DIR`, this checkout against another one (an older revision, say) in the same process: the same
@@ -33,7 +33,7 @@ import { runScenario } from '../scenarios/runScenario.ts';
 import { DEFAULT_FAULT_KINDS, type FaultKind } from '../world/faults/FaultKind.ts';
 import { measureDrainHopMicroseconds } from './throughput/measureDrainHop.ts';
 import { memorySweep } from './throughput/memorySweep.ts';
-import { asyncCallNanoseconds, promisesPerRun } from './throughput/measurePromises.ts';
+import { promiseNanoseconds, promisesPerRun } from './throughput/measurePromises.ts';
 import { measureSweeps, TURN_RUNS, type SweepCase, type SweepFigures } from './throughput/measureSweep.ts';
 import { fromArgsAsync, parseBenchArgs, wholeNumberArg } from './benchArgs.ts';
 import { compareCheckouts, loadCheckout, type CheckoutSweep } from './throughput/compareCheckouts.ts';
@@ -122,34 +122,45 @@ async function loadComparisons(dir: string): Promise<Array<{ readonly name: stri
   return loaded;
 }
 
+/** The fixes' row and the two that price its machinery, measured together. */
+interface PricedRows {
+  readonly full: Row;
+  readonly withoutConformance: Row;
+  /** Neither conformance nor properties: the world, the runtime, the kernel and the trace. */
+  readonly alone: Row;
+}
+
 /**
  * Where the fixes' row spends a run, from its rows measured together: following the model (the row without
  * conformance subtracted), judging the properties (the row without either subtracted from the one without
  * conformance), the drain hops (steps a run times the hop measured before the rows), and the rest: the world, the
- * runtime and the trace. The ceiling is what machinery that cost nothing would give: the row without either.
+ * runtime, the kernel and the trace. The ceiling is what machinery that cost nothing would give: the row without either.
+ * Shares are rounded to whole percents and the rest is what they leave, so the four add up to 100.
  */
-function timeSplit([full, noConformance, alone]: readonly Row[]): string {
-  const runMicroseconds = 1e6 / full!.runsPerSecond;
-  const modelShare = 1 - full!.runsPerSecond / noConformance!.runsPerSecond;
-  const propertiesShare = full!.runsPerSecond / noConformance!.runsPerSecond - full!.runsPerSecond / alone!.runsPerSecond;
-  const hopShare = (full!.stepsPerRun * full!.hopMicroseconds) / runMicroseconds;
-  const percent = (share: number): string => `${(share * 100).toFixed(0)} %`;
+function timeSplit({ full, withoutConformance, alone }: PricedRows): string {
+  const runMs = 1000 / full.runsPerSecond;
+  const percent = (share: number): number => Math.round(share * 100);
+  const model = percent(1 - full.runsPerSecond / withoutConformance.runsPerSecond);
+  const properties = percent(full.runsPerSecond / withoutConformance.runsPerSecond - full.runsPerSecond / alone.runsPerSecond);
+  const hops = percent((full.stepsPerRun * full.hopMicroseconds) / (runMs * 1000));
   return [
-    `where a run of ${full!.name.trim()} goes (${(runMicroseconds / 1000).toFixed(1)} ms): following the model ${percent(modelShare)}, judging the properties ${percent(propertiesShare)},`,
-    `the drain hops about ${percent(hopShare)}, the world, the runtime and the trace the rest (${percent(1 - modelShare - propertiesShare - hopShare)}); model and properties at no cost`,
-    `would give ${(alone!.runsPerSecond / full!.runsPerSecond).toFixed(2)}x its runs/s`,
+    `where a run of ${full.name.trim()} (${runMs.toFixed(1)} ms) goes: following the model ${model} %, judging the properties ${properties} %,`,
+    `the drain hops about ${hops} %, the rest (world, runtime, kernel and trace) ${100 - model - properties - hops} %;`,
+    `model and properties at no cost would give ${(alone.runsPerSecond / full.runsPerSecond).toFixed(2)}x its runs/s`,
   ].join('\n');
 }
 
 /**
- * What the promises of a run of `row` cost: how many it makes (counted over 100 runs) times what an `async` call costs
- * in this process now. About what a runtime, world and kernel written with fewer `async` layers could save at most.
+ * What the promises of a run of `row` (a run of `spec`) cost: how many it makes (counted over 100 runs) times what a
+ * promise costs in this process now. About what a runtime, world and kernel written with fewer `async` layers could
+ * save at most.
  */
 async function promiseCost(row: Row, spec: RunSpec): Promise<string> {
   const promises = await promisesPerRun(spec, 100);
-  const nanoseconds = await asyncCallNanoseconds();
-  const milliseconds = (promises.perRun * nanoseconds) / 1e6;
-  return `promises: ${promises.perRun.toFixed(0)} a run (${promises.perStep.toFixed(1)} a step); at ${nanoseconds.toFixed(0)} ns an async call in this process, about ${milliseconds.toFixed(2)} ms, ${((milliseconds * row.runsPerSecond) / 10).toFixed(0)} % of a run`;
+  const nanosecondsPerPromise = await promiseNanoseconds();
+  const promiseMsPerRun = (promises.perRun * nanosecondsPerPromise) / 1e6;
+  const runMs = 1000 / row.runsPerSecond;
+  return `promises: ${promises.perRun.toFixed(0)} a run (${promises.perStep.toFixed(1)} a step) at ${nanosecondsPerPromise.toFixed(0)} ns each in this process: about ${promiseMsPerRun.toFixed(2)} ms, ${((promiseMsPerRun / runMs) * 100).toFixed(0)} % of a run`;
 }
 
 const against = (row: Row, reference: Row): Row => ({ ...row, against: { name: reference.name, ratio: row.runsPerSecond / reference.runsPerSecond } });
@@ -175,7 +186,7 @@ const v04Rows = await sweepRows([
 const fixedRows = await sweepRows([
   { name: `explore ${describeConfig(fixed)}`, spec: fixedSpec },
   { name: `  without conformance`, spec: fixedSpec, conformance: false },
-  { name: `  world and runtime alone (no conformance, no properties)`, spec: fixedSpec, conformance: false, properties: false },
+  { name: `  world, runtime and kernel alone (no conformance, no properties)`, spec: fixedSpec, conformance: false, properties: false },
   { name: `  wire path (transport=fetch)`, spec: specOf({ ...fixed, transport: 'fetch' }, DEFAULT_FAULT_KINDS) },
   { name: `  library tier (streams=real)`, spec: specOf({ ...fixed, streams: 'real' }, DEFAULT_FAULT_KINDS) },
 ]);
@@ -193,8 +204,10 @@ for (const row of rows) {
   );
 }
 
-console.log(`\n${timeSplit(fixedRows)}`);
-console.log(await promiseCost(fixedRows[0]!, fixedSpec));
+// The first three of the fixes' rows, in the order they are given above.
+const [fixedFull, withoutConformance, alone] = fixedRows;
+console.log(`\n${timeSplit({ full: fixedFull!, withoutConformance: withoutConformance!, alone: alone! })}`);
+console.log(await promiseCost(fixedFull!, fixedSpec));
 
 if (compared.length > 0) {
   console.log(`\nthis checkout against ${comparisons[0]!.there.dir}: the same ${runs} runs each after ${warmupRuns} warm-up runs, taking turns in chunks of 25, in this process, before the rows above (runs/s)`);

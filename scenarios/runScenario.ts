@@ -54,8 +54,9 @@ export interface RunOptions {
    */
   readonly conformance?: boolean;
   /**
-   * Judge the properties (default true). Off, the run is judged by none and its result has no violations: the
-   * throughput bench prices the properties this way, to show what the world and the runtime cost alone.
+   * Judge the properties (default true). Off, the run is judged by none and its result has no violations (with
+   * conformance on, the composed model still follows the run, for its transitions): the throughput bench prices the
+   * properties this way, to show what the world, the runtime and the kernel cost alone.
    */
   readonly properties?: boolean;
 }
@@ -102,7 +103,8 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
         { observer: { transitionTaken: (machine, definition) => void modelTransitions.add(transitionId(machine, definition)), stateEntered: () => {} } },
       )
     : undefined;
-  const violations = !(options.properties ?? true) ? [] : judge({
+  const judged = options.properties ?? true;
+  const violations = judged ? judge({
     config: spec.config,
     faults: spec.faults,
     events: trace.events,
@@ -118,7 +120,7 @@ export async function runScenario(spec: RunSpec, choices: ChoiceSource, options:
     quietFromMs: setup.quietFromMs,
     ...(followedModel ? { followedModel } : {}),
     ...(leaseRenewal ? { leaseRenewal } : {}),
-  }, { skip: [...new Set([...notJudged, ...(conformance ? [] : ['model-conformance'])])] });
+  }, { skip: [...new Set([...notJudged, ...(conformance ? [] : ['model-conformance'])])] }) : [];
   trace.record('sim', 'run-end', { endedBy, violations: violations.map((violation) => violation.property) });
   return {
     spec,

@@ -5,8 +5,8 @@ import { RandomStrategy } from '../../sim/strategies/RandomStrategy.ts';
 
 /**
  * Promises created per run of `spec` (`explore`'s runs of seed 1): V8's promise hooks count every one the process
- * makes meanwhile, the runtime's, the world's and the kernel's (and a first run's one-time set-up). With
- * {@link asyncCallNanoseconds}, about what the `async` layers of a run cost.
+ * makes meanwhile, the runtime's, the world's and the kernel's (and a first run's one-time set-up), the throwaway ones
+ * an `await` makes included. With {@link promiseNanoseconds}, about what the promises of a run cost.
  */
 export async function promisesPerRun(spec: RunSpec, runs: number): Promise<{ readonly perRun: number; readonly perStep: number }> {
   const strategy = new RandomStrategy(1);
@@ -23,19 +23,40 @@ export async function promisesPerRun(spec: RunSpec, runs: number): Promise<{ rea
   return { perRun: created / runs, perStep: created / steps };
 }
 
-/** Five `async` functions deep, each awaiting the next: the shape of a request through the runtime's clients. */
-async function layers(depth: number): Promise<number> {
-  return depth === 0 ? 0 : (await layers(depth - 1)) + 1;
+/**
+ * `async` functions `depth` deep, each awaiting the next: the shape of a request through a runtime's clients, the
+ * host network and a service, which is where a run's promises come from.
+ */
+async function chain(depth: number): Promise<number> {
+  return depth === 0 ? 0 : (await chain(depth - 1)) + 1;
+}
+
+const CHAIN_DEPTH = 5;
+
+/** Promises one {@link chain} makes: its calls' and their awaits' (counted, since V8 makes more when a hook is on). */
+async function promisesPerChain(): Promise<number> {
+  let created = 0;
+  const stopCounting = promiseHooks.onInit(() => {
+    created += 1;
+  });
+  try {
+    await chain(CHAIN_DEPTH);
+  } finally {
+    stopCounting();
+  }
+  return created;
 }
 
 /**
- * Nanoseconds one `async` call (its promise, and the await of it) costs in this process now: after runs, the actor
- * context's promise hook (sim/actors/) is on, as it is for every promise of a run.
+ * Nanoseconds a promise costs in this process now (made, settled, its continuation run), timed over `promises`
+ * promises made by chains of `async` calls. Measured after runs, it includes the actor context's promise hook
+ * (sim/actors/; on Node 20 and 22 `AsyncLocalStorage` follows promises with a hook), as every promise of a run pays it.
  */
-export async function asyncCallNanoseconds(calls = 300_000): Promise<number> {
-  const depth = 5;
-  for (let warm = 0; warm < 10_000; warm += 1) await layers(depth);
+export async function promiseNanoseconds(promises = 300_000): Promise<number> {
+  const perChain = await promisesPerChain();
+  const chains = Math.max(1, Math.ceil(promises / perChain));
+  for (let warm = 0; warm < Math.min(chains, 10_000); warm += 1) await chain(CHAIN_DEPTH);
   const started = performance.now();
-  for (let call = 0; call < calls; call += depth + 1) await layers(depth);
-  return ((performance.now() - started) * 1e6) / calls;
+  for (let run = 0; run < chains; run += 1) await chain(CHAIN_DEPTH);
+  return ((performance.now() - started) * 1e6) / (chains * perChain);
 }
