@@ -8,9 +8,9 @@
  *   the library tier, fast-check generating the choices), each also against the fast path of its configuration;
  *   rows compared with each other are measured together, taking turns in chunks of 25 runs;
  * - conformance priced: the same sweep without following the composed model, and without judging the properties
- *   either (the world, the runtime, the kernel and the trace alone); from these and the drain hop, where the row's time goes and
- *   the most that making the models and properties cheaper could give; and the promises a run makes, with what a
- *   promise costs in this process;
+ *   either (the world, the runtime, the kernel and the trace alone); from these and the drain hop, where the row's
+ *   time goes and the most that making the models and properties cheaper could give; and the promises a run makes,
+ *   with what a promise costs in this process;
  * - the wire path (`transport=fetch`: the runtime's requests as WHATWG fetch) against the fast path;
  * - memory: RSS and used heap after each tenth of a longer sweep;
  * - with `--against DIR`, this checkout against another one (an older revision, say) in the same process: the same
@@ -78,8 +78,8 @@ async function sweepRows(rows: ReadonlyArray<{ readonly name: string } & SweepCa
 
 /**
  * fast-check generating the choices of `spec`'s runs (`fc.check` over {@link choiceSequence}), against `reference`'s
- * name and explore's own sweep of `spec` timed in turns with it, {@link TURN_RUNS} runs each (a chunk of fast-check's runs is one
- * `fc.check` of its own seed): measured apart, as the rows above are from each other, the ratio of two runs/s would
+ * name and explore's own sweep of `spec` timed in turns with it, {@link TURN_RUNS} runs each (a chunk of fast-check's
+ * runs is one `fc.check` of its own seed): timed apart, as rows of different groups are, the ratio of two runs/s would
  * carry the machine's load between them.
  */
 async function fastCheckRow(name: string, reference: Row, spec: RunSpec): Promise<Row> {
@@ -134,8 +134,8 @@ interface PricedRows {
  * Where the fixes' row spends a run, from its rows measured together: following the model (the row without
  * conformance subtracted), judging the properties (the row without either subtracted from the one without
  * conformance), the drain hops (steps a run times the hop measured before the rows), and the rest: the world, the
- * runtime, the kernel and the trace. The ceiling is what machinery that cost nothing would give: the row without either.
- * Shares are rounded to whole percents and the rest is what they leave, so the four add up to 100.
+ * runtime, the kernel and the trace. The ceiling is what machinery that cost nothing would give: the row without
+ * either. Shares are rounded to whole percents and the rest is what they leave, so the four add up to 100.
  */
 function timeSplit({ full, withoutConformance, alone }: PricedRows): string {
   const runMs = 1000 / full.runsPerSecond;
