@@ -144,7 +144,7 @@ function timeSplit({ full, withoutConformance, alone }: PricedRows): string {
   const properties = percent(full.runsPerSecond / withoutConformance.runsPerSecond - full.runsPerSecond / alone.runsPerSecond);
   const hops = percent((full.stepsPerRun * full.hopMicroseconds) / (runMs * 1000));
   // A share below zero is the machine's noise outweighing what the rows differ by: too few runs to split a run.
-  const noisy = model < 0 || properties < 0 ? [`(a share below zero: the noise of ${runs} runs a row outweighs the differences; take more runs)`] : [];
+  const noisy = model < 0 || properties < 0 ? [`(a share below zero: the noise of ${runs} ${runs === 1 ? 'run' : 'runs'} a row outweighs the differences; take more runs)`] : [];
   return [
     `where a run of ${full.name.trim()} (${runMs.toFixed(1)} ms) goes: following the model ${model} %, judging the properties ${properties} %,`,
     `the drain hops about ${hops} %, the rest (world, runtime, kernel and trace) ${100 - model - properties - hops} %;`,
