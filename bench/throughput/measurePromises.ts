@@ -10,17 +10,25 @@ import { RandomStrategy } from '../../sim/strategies/RandomStrategy.ts';
  */
 export async function promisesPerRun(spec: RunSpec, runs: number): Promise<{ readonly perRun: number; readonly perStep: number }> {
   const strategy = new RandomStrategy(1);
-  let created = 0;
   let steps = 0;
+  const created = await countPromises(async () => {
+    for (let runIndex = 0; runIndex < runs; runIndex += 1) steps += (await runScenario(spec, strategy.sourceForRun(runIndex))).steps;
+  });
+  return { perRun: created / runs, perStep: created / steps };
+}
+
+/** Promises the process creates while `body` runs, as V8's promise hooks see them. */
+async function countPromises(body: () => Promise<unknown>): Promise<number> {
+  let created = 0;
   const stopCounting = promiseHooks.onInit(() => {
     created += 1;
   });
   try {
-    for (let runIndex = 0; runIndex < runs; runIndex += 1) steps += (await runScenario(spec, strategy.sourceForRun(runIndex))).steps;
+    await body();
   } finally {
     stopCounting();
   }
-  return { perRun: created / runs, perStep: created / steps };
+  return created;
 }
 
 /**
@@ -33,27 +41,14 @@ async function chain(depth: number): Promise<number> {
 
 const CHAIN_DEPTH = 5;
 
-/** Promises one {@link chain} makes: its calls' and their awaits' (counted, since V8 makes more when a hook is on). */
-async function promisesPerChain(): Promise<number> {
-  let created = 0;
-  const stopCounting = promiseHooks.onInit(() => {
-    created += 1;
-  });
-  try {
-    await chain(CHAIN_DEPTH);
-  } finally {
-    stopCounting();
-  }
-  return created;
-}
-
 /**
  * Nanoseconds a promise costs in this process now (made, settled, its continuation run), timed over `promises`
  * promises made by chains of `async` calls. Measured after runs, it includes the actor context's promise hook
  * (sim/actors/; on Node 20 and 22 `AsyncLocalStorage` follows promises with a hook), as every promise of a run pays it.
  */
 export async function promiseNanoseconds(promises = 300_000): Promise<number> {
-  const perChain = await promisesPerChain();
+  // Counted, not assumed: V8 makes more promises for an `await` when a hook is on.
+  const perChain = await countPromises(() => chain(CHAIN_DEPTH));
   const chains = Math.max(1, Math.ceil(promises / perChain));
   for (let warm = 0; warm < Math.min(chains, 10_000); warm += 1) await chain(CHAIN_DEPTH);
   const started = performance.now();
