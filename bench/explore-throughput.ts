@@ -213,7 +213,7 @@ console.log(`\n${timeSplit({ full: fixedFull!, withoutConformance: withoutConfor
 console.log(await promiseCost(fixedFull!, fixedSpec));
 
 if (compared.length > 0) {
-  console.log(`\nthis checkout against ${comparisons[0]!.there.dir}: the same ${runs} runs each after ${warmupRuns} warm-up runs, taking turns in chunks of 25, in this process, before the rows above (runs/s)`);
+  console.log(`\nthis checkout against ${comparisons[0]!.there.dir}: the same ${runs} runs each after ${warmupRuns} warm-up runs, taking turns in chunks of ${TURN_RUNS}, in this process, before the rows above (runs/s)`);
   console.log(`${'configuration, default faults'.padEnd(64)} ${'here'.padStart(7)} ${'there'.padStart(7)} ${'here/there'.padStart(10)}  same runs`);
   for (const { name, here: mine, there: theirs } of compared) {
     const same = mine.steps === theirs.steps ? 'yes (equal steps)' : `no: ${mine.steps} steps here, ${theirs.steps} there`;

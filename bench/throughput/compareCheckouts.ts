@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TURN_RUNS } from './measureSweep.ts';
 
 /** The modules of a checkout the comparison runs, by path inside it: what every revision since the trace budget has. */
 const ENTRY_POINTS = ['sim/strategies/RandomStrategy.ts', 'scenarios/config/runSpecFor.ts', 'scenarios/runScenario.ts'] as const;
@@ -69,7 +70,7 @@ export interface CheckoutFigures {
  * each: a burst of load falls on both sides alike, so their ratio holds on a shared machine.
  */
 export async function compareCheckouts(sweeps: readonly CheckoutSweep[], options: { readonly runs: number; readonly warmupRuns: number; readonly chunkRuns?: number }): Promise<CheckoutFigures[]> {
-  const chunkRuns = options.chunkRuns ?? 25;
+  const chunkRuns = options.chunkRuns ?? TURN_RUNS;
   const totals = sweeps.map(() => ({ wallMs: 0, steps: 0 }));
   for (const sweep of sweeps) for (let runIndex = 0; runIndex < options.warmupRuns; runIndex += 1) await sweep.run(runIndex, true);
   for (let from = 0, turn = 0; from < options.runs; from += chunkRuns, turn += 1) {
